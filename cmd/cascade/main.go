@@ -1,0 +1,175 @@
+// Command cascade is the Cascade server and its administration tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	_ "time/tzdata" // CASCADE_TIMEZONE works on machines without a zoneinfo database
+
+	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `Usage: cascade <command> [flags]
+
+Commands:
+  serve      run the API server (migrates and bootstraps an empty database)
+  migrate    apply database migrations and exit
+  seed       create the operator, and with --demo the demo data, then exit
+  reseller   create or update a downstream reseller: reseller create|update ...
+  manager    manager tools: manager token MANAGER_ID (issue a new API token)
+  version    print the version
+
+Run "cascade <command> -h" for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			printError(os.Stderr, err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout)
+	case "migrate":
+		return migrate(ctx, args, getenv, stdout)
+	case "seed":
+		return seed(ctx, args, getenv, stdout)
+	case "reseller":
+		return resellerCommand(ctx, args, getenv, stdout)
+	case "manager":
+		return managerCommand(ctx, args, getenv, stdout)
+	case "version", "-v", "--version":
+		fmt.Fprintln(stdout, "cascade", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// parseConfig reads a command's flags into a Config.
+func parseConfig(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (app.Config, *flag.FlagSet, error) {
+	cfg := app.DefaultConfig()
+	fs := flag.NewFlagSet("cascade "+name, flag.ContinueOnError)
+	cfg.Flags(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	err := fs.Parse(args)
+	return cfg, fs, err
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, _, err := parseConfig("serve", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	cfg.Stdout = stdout
+	m := app.NewMain(cfg)
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	welcome(stdout, m)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "shutting down")
+	return m.Close()
+}
+
+func welcome(w io.Writer, m *app.Main) {
+	fmt.Fprintf(w, "Cascade %s is serving on %s (database %s)\n", version, m.URL(), m.Config.DatabaseURL)
+	token := "$CASCADE_TOKEN"
+	if m.AdminToken != "" {
+		token = m.AdminToken
+		fmt.Fprintf(w, "\nThe operator's administrator API token (shown only now, keep it):\n  %s\n", token)
+	} else {
+		fmt.Fprintln(w, "\nTokens were printed when this database was created; \"cascade manager token ID\" issues a new one.")
+	}
+	if len(m.DemoTokens) > 0 {
+		fmt.Fprintln(w, "\nDemo managers and their API tokens (shown only now):")
+		app.PrintDemoTokens(w, m.DemoTokens)
+	}
+	fmt.Fprintf(w, "\nTry:\n  curl -s -H 'X-Api-Token: %s' %s/api/v3/resellers/1\n\n", token, m.URL())
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, _, err := parseConfig("migrate", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	m := app.NewMain(cfg)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "database is migrated")
+	return nil
+}
+
+func seed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, _, err := parseConfig("seed", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	m := app.NewMain(cfg)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if err := m.Bootstrap(ctx); err != nil {
+		return err
+	}
+	if m.AdminToken != "" {
+		fmt.Fprintf(stdout, "operator administrator API token: %s\n", m.AdminToken)
+	}
+	if len(m.DemoTokens) > 0 {
+		app.PrintDemoTokens(stdout, m.DemoTokens)
+	} else if cfg.Demo {
+		fmt.Fprintln(stdout, "demo data is already there")
+	}
+	return nil
+}
+
+// printError writes err for a person: validation problems one per line.
+func printError(w io.Writer, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		fmt.Fprintln(w, "cascade:", err)
+		return
+	}
+	for _, e := range domain.Errors(err) {
+		where := e.Pointer
+		if where == "" {
+			where = e.Parameter
+		}
+		if where != "" {
+			where += ": "
+		}
+		fmt.Fprintf(w, "cascade: %s%s\n", where, e.Message.Text(domain.LocaleEN, e.Args...))
+	}
+}

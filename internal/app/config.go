@@ -1,0 +1,95 @@
+// Package app assembles a Cascade server from its configuration: the database, the
+// services, the HTTP API and the background workers. cmd/cascade and the end-to-end
+// tests both start it.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// Config is everything a server needs, read once from flags and environment and
+// validated before anything starts.
+type Config struct {
+	Addr             string // listen address
+	DatabaseURL      string // sqlite:PATH or postgres://...
+	AdminToken       string // token of the first administrator; random when empty
+	Timezone         string // IANA zone the API renders times in
+	OperatorCurrency string // currency of the operator created on an empty database
+	Demo             bool   // add demo data on an empty database
+
+	// Set by tests and tools rather than users.
+	Clock        domain.Clock
+	PasswordCost int
+	Stdout       io.Writer // where tokens and the welcome text go
+	LogOutput    io.Writer // where the JSON log goes
+	Quiet        bool      // no access log
+
+	location *time.Location
+}
+
+// DefaultConfig returns the configuration of a server started with no flags and no
+// environment.
+func DefaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
+		OperatorCurrency: "USD"}
+}
+
+// Flags registers the configuration's flags on fs, with defaults taken from the
+// environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
+// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY), so a flag beats the environment.
+func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("CASCADE_ADDR", c.Addr), "listen address (CASCADE_ADDR)")
+	fs.StringVar(&c.DatabaseURL, "db", env("CASCADE_DATABASE_URL", c.DatabaseURL), "database: sqlite:PATH or postgres://... (CASCADE_DATABASE_URL)")
+	fs.StringVar(&c.Timezone, "timezone", env("CASCADE_TIMEZONE", c.Timezone), "time zone of API times (CASCADE_TIMEZONE)")
+	fs.StringVar(&c.OperatorCurrency, "operator-currency", env("CASCADE_OPERATOR_CURRENCY", c.OperatorCurrency), "currency of a new operator (CASCADE_OPERATOR_CURRENCY)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data to an empty database")
+	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
+}
+
+// Validate checks the configuration and resolves the time zone.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: %w", c.Addr, err))
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("database url %q: want sqlite:PATH or postgres://...", c.DatabaseURL))
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("timezone %q: %w", c.Timezone, err))
+	}
+	c.location = loc
+	if t := c.AdminToken; t != "" && (len(t) < 16 || len(t) > 256 || strings.ContainsAny(t, " \t\r\n")) {
+		errs = append(errs, errors.New("CASCADE_ADMIN_TOKEN: want 16 to 256 characters without spaces"))
+	}
+	if !domain.ValidCurrency(strings.ToUpper(c.OperatorCurrency)) {
+		errs = append(errs, fmt.Errorf("operator currency %q: not an ISO 4217 code", c.OperatorCurrency))
+	}
+	if c.Clock == nil {
+		c.Clock = domain.SystemClock{}
+	}
+	if c.Stdout == nil {
+		c.Stdout = os.Stdout
+	}
+	if c.LogOutput == nil {
+		c.LogOutput = os.Stderr
+	}
+	return errors.Join(errs...)
+}

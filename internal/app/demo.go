@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+)
+
+// DemoManager is a demo manager and its API token.
+type DemoManager struct {
+	ResellerID   int64
+	ResellerName string
+	Role         domain.Role
+	Name         string
+	Email        string
+	Token        string
+}
+
+type demoReseller struct {
+	key, parent                 string // parent "" is the operator
+	name, domain, currency      string
+	city, country, phone, email string
+	contactFirst, contactLast   string
+	upstreamManager             string // key of the parent's manager to attach
+	managers                    []demoManager
+}
+
+type demoManager struct {
+	key, name string
+	role      domain.Role
+}
+
+// The demo tree: the operator, two distributors, resellers below one of them and a
+// fourth level below that, with managers of every role at several levels.
+var demoTree = []demoReseller{
+	{key: "operator", managers: []demoManager{
+		{"op-owner", "Olivia Owner", domain.RoleOwner},
+		{"op-sales", "Sam Sales", domain.RoleSales},
+		{"op-marketing", "Mia Marketing", domain.RoleMarketing},
+	}},
+	{key: "northwind", name: "Northwind Cloud", domain: "northwind.demo.cascade.localhost", currency: "EUR",
+		city: "Berlin", country: "DE", phone: "+493012345678", email: "billing@northwind.example",
+		contactFirst: "Nora", contactLast: "Winter", upstreamManager: "op-sales",
+		managers: []demoManager{
+			{"nw-admin", "Nils Admin", domain.RoleAdmin},
+			{"nw-owner", "Nadia Owner", domain.RoleOwner},
+			{"nw-sales", "Noah Sales", domain.RoleSales},
+		}},
+	{key: "contoso", parent: "northwind", name: "Contoso Partners", domain: "contoso.demo.cascade.localhost",
+		currency: "EUR", city: "Vienna", country: "AT", phone: "+4311234567", email: "office@contoso.example",
+		contactFirst: "Carl", contactLast: "Stone", upstreamManager: "nw-sales",
+		managers: []demoManager{
+			{"co-admin", "Clara Admin", domain.RoleAdmin},
+			{"co-sales", "Chris Sales", domain.RoleSales},
+			{"co-marketing", "Cora Marketing", domain.RoleMarketing},
+		}},
+	{key: "fabrikam", parent: "contoso", name: "Fabrikam IT", domain: "fabrikam.demo.cascade.localhost",
+		currency: "EUR", city: "Graz", country: "AT", phone: "+433161234567", email: "it@fabrikam.example",
+		contactFirst: "Felix", contactLast: "Berg",
+		managers: []demoManager{{"fa-admin", "Fiona Admin", domain.RoleAdmin}}},
+	{key: "litware", parent: "northwind", name: "Litware Services", domain: "litware.demo.cascade.localhost",
+		currency: "EUR", city: "Munich", country: "DE", phone: "+498912345678", email: "hello@litware.example",
+		contactFirst: "Lena", contactLast: "Kraus"},
+	{key: "tailspin", name: "Tailspin Distribution", domain: "tailspin.demo.cascade.localhost", currency: "USD",
+		city: "Austin", country: "US", phone: "+15125550100", email: "ap@tailspin.example",
+		contactFirst: "Tom", contactLast: "Reed", upstreamManager: "op-owner",
+		managers: []demoManager{{"ts-admin", "Tara Admin", domain.RoleAdmin}}},
+}
+
+// SeedDemo adds the demo tree through the same service calls the API makes, acting as
+// the operator's administrator. It does nothing when the demo data is already there,
+// and returns the new managers' tokens otherwise.
+func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) {
+	actor, err := svc.OperatorActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The first object the demo creates tells whether it ran before.
+	probe := domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}.
+		Where("manager_key", domain.OpIn, demoTree[0].managers[0].key)
+	if _, n, err := svc.FindManagers(ctx, actor, domain.OperatorID, probe); err != nil || n > 0 {
+		return nil, err
+	}
+	ids := map[string]int64{"operator": domain.OperatorID, "": domain.OperatorID}
+	names := map[string]string{"operator": "Cascade Operator"}
+	managers := map[string]int64{}
+	var out []DemoManager
+	for _, d := range demoTree {
+		if d.key != "operator" {
+			change := domain.ResellerChange{Name: &d.name, Domain: &d.domain, Currency: &d.currency,
+				Company: domain.CompanyChange{Name: ptr(d.name + " Ltd"), City: &d.city, Country: &d.country,
+					Phone: &d.phone, Email: &d.email},
+				Contacts:         domain.ContactsChange{FirstName: &d.contactFirst, LastName: &d.contactLast},
+				CustomAttributes: map[string]*string{"inn": ptr("")}}
+			if d.upstreamManager != "" {
+				change.ManagerID = ptr(managers[d.upstreamManager])
+			}
+			r, err := svc.CreateReseller(ctx, actor, ids[d.parent], change)
+			if err != nil {
+				return nil, fmt.Errorf("demo reseller %s: %w", d.key, err)
+			}
+			ids[d.key], names[d.key] = r.ID, r.General.Name
+		}
+		for _, dm := range d.managers {
+			email := dm.key + "@demo.cascade.localhost"
+			role := string(dm.role)
+			m, token, err := svc.CreateManager(ctx, actor, ids[d.key], domain.ManagerChange{
+				Name: ptr(dm.name), Email: &email, Role: &role, Password: ptr(service.NewToken()),
+				ManagerKey: ptr(dm.key)})
+			if err != nil {
+				return nil, fmt.Errorf("demo manager %s: %w", dm.key, err)
+			}
+			managers[dm.key] = m.ID
+			out = append(out, DemoManager{ResellerID: ids[d.key], ResellerName: names[d.key], Role: dm.role,
+				Name: dm.name, Email: email, Token: token})
+		}
+	}
+	return out, nil
+}
+
+// PrintDemoTokens writes the demo managers and their tokens as a table.
+func PrintDemoTokens(w io.Writer, ms []DemoManager) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RESELLER\tID\tROLE\tMANAGER\tAPI TOKEN")
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", m.ResellerName, m.ResellerID, m.Role, m.Name, m.Token)
+	}
+	tw.Flush()
+}
+
+func ptr[T any](v T) *T { return &v }

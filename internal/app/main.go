@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cascade-billing/cascade/api"
+	"github.com/cascade-billing/cascade/internal/httpapi"
+	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Main is one running Cascade server.
+type Main struct {
+	Config  Config
+	DB      *store.DB
+	Service *service.Service
+	Log     *slog.Logger
+
+	// AdminToken is the first administrator's token when this start created it.
+	AdminToken string
+	// DemoTokens are the demo managers' tokens when this start created them.
+	DemoTokens []DemoManager
+
+	listener net.Listener
+	http     *http.Server
+	stop     context.CancelFunc
+	workers  sync.WaitGroup
+}
+
+// NewMain returns a server for cfg; Run starts it.
+func NewMain(cfg Config) *Main { return &Main{Config: cfg} }
+
+// Open validates the configuration, opens and migrates the database and builds the
+// services, without listening. The command-line tools stop here.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	m.Log = slog.New(slog.NewJSONHandler(m.Config.LogOutput, nil))
+	db, err := store.Open(ctx, m.Config.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if len(applied) > 0 {
+		m.Log.Info("migrated", "versions", applied)
+	}
+	m.Service = service.New(db, m.Config.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log})
+	return nil
+}
+
+// Bootstrap creates the operator and its administrator on an empty database, and the
+// demo data when configured.
+func (m *Main) Bootstrap(ctx context.Context) error {
+	token, err := m.Service.Bootstrap(ctx, service.Operator{
+		Name: "Cascade Operator", Domain: "operator.cascade.localhost",
+		Currency: strings.ToUpper(m.Config.OperatorCurrency), AdminName: "Administrator",
+		AdminEmail: "admin@operator.cascade.localhost", AdminToken: m.Config.AdminToken,
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	m.AdminToken = token
+	if m.Config.Demo {
+		if m.DemoTokens, err = SeedDemo(ctx, m.Service); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	return nil
+}
+
+// Run opens everything, starts the workers and serves HTTP in the background. It
+// returns once the server listens.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if err := m.Bootstrap(ctx); err != nil {
+		return err
+	}
+	logger := m.Log
+	if m.Config.Quiet {
+		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	metrics := httpapi.NewMetrics(func() map[string]sql.DBStats {
+		r, w := m.DB.PoolStats()
+		return map[string]sql.DBStats{"read": r, "write": w}
+	})
+	handler := httpapi.New(m.Service, httpapi.Config{Location: m.Config.location, Logger: logger,
+		Metrics: metrics, OpenAPI: api.OpenAPI})
+
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.listener = ln
+	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+
+	wctx, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.startWorkers(wctx)
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("http server", "err", err)
+		}
+	}()
+	return nil
+}
+
+// startWorkers runs the background loops: the auth-epoch poll, which bounds how long
+// another node's token cache may outlive a revocation, and idempotency-key expiry.
+func (m *Main) startWorkers(ctx context.Context) {
+	m.workers.Add(2)
+	go func() {
+		defer m.workers.Done()
+		m.Service.PollAuthEpoch(ctx, time.Second)
+	}()
+	go func() {
+		defer m.workers.Done()
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := m.Service.ExpireIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn("expire idempotency keys", "err", err)
+			} else if n > 0 {
+				m.Log.Info("expired idempotency keys", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+// Close shuts down in order: HTTP first (in-flight requests finish), then the
+// workers, then the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+	}
+	if m.stop != nil {
+		m.stop()
+		m.workers.Wait()
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,40 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Actor is the manager behind a request, as its API token resolves: the manager, its
+// role and its reseller's place in the tree.
+type Actor struct {
+	ManagerID    int64
+	ResellerID   int64
+	ResellerPath string
+	Role         Role
+}
+
+// Can reports whether the actor's role allows action a.
+func (a Actor) Can(act Action) bool { return Permitted(a.Role, act) }
+
+// Covers reports whether the reseller at path is the actor's reseller or below it.
+func (a Actor) Covers(path string) bool {
+	return a.ResellerPath != "" && strings.HasPrefix(path, a.ResellerPath)
+}
+
+// ResellerPath is the materialised path of the reseller with the given id under the
+// parent path: "/1/" for the operator, "/1/5/" for its child 5. Every reseller's path
+// starts with its ancestors' paths, so a subtree is one prefix.
+func ResellerPath(parentPath string, id int64) string {
+	if parentPath == "" {
+		parentPath = "/"
+	}
+	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
+
+// PathRange returns the half-open string range [lo, hi) holding path and every path
+// below it. Paths contain only digits and '/', and '/' sorts just before '0', so
+// replacing the trailing '/' by '0' bounds the prefix.
+func PathRange(path string) (lo, hi string) {
+	return path, path[:len(path)-1] + "0"
+}

@@ -1,0 +1,64 @@
+package domain
+
+import "time"
+
+// Op is the comparison of one list condition.
+type Op int
+
+// The comparisons a list filter can ask for.
+const (
+	OpIn       Op = iota // field equals one of Values
+	OpGt                 // field > Values[0]
+	OpGe                 // field >= Values[0]
+	OpLt                 // field < Values[0]
+	OpContains           // field contains Values[0], case-insensitively
+)
+
+// Condition restricts a list by one field. Values hold string, int64, bool or
+// time.Time, as the field's kind requires.
+type Condition struct {
+	Field  string
+	Op     Op
+	Values []any
+}
+
+// SortKey orders a list by one field.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// Page selects one page of a list; Number counts from 1.
+type Page struct {
+	Number int
+	Size   int
+}
+
+// Default and largest page sizes of every list.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// Offset is the number of rows before the page.
+func (p Page) Offset() int { return (p.Number - 1) * p.Size }
+
+// ListQuery is what a list endpoint asks of the store: conditions ANDed together, an
+// order and a page. Field names are the API's; each store maps them to columns.
+type ListQuery struct {
+	Conditions []Condition
+	Sort       []SortKey
+	Page       Page
+}
+
+// Where appends a condition and returns q, for building queries in code.
+func (q ListQuery) Where(field string, op Op, values ...any) ListQuery {
+	q.Conditions = append(append([]Condition(nil), q.Conditions...), Condition{Field: field, Op: op, Values: values})
+	return q
+}
+
+// Timestamps are the creation and last-change times every entity carries.
+type Timestamps struct {
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}

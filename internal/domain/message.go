@@ -1,0 +1,200 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Message names one user-facing text. The name doubles as the machine code shown in
+// errors[].code, so clients can branch on it whatever the locale.
+type Message string
+
+// Reason returns the machine code of m.
+func (m Message) Reason() string { return string(m) }
+
+// Locale is a language the server writes texts in.
+type Locale string
+
+// The supported locales; English is the default for anything else.
+const (
+	LocaleEN Locale = "en"
+	LocaleRU Locale = "ru"
+)
+
+// ParseLocale maps an X-Api-Locale value to a supported locale, defaulting to English.
+func ParseLocale(s string) Locale {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if strings.HasPrefix(s, "ru") {
+		return LocaleRU
+	}
+	return LocaleEN
+}
+
+// Messages of the API. Keep each in the catalogue below, in both languages.
+const (
+	MsgForbidden            Message = "forbidden"
+	MsgInternal             Message = "internal_error"
+	MsgUnavailable          Message = "unavailable"
+	MsgTokenMissing         Message = "token_missing"
+	MsgTokenInvalid         Message = "token_invalid"
+	MsgManagerBlocked       Message = "manager_blocked"
+	MsgMediaType            Message = "unsupported_media_type"
+	MsgBodyTooLarge         Message = "body_too_large"
+	MsgMalformedJSON        Message = "malformed_json"
+	MsgBodyRequired         Message = "body_required"
+	MsgMustBeString         Message = "must_be_string"
+	MsgMustBeInteger        Message = "must_be_integer"
+	MsgMustBeBoolean        Message = "must_be_boolean"
+	MsgMustBeObject         Message = "must_be_object"
+	MsgMustBeArray          Message = "must_be_array"
+	MsgMustBeNumber         Message = "must_be_number"
+	MsgRequired             Message = "required"
+	MsgBlank                Message = "blank"
+	MsgTooLong              Message = "too_long"
+	MsgTaken                Message = "taken"
+	MsgNotUpdatable         Message = "not_updatable"
+	MsgOneOf                Message = "not_in_list"
+	MsgInvalidEmail         Message = "invalid_email"
+	MsgInvalidPhone         Message = "invalid_phone"
+	MsgInvalidCountry       Message = "invalid_country"
+	MsgInvalidCurrency      Message = "invalid_currency"
+	MsgInvalidDomain        Message = "invalid_domain"
+	MsgInvalidManagerKey    Message = "invalid_manager_key"
+	MsgInvalidAttributeKey  Message = "invalid_attribute_key"
+	MsgWeakPassword         Message = "weak_password"
+	MsgPageSize             Message = "invalid_page_size"
+	MsgPageNumber           Message = "invalid_page_number"
+	MsgUnknownFilter        Message = "unknown_filter"
+	MsgUnknownSort          Message = "unknown_sort"
+	MsgUnknownInclude       Message = "unknown_include"
+	MsgUnknownParameter     Message = "unknown_parameter"
+	MsgInvalidDate          Message = "invalid_date"
+	MsgInvalidInteger       Message = "invalid_integer"
+	MsgInvalidBoolean       Message = "invalid_boolean"
+	MsgRangeNotSupported    Message = "range_not_supported"
+	MsgInvalidID            Message = "invalid_id"
+	MsgRouteNotFound        Message = "route_not_found"
+	MsgMethodNotAllowed     Message = "method_not_allowed"
+	MsgResellerNotFound     Message = "reseller_not_found"
+	MsgManagerNotFound      Message = "manager_not_found"
+	MsgManagerRoleNotFound  Message = "manager_role_not_found"
+	MsgIdempotencyMismatch  Message = "idempotency_key_reused"
+	MsgIdempotencyInFlight  Message = "idempotency_key_in_progress"
+	MsgIdempotencyLost      Message = "idempotency_response_lost"
+	MsgIdempotencyKeyFormat Message = "invalid_idempotency_key"
+	MsgNotUpstreamManager   Message = "not_upstream_manager"
+	MsgRootHasNoUpstream    Message = "root_has_no_upstream"
+	MsgOwnUpstreamManager   Message = "own_upstream_manager"
+	MsgSelfStatusOrRole     Message = "self_status_or_role"
+	MsgCurrentResellerOnly  Message = "current_reseller_only"
+	MsgRoleRequired         Message = "role_required"
+
+	// Titles of errors, one per error code.
+	MsgTitleInvalid      Message = "title_invalid"
+	MsgTitleBadRequest   Message = "title_bad_request"
+	MsgTitleUnauthorized Message = "title_unauthorized"
+	MsgTitleForbidden    Message = "title_forbidden"
+	MsgTitleNotFound     Message = "title_not_found"
+	MsgTitleConflict     Message = "title_conflict"
+	MsgTitleTooLarge     Message = "title_too_large"
+	MsgTitleMediaType    Message = "title_media_type"
+	MsgTitleInternal     Message = "title_internal"
+	MsgTitleUnavailable  Message = "title_unavailable"
+	MsgTitleMethod       Message = "title_method_not_allowed"
+)
+
+type texts struct{ en, ru string }
+
+// catalogue holds every text the server writes, as fmt formats.
+var catalogue = map[Message]texts{
+	MsgForbidden:            {"This action is forbidden", "Это действие запрещено"},
+	MsgInternal:             {"Internal server error", "Внутренняя ошибка сервера"},
+	MsgUnavailable:          {"The service is temporarily unavailable", "Сервис временно недоступен"},
+	MsgTokenMissing:         {"The X-Api-Token header is missing", "Не передан заголовок X-Api-Token"},
+	MsgTokenInvalid:         {"The API token is invalid", "Недействительный API-токен"},
+	MsgManagerBlocked:       {"The manager is blocked", "Менеджер заблокирован"},
+	MsgMediaType:            {"Content-Type must be application/vnd.api+json or application/json", "Content-Type должен быть application/vnd.api+json или application/json"},
+	MsgBodyTooLarge:         {"The request body is larger than %d bytes", "Тело запроса больше %d байт"},
+	MsgMalformedJSON:        {"The request body is not valid JSON (near byte %d)", "Тело запроса не является корректным JSON (около байта %d)"},
+	MsgBodyRequired:         {"The request body is required", "Тело запроса обязательно"},
+	MsgMustBeString:         {"must be a string", "должно быть строкой"},
+	MsgMustBeInteger:        {"must be an integer", "должно быть целым числом"},
+	MsgMustBeBoolean:        {"must be a boolean", "должно быть логическим значением"},
+	MsgMustBeObject:         {"must be an object", "должно быть объектом"},
+	MsgMustBeArray:          {"must be an array", "должно быть массивом"},
+	MsgMustBeNumber:         {"must be a number", "должно быть числом"},
+	MsgRequired:             {"is required", "обязательное поле"},
+	MsgBlank:                {"can't be blank", "не может быть пустым"},
+	MsgTooLong:              {"is too long (at most %d characters)", "слишком длинное значение (не более %d символов)"},
+	MsgTaken:                {"has already been taken", "уже занято"},
+	MsgNotUpdatable:         {"cannot be changed", "не может быть изменено"},
+	MsgOneOf:                {"must be one of: %s", "должно быть одним из: %s"},
+	MsgInvalidEmail:         {"is not a valid e-mail address", "не является корректным адресом e-mail"},
+	MsgInvalidPhone:         {"must look like +<country code><number> or 00<country code><number>", "должен иметь вид +<код страны><номер> или 00<код страны><номер>"},
+	MsgInvalidCountry:       {"is not an ISO 3166-1 alpha-2 country code", "не является кодом страны ISO 3166-1 alpha-2"},
+	MsgInvalidCurrency:      {"is not an ISO 4217 currency code", "не является кодом валюты ISO 4217"},
+	MsgInvalidDomain:        {"is not a valid domain name", "не является корректным доменным именем"},
+	MsgInvalidManagerKey:    {"may contain only letters, digits, '_', '.' and '-'", "может содержать только буквы, цифры, «_», «.» и «-»"},
+	MsgInvalidAttributeKey:  {"custom attribute keys may contain only letters, digits and '_'", "ключи атрибутов могут содержать только буквы, цифры и «_»"},
+	MsgWeakPassword:         {"must be 8 to 72 characters long and contain a letter and a digit", "должен содержать от 8 до 72 символов, хотя бы одну букву и одну цифру"},
+	MsgPageSize:             {"must be an integer from 1 to %d", "должно быть целым числом от 1 до %d"},
+	MsgPageNumber:           {"must be an integer of at least 1", "должно быть целым числом не меньше 1"},
+	MsgUnknownFilter:        {"is not a filter of this list; known filters: %s", "не является фильтром этого списка; доступные фильтры: %s"},
+	MsgUnknownSort:          {"does not allow sorting by %q; sortable fields: %s", "не позволяет сортировать по %q; доступные поля: %s"},
+	MsgUnknownInclude:       {"does not allow including %q; includable: %s", "не позволяет включить %q; доступно: %s"},
+	MsgUnknownParameter:     {"is not a parameter of this endpoint", "не является параметром этого метода"},
+	MsgInvalidDate:          {"must be a date (YYYY-MM-DD), a local date-time (YYYY-MM-DDTHH:MM:SS) or an RFC 3339 time", "должно быть датой (ГГГГ-ММ-ДД), локальным временем (ГГГГ-ММ-ДДTЧЧ:ММ:СС) или временем RFC 3339"},
+	MsgInvalidInteger:       {"must be a comma-separated list of integers", "должно быть списком целых чисел через запятую"},
+	MsgInvalidBoolean:       {"must be true or false", "должно быть true или false"},
+	MsgRangeNotSupported:    {"does not support [gt]/[lt] ranges", "не поддерживает диапазоны [gt]/[lt]"},
+	MsgInvalidID:            {"must be a positive integer id", "должно быть положительным целым идентификатором"},
+	MsgRouteNotFound:        {"No such endpoint", "Такого метода нет"},
+	MsgMethodNotAllowed:     {"The method is not allowed for this endpoint", "Этот HTTP-метод не поддерживается для данного пути"},
+	MsgResellerNotFound:     {"Reseller not found", "Реселлер не найден"},
+	MsgManagerNotFound:      {"Manager not found", "Менеджер не найден"},
+	MsgManagerRoleNotFound:  {"Manager role not found", "Роль менеджера не найдена"},
+	MsgIdempotencyMismatch:  {"This Idempotency-Key was already used with a different request", "Этот Idempotency-Key уже использован с другим запросом"},
+	MsgIdempotencyInFlight:  {"A request with this Idempotency-Key is still being processed", "Запрос с этим Idempotency-Key ещё обрабатывается"},
+	MsgIdempotencyLost:      {"The request with this Idempotency-Key was completed, but its response was not recorded; read the resource instead", "Запрос с этим Idempotency-Key выполнен, но его ответ не сохранён; запросите ресурс"},
+	MsgIdempotencyKeyFormat: {"must be 1 to 255 printable ASCII characters", "должен содержать от 1 до 255 печатных символов ASCII"},
+	MsgNotUpstreamManager:   {"must be an active manager of the upstream reseller", "должен быть активным менеджером вышестоящего реселлера"},
+	MsgRootHasNoUpstream:    {"the operator has no upstream reseller", "у оператора нет вышестоящего реселлера"},
+	MsgOwnUpstreamManager:   {"only the upstream reseller may attach its manager", "прикрепить менеджера может только вышестоящий реселлер"},
+	MsgSelfStatusOrRole:     {"a manager cannot change its own status or role", "менеджер не может менять свой статус или роль"},
+	MsgCurrentResellerOnly:  {"is available for the current reseller only", "доступно только для текущего реселлера"},
+	MsgRoleRequired:         {"is required unless admin is true", "обязательно, если admin не равно true"},
+	MsgTitleInvalid:         {"Invalid attribute", "Неверное значение"},
+	MsgTitleBadRequest:      {"Bad request", "Неверный запрос"},
+	MsgTitleUnauthorized:    {"Unauthorized", "Требуется авторизация"},
+	MsgTitleForbidden:       {"Forbidden", "Доступ запрещён"},
+	MsgTitleNotFound:        {"Not found", "Не найдено"},
+	MsgTitleConflict:        {"Conflict", "Конфликт"},
+	MsgTitleTooLarge:        {"Request entity too large", "Слишком большой запрос"},
+	MsgTitleMediaType:       {"Unsupported media type", "Неподдерживаемый тип данных"},
+	MsgTitleInternal:        {"Internal server error", "Внутренняя ошибка сервера"},
+	MsgTitleUnavailable:     {"Service unavailable", "Сервис недоступен"},
+	MsgTitleMethod:          {"Method not allowed", "Метод не поддерживается"},
+}
+
+// Text renders m in locale l. A message missing from the catalogue renders as its
+// name, which a test prevents.
+func (m Message) Text(l Locale, args ...any) string {
+	t, ok := catalogue[m]
+	if !ok {
+		return string(m)
+	}
+	f := t.en
+	if l == LocaleRU && t.ru != "" {
+		f = t.ru
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// Known reports whether m has a catalogue entry in both languages.
+func (m Message) Known() bool {
+	t, ok := catalogue[m]
+	return ok && t.en != "" && t.ru != ""
+}

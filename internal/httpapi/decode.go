@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// maxBody is the largest request body the API reads.
+const maxBody = 1 << 20
+
+// readBody checks the media type and reads the body of a request that carries one.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != mediaJSONAPI && mt != mediaJSON) {
+		return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
+	}
+	for k := range params {
+		// JSON:API allows only its ext and profile parameters; charset is harmless.
+		if k != "charset" && k != "ext" && k != "profile" {
+			return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, domain.Errorf(domain.ErrTooLarge, domain.MsgBodyTooLarge, maxBody)
+	}
+	return body, err
+}
+
+// decodeJSON unmarshals body into dst, turning syntax errors into 400 and type errors
+// into 422 with a pointer to the offending member.
+func decodeJSON(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return domain.Errorf(domain.ErrBadRequest, domain.MsgBodyRequired)
+	}
+	err := json.Unmarshal(body, dst)
+	if err == nil {
+		return nil
+	}
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		return domain.Errorf(domain.ErrBadRequest, domain.MsgMalformedJSON, syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.ErrBadRequest, domain.MsgMalformedJSON, len(body))
+	case errors.As(err, &typ):
+		return domain.FieldError(jsonPointer(typ.Field), typeMessage(typ.Type))
+	}
+	return domain.Errorf(domain.ErrBadRequest, domain.MsgMalformedJSON, 0)
+}
+
+// jsonPointer turns encoding/json's dotted field path into a JSON pointer.
+func jsonPointer(field string) string {
+	if field == "" {
+		return "/"
+	}
+	return "/" + strings.ReplaceAll(field, ".", "/")
+}
+
+func typeMessage(t reflect.Type) domain.Message {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case reflect.TypeOf(flexInt(0)):
+		return domain.MsgMustBeInteger
+	case reflect.TypeOf(flexBool(false)):
+		return domain.MsgMustBeBoolean
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return domain.MsgMustBeString
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint64:
+		return domain.MsgMustBeInteger
+	case reflect.Float32, reflect.Float64:
+		return domain.MsgMustBeNumber
+	case reflect.Bool:
+		return domain.MsgMustBeBoolean
+	case reflect.Slice, reflect.Array:
+		return domain.MsgMustBeArray
+	}
+	return domain.MsgMustBeObject
+}
+
+// flexInt is an integer that clients may send as a JSON number or a string of
+// digits, as the documented examples do for ids.
+type flexInt int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeOf(flexInt(0))}
+	}
+	*f = flexInt(v)
+	return nil
+}
+
+func (f *flexInt) ptr() *int64 {
+	if f == nil {
+		return nil
+	}
+	v := int64(*f)
+	return &v
+}
+
+// flexBool is a boolean that clients may send as true/false or "true"/"false".
+type flexBool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "true", `"true"`, `"1"`, "1":
+		*f = true
+	case "false", `"false"`, `"0"`, "0":
+		*f = false
+	default:
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeOf(flexBool(false))}
+	}
+	return nil
+}
+
+func (f *flexBool) ptr() *bool {
+	if f == nil {
+		return nil
+	}
+	v := bool(*f)
+	return &v
+}
+
+// customAttributes accepts both documented shapes of custom attributes: a plain
+// object {"key": "value"} and {"data": [{"key": "k", "value": "v"}]}. A null value
+// removes the key.
+type customAttributes map[string]*string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (c *customAttributes) UnmarshalJSON(b []byte) error {
+	var list struct {
+		Data *[]struct {
+			Key   string  `json:"key"`
+			Value *string `json:"value"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(b, &list) == nil && list.Data != nil {
+		m := make(customAttributes, len(*list.Data))
+		for _, kv := range *list.Data {
+			m[kv.Key] = kv.Value
+		}
+		*c = m
+		return nil
+	}
+	var m map[string]*string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return &json.UnmarshalTypeError{Value: "attributes", Type: reflect.TypeOf(map[string]string{})}
+	}
+	*c = m
+	return nil
+}

@@ -1,0 +1,195 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+)
+
+// call is one API request as a handler sees it: authenticated, with its body read.
+type call struct {
+	ctx    context.Context
+	r      *http.Request
+	actor  domain.Actor
+	locale domain.Locale
+	body   []byte
+}
+
+// reply is what a handler answers: a status (0 means 200) and a document to encode.
+type reply struct {
+	status int
+	doc    any
+}
+
+// handlerFunc is an endpoint: decode, call the service, encode.
+type handlerFunc func(*call) (reply, error)
+
+// routeOption modifies how an endpoint is wrapped.
+type routeOption int
+
+const (
+	// idempotent endpoints honour the Idempotency-Key header.
+	idempotent routeOption = 1 << iota
+)
+
+// pathIDs maps each path parameter to the error a bad value gets, so a malformed id
+// answers exactly like a missing object.
+var pathIDs = map[string]domain.Message{
+	"reseller_id": domain.MsgResellerNotFound,
+	"manager_id":  domain.MsgManagerNotFound,
+}
+
+// route registers h under pattern with the machinery every API endpoint shares.
+func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		c := &call{ctx: r.Context(), r: r, locale: domain.ParseLocale(r.Header.Get("X-Api-Locale"))}
+		actor, err := s.svc.Authenticate(c.ctx, r.Header.Get("X-Api-Token"))
+		if err != nil {
+			s.writeError(w, r, c.locale, err)
+			return
+		}
+		c.actor = actor
+		infoFrom(c.ctx).managerID = actor.ManagerID
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if c.body, err = readBody(w, r); err != nil {
+				s.writeError(w, r, c.locale, err)
+				return
+			}
+		}
+		if key := r.Header.Get("Idempotency-Key"); opts&idempotent != 0 && key != "" {
+			s.serveIdempotent(w, c, h, key)
+			return
+		}
+		status, body := s.render(c, h)
+		writeBody(w, status, body)
+	})
+}
+
+// render runs h and encodes its answer or error.
+func (s *Server) render(c *call, h handlerFunc) (int, []byte) {
+	rep, err := h(c)
+	if err != nil {
+		return s.renderError(c.r, c.locale, err)
+	}
+	if rep.status == 0 {
+		rep.status = http.StatusOK
+	}
+	if rep.doc == nil {
+		return rep.status, nil
+	}
+	body, err := encode(rep.doc)
+	if err != nil {
+		return s.renderError(c.r, c.locale, err)
+	}
+	return rep.status, body
+}
+
+// serveIdempotent runs h at most once per Idempotency-Key and body, replaying the
+// first answer to every retry.
+func (s *Server) serveIdempotent(w http.ResponseWriter, c *call, h handlerFunc, key string) {
+	fp := sha256.New()
+	fp.Write([]byte(c.r.Method + " " + c.r.URL.Path + "\n"))
+	fp.Write(c.body)
+	claim, replay, err := s.svc.ClaimIdempotencyKey(c.ctx, c.actor, key, fp.Sum(nil))
+	if err != nil {
+		s.writeError(w, c.r, c.locale, err)
+		return
+	}
+	if replay != nil {
+		w.Header().Set("Idempotency-Replayed", "true")
+		writeBody(w, replay.Status, replay.Body)
+		return
+	}
+	c.ctx = service.WithClaim(c.ctx, claim)
+	status, body := s.render(c, h)
+	// The answer is recorded even if the client has gone: its retry will want it.
+	if err := s.svc.FinishIdempotent(context.WithoutCancel(c.ctx), claim, status, body); err != nil {
+		s.log.Error("record idempotent answer", "err", err, "request_id", infoFrom(c.ctx).id)
+	}
+	writeBody(w, status, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	if len(body) > 0 {
+		w.Header().Set("Content-Type", mediaJSONAPI)
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encode marshals v without HTML escaping (the API serves JSON, not HTML).
+func encode(v any) ([]byte, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// renderError encodes err, logging internal errors with the request id; their text
+// never reaches the client.
+func (s *Server) renderError(r *http.Request, l domain.Locale, err error) (int, []byte) {
+	status, doc := errorResponse(err, l)
+	if status >= 500 {
+		s.log.Error("request failed", "err", err, "request_id", infoFrom(r.Context()).id,
+			"method", r.Method, "path", r.URL.Path)
+	}
+	body, _ := encode(doc) // an error document always encodes
+	return status, body
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, l domain.Locale, err error) {
+	status, body := s.renderError(r, l, err)
+	writeBody(w, status, body)
+}
+
+// pathID reads an integer id from the path; anything else is the object's not-found.
+func (c *call) pathID(name string) (int64, error) {
+	v, err := strconv.ParseInt(c.r.PathValue(name), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, domain.NotFound(pathIDs[name])
+	}
+	return v, nil
+}
+
+// attributesBody is the request body of a create or update: {"data": {"attributes": A}}.
+type attributesBody[A any] struct {
+	Data *struct {
+		Attributes *A `json:"attributes"`
+	} `json:"data"`
+}
+
+// decodeAttributes decodes the call's body and returns its data.attributes, which
+// must be present.
+func decodeAttributes[A any](c *call) (*A, error) {
+	var b attributesBody[A]
+	if err := decodeJSON(c.body, &b); err != nil {
+		return nil, err
+	}
+	if b.Data == nil {
+		return nil, domain.FieldError("/data", domain.MsgRequired)
+	}
+	if b.Data.Attributes == nil {
+		return nil, domain.FieldError("/data/attributes", domain.MsgRequired)
+	}
+	return b.Data.Attributes, nil
+}
+
+// one is a document holding a single resource.
+func one(res resource) reply { return reply{doc: document{Data: res}} }
+
+// created is a 201 document holding a single resource.
+func created(res resource) reply { return reply{status: http.StatusCreated, doc: document{Data: res}} }

@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+)
+
+// Media types of the API.
+const (
+	mediaJSONAPI = "application/vnd.api+json"
+	mediaJSON    = "application/json"
+)
+
+// resource is a JSON:API resource object.
+type resource struct {
+	ID            string                  `json:"id"`
+	Type          string                  `json:"type"`
+	Attributes    any                     `json:"attributes"`
+	Relationships map[string]relationship `json:"relationships,omitempty"`
+}
+
+// relationship links a resource to another; Data is a *identifier or nil.
+type relationship struct {
+	Data *identifier `json:"data"`
+}
+
+// identifier names a resource by type and id.
+type identifier struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// document is a JSON:API top-level document. Data is one resource or a slice of them.
+type document struct {
+	Data     any        `json:"data"`
+	Included []resource `json:"included,omitempty"`
+	Links    *links     `json:"links,omitempty"`
+	Meta     *listMeta  `json:"meta,omitempty"`
+}
+
+// links are the pagination links of a list; prev and next are null at the ends.
+type links struct {
+	Self  string  `json:"self"`
+	First string  `json:"first"`
+	Prev  *string `json:"prev"`
+	Next  *string `json:"next"`
+	Last  string  `json:"last"`
+}
+
+type listMeta struct {
+	TotalCount int `json:"total_count"`
+}
+
+func id(v int64) string { return strconv.FormatInt(v, 10) }
+
+// apiTime is the documented time format: milliseconds and a numeric offset.
+const apiTime = "2006-01-02T15:04:05.000-07:00"
+
+// formatTime renders t in the installation's time zone.
+func (s *Server) formatTime(t time.Time) string { return t.In(s.loc).Format(apiTime) }
+
+// nullableInt returns nil for 0, so optional foreign keys render as null.
+func nullableInt(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+// nullableString returns nil for "", for attributes the docs show as null when unset.
+func nullableString(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}

@@ -1,0 +1,289 @@
+package httpapi
+
+import (
+	"errors"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// filterKind says how a filter's value is parsed and compared.
+type filterKind int
+
+const (
+	kindExact    filterKind = iota // comma list of strings, equality
+	kindLower                      // comma list of strings compared lower-cased (e-mails, domains)
+	kindUpper                      // comma list of strings compared upper-cased (codes)
+	kindContains                   // one string, case-insensitive substring
+	kindInt                        // comma list of integers, or [gt]/[lt]
+	kindTime                       // a date or time, or [gt]/[lt]
+	kindEnum                       // comma list of allowed values
+)
+
+// filterSpec declares one filter of a list.
+type filterSpec struct {
+	kind   filterKind
+	values []string // allowed values of kindEnum
+}
+
+// listSpec declares what a list endpoint accepts.
+type listSpec struct {
+	filters  map[string]filterSpec
+	sorts    []string
+	includes []string
+	// legacy accepts the Customer Store catalogue's page/per_page, sorting[field],
+	// sorting[reversed] and filters[x] besides the standard parameters.
+	legacy bool
+}
+
+// listParams is a parsed list request.
+type listParams struct {
+	query    domain.ListQuery
+	includes []string
+}
+
+// parseList reads paging, filters, sort and include from q against spec. Times
+// without a zone are read in loc. Every problem is reported, each naming its
+// parameter.
+func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, error) {
+	var (
+		out  = listParams{query: domain.ListQuery{Page: domain.Page{Number: 1, Size: domain.DefaultPageSize}}}
+		errs []error
+	)
+	fail := func(param string, msg domain.Message, args ...any) {
+		errs = append(errs, domain.ParamError(param, msg, args...))
+	}
+	intParam := func(name string, dst *int, lo, hi int, msg domain.Message, args ...any) {
+		if vs, ok := q[name]; ok {
+			n, err := strconv.Atoi(vs[0])
+			if err != nil || n < lo || n > hi {
+				fail(name, msg, args...)
+				return
+			}
+			*dst = n
+		}
+	}
+	if spec.legacy {
+		intParam("page", &out.query.Page.Number, 1, 1<<30, domain.MsgPageNumber)
+		intParam("per_page", &out.query.Page.Size, 1, domain.MaxPageSize, domain.MsgPageSize, domain.MaxPageSize)
+	}
+	intParam("page[number]", &out.query.Page.Number, 1, 1<<30, domain.MsgPageNumber)
+	intParam("page[size]", &out.query.Page.Size, 1, domain.MaxPageSize, domain.MsgPageSize, domain.MaxPageSize)
+
+	for _, name := range sortedKeys(q) {
+		value := q[name][0]
+		switch {
+		case strings.HasPrefix(name, "page["):
+			if name != "page[number]" && name != "page[size]" {
+				fail(name, domain.MsgUnknownParameter)
+			}
+		case strings.HasPrefix(name, "filter["):
+			conds, err := parseFilter(name, "filter[", value, spec, loc)
+			out.query.Conditions = append(out.query.Conditions, conds...)
+			errs = append(errs, err)
+		case spec.legacy && strings.HasPrefix(name, "filters["):
+			conds, err := parseFilter(name, "filters[", value, spec, loc)
+			out.query.Conditions = append(out.query.Conditions, conds...)
+			errs = append(errs, err)
+		}
+	}
+
+	if v, ok := q["sort"]; ok {
+		for _, f := range strings.Split(v[0], ",") {
+			key := domain.SortKey{Field: strings.TrimSpace(f)}
+			if strings.HasPrefix(key.Field, "-") {
+				key.Field, key.Desc = key.Field[1:], true
+			}
+			if !contains(spec.sorts, key.Field) {
+				fail("sort", domain.MsgUnknownSort, key.Field, strings.Join(spec.sorts, ", "))
+				continue
+			}
+			out.query.Sort = append(out.query.Sort, key)
+		}
+	}
+	if spec.legacy {
+		if f, ok := q["sorting[field]"]; ok {
+			key := domain.SortKey{Field: f[0]}
+			switch r := q.Get("sorting[reversed]"); r {
+			case "", "false":
+			case "true":
+				key.Desc = true
+			default:
+				fail("sorting[reversed]", domain.MsgInvalidBoolean)
+			}
+			if contains(spec.sorts, key.Field) {
+				out.query.Sort = append(out.query.Sort, key)
+			} else {
+				fail("sorting[field]", domain.MsgUnknownSort, key.Field, strings.Join(spec.sorts, ", "))
+			}
+		}
+	}
+	if v, ok := q["include"]; ok && v[0] != "" {
+		for _, inc := range strings.Split(v[0], ",") {
+			inc = strings.TrimSpace(inc)
+			if !contains(spec.includes, inc) {
+				fail("include", domain.MsgUnknownInclude, inc, strings.Join(spec.includes, ", "))
+				continue
+			}
+			if !contains(out.includes, inc) {
+				out.includes = append(out.includes, inc)
+			}
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// parseFilter reads one filter parameter such as filter[email] or filter[created_at][gt].
+func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) ([]domain.Condition, error) {
+	field, op, ok := splitFilter(name[len(prefix):])
+	if !ok {
+		return nil, domain.ParamError(name, domain.MsgUnknownFilter, strings.Join(filterNames(spec), ", "))
+	}
+	fs, known := spec.filters[field]
+	if !known {
+		return nil, domain.ParamError(name, domain.MsgUnknownFilter, strings.Join(filterNames(spec), ", "))
+	}
+	if op != "" && fs.kind != kindInt && fs.kind != kindTime {
+		return nil, domain.ParamError(name, domain.MsgRangeNotSupported)
+	}
+	if len(splitList(value)) == 0 {
+		return nil, domain.ParamError(name, domain.MsgBlank)
+	}
+	switch fs.kind {
+	case kindContains:
+		return []domain.Condition{{Field: field, Op: domain.OpContains, Values: []any{value}}}, nil
+	case kindExact, kindLower, kindUpper, kindEnum:
+		var vals []any
+		for _, v := range splitList(value) {
+			switch fs.kind {
+			case kindLower:
+				v = strings.ToLower(v)
+			case kindUpper:
+				v = strings.ToUpper(v)
+			}
+			if fs.kind == kindEnum && !contains(fs.values, v) {
+				return nil, domain.ParamError(name, domain.MsgOneOf, strings.Join(fs.values, ", "))
+			}
+			vals = append(vals, v)
+		}
+		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
+	case kindInt:
+		var vals []any
+		for _, v := range splitList(value) {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, domain.ParamError(name, domain.MsgInvalidInteger)
+			}
+			vals = append(vals, n)
+		}
+		if op != "" {
+			if len(vals) != 1 {
+				return nil, domain.ParamError(name, domain.MsgInvalidInteger)
+			}
+			return []domain.Condition{{Field: field, Op: rangeOp(op), Values: vals}}, nil
+		}
+		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
+	case kindTime:
+		t, span, err := parseTime(value, loc)
+		if err != nil {
+			return nil, domain.ParamError(name, domain.MsgInvalidDate)
+		}
+		if op != "" {
+			return []domain.Condition{{Field: field, Op: rangeOp(op), Values: []any{t}}}, nil
+		}
+		return []domain.Condition{
+			{Field: field, Op: domain.OpGe, Values: []any{t}},
+			{Field: field, Op: domain.OpLt, Values: []any{t.Add(span)}},
+		}, nil
+	}
+	return nil, domain.ParamError(name, domain.MsgUnknownFilter, strings.Join(filterNames(spec), ", "))
+}
+
+// splitFilter splits "created_at][gt]" (what follows "filter[") into its field and
+// range operator.
+func splitFilter(rest string) (field, op string, ok bool) {
+	field, rest, ok = strings.Cut(rest, "]")
+	if !ok || field == "" {
+		return "", "", false
+	}
+	switch rest {
+	case "":
+		return field, "", true
+	case "[gt]", "[lt]":
+		return field, rest[1:3], true
+	}
+	return "", "", false
+}
+
+func rangeOp(op string) domain.Op {
+	if op == "gt" {
+		return domain.OpGt
+	}
+	return domain.OpLt
+}
+
+// parseTime reads the three documented forms: a date (midnight in loc, spanning a
+// day), a local date-time (in loc, spanning a second) and an RFC 3339 time (spanning
+// a second, or a millisecond when it has a fraction). Query strings turn '+' into a
+// space, so a space before the offset is read as '+'.
+func parseTime(v string, loc *time.Location) (time.Time, time.Duration, error) {
+	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
+		return t, 24 * time.Hour, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05", v, loc); err == nil {
+		return t, time.Second, nil
+	}
+	if i := strings.LastIndexByte(v, ' '); i > 0 {
+		v = v[:i] + "+" + v[i+1:]
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	if strings.Contains(v, ".") {
+		return t, time.Millisecond, nil
+	}
+	return t, time.Second, nil
+}
+
+func splitList(v string) []string {
+	parts := strings.Split(v, ",")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func filterNames(spec listSpec) []string {
+	out := make([]string, 0, len(spec.filters))
+	for k := range spec.filters {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys(q url.Values) []string {
+	out := make([]string, 0, len(q))
+	for k := range q {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,305 @@
+package httpapi
+
+import (
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// resellerList is what the reseller lists accept. The documented lists take only
+// paging; the filters and sorts are Cascade's.
+var resellerList = listSpec{
+	filters: map[string]filterSpec{
+		"id":         {kind: kindInt},
+		"parent_id":  {kind: kindInt},
+		"name":       {kind: kindContains},
+		"domain":     {kind: kindLower},
+		"currency":   {kind: kindUpper},
+		"created_at": {kind: kindTime},
+		"updated_at": {kind: kindTime},
+	},
+	sorts:    []string{"id", "name", "domain", "created_at", "updated_at"},
+	includes: []string{"parent"},
+}
+
+// resellerInclude is what a single reseller accepts.
+var resellerInclude = listSpec{includes: []string{"parent"}}
+
+type resellerAttributes struct {
+	CreatedAt        string            `json:"created_at"`
+	UpdatedAt        string            `json:"updated_at"`
+	ParentID         *int64            `json:"parent_id"`
+	General          resellerGeneral   `json:"general"`
+	Company          resellerCompany   `json:"company"`
+	Contacts         resellerContacts  `json:"contacts"`
+	Manager          *upstreamManager  `json:"manager"`
+	CustomAttributes map[string]string `json:"custom_attributes"`
+}
+
+type resellerGeneral struct {
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+	Name      string `json:"name"`
+	Domain    string `json:"domain"`
+	Manager   string `json:"manager"`
+	Currency  string `json:"currency"`
+}
+
+type resellerCompany struct {
+	CreatedAt    string `json:"created_at"`
+	UpdatedAt    string `json:"updated_at"`
+	City         string `json:"city"`
+	Zip          string `json:"zip"`
+	Country      string `json:"country"`
+	Fax          string `json:"fax"`
+	Name         string `json:"name"`
+	AddressLine1 string `json:"address_line_1"`
+	AddressLine2 string `json:"address_line_2"`
+	State        string `json:"state"`
+	Phone        string `json:"phone"`
+	Email        string `json:"email"`
+}
+
+type resellerContacts struct {
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	MiddleName string `json:"middle_name"`
+	Position   string `json:"position"`
+	Phone      string `json:"phone"`
+	Email      string `json:"email"`
+}
+
+// upstreamManager is the upstream manager attached to a reseller, in the shape the
+// reseller model documents (with the older role string).
+type upstreamManager struct {
+	CreatedAt        string            `json:"created_at"`
+	UpdatedAt        string            `json:"updated_at"`
+	ResellerID       int64             `json:"reseller_id"`
+	ID               int64             `json:"id"`
+	Name             string            `json:"name"`
+	Status           string            `json:"status"`
+	Email            string            `json:"email"`
+	Role             string            `json:"role"`
+	Phone            string            `json:"phone"`
+	Photo            *string           `json:"photo"`
+	ManagerKey       string            `json:"manager_key"`
+	CustomAttributes map[string]string `json:"custom_attributes"`
+}
+
+func (s *Server) toAPIReseller(r *domain.Reseller, includes []string) resource {
+	created := s.formatTime(r.CreatedAt)
+	g, co, ct := r.General, r.Company, r.Contacts
+	a := &resellerAttributes{
+		CreatedAt: created,
+		UpdatedAt: s.formatTime(r.UpdatedAt),
+		ParentID:  nullableInt(r.ParentID),
+		General: resellerGeneral{CreatedAt: created, UpdatedAt: s.formatTime(g.UpdatedAt), Name: g.Name,
+			Domain: g.Domain, Currency: g.Currency},
+		Company: resellerCompany{CreatedAt: created, UpdatedAt: s.formatTime(co.UpdatedAt), City: co.City,
+			Zip: co.Zip, Country: co.Country, Fax: co.Fax, Name: co.Name, AddressLine1: co.AddressLine1,
+			AddressLine2: co.AddressLine2, State: co.State, Phone: co.Phone, Email: co.Email},
+		Contacts: resellerContacts{CreatedAt: created, UpdatedAt: s.formatTime(ct.UpdatedAt),
+			FirstName: ct.FirstName, LastName: ct.LastName, MiddleName: ct.MiddleName, Position: ct.Position,
+			Phone: ct.Phone, Email: ct.Email},
+		CustomAttributes: orEmpty(r.CustomAttributes),
+	}
+	if m := r.Manager; m != nil {
+		a.General.Manager = m.Name
+		a.Manager = &upstreamManager{CreatedAt: s.formatTime(m.CreatedAt), UpdatedAt: s.formatTime(m.UpdatedAt),
+			ResellerID: m.ResellerID, ID: m.ID, Name: m.Name, Status: string(m.Status), Email: m.Email,
+			Role: string(m.Role), Phone: m.Phone, Photo: nullableString(m.Photo), ManagerKey: m.ManagerKey,
+			CustomAttributes: orEmpty(m.CustomAttributes)}
+	}
+	res := resource{ID: id(r.ID), Type: "resellers", Attributes: a}
+	if contains(includes, "parent") {
+		res.Relationships = map[string]relationship{"parent": toOne("resellers", r.ParentID)}
+	}
+	return res
+}
+
+func orEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// toOne is a to-one relationship to the object of type typ with the given id, or
+// null for 0.
+func toOne(typ string, v int64) relationship {
+	if v == 0 {
+		return relationship{}
+	}
+	return relationship{Data: &identifier{Type: typ, ID: id(v)}}
+}
+
+// includedResellers returns the resellers with the given ids that the actor may see,
+// each once, for a document's included array.
+func (s *Server) includedResellers(c *call, ids []int64) ([]resource, error) {
+	seen := map[int64]bool{}
+	var out []resource
+	for _, rid := range ids {
+		if rid == 0 || seen[rid] {
+			continue
+		}
+		seen[rid] = true
+		r, err := s.svc.FindResellerByID(c.ctx, c.actor, rid)
+		if domain.CodeOf(err) == domain.ErrNotFound {
+			continue // above the actor's reseller: linked by id, never shown
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.toAPIReseller(r, nil))
+	}
+	return out, nil
+}
+
+// resellerPage renders a page of resellers with their includes.
+func (s *Server) resellerPage(c *call, rs []*domain.Reseller, total int, p listParams) (reply, error) {
+	data := make([]resource, len(rs))
+	parents := make([]int64, len(rs))
+	for i, r := range rs {
+		data[i] = s.toAPIReseller(r, p.includes)
+		parents[i] = r.ParentID
+	}
+	var included []resource
+	if contains(p.includes, "parent") {
+		var err error
+		if included, err = s.includedResellers(c, parents); err != nil {
+			return reply{}, err
+		}
+	}
+	return s.page(c, data, included, total, p), nil
+}
+
+func (s *Server) handleResellerGet(c *call) (reply, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return reply{}, err
+	}
+	p, err := s.listParams(c, resellerInclude)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := s.svc.FindResellerByID(c.ctx, c.actor, rid)
+	if err != nil {
+		return reply{}, err
+	}
+	doc := document{Data: s.toAPIReseller(r, p.includes)}
+	if contains(p.includes, "parent") {
+		if doc.Included, err = s.includedResellers(c, []int64{r.ParentID}); err != nil {
+			return reply{}, err
+		}
+	}
+	return reply{doc: doc}, nil
+}
+
+func (s *Server) handleChildResellerList(c *call) (reply, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return reply{}, err
+	}
+	p, err := s.listParams(c, resellerList)
+	if err != nil {
+		return reply{}, err
+	}
+	rs, total, err := s.svc.FindChildResellers(c.ctx, c.actor, rid, p.query)
+	if err != nil {
+		return reply{}, err
+	}
+	return s.resellerPage(c, rs, total, p)
+}
+
+func (s *Server) handleStoreResellerList(c *call) (reply, error) {
+	p, err := s.listParams(c, resellerList)
+	if err != nil {
+		return reply{}, err
+	}
+	rs, total, err := s.svc.FindDownstreamResellers(c.ctx, c.actor, p.query)
+	if err != nil {
+		return reply{}, err
+	}
+	return s.resellerPage(c, rs, total, p)
+}
+
+// resellerInput is the body of creating or updating a reseller: the sections of the
+// reseller model, each optional on update.
+type resellerInput struct {
+	General *struct {
+		Name      *string  `json:"name"`
+		Domain    *string  `json:"domain"`
+		Currency  *string  `json:"currency"`
+		ManagerID *flexInt `json:"manager_id"`
+	} `json:"general"`
+	Company *struct {
+		Name         *string `json:"name"`
+		AddressLine1 *string `json:"address_line_1"`
+		AddressLine2 *string `json:"address_line_2"`
+		City         *string `json:"city"`
+		State        *string `json:"state"`
+		Zip          *string `json:"zip"`
+		Country      *string `json:"country"`
+		Phone        *string `json:"phone"`
+		Fax          *string `json:"fax"`
+		Email        *string `json:"email"`
+	} `json:"company"`
+	Contacts *struct {
+		FirstName  *string `json:"first_name"`
+		LastName   *string `json:"last_name"`
+		MiddleName *string `json:"middle_name"`
+		Position   *string `json:"position"`
+		Phone      *string `json:"phone"`
+		Email      *string `json:"email"`
+	} `json:"contacts"`
+	CustomAttributes customAttributes `json:"custom_attributes"`
+}
+
+func fromAPIReseller(in *resellerInput) domain.ResellerChange {
+	var c domain.ResellerChange
+	if g := in.General; g != nil {
+		c.Name, c.Domain, c.Currency, c.ManagerID = g.Name, g.Domain, g.Currency, g.ManagerID.ptr()
+	}
+	if co := in.Company; co != nil {
+		c.Company = domain.CompanyChange{Name: co.Name, AddressLine1: co.AddressLine1, AddressLine2: co.AddressLine2,
+			City: co.City, State: co.State, Zip: co.Zip, Country: co.Country, Phone: co.Phone, Fax: co.Fax, Email: co.Email}
+	}
+	if ct := in.Contacts; ct != nil {
+		c.Contacts = domain.ContactsChange{FirstName: ct.FirstName, LastName: ct.LastName, MiddleName: ct.MiddleName,
+			Position: ct.Position, Phone: ct.Phone, Email: ct.Email}
+	}
+	c.CustomAttributes = in.CustomAttributes
+	return c
+}
+
+func (s *Server) handleChildResellerCreate(c *call) (reply, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return reply{}, err
+	}
+	in, err := decodeAttributes[resellerInput](c)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := s.svc.CreateReseller(c.ctx, c.actor, rid, fromAPIReseller(in))
+	if err != nil {
+		return reply{}, err
+	}
+	return created(s.toAPIReseller(r, nil)), nil
+}
+
+func (s *Server) handleResellerUpdate(c *call) (reply, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return reply{}, err
+	}
+	in, err := decodeAttributes[resellerInput](c)
+	if err != nil {
+		return reply{}, err
+	}
+	r, err := s.svc.UpdateReseller(c.ctx, c.actor, rid, fromAPIReseller(in))
+	if err != nil {
+		return reply{}, err
+	}
+	return one(s.toAPIReseller(r, nil)), nil
+}

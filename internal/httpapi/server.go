@@ -1,0 +1,81 @@
+// Package httpapi is Cascade's REST API v3: routing, the JSON:API envelope, errors in
+// English and Russian, list parameters, idempotent writes and one file per resource.
+// It holds no SQL; every handler decodes, calls one service method and encodes.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/service"
+)
+
+// Config wires a Server.
+type Config struct {
+	// Location is the installation's time zone, in which times are rendered and
+	// zone-less filter values are read.
+	Location *time.Location
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	// OpenAPI is the API description served at /api/v3/openapi.yaml.
+	OpenAPI []byte
+}
+
+// Server is the HTTP face of a Service.
+type Server struct {
+	svc     *service.Service
+	loc     *time.Location
+	log     *slog.Logger
+	metrics *Metrics
+	openapi []byte
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// New returns the API server for svc.
+func New(svc *service.Service, cfg Config) *Server {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
+	}
+	s := &Server{svc: svc, loc: cfg.Location, log: cfg.Logger, metrics: cfg.Metrics, openapi: cfg.OpenAPI,
+		mux: http.NewServeMux()}
+	s.routes()
+	s.handler = s.observe(s.mux)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// routes registers every endpoint; each resource's file holds its handlers.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	s.mux.HandleFunc("GET /api/v3/openapi.yaml", s.handleOpenAPI)
+
+	const v3 = "/api/v3"
+	s.route("GET "+v3+"/resellers/{reseller_id}", s.handleResellerGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}", s.handleResellerUpdate, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_resellers", s.handleChildResellerList, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/child_resellers", s.handleChildResellerCreate, idempotent)
+	s.route("GET "+v3+"/customer_store/resellers", s.handleStoreResellerList, 0)
+	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}", s.handleResellerGet, 0)
+
+	s.route("GET "+v3+"/resellers/{reseller_id}/managers", s.handleManagerList, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/managers", s.handleManagerCreate, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/managers/{manager_id}", s.handleManagerGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/managers/{manager_id}", s.handleManagerUpdate, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/managers/{manager_id}/api_token", s.handleManagerTokenRotate, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_managers", s.handleChildResellerManagerList, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/manager_roles", s.handleManagerRoleList, 0)
+
+	s.mux.HandleFunc("/", s.handleUnmatched)
+}

@@ -1,0 +1,179 @@
+package service
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Idempotency-Key rules: how long a key is remembered, and how long a started request
+// may go silent before a retry may take its key over.
+const (
+	IdempotencyTTL        = 24 * time.Hour
+	idempotencyStaleAfter = 2 * time.Minute
+	idempotencyHeader     = "Idempotency-Key"
+)
+
+// Claim is a request's hold on an Idempotency-Key while it runs.
+type Claim struct {
+	managerID int64
+	keyHash   []byte
+	sealKey   []byte
+	owner     []byte
+	marked    bool // the request's transaction recorded its commit
+}
+
+// Replay is the recorded answer to an earlier request with the same key and body.
+type Replay struct {
+	Status int
+	Body   []byte
+}
+
+type claimKey struct{}
+
+// WithClaim returns ctx carrying claim, so the request's transaction marks it.
+func WithClaim(ctx context.Context, c *Claim) context.Context {
+	return context.WithValue(ctx, claimKey{}, c)
+}
+
+func claimFrom(ctx context.Context) *Claim {
+	c, _ := ctx.Value(claimKey{}).(*Claim)
+	return c
+}
+
+// ClaimIdempotencyKey starts an idempotent request of the actor. fingerprint
+// identifies the request (method, path and body). It returns either a claim to run
+// the request under, or the replay of the first answer. A key reused with another
+// request is ErrInvalid; a key whose request is still running, or whose changes
+// committed without an answer being recorded, is ErrConflict.
+func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key string, fingerprint []byte) (*Claim, *Replay, error) {
+	if !validIdempotencyKey(key) {
+		return nil, nil, &domain.Error{Code: domain.ErrInvalid, Message: domain.MsgIdempotencyKeyFormat,
+			Header: idempotencyHeader, Reason: domain.MsgIdempotencyKeyFormat.Reason()}
+	}
+	idHash := sha256.Sum256([]byte("cascade idempotency id\x00" + key))
+	var mid [8]byte
+	binary.BigEndian.PutUint64(mid[:], uint64(a.ManagerID))
+	seal := sha256.Sum256(append([]byte("cascade idempotency seal\x00"+key+"\x00"), mid[:]...))
+	owner := make([]byte, 16)
+	rand.Read(owner)
+	claim := &Claim{managerID: a.ManagerID, keyHash: idHash[:], sealKey: seal[:], owner: owner}
+
+	var (
+		replay *Replay
+		now    = s.clock.Now()
+	)
+	err := s.db.InTx(ctx, func(c *store.Conn) error {
+		old, err := c.ClaimIdempotencyKey(ctx, &store.IdempotencyRecord{
+			ManagerID: a.ManagerID, KeyHash: claim.keyHash, Fingerprint: fingerprint, Owner: owner}, now)
+		if err != nil || old == nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare(old.Fingerprint, fingerprint) != 1 {
+			return &domain.Error{Code: domain.ErrInvalid, Message: domain.MsgIdempotencyMismatch,
+				Header: idempotencyHeader, Reason: domain.MsgIdempotencyMismatch.Reason()}
+		}
+		switch old.State {
+		case store.IdemDone:
+			body, err := open(claim.sealKey, old.Response)
+			if err != nil {
+				return fmt.Errorf("open idempotent response: %w", err)
+			}
+			replay = &Replay{Status: old.Status, Body: body}
+			return nil
+		case store.IdemCommitted:
+			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyLost)
+		}
+		won, err := c.TakeOverIdempotencyKey(ctx, a.ManagerID, claim.keyHash, owner, now.Add(-idempotencyStaleAfter), now)
+		if err != nil {
+			return err
+		}
+		if !won {
+			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyInFlight)
+		}
+		return nil
+	})
+	if err != nil || replay != nil {
+		return nil, replay, err
+	}
+	return claim, nil, nil
+}
+
+// FinishIdempotent records the answer of a claimed request. A server error that
+// changed nothing releases the key, so a retry runs afresh; every other answer is
+// kept for replay, sealed with a key derived from the Idempotency-Key itself, so the
+// stored answer (which may hold a new manager's API token) is unreadable without it.
+func (s *Service) FinishIdempotent(ctx context.Context, c *Claim, status int, body []byte) error {
+	return s.db.InTx(ctx, func(conn *store.Conn) error {
+		if status >= 500 && !c.marked {
+			return conn.ReleaseIdempotencyKey(ctx, c.managerID, c.keyHash, c.owner)
+		}
+		sealed, err := seal(c.sealKey, body)
+		if err != nil {
+			return err
+		}
+		return conn.CompleteIdempotencyKey(ctx, c.managerID, c.keyHash, c.owner, status, sealed, s.clock.Now())
+	})
+}
+
+// ExpireIdempotencyKeys forgets keys older than IdempotencyTTL.
+func (s *Service) ExpireIdempotencyKeys(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(c *store.Conn) error {
+		var err error
+		n, err = c.DeleteIdempotencyKeysBefore(ctx, s.clock.Now().Add(-IdempotencyTTL))
+		return err
+	})
+	return n, err
+}
+
+func validIdempotencyKey(k string) bool {
+	if len(k) == 0 || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func seal(key, plain []byte) ([]byte, error) {
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	rand.Read(nonce)
+	return gcm.Seal(nonce, nonce, plain, nil), nil
+}
+
+func open(key, sealed []byte) ([]byte, error) {
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return nil, errors.New("sealed response too short")
+	}
+	return gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], nil)
+}
+
+func newGCM(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}

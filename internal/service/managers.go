@@ -1,0 +1,278 @@
+package service
+
+import (
+	"context"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+var managerUnique = map[string]string{
+	"managers_email":       "/data/attributes/email",
+	"managers_manager_key": "/data/attributes/manager_key",
+}
+
+// FindManagers lists the managers of one reseller the actor may see.
+// Errors: forbidden, not_found.
+func (s *Service) FindManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, int, error) {
+	if err := authorize(a, domain.ActionManagerRead); err != nil {
+		return nil, 0, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, 0, err
+	}
+	return s.db.Reader().FindManagers(ctx, store.ManagerFilter{ResellerID: resellerID, Query: q})
+}
+
+// FindChildResellerManagers lists the managers of every reseller below the given one.
+// Errors: forbidden, not_found.
+func (s *Service) FindChildResellerManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, int, error) {
+	if err := authorize(a, domain.ActionManagerRead); err != nil {
+		return nil, 0, err
+	}
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.db.Reader().FindManagers(ctx, store.ManagerFilter{Below: path, Query: q})
+}
+
+// FindManagerByID returns a manager of the given reseller. Errors: forbidden, not_found.
+func (s *Service) FindManagerByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*domain.Manager, error) {
+	if err := authorize(a, domain.ActionManagerRead); err != nil {
+		return nil, err
+	}
+	return s.managerOf(ctx, s.db.Reader(), a, resellerID, id)
+}
+
+// managerOf loads a manager that belongs to resellerID, which the actor must see.
+func (s *Service) managerOf(ctx context.Context, c *store.Conn, a domain.Actor, resellerID, id int64) (*domain.Manager, error) {
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, err
+	}
+	m, err := c.FindManagerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.ResellerID != resellerID {
+		return nil, domain.NotFound(domain.MsgManagerNotFound)
+	}
+	return m, nil
+}
+
+// CreateManager adds a manager to a reseller the actor may see and returns it with
+// its API token, which is never shown again. Errors: forbidden, not_found, invalid.
+func (s *Service) CreateManager(ctx context.Context, a domain.Actor, resellerID int64, c domain.ManagerChange) (*domain.Manager, string, error) {
+	if err := authorize(a, domain.ActionManagerCreate); err != nil {
+		return nil, "", err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, "", err
+	}
+	if err := c.Validate(true); err != nil {
+		return nil, "", err
+	}
+	hash, err := s.hashPassword(*c.Password)
+	if err != nil {
+		return nil, "", err
+	}
+	token := NewToken()
+	tokenHash := HashToken(token)
+	var out *domain.Manager
+	err = s.inTx(ctx, func(tx *store.Conn) error {
+		now := s.clock.Now()
+		m := &domain.Manager{ResellerID: resellerID, Email: *c.Email, Status: domain.ManagerStatusActive,
+			PasswordHash: hash, TokenHash: tokenHash[:], Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+		m.Apply(c)
+		if err := resolveRole(ctx, tx, m, &c); err != nil {
+			return err
+		}
+		if err := tx.CreateManager(ctx, m); err != nil {
+			return uniqueField(err, managerUnique)
+		}
+		var err error
+		out, err = tx.FindManagerByID(ctx, m.ID)
+		return err
+	})
+	if err != nil {
+		return nil, "", wrap(err, "create manager of reseller %d", resellerID)
+	}
+	return out, token, nil
+}
+
+// UpdateManager patches a manager. Managers who may administer others can change any
+// manager they see; everyone may change their own name, phone, key, password and
+// attributes, but nobody their own status or role. Errors: forbidden, not_found,
+// invalid.
+func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID, id int64, c domain.ManagerChange) (*domain.Manager, error) {
+	self := id == a.ManagerID && resellerID == a.ResellerID
+	switch {
+	case self && c.ChangesAccess():
+		return nil, domain.Errorf(domain.ErrForbidden, domain.MsgSelfStatusOrRole)
+	case self && a.Can(domain.ActionManagerSelf):
+	default:
+		if err := authorize(a, domain.ActionManagerUpdate); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.Validate(false); err != nil {
+		return nil, err
+	}
+	var hash string
+	if c.Password != nil {
+		var err error
+		if hash, err = s.hashPassword(*c.Password); err != nil {
+			return nil, err
+		}
+	}
+	var out *domain.Manager
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		m, err := s.managerOf(ctx, tx, a, resellerID, id)
+		if err != nil {
+			return err
+		}
+		before := *m
+		changed := m.Apply(c)
+		if c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil {
+			if err := resolveRole(ctx, tx, m, &c); err != nil {
+				return err
+			}
+		}
+		m.PasswordHash = hash
+		accessChanged := m.Status != before.Status || m.Role != before.Role
+		changed = changed || accessChanged || hash != "" || accessLevelOf(m) != accessLevelOf(&before)
+		if !changed {
+			out = m
+			return nil
+		}
+		m.UpdatedAt = s.clock.Now()
+		if err := tx.UpdateManager(ctx, m); err != nil {
+			return uniqueField(err, managerUnique)
+		}
+		if accessChanged {
+			if err := tx.BumpAuthEpoch(ctx); err != nil {
+				return err
+			}
+		}
+		out, err = tx.FindManagerByID(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(err, "update manager %d", id)
+	}
+	return out, s.refreshAuthEpoch(ctx)
+}
+
+// RotateManagerToken gives a manager a new API token; the old one stops working at
+// once on this node and within one poll interval on others. A manager may rotate its
+// own token. Errors: forbidden, not_found.
+func (s *Service) RotateManagerToken(ctx context.Context, a domain.Actor, resellerID, id int64) (*domain.Manager, string, error) {
+	if id != a.ManagerID || resellerID != a.ResellerID {
+		if err := authorize(a, domain.ActionManagerUpdate); err != nil {
+			return nil, "", err
+		}
+	}
+	token := NewToken()
+	h := HashToken(token)
+	var out *domain.Manager
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		m, err := s.managerOf(ctx, tx, a, resellerID, id)
+		if err != nil {
+			return err
+		}
+		m.TokenHash, m.UpdatedAt = h[:], s.clock.Now()
+		if err := tx.UpdateManager(ctx, m); err != nil {
+			return err
+		}
+		out = m
+		return tx.BumpAuthEpoch(ctx)
+	})
+	if err != nil {
+		return nil, "", wrap(err, "rotate token of manager %d", id)
+	}
+	return out, token, s.refreshAuthEpoch(ctx)
+}
+
+func accessLevelOf(m *domain.Manager) int64 {
+	if m.AccessLevel == nil {
+		return 0
+	}
+	return m.AccessLevel.ID
+}
+
+// resolveRole sets m's role and access level from c: admin, an access level of m's
+// reseller by id, or (the older API) a standard role by name.
+func resolveRole(ctx context.Context, tx *store.Conn, m *domain.Manager, c *domain.ManagerChange) error {
+	if c.GrantsAdmin() {
+		m.Role, m.AccessLevel = domain.RoleAdmin, nil
+		return nil
+	}
+	var (
+		level *domain.ManagerRole
+		err   error
+		ptr   = "/data/attributes/manager_role_id"
+	)
+	if c.ManagerRoleID != nil {
+		level, err = tx.FindManagerRoleByID(ctx, *c.ManagerRoleID)
+		if err == nil && level.ResellerID != m.ResellerID {
+			err = domain.NotFound(domain.MsgManagerRoleNotFound)
+		}
+	} else if c.Role != nil {
+		ptr = "/data/attributes/role"
+		level, err = tx.FindManagerRoleByRole(ctx, m.ResellerID, domain.Role(*c.Role))
+	} else if m.Role == domain.RoleAdmin {
+		return domain.FieldError(ptr, domain.MsgRoleRequired) // admin: false needs a new role
+	} else {
+		return nil // admin: false on a manager who is not one changes nothing
+	}
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return domain.FieldError(ptr, domain.MsgManagerRoleNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	m.Role, m.AccessLevel = level.Role, level
+	return nil
+}
+
+func (s *Service) hashPassword(p string) (string, error) {
+	cost := s.opts.PasswordCost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(p), cost)
+	return string(h), err
+}
+
+// FindManagerRoles lists the access levels of the actor's own reseller; the
+// documented method serves the current reseller only. Errors: forbidden, not_found.
+func (s *Service) FindManagerRoles(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
+	if err := authorize(a, domain.ActionManagerRoleRead); err != nil {
+		return nil, 0, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, 0, err
+	}
+	if resellerID != a.ResellerID {
+		return nil, 0, &domain.Error{Code: domain.ErrForbidden, Message: domain.MsgCurrentResellerOnly, Parameter: "reseller_id"}
+	}
+	return s.db.Reader().FindManagerRoles(ctx, resellerID, q)
+}
+
+// FindManagerByIDAnywhere returns a manager of any reseller the actor may see.
+// Errors: forbidden, not_found.
+func (s *Service) FindManagerByIDAnywhere(ctx context.Context, a domain.Actor, id int64) (*domain.Manager, error) {
+	if err := authorize(a, domain.ActionManagerRead); err != nil {
+		return nil, err
+	}
+	m, err := s.db.Reader().FindManagerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.resellerPath(ctx, a, m.ResellerID); err != nil {
+		return nil, domain.NotFound(domain.MsgManagerNotFound)
+	}
+	return m, nil
+}

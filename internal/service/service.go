@@ -1,0 +1,115 @@
+// Package service holds Cascade's use cases: authorisation (reseller scope and role),
+// validation, transactions and the rules that span several entities. Handlers call
+// one method each; every method that changes state owns its transaction.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Options tune a Service.
+type Options struct {
+	// PasswordCost is the bcrypt cost of manager passwords; 0 means bcrypt's default.
+	PasswordCost int
+	Logger       *slog.Logger
+}
+
+// Service is the API's use cases over one database.
+type Service struct {
+	db    *store.DB
+	clock domain.Clock
+	opts  Options
+	log   *slog.Logger
+
+	tokens *tokenCache
+	paths  sync.Map // reseller id -> materialised path; paths never change
+}
+
+// New returns a Service over db reading time from clock.
+func New(db *store.DB, clock domain.Clock, opts Options) *Service {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache()}
+}
+
+// Clock returns the service's clock.
+func (s *Service) Clock() domain.Clock { return s.clock }
+
+// inTx runs fn in one write transaction. When the request carries an Idempotency-Key,
+// the same transaction marks the key committed, so the key records exactly whether
+// the request's changes happened.
+func (s *Service) inTx(ctx context.Context, fn func(*store.Conn) error) error {
+	claim := claimFrom(ctx)
+	return s.db.InTx(ctx, func(c *store.Conn) error {
+		if err := fn(c); err != nil {
+			return err
+		}
+		if claim == nil || claim.marked {
+			return nil
+		}
+		err := c.MarkIdempotencyCommitted(ctx, claim.managerID, claim.keyHash, claim.owner, s.clock.Now())
+		if errors.Is(err, store.ErrIdempotencyLost) {
+			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyInFlight)
+		}
+		if err == nil {
+			claim.marked = true
+		}
+		return err
+	})
+}
+
+// uniqueField turns a unique-constraint error on one of the given indexes into a
+// "taken" error at the matching pointer; other errors pass through.
+func uniqueField(err error, pointers map[string]string) error {
+	var u *store.ErrUnique
+	if errors.As(err, &u) {
+		if ptr, ok := pointers[u.Constraint]; ok {
+			return domain.FieldError(ptr, domain.MsgTaken)
+		}
+	}
+	return err
+}
+
+// authorize refuses the actor unless its role allows the action.
+func authorize(a domain.Actor, act domain.Action) error {
+	if !a.Can(act) {
+		return domain.Forbidden()
+	}
+	return nil
+}
+
+// resellerPath returns the path of the reseller with the given id if the actor may
+// see it, and a not-found error otherwise: a reseller outside the actor's subtree is
+// indistinguishable from a missing one.
+func (s *Service) resellerPath(ctx context.Context, a domain.Actor, id int64) (string, error) {
+	var path string
+	if p, ok := s.paths.Load(id); ok {
+		path = p.(string)
+	} else {
+		p, err := s.db.Reader().ResellerPathByID(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		s.paths.Store(id, p)
+		path = p
+	}
+	if !a.Covers(path) {
+		return "", domain.NotFound(domain.MsgResellerNotFound)
+	}
+	return path, nil
+}
+
+func wrap(err error, format string, args ...any) error {
+	if err == nil || domain.CodeOf(err) != domain.ErrInternal {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

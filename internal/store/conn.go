@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Conn runs queries either on the read pool or inside one write transaction. Every
+// query method of the store hangs off Conn, so the same code serves both.
+type Conn struct {
+	db *DB
+	tx *sql.Tx // nil on the read pool
+}
+
+// Reader returns a Conn on the read pool.
+func (db *DB) Reader() *Conn { return &Conn{db: db} }
+
+// InTx runs fn in one write transaction, committing when fn returns nil and rolling
+// back otherwise.
+func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(fmt.Errorf("begin: %w", err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(&Conn{db: db, tx: tx}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Engine returns the engine the Conn talks to.
+func (c *Conn) Engine() Engine { return c.db.engine }
+
+func (c *Conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.tx == nil {
+		return nil, errors.New("store: write outside a transaction")
+	}
+	res, err := c.tx.ExecContext(ctx, c.db.bind(query), args...)
+	return res, translate(err)
+}
+
+func (c *Conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if c.tx != nil {
+		rows, err := c.tx.QueryContext(ctx, c.db.bind(query), args...)
+		return rows, translate(err)
+	}
+	s, err := c.db.stmt(ctx, query)
+	if err != nil {
+		return nil, translate(err)
+	}
+	rows, err := s.QueryContext(ctx, args...)
+	return rows, translate(err)
+}
+
+// row runs a query expected to return at most one row and scans it. No row is
+// sql.ErrNoRows, which callers turn into their own not-found error.
+func (c *Conn) row(ctx context.Context, query string, args []any, dest ...any) error {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return translate(err)
+	}
+	return translate(rows.Close())
+}

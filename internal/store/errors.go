@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrUnique marks a write refused by a unique constraint; Constraint names the index.
+type ErrUnique struct{ Constraint string }
+
+func (e *ErrUnique) Error() string { return "unique constraint violated: " + e.Constraint }
+
+// ErrForeignKey marks a write refused by a foreign key.
+var ErrForeignKey = errors.New("foreign key constraint violated")
+
+// translate turns the drivers' constraint errors into the store's own, once, by
+// driver error code.
+func translate(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return &ErrUnique{Constraint: pe.ConstraintName}
+		case "23503":
+			return ErrForeignKey
+		}
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &ErrUnique{Constraint: uniqueColumns(se.Error())}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return ErrForeignKey
+		}
+	}
+	return err
+}
+
+// sqliteUniqueIndexes maps the column lists SQLite names in a unique-constraint error
+// to the index names PostgreSQL reports, so callers see one name on both engines.
+var sqliteUniqueIndexes = map[string]string{
+	"resellers.domain":                                       "resellers_domain",
+	"managers.email":                                         "managers_email",
+	"managers.manager_key":                                   "managers_manager_key",
+	"managers.token_hash":                                    "managers_token_hash",
+	"manager_roles.reseller_id, manager_roles.name":          "manager_roles_reseller_name",
+	"idempotency_keys.manager_id, idempotency_keys.key_hash": "idempotency_keys_pkey",
+}
+
+// uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"
+// into the index name the same constraint has on PostgreSQL.
+func uniqueColumns(msg string) string {
+	const marker = "constraint failed: "
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return msg
+	}
+	cols := msg[i+len(marker):]
+	if j := strings.Index(cols, " ("); j >= 0 {
+		cols = cols[:j]
+	}
+	if name, ok := sqliteUniqueIndexes[cols]; ok {
+		return name
+	}
+	return cols
+}

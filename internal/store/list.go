@@ -1,0 +1,127 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// column describes how an API field of a list maps to SQL.
+type column struct {
+	expr string // SQL expression, e.g. "r.name"
+}
+
+func keys(m map[string]column) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sqlBuilder accumulates a WHERE clause and its arguments.
+type sqlBuilder struct {
+	where []string
+	args  []any
+}
+
+func (b *sqlBuilder) arg(v any) string {
+	if t, ok := v.(time.Time); ok {
+		v = t.UnixMicro()
+	}
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func (b *sqlBuilder) cond(format string, values ...any) {
+	ph := make([]any, len(values))
+	for i, v := range values {
+		ph[i] = b.arg(v)
+	}
+	b.where = append(b.where, fmt.Sprintf(format, ph...))
+}
+
+// subtree restricts expr (a path column) to the reseller at path and everything below
+// it; strict leaves the reseller itself out.
+func (b *sqlBuilder) subtree(expr, path string, strict bool) {
+	lo, hi := domain.PathRange(path)
+	op := ">="
+	if strict {
+		op = ">"
+	}
+	b.cond(expr+" "+op+" %s AND "+expr+" < %s", lo, hi)
+}
+
+// apply adds the conditions of q, refusing fields the resource does not map.
+func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) error {
+	for _, c := range conds {
+		col, ok := cols[c.Field]
+		if !ok {
+			return fmt.Errorf("store: no column for filter %q", c.Field)
+		}
+		switch c.Op {
+		case domain.OpIn:
+			ph := make([]string, len(c.Values))
+			for i, v := range c.Values {
+				ph[i] = b.arg(v)
+			}
+			b.where = append(b.where, col.expr+" IN ("+strings.Join(ph, ", ")+")")
+		case domain.OpGt:
+			b.cond(col.expr+" > %s", c.Values[0])
+		case domain.OpGe:
+			b.cond(col.expr+" >= %s", c.Values[0])
+		case domain.OpLt:
+			b.cond(col.expr+" < %s", c.Values[0])
+		case domain.OpContains:
+			b.cond("LOWER("+col.expr+") LIKE %s ESCAPE '\\'", "%"+escapeLike(strings.ToLower(fmt.Sprint(c.Values[0])))+"%")
+		default:
+			return fmt.Errorf("store: unknown operator %d", c.Op)
+		}
+	}
+	return nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// page renders WHERE, ORDER BY and LIMIT/OFFSET for q. idExpr breaks ties so pages
+// never overlap.
+func (b *sqlBuilder) page(cols map[string]column, q domain.ListQuery, idExpr string) (string, error) {
+	if err := b.apply(cols, q.Conditions); err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	if len(b.where) > 0 {
+		sb.WriteString(" WHERE ")
+		sb.WriteString(strings.Join(b.where, " AND "))
+	}
+	sb.WriteString(" ORDER BY ")
+	for _, k := range q.Sort {
+		col, ok := cols[k.Field]
+		if !ok {
+			return "", fmt.Errorf("store: no column for sort %q", k.Field)
+		}
+		sb.WriteString(col.expr)
+		if k.Desc {
+			sb.WriteString(" DESC")
+		}
+		sb.WriteString(", ")
+	}
+	sb.WriteString(idExpr)
+	size := q.Page.Size
+	if size <= 0 {
+		size = domain.DefaultPageSize
+	}
+	fmt.Fprintf(&sb, " LIMIT %s OFFSET %s", b.arg(size), b.arg(max(q.Page.Offset(), 0)))
+	return sb.String(), nil
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }

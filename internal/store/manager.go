@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+const managerFrom = `FROM managers m
+	JOIN resellers r ON r.id = m.reseller_id
+	LEFT JOIN manager_roles mr ON mr.id = m.manager_role_id`
+
+// managerFields maps the API's filter and sort fields of managers to columns.
+var managerFields = map[string]column{
+	"id":          {expr: "m.id"},
+	"reseller_id": {expr: "m.reseller_id"},
+	"name":        {expr: "m.name"},
+	"email":       {expr: "m.email"},
+	"status":      {expr: "m.status"},
+	"role":        {expr: "m.role"},
+	"manager_key": {expr: "m.manager_key"},
+	"created_at":  {expr: "m.created_at"},
+	"updated_at":  {expr: "m.updated_at"},
+}
+
+// ManagerFields lists the fields FindManagers can filter and sort by.
+func ManagerFields() []string { return keys(managerFields) }
+
+func scanManager(s scanner, extra ...any) (*domain.Manager, error) {
+	var r managerRow
+	if err := s.Scan(append(r.dest(), extra...)...); err != nil {
+		return nil, err
+	}
+	return r.manager(), nil
+}
+
+// FindManagerByID returns the manager with the given id, or a not-found error.
+func (c *Conn) FindManagerByID(ctx context.Context, id int64) (*domain.Manager, error) {
+	var r managerRow
+	err := c.row(ctx, "SELECT "+managerColumns+" "+managerFrom+" WHERE m.id = $1", []any{id}, r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.NotFound(domain.MsgManagerNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find manager %d: %w", id, err)
+	}
+	return r.manager(), nil
+}
+
+// ManagerFilter selects managers of one reseller (ResellerID) or of every reseller
+// strictly below a path (Below), matching Query.
+type ManagerFilter struct {
+	ResellerID int64
+	Below      string
+	Query      domain.ListQuery
+}
+
+// FindManagers returns one page of managers and the number of all that match.
+func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Manager, int, error) {
+	var b sqlBuilder
+	if f.ResellerID != 0 {
+		b.cond("m.reseller_id = %s", f.ResellerID)
+	}
+	if f.Below != "" {
+		b.subtree("r.path", f.Below, true)
+	}
+	return listRows(ctx, c, "SELECT "+managerColumns+", COUNT(*) OVER ()", managerFrom, &b,
+		managerFields, f.Query, "m.id", func(s scanner, total *int) (*domain.Manager, error) {
+			return scanManager(s, total)
+		})
+}
+
+// CreateManager inserts m, whose PasswordHash and TokenHash are set, and sets its id.
+func (c *Conn) CreateManager(ctx context.Context, m *domain.Manager) error {
+	err := c.row(ctx, `INSERT INTO managers (reseller_id, name, email, password_hash, status, role,
+		manager_role_id, phone, photo, manager_key, mfa_required, custom_attributes, token_hash,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		RETURNING id`,
+		[]any{m.ResellerID, m.Name, m.Email, m.PasswordHash, string(m.Status), string(m.Role), accessLevelID(m),
+			m.Phone, m.Photo, nullString(m.ManagerKey), m.MFARequired, attrsJSON(m.CustomAttributes), m.TokenHash,
+			micros(m.CreatedAt), micros(m.UpdatedAt)}, &m.ID)
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	return nil
+}
+
+// UpdateManager writes every mutable field of m. An empty PasswordHash or TokenHash
+// leaves the stored one alone.
+func (c *Conn) UpdateManager(ctx context.Context, m *domain.Manager) error {
+	_, err := c.exec(ctx, `UPDATE managers SET name = $1, status = $2, role = $3, manager_role_id = $4,
+		phone = $5, manager_key = $6, mfa_required = $7, custom_attributes = $8, updated_at = $9,
+		password_hash = CASE WHEN $10 = '' THEN password_hash ELSE $10 END,
+		token_hash = COALESCE($11, token_hash)
+		WHERE id = $12`,
+		m.Name, string(m.Status), string(m.Role), accessLevelID(m), m.Phone, nullString(m.ManagerKey),
+		m.MFARequired, attrsJSON(m.CustomAttributes), micros(m.UpdatedAt), m.PasswordHash, nullBytes(m.TokenHash), m.ID)
+	if err != nil {
+		return fmt.Errorf("update manager %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+func accessLevelID(m *domain.Manager) any {
+	if m.AccessLevel == nil {
+		return nil
+	}
+	return m.AccessLevel.ID
+}
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// ActorByTokenHash resolves an API token's hash to the manager behind it, with its
+// status; sql.ErrNoRows becomes an unauthorized error.
+func (c *Conn) ActorByTokenHash(ctx context.Context, hash []byte) (domain.Actor, domain.ManagerStatus, error) {
+	var (
+		a      domain.Actor
+		role   string
+		status string
+	)
+	err := c.row(ctx, `SELECT m.id, m.reseller_id, r.path, m.role, m.status
+		FROM managers m JOIN resellers r ON r.id = m.reseller_id WHERE m.token_hash = $1`,
+		[]any{hash}, &a.ManagerID, &a.ResellerID, &a.ResellerPath, &role, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, "", domain.Errorf(domain.ErrUnauthorized, domain.MsgTokenInvalid)
+	}
+	if err != nil {
+		return a, "", fmt.Errorf("resolve token: %w", err)
+	}
+	a.Role = domain.Role(role)
+	return a, domain.ManagerStatus(status), nil
+}
+
+// AuthEpoch returns the current auth epoch (see BumpAuthEpoch).
+func (c *Conn) AuthEpoch(ctx context.Context) (int64, error) {
+	var e int64
+	err := c.row(ctx, `SELECT epoch FROM auth_epoch WHERE id = 1`, nil, &e)
+	return e, err
+}
+
+// BumpAuthEpoch moves the auth epoch on, in the transaction that changes a token,
+// a manager's status or role, so every node's token cache learns of it.
+func (c *Conn) BumpAuthEpoch(ctx context.Context) error {
+	_, err := c.exec(ctx, `UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1`)
+	return err
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+const managerRoleColumns = `mr.id, mr.reseller_id, mr.name, mr.role, mr.created_at, mr.updated_at`
+
+// managerRoleFields maps the API's filter and sort fields of manager roles to columns.
+var managerRoleFields = map[string]column{
+	"id":         {expr: "mr.id"},
+	"name":       {expr: "mr.name"},
+	"created_at": {expr: "mr.created_at"},
+	"updated_at": {expr: "mr.updated_at"},
+}
+
+// ManagerRoleFields lists the fields FindManagerRoles can filter and sort by.
+func ManagerRoleFields() []string { return keys(managerRoleFields) }
+
+func scanManagerRole(s scanner, extra ...any) (*domain.ManagerRole, error) {
+	var (
+		r                domain.ManagerRole
+		role             string
+		created, updated int64
+	)
+	if err := s.Scan(append([]any{&r.ID, &r.ResellerID, &r.Name, &role, &created, &updated}, extra...)...); err != nil {
+		return nil, err
+	}
+	r.Role, r.CreatedAt, r.UpdatedAt = domain.Role(role), fromMicros(created), fromMicros(updated)
+	return &r, nil
+}
+
+// FindManagerRoleByID returns the access level with the given id, or a not-found error.
+func (c *Conn) FindManagerRoleByID(ctx context.Context, id int64) (*domain.ManagerRole, error) {
+	rows, err := c.query(ctx, "SELECT "+managerRoleColumns+" FROM manager_roles mr WHERE mr.id = $1", id)
+	if err != nil {
+		return nil, fmt.Errorf("find manager role %d: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+		return nil, domain.NotFound(domain.MsgManagerRoleNotFound)
+	}
+	return scanManagerRole(rows)
+}
+
+// FindManagerRoleByRole returns the reseller's access level of the given standard
+// role (the one created with the reseller), or a not-found error.
+func (c *Conn) FindManagerRoleByRole(ctx context.Context, resellerID int64, role domain.Role) (*domain.ManagerRole, error) {
+	rows, err := c.query(ctx, "SELECT "+managerRoleColumns+` FROM manager_roles mr
+		WHERE mr.reseller_id = $1 AND mr.role = $2 ORDER BY mr.id LIMIT 1`, resellerID, string(role))
+	if err != nil {
+		return nil, fmt.Errorf("find %s role of reseller %d: %w", role, resellerID, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, translate(err)
+		}
+		return nil, domain.NotFound(domain.MsgManagerRoleNotFound)
+	}
+	return scanManagerRole(rows)
+}
+
+// FindManagerRoles returns one page of a reseller's access levels and their count.
+func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
+	var b sqlBuilder
+	b.cond("mr.reseller_id = %s", resellerID)
+	return listRows(ctx, c, "SELECT "+managerRoleColumns+", COUNT(*) OVER ()", "FROM manager_roles mr", &b,
+		managerRoleFields, q, "mr.id", func(s scanner, total *int) (*domain.ManagerRole, error) {
+			return scanManagerRole(s, total)
+		})
+}
+
+// CreateManagerRole inserts an access level and sets its id.
+func (c *Conn) CreateManagerRole(ctx context.Context, r *domain.ManagerRole) error {
+	err := c.row(ctx, `INSERT INTO manager_roles (reseller_id, name, role, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		[]any{r.ResellerID, r.Name, string(r.Role), micros(r.CreatedAt), micros(r.UpdatedAt)}, &r.ID)
+	if err != nil {
+		return fmt.Errorf("create manager role: %w", err)
+	}
+	return nil
+}

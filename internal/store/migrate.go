@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migration is one numbered, append-only schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the migrations of engine e in order.
+func Migrations(e Engine) ([]Migration, error) {
+	dir := path.Join("migrations", string(e))
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, ent := range entries {
+		name := ent.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
+		}
+		body, err := migrations.ReadFile(path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", out[i-1].Name, out[i].Name)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies every migration the database has not seen, each in its own
+// transaction together with its schema_migrations row. Several processes may migrate
+// at once: the row insert serialises them, and a loser finds the version applied.
+// It returns the versions it applied.
+func (db *DB) Migrate(ctx context.Context) ([]int, error) {
+	ms, err := Migrations(db.engine)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied []int
+	for _, m := range ms {
+		err := db.InTx(ctx, func(c *Conn) error {
+			var seen int
+			err := c.row(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, []any{m.Version}, &seen)
+			if err != nil || seen > 0 {
+				return err
+			}
+			if _, err := c.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.Version, m.Name, domain.SystemClock{}.Now().UnixMicro()); err != nil {
+				return err
+			}
+			if _, err := c.tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
+			applied = append(applied, m.Version)
+			return nil
+		})
+		var dup *ErrUnique
+		if errors.As(err, &dup) {
+			continue // another process applied it first
+		}
+		if err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+const resellerColumnsSQL = `r.id, COALESCE(r.parent_id, 0), r.path, r.name, r.domain, r.currency,
+	COALESCE(r.manager_id, 0), r.general_updated_at,
+	r.company_name, r.company_address_line_1, r.company_address_line_2, r.company_city, r.company_state,
+	r.company_zip, r.company_country, r.company_phone, r.company_fax, r.company_email, r.company_updated_at,
+	r.contacts_first_name, r.contacts_last_name, r.contacts_middle_name, r.contacts_position,
+	r.contacts_phone, r.contacts_email, r.contacts_updated_at,
+	r.custom_attributes, r.created_at, r.updated_at, ` + managerColumns
+
+const resellerFrom = `FROM resellers r
+	LEFT JOIN managers m ON m.id = r.manager_id
+	LEFT JOIN manager_roles mr ON mr.id = m.manager_role_id`
+
+// resellerFields maps the API's filter and sort fields of resellers to columns.
+var resellerFields = map[string]column{
+	"id":         {expr: "r.id"},
+	"parent_id":  {expr: "r.parent_id"},
+	"name":       {expr: "r.name"},
+	"domain":     {expr: "r.domain"},
+	"currency":   {expr: "r.currency"},
+	"created_at": {expr: "r.created_at"},
+	"updated_at": {expr: "r.updated_at"},
+}
+
+// ResellerFields lists the fields FindResellers can filter and sort by.
+func ResellerFields() []string { return keys(resellerFields) }
+
+func scanReseller(s scanner, extra ...any) (*domain.Reseller, error) {
+	var (
+		r                                      domain.Reseller
+		genUpd, coUpd, ctUpd, created, updated int64
+		mr                                     managerRow
+		g, co, ct                              = &r.General, &r.Company, &r.Contacts
+		custom                                 attrs
+	)
+	dest := append([]any{&r.ID, &r.ParentID, &r.Path, &g.Name, &g.Domain, &g.Currency, &g.ManagerID, &genUpd,
+		&co.Name, &co.AddressLine1, &co.AddressLine2, &co.City, &co.State, &co.Zip, &co.Country, &co.Phone,
+		&co.Fax, &co.Email, &coUpd,
+		&ct.FirstName, &ct.LastName, &ct.MiddleName, &ct.Position, &ct.Phone, &ct.Email, &ctUpd,
+		&custom, &created, &updated}, mr.dest()...)
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	g.UpdatedAt, co.UpdatedAt, ct.UpdatedAt = fromMicros(genUpd), fromMicros(coUpd), fromMicros(ctUpd)
+	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
+	r.CustomAttributes = custom
+	r.Manager = mr.manager()
+	return &r, nil
+}
+
+// FindResellerByID returns the reseller with the given id, or a not-found error.
+func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
+	rows, err := c.query(ctx, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1", id)
+	if err != nil {
+		return nil, fmt.Errorf("find reseller %d: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("find reseller %d: %w", id, translate(err))
+		}
+		return nil, domain.NotFound(domain.MsgResellerNotFound)
+	}
+	r, err := scanReseller(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find reseller %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// ResellerPathByID returns the materialised path of a reseller, or a not-found error.
+func (c *Conn) ResellerPathByID(ctx context.Context, id int64) (string, error) {
+	var path string
+	err := c.row(ctx, `SELECT path FROM resellers WHERE id = $1`, []any{id}, &path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", domain.NotFound(domain.MsgResellerNotFound)
+	}
+	return path, err
+}
+
+// ResellerFilter selects resellers: those strictly below Below (a path), matching Query.
+type ResellerFilter struct {
+	Below string
+	Query domain.ListQuery
+}
+
+// FindResellers returns one page of resellers and the number of all that match.
+func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, int, error) {
+	var b sqlBuilder
+	if f.Below != "" {
+		b.subtree("r.path", f.Below, true)
+	}
+	return listRows(ctx, c, "SELECT "+resellerColumnsSQL+", COUNT(*) OVER ()", resellerFrom, &b,
+		resellerFields, f.Query, "r.id", func(s scanner, total *int) (*domain.Reseller, error) {
+			return scanReseller(s, total)
+		})
+}
+
+// CreateReseller inserts r below its parent (whose path is parentPath) and sets its
+// id and path.
+func (c *Conn) CreateReseller(ctx context.Context, r *domain.Reseller, parentPath string) error {
+	err := c.row(ctx, `INSERT INTO resellers (parent_id, path, name, domain, currency, manager_id,
+		general_updated_at, company_name, company_address_line_1, company_address_line_2, company_city,
+		company_state, company_zip, company_country, company_phone, company_fax, company_email,
+		company_updated_at, contacts_first_name, contacts_last_name, contacts_middle_name, contacts_position,
+		contacts_phone, contacts_email, contacts_updated_at, custom_attributes, created_at, updated_at)
+		VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+		$18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING id`,
+		append([]any{nullable(r.ParentID)}, resellerValues(r)...), &r.ID)
+	if err != nil {
+		return fmt.Errorf("create reseller: %w", err)
+	}
+	r.Path = domain.ResellerPath(parentPath, r.ID)
+	if _, err := c.exec(ctx, `UPDATE resellers SET path = $1 WHERE id = $2`, r.Path, r.ID); err != nil {
+		return fmt.Errorf("create reseller %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// UpdateReseller writes every mutable field of r.
+func (c *Conn) UpdateReseller(ctx context.Context, r *domain.Reseller) error {
+	_, err := c.exec(ctx, `UPDATE resellers SET name = $1, domain = $2, currency = $3, manager_id = $4,
+		general_updated_at = $5, company_name = $6, company_address_line_1 = $7, company_address_line_2 = $8,
+		company_city = $9, company_state = $10, company_zip = $11, company_country = $12, company_phone = $13,
+		company_fax = $14, company_email = $15, company_updated_at = $16, contacts_first_name = $17,
+		contacts_last_name = $18, contacts_middle_name = $19, contacts_position = $20, contacts_phone = $21,
+		contacts_email = $22, contacts_updated_at = $23, custom_attributes = $24, created_at = $25,
+		updated_at = $26 WHERE id = $27`, append(resellerValues(r), r.ID)...)
+	if err != nil {
+		return fmt.Errorf("update reseller %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+func resellerValues(r *domain.Reseller) []any {
+	g, co, ct := r.General, r.Company, r.Contacts
+	return []any{g.Name, g.Domain, g.Currency, nullable(g.ManagerID), micros(g.UpdatedAt),
+		co.Name, co.AddressLine1, co.AddressLine2, co.City, co.State, co.Zip, co.Country, co.Phone, co.Fax,
+		co.Email, micros(co.UpdatedAt), ct.FirstName, ct.LastName, ct.MiddleName, ct.Position, ct.Phone,
+		ct.Email, micros(ct.UpdatedAt), attrsJSON(r.CustomAttributes), micros(r.CreatedAt), micros(r.UpdatedAt)}
+}

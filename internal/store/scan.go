@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+// attrs is a custom-attributes column: a JSON object of strings.
+type attrs map[string]string
+
+// Scan implements sql.Scanner.
+func (a *attrs) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*a = nil
+		return nil
+	default:
+		return fmt.Errorf("custom attributes: unexpected %T", src)
+	}
+	if len(b) <= 2 { // "{}" is by far the common case
+		*a = nil
+		return nil
+	}
+	return json.Unmarshal(b, (*map[string]string)(a))
+}
+
+func attrsJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return string(b)
+}
+
+// listRows runs a paged list query built by b and returns the rows scanned by scan
+// and the total count of matching rows. selectSQL ends with "COUNT(*) OVER ()" and
+// fromSQL starts with "FROM"; scan receives the total's destination to pass on.
+func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b *sqlBuilder,
+	cols map[string]column, q domain.ListQuery, idExpr string, scan func(scanner, *int) (T, error)) ([]T, int, error) {
+	tail, err := b.page(cols, q, idExpr)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := c.query(ctx, selectSQL+" "+fromSQL+tail, b.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var (
+		out   []T
+		total int
+	)
+	for rows.Next() {
+		v, err := scan(rows, &total)
+		if err != nil {
+			return nil, 0, translate(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, translate(err)
+	}
+	if len(out) == 0 && q.Page.Offset() > 0 {
+		// A page past the end has no row to carry the window count.
+		where := ""
+		if len(b.where) > 0 {
+			where = " WHERE " + strings.Join(b.where, " AND ")
+		}
+		err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+where, b.args[:len(b.args)-2], &total)
+	}
+	return out, total, err
+}
+
+// managerColumns selects a manager (alias m) with its access level (alias mr).
+const managerColumns = `m.id, m.reseller_id, m.name, m.email, m.status, m.role, m.manager_role_id, mr.name,
+	m.phone, m.photo, m.manager_key, m.mfa_required, m.custom_attributes, m.created_at, m.updated_at`
+
+// managerRow scans managerColumns, which may all be NULL when the manager comes from
+// an outer join.
+type managerRow struct {
+	id, resellerID, roleID, createdAt, updatedAt sql.NullInt64
+	name, email, status, role, roleName          sql.NullString
+	phone, photo, key                            sql.NullString
+	mfa                                          sql.NullBool
+	attrs                                        attrs
+}
+
+func (r *managerRow) dest() []any {
+	return []any{&r.id, &r.resellerID, &r.name, &r.email, &r.status, &r.role, &r.roleID, &r.roleName,
+		&r.phone, &r.photo, &r.key, &r.mfa, &r.attrs, &r.createdAt, &r.updatedAt}
+}
+
+// manager returns the scanned manager, or nil when the outer join found none.
+func (r *managerRow) manager() *domain.Manager {
+	if !r.id.Valid {
+		return nil
+	}
+	m := &domain.Manager{
+		ID: r.id.Int64, ResellerID: r.resellerID.Int64, Name: r.name.String, Email: r.email.String,
+		Status: domain.ManagerStatus(r.status.String), Role: domain.Role(r.role.String),
+		Phone: r.phone.String, Photo: r.photo.String, ManagerKey: r.key.String, MFARequired: r.mfa.Bool,
+		CustomAttributes: r.attrs,
+		Timestamps:       domain.Timestamps{CreatedAt: fromMicros(r.createdAt.Int64), UpdatedAt: fromMicros(r.updatedAt.Int64)},
+	}
+	if r.roleID.Valid {
+		m.AccessLevel = &domain.ManagerRole{ID: r.roleID.Int64, ResellerID: m.ResellerID, Name: r.roleName.String, Role: m.Role}
+	}
+	return m
+}
+
+func nullable(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
