@@ -48,6 +48,7 @@ var pathIDs = map[string]domain.Message{
 
 // route registers h under pattern with the machinery every API endpoint shares.
 func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
+	s.patterns = append(s.patterns, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c := &call{ctx: r.Context(), r: r, locale: domain.ParseLocale(r.Header.Get("X-Api-Locale"))}
 		actor, err := s.svc.Authenticate(c.ctx, r.Header.Get("X-Api-Token"))
