@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/cascade-billing/cascade/internal/app"
@@ -61,7 +60,7 @@ func (f *resellerFlags) change(fs *flag.FlagSet) domain.ResellerChange {
 	return c
 }
 
-func resellerCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func (c *cli) reseller(ctx context.Context, args []string) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "update") {
 		return fmt.Errorf("usage: cascade reseller create --name N --domain D --currency C [--parent ID] ...\n" +
 			"       cascade reseller update ID [--name N] [--domain D] ...")
@@ -81,7 +80,7 @@ func resellerCommand(ctx context.Context, args []string, getenv func(string) str
 		}
 		args = args[1:]
 	}
-	cfg, fs, err := parseConfig("reseller "+sub, args, getenv, func(fs *flag.FlagSet) { f.register(fs, sub == "create") })
+	cfg, fs, err := c.config("reseller "+sub, args, func(fs *flag.FlagSet) { f.register(fs, sub == "create") })
 	if err != nil {
 		return err
 	}
@@ -106,12 +105,12 @@ func resellerCommand(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "reseller %d %q (domain %s, currency %s, parent %d)\n", r.ID, r.General.Name,
+	fmt.Fprintf(c.stdout, "reseller %d %q (domain %s, currency %s, parent %d)\n", r.ID, r.General.Name,
 		r.General.Domain, r.General.Currency, r.ParentID)
 	return nil
 }
 
-func managerCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func (c *cli) manager(ctx context.Context, args []string) error {
 	if len(args) < 2 || args[0] != "token" {
 		return fmt.Errorf("usage: cascade manager token MANAGER_ID")
 	}
@@ -119,7 +118,7 @@ func managerCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return fmt.Errorf("manager id %q: %w", args[1], err)
 	}
-	cfg, _, err := parseConfig("manager token", args[2:], getenv, nil)
+	cfg, _, err := c.config("manager token", args[2:], nil)
 	if err != nil {
 		return err
 	}
@@ -140,6 +139,6 @@ func managerCommand(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "new API token of manager %d (%s): %s\n", mgr.ID, mgr.Email, token)
+	fmt.Fprintf(c.stdout, "new API token of manager %d (%s): %s\n", mgr.ID, mgr.Email, token)
 	return nil
 }

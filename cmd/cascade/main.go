@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -50,17 +52,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return flag.ErrHelp
 	}
 	cmd, args := args[0], args[1:]
+	c := &cli{getenv: getenv, stdout: stdout, stderr: stderr}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, getenv, stdout)
+		return c.serve(ctx, args)
 	case "migrate":
-		return migrate(ctx, args, getenv, stdout)
+		return c.migrate(ctx, args)
 	case "seed":
-		return seed(ctx, args, getenv, stdout)
+		return c.seed(ctx, args)
 	case "reseller":
-		return resellerCommand(ctx, args, getenv, stdout)
+		return c.reseller(ctx, args)
 	case "manager":
-		return managerCommand(ctx, args, getenv, stdout)
+		return c.manager(ctx, args)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "cascade", version)
 		return nil
@@ -72,11 +75,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-// parseConfig reads a command's flags into a Config.
-func parseConfig(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (app.Config, *flag.FlagSet, error) {
+// cli is one invocation's environment: variables, output and the server's log.
+type cli struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+}
+
+// config reads a command's flags into a Config.
+func (c *cli) config(name string, args []string, extra func(*flag.FlagSet)) (app.Config, *flag.FlagSet, error) {
 	cfg := app.DefaultConfig()
+	cfg.LogOutput = c.stderr
 	fs := flag.NewFlagSet("cascade "+name, flag.ContinueOnError)
-	cfg.Flags(fs, getenv)
+	fs.SetOutput(c.stderr)
+	cfg.Flags(fs, c.getenv)
 	if extra != nil {
 		extra(fs)
 	}
@@ -84,21 +95,35 @@ func parseConfig(name string, args []string, getenv func(string) string, extra f
 	return cfg, fs, err
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, _, err := parseConfig("serve", args, getenv, nil)
+func (c *cli) serve(ctx context.Context, args []string) error {
+	cfg, _, err := c.config("serve", args, nil)
 	if err != nil {
 		return err
 	}
-	cfg.Stdout = stdout
+	cfg.Stdout = c.stdout
 	m := app.NewMain(cfg)
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err
 	}
-	welcome(stdout, m)
+	welcome(c.stdout, m)
+	if addr := c.getenv("CASCADE_PPROF_ADDR"); addr != "" {
+		go servePprof(addr, c.stdout)
+	}
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "shutting down")
+	fmt.Fprintln(c.stdout, "shutting down")
 	return m.Close()
+}
+
+// servePprof serves the Go profiler on its own listener, for load tests only: it is
+// off unless CASCADE_PPROF_ADDR is set and never shares the API's address.
+func servePprof(addr string, stdout io.Writer) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	fmt.Fprintf(stdout, "profiler on http://%s/debug/pprof/\n", addr)
+	fmt.Fprintln(stdout, "profiler:", http.ListenAndServe(addr, mux))
 }
 
 func welcome(w io.Writer, m *app.Main) {
@@ -117,8 +142,8 @@ func welcome(w io.Writer, m *app.Main) {
 	fmt.Fprintf(w, "\nTry:\n  curl -s -H 'X-Api-Token: %s' %s/api/v3/resellers/1\n\n", token, m.URL())
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, _, err := parseConfig("migrate", args, getenv, nil)
+func (c *cli) migrate(ctx context.Context, args []string) error {
+	cfg, _, err := c.config("migrate", args, nil)
 	if err != nil {
 		return err
 	}
@@ -127,12 +152,12 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "database is migrated")
+	fmt.Fprintln(c.stdout, "database is migrated")
 	return nil
 }
 
-func seed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, _, err := parseConfig("seed", args, getenv, nil)
+func (c *cli) seed(ctx context.Context, args []string) error {
+	cfg, _, err := c.config("seed", args, nil)
 	if err != nil {
 		return err
 	}
@@ -145,12 +170,12 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	if m.AdminToken != "" {
-		fmt.Fprintf(stdout, "operator administrator API token: %s\n", m.AdminToken)
+		fmt.Fprintf(c.stdout, "operator administrator API token: %s\n", m.AdminToken)
 	}
 	if len(m.DemoTokens) > 0 {
-		app.PrintDemoTokens(stdout, m.DemoTokens)
+		app.PrintDemoTokens(c.stdout, m.DemoTokens)
 	} else if cfg.Demo {
-		fmt.Fprintln(stdout, "demo data is already there")
+		fmt.Fprintln(c.stdout, "demo data is already there")
 	}
 	return nil
 }

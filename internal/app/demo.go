@@ -109,7 +109,7 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 			email := dm.key + "@demo.cascade.localhost"
 			role := string(dm.role)
 			m, token, err := svc.CreateManager(ctx, actor, ids[d.key], domain.ManagerChange{
-				Name: ptr(dm.name), Email: &email, Role: &role, Password: ptr(service.NewToken()),
+				Name: ptr(dm.name), Email: &email, Role: &role, Password: ptr(service.NewToken() + "7q"), // letters and a digit, whatever the draw
 				ManagerKey: ptr(dm.key)})
 			if err != nil {
 				return nil, fmt.Errorf("demo manager %s: %w", dm.key, err)

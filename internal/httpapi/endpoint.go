@@ -58,7 +58,7 @@ func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
 		}
 		c.actor = actor
 		infoFrom(c.ctx).managerID = actor.ManagerID
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if hasBody(r) {
 			if c.body, err = readBody(w, r); err != nil {
 				s.writeError(w, r, c.locale, err)
 				return
@@ -71,6 +71,15 @@ func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
 		status, body := s.render(c, h)
 		writeBody(w, status, body)
 	})
+}
+
+// hasBody reports whether a request carries a body to read: an operation such as a
+// token rotation may be posted without one.
+func hasBody(r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return false
+	}
+	return r.ContentLength != 0 || r.Header.Get("Content-Type") != ""
 }
 
 // render runs h and encodes its answer or error.

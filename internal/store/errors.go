@@ -61,7 +61,7 @@ var sqliteUniqueIndexes = map[string]string{
 // into the index name the same constraint has on PostgreSQL.
 func uniqueColumns(msg string) string {
 	const marker = "constraint failed: "
-	i := strings.Index(msg, marker)
+	i := strings.LastIndex(msg, marker)
 	if i < 0 {
 		return msg
 	}

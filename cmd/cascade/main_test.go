@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// runCLI runs the command line in-process with the database at dbURL.
+func runCLI(t *testing.T, dbURL string, args ...string) (string, error) {
+	t.Helper()
+	env := map[string]string{"CASCADE_DATABASE_URL": dbURL}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	out, err := runCLI(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "cascade ") {
+		t.Fatalf("version: %q, %v", out, err)
+	}
+	if _, err := runCLI(t, "", "frobnicate"); err == nil {
+		t.Fatal("unknown command succeeded")
+	}
+	if _, err := runCLI(t, ""); err == nil {
+		t.Fatal("no command succeeded")
+	}
+}
+
+func TestSeedResellerAndManagerCommands(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		out, err := runCLI(t, e.URL, "migrate")
+		if err != nil || !strings.Contains(out, "migrated") {
+			t.Fatalf("migrate: %q, %v", out, err)
+		}
+
+		out, err = runCLI(t, e.URL, "seed", "--demo")
+		if err != nil {
+			t.Fatalf("seed --demo: %v\n%s", err, out)
+		}
+		for _, want := range []string{"operator administrator API token:", "RESELLER", "Northwind Cloud", "Fabrikam IT"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("seed --demo output lacks %q:\n%s", want, out)
+			}
+		}
+		out, err = runCLI(t, e.URL, "seed", "--demo")
+		if err != nil || !strings.Contains(out, "demo data is already there") || strings.Contains(out, "API token:") {
+			t.Fatalf("second seed --demo: %q, %v", out, err)
+		}
+
+		out, err = runCLI(t, e.URL, "reseller", "create", "--parent", "1", "--name", "Acme Cloud",
+			"--domain", "acme.example.com", "--currency", "eur", "--country", "de")
+		if err != nil {
+			t.Fatalf("reseller create: %v\n%s", err, out)
+		}
+		m := regexp.MustCompile(`^reseller (\d+) "Acme Cloud" \(domain acme.example.com, currency EUR, parent 1\)`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("reseller create output: %q", out)
+		}
+		id := m[1]
+
+		out, err = runCLI(t, e.URL, "reseller", "update", id, "--name", "Acme Cloud Services")
+		if err != nil || !strings.Contains(out, `"Acme Cloud Services"`) || !strings.Contains(out, "currency EUR") {
+			t.Fatalf("reseller update: %q, %v", out, err)
+		}
+
+		out, err = runCLI(t, e.URL, "reseller", "create", "--name", "", "--domain", "bad", "--currency", "XYZ")
+		if err == nil {
+			t.Fatalf("invalid reseller create succeeded: %q", out)
+		}
+		for _, want := range []string{"general/name", "general/domain", "general/currency"} {
+			if !strings.Contains(err.Error()+out, want) {
+				t.Errorf("invalid create: error %v does not name %s", err, want)
+			}
+		}
+
+		out, err = runCLI(t, e.URL, "manager", "token", "1")
+		if err != nil || !regexp.MustCompile(`new API token of manager 1 \(admin@operator.cascade.localhost\): [A-Za-z0-9]{32}`).MatchString(out) {
+			t.Fatalf("manager token: %q, %v", out, err)
+		}
+		if _, err := runCLI(t, e.URL, "manager", "token", "99999"); err == nil {
+			t.Fatal("token of a missing manager succeeded")
+		}
+	})
+}

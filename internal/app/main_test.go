@@ -1,0 +1,130 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+func testConfig(dbURL string) Config {
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = dbURL
+	cfg.AdminToken = "shutdown-test-token-0123456789"
+	cfg.PasswordCost = bcrypt.MinCost
+	cfg.LogOutput, cfg.Stdout = io.Discard, io.Discard
+	return cfg
+}
+
+// TestCloseFinishesInFlightRequests starts a request whose handler is running (it is
+// still reading the body), begins shutting down, then sends the rest of the body: the
+// request must be answered, with the database still open, before Close returns.
+func TestCloseFinishesInFlightRequests(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		m := NewMain(testConfig(e.URL))
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		body := `{"data":{"attributes":{"general":{"name":"Renamed during shutdown"}}}}`
+		head := "PATCH /api/v3/resellers/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+			"Content-Type: application/vnd.api+json\r\nX-Api-Token: " + m.Config.AdminToken + "\r\n" +
+			"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body[:10]
+		if _, err := io.WriteString(conn, head); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // the handler is now blocked reading the body
+
+		closed := make(chan error, 1)
+		go func() { closed <- m.Close() }()
+		select {
+		case err := <-closed:
+			t.Fatalf("Close returned (%v) while a request was in flight", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+		if _, err := io.WriteString(conn, body[10:]); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("read answer to the in-flight request: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("in-flight request status = %d, want 200 (the database must outlive HTTP)", resp.StatusCode)
+		}
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close did not return after the in-flight request finished")
+		}
+		if err := m.DB.Ping(context.Background()); err == nil {
+			t.Fatal("database still open after Close")
+		}
+	})
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"OK", func(*Config) {}, ""},
+		{"ErrAddr", func(c *Config) { c.Addr = "nowhere" }, "addr"},
+		{"ErrDatabase", func(c *Config) { c.DatabaseURL = "mysql://x" }, "database url"},
+		{"ErrTimezone", func(c *Config) { c.Timezone = "Mars/Olympus" }, "timezone"},
+		{"ErrShortToken", func(c *Config) { c.AdminToken = "short" }, "CASCADE_ADMIN_TOKEN"},
+		{"ErrCurrency", func(c *Config) { c.OperatorCurrency = "EURO" }, "operator currency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.edit(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Validate() = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("Validate() = %v, want an error about %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	env := map[string]string{"CASCADE_ADDR": "127.0.0.1:9000", "CASCADE_TIMEZONE": "Europe/Minsk",
+		"CASCADE_ADMIN_TOKEN": "from-the-environment-123"}
+	c := DefaultConfig()
+	fs := newFlagSet()
+	c.Flags(fs, func(k string) string { return env[k] })
+	if err := fs.Parse([]string{"--addr", "127.0.0.1:9100"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9100" || c.Timezone != "Europe/Minsk" || c.AdminToken != "from-the-environment-123" {
+		t.Fatalf("config = addr %q, timezone %q, token %q", c.Addr, c.Timezone, c.AdminToken)
+	}
+	if c.DatabaseURL != "sqlite:./cascade.db" {
+		t.Fatalf("database url = %q, want the default", c.DatabaseURL)
+	}
+}
+
+func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("test", flag.ContinueOnError) }
