@@ -52,8 +52,9 @@ func eachEngine(t *testing.T, f func(t *testing.T, s *server)) {
 }
 
 // start runs a server on the database e with the given administrator token (used
-// only when the database is empty) and stops it when the test ends.
-func start(tb testing.TB, e storetest.Engine, adminToken string) *server {
+// only when the database is empty) and stops it when the test ends. Options adjust the
+// configuration, e.g. to give the server a test clock.
+func start(tb testing.TB, e storetest.Engine, adminToken string, options ...func(*app.Config)) *server {
 	tb.Helper()
 	cfg := app.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
@@ -63,6 +64,9 @@ func start(tb testing.TB, e storetest.Engine, adminToken string) *server {
 	cfg.Quiet = true
 	cfg.LogOutput = io.Discard
 	cfg.Stdout = io.Discard
+	for _, o := range options {
+		o(&cfg)
+	}
 	m := app.NewMain(cfg)
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
@@ -101,8 +105,8 @@ type validator struct {
 
 var openAPIDoc = func() func() (*openapi3.T, error) {
 	var (
-		doc *openapi3.T
-		err error
+		doc  *openapi3.T
+		err  error
 		done atomic.Bool
 	)
 	return func() (*openapi3.T, error) {

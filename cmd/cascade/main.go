@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -127,7 +128,7 @@ func servePprof(addr string, stdout io.Writer) {
 }
 
 func welcome(w io.Writer, m *app.Main) {
-	fmt.Fprintf(w, "Cascade %s is serving on %s (database %s)\n", version, m.URL(), m.Config.DatabaseURL)
+	fmt.Fprintf(w, "Cascade %s is serving on %s (database %s)\n", version, m.URL(), redact(m.Config.DatabaseURL))
 	token := "$CASCADE_TOKEN"
 	if m.AdminToken != "" {
 		token = m.AdminToken
@@ -139,7 +140,7 @@ func welcome(w io.Writer, m *app.Main) {
 		fmt.Fprintln(w, "\nDemo managers and their API tokens (shown only now):")
 		app.PrintDemoTokens(w, m.DemoTokens)
 	}
-	fmt.Fprintf(w, "\nTry:\n  curl -s -H 'X-Api-Token: %s' %s/api/v3/resellers/1\n\n", token, m.URL())
+	fmt.Fprintf(w, "\nTry:\n  curl -s -H \"X-Api-Token: %s\" %s/api/v3/resellers/1\n\n", token, m.URL())
 }
 
 func (c *cli) migrate(ctx context.Context, args []string) error {
@@ -178,6 +179,18 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "demo data is already there")
 	}
 	return nil
+}
+
+// redact hides the password of a database URL.
+func redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		return dbURL
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // printError writes err for a person: validation problems one per line.

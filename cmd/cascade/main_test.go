@@ -88,3 +88,16 @@ func TestSeedResellerAndManagerCommands(t *testing.T) {
 		}
 	})
 }
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		"sqlite:./cascade.db":                      "sqlite:./cascade.db",
+		"postgres://u:secret@db:5432/c?sslmode=no": "postgres://u:xxxxx@db:5432/c?sslmode=no",
+		"postgres://u@db/c":                        "postgres://u@db/c",
+	}
+	for in, want := range tests {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Op is the comparison of one list condition.
 type Op int
@@ -62,3 +65,8 @@ type Timestamps struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Fold is how Cascade compares text without regard to case: Unicode lower-casing,
+// done in Go and stored beside the text, so search and order are the same on every
+// engine whatever its locale (SQLite's own lower() folds only ASCII).
+func Fold(s string) string { return strings.ToLower(s) }

@@ -72,7 +72,8 @@ const (
 )
 
 // Validate checks and normalises c in place. On create the general name, domain and
-// currency are required; on update the currency cannot change.
+// currency are required. (That an update cannot change the currency is checked
+// against the stored reseller: see CheckFixed.)
 func (c *ResellerChange) Validate(create bool) error {
 	var p Problems
 	text := func(ptr string, v *string, required bool, max int) {
@@ -94,8 +95,6 @@ func (c *ResellerChange) Validate(create bool) error {
 		p.Add(ptrGeneral+"domain", MsgBlank)
 	}
 	switch {
-	case c.Currency != nil && !create:
-		p.Add(ptrGeneral+"currency", MsgNotUpdatable)
 	case c.Currency != nil:
 		*c.Currency = p.Currency(ptrGeneral+"currency", *c.Currency, true)
 	case create:
@@ -143,6 +142,15 @@ func (c *ResellerChange) Validate(create bool) error {
 	}
 	validateCustomAttributes(&p, ptrCustom, c.CustomAttributes)
 	return p.Err()
+}
+
+// CheckFixed refuses a change of what is fixed at creation: the currency, since
+// changing it would reprice history. Sending the current value back is fine.
+func (c *ResellerChange) CheckFixed(r *Reseller) error {
+	if c.Currency != nil && *c.Currency != r.General.Currency {
+		return FieldError(ptrGeneral+"currency", MsgNotUpdatable)
+	}
+	return nil
 }
 
 func validateCustomAttributes(p *Problems, ptr string, attrs map[string]*string) {

@@ -55,8 +55,10 @@ func errorResponse(err error, l domain.Locale) (int, errorDocument) {
 	status := 0
 	for _, e := range errs {
 		st, ok := statusOf[e.Code]
-		if !ok {
-			st = statusOf[domain.ErrInternal]
+		if !ok || e.Code == domain.ErrInternal {
+			// Whatever an internal error carries stays in the log: the client learns
+			// only that there was one.
+			st, e = statusOf[domain.ErrInternal], &domain.Error{Code: domain.ErrInternal, Message: domain.MsgInternal}
 		}
 		if status == 0 {
 			status = st.status

@@ -57,7 +57,57 @@ func id(v int64) string { return strconv.FormatInt(v, 10) }
 const apiTime = "2006-01-02T15:04:05.000-07:00"
 
 // formatTime renders t in the installation's time zone.
-func (s *Server) formatTime(t time.Time) string { return t.In(s.loc).Format(apiTime) }
+func (s *Server) formatTime(t time.Time) string {
+	var buf [len(apiTime)]byte
+	return string(appendAPITime(buf[:0], t.In(s.loc)))
+}
+
+// appendAPITime appends t in the apiTime layout, byte for byte what t.Format(apiTime)
+// gives, without reading the layout on every call: a resource renders several times.
+func appendAPITime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, apiTime)
+	}
+	hour, minute, sec := t.Clock()
+	_, offset := t.Zone()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3) // truncated, as Format does
+	zone := offset / 60                        // minutes; Format drops the seconds of an offset
+	if zone < 0 {
+		b = append(b, '-')
+		zone = -zone
+	} else {
+		b = append(b, '+')
+	}
+	b = appendDigits(b, zone/60, 2)
+	b = append(b, ':')
+	return appendDigits(b, zone%60, 2)
+}
+
+// appendDigits appends the non-negative v in exactly width decimal digits.
+func appendDigits(b []byte, v, width int) []byte {
+	start := len(b)
+	for range width {
+		b = append(b, '0')
+	}
+	for i := len(b) - 1; i >= start; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
+}
 
 // nullableInt returns nil for 0, so optional foreign keys render as null.
 func nullableInt(v int64) *int64 {

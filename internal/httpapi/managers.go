@@ -30,7 +30,7 @@ var childManagerList = func() listSpec {
 	return l
 }()
 
-var managerInclude = listSpec{includes: []string{"reseller"}}
+var managerInclude = []string{"reseller"}
 
 type managerAttributes struct {
 	CreatedAt        string            `json:"created_at"`
@@ -134,7 +134,7 @@ func (s *Server) handleManagerGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	p, err := s.listParams(c, managerInclude)
+	includes, err := parseInclude(c.r.URL.Query(), managerInclude)
 	if err != nil {
 		return reply{}, err
 	}
@@ -142,8 +142,8 @@ func (s *Server) handleManagerGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	doc := document{Data: s.toAPIManager(m, p.includes)}
-	if contains(p.includes, "reseller") {
+	doc := document{Data: s.toAPIManager(m, includes)}
+	if contains(includes, "reseller") {
 		if doc.Included, err = s.includedResellers(c, []int64{m.ResellerID}); err != nil {
 			return reply{}, err
 		}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,17 @@ type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+
+	// The children of the vectors by label values, so a request costs no label
+	// hashing: routes and statuses are few, and a child, once made, lives as long as
+	// its vector.
+	counters  sync.Map // routeStatus -> prometheus.Counter
+	observers sync.Map // route -> prometheus.Observer
+}
+
+type routeStatus struct {
+	route  string
+	status int
 }
 
 // PoolStats reports database pool statistics by pool name ("read", "write").
@@ -48,8 +60,17 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 func (m *Metrics) observe(route string, status int, elapsed time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+	key := routeStatus{route, status}
+	c, ok := m.counters.Load(key)
+	if !ok {
+		c, _ = m.counters.LoadOrStore(key, m.requests.WithLabelValues(route, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	o, ok := m.observers.Load(route)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(route, m.latency.WithLabelValues(route))
+	}
+	o.(prometheus.Observer).Observe(elapsed.Seconds())
 }
 
 var (

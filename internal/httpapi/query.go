@@ -122,16 +122,29 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 			}
 		}
 	}
-	if v, ok := q["include"]; ok && v[0] != "" {
-		for _, inc := range strings.Split(v[0], ",") {
-			inc = strings.TrimSpace(inc)
-			if !contains(spec.includes, inc) {
-				fail("include", domain.MsgUnknownInclude, inc, strings.Join(spec.includes, ", "))
-				continue
-			}
-			if !contains(out.includes, inc) {
-				out.includes = append(out.includes, inc)
-			}
+	includes, err := parseInclude(q, spec.includes)
+	out.includes = includes
+	return out, errors.Join(append(errs, err)...)
+}
+
+// parseInclude reads the include parameter against the allowed names; it is all a
+// single-object GET reads of its query.
+func parseInclude(q url.Values, allowed []string) ([]string, error) {
+	v, ok := q["include"]
+	if !ok || v[0] == "" {
+		return nil, nil
+	}
+	var (
+		out  []string
+		errs []error
+	)
+	for _, inc := range strings.Split(v[0], ",") {
+		inc = strings.TrimSpace(inc)
+		switch {
+		case !contains(allowed, inc):
+			errs = append(errs, domain.ParamError("include", domain.MsgUnknownInclude, inc, strings.Join(allowed, ", ")))
+		case !contains(out, inc):
+			out = append(out, inc)
 		}
 	}
 	return out, errors.Join(errs...)
@@ -226,13 +239,14 @@ func rangeOp(op string) domain.Op {
 	return domain.OpLt
 }
 
-// parseTime reads the three documented forms: a date (midnight in loc, spanning a
-// day), a local date-time (in loc, spanning a second) and an RFC 3339 time (spanning
-// a second, or a millisecond when it has a fraction). Query strings turn '+' into a
-// space, so a space before the offset is read as '+'.
+// parseTime reads the three documented forms: a date (midnight in loc, spanning to
+// the next midnight, which is 23 or 25 hours away on the days daylight saving time
+// changes), a local date-time (in loc, spanning a second) and an RFC 3339 time
+// (spanning a second, or a millisecond when it has a fraction). Query strings turn
+// '+' into a space, so a space before the offset is read as '+'.
 func parseTime(v string, loc *time.Location) (time.Time, time.Duration, error) {
 	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
-		return t, 24 * time.Hour, nil
+		return t, t.AddDate(0, 0, 1).Sub(t), nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02T15:04:05", v, loc); err == nil {
 		return t, time.Second, nil

@@ -21,7 +21,7 @@ var resellerList = listSpec{
 }
 
 // resellerInclude is what a single reseller accepts.
-var resellerInclude = listSpec{includes: []string{"parent"}}
+var resellerInclude = []string{"parent"}
 
 type resellerAttributes struct {
 	CreatedAt        string            `json:"created_at"`
@@ -134,9 +134,14 @@ func toOne(typ string, v int64) relationship {
 }
 
 // includedResellers returns the resellers with the given ids that the actor may see,
-// each once, for a document's included array.
-func (s *Server) includedResellers(c *call, ids []int64) ([]resource, error) {
+// each once, for a document's included array. Resellers already in the primary data
+// (the ids in data) are left out: JSON:API allows one resource object per type and id
+// in a compound document.
+func (s *Server) includedResellers(c *call, ids []int64, data ...int64) ([]resource, error) {
 	seen := map[int64]bool{}
+	for _, rid := range data {
+		seen[rid] = true
+	}
 	var out []resource
 	for _, rid := range ids {
 		if rid == 0 || seen[rid] {
@@ -159,14 +164,15 @@ func (s *Server) includedResellers(c *call, ids []int64) ([]resource, error) {
 func (s *Server) resellerPage(c *call, rs []*domain.Reseller, total int, p listParams) (reply, error) {
 	data := make([]resource, len(rs))
 	parents := make([]int64, len(rs))
+	ids := make([]int64, len(rs))
 	for i, r := range rs {
 		data[i] = s.toAPIReseller(r, p.includes)
-		parents[i] = r.ParentID
+		parents[i], ids[i] = r.ParentID, r.ID
 	}
 	var included []resource
 	if contains(p.includes, "parent") {
 		var err error
-		if included, err = s.includedResellers(c, parents); err != nil {
+		if included, err = s.includedResellers(c, parents, ids...); err != nil {
 			return reply{}, err
 		}
 	}
@@ -178,7 +184,7 @@ func (s *Server) handleResellerGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	p, err := s.listParams(c, resellerInclude)
+	includes, err := parseInclude(c.r.URL.Query(), resellerInclude)
 	if err != nil {
 		return reply{}, err
 	}
@@ -186,8 +192,8 @@ func (s *Server) handleResellerGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	doc := document{Data: s.toAPIReseller(r, p.includes)}
-	if contains(p.includes, "parent") {
+	doc := document{Data: s.toAPIReseller(r, includes)}
+	if contains(includes, "parent") {
 		if doc.Included, err = s.includedResellers(c, []int64{r.ParentID}); err != nil {
 			return reply{}, err
 		}

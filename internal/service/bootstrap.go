@@ -38,11 +38,15 @@ func (s *Service) Bootstrap(ctx context.Context, op Operator) (token string, err
 	if err != nil {
 		return "", err
 	}
-	created := false
+	var (
+		created bool
+		epoch   int64
+	)
 	err = s.db.InTx(ctx, func(tx *store.Conn) error {
 		// The epoch row serialises bootstrappers on PostgreSQL, where a second process
 		// would otherwise not see the first one's uncommitted operator.
-		if err := tx.BumpAuthEpoch(ctx); err != nil {
+		var err error
+		if epoch, err = tx.BumpAuthEpoch(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.ResellerPathByID(ctx, domain.OperatorID); domain.CodeOf(err) != domain.ErrNotFound {
@@ -71,7 +75,8 @@ func (s *Service) Bootstrap(ctx context.Context, op Operator) (token string, err
 	if err != nil || !created {
 		return "", wrap(err, "bootstrap operator")
 	}
-	return op.AdminToken, s.refreshAuthEpoch(ctx)
+	s.tokens.moveTo(epoch)
+	return op.AdminToken, nil
 }
 
 // OperatorActor is the operator's first administrator acting, for the command line

@@ -54,8 +54,9 @@ func claimFrom(ctx context.Context) *Claim {
 // ClaimIdempotencyKey starts an idempotent request of the actor. fingerprint
 // identifies the request (method, path and body). It returns either a claim to run
 // the request under, or the replay of the first answer. A key reused with another
-// request is ErrInvalid; a key whose request is still running, or whose changes
-// committed without an answer being recorded, is ErrConflict.
+// request is ErrInvalid; a key whose request is still running (including the moment
+// between its commit and the recording of its answer), or whose changes committed
+// more than a stale window ago without an answer being recorded, is ErrConflict.
 func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key string, fingerprint []byte) (*Claim, *Replay, error) {
 	if !validIdempotencyKey(key) {
 		return nil, nil, &domain.Error{Code: domain.ErrInvalid, Message: domain.MsgIdempotencyKeyFormat,
@@ -92,7 +93,13 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key s
 			replay = &Replay{Status: old.Status, Body: body}
 			return nil
 		case store.IdemCommitted:
-			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyLost)
+			// The changes are committed and the answer is on its way to the record,
+			// unless the request went silent longer than a stale window ago: only then
+			// is its answer lost.
+			if old.UpdatedAt.Before(now.Add(-idempotencyStaleAfter)) {
+				return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyLost)
+			}
+			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyInFlight)
 		}
 		won, err := c.TakeOverIdempotencyKey(ctx, a.ManagerID, claim.keyHash, owner, now.Add(-idempotencyStaleAfter), now)
 		if err != nil {

@@ -127,7 +127,10 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 			return nil, err
 		}
 	}
-	var out *domain.Manager
+	var (
+		out   *domain.Manager
+		epoch int64 // the auth epoch this change moved to; 0 when it moved none
+	)
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		m, err := s.managerOf(ctx, tx, a, resellerID, id)
 		if err != nil {
@@ -152,7 +155,7 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 			return uniqueField(err, managerUnique)
 		}
 		if accessChanged {
-			if err := tx.BumpAuthEpoch(ctx); err != nil {
+			if epoch, err = tx.BumpAuthEpoch(ctx); err != nil {
 				return err
 			}
 		}
@@ -162,7 +165,11 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 	if err != nil {
 		return nil, wrap(err, "update manager %d", id)
 	}
-	return out, s.refreshAuthEpoch(ctx)
+	// The change is committed: from the next request on, this node's cache must not
+	// serve what it revoked. Adopting the epoch the transaction wrote needs no query,
+	// so nothing (a failing read, a client gone) can leave the cache behind.
+	s.tokens.moveTo(epoch)
+	return out, nil
 }
 
 // RotateManagerToken gives a manager a new API token; the old one stops working at
@@ -176,7 +183,10 @@ func (s *Service) RotateManagerToken(ctx context.Context, a domain.Actor, resell
 	}
 	token := NewToken()
 	h := HashToken(token)
-	var out *domain.Manager
+	var (
+		out   *domain.Manager
+		epoch int64
+	)
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		m, err := s.managerOf(ctx, tx, a, resellerID, id)
 		if err != nil {
@@ -187,12 +197,14 @@ func (s *Service) RotateManagerToken(ctx context.Context, a domain.Actor, resell
 			return err
 		}
 		out = m
-		return tx.BumpAuthEpoch(ctx)
+		epoch, err = tx.BumpAuthEpoch(ctx)
+		return err
 	})
 	if err != nil {
 		return nil, "", wrap(err, "rotate token of manager %d", id)
 	}
-	return out, token, s.refreshAuthEpoch(ctx)
+	s.tokens.moveTo(epoch)
+	return out, token, nil
 }
 
 func accessLevelOf(m *domain.Manager) int64 {
@@ -256,7 +268,7 @@ func (s *Service) FindManagerRoles(ctx context.Context, a domain.Actor, reseller
 		return nil, 0, err
 	}
 	if resellerID != a.ResellerID {
-		return nil, 0, &domain.Error{Code: domain.ErrForbidden, Message: domain.MsgCurrentResellerOnly, Parameter: "reseller_id"}
+		return nil, 0, domain.Errorf(domain.ErrForbidden, domain.MsgCurrentResellerOnly)
 	}
 	return s.db.Reader().FindManagerRoles(ctx, resellerID, q)
 }

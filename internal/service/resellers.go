@@ -85,24 +85,32 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 	if err := authorize(a, domain.ActionResellerUpdate); err != nil {
 		return nil, err
 	}
-	if _, err := s.resellerPath(ctx, a, id); err != nil {
+	path, err := s.resellerPath(ctx, a, id)
+	if err != nil {
 		return nil, err
 	}
 	if err := c.Validate(false); err != nil {
 		return nil, err
 	}
-	if c.ManagerID != nil && id == a.ResellerID {
-		return nil, &domain.Error{Code: domain.ErrForbidden, Message: domain.MsgOwnUpstreamManager,
-			Pointer: "/data/attributes/general/manager_id"}
+	if c.ManagerID != nil {
+		// The operator's own managers see the operator as their own reseller, so the
+		// root is told apart first: it has no upstream manager to attach at all.
+		switch {
+		case path == domain.ResellerPath("", id):
+			return nil, domain.FieldError("/data/attributes/general/manager_id", domain.MsgRootHasNoUpstream)
+		case id == a.ResellerID:
+			return nil, &domain.Error{Code: domain.ErrForbidden, Message: domain.MsgOwnUpstreamManager,
+				Pointer: "/data/attributes/general/manager_id"}
+		}
 	}
 	var out *domain.Reseller
-	err := s.inTx(ctx, func(tx *store.Conn) error {
+	err = s.inTx(ctx, func(tx *store.Conn) error {
 		r, err := tx.FindResellerByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		if c.ManagerID != nil && r.ParentID == 0 {
-			return domain.FieldError("/data/attributes/general/manager_id", domain.MsgRootHasNoUpstream)
+		if err := c.CheckFixed(r); err != nil {
+			return err
 		}
 		if err := checkUpstreamManager(ctx, tx, r.ParentID, c.ManagerID); err != nil {
 			return err

@@ -66,6 +66,21 @@ func (c *Conn) query(ctx context.Context, query string, args ...any) (*sql.Rows,
 	return rows, translate(err)
 }
 
+// lookupCtx returns the context for a lookup of one row by key on the read pool. Such
+// a query takes microseconds, less than watching a cancellable context costs:
+// database/sql and the SQLite driver would each start a goroutine for it. So the
+// lookup ignores a cancellation that comes while it runs, but not one that came
+// before it starts, nor a deadline, which may bound the wait for a connection.
+func (c *Conn) lookupCtx(ctx context.Context) context.Context {
+	if c.tx != nil || ctx.Err() != nil {
+		return ctx
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
 // row runs a query expected to return at most one row and scans it. No row is
 // sql.ErrNoRows, which callers turn into their own not-found error.
 func (c *Conn) row(ctx context.Context, query string, args []any, dest ...any) error {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cascade-billing/cascade/internal/domain"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -36,6 +38,11 @@ type DB struct {
 
 	bound sync.Map // SQL text -> SQL rebound for this engine
 	stmts sync.Map // SQL text -> *sql.Stmt prepared on the read pool
+
+	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
+	// the read caches below are valid only while it stays the same.
+	version   *dataVersion
+	resellers readCache[*domain.Reseller]
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
@@ -89,7 +96,143 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
-	return &DB{engine: SQLite, read: read, write: write}, nil
+	version, err := openDataVersion(ctx, "file:"+abs+"?"+params.Encode())
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
+	}
+	return &DB{engine: SQLite, read: read, write: write, version: version}, nil
+}
+
+// dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The
+// value changes whenever any other connection commits, in this process (the write
+// pool) or in another one (the command line, a second server), so an equal value
+// proves that nothing changed in between. The value is per connection, so one
+// goroutine owns the connection and runs the checks; callers that arrive while a
+// check runs share the next one, which starts after they arrived and so sees
+// every commit that came before them.
+type dataVersion struct {
+	db      *sql.DB
+	stmt    *sql.Stmt
+	kick    chan struct{} // a caller waits for a check
+	quit    chan struct{} // close asks the loop to stop
+	stopped chan struct{} // the loop has stopped
+
+	mu     sync.Mutex
+	next   *versionCheck // the check the next callers wait for, not started yet
+	closed bool
+}
+
+// versionCheck is one reading of the data version; done is closed when it is read.
+type versionCheck struct {
+	done    chan struct{}
+	version int64
+	err     error
+}
+
+var errVersionClosed = errors.New("store: database closed")
+
+func openDataVersion(ctx context.Context, dsn string) (*dataVersion, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	stmt, err := db.PrepareContext(ctx, "PRAGMA data_version")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	v := &dataVersion{db: db, stmt: stmt, kick: make(chan struct{}, 1), quit: make(chan struct{}),
+		stopped: make(chan struct{}), next: &versionCheck{done: make(chan struct{})}}
+	go v.loop()
+	return v, nil
+}
+
+// read returns the data version as of a moment after the call began.
+func (v *dataVersion) read() (int64, error) {
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return 0, errVersionClosed
+	}
+	c := v.next
+	v.mu.Unlock()
+	select {
+	case v.kick <- struct{}{}:
+	default: // a check is already asked for; it starts after c was taken
+	}
+	<-c.done
+	return c.version, c.err
+}
+
+// loop runs the checks, one at a time, until close.
+func (v *dataVersion) loop() {
+	defer close(v.stopped)
+	for {
+		select {
+		case <-v.quit:
+			v.mu.Lock()
+			v.closed = true
+			c := v.next
+			v.mu.Unlock()
+			c.err = errVersionClosed
+			close(c.done)
+			return
+		case <-v.kick:
+		}
+		v.mu.Lock()
+		c := v.next
+		v.next = &versionCheck{done: make(chan struct{})}
+		v.mu.Unlock()
+		c.err = v.stmt.QueryRow().Scan(&c.version)
+		close(c.done)
+	}
+}
+
+func (v *dataVersion) close() error {
+	close(v.quit)
+	<-v.stopped
+	v.stmt.Close()
+	return v.db.Close()
+}
+
+// readCache keeps objects read on the read pool, all read at one data version: an
+// entry is used only while the database is still at that version, and a new version
+// empties the cache. Entries are shared; callers get copies.
+type readCache[T any] struct {
+	mu      sync.RWMutex
+	version int64
+	entries map[int64]T
+}
+
+// maxCachedRows bounds a read cache; when full it starts again empty.
+const maxCachedRows = 10_000
+
+// get returns the entry for id if it was read at version.
+func (c *readCache[T]) get(id, version int64) (T, bool) {
+	c.mu.RLock()
+	v, ok := c.entries[id]
+	ok = ok && c.version == version
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// put files v, read from the database after version was read, under id.
+func (c *readCache[T]) put(id, version int64, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries != nil && version < c.version {
+		return // read before a change that a later reader has already seen
+	}
+	if c.entries == nil || version != c.version || len(c.entries) >= maxCachedRows {
+		c.entries = make(map[int64]T)
+		c.version = version
+	}
+	c.entries[id] = v
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
@@ -114,6 +257,9 @@ func (db *DB) Engine() Engine { return db.engine }
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := db.read.Close()
+	if db.version != nil {
+		err = errors.Join(err, db.version.close())
+	}
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}

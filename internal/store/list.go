@@ -13,6 +13,9 @@ import (
 // column describes how an API field of a list maps to SQL.
 type column struct {
 	expr string // SQL expression, e.g. "r.name"
+	// folded is the column holding the text folded (domain.Fold), which "contains"
+	// filters and sorting use; empty for columns that are not free text.
+	folded string
 }
 
 func keys(m map[string]column) []string {
@@ -78,7 +81,10 @@ func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) err
 		case domain.OpLt:
 			b.cond(col.expr+" < %s", c.Values[0])
 		case domain.OpContains:
-			b.cond("LOWER("+col.expr+") LIKE %s ESCAPE '\\'", "%"+escapeLike(strings.ToLower(fmt.Sprint(c.Values[0])))+"%")
+			if col.folded == "" {
+				return fmt.Errorf("store: filter %q has no folded column to search", c.Field)
+			}
+			b.cond(col.folded+" LIKE %s ESCAPE '\\'", "%"+escapeLike(domain.Fold(fmt.Sprint(c.Values[0])))+"%")
 		default:
 			return fmt.Errorf("store: unknown operator %d", c.Op)
 		}
@@ -107,7 +113,11 @@ func (b *sqlBuilder) page(cols map[string]column, q domain.ListQuery, idExpr str
 		if !ok {
 			return "", fmt.Errorf("store: no column for sort %q", k.Field)
 		}
-		sb.WriteString(col.expr)
+		if col.folded != "" {
+			sb.WriteString(col.folded) // names order without regard to case
+		} else {
+			sb.WriteString(col.expr)
+		}
 		if k.Desc {
 			sb.WriteString(" DESC")
 		}

@@ -17,7 +17,7 @@ const managerFrom = `FROM managers m
 var managerFields = map[string]column{
 	"id":          {expr: "m.id"},
 	"reseller_id": {expr: "m.reseller_id"},
-	"name":        {expr: "m.name"},
+	"name":        {expr: "m.name", folded: "m.name_folded"},
 	"email":       {expr: "m.email"},
 	"status":      {expr: "m.status"},
 	"role":        {expr: "m.role"},
@@ -77,11 +77,11 @@ func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Man
 func (c *Conn) CreateManager(ctx context.Context, m *domain.Manager) error {
 	err := c.row(ctx, `INSERT INTO managers (reseller_id, name, email, password_hash, status, role,
 		manager_role_id, phone, photo, manager_key, mfa_required, custom_attributes, token_hash,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-		RETURNING id`,
+		created_at, updated_at, name_folded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+		$13, $14, $15, $16) RETURNING id`,
 		[]any{m.ResellerID, m.Name, m.Email, m.PasswordHash, string(m.Status), string(m.Role), accessLevelID(m),
 			m.Phone, m.Photo, nullString(m.ManagerKey), m.MFARequired, attrsJSON(m.CustomAttributes), m.TokenHash,
-			micros(m.CreatedAt), micros(m.UpdatedAt)}, &m.ID)
+			micros(m.CreatedAt), micros(m.UpdatedAt), domain.Fold(m.Name)}, &m.ID)
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
@@ -94,10 +94,11 @@ func (c *Conn) UpdateManager(ctx context.Context, m *domain.Manager) error {
 	_, err := c.exec(ctx, `UPDATE managers SET name = $1, status = $2, role = $3, manager_role_id = $4,
 		phone = $5, manager_key = $6, mfa_required = $7, custom_attributes = $8, updated_at = $9,
 		password_hash = CASE WHEN $10 = '' THEN password_hash ELSE $10 END,
-		token_hash = COALESCE($11, token_hash)
-		WHERE id = $12`,
+		token_hash = COALESCE($11, token_hash), name_folded = $12
+		WHERE id = $13`,
 		m.Name, string(m.Status), string(m.Role), accessLevelID(m), m.Phone, nullString(m.ManagerKey),
-		m.MFARequired, attrsJSON(m.CustomAttributes), micros(m.UpdatedAt), m.PasswordHash, nullBytes(m.TokenHash), m.ID)
+		m.MFARequired, attrsJSON(m.CustomAttributes), micros(m.UpdatedAt), m.PasswordHash, nullBytes(m.TokenHash),
+		domain.Fold(m.Name), m.ID)
 	if err != nil {
 		return fmt.Errorf("update manager %d: %w", m.ID, err)
 	}
@@ -147,8 +148,13 @@ func (c *Conn) AuthEpoch(ctx context.Context) (int64, error) {
 }
 
 // BumpAuthEpoch moves the auth epoch on, in the transaction that changes a token,
-// a manager's status or role, so every node's token cache learns of it.
-func (c *Conn) BumpAuthEpoch(ctx context.Context) error {
-	_, err := c.exec(ctx, `UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1`)
-	return err
+// a manager's status or role, so every node's token cache learns of it. It returns
+// the new epoch, which the caller's own node adopts once the transaction commits.
+func (c *Conn) BumpAuthEpoch(ctx context.Context) (int64, error) {
+	var e int64
+	err := c.row(ctx, `UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch`, nil, &e)
+	if err != nil {
+		return 0, fmt.Errorf("bump auth epoch: %w", err)
+	}
+	return e, nil
 }

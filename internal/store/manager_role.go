@@ -12,7 +12,7 @@ const managerRoleColumns = `mr.id, mr.reseller_id, mr.name, mr.role, mr.created_
 // managerRoleFields maps the API's filter and sort fields of manager roles to columns.
 var managerRoleFields = map[string]column{
 	"id":         {expr: "mr.id"},
-	"name":       {expr: "mr.name"},
+	"name":       {expr: "mr.name", folded: "mr.name_folded"},
 	"created_at": {expr: "mr.created_at"},
 	"updated_at": {expr: "mr.updated_at"},
 }
@@ -79,9 +79,9 @@ func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.
 
 // CreateManagerRole inserts an access level and sets its id.
 func (c *Conn) CreateManagerRole(ctx context.Context, r *domain.ManagerRole) error {
-	err := c.row(ctx, `INSERT INTO manager_roles (reseller_id, name, role, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		[]any{r.ResellerID, r.Name, string(r.Role), micros(r.CreatedAt), micros(r.UpdatedAt)}, &r.ID)
+	err := c.row(ctx, `INSERT INTO manager_roles (reseller_id, name, name_folded, role, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		[]any{r.ResellerID, r.Name, domain.Fold(r.Name), string(r.Role), micros(r.CreatedAt), micros(r.UpdatedAt)}, &r.ID)
 	if err != nil {
 		return fmt.Errorf("create manager role: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -25,7 +26,7 @@ const resellerFrom = `FROM resellers r
 var resellerFields = map[string]column{
 	"id":         {expr: "r.id"},
 	"parent_id":  {expr: "r.parent_id"},
-	"name":       {expr: "r.name"},
+	"name":       {expr: "r.name", folded: "r.name_folded"},
 	"domain":     {expr: "r.domain"},
 	"currency":   {expr: "r.currency"},
 	"created_at": {expr: "r.created_at"},
@@ -58,8 +59,46 @@ func scanReseller(s scanner, extra ...any) (*domain.Reseller, error) {
 	return &r, nil
 }
 
-// FindResellerByID returns the reseller with the given id, or a not-found error.
+// FindResellerByID returns the reseller with the given id, or a not-found error. On
+// the SQLite read pool it answers from a cache while the database has not changed
+// since the reseller was read (see dataVersion), so a hit costs no row query.
 func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
+	ctx = c.lookupCtx(ctx)
+	if c.tx != nil || c.db.version == nil {
+		return c.findResellerByID(ctx, id)
+	}
+	version, err := c.db.version.read()
+	if err != nil {
+		return c.findResellerByID(ctx, id) // no version, no cache: ask the table
+	}
+	if r, ok := c.db.resellers.get(id, version); ok {
+		return copyReseller(r), nil
+	}
+	r, err := c.findResellerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.db.resellers.put(id, version, r)
+	return copyReseller(r), nil
+}
+
+// copyReseller returns a copy of a cached reseller that its caller may change.
+func copyReseller(r *domain.Reseller) *domain.Reseller {
+	out := *r
+	if r.Manager != nil {
+		m := *r.Manager
+		m.CustomAttributes = maps.Clone(m.CustomAttributes)
+		if m.AccessLevel != nil {
+			al := *m.AccessLevel
+			m.AccessLevel = &al
+		}
+		out.Manager = &m
+	}
+	out.CustomAttributes = maps.Clone(r.CustomAttributes)
+	return &out
+}
+
+func (c *Conn) findResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
 	rows, err := c.query(ctx, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1", id)
 	if err != nil {
 		return nil, fmt.Errorf("find reseller %d: %w", id, err)
@@ -81,7 +120,7 @@ func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller
 // ResellerPathByID returns the materialised path of a reseller, or a not-found error.
 func (c *Conn) ResellerPathByID(ctx context.Context, id int64) (string, error) {
 	var path string
-	err := c.row(ctx, `SELECT path FROM resellers WHERE id = $1`, []any{id}, &path)
+	err := c.row(c.lookupCtx(ctx), `SELECT path FROM resellers WHERE id = $1`, []any{id}, &path)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", domain.NotFound(domain.MsgResellerNotFound)
 	}
@@ -113,9 +152,9 @@ func (c *Conn) CreateReseller(ctx context.Context, r *domain.Reseller, parentPat
 		general_updated_at, company_name, company_address_line_1, company_address_line_2, company_city,
 		company_state, company_zip, company_country, company_phone, company_fax, company_email,
 		company_updated_at, contacts_first_name, contacts_last_name, contacts_middle_name, contacts_position,
-		contacts_phone, contacts_email, contacts_updated_at, custom_attributes, created_at, updated_at)
-		VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-		$18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING id`,
+		contacts_phone, contacts_email, contacts_updated_at, custom_attributes, created_at, updated_at,
+		name_folded) VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+		$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING id`,
 		append([]any{nullable(r.ParentID)}, resellerValues(r)...), &r.ID)
 	if err != nil {
 		return fmt.Errorf("create reseller: %w", err)
@@ -135,7 +174,7 @@ func (c *Conn) UpdateReseller(ctx context.Context, r *domain.Reseller) error {
 		company_fax = $14, company_email = $15, company_updated_at = $16, contacts_first_name = $17,
 		contacts_last_name = $18, contacts_middle_name = $19, contacts_position = $20, contacts_phone = $21,
 		contacts_email = $22, contacts_updated_at = $23, custom_attributes = $24, created_at = $25,
-		updated_at = $26 WHERE id = $27`, append(resellerValues(r), r.ID)...)
+		updated_at = $26, name_folded = $27 WHERE id = $28`, append(resellerValues(r), r.ID)...)
 	if err != nil {
 		return fmt.Errorf("update reseller %d: %w", r.ID, err)
 	}
@@ -147,5 +186,6 @@ func resellerValues(r *domain.Reseller) []any {
 	return []any{g.Name, g.Domain, g.Currency, nullable(g.ManagerID), micros(g.UpdatedAt),
 		co.Name, co.AddressLine1, co.AddressLine2, co.City, co.State, co.Zip, co.Country, co.Phone, co.Fax,
 		co.Email, micros(co.UpdatedAt), ct.FirstName, ct.LastName, ct.MiddleName, ct.Position, ct.Phone,
-		ct.Email, micros(ct.UpdatedAt), attrsJSON(r.CustomAttributes), micros(r.CreatedAt), micros(r.UpdatedAt)}
+		ct.Email, micros(ct.UpdatedAt), attrsJSON(r.CustomAttributes), micros(r.CreatedAt), micros(r.UpdatedAt),
+		domain.Fold(g.Name)}
 }

@@ -135,7 +135,7 @@ func TestConditions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		root := mustReseller(t, db, 0, "", "root")
-		for _, n := range []string{"alpha", "Beta", "gamma_x", "gamma%y"} {
+		for _, n := range []string{"alpha", "Beta", "gamma_x", "gamma%y", "Öztürk"} {
 			mustReseller(t, db, 1, root.Path, n)
 		}
 		find := func(conds ...domain.Condition) []string {
@@ -159,8 +159,9 @@ func TestConditions(t *testing.T) {
 			{"ContainsIgnoresCase", domain.Condition{Field: "name", Op: domain.OpContains, Values: []any{"BET"}}, "[Beta]"},
 			{"ContainsUnderscoreIsLiteral", domain.Condition{Field: "name", Op: domain.OpContains, Values: []any{"a_x"}}, "[gamma_x]"},
 			{"ContainsPercentIsLiteral", domain.Condition{Field: "name", Op: domain.OpContains, Values: []any{"%"}}, "[gamma%y]"},
-			{"In", domain.Condition{Field: "name", Op: domain.OpIn, Values: []any{"alpha", "Beta"}}, "[Beta alpha]"},
-			{"TimeGe", domain.Condition{Field: "created_at", Op: domain.OpGe, Values: []any{now}}, "[Beta alpha gamma%y gamma_x]"},
+			{"InOrderedIgnoringCase", domain.Condition{Field: "name", Op: domain.OpIn, Values: []any{"alpha", "Beta"}}, "[alpha Beta]"},
+			{"ContainsFoldsUnicode", domain.Condition{Field: "name", Op: domain.OpContains, Values: []any{"ÖZTÜ"}}, "[Öztürk]"},
+			{"TimeGe", domain.Condition{Field: "created_at", Op: domain.OpGe, Values: []any{now}}, "[alpha Beta gamma%y gamma_x Öztürk]"},
 			{"TimeGt", domain.Condition{Field: "created_at", Op: domain.OpGt, Values: []any{now}}, "[]"},
 		}
 		for _, tt := range tests {

@@ -1,12 +1,15 @@
 -- The reseller tree, managers, access levels, API-token cache epoch and idempotency keys.
--- Times are microseconds since the Unix epoch, UTC.
+-- Times are microseconds since the Unix epoch, UTC. A *_folded column holds its
+-- text lower-cased by Cascade (domain.Fold), for case-insensitive search and order
+-- that is the same on both engines, whatever the database locale.
 
 CREATE TABLE resellers (
     id                     INTEGER PRIMARY KEY,
     parent_id              INTEGER REFERENCES resellers (id),
     path                   TEXT    NOT NULL,
     name                   TEXT    NOT NULL,
-    domain                 TEXT    NOT NULL,
+    name_folded            TEXT NOT NULL,
+    domain                 TEXT NOT NULL,
     currency               TEXT    NOT NULL,
     manager_id             INTEGER REFERENCES managers (id),
     general_updated_at     INTEGER NOT NULL,
@@ -40,6 +43,7 @@ CREATE TABLE manager_roles (
     id          INTEGER PRIMARY KEY,
     reseller_id INTEGER NOT NULL REFERENCES resellers (id),
     name        TEXT    NOT NULL,
+    name_folded TEXT NOT NULL,
     role        TEXT    NOT NULL,
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
@@ -50,7 +54,8 @@ CREATE TABLE managers (
     id                INTEGER PRIMARY KEY,
     reseller_id       INTEGER NOT NULL REFERENCES resellers (id),
     name              TEXT    NOT NULL,
-    email             TEXT    NOT NULL,
+    name_folded       TEXT NOT NULL,
+    email             TEXT NOT NULL,
     password_hash     TEXT    NOT NULL,
     status            TEXT    NOT NULL,
     role              TEXT    NOT NULL,

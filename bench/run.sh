@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Load benchmark of Cascade's hot path: GET /api/v3/resellers/{id} with a valid token on
+# SQLite, measured with wrk side by side with a bare net/http server that returns a
+# body of the same size (the machine's ceiling). See bench/README.md.
+#
+# Settings (environment):
+#   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
+#   ROUNDS=2         alternations: bare, cascade, bare, cascade, ...
+#   WARMUP=5         seconds of unmeasured load on each server first
+#   CONNECTIONS=64   wrk connections
+#   THREADS=2        wrk threads
+#   RESELLER_ID=2    the reseller fetched (2 is a demo reseller with an upstream manager)
+#   BASELINE=        path of another cascade binary (an older build) to measure in the
+#                    same alternation, for a before/after comparison in one run
+#   PROFILE=0        when > 0, after the measurement load Cascade for PROFILE more
+#                    seconds and save a CPU profile to bench/out/cpu.pprof
+#   CASCADE_PORT, BASELINE_PORT, BARE_PORT, PPROF_PORT   free ports are picked when unset
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BENCH=bench
+OUT=bench/out
+DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+RESELLER_ID=${RESELLER_ID:-2}
+BASELINE=${BASELINE:-}
+PROFILE=${PROFILE:-0}
+
+# The targets of the issue.
+TARGET_RATIO=0.35    # cascade rps / bare rps, at least
+TARGET_P99_RATIO=2.0 # cascade p99 / bare p99, at most
+TARGET_RSS_MB=150    # cascade peak RSS, under
+
+say() { printf '== %s\n' "$*" >&2; }
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+if ! command -v wrk >/dev/null 2>&1; then
+	say "installing wrk"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y wrk >/dev/null; then
+		apt-get update >/dev/null
+		apt-get install -y wrk >/dev/null
+	fi
+fi
+command -v curl >/dev/null 2>&1 || die "curl is required"
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "BASELINE=$BASELINE is not an executable"
+
+mkdir -p "$OUT"
+rm -rf "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log "$OUT"/*.out "$OUT"/wrk-*.txt "$OUT"/body*.json \
+	"$OUT"/cpu.pprof "$OUT"/segments.txt
+
+say "building"
+go build -o "$OUT/cascade" ./cmd/cascade
+go build -o "$OUT/bare" ./bench/bare
+
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# in_use PORT succeeds when something listens on 127.0.0.1:PORT.
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		in_use "$p" || {
+			echo "$p"
+			return
+		}
+	done
+	die "no free port found"
+}
+CASCADE_PORT=${CASCADE_PORT:-$(free_port)}
+BASELINE_PORT=${BASELINE_PORT:-$(free_port)}
+BARE_PORT=${BARE_PORT:-$(free_port)}
+PPROF_PORT=${PPROF_PORT:-$(free_port)}
+for port in "$CASCADE_PORT" "$BARE_PORT"; do
+	if in_use "$port"; then die "port $port is already in use; set CASCADE_PORT/BARE_PORT"; fi
+done
+
+TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+URL_PATH="/api/v3/resellers/$RESELLER_ID"
+declare -A URL PID
+
+# start_cascade NAME BINARY PORT starts a server on a fresh SQLite database with the
+# demo data. The access log stays on, as in production: one JSON line per request,
+# written to a file ($OUT/NAME.log) rather than a terminal.
+start_cascade() {
+	local name=$1 bin=$2 port=$3 pprof_env=()
+	if [ "$name" = cascade ] && [ "$PROFILE" -gt 0 ]; then
+		pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:$PPROF_PORT")
+	fi
+	say "starting $name on a fresh SQLite database ($OUT/$name.db, access log $OUT/$name.log)"
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" \
+		"$bin" serve --demo --addr "127.0.0.1:$port" --db "sqlite:$OUT/$name.db" \
+		>"$OUT/$name.out" 2>"$OUT/$name.log" &
+	PID[$name]=$!
+	PIDS+=("$!")
+	URL[$name]="http://127.0.0.1:$port$URL_PATH"
+	for _ in $(seq 1 300); do
+		if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then
+			break
+		fi
+		kill -0 "${PID[$name]}" 2>/dev/null || die "$name exited; see $OUT/$name.log"
+		sleep 0.2
+	done
+	local status
+	status=$(curl -s -o "$OUT/body-$name.json" -w '%{http_code}' -H "X-Api-Token: $TOKEN" "${URL[$name]}")
+	[ "$status" = 200 ] || die "$name: GET $URL_PATH answered $status: $(cat "$OUT/body-$name.json")"
+}
+
+TARGETS=(bare cascade)
+start_cascade cascade "$OUT/cascade" "$CASCADE_PORT"
+cp "$OUT/body-cascade.json" "$OUT/body.json"
+BODY_BYTES=$(wc -c <"$OUT/body.json")
+if [ -n "$BASELINE" ]; then
+	start_cascade baseline "$BASELINE" "$BASELINE_PORT"
+	TARGETS+=(baseline)
+	b=$(wc -c <"$OUT/body-baseline.json")
+	[ "$b" = "$BODY_BYTES" ] || say "warning: baseline answers $b bytes, cascade $BODY_BYTES"
+fi
+
+say "starting the bare server with the same $BODY_BYTES-byte body"
+"$OUT/bare" -addr "127.0.0.1:$BARE_PORT" -body "$OUT/body.json" 2>"$OUT/bare.log" &
+PID[bare]=$!
+PIDS+=("$!")
+URL[bare]="http://127.0.0.1:$BARE_PORT$URL_PATH"
+for _ in $(seq 1 100); do
+	if curl -sf -o /dev/null "${URL[bare]}"; then break; fi
+	sleep 0.1
+done
+bare_bytes=$(curl -sf "${URL[bare]}" | wc -c)
+[ "$bare_bytes" = "$BODY_BYTES" ] || die "bare body is $bare_bytes bytes, want $BODY_BYTES"
+
+# run_wrk NAME URL SECONDS prints wrk's RESULT line and keeps the full output.
+run_wrk() {
+	local name=$1 url=$2 secs=$3
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency -s "$BENCH/report.lua" \
+		-H "X-Api-Token: $TOKEN" "$url" >"$OUT/wrk-$name.txt"
+	grep '^RESULT' "$OUT/wrk-$name.txt" || die "no RESULT line in $OUT/wrk-$name.txt"
+}
+
+say "warm-up: ${WARMUP}s each"
+for t in "${TARGETS[@]}"; do
+	run_wrk "warmup-$t" "${URL[$t]}" "$WARMUP" >/dev/null
+done
+
+seg=$((DURATION / ROUNDS))
+[ "$seg" -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
+: >"$OUT/segments.txt"
+for round in $(seq 1 "$ROUNDS"); do
+	for t in "${TARGETS[@]}"; do
+		say "round $round/$ROUNDS: $t, ${seg}s"
+		line=$(run_wrk "$t-$round" "${URL[$t]}" "$seg")
+		echo "$t $round $line" | tee -a "$OUT/segments.txt" >&2
+	done
+done
+
+declare -A RPS P99 BAD RSS
+for t in "${TARGETS[@]}"; do
+	# rps over all of a server's segments, p99 as the mean of its segments' p99s
+	read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
+		bad += v["socket_errors"] + v["non2xx"]
+	} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$OUT/segments.txt")
+	RSS[$t]=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/${PID[$t]}/status")
+done
+
+ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
+RATIO=$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f)
+P99_RATIO=$(ratio "${P99[cascade]}" "${P99[bare]}" %.2f)
+V_RATIO=$(verdict "$RATIO >= $TARGET_RATIO")
+V_P99=$(verdict "$P99_RATIO <= $TARGET_P99_RATIO")
+V_RSS=$(verdict "${RSS[cascade]} < $TARGET_RSS_MB")
+V_ERR=$(verdict "${BAD[bare]} + ${BAD[cascade]} == 0")
+
+{
+	echo
+	echo "GET $URL_PATH, body $BODY_BYTES bytes; wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per server in $ROUNDS rounds"
+	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION)," \
+		"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "access log: $(wc -l <"$OUT/cascade.log") lines in $OUT/cascade.log"
+	echo
+	row() {
+		if [ -n "$BASELINE" ]; then
+			printf '%-24s %12s %12s %10s %8s %12s %10s\n' "$@"
+		else
+			printf '%-24s %12s %12s %10s %8s\n' "$@"
+		fi
+	}
+	base_hdr=() base_rps=() base_p99=() base_rss=() base_bad=()
+	if [ -n "$BASELINE" ]; then
+		base_hdr=(baseline ratio)
+		base_rps=("${RPS[baseline]}" "$(ratio "${RPS[baseline]}" "${RPS[bare]}" %.3f)")
+		base_p99=("${P99[baseline]}" "$(ratio "${P99[baseline]}" "${P99[bare]}" %.2f)")
+		base_rss=("${RSS[baseline]}" "")
+		base_bad=("${BAD[baseline]}" "")
+	fi
+	row "" bare cascade ratio target "${base_hdr[@]}"
+	row "requests/s" "${RPS[bare]}" "${RPS[cascade]}" "$RATIO" ">=$TARGET_RATIO" "${base_rps[@]}"
+	row "p99 latency (us)" "${P99[bare]}" "${P99[cascade]}" "$P99_RATIO" "<=$TARGET_P99_RATIO" "${base_p99[@]}"
+	row "peak RSS (MB)" "${RSS[bare]}" "${RSS[cascade]}" "" "<$TARGET_RSS_MB" "${base_rss[@]}"
+	row "errors (socket+non2xx)" "${BAD[bare]}" "${BAD[cascade]}" "" "0" "${base_bad[@]}"
+	echo
+	echo "ratio $V_RATIO, p99 $V_P99, RSS $V_RSS, errors $V_ERR"
+} | tee "$OUT/summary.txt"
+echo "RUN $(date -u +%FT%TZ) bare_rps=${RPS[bare]} cascade_rps=${RPS[cascade]} ratio=$RATIO" \
+	"bare_p99_us=${P99[bare]} cascade_p99_us=${P99[cascade]} p99_ratio=$P99_RATIO" \
+	"cascade_rss_mb=${RSS[cascade]}${BASELINE:+ baseline_rps=${RPS[baseline]} baseline_p99_us=${P99[baseline]}}" \
+	>>"$OUT/history.txt"
+
+if [ "$PROFILE" -gt 0 ]; then
+	say "profiling: ${PROFILE}s of CPU profile under the same load"
+	curl -sf -o "$OUT/cpu.pprof" "http://127.0.0.1:$PPROF_PORT/debug/pprof/profile?seconds=$PROFILE" &
+	prof_pid=$!
+	run_wrk profile "${URL[cascade]}" "$((PROFILE + 2))" >/dev/null
+	wait "$prof_pid" || die "no profile from 127.0.0.1:$PPROF_PORT"
+	echo
+	echo "CPU profile: $OUT/cpu.pprof (go tool pprof -top $OUT/cascade $OUT/cpu.pprof)"
+	go tool pprof -top -nodecount=25 "$OUT/cascade" "$OUT/cpu.pprof" 2>/dev/null | sed -n '1,35p'
+fi
+
+[ "$V_RATIO$V_P99$V_RSS$V_ERR" = PASSPASSPASSPASS ]
