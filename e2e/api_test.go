@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -325,5 +326,29 @@ func TestAPIOperationalEndpoints(t *testing.T) {
 				t.Fatal("served document differs from api/openapi.yaml")
 			}
 		})
+	})
+}
+
+// TestSingleGetReadsOnlyInclude: a single object has no pages, so paging parameters
+// are not its business; only include is read (and checked).
+func TestSingleGetReadsOnlyInclude(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		for _, path := range []string{"/api/v3/resellers/1?page[size]=0", "/api/v3/resellers/1/managers/1?page[number]=-1"} {
+			resp, err := s.Admin.Do(ctx, "GET", path, nil, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s: status=%d, want 200; body %s", path, resp.StatusCode, resp.Body)
+			}
+		}
+		resp, err := s.Admin.Do(ctx, "GET", "/api/v3/resellers/1?include=children", nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("unknown include: status=%d, want 400", resp.StatusCode)
+		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/cascade-billing/cascade/internal/app"
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
@@ -80,18 +79,11 @@ func (c *cli) reseller(ctx context.Context, args []string) error {
 		}
 		args = args[1:]
 	}
-	cfg, fs, err := c.config("reseller "+sub, args, func(fs *flag.FlagSet) { f.register(fs, sub == "create") })
+	m, fs, err := c.open(ctx, "reseller "+sub, args, func(fs *flag.FlagSet) { f.register(fs, sub == "create") }, true)
 	if err != nil {
 		return err
 	}
-	m := app.NewMain(cfg)
 	defer m.Close()
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	if err := m.Bootstrap(ctx); err != nil {
-		return err
-	}
 	actor, err := m.Service.OperatorActor(ctx)
 	if err != nil {
 		return err
@@ -118,15 +110,11 @@ func (c *cli) manager(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("manager id %q: %w", args[1], err)
 	}
-	cfg, _, err := c.config("manager token", args[2:], nil)
+	m, _, err := c.open(ctx, "manager token", args[2:], nil, false)
 	if err != nil {
 		return err
 	}
-	m := app.NewMain(cfg)
 	defer m.Close()
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
 	actor, err := m.Service.OperatorActor(ctx)
 	if err != nil {
 		return err

@@ -96,6 +96,24 @@ func (c *cli) config(name string, args []string, extra func(*flag.FlagSet)) (app
 	return cfg, fs, err
 }
 
+// open reads a command's flags and opens the database, migrated and, when bootstrap
+// is set, with its operator. On success the caller closes the returned Main.
+func (c *cli) open(ctx context.Context, name string, args []string, extra func(*flag.FlagSet), bootstrap bool) (*app.Main, *flag.FlagSet, error) {
+	cfg, fs, err := c.config(name, args, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := app.NewMain(cfg)
+	if err = m.Open(ctx); err == nil && bootstrap {
+		err = m.Bootstrap(ctx)
+	}
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return m, fs, nil
+}
+
 func (c *cli) serve(ctx context.Context, args []string) error {
 	cfg, _, err := c.config("serve", args, nil)
 	if err != nil {
@@ -144,38 +162,27 @@ func welcome(w io.Writer, m *app.Main) {
 }
 
 func (c *cli) migrate(ctx context.Context, args []string) error {
-	cfg, _, err := c.config("migrate", args, nil)
+	m, _, err := c.open(ctx, "migrate", args, nil, false)
 	if err != nil {
 		return err
 	}
-	m := app.NewMain(cfg)
 	defer m.Close()
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
 	fmt.Fprintln(c.stdout, "database is migrated")
 	return nil
 }
 
 func (c *cli) seed(ctx context.Context, args []string) error {
-	cfg, _, err := c.config("seed", args, nil)
+	m, _, err := c.open(ctx, "seed", args, nil, true)
 	if err != nil {
 		return err
 	}
-	m := app.NewMain(cfg)
 	defer m.Close()
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
-	if err := m.Bootstrap(ctx); err != nil {
-		return err
-	}
 	if m.AdminToken != "" {
 		fmt.Fprintf(c.stdout, "operator administrator API token: %s\n", m.AdminToken)
 	}
 	if len(m.DemoTokens) > 0 {
 		app.PrintDemoTokens(c.stdout, m.DemoTokens)
-	} else if cfg.Demo {
+	} else if m.Config.Demo {
 		fmt.Fprintln(c.stdout, "demo data is already there")
 	}
 	return nil

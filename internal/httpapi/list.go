@@ -12,6 +12,17 @@ func (s *Server) listParams(c *call, spec listSpec) (listParams, error) {
 	return parseList(c.r.URL.Query(), spec, s.loc)
 }
 
+// listUnder reads what every list below a reseller starts with: the reseller id of the
+// path and the list parameters.
+func (s *Server) listUnder(c *call, spec listSpec) (int64, listParams, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return 0, listParams{}, err
+	}
+	p, err := s.listParams(c, spec)
+	return rid, p, err
+}
+
 // page is the document of one page of a list: its resources, included objects,
 // pagination links and the total count.
 func (s *Server) page(c *call, data []resource, included []resource, total int, p listParams) reply {

@@ -28,11 +28,7 @@ func (s *Server) toAPIManagerRole(r *domain.ManagerRole) resource {
 }
 
 func (s *Server) handleManagerRoleList(c *call) (reply, error) {
-	rid, err := c.pathID("reseller_id")
-	if err != nil {
-		return reply{}, err
-	}
-	p, err := s.listParams(c, managerRoleList)
+	rid, p, err := s.listUnder(c, managerRoleList)
 	if err != nil {
 		return reply{}, err
 	}

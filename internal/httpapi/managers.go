@@ -98,11 +98,7 @@ func (s *Server) managerPage(c *call, ms []*domain.Manager, total int, p listPar
 }
 
 func (s *Server) handleManagerList(c *call) (reply, error) {
-	rid, err := c.pathID("reseller_id")
-	if err != nil {
-		return reply{}, err
-	}
-	p, err := s.listParams(c, managerList)
+	rid, p, err := s.listUnder(c, managerList)
 	if err != nil {
 		return reply{}, err
 	}
@@ -114,11 +110,7 @@ func (s *Server) handleManagerList(c *call) (reply, error) {
 }
 
 func (s *Server) handleChildResellerManagerList(c *call) (reply, error) {
-	rid, err := c.pathID("reseller_id")
-	if err != nil {
-		return reply{}, err
-	}
-	p, err := s.listParams(c, childManagerList)
+	rid, p, err := s.listUnder(c, childManagerList)
 	if err != nil {
 		return reply{}, err
 	}

@@ -202,11 +202,7 @@ func (s *Server) handleResellerGet(c *call) (reply, error) {
 }
 
 func (s *Server) handleChildResellerList(c *call) (reply, error) {
-	rid, err := c.pathID("reseller_id")
-	if err != nil {
-		return reply{}, err
-	}
-	p, err := s.listParams(c, resellerList)
+	rid, p, err := s.listUnder(c, resellerList)
 	if err != nil {
 		return reply{}, err
 	}

@@ -35,37 +35,20 @@ func scanManagerRole(s scanner, extra ...any) (*domain.ManagerRole, error) {
 
 // FindManagerRoleByID returns the access level with the given id, or a not-found error.
 func (c *Conn) FindManagerRoleByID(ctx context.Context, id int64) (*domain.ManagerRole, error) {
-	rows, err := c.query(ctx, "SELECT "+managerRoleColumns+" FROM manager_roles mr WHERE mr.id = $1", id)
-	if err != nil {
-		return nil, fmt.Errorf("find manager role %d: %w", id, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
-		}
-		return nil, domain.NotFound(domain.MsgManagerRoleNotFound)
-	}
-	return scanManagerRole(rows)
+	return one(ctx, c, domain.NotFound(domain.MsgManagerRoleNotFound), fmt.Sprintf("find manager role %d", id),
+		scanOneManagerRole, "SELECT "+managerRoleColumns+" FROM manager_roles mr WHERE mr.id = $1", id)
 }
 
 // FindManagerRoleByRole returns the reseller's access level of the given standard
 // role (the one created with the reseller), or a not-found error.
 func (c *Conn) FindManagerRoleByRole(ctx context.Context, resellerID int64, role domain.Role) (*domain.ManagerRole, error) {
-	rows, err := c.query(ctx, "SELECT "+managerRoleColumns+` FROM manager_roles mr
+	return one(ctx, c, domain.NotFound(domain.MsgManagerRoleNotFound),
+		fmt.Sprintf("find %s role of reseller %d", role, resellerID), scanOneManagerRole,
+		"SELECT "+managerRoleColumns+` FROM manager_roles mr
 		WHERE mr.reseller_id = $1 AND mr.role = $2 ORDER BY mr.id LIMIT 1`, resellerID, string(role))
-	if err != nil {
-		return nil, fmt.Errorf("find %s role of reseller %d: %w", role, resellerID, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
-		}
-		return nil, domain.NotFound(domain.MsgManagerRoleNotFound)
-	}
-	return scanManagerRole(rows)
 }
+
+func scanOneManagerRole(s scanner) (*domain.ManagerRole, error) { return scanManagerRole(s) }
 
 // FindManagerRoles returns one page of a reseller's access levels and their count.
 func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {

@@ -99,22 +99,9 @@ func copyReseller(r *domain.Reseller) *domain.Reseller {
 }
 
 func (c *Conn) findResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
-	rows, err := c.query(ctx, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1", id)
-	if err != nil {
-		return nil, fmt.Errorf("find reseller %d: %w", id, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("find reseller %d: %w", id, translate(err))
-		}
-		return nil, domain.NotFound(domain.MsgResellerNotFound)
-	}
-	r, err := scanReseller(rows)
-	if err != nil {
-		return nil, fmt.Errorf("find reseller %d: %w", id, err)
-	}
-	return r, nil
+	return one(ctx, c, domain.NotFound(domain.MsgResellerNotFound), fmt.Sprintf("find reseller %d", id),
+		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
+		"SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1", id)
 }
 
 // ResellerPathByID returns the materialised path of a reseller, or a not-found error.

@@ -84,6 +84,28 @@ func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b 
 	return out, total, err
 }
 
+// one runs a query for at most one row and scans it; no row is notFound. Other
+// errors are wrapped with what, e.g. "find reseller 7".
+func one[T any](ctx context.Context, c *Conn, notFound error, what string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	var zero T
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return zero, fmt.Errorf("%s: %w", what, translate(err))
+		}
+		return zero, notFound
+	}
+	v, err := scan(rows)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", what, translate(err))
+	}
+	return v, nil
+}
+
 // managerColumns selects a manager (alias m) with its access level (alias mr).
 const managerColumns = `m.id, m.reseller_id, m.name, m.email, m.status, m.role, m.manager_role_id, mr.name,
 	m.phone, m.photo, m.manager_key, m.mfa_required, m.custom_attributes, m.created_at, m.updated_at`
