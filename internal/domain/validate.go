@@ -18,13 +18,6 @@ func (p *Problems) Add(pointer string, msg Message, args ...any) {
 	p.errs = append(p.errs, FieldError(pointer, msg, args...))
 }
 
-// AddErr records an already built error.
-func (p *Problems) AddErr(err error) {
-	if err != nil {
-		p.errs = append(p.errs, err)
-	}
-}
-
 // Err returns every recorded problem joined, or nil.
 func (p *Problems) Err() error { return errors.Join(p.errs...) }
 

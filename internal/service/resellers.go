@@ -85,8 +85,7 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 	if err := authorize(a, domain.ActionResellerUpdate); err != nil {
 		return nil, err
 	}
-	path, err := s.resellerPath(ctx, a, id)
-	if err != nil {
+	if _, err := s.resellerPath(ctx, a, id); err != nil {
 		return nil, err
 	}
 	if err := c.Validate(false); err != nil {
@@ -96,7 +95,7 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 		// The operator's own managers see the operator as their own reseller, so the
 		// root is told apart first: it has no upstream manager to attach at all.
 		switch {
-		case path == domain.ResellerPath("", id):
+		case id == domain.OperatorID:
 			return nil, domain.FieldError("/data/attributes/general/manager_id", domain.MsgRootHasNoUpstream)
 		case id == a.ResellerID:
 			return nil, &domain.Error{Code: domain.ErrForbidden, Message: domain.MsgOwnUpstreamManager,
@@ -104,7 +103,7 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 		}
 	}
 	var out *domain.Reseller
-	err = s.inTx(ctx, func(tx *store.Conn) error {
+	err := s.inTx(ctx, func(tx *store.Conn) error {
 		r, err := tx.FindResellerByID(ctx, id)
 		if err != nil {
 			return err

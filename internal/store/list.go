@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,15 +15,6 @@ type column struct {
 	// folded is the column holding the text folded (domain.Fold), which "contains"
 	// filters and sorting use; empty for columns that are not free text.
 	folded string
-}
-
-func keys(m map[string]column) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // sqlBuilder accumulates a WHERE clause and its arguments.

@@ -26,9 +26,6 @@ var managerFields = map[string]column{
 	"updated_at":  {expr: "m.updated_at"},
 }
 
-// ManagerFields lists the fields FindManagers can filter and sort by.
-func ManagerFields() []string { return keys(managerFields) }
-
 func scanManager(s scanner, extra ...any) (*domain.Manager, error) {
 	var r managerRow
 	if err := s.Scan(append(r.dest(), extra...)...); err != nil {

@@ -17,9 +17,6 @@ var managerRoleFields = map[string]column{
 	"updated_at": {expr: "mr.updated_at"},
 }
 
-// ManagerRoleFields lists the fields FindManagerRoles can filter and sort by.
-func ManagerRoleFields() []string { return keys(managerRoleFields) }
-
 func scanManagerRole(s scanner, extra ...any) (*domain.ManagerRole, error) {
 	var (
 		r                domain.ManagerRole

@@ -33,9 +33,6 @@ var resellerFields = map[string]column{
 	"updated_at": {expr: "r.updated_at"},
 }
 
-// ResellerFields lists the fields FindResellers can filter and sort by.
-func ResellerFields() []string { return keys(resellerFields) }
-
 func scanReseller(s scanner, extra ...any) (*domain.Reseller, error) {
 	var (
 		r                                      domain.Reseller
