@@ -78,6 +78,10 @@ const (
 	MsgResellerNotFound     Message = "reseller_not_found"
 	MsgManagerNotFound      Message = "manager_not_found"
 	MsgManagerRoleNotFound  Message = "manager_role_not_found"
+	MsgPlanNotFound         Message = "plan_not_found"
+	MsgProductNotFound      Message = "product_not_found"
+	MsgAccountNotFound      Message = "account_not_found"
+	MsgAsyncTaskNotFound    Message = "async_task_not_found"
 	MsgIdempotencyMismatch  Message = "idempotency_key_reused"
 	MsgIdempotencyInFlight  Message = "idempotency_key_in_progress"
 	MsgIdempotencyLost      Message = "idempotency_response_lost"
@@ -153,6 +157,10 @@ var catalogue = map[Message]texts{
 	MsgResellerNotFound:     {"Reseller not found", "Реселлер не найден"},
 	MsgManagerNotFound:      {"Manager not found", "Менеджер не найден"},
 	MsgManagerRoleNotFound:  {"Manager role not found", "Роль менеджера не найдена"},
+	MsgPlanNotFound:         {"Plan not found", "Тарифный план не найден"},
+	MsgProductNotFound:      {"Product not found", "Продукт не найден"},
+	MsgAccountNotFound:      {"Account not found", "Аккаунт не найден"},
+	MsgAsyncTaskNotFound:    {"Async task not found", "Асинхронная задача не найдена"},
 	MsgIdempotencyMismatch:  {"This Idempotency-Key was already used with a different request", "Этот Idempotency-Key уже использован с другим запросом"},
 	MsgIdempotencyInFlight:  {"A request with this Idempotency-Key is still being processed", "Запрос с этим Idempotency-Key ещё обрабатывается"},
 	MsgIdempotencyLost:      {"The request with this Idempotency-Key was completed, but its response was not recorded; read the resource instead", "Запрос с этим Idempotency-Key выполнен, но его ответ не сохранён; запросите ресурс"},

@@ -54,6 +54,14 @@ const (
 	ActionManagerUpdate   Action = "manager.update"      // any manager in scope
 	ActionManagerSelf     Action = "manager.update_self" // only the caller itself
 	ActionManagerRoleRead Action = "manager_role.read"
+	ActionCatalogRead     Action = "catalog.read"
+	ActionCatalogApply    Action = "catalog.apply"
+	ActionOrderAttrsCheck Action = "order_attributes.validate"
+	ActionAsyncTaskRead   Action = "async_task.read"
+	ActionAccountRead     Action = "account.read"
+	ActionAccountCreate   Action = "account.create"
+	ActionAccountUpdate   Action = "account.update"
+	ActionAccountLogin    Action = "account.login_token"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -68,6 +76,14 @@ var permissions = map[Action][]Role{
 	ActionManagerUpdate:   {RoleAdmin, RoleOwner},
 	ActionManagerSelf:     {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
 	ActionManagerRoleRead: {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionCatalogRead:     {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionCatalogApply:    {RoleAdmin},
+	ActionOrderAttrsCheck: {RoleAdmin, RoleOwner, RoleSales},
+	ActionAsyncTaskRead:   {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionAccountRead:     {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionAccountCreate:   {RoleAdmin, RoleOwner, RoleSales},
+	ActionAccountUpdate:   {RoleAdmin, RoleOwner, RoleSales},
+	ActionAccountLogin:    {RoleAdmin, RoleOwner, RoleSales},
 }
 
 // Permitted reports whether role r may perform action a.

@@ -44,6 +44,9 @@ const (
 var pathIDs = map[string]domain.Message{
 	"reseller_id": domain.MsgResellerNotFound,
 	"manager_id":  domain.MsgManagerNotFound,
+	"plan_id":     domain.MsgPlanNotFound,
+	"product_id":  domain.MsgProductNotFound,
+	"account_id":  domain.MsgAccountNotFound,
 }
 
 // route registers h under pattern with the machinery every API endpoint shares.

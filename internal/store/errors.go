@@ -49,12 +49,19 @@ func translate(err error) error {
 // sqliteUniqueIndexes maps the column lists SQLite names in a unique-constraint error
 // to the index names PostgreSQL reports, so callers see one name on both engines.
 var sqliteUniqueIndexes = map[string]string{
-	"resellers.domain":                                       "resellers_domain",
-	"managers.email":                                         "managers_email",
-	"managers.manager_key":                                   "managers_manager_key",
-	"managers.token_hash":                                    "managers_token_hash",
-	"manager_roles.reseller_id, manager_roles.name":          "manager_roles_reseller_name",
-	"idempotency_keys.manager_id, idempotency_keys.key_hash": "idempotency_keys_pkey",
+	"resellers.domain":                                         "resellers_domain",
+	"managers.email":                                           "managers_email",
+	"managers.manager_key":                                     "managers_manager_key",
+	"managers.token_hash":                                      "managers_token_hash",
+	"manager_roles.reseller_id, manager_roles.name":            "manager_roles_reseller_name",
+	"idempotency_keys.manager_id, idempotency_keys.key_hash":   "idempotency_keys_pkey",
+	"service_terms.reseller_id, service_terms.key":             "service_terms_reseller_key",
+	"product_categories.reseller_id, product_categories.key":   "product_categories_reseller_key",
+	"products.reseller_id, products.key":                       "products_reseller_key",
+	"plans.reseller_id, plans.key":                             "plans_reseller_key",
+	"plan_periods.plan_id, plan_periods.key":                   "plan_periods_plan_key",
+	"plan_resources.plan_id, plan_resources.key":               "plan_resources_plan_key",
+	"plan_order_attributes.plan_id, plan_order_attributes.key": "plan_order_attributes_plan_key",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"
