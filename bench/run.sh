@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Load benchmark of Cascade's hot path: GET /api/v3/resellers/{id} with a valid token on
-# SQLite, measured with wrk side by side with a bare net/http server that returns a
-# body of the same size (the machine's ceiling). See bench/README.md.
+# Load benchmark of Cascade's reads on SQLite, measured with wrk side by side with a bare
+# net/http server that returns a body of the same size (the machine's ceiling). See
+# bench/README.md.
+#
+#   bench/run.sh          GET /api/v3/resellers/{id}, the hottest read, on the demo data
+#   bench/run.sh lists    GET plans (pages of 50 with periods and resources) and GET
+#                         accounts with filters, on a database seeded with 1,000 plans
+#                         and 100,000 accounts (the seeding is timed)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -14,8 +19,10 @@
 #                    same alternation, for a before/after comparison in one run
 #   PROFILE=0        when > 0, after the measurement load Cascade for PROFILE more
 #                    seconds and save a CPU profile to bench/out/cpu.pprof
+#   PLANS=1000 ACCOUNTS=100000   the size of the lists scenario's database
 #   CASCADE_PORT, BASELINE_PORT, BARE_PORT, PPROF_PORT   free ports are picked when unset
 set -euo pipefail
+SCENARIO=${1:-reseller}
 
 cd "$(dirname "$0")/.."
 BENCH=bench
@@ -28,11 +35,31 @@ THREADS=${THREADS:-2}
 RESELLER_ID=${RESELLER_ID:-2}
 BASELINE=${BASELINE:-}
 PROFILE=${PROFILE:-0}
+PLANS=${PLANS:-1000}
+ACCOUNTS=${ACCOUNTS:-100000}
 
-# The targets of the issue.
-TARGET_RATIO=0.35    # cascade rps / bare rps, at least
-TARGET_P99_RATIO=2.0 # cascade p99 / bare p99, at most
-TARGET_RSS_MB=150    # cascade peak RSS, under
+# The targets: what each scenario must reach.
+TARGET_RSS_MB=150 # cascade peak RSS, under
+case "$SCENARIO" in
+reseller)
+	TARGET_RATIO=0.35    # cascade rps / bare rps, at least
+	TARGET_P99_RATIO=2.0 # cascade p99 / bare p99, at most
+	CASES=("/api/v3/resellers/$RESELLER_ID")
+	;;
+lists)
+	TARGET_RATIO=0.15
+	TARGET_P99_RATIO= # none set; reported only
+	CASES=(
+		"/api/v3/resellers/1/plans?page[size]=50"
+		"/api/v3/resellers/1/accounts?filter[email]=bench77777@example.com"
+		"/api/v3/resellers/1/accounts?filter[created_at]=$(date -u -d '30 days ago' +%F)&page[size]=50"
+	)
+	;;
+*)
+	echo "bench: unknown scenario $SCENARIO (reseller or lists)" >&2
+	exit 2
+	;;
+esac
 
 say() { printf '== %s\n' "$*" >&2; }
 die() {
@@ -53,7 +80,7 @@ command -v curl >/dev/null 2>&1 || die "curl is required"
 
 mkdir -p "$OUT"
 rm -rf "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log "$OUT"/*.out "$OUT"/wrk-*.txt "$OUT"/body*.json \
-	"$OUT"/cpu.pprof "$OUT"/segments.txt
+	"$OUT"/cpu.pprof "$OUT"/segments*.txt "$OUT"/summary.txt
 
 say "building"
 go build -o "$OUT/cascade" ./cmd/cascade
@@ -94,58 +121,52 @@ for port in "$CASCADE_PORT" "$BARE_PORT"; do
 done
 
 TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-URL_PATH="/api/v3/resellers/$RESELLER_ID"
 declare -A URL PID
 
-# start_cascade NAME BINARY PORT starts a server on a fresh SQLite database with the
-# demo data. The access log stays on, as in production: one JSON line per request,
-# written to a file ($OUT/NAME.log) rather than a terminal.
+# The lists scenario's database is seeded once, timed, and copied for each server.
+SEED_DB=
+if [ "$SCENARIO" = lists ]; then
+	SEED_DB="$OUT/seed.db"
+	say "seeding $PLANS plans and $ACCOUNTS accounts into $SEED_DB"
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "sqlite:$SEED_DB" \
+		--bench-plans "$PLANS" --bench-accounts "$ACCOUNTS" | tee "$OUT/seed.out" >&2
+fi
+
+# start_cascade NAME BINARY PORT starts a server on a fresh SQLite database: the demo
+# data, or a copy of the seeded one. The access log stays on, as in production: one
+# JSON line per request, written to a file ($OUT/NAME.log) rather than a terminal.
 start_cascade() {
-	local name=$1 bin=$2 port=$3 pprof_env=()
+	local name=$1 bin=$2 port=$3 pprof_env=() data=(--demo)
 	if [ "$name" = cascade ] && [ "$PROFILE" -gt 0 ]; then
 		pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:$PPROF_PORT")
 	fi
-	say "starting $name on a fresh SQLite database ($OUT/$name.db, access log $OUT/$name.log)"
+	if [ -n "$SEED_DB" ]; then
+		cp "$SEED_DB" "$OUT/$name.db"
+		data=()
+	fi
+	say "starting $name on SQLite ($OUT/$name.db, access log $OUT/$name.log)"
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" \
-		"$bin" serve --demo --addr "127.0.0.1:$port" --db "sqlite:$OUT/$name.db" \
+		"$bin" serve "${data[@]}" --addr "127.0.0.1:$port" --db "sqlite:$OUT/$name.db" \
 		>"$OUT/$name.out" 2>"$OUT/$name.log" &
 	PID[$name]=$!
 	PIDS+=("$!")
-	URL[$name]="http://127.0.0.1:$port$URL_PATH"
+	URL[$name]="http://127.0.0.1:$port"
 	for _ in $(seq 1 300); do
 		if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then
-			break
+			return
 		fi
 		kill -0 "${PID[$name]}" 2>/dev/null || die "$name exited; see $OUT/$name.log"
 		sleep 0.2
 	done
-	local status
-	status=$(curl -s -o "$OUT/body-$name.json" -w '%{http_code}' -H "X-Api-Token: $TOKEN" "${URL[$name]}")
-	[ "$status" = 200 ] || die "$name: GET $URL_PATH answered $status: $(cat "$OUT/body-$name.json")"
+	die "$name did not become ready"
 }
 
-TARGETS=(bare cascade)
+SERVERS=(cascade)
 start_cascade cascade "$OUT/cascade" "$CASCADE_PORT"
-cp "$OUT/body-cascade.json" "$OUT/body.json"
-BODY_BYTES=$(wc -c <"$OUT/body.json")
 if [ -n "$BASELINE" ]; then
 	start_cascade baseline "$BASELINE" "$BASELINE_PORT"
-	TARGETS+=(baseline)
-	b=$(wc -c <"$OUT/body-baseline.json")
-	[ "$b" = "$BODY_BYTES" ] || say "warning: baseline answers $b bytes, cascade $BODY_BYTES"
+	SERVERS+=(baseline)
 fi
-
-say "starting the bare server with the same $BODY_BYTES-byte body"
-"$OUT/bare" -addr "127.0.0.1:$BARE_PORT" -body "$OUT/body.json" 2>"$OUT/bare.log" &
-PID[bare]=$!
-PIDS+=("$!")
-URL[bare]="http://127.0.0.1:$BARE_PORT$URL_PATH"
-for _ in $(seq 1 100); do
-	if curl -sf -o /dev/null "${URL[bare]}"; then break; fi
-	sleep 0.1
-done
-bare_bytes=$(curl -sf "${URL[bare]}" | wc -c)
-[ "$bare_bytes" = "$BODY_BYTES" ] || die "bare body is $bare_bytes bytes, want $BODY_BYTES"
 
 # run_wrk NAME URL SECONDS prints wrk's RESULT line and keeps the full output.
 run_wrk() {
@@ -155,86 +176,133 @@ run_wrk() {
 	grep '^RESULT' "$OUT/wrk-$name.txt" || die "no RESULT line in $OUT/wrk-$name.txt"
 }
 
-say "warm-up: ${WARMUP}s each"
-for t in "${TARGETS[@]}"; do
-	run_wrk "warmup-$t" "${URL[$t]}" "$WARMUP" >/dev/null
-done
-
-seg=$((DURATION / ROUNDS))
-[ "$seg" -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
-: >"$OUT/segments.txt"
-for round in $(seq 1 "$ROUNDS"); do
-	for t in "${TARGETS[@]}"; do
-		say "round $round/$ROUNDS: $t, ${seg}s"
-		line=$(run_wrk "$t-$round" "${URL[$t]}" "$seg")
-		echo "$t $round $line" | tee -a "$OUT/segments.txt" >&2
-	done
-done
-
-declare -A RPS P99 BAD RSS
-for t in "${TARGETS[@]}"; do
-	# rps over all of a server's segments, p99 as the mean of its segments' p99s
-	read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
-		bad += v["socket_errors"] + v["non2xx"]
-	} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$OUT/segments.txt")
-	RSS[$t]=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/${PID[$t]}/status")
-done
-
 ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
-RATIO=$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f)
-P99_RATIO=$(ratio "${P99[cascade]}" "${P99[bare]}" %.2f)
-V_RATIO=$(verdict "$RATIO >= $TARGET_RATIO")
-V_P99=$(verdict "$P99_RATIO <= $TARGET_P99_RATIO")
-V_RSS=$(verdict "${RSS[cascade]} < $TARGET_RSS_MB")
-V_ERR=$(verdict "${BAD[bare]} + ${BAD[cascade]} == 0")
 
-{
-	echo
-	echo "GET $URL_PATH, body $BODY_BYTES bytes; wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per server in $ROUNDS rounds"
-	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION)," \
-		"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "access log: $(wc -l <"$OUT/cascade.log") lines in $OUT/cascade.log"
-	echo
-	row() {
-		if [ -n "$BASELINE" ]; then
-			printf '%-24s %12s %12s %10s %8s %12s %10s\n' "$@"
-		else
-			printf '%-24s %12s %12s %10s %8s\n' "$@"
-		fi
-	}
-	base_hdr=() base_rps=() base_p99=() base_rss=() base_bad=()
+# measure CASE_NUMBER PATH runs one case: Cascade's answer to GET PATH against the bare
+# server serving the same bytes, in alternating rounds, then prints the summary and
+# sets ALL_PASS to false when a target fails.
+ALL_PASS=true
+measure() {
+	local n=$1 path=$2 t status
+	for t in "${SERVERS[@]}"; do
+		status=$(curl -sg -o "$OUT/body-$t-$n.json" -w '%{http_code}' -H "X-Api-Token: $TOKEN" "${URL[$t]}$path")
+		[ "$status" = 200 ] || die "$t: GET $path answered $status: $(cat "$OUT/body-$t-$n.json")"
+	done
+	local body="$OUT/body-$n.json" bytes
+	cp "$OUT/body-cascade-$n.json" "$body"
+	bytes=$(wc -c <"$body")
 	if [ -n "$BASELINE" ]; then
-		base_hdr=(baseline ratio)
-		base_rps=("${RPS[baseline]}" "$(ratio "${RPS[baseline]}" "${RPS[bare]}" %.3f)")
-		base_p99=("${P99[baseline]}" "$(ratio "${P99[baseline]}" "${P99[bare]}" %.2f)")
-		base_rss=("${RSS[baseline]}" "")
-		base_bad=("${BAD[baseline]}" "")
+		local b
+		b=$(wc -c <"$OUT/body-baseline-$n.json")
+		[ "$b" = "$bytes" ] || say "warning: baseline answers $b bytes, cascade $bytes"
 	fi
-	row "" bare cascade ratio target "${base_hdr[@]}"
-	row "requests/s" "${RPS[bare]}" "${RPS[cascade]}" "$RATIO" ">=$TARGET_RATIO" "${base_rps[@]}"
-	row "p99 latency (us)" "${P99[bare]}" "${P99[cascade]}" "$P99_RATIO" "<=$TARGET_P99_RATIO" "${base_p99[@]}"
-	row "peak RSS (MB)" "${RSS[bare]}" "${RSS[cascade]}" "" "<$TARGET_RSS_MB" "${base_rss[@]}"
-	row "errors (socket+non2xx)" "${BAD[bare]}" "${BAD[cascade]}" "" "0" "${base_bad[@]}"
-	echo
-	echo "ratio $V_RATIO, p99 $V_P99, RSS $V_RSS, errors $V_ERR"
-} | tee "$OUT/summary.txt"
-echo "RUN $(date -u +%FT%TZ) bare_rps=${RPS[bare]} cascade_rps=${RPS[cascade]} ratio=$RATIO" \
-	"bare_p99_us=${P99[bare]} cascade_p99_us=${P99[cascade]} p99_ratio=$P99_RATIO" \
-	"cascade_rss_mb=${RSS[cascade]}${BASELINE:+ baseline_rps=${RPS[baseline]} baseline_p99_us=${P99[baseline]}}" \
-	>>"$OUT/history.txt"
+
+	say "case $n: GET $path; bare server with the same $bytes-byte body"
+	"$OUT/bare" -addr "127.0.0.1:$BARE_PORT" -body "$body" 2>"$OUT/bare-$n.log" &
+	PID[bare]=$!
+	PIDS+=("$!")
+	URL[bare]="http://127.0.0.1:$BARE_PORT"
+	for _ in $(seq 1 100); do
+		if curl -sgf -o /dev/null "${URL[bare]}$path"; then break; fi
+		sleep 0.1
+	done
+	local bare_bytes
+	bare_bytes=$(curl -sgf "${URL[bare]}$path" | wc -c)
+	[ "$bare_bytes" = "$bytes" ] || die "bare body is $bare_bytes bytes, want $bytes"
+
+	local targets=(bare "${SERVERS[@]}")
+	say "warm-up: ${WARMUP}s each"
+	for t in "${targets[@]}"; do
+		run_wrk "warmup-$t-$n" "${URL[$t]}$path" "$WARMUP" >/dev/null
+	done
+	local seg=$((DURATION / ROUNDS)) round line
+	[ "$seg" -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
+	local segs="$OUT/segments-$n.txt"
+	: >"$segs"
+	for round in $(seq 1 "$ROUNDS"); do
+		for t in "${targets[@]}"; do
+			say "case $n round $round/$ROUNDS: $t, ${seg}s"
+			line=$(run_wrk "$t-$n-$round" "${URL[$t]}$path" "$seg")
+			echo "$t $round $line" | tee -a "$segs" >&2
+		done
+	done
+
+	declare -A RPS P99 BAD RSS
+	for t in "${targets[@]}"; do
+		# rps over all of a server's segments, p99 as the mean of its segments' p99s
+		read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
+			bad += v["socket_errors"] + v["non2xx"]
+		} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$segs")
+		RSS[$t]=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/${PID[$t]}/status")
+	done
+	kill "${PID[bare]}" 2>/dev/null || true
+	wait "${PID[bare]}" 2>/dev/null || true
+
+	local RATIO P99_RATIO V_RATIO V_P99=reported V_RSS V_ERR p99_target=-
+	RATIO=$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f)
+	P99_RATIO=$(ratio "${P99[cascade]}" "${P99[bare]}" %.2f)
+	V_RATIO=$(verdict "$RATIO >= $TARGET_RATIO")
+	if [ -n "$TARGET_P99_RATIO" ]; then
+		V_P99=$(verdict "$P99_RATIO <= $TARGET_P99_RATIO")
+		p99_target="<=$TARGET_P99_RATIO"
+	fi
+	V_RSS=$(verdict "${RSS[cascade]} < $TARGET_RSS_MB")
+	V_ERR=$(verdict "${BAD[bare]} + ${BAD[cascade]} == 0")
+	{
+		echo
+		echo "GET $path, body $bytes bytes; wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per server in $ROUNDS rounds"
+		echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION)," \
+			"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo
+		row() {
+			if [ -n "$BASELINE" ]; then
+				printf '%-24s %12s %12s %10s %8s %12s %10s\n' "$@"
+			else
+				printf '%-24s %12s %12s %10s %8s\n' "$@"
+			fi
+		}
+		local base_hdr=() base_rps=() base_p99=() base_rss=() base_bad=()
+		if [ -n "$BASELINE" ]; then
+			base_hdr=(baseline ratio)
+			base_rps=("${RPS[baseline]}" "$(ratio "${RPS[baseline]}" "${RPS[bare]}" %.3f)")
+			base_p99=("${P99[baseline]}" "$(ratio "${P99[baseline]}" "${P99[bare]}" %.2f)")
+			base_rss=("${RSS[baseline]}" "")
+			base_bad=("${BAD[baseline]}" "")
+		fi
+		row "" bare cascade ratio target "${base_hdr[@]}"
+		row "requests/s" "${RPS[bare]}" "${RPS[cascade]}" "$RATIO" ">=$TARGET_RATIO" "${base_rps[@]}"
+		row "p99 latency (us)" "${P99[bare]}" "${P99[cascade]}" "$P99_RATIO" "$p99_target" "${base_p99[@]}"
+		row "peak RSS (MB)" "${RSS[bare]}" "${RSS[cascade]}" "" "<$TARGET_RSS_MB" "${base_rss[@]}"
+		row "errors (socket+non2xx)" "${BAD[bare]}" "${BAD[cascade]}" "" "0" "${base_bad[@]}"
+		echo
+		echo "ratio $V_RATIO, p99 $V_P99, RSS $V_RSS, errors $V_ERR"
+	} | tee -a "$OUT/summary.txt"
+	echo "RUN $(date -u +%FT%TZ) scenario=$SCENARIO path=$path bare_rps=${RPS[bare]} cascade_rps=${RPS[cascade]}" \
+		"ratio=$RATIO bare_p99_us=${P99[bare]} cascade_p99_us=${P99[cascade]} p99_ratio=$P99_RATIO" \
+		"cascade_rss_mb=${RSS[cascade]}${BASELINE:+ baseline_rps=${RPS[baseline]} baseline_p99_us=${P99[baseline]}}" \
+		>>"$OUT/history.txt"
+	[ "$V_RATIO$V_RSS$V_ERR" = PASSPASSPASS ] && [ "$V_P99" != FAIL ] || ALL_PASS=false
+}
+
+: >"$OUT/summary.txt"
+[ -z "$SEED_DB" ] || cat "$OUT/seed.out" >>"$OUT/summary.txt"
+for i in "${!CASES[@]}"; do
+	measure "$((i + 1))" "${CASES[$i]}"
+done
+echo "access log: $(wc -l <"$OUT/cascade.log") lines in $OUT/cascade.log"
 
 if [ "$PROFILE" -gt 0 ]; then
-	say "profiling: ${PROFILE}s of CPU profile under the same load"
+	say "profiling: ${PROFILE}s of CPU profile under the load of the first case"
 	curl -sf -o "$OUT/cpu.pprof" "http://127.0.0.1:$PPROF_PORT/debug/pprof/profile?seconds=$PROFILE" &
 	prof_pid=$!
-	run_wrk profile "${URL[cascade]}" "$((PROFILE + 2))" >/dev/null
+	run_wrk profile "${URL[cascade]}${CASES[0]}" "$((PROFILE + 2))" >/dev/null
 	wait "$prof_pid" || die "no profile from 127.0.0.1:$PPROF_PORT"
 	echo
 	echo "CPU profile: $OUT/cpu.pprof (go tool pprof -top $OUT/cascade $OUT/cpu.pprof)"
 	go tool pprof -top -nodecount=25 "$OUT/cascade" "$OUT/cpu.pprof" 2>/dev/null | sed -n '1,35p'
 fi
 
-[ "$V_RATIO$V_P99$V_RSS$V_ERR" = PASSPASSPASSPASS ]
+$ALL_PASS

@@ -80,6 +80,11 @@ func WithInclude(names ...string) RequestOption {
 	return func(r *request) { r.query.Set("include", strings.Join(names, ",")) }
 }
 
+// WithQuery sets a query parameter of the request, such as plan_currency.
+func WithQuery(name, value string) RequestOption {
+	return func(r *request) { r.query.Set(name, value) }
+}
+
 // OnResponse calls f with the HTTP response (its body already read), e.g. to read
 // headers such as Idempotency-Replayed.
 func OnResponse(f func(*http.Response)) RequestOption {
@@ -99,6 +104,14 @@ type ErrorObject struct {
 	Title  string       `json:"title"`
 	Detail string       `json:"detail"`
 	Source *ErrorSource `json:"source,omitempty"`
+	// Meta places the problem in a document the request carried, such as a catalogue file.
+	Meta *ErrorMeta `json:"meta,omitempty"`
+}
+
+// ErrorMeta is the line and column (1-based) of a problem in a sent document.
+type ErrorMeta struct {
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 // ErrorSource says which part of the request an error is about.
@@ -188,6 +201,11 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any, opt
 		}
 		ct = MediaType
 	}
+	return c.sendRaw(ctx, method, path, body, ct, out, opts...)
+}
+
+// sendRaw sends body as it is with contentType and decodes a successful answer into out.
+func (c *Client) sendRaw(ctx context.Context, method, path string, body []byte, ct string, out any, opts ...RequestOption) error {
 	resp, err := c.Do(ctx, method, path, body, ct, opts...)
 	if err != nil {
 		return err

@@ -203,6 +203,12 @@ func TestOpenAPICoverage(t *testing.T) {
 		gp := "/api/v3/resellers/" + strconv.FormatInt(grand.ID, 10)
 		sp := cp + "/managers/" + strconv.FormatInt(sales.ID, 10)
 		op := cp + "/managers/" + strconv.FormatInt(owner.ID, 10)
+		aw := atSetup(t, s)
+		attrPath := atAttrPath(aw.r.ID, aw.plan.ID) + "?account_id=" + strconv.FormatInt(aw.account.ID, 10)
+		validatePath := atValidationPath(aw.r.ID, aw.plan.ID)
+		validateBody := `{"data":{"account_id":` + strconv.FormatInt(aw.account.ID, 10) + `,"domain_name":"contoso.com"}}`
+		catalogue := mustCreateReseller(t, admin, 1, "Coverage Catalogue")
+		ctc := ctCoverageSetup(t, s, catalogue.ID, mustCreateReseller(t, admin, catalogue.ID, "Coverage Catalogue Child").ID)
 
 		t.Run("operations", func(t *testing.T) {
 			ocDo(t, anon, "GET", "/healthz", "", "", 200)
@@ -406,15 +412,82 @@ func TestOpenAPICoverage(t *testing.T) {
 			}
 		})
 
+		t.Run("order attributes and async tasks", func(t *testing.T) {
+			list := ocDo(t, admin, "GET", attrPath+"&plan_resource_ids[]="+strconv.FormatInt(atResource(t, aw.plan, "mailbox"), 10), "", "", 200)
+			if !bytes.Contains(list.Body, []byte(`"key":"domain_name"`)) {
+				t.Errorf("order attributes: %s", list.Body)
+			}
+			ocError(t, admin, "GET", atAttrPath(aw.r.ID, aw.plan.ID), "", "", 400, "required")
+			ocError(t, anon, "GET", attrPath, "", "", 401, "token_missing")
+			ocError(t, admin, "GET", atAttrPath(aw.r.ID, 999999)+"?account_id=1", "", "", 404, "plan_not_found")
+
+			key := client.WithIdempotencyKey(unique("attrs-key-"))
+			task := ocOne(t, ocDo(t, admin, "POST", validatePath, validateBody, "", 201, key))
+			if a := ocAttr(t, task); a["status"] != "pending" || task.Type != "async_tasks" {
+				t.Errorf("new task: %s %v", task.Type, a)
+			}
+			if replay := ocDo(t, admin, "POST", validatePath, validateBody, "", 201, key); ocOne(t, replay).ID != task.ID {
+				t.Errorf("replayed validation answers task %s, want %s", ocOne(t, replay).ID, task.ID)
+			}
+			ocError(t, admin, "POST", validatePath, `{"data":`, "", 400, "malformed_json")
+			ocError(t, anon, "POST", validatePath, validateBody, "", 401, "token_missing")
+			ocError(t, rec.client(s, aw.marketingToken), "POST", validatePath, validateBody, "", 403, "forbidden")
+			ocError(t, admin, "POST", atValidationPath(aw.r.ID, 999999), validateBody, "", 404, "plan_not_found")
+			ocError(t, admin, "POST", validatePath, big, "", 413, "body_too_large")
+			ocError(t, admin, "POST", validatePath, validateBody, "text/plain", 415, "unsupported_media_type")
+			ocError(t, admin, "POST", validatePath, `{"data":{"domain_name":"x"}}`, "", 422, "required")
+
+			if _, err := admin.WaitAsyncTask(ctx, aw.r.ID, task.ID); err != nil {
+				t.Errorf("wait for task %s: %v", task.ID, err)
+			}
+			done := ocOne(t, ocDo(t, admin, "GET", atTaskPath(aw.r.ID, task.ID), "", "", 200))
+			if a := ocAttr(t, done); a["status"] != "completed" || a["results"] == nil {
+				t.Errorf("finished task: %v", a)
+			}
+			ocError(t, admin, "GET", atTaskPath(aw.r.ID, task.ID)+"?include=plan", "", "", 400, "unknown_include")
+			ocError(t, anon, "GET", atTaskPath(aw.r.ID, task.ID), "", "", 401, "token_missing")
+			ocError(t, admin, "GET", atTaskPath(aw.r.ID, "not-a-uuid"), "", "", 404, "async_task_not_found")
+		})
+
+		t.Run("catalog apply", func(t *testing.T) {
+			const path = "/api/v3/resellers/1/catalog"
+			doc := `{"categories": [{"key": "cov", "name": "Coverage"}]}`
+			res := ocOne(t, ocDo(t, admin, "PUT", path+"?dry_run=true", doc, "application/yaml", 200))
+			if a := ocAttr(t, res); a["dry_run"] != true || a["changed"] != true {
+				t.Errorf("PUT %s dry run: %v", path, a)
+			}
+			ocDo(t, admin, "PUT", path, doc, "application/json", 200)
+			e := ocError(t, admin, "PUT", path, "plans: [", "application/yaml", 400, "catalog_syntax")
+			if e.Errors[0].Meta == nil || e.Errors[0].Meta.Line != 1 {
+				t.Errorf("catalog_syntax meta = %+v", e.Errors[0].Meta)
+			}
+			ocError(t, admin, "PUT", path+"?dry_run=perhaps", doc, "application/yaml", 400, "invalid_boolean")
+			ocError(t, anon, "PUT", path, doc, "application/yaml", 401, "token_missing")
+			salesOp := rec.client(s, mustCreateManager(t, admin, 1, "sales").APIToken)
+			ocError(t, salesOp, "PUT", path, doc, "application/yaml", 403, "forbidden")
+			ocError(t, admin, "PUT", "/api/v3/resellers/999999/catalog", doc, "application/yaml", 404, "reseller_not_found")
+			ocError(t, admin, "PUT", path, "# "+strings.Repeat("x", 8<<20), "application/yaml", 413, "body_too_large")
+			ocError(t, admin, "PUT", path, doc, "text/csv", 415, "unsupported_media_type")
+			e = ocError(t, admin, "PUT", path, "categories:\n  - {key: cov, name: C, colour: red}\n", "text/yaml", 422, "unknown_field")
+			if !hasPointer(e, "/categories/0/colour") || e.Errors[0].Meta == nil || e.Errors[0].Meta.Line != 2 || e.Errors[0].Meta.Column != 25 {
+				t.Errorf("unknown_field: %+v %+v", e.Errors[0].Source, e.Errors[0].Meta)
+			}
+		})
+
+		t.Run("catalogue reads", func(t *testing.T) { ctCoverage(t, ctc, admin, anon, rec.client(s, ctc.outsider)) })
+
 		t.Run("idempotency in progress", func(t *testing.T) {
 			// Concurrent retries of one key: one runs, the others either wait for its
 			// recorded answer or are told it is still running.
-			for _, path := range []string{cp + "/managers", cp + "/child_resellers"} {
+			for _, path := range []string{cp + "/managers", cp + "/child_resellers", validatePath} {
 				for round := 0; round < 10; round++ {
 					key := client.WithIdempotencyKey(unique("race-"))
 					body := ocManagerBody(unique("Race"), "sales")
-					if strings.HasSuffix(path, "child_resellers") {
+					switch {
+					case strings.HasSuffix(path, "child_resellers"):
 						body = ocResellerBody("Race", unique("race")+".example.com")
+					case path == validatePath:
+						body = validateBody
 					}
 					statuses := make([]int, 8)
 					var wg sync.WaitGroup
@@ -446,6 +519,8 @@ func TestOpenAPICoverage(t *testing.T) {
 			}
 		})
 
+		acDown := acCoverage(t, s, rec)
+
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal
 			// error; the server closes nothing twice because Main forgets the handle.
@@ -470,9 +545,17 @@ func TestOpenAPICoverage(t *testing.T) {
 				{"POST", op + "/api_token", ""},
 				{"GET", "/api/v3/resellers/1/child_reseller_managers", ""},
 				{"GET", "/api/v3/resellers/1/manager_roles", ""},
+				{"PUT", "/api/v3/resellers/1/catalog", `{"categories": [{"key": "down", "name": "Down"}]}`},
+				{"GET", attrPath, ""},
+				{"POST", validatePath, validateBody},
+				{"GET", atTaskPath(aw.r.ID, "9b68427b-52d5-4c01-9b77-eb1b70517414"), ""},
 			} {
 				ocError(t, admin, c.method, c.path, c.body, "", 500, "internal_error")
 			}
+			for _, path := range ctc.paths() {
+				ocError(t, admin, "GET", path, "", "", 500, "internal_error")
+			}
+			acDown(t)
 		})
 
 		doc, err := openAPIDoc()
@@ -482,7 +565,8 @@ func TestOpenAPICoverage(t *testing.T) {
 		// The in-progress conflict depends on timing; a round that never met it is
 		// reported but not failed.
 		skip := map[string]bool{}
-		for _, k := range []string{ocAnswer("createManager", 409), ocAnswer("createChildReseller", 409)} {
+		for _, k := range []string{ocAnswer("createManager", 409), ocAnswer("createChildReseller", 409),
+			ocAnswer("validateOrderAttributes", 409), ocAnswer("createAccount", 409)} {
 			if !rec.seen[k] {
 				t.Logf("not produced in this run: %s", k)
 				skip[k] = true
@@ -532,25 +616,30 @@ func TestOpenAPIListParameters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ctListParametersSeed(t, s)
 		for _, path := range doc.Paths.InMatchingOrder() {
 			op := doc.Paths.Value(path).Get
 			if op == nil || !strings.HasPrefix(path, "/api/v3/") || strings.HasSuffix(path, ".yaml") {
 				continue
 			}
-			concrete := strings.NewReplacer("{reseller_id}", "1", "{manager_id}", "1").Replace(path)
+			concrete := strings.NewReplacer("{reseller_id}", "1", "{manager_id}", "1", "{plan_id}", "1", "{product_id}", "1").Replace(path)
 			params := map[string]*openapi3.Parameter{}
+			required := "" // every call sends the required parameters, with their first value
 			for _, p := range op.Parameters {
-				if p.Value.In == "query" {
+				switch {
+				case p.Value.In == "query" && p.Value.Required && len(p.Value.Schema.Value.Enum) > 0:
+					required += "&" + url.QueryEscape(p.Value.Name) + "=" + fmt.Sprint(p.Value.Schema.Value.Enum[0])
+				case p.Value.In == "query":
 					params[p.Value.Name] = p.Value
 				}
 			}
 			isList := params["page[size]"] != nil
 			t.Run(op.OperationID, func(t *testing.T) {
 				get := func(query string, want int) *client.Response {
-					return ocDo(t, s.Admin, "GET", concrete+"?"+query, "", "", want)
+					return ocDo(t, s.Admin, "GET", concrete+"?"+query+required, "", "", want)
 				}
 				errOf := func(query, code string) *client.Error {
-					return ocError(t, s.Admin, "GET", concrete+"?"+query, "", "", 400, code)
+					return ocError(t, s.Admin, "GET", concrete+"?"+query+required, "", "", 400, code)
 				}
 
 				// include
@@ -607,7 +696,7 @@ func TestOpenAPIListParameters(t *testing.T) {
 					// filters refuse it as an integer, the rest refuse ranges at all.
 					kind := "time"
 					resp, err := s.Admin.Do(context.Background(), "GET",
-						concrete+"?"+url.QueryEscape("filter["+f+"][gt]")+"=2024-01-01", nil, "")
+						concrete+"?"+url.QueryEscape("filter["+f+"][gt]")+"=2024-01-01"+required, nil, "")
 					if err != nil {
 						t.Fatal(err)
 					}

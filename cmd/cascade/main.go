@@ -31,6 +31,7 @@ Commands:
   seed       create the operator, and with --demo the demo data, then exit
   reseller   create or update a downstream reseller: reseller create|update ...
   manager    manager tools: manager token MANAGER_ID (issue a new API token)
+  catalog    apply a catalogue file: catalog apply [--dry-run] [--reseller ID] FILE.yaml
   version    print the version
 
 Run "cascade <command> -h" for the flags of a command.
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return c.reseller(ctx, args)
 	case "manager":
 		return c.manager(ctx, args)
+	case "catalog":
+		return c.catalog(ctx, args)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "cascade", version)
 		return nil
@@ -115,10 +118,14 @@ func (c *cli) open(ctx context.Context, name string, args []string, extra func(*
 }
 
 func (c *cli) serve(ctx context.Context, args []string) error {
-	cfg, _, err := c.config("serve", args, nil)
+	workers := true
+	cfg, _, err := c.config("serve", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&workers, "workers", workers, "run the job workers; --workers=false makes an API-only node")
+	})
 	if err != nil {
 		return err
 	}
+	cfg.Workers = workers
 	cfg.Stdout = c.stdout
 	m := app.NewMain(cfg)
 	if err := m.Run(ctx); err != nil {
@@ -172,11 +179,18 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 }
 
 func (c *cli) seed(ctx context.Context, args []string) error {
-	m, _, err := c.open(ctx, "seed", args, nil, true)
+	var benchPlans, benchAccounts int
+	m, _, err := c.open(ctx, "seed", args, func(fs *flag.FlagSet) {
+		fs.IntVar(&benchPlans, "bench-plans", 0, "also add this many synthetic plans to the operator (load tests)")
+		fs.IntVar(&benchAccounts, "bench-accounts", 0, "also add this many synthetic accounts to the operator (load tests)")
+	}, true)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	if err := benchSeed(ctx, c.stdout, m, benchPlans, benchAccounts); err != nil {
+		return err
+	}
 	if m.AdminToken != "" {
 		fmt.Fprintf(c.stdout, "operator administrator API token: %s\n", m.AdminToken)
 	}

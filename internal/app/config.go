@@ -25,6 +25,9 @@ type Config struct {
 	Timezone         string // IANA zone the API renders times in
 	OperatorCurrency string // currency of the operator created on an empty database
 	Demo             bool   // add demo data on an empty database
+	// Workers runs the job workers (async tasks, outbound calls) in this process;
+	// false makes an API-only node, for installations that run workers elsewhere.
+	Workers bool
 
 	// Set by tests and tools rather than users.
 	Clock        domain.Clock
@@ -40,7 +43,7 @@ type Config struct {
 // environment.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
-		OperatorCurrency: "USD"}
+		OperatorCurrency: "USD", Workers: true}
 }
 
 // Flags registers the configuration's flags on fs, with defaults taken from the

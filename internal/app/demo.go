@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/cascade-billing/cascade/examples"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
 )
@@ -119,7 +120,16 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 				Name: dm.name, Email: email, Token: token})
 		}
 	}
-	return out, nil
+	// The example catalogue, and Northwind's, which hands some of it on to Contoso.
+	for _, c := range []struct {
+		reseller int64
+		doc      []byte
+	}{{domain.OperatorID, examples.Catalog}, {ids["northwind"], examples.NorthwindCatalog}} {
+		if _, err := svc.ApplyCatalog(ctx, actor, c.reseller, c.doc, false); err != nil {
+			return nil, fmt.Errorf("demo catalogue of reseller %d: %w", c.reseller, err)
+		}
+	}
+	return out, seedDemoAccounts(ctx, svc, actor, ids, managers)
 }
 
 // PrintDemoTokens writes the demo managers and their tokens as a table.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cascade-billing/cascade/api"
 	"github.com/cascade-billing/cascade/internal/httpapi"
+	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 )
@@ -24,7 +25,9 @@ type Main struct {
 	Config  Config
 	DB      *store.DB
 	Service *service.Service
-	Log     *slog.Logger
+	// Jobs delivers the durable job queue; it runs only when Config.Workers is set.
+	Jobs *jobs.Runner
+	Log  *slog.Logger
 
 	// AdminToken is the first administrator's token when this start created it.
 	AdminToken string
@@ -59,7 +62,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if len(applied) > 0 {
 		m.Log.Info("migrated", "versions", applied)
 	}
-	m.Service = service.New(db, m.Config.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log})
+	m.Jobs = jobs.NewRunner(db, m.Config.Clock, jobs.Options{Logger: m.Log})
+	m.Service = service.New(db, m.Config.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
+		JobsEnqueued: m.Jobs.Wake})
+	for kind, h := range m.Service.JobHandlers() {
+		m.Jobs.Handle(kind, h)
+	}
 	return nil
 }
 
@@ -123,9 +131,17 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// startWorkers runs the background loops: the auth-epoch poll, which bounds how long
-// another node's token cache may outlive a revocation, and idempotency-key expiry.
+// startWorkers runs the background loops: the job runner (unless this is an API-only
+// node), the auth-epoch poll, which bounds how long another node's token cache may
+// outlive a revocation, and idempotency-key expiry.
 func (m *Main) startWorkers(ctx context.Context) {
+	if m.Config.Workers {
+		m.workers.Add(1)
+		go func() {
+			defer m.workers.Done()
+			m.Jobs.Run(ctx)
+		}()
+	}
 	m.workers.Add(2)
 	go func() {
 		defer m.workers.Done()

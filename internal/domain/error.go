@@ -36,6 +36,9 @@ type Error struct {
 	Parameter string // name of the query parameter at fault, e.g. page[size]
 	Header    string // name of the request header at fault, e.g. Idempotency-Key
 	Reason    string // machine code shown as errors[].code, e.g. "taken"
+	// Line and Column place the error in a document the request carries, such as a
+	// catalogue file (1-based; 0 when unknown). The API shows them as meta.
+	Line, Column int
 }
 
 func (e *Error) Error() string {

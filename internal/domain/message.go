@@ -80,8 +80,13 @@ const (
 	MsgManagerRoleNotFound  Message = "manager_role_not_found"
 	MsgPlanNotFound         Message = "plan_not_found"
 	MsgProductNotFound      Message = "product_not_found"
+	MsgSwitchTypeRequired   Message = "switch_type_required"
 	MsgAccountNotFound      Message = "account_not_found"
 	MsgAsyncTaskNotFound    Message = "async_task_not_found"
+	MsgAsyncTaskFailed      Message = "async_task_failed"
+	MsgMustBeDate           Message = "must_be_date"
+	MsgMustBeAccepted       Message = "must_be_accepted"
+	MsgNotPlanResource      Message = "not_plan_resource"
 	MsgIdempotencyMismatch  Message = "idempotency_key_reused"
 	MsgIdempotencyInFlight  Message = "idempotency_key_in_progress"
 	MsgIdempotencyLost      Message = "idempotency_response_lost"
@@ -92,6 +97,46 @@ const (
 	MsgSelfStatusOrRole     Message = "self_status_or_role"
 	MsgCurrentResellerOnly  Message = "current_reseller_only"
 	MsgRoleRequired         Message = "role_required"
+	// Accounts and their users.
+	MsgUnknownAccountType  Message = "unknown_account_type"
+	MsgUnknownAccountClass Message = "unknown_account_class"
+	MsgNotSalesManager     Message = "not_sales_manager"
+	MsgNotAccountUser      Message = "not_account_user"
+	MsgUnknownUser         Message = "unknown_user"
+	MsgOwnerExclusive      Message = "owner_exclusive"
+	MsgCreditHoldAutomatic Message = "credit_hold_automatic"
+	MsgInvalidCreditLimit  Message = "invalid_credit_limit"
+	MsgAccountHasNoOwner   Message = "account_has_no_owner"
+	MsgLoginTokenInvalid   Message = "login_token_invalid"
+	// The catalogue file (cascade catalog apply, PUT .../catalog).
+	MsgCatalogSyntax      Message = "catalog_syntax"
+	MsgCatalogOneDocument Message = "catalog_one_document"
+	MsgUnknownField       Message = "unknown_field"
+	MsgDuplicate          Message = "duplicate"
+	MsgInvalidKey         Message = "invalid_key"
+	MsgInvalidAmount      Message = "invalid_amount"
+	MsgOutOfRange         Message = "out_of_range"
+	MsgAtLeast            Message = "too_small"
+	MsgAtLeastField       Message = "below_field"
+	MsgBooleanQuantity    Message = "boolean_quantity"
+	MsgInvalidURL         Message = "invalid_url"
+	MsgEndlessDuration    Message = "endless_duration"
+	MsgPeriodsRequired    Message = "periods_required"
+	MsgListValues         Message = "list_values_required"
+	MsgAutomaticOnly      Message = "automatic_mode_only"
+	MsgSwitchToItself     Message = "switch_to_itself"
+	MsgResellerRef        Message = "invalid_reseller_reference"
+	MsgResellerNotBelow   Message = "reseller_not_below"
+	MsgUnknownServiceTerm Message = "unknown_service_term"
+	MsgUnknownCategory    Message = "unknown_category"
+	MsgUnknownProduct     Message = "unknown_product"
+	MsgUnknownPlan        Message = "unknown_plan"
+	MsgUnknownPeriod      Message = "unknown_period"
+	MsgUnknownResource    Message = "unknown_resource"
+	MsgPlanIsDelegated    Message = "plan_is_delegated"
+	MsgPlanIsOwn          Message = "plan_is_own"
+	MsgPlanNotDelegated   Message = "plan_not_delegated"
+	MsgDownstreamKeyTaken Message = "downstream_key_taken"
 
 	// Titles of errors, one per error code.
 	MsgTitleInvalid      Message = "title_invalid"
@@ -159,8 +204,13 @@ var catalogue = map[Message]texts{
 	MsgManagerRoleNotFound:  {"Manager role not found", "Роль менеджера не найдена"},
 	MsgPlanNotFound:         {"Plan not found", "Тарифный план не найден"},
 	MsgProductNotFound:      {"Product not found", "Продукт не найден"},
+	MsgSwitchTypeRequired:   {"is required: immediate_switch or delayed_switch", "обязателен: immediate_switch или delayed_switch"},
 	MsgAccountNotFound:      {"Account not found", "Аккаунт не найден"},
 	MsgAsyncTaskNotFound:    {"Async task not found", "Асинхронная задача не найдена"},
+	MsgAsyncTaskFailed:      {"The task could not be completed because of a platform-side error", "Задачу не удалось выполнить из-за ошибки на стороне платформы"},
+	MsgMustBeDate:           {"must be a date in the form YYYY-MM-DD", "должно быть датой в формате ГГГГ-ММ-ДД"},
+	MsgMustBeAccepted:       {"must be accepted", "должно быть принято"},
+	MsgNotPlanResource:      {"must name resources of this plan", "должно содержать только ресурсы этого тарифного плана"},
 	MsgIdempotencyMismatch:  {"This Idempotency-Key was already used with a different request", "Этот Idempotency-Key уже использован с другим запросом"},
 	MsgIdempotencyInFlight:  {"A request with this Idempotency-Key is still being processed", "Запрос с этим Idempotency-Key ещё обрабатывается"},
 	MsgIdempotencyLost:      {"The request with this Idempotency-Key was completed, but its response was not recorded; read the resource instead", "Запрос с этим Idempotency-Key выполнен, но его ответ не сохранён; запросите ресурс"},
@@ -171,6 +221,44 @@ var catalogue = map[Message]texts{
 	MsgSelfStatusOrRole:     {"A manager cannot change its own status or role", "Менеджер не может менять свой статус или роль"},
 	MsgCurrentResellerOnly:  {"Manager roles are listed for the token's own reseller only", "Роли менеджеров доступны только для собственного реселлера токена"},
 	MsgRoleRequired:         {"is required unless admin is true", "обязательно, если admin не равно true"},
+	MsgUnknownAccountType:   {"is not an account type of this installation", "не является типом аккаунта этой инсталляции"},
+	MsgUnknownAccountClass:  {"is not an account class of this installation", "не является классом аккаунта этой инсталляции"},
+	MsgNotSalesManager:      {"must be an active manager with the Sales person role of the account's reseller", "должен быть активным менеджером с ролью «Менеджер по продажам» реселлера аккаунта"},
+	MsgNotAccountUser:       {"must be a user of this account", "должен быть пользователем этого аккаунта"},
+	MsgUnknownUser:          {"is not an existing user", "не является существующим пользователем"},
+	MsgOwnerExclusive:       {"cannot be given together with owner_id", "нельзя передавать вместе с owner_id"},
+	MsgCreditHoldAutomatic:  {"credit_hold is set and lifted only by billing", "статус credit_hold устанавливается и снимается только биллингом"},
+	MsgInvalidCreditLimit:   {"must be a decimal amount of at least 0 with at most 6 decimal places", "должно быть десятичной суммой не меньше 0, не более 6 знаков после запятой"},
+	MsgAccountHasNoOwner:    {"The account has no Owner user to sign in as", "У аккаунта нет пользователя-владельца, от имени которого можно войти"},
+	MsgLoginTokenInvalid:    {"The login token is invalid, expired or already used", "Токен входа недействителен, истёк или уже использован"},
+	MsgCatalogSyntax:        {"The catalogue is not valid YAML: %s", "Каталог не является корректным YAML: %s"},
+	MsgCatalogOneDocument:   {"The catalogue must be a single YAML document", "Каталог должен быть одним документом YAML"},
+	MsgUnknownField:         {"is not a known field; known fields: %s", "не является известным полем; известные поля: %s"},
+	MsgDuplicate:            {"%q is given more than once", "%q указано более одного раза"},
+	MsgInvalidKey:           {"may contain only letters, digits, '_', '.' and '-' (at most 64 characters)", "может содержать только буквы, цифры, «_», «.» и «-» (не более 64 символов)"},
+	MsgInvalidAmount:        {"must be an amount of at least 0 with at most 6 decimal places, such as 9.99", "должно быть суммой не меньше 0, не более 6 знаков после запятой, например 9.99"},
+	MsgOutOfRange:           {"must be an integer from %d to %d", "должно быть целым числом от %d до %d"},
+	MsgAtLeast:              {"must be at least %d", "должно быть не меньше %d"},
+	MsgAtLeastField:         {"must be at least %s (%d)", "должно быть не меньше %s (%d)"},
+	MsgBooleanQuantity:      {"must be 0 or 1 for a boolean resource", "для логического ресурса должно быть 0 или 1"},
+	MsgInvalidURL:           {"must be an absolute http or https URL", "должно быть абсолютным URL http или https"},
+	MsgEndlessDuration:      {"must be 0 for an endless period", "для бессрочного периода должно быть 0"},
+	MsgPeriodsRequired:      {"must list at least one period", "должно содержать хотя бы один период"},
+	MsgListValues:           {"must list the allowed values of a list attribute", "для атрибута-списка нужно перечислить допустимые значения"},
+	MsgAutomaticOnly:        {"can be on only in automatic mode", "может быть включено только в автоматическом режиме"},
+	MsgSwitchToItself:       {"must name another plan: a plan cannot switch to itself", "должно указывать другой план: план нельзя переключить на самого себя"},
+	MsgResellerRef:          {"must be a reseller id or domain", "должно быть идентификатором или доменом реселлера"},
+	MsgResellerNotBelow:     {"%q is not a reseller below this one", "%q не является реселлером ниже данного"},
+	MsgUnknownServiceTerm:   {"%q is not a service term of this catalogue", "%q не является условиями обслуживания этого каталога"},
+	MsgUnknownCategory:      {"%q is not a category of this catalogue", "%q не является категорией этого каталога"},
+	MsgUnknownProduct:       {"%q is not a product of this catalogue", "%q не является продуктом этого каталога"},
+	MsgUnknownPlan:          {"%q is not a plan of this catalogue", "%q не является планом этого каталога"},
+	MsgUnknownPeriod:        {"%q is not a period of the plan", "%q не является периодом плана"},
+	MsgUnknownResource:      {"%q is not a resource of the plan", "%q не является ресурсом плана"},
+	MsgPlanIsDelegated:      {"%q is a plan delegated from upstream; list it under delegated", "%q — план, полученный от вышестоящего реселлера; укажите его в разделе delegated"},
+	MsgPlanIsOwn:            {"%q is this reseller's own plan; only plans delegated from upstream go under delegated", "%q — собственный план реселлера; в разделе delegated указываются только полученные планы"},
+	MsgPlanNotDelegated:     {"%q is not a plan delegated to this reseller", "%q не является планом, переданным этому реселлеру"},
+	MsgDownstreamKeyTaken:   {"Reseller %d already has another plan with key %q", "У реселлера %d уже есть другой план с ключом %q"},
 	MsgTitleInvalid:         {"Invalid attribute", "Неверное значение"},
 	MsgTitleBadRequest:      {"Bad request", "Неверный запрос"},
 	MsgTitleUnauthorized:    {"Unauthorized", "Требуется авторизация"},

@@ -14,26 +14,38 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// maxBody is the largest request body the API reads.
-const maxBody = 1 << 20
+// maxBody is the largest request body the API reads; maxLargeBody is the limit of
+// routes with the largeBody option.
+const (
+	maxBody      = 1 << 20
+	maxLargeBody = 8 << 20
+)
+
+// yamlMediaTypes are the YAML media types routes with the yamlBody option accept.
+var yamlMediaTypes = map[string]bool{"application/yaml": true, "application/x-yaml": true, "text/yaml": true}
 
 // readBody checks the media type and reads the body of a request that carries one.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func readBody(w http.ResponseWriter, r *http.Request, opts routeOption) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || (mt != mediaJSONAPI && mt != mediaJSON) {
+	yaml := err == nil && opts&yamlBody != 0 && yamlMediaTypes[mt]
+	if err != nil || (mt != mediaJSONAPI && mt != mediaJSON && !yaml) {
 		return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
 	}
 	for k := range params {
 		// JSON:API allows only its ext and profile parameters; charset is harmless.
-		if k != "charset" && k != "ext" && k != "profile" {
+		if k != "charset" && (yaml || k != "ext" && k != "profile") {
 			return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	limit := int64(maxBody)
+	if opts&largeBody != 0 {
+		limit = maxLargeBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, domain.Errorf(domain.ErrTooLarge, domain.MsgBodyTooLarge, maxBody)
+		return nil, domain.Errorf(domain.ErrTooLarge, domain.MsgBodyTooLarge, limit)
 	}
 	return body, err
 }

@@ -37,6 +37,11 @@ type routeOption int
 const (
 	// idempotent endpoints honour the Idempotency-Key header.
 	idempotent routeOption = 1 << iota
+	// yamlBody endpoints also accept YAML bodies (application/yaml, application/x-yaml,
+	// text/yaml), such as catalogue files.
+	yamlBody
+	// largeBody endpoints read bodies up to maxLargeBody instead of maxBody.
+	largeBody
 )
 
 // pathIDs maps each path parameter to the error a bad value gets, so a malformed id
@@ -62,7 +67,7 @@ func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
 		c.actor = actor
 		infoFrom(c.ctx).managerID = actor.ManagerID
 		if hasBody(r) {
-			if c.body, err = readBody(w, r); err != nil {
+			if c.body, err = readBody(w, r, opts); err != nil {
 				s.writeError(w, r, c.locale, err)
 				return
 			}

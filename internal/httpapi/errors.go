@@ -35,6 +35,13 @@ type errorObject struct {
 	Title  string       `json:"title"`
 	Detail string       `json:"detail"`
 	Source *errorSource `json:"source,omitempty"`
+	Meta   *errorMeta   `json:"meta,omitempty"`
+}
+
+// errorMeta places an error in a document the request carries (a catalogue file).
+type errorMeta struct {
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 type errorSource struct {
@@ -73,11 +80,16 @@ func errorResponse(err error, l domain.Locale) (int, errorDocument) {
 				if e.Pointer != "" {
 					subject = fieldName(e.Pointer)
 				}
-				o.Detail = subject + " " + o.Detail
+				if subject != "" { // the pointer "/" is the whole document
+					o.Detail = subject + " " + o.Detail
+				}
 			}
 		}
 		if o.Code == "" {
 			o.Code = string(e.Message)
+		}
+		if e.Line > 0 {
+			o.Meta = &errorMeta{Line: e.Line, Column: e.Column}
 		}
 		doc.Errors = append(doc.Errors, o)
 	}

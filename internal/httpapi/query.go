@@ -22,6 +22,7 @@ const (
 	kindInt                        // comma list of integers, or [gt]/[lt]
 	kindTime                       // a date or time, or [gt]/[lt]
 	kindEnum                       // comma list of allowed values
+	kindBool                       // true or false (a comma list of them is allowed)
 )
 
 // filterSpec declares one filter of a list.
@@ -182,6 +183,15 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 				return nil, domain.ParamError(name, domain.MsgOneOf, strings.Join(fs.values, ", "))
 			}
 			vals = append(vals, v)
+		}
+		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
+	case kindBool:
+		var vals []any
+		for _, v := range splitList(value) {
+			if v != "true" && v != "false" {
+				return nil, domain.ParamError(name, domain.MsgInvalidBoolean)
+			}
+			vals = append(vals, v == "true")
 		}
 		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
 	case kindInt:

@@ -82,6 +82,33 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_managers", s.handleChildResellerManagerList, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/manager_roles", s.handleManagerRoleList, 0)
 
+	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/product_categories", s.handleProductCategoryList, 0)
+	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/products", s.handleProductList, 0)
+	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/products/{product_id}", s.handleProductGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/plans", s.handlePlanList, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/plans/{plan_id}", s.handlePlanGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/plans/{plan_id}/switchable_plans", s.handleSwitchablePlanList, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans", s.handleChildResellerPlanList, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans/{plan_id}", s.handleChildResellerPlanGet, 0)
+
+	s.route("GET "+v3+"/resellers/{reseller_id}/accounts", s.handleAccountList, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/accounts", s.handleAccountCreate, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/accounts/{account_id}", s.handleAccountGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/accounts/{account_id}", s.handleAccountUpdate, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_accounts", s.handleChildResellerAccountList, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_accounts/{account_id}", s.handleChildResellerAccountGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/account_attributes", s.handleAccountAttributes, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/user_authentication/token", s.handleLoginToken, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/plans/{plan_id}/order_attributes", s.handleOrderAttributeList, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/plans/{plan_id}/order_attributes_validation", s.handleOrderAttributesValidate, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/async_tasks/{async_task_id}", s.handleAsyncTaskGet, 0)
+
+	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
+	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))
+
+	// Cascade extension: the declarative catalogue (docs/catalog.md).
+	s.route("PUT "+v3+"/resellers/{reseller_id}/catalog", s.handleCatalogApply, yamlBody|largeBody)
+
 	s.mux.HandleFunc("/", s.handleUnmatched)
 }
 

@@ -19,6 +19,12 @@ type Options struct {
 	// PasswordCost is the bcrypt cost of manager passwords; 0 means bcrypt's default.
 	PasswordCost int
 	Logger       *slog.Logger
+	// JobsEnqueued is called after a transaction that enqueued jobs has committed,
+	// to wake the job runner; nil when this process runs none.
+	JobsEnqueued func()
+	// AttributeSteps run after the platform's own check of order attribute values,
+	// in order; see AttributeStep.
+	AttributeSteps []AttributeStep
 }
 
 // Service is the API's use cases over one database.

@@ -62,6 +62,13 @@ var sqliteUniqueIndexes = map[string]string{
 	"plan_periods.plan_id, plan_periods.key":                   "plan_periods_plan_key",
 	"plan_resources.plan_id, plan_resources.key":               "plan_resources_plan_key",
 	"plan_order_attributes.plan_id, plan_order_attributes.key": "plan_order_attributes_plan_key",
+	"account_types.key":                                        "account_types_key",
+	"account_classes.key":                                      "account_classes_key",
+	"accounts.reseller_id, accounts.external_key":              "accounts_reseller_external_key",
+	"users.email": "users_email",
+	"account_users.account_id, account_users.user_id": "account_users_pkey",
+	"account_users.account_id":                        "account_users_owner",
+	"user_login_tokens.token_hash":                    "user_login_tokens_pkey",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"

@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"errors"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// The Customer Store's catalogue: product categories and products. Both lists take
+// the legacy page/per_page, sorting[...] and filters[...] parameters besides the
+// standard ones.
+
+var categoryList = listSpec{
+	filters: map[string]filterSpec{
+		"key":    {kind: kindExact},
+		"name":   {kind: kindContains},
+		"public": {kind: kindBool},
+	},
+	sorts:  []string{"id", "priority", "name", "created_at", "updated_at"},
+	legacy: true,
+}
+
+var productList = listSpec{
+	filters: map[string]filterSpec{
+		"type":     {kind: kindExact},
+		"category": {kind: kindLower}, // the category's name, as domain.Fold compares it
+		"key":      {kind: kindExact},
+		"name":     {kind: kindContains},
+		"public":   {kind: kindBool},
+	},
+	sorts:  []string{"id", "priority", "name", "created_at", "updated_at"},
+	legacy: true,
+}
+
+// productInclude is empty: vendors and product lines, which ActivePlatform can
+// include, are no entities in Cascade (the vendor is the product's vendor name).
+var productInclude []string
+
+type categoryAttributes struct {
+	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
+	Key         string  `json:"key"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Priority    int     `json:"priority"`
+	Public      bool    `json:"public"`
+	Logo        *string `json:"logo"`
+}
+
+func (s *Server) toAPICategory(pc *domain.ProductCategory) resource {
+	return resource{ID: id(pc.ID), Type: "product_categories", Attributes: &categoryAttributes{
+		CreatedAt: s.formatTime(pc.CreatedAt), UpdatedAt: s.formatTime(pc.UpdatedAt), Key: pc.Key,
+		Name: pc.Name, Description: pc.Description, Priority: pc.Priority, Public: pc.Public,
+		Logo: nullableString(pc.Logo),
+	}}
+}
+
+// productAttributes are the documented members, then Cascade's own. The vendor
+// integration's settings (API path, e-mail, toggles) are the operator's business and
+// never shown in the store.
+type productAttributes struct {
+	CreatedAt        string          `json:"created_at"`
+	UpdatedAt        string          `json:"updated_at"`
+	Name             string          `json:"name"`
+	Type             string          `json:"type"`
+	Category         productCategory `json:"category"`
+	Key              string          `json:"key"`
+	Description      string          `json:"description"`
+	Public           bool            `json:"public"`
+	Priority         int             `json:"priority"`
+	Vendor           string          `json:"vendor"`
+	ProvisioningMode string          `json:"provisioning_mode"`
+}
+
+// productCategory embeds the product's category as the docs show it: a document of
+// its own inside the attributes.
+type productCategory struct {
+	Data resource `json:"data"`
+}
+
+func (s *Server) toAPIProduct(p *domain.Product) resource {
+	a := &productAttributes{
+		CreatedAt: s.formatTime(p.CreatedAt), UpdatedAt: s.formatTime(p.UpdatedAt), Name: p.Name, Type: p.Type,
+		Key: p.Key, Description: p.Description, Public: p.Public, Priority: p.Priority, Vendor: p.VendorName,
+		ProvisioningMode: string(p.Integration.Mode),
+	}
+	if p.Category != nil {
+		a.Category.Data = s.toAPICategory(p.Category)
+	}
+	return resource{ID: id(p.ID), Type: "products", Attributes: a}
+}
+
+func (s *Server) handleProductCategoryList(c *call) (reply, error) {
+	rid, p, err := s.listUnder(c, categoryList)
+	if err != nil {
+		return reply{}, err
+	}
+	cs, total, err := s.svc.FindProductCategories(c.ctx, c.actor, rid, p.query)
+	if err != nil {
+		return reply{}, err
+	}
+	data := make([]resource, len(cs))
+	for i, pc := range cs {
+		data[i] = s.toAPICategory(pc)
+	}
+	return s.page(c, data, nil, total, p), nil
+}
+
+func (s *Server) handleProductList(c *call) (reply, error) {
+	rid, p, err := s.listUnder(c, productList)
+	if err != nil {
+		return reply{}, err
+	}
+	ps, total, err := s.svc.FindProducts(c.ctx, c.actor, rid, p.query)
+	if err != nil {
+		return reply{}, err
+	}
+	data := make([]resource, len(ps))
+	for i, pr := range ps {
+		data[i] = s.toAPIProduct(pr)
+	}
+	return s.page(c, data, nil, total, p), nil
+}
+
+func (s *Server) handleProductGet(c *call) (reply, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return reply{}, err
+	}
+	pid, err := c.pathID("product_id")
+	if err != nil {
+		return reply{}, err
+	}
+	q := c.r.URL.Query()
+	// plan_currency chooses between each plan's own currency and the reseller's.
+	// Cascade converts no currencies, so prices are always in each plan's own; the
+	// parameter is checked and accepted either way.
+	var currencyErr error
+	if v, ok := q["plan_currency"]; ok && v[0] != "true" && v[0] != "false" {
+		currencyErr = domain.ParamError("plan_currency", domain.MsgInvalidBoolean)
+	}
+	if _, err := parseInclude(q, productInclude); errors.Join(currencyErr, err) != nil {
+		return reply{}, errors.Join(currencyErr, err)
+	}
+	p, err := s.svc.FindProductByID(c.ctx, c.actor, rid, pid)
+	if err != nil {
+		return reply{}, err
+	}
+	return one(s.toAPIProduct(p)), nil
+}

@@ -1,0 +1,258 @@
+// Package jobs runs Cascade's durable job queue: handlers registered by kind, a poll
+// loop that leases due jobs from the database, a pool of workers, retries with
+// exponential backoff and jitter, and a clean shutdown. Jobs are written by the
+// service layer inside the transaction of the change that causes them
+// (store.Conn.EnqueueJob); this package only delivers them. See docs/jobs.md.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Job is a job as a handler receives it.
+type Job = domain.Job
+
+// Handler runs one job and returns its result, stored as the job's result JSON. An
+// error marked Permanent, or a domain error other than internal or unavailable, ends
+// the job as failed at once; any other error is retried until the job's attempts
+// run out. The context ends when the job's timeout passes or the runner gives up
+// waiting at shutdown; a handler must return soon after.
+type Handler func(ctx context.Context, job Job) (result json.RawMessage, err error)
+
+// Options tune a Runner; zero values take the defaults.
+type Options struct {
+	Workers       int           // handlers running at once; default 4
+	PollInterval  time.Duration // how often the queue is polled without a Wake; default 200ms
+	Lease         time.Duration // how long a claimed job stays leased; default 5 minutes
+	Timeout       time.Duration // how long one run may take; default 1 minute, kept below Lease
+	RetryBase     time.Duration // delay before the first retry; default 1 second
+	RetryMax      time.Duration // the longest delay between retries; default 1 hour
+	ShutdownGrace time.Duration // how long shutdown waits for running handlers; default 10 seconds
+	Owner         string        // names this runner in leases; default host, pid and a random suffix
+	Logger        *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Workers < 1 {
+		o.Workers = 4
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 200 * time.Millisecond
+	}
+	if o.Lease <= 0 {
+		o.Lease = 5 * time.Minute
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Minute
+	}
+	// A run must end well before its lease does, or another node could take the job
+	// over while it still runs; so there is no lease renewal to get wrong.
+	if o.Timeout > o.Lease/2 {
+		o.Timeout = o.Lease / 2
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = time.Second
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = time.Hour
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 10 * time.Second
+	}
+	if o.Owner == "" {
+		o.Owner = defaultOwner()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// defaultOwner names this process uniquely: a restarted process must not take its
+// predecessor's leases for its own.
+func defaultOwner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Runner delivers the jobs of the kinds it has handlers for. Register handlers with
+// Handle before Run.
+type Runner struct {
+	db       *store.DB
+	clock    domain.Clock
+	opts     Options
+	log      *slog.Logger
+	handlers map[string]Handler
+	kinds    []string
+	wake     chan struct{}
+}
+
+// NewRunner returns a runner over db reading time from clock.
+func NewRunner(db *store.DB, clock domain.Clock, opts Options) *Runner {
+	opts.defaults()
+	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{},
+		wake: make(chan struct{}, 1)}
+}
+
+// Handle registers h for jobs of kind. Only jobs of registered kinds are claimed, so
+// a node that does not know a kind yet (during a rolling upgrade) leaves it to one
+// that does.
+func (r *Runner) Handle(kind string, h Handler) {
+	if _, ok := r.handlers[kind]; !ok {
+		r.kinds = append(r.kinds, kind)
+		sort.Strings(r.kinds)
+	}
+	r.handlers[kind] = h
+}
+
+// Wake asks the poll loop to look for due jobs now rather than at its next tick.
+// Callers poke it after committing a job, so the job starts at once; it never blocks.
+func (r *Runner) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default: // a wake-up is pending already
+	}
+}
+
+// Run delivers jobs until ctx ends, then stops claiming, waits up to ShutdownGrace
+// for running handlers, cancels those still running (their jobs go back to the
+// queue) and returns.
+func (r *Runner) Run(ctx context.Context) {
+	// Handlers outlive ctx during the grace period; hard ends them after it.
+	hard, stopHandlers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHandlers()
+	ticker := time.NewTicker(r.opts.PollInterval)
+	defer ticker.Stop()
+	var (
+		running int
+		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
+	)
+	for ctx.Err() == nil {
+		if free := r.opts.Workers - running; free > 0 {
+			jobs := r.claim(ctx, free)
+			for _, j := range jobs {
+				running++
+				go func() {
+					r.run(hard, j)
+					done <- struct{}{}
+				}()
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-ticker.C:
+		case <-r.wake:
+		case <-done:
+			running--
+		}
+	}
+	r.drain(running, done, stopHandlers)
+}
+
+// drain waits for the running handlers at shutdown: up to the grace period, then,
+// after cancelling them, up to as long again for them to hand their jobs back.
+func (r *Runner) drain(running int, done chan struct{}, stopHandlers context.CancelFunc) {
+	grace := time.NewTimer(r.opts.ShutdownGrace)
+	defer grace.Stop()
+	cancelled := false
+	for running > 0 {
+		select {
+		case <-done:
+			running--
+		case <-grace.C:
+			if cancelled {
+				r.log.Warn("jobs: handlers still running at shutdown; their leases will expire", "count", running)
+				return
+			}
+			cancelled = true
+			stopHandlers()
+			grace.Reset(r.opts.ShutdownGrace)
+		}
+	}
+}
+
+// claim leases up to n due jobs; a database error is logged and retried at the next
+// poll.
+func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
+	now := r.clock.Now()
+	// A read first: an idle queue then costs no write transaction per poll, which on
+	// SQLite would take the one write lock five times a second.
+	due, err := r.db.Reader().HasDueJobs(ctx, r.kinds, now)
+	if err == nil && !due {
+		return nil
+	}
+	var jobs []*domain.Job
+	if err == nil {
+		jobs, err = r.db.ClaimJobs(ctx, r.opts.Owner, r.kinds, n, now, now.Add(r.opts.Lease))
+	}
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("jobs: claim", "err", err)
+	}
+	return jobs
+}
+
+// run runs one leased job and records its outcome.
+func (r *Runner) run(hard context.Context, j *domain.Job) {
+	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	// Recording the outcome must not be cut short by the shutdown that cancels the
+	// handler, or a finished job would run again.
+	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
+	defer cancel()
+	if j.Attempts > j.MaxAttempts {
+		// Every attempt so far ended with its worker gone (a crash, a kill): the job
+		// itself is the likely cause, so it is not run again.
+		msg := fmt.Sprintf("abandoned: %d attempts ended without an outcome", j.MaxAttempts)
+		log.Error("jobs: failed", "err", msg)
+		r.record(log, r.db.FailJob(rec, j, msg, r.clock.Now()))
+		return
+	}
+	ctx, stop := context.WithTimeout(hard, r.opts.Timeout)
+	result, err := call(ctx, r.handlers[j.Kind], *j)
+	stop()
+	now := r.clock.Now()
+	switch {
+	case err == nil:
+		r.record(log, r.db.CompleteJob(rec, j, result, now))
+	case hard.Err() != nil:
+		log.Info("jobs: released at shutdown", "err", err)
+		r.record(log, r.db.ReleaseJob(rec, j, now))
+	case IsPermanent(err) || j.Attempts >= j.MaxAttempts:
+		log.Error("jobs: failed", "err", err)
+		r.record(log, r.db.FailJob(rec, j, err.Error(), now))
+	default:
+		delay := Backoff(j.Attempts, r.opts.RetryBase, r.opts.RetryMax)
+		log.Warn("jobs: will retry", "err", err, "in", delay)
+		r.record(log, r.db.RetryJob(rec, j, now.Add(delay), err.Error(), now))
+	}
+}
+
+func (r *Runner) record(log *slog.Logger, err error) {
+	if err != nil {
+		// ErrLeaseLost: the lease expired and another worker owns the job now; its
+		// outcome stands. Anything else: the lease will expire and the job run again.
+		log.Warn("jobs: outcome not recorded", "err", err)
+	}
+}
+
+// call runs h, turning a panic into a permanent error so one bad job cannot take
+// the process down or be retried into doing so again.
+func call(ctx context.Context, h Handler, j Job) (result json.RawMessage, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = Permanent(fmt.Errorf("handler panicked: %v", p))
+		}
+	}()
+	return h(ctx, j)
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// accountColumns selects an account (alias a) with its class (alias ac).
+const accountColumns = `a.id, a.reseller_id, a.account_type_id,
+	ac.id, ac.key, ac.name, ac.charging_model, ac.credit_limit, ac.is_default,
+	a.name, a.primary_name, a.first_name, a.middle_name, a.last_name, a.email,
+	a.country, a.region, a.city, a.street, a.building, a.office, a.zip, a.phone, a.inn, a.status,
+	COALESCE(a.manager_id, 0), COALESCE(a.owner_id, 0), COALESCE(a.tech_user_id, 0), a.currency,
+	a.balance, a.credit_limit, a.credit_limit_use_system, COALESCE(a.external_key, ''),
+	a.custom_attributes, a.created_at, a.updated_at`
+
+const accountFrom = `FROM accounts a JOIN account_classes ac ON ac.key = a.account_class_key`
+
+// accountFields maps the API's filter and sort fields of accounts to columns.
+// user_email is not a column: FindAccounts turns it into a subquery.
+var accountFields = map[string]column{
+	"id":           {expr: "a.id"},
+	"reseller_id":  {expr: "a.reseller_id"},
+	"name":         {expr: "a.name", folded: "a.name_folded"},
+	"email":        {expr: "a.email"},
+	"inn":          {expr: "a.inn"},
+	"external_key": {expr: "a.external_key"},
+	"status":       {expr: "a.status"},
+	"manager_id":   {expr: "a.manager_id"},
+	"created_at":   {expr: "a.created_at"},
+	"updated_at":   {expr: "a.updated_at"},
+}
+
+func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
+	var (
+		a                                domain.Account
+		cl                               = &a.Class
+		chargingModel, status            string
+		balance, creditLimit, classLimit int64
+		created, updated                 int64
+		custom                           attrs
+	)
+	dest := []any{&a.ID, &a.ResellerID, &a.AccountTypeID,
+		&cl.ID, &cl.Key, &cl.Name, &chargingModel, &classLimit, &cl.Default,
+		&a.Name, &a.PrimaryName, &a.FirstName, &a.MiddleName, &a.LastName, &a.Email,
+		&a.Country, &a.Region, &a.City, &a.Street, &a.Building, &a.Office, &a.Zip, &a.Phone, &a.INN, &status,
+		&a.ManagerID, &a.OwnerID, &a.TechUserID, &a.Currency,
+		&balance, &creditLimit, &a.CreditLimitUseSystem, &a.ExternalKey,
+		&custom, &created, &updated}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	cl.ChargingModel, cl.CreditLimit = domain.ChargingModel(chargingModel), domain.Amount(classLimit)
+	a.Status = domain.AccountStatus(status)
+	a.Balance, a.CreditLimit = domain.Amount(balance), domain.Amount(creditLimit)
+	a.CustomAttributes = custom
+	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &a, nil
+}
+
+// FindAccountByID returns the account with the given id, or a not-found error.
+func (c *Conn) FindAccountByID(ctx context.Context, id int64) (*domain.Account, error) {
+	return one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgAccountNotFound), fmt.Sprintf("find account %d", id),
+		func(s scanner) (*domain.Account, error) { return scanAccount(s) },
+		"SELECT "+accountColumns+" "+accountFrom+" WHERE a.id = $1", id)
+}
+
+// AccountFilter selects accounts of one reseller (ResellerID) or of every reseller
+// strictly below a path (Below), matching Query.
+type AccountFilter struct {
+	ResellerID int64
+	Below      string
+	Query      domain.ListQuery
+}
+
+// FindAccounts returns one page of accounts and the number of all that match. The
+// user_email condition selects the accounts a user with one of the e-mails belongs to.
+func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, int, error) {
+	var b sqlBuilder
+	if f.ResellerID != 0 {
+		b.cond("a.reseller_id = %s", f.ResellerID)
+	}
+	if f.Below != "" {
+		b.subtree("r.path", f.Below, true)
+	}
+	q := f.Query
+	q.Conditions = nil
+	for _, cond := range f.Query.Conditions {
+		if cond.Field != "user_email" {
+			q.Conditions = append(q.Conditions, cond)
+			continue
+		}
+		ph := make([]string, len(cond.Values))
+		for i, v := range cond.Values {
+			ph[i] = b.arg(v)
+		}
+		b.where = append(b.where, `a.id IN (SELECT au.account_id FROM account_users au
+			JOIN users u ON u.id = au.user_id WHERE u.email IN (`+strings.Join(ph, ", ")+`))`)
+	}
+	// Unlike listRows, the total comes from a query of its own: counting through a
+	// covering index (a date range over many of 100,000 accounts, say) is far cheaper
+	// than a window count, which makes the page query materialise and sort every
+	// matching row with all its columns.
+	tail, err := b.page(accountFields, q, "a.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	countFrom := "FROM accounts a"
+	if f.Below != "" {
+		countFrom += " JOIN resellers r ON r.id = a.reseller_id"
+	}
+	var total int
+	where, whereArgs := whereClause(&b), b.args[:len(b.args)-2] // the last two are LIMIT and OFFSET
+	if err := c.row(ctx, "SELECT COUNT(*) "+countFrom+where, whereArgs, &total); err != nil {
+		return nil, 0, fmt.Errorf("count accounts: %w", err)
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	// The page's ids come first, from the filter's index alone where it covers them
+	// (SQLite's indexes hold the row id), then only those rows are read in full:
+	// ordering thousands of matches by id then reads no table row but the page's.
+	order := tail[strings.Index(tail, " ORDER BY "):strings.LastIndex(tail, " LIMIT ")]
+	rows, err := c.query(ctx, "SELECT "+accountColumns+" "+accountFrom+" WHERE a.id IN (SELECT a.id "+
+		countFrom+tail+")"+order, b.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []*domain.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find accounts: %w", translate(err))
+		}
+		out = append(out, a)
+	}
+	return out, total, translate(rows.Err())
+}
+
+// whereClause renders the conditions of b as a WHERE clause, or "" when it has none.
+func whereClause(b *sqlBuilder) string {
+	if len(b.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(b.where, " AND ")
+}
+
+// CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.
+func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
+	err := c.row(ctx, `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
+		primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
+		office, zip, phone, inn, status, manager_id, owner_id, tech_user_id, currency, balance, credit_limit,
+		credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
+		accountValues(a), &a.ID)
+	if err != nil {
+		return fmt.Errorf("create account: %w", err)
+	}
+	return nil
+}
+
+// UpdateAccount writes every mutable field of a; the balance is billing's and stays.
+func (c *Conn) UpdateAccount(ctx context.Context, a *domain.Account) error {
+	_, err := c.exec(ctx, `UPDATE accounts SET account_type_id = $1, account_class_key = $2, name = $3,
+		primary_name = $4, first_name = $5, middle_name = $6, last_name = $7, email = $8, country = $9,
+		region = $10, city = $11, street = $12, building = $13, office = $14, zip = $15, phone = $16,
+		inn = $17, status = $18, manager_id = $19, owner_id = $20, tech_user_id = $21, currency = $22,
+		credit_limit = $23, credit_limit_use_system = $24, external_key = $25, custom_attributes = $26,
+		updated_at = $27, name_folded = $28 WHERE id = $29`,
+		a.AccountTypeID, a.Class.Key, a.Name, a.PrimaryName, a.FirstName, a.MiddleName, a.LastName, a.Email,
+		a.Country, a.Region, a.City, a.Street, a.Building, a.Office, a.Zip, a.Phone, a.INN, string(a.Status),
+		nullable(a.ManagerID), nullable(a.OwnerID), nullable(a.TechUserID), a.Currency, int64(a.CreditLimit),
+		a.CreditLimitUseSystem, nullString(a.ExternalKey), attrsJSON(a.CustomAttributes), micros(a.UpdatedAt),
+		domain.Fold(a.Name), a.ID)
+	if err != nil {
+		return fmt.Errorf("update account %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// accountValues lists a's columns in the order of CreateAccount's INSERT.
+func accountValues(a *domain.Account) []any {
+	return []any{a.ResellerID, a.AccountTypeID, a.Class.Key, a.Name,
+		a.PrimaryName, a.FirstName, a.MiddleName, a.LastName, a.Email, a.Country, a.Region, a.City, a.Street,
+		a.Building, a.Office, a.Zip, a.Phone, a.INN, string(a.Status), nullable(a.ManagerID), nullable(a.OwnerID),
+		nullable(a.TechUserID), a.Currency, int64(a.Balance), int64(a.CreditLimit), a.CreditLimitUseSystem,
+		nullString(a.ExternalKey), attrsJSON(a.CustomAttributes), micros(a.CreatedAt), micros(a.UpdatedAt),
+		domain.Fold(a.Name)}
+}

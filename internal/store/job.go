@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// ErrLeaseLost is returned when a worker records the outcome of a job whose lease
+// is no longer its own: the lease expired and another worker took the job over, or
+// the job was finished already. The other worker's outcome stands.
+var ErrLeaseLost = errors.New("job lease lost")
+
+const jobColumns = `id, kind, reseller_id, payload, status, attempts, max_attempts, run_at, lease_owner,
+	lease_until, result, failure_message, created_at, updated_at, finished_at`
+
+func scanJob(s scanner) (*domain.Job, error) {
+	var (
+		j                                domain.Job
+		resellerID, leaseUntil, finished sql.NullInt64
+		leaseOwner, result               sql.NullString
+		payload, status                  string
+		runAt, createdAt, updatedAt      int64
+		attempts, maxAttempts            int64
+	)
+	err := s.Scan(&j.ID, &j.Kind, &resellerID, &payload, &status, &attempts, &maxAttempts, &runAt, &leaseOwner,
+		&leaseUntil, &result, &j.FailureMessage, &createdAt, &updatedAt, &finished)
+	if err != nil {
+		return nil, err
+	}
+	j.ResellerID, j.Payload, j.Status = resellerID.Int64, json.RawMessage(payload), domain.JobStatus(status)
+	j.Attempts, j.MaxAttempts, j.RunAt = int(attempts), int(maxAttempts), fromMicros(runAt)
+	j.LeaseOwner = leaseOwner.String
+	if leaseUntil.Valid {
+		j.LeaseUntil = fromMicros(leaseUntil.Int64)
+	}
+	if result.Valid {
+		j.Result = json.RawMessage(result.String)
+	}
+	if finished.Valid {
+		j.FinishedAt = fromMicros(finished.Int64)
+	}
+	j.CreatedAt, j.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
+	return &j, nil
+}
+
+// NewJobID returns a random (version 4) UUID in canonical form.
+func NewJobID() string { return uuid.NewString() }
+
+// EnqueueJob writes j as a pending job. It must run inside the transaction of the
+// change that causes the job (the transactional outbox): the job then exists exactly
+// when that change commits. An empty ID gets a new one; a zero RunAt means at once
+// (CreatedAt); MaxAttempts below 1 means 1.
+func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
+	if j.ID == "" {
+		j.ID = NewJobID()
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = j.CreatedAt
+	}
+	if j.MaxAttempts < 1 {
+		j.MaxAttempts = 1
+	}
+	if len(j.Payload) == 0 {
+		j.Payload = json.RawMessage("{}")
+	}
+	j.Status, j.Attempts, j.UpdatedAt = domain.JobStatusPending, 0, j.CreatedAt
+	_, err := c.exec(ctx, `INSERT INTO jobs (id, kind, reseller_id, payload, status, attempts, max_attempts, run_at,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8)`,
+		j.ID, j.Kind, nullable(j.ResellerID), string(j.Payload), string(j.Status), j.MaxAttempts, micros(j.RunAt),
+		micros(j.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
+	}
+	return nil
+}
+
+// FindJobByID returns the job with the given id, or a not-found error.
+func (c *Conn) FindJobByID(ctx context.Context, id string) (*domain.Job, error) {
+	return one(ctx, c, domain.NotFound(domain.MsgAsyncTaskNotFound), "find job "+id, scanJob,
+		"SELECT "+jobColumns+" FROM jobs WHERE id = $1", id)
+}
+
+// dueJobs is the condition of a job a worker may claim at $3: pending ($1) and due,
+// or running ($2) with an expired lease, its worker gone. Queries using it pass
+// dueArgs first.
+const dueJobs = `((status = $1 AND run_at <= $3) OR (status = $2 AND lease_until <= $3))`
+
+func dueArgs(now time.Time) []any {
+	return []any{string(domain.JobStatusPending), string(domain.JobStatusRunning), micros(now)}
+}
+
+// HasDueJobs reports whether a job of one of the kinds could be claimed at now. It
+// reads without locking, so the poll loop of an idle runner never takes the write
+// lock; a claim may still find the job gone to another worker.
+func (c *Conn) HasDueJobs(ctx context.Context, kinds []string, now time.Time) (bool, error) {
+	if len(kinds) == 0 {
+		return false, nil
+	}
+	in, kindArgs := inList(4, kinds)
+	var n int
+	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE `+dueJobs+` AND kind IN (`+in+`) LIMIT 1) due`,
+		append(dueArgs(now), kindArgs...), &n)
+	if err != nil {
+		return false, fmt.Errorf("look for due jobs: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ClaimJobs leases up to limit due jobs of the given kinds (those the caller can
+// run) to owner until leaseUntil and returns them with their attempt counted. Due
+// are pending jobs whose run_at has come and running jobs whose lease has expired
+// (their worker died). On PostgreSQL the candidates are locked with FOR UPDATE SKIP
+// LOCKED, so workers on many nodes claim disjoint sets without waiting for each
+// other; SQLite has one writer connection, which serialises claims by itself. It
+// runs in a transaction of its own.
+func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
+	if len(kinds) == 0 || limit < 1 {
+		return nil, nil
+	}
+	lock := ""
+	if db.engine == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	in, kindArgs := inList(7, kinds)
+	args := append(append(dueArgs(now), owner, micros(leaseUntil), limit), kindArgs...)
+	var out []*domain.Job
+	err := db.InTx(ctx, func(c *Conn) error {
+		rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
+			lease_until = $5, updated_at = $3
+			WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND kind IN (`+in+`)
+				ORDER BY run_at, id LIMIT $6`+lock+`)
+			RETURNING `+jobColumns, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			j, err := scanJob(rows)
+			if err != nil {
+				return translate(err)
+			}
+			out = append(out, j)
+		}
+		return translate(rows.Err())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	return out, nil
+}
+
+// leased is the condition that the job is still leased by the claim that counted
+// attempt number attempts: a later claim by anyone, this owner included, counts
+// another attempt.
+const leased = `id = $1 AND status = 'running' AND lease_owner = $2 AND attempts = $3`
+
+// finishJob runs one outcome update guarded by the lease.
+func (db *DB) finishJob(ctx context.Context, what string, j *domain.Job, query string, args ...any) error {
+	err := db.InTx(ctx, func(c *Conn) error {
+		res, err := c.exec(ctx, query, append([]any{j.ID, j.LeaseOwner, j.Attempts}, args...)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrLeaseLost
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s job %s: %w", what, j.ID, err)
+	}
+	return nil
+}
+
+// CompleteJob records that the leased job j succeeded with result. It fails with
+// ErrLeaseLost unless j's lease is still held.
+func (db *DB) CompleteJob(ctx context.Context, j *domain.Job, result json.RawMessage, now time.Time) error {
+	if len(result) == 0 {
+		result = json.RawMessage("null")
+	}
+	return db.finishJob(ctx, "complete", j, `UPDATE jobs SET status = 'completed', result = $4, failure_message = '',
+		lease_owner = NULL, lease_until = NULL, updated_at = $5, finished_at = $5 WHERE `+leased,
+		string(result), micros(now))
+}
+
+// FailJob records that the leased job j failed for good with message. It fails with
+// ErrLeaseLost unless j's lease is still held.
+func (db *DB) FailJob(ctx context.Context, j *domain.Job, message string, now time.Time) error {
+	return db.finishJob(ctx, "fail", j, `UPDATE jobs SET status = 'failed', failure_message = $4,
+		lease_owner = NULL, lease_until = NULL, updated_at = $5, finished_at = $5 WHERE `+leased,
+		message, micros(now))
+}
+
+// RetryJob puts the leased job j back to pending, due at runAt, remembering the
+// failure message of the attempt. It fails with ErrLeaseLost unless j's lease is
+// still held.
+func (db *DB) RetryJob(ctx context.Context, j *domain.Job, runAt time.Time, message string, now time.Time) error {
+	return db.finishJob(ctx, "retry", j, `UPDATE jobs SET status = 'pending', run_at = $4, failure_message = $5,
+		lease_owner = NULL, lease_until = NULL, updated_at = $6 WHERE `+leased,
+		micros(runAt), message, micros(now))
+}
+
+// ReleaseJob hands the leased job j back as pending and due at once, without
+// counting the attempt: its worker is shutting down and did not finish it. It fails
+// with ErrLeaseLost unless j's lease is still held.
+func (db *DB) ReleaseJob(ctx context.Context, j *domain.Job, now time.Time) error {
+	return db.finishJob(ctx, "release", j, `UPDATE jobs SET status = 'pending', attempts = attempts - 1,
+		lease_owner = NULL, lease_until = NULL, updated_at = $4 WHERE `+leased, micros(now))
+}
