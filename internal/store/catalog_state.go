@@ -320,20 +320,19 @@ func inList[T any](first int, values []T) (string, []any) {
 	return strings.Join(ph, ", "), args
 }
 
-// catalogLockKey is the PostgreSQL advisory lock that serialises catalogue applies.
-const catalogLockKey = 0x63617461 // "cata"
-
 // LockCatalogs makes the transaction the only one applying a catalogue until it ends.
 // An apply reads the catalogues it changes, its own and the copies below it, and
 // writes what differs; two at once could both create the same row. SQLite's write
-// transactions are exclusive already; PostgreSQL takes an advisory lock released at
-// commit or rollback.
+// transactions are exclusive already; on PostgreSQL the apply locks the operator's
+// reseller row, which every apply shares, with plain SELECT ... FOR UPDATE rather than
+// an advisory lock, so the same SQL runs on the distributed engines too.
 func (c *Conn) LockCatalogs(ctx context.Context) error {
 	if c.db.engine != Postgres {
 		return nil
 	}
-	var ok string
-	if err := c.row(ctx, `SELECT pg_advisory_xact_lock($1)::text`, []any{int64(catalogLockKey)}, &ok); err != nil {
+	var id int64
+	err := c.row(ctx, `SELECT id FROM resellers WHERE id = $1 FOR UPDATE`, []any{domain.OperatorID}, &id)
+	if err != nil {
 		return fmt.Errorf("lock catalogues: %w", err)
 	}
 	return nil
