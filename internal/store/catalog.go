@@ -209,9 +209,9 @@ const visibleCategories = `(pc.reseller_id = %[1]s OR pc.id IN (SELECT vc.catego
 func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, int, error) {
 	var b sqlBuilder
 	b.where = append(b.where, fmt.Sprintf(visibleCategories, b.arg(resellerID)))
-	return listRows(ctx, c, "SELECT "+categoryColumns+", COUNT(*) OVER ()", "FROM product_categories pc", &b,
-		categoryFields, q, "pc.id", func(s scanner, total *int) (*domain.ProductCategory, error) {
-			return scanCategory(s, total)
+	return listRows(ctx, c, "SELECT "+categoryColumns+"", "FROM product_categories pc", &b,
+		categoryFields, q, "pc.id", func(s scanner) (*domain.ProductCategory, error) {
+			return scanCategory(s)
 		})
 }
 
@@ -220,9 +220,9 @@ func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q do
 func (c *Conn) FindVisibleProducts(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.Product, int, error) {
 	var b sqlBuilder
 	b.where = append(b.where, fmt.Sprintf(visibleProducts, b.arg(resellerID)))
-	return listRows(ctx, c, "SELECT "+productColumns+", COUNT(*) OVER ()", productFrom, &b,
-		productFields, q, "p.id", func(s scanner, total *int) (*domain.Product, error) {
-			return scanProduct(s, total)
+	return listRows(ctx, c, "SELECT "+productColumns+"", productFrom, &b,
+		productFields, q, "p.id", func(s scanner) (*domain.Product, error) {
+			return scanProduct(s)
 		})
 }
 
@@ -268,10 +268,10 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int
 	// The page is chosen on ids alone: the count over every matching row and the
 	// sort then carry one narrow column instead of the whole plan. The page's plans
 	// are read by id afterwards.
-	ids, total, err := listRows(ctx, c, "SELECT pl.id, COUNT(*) OVER ()", from, &b,
-		planFields, f.Query, "pl.id", func(s scanner, total *int) (int64, error) {
+	ids, total, err := listRows(ctx, c, "SELECT pl.id", from, &b,
+		planFields, f.Query, "pl.id", func(s scanner) (int64, error) {
 			var id int64
-			return id, s.Scan(&id, total)
+			return id, s.Scan(&id)
 		})
 	if err != nil {
 		return nil, 0, err

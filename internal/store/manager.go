@@ -64,9 +64,9 @@ func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Man
 	if f.Below != "" {
 		b.subtree("r.path", f.Below, true)
 	}
-	return listRows(ctx, c, "SELECT "+managerColumns+", COUNT(*) OVER ()", managerFrom, &b,
-		managerFields, f.Query, "m.id", func(s scanner, total *int) (*domain.Manager, error) {
-			return scanManager(s, total)
+	return listRows(ctx, c, "SELECT "+managerColumns+"", managerFrom, &b,
+		managerFields, f.Query, "m.id", func(s scanner) (*domain.Manager, error) {
+			return scanManager(s)
 		})
 }
 

@@ -51,9 +51,9 @@ func scanOneManagerRole(s scanner) (*domain.ManagerRole, error) { return scanMan
 func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
 	var b sqlBuilder
 	b.cond("mr.reseller_id = %s", resellerID)
-	return listRows(ctx, c, "SELECT "+managerRoleColumns+", COUNT(*) OVER ()", "FROM manager_roles mr", &b,
-		managerRoleFields, q, "mr.id", func(s scanner, total *int) (*domain.ManagerRole, error) {
-			return scanManagerRole(s, total)
+	return listRows(ctx, c, "SELECT "+managerRoleColumns+"", "FROM manager_roles mr", &b,
+		managerRoleFields, q, "mr.id", func(s scanner) (*domain.ManagerRole, error) {
+			return scanManagerRole(s)
 		})
 }
 

@@ -123,9 +123,9 @@ func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.R
 	if f.Below != "" {
 		b.subtree("r.path", f.Below, true)
 	}
-	return listRows(ctx, c, "SELECT "+resellerColumnsSQL+", COUNT(*) OVER ()", resellerFrom, &b,
-		resellerFields, f.Query, "r.id", func(s scanner, total *int) (*domain.Reseller, error) {
-			return scanReseller(s, total)
+	return listRows(ctx, c, "SELECT "+resellerColumnsSQL+"", resellerFrom, &b,
+		resellerFields, f.Query, "r.id", func(s scanner) (*domain.Reseller, error) {
+			return scanReseller(s)
 		})
 }
 

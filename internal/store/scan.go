@@ -46,10 +46,14 @@ func attrsJSON(m map[string]string) string {
 }
 
 // listRows runs a paged list query built by b and returns the rows scanned by scan
-// and the total count of matching rows. selectSQL ends with "COUNT(*) OVER ()" and
-// fromSQL starts with "FROM"; scan receives the total's destination to pass on.
+// and the total count of matching rows. selectSQL is "SELECT columns" and fromSQL
+// starts with "FROM". The total comes from the page itself when the page is the last
+// one (it holds fewer rows than asked for), and otherwise from a separate COUNT(*)
+// with the same conditions, which an index can answer. A window COUNT(*) OVER () in
+// the page query would be one query, but it makes the engine build every matching
+// row before the LIMIT, and on large tables it also led SQLite to a worse plan.
 func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b *sqlBuilder,
-	cols map[string]column, q domain.ListQuery, idExpr string, scan func(scanner, *int) (T, error)) ([]T, int, error) {
+	cols map[string]column, q domain.ListQuery, idExpr string, scan func(scanner) (T, error)) ([]T, int, error) {
 	tail, err := b.page(cols, q, idExpr)
 	if err != nil {
 		return nil, 0, err
@@ -59,12 +63,9 @@ func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b 
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var (
-		out   []T
-		total int
-	)
+	var out []T
 	for rows.Next() {
-		v, err := scan(rows, &total)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, 0, translate(err)
 		}
@@ -73,14 +74,20 @@ func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b 
 	if err := rows.Err(); err != nil {
 		return nil, 0, translate(err)
 	}
-	if len(out) == 0 && q.Page.Offset() > 0 {
-		// A page past the end has no row to carry the window count.
-		where := ""
-		if len(b.where) > 0 {
-			where = " WHERE " + strings.Join(b.where, " AND ")
-		}
-		err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+where, b.args[:len(b.args)-2], &total)
+	offset := max(q.Page.Offset(), 0)
+	size := q.Page.Size
+	if size <= 0 {
+		size = domain.DefaultPageSize
 	}
+	if len(out) < size && (len(out) > 0 || offset == 0) {
+		return out, offset + len(out), nil
+	}
+	where := ""
+	if len(b.where) > 0 {
+		where = " WHERE " + strings.Join(b.where, " AND ")
+	}
+	var total int
+	err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+where, b.args[:len(b.args)-2], &total)
 	return out, total, err
 }
 
