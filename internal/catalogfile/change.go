@@ -3,6 +3,8 @@ package catalogfile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // Action is what applying a file does to one object.
@@ -48,9 +50,13 @@ type Change struct {
 type FieldChange struct {
 	Name     string
 	Old, New string
-	// Money marks a fee: people see its values, not just its name.
-	Money bool
+	// Fee holds a changed fee's amounts (nil for other fields): people see its values,
+	// not just its name, and the price history records them.
+	Fee *FeeChange
 }
+
+// FeeChange is a fee's amount before and after a change.
+type FeeChange struct{ Old, New domain.Amount }
 
 // FieldNames lists the changed fields' names.
 func (c Change) FieldNames() []string {
@@ -96,7 +102,7 @@ func (c Change) String() string {
 	parts := make([]string, len(c.Fields))
 	for i, f := range c.Fields {
 		parts[i] = f.Name
-		if f.Money {
+		if f.Fee != nil {
 			parts[i] += " " + f.Old + " -> " + f.New
 		}
 	}

@@ -11,7 +11,7 @@ func TestChangeString(t *testing.T) {
 		{Change{Action: Update, Kind: KindPlan, Key: "mail-basic", Fields: []FieldChange{{Name: "name"}, {Name: "status"}}},
 			"~ plan mail-basic: name, status"},
 		{Change{Action: Update, Kind: KindPeriod, Key: "1m", Plan: "mail-basic",
-			Fields: []FieldChange{{Name: "recurring_fee", Old: "10.0", New: "12.0", Money: true}}},
+			Fields: []FieldChange{{Name: "recurring_fee", Old: "10.0", New: "12.0", Fee: &FeeChange{Old: 10_000_000, New: 12_000_000}}}},
 			"~ period mail-basic/1m: recurring_fee 10.0 -> 12.0"},
 		{Change{Action: Delete, Kind: KindResource, Key: "archive", Plan: "mail-basic"}, "- resource mail-basic/archive"},
 		{Change{Action: Create, Kind: KindSwitch, Key: "mail-pro", Plan: "mail-basic", SwitchType: "delayed_switch"},

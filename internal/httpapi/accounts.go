@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"reflect"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -241,33 +239,4 @@ func (c *call) accountPath() (int64, int64, error) {
 	}
 	aid, err := c.pathID("account_id")
 	return rid, aid, err
-}
-
-// amountText is a sum of money as a client may send it: a JSON number or a decimal
-// string. It keeps the digits as written, never passing through float64; the domain
-// parses them.
-type amountText string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *amountText) UnmarshalJSON(b []byte) error {
-	var s string
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = amountText(s)
-		return nil
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var n any
-	if err := d.Decode(&n); err != nil {
-		return err
-	}
-	num, ok := n.(json.Number)
-	if !ok {
-		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeOf(0.0)}
-	}
-	*t = amountText(num.String())
-	return nil
 }

@@ -294,7 +294,8 @@ func (d *diff) bool(name string, cur *bool, want bool) {
 
 func (d *diff) money(name string, cur *domain.Amount, want domain.Amount) {
 	if *cur != want {
-		d.fields = append(d.fields, catalogfile.FieldChange{Name: name, Old: cur.String(), New: want.String(), Money: true})
+		d.fields = append(d.fields, catalogfile.FieldChange{Name: name, Old: cur.String(), New: want.String(),
+			Fee: &catalogfile.FeeChange{Old: *cur, New: want}})
 		*cur = want
 	}
 }

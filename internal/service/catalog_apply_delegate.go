@@ -301,9 +301,8 @@ func oldFees(ps *planSync) map[string]domain.Amount {
 	out := map[string]domain.Amount{}
 	for _, it := range ps.items {
 		for _, f := range it.Fields {
-			if f.Money {
-				old, _ := domain.ParseAmount(f.Old) // rendered by Amount.String: reads back exactly
-				out[string(it.Kind)+"/"+it.Key+"/"+f.Name] = old
+			if f.Fee != nil {
+				out[string(it.Kind)+"/"+it.Key+"/"+f.Name] = f.Fee.Old
 			}
 		}
 	}

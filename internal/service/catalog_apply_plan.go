@@ -342,13 +342,11 @@ func itemChange(revived bool, kind catalogfile.Kind, key, plan string, fields []
 // what was sold before keeps its own copy of the price.
 func (ap *applier) logPrices(planID int64, item, key string, fields []catalogfile.FieldChange) error {
 	for _, f := range fields {
-		if !f.Money {
+		if f.Fee == nil {
 			continue
 		}
-		old, _ := domain.ParseAmount(f.Old) // rendered by Amount.String: always reads back exactly
-		nw, _ := domain.ParseAmount(f.New)
 		if err := ap.tx.AppendPriceChange(ap.ctx, store.PriceChange{PlanID: planID, Item: item, ItemKey: key,
-			Fee: f.Name, Old: old, New: nw, ChangedAt: ap.now}); err != nil {
+			Fee: f.Name, Old: f.Fee.Old, New: f.Fee.New, ChangedAt: ap.now}); err != nil {
 			return err
 		}
 	}
