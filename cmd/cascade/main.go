@@ -32,6 +32,7 @@ Commands:
   reseller   create or update a downstream reseller: reseller create|update ...
   manager    manager tools: manager token MANAGER_ID (issue a new API token)
   catalog    apply a catalogue file: catalog apply [--dry-run] [--reseller ID] FILE.yaml
+  jobs       job queue tools: jobs list [--status S] | retry ID... | purge [--older-than D]
   version    print the version
 
 Run "cascade <command> -h" for the flags of a command.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return c.manager(ctx, args)
 	case "catalog":
 		return c.catalog(ctx, args)
+	case "jobs":
+		return c.jobs(ctx, args)
 	case "version", "-v", "--version":
 		fmt.Fprintln(stdout, "cascade", version)
 		return nil

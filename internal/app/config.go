@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
 )
 
 // Config is everything a server needs, read once from flags and environment and
@@ -28,6 +29,9 @@ type Config struct {
 	// Workers runs the job workers (async tasks, outbound calls) in this process;
 	// false makes an API-only node, for installations that run workers elsewhere.
 	Workers bool
+	// JobRetention is how long finished jobs are kept before the workers delete them
+	// (CASCADE_JOB_RETENTION); 0 keeps them forever.
+	JobRetention time.Duration
 
 	// Set by tests and tools rather than users.
 	Clock        domain.Clock
@@ -36,19 +40,21 @@ type Config struct {
 	LogOutput    io.Writer // where the JSON log goes
 	Quiet        bool      // no access log
 
-	location *time.Location
+	location     *time.Location
+	jobRetention string // CASCADE_JOB_RETENTION as given, parsed by Validate
 }
 
 // DefaultConfig returns the configuration of a server started with no flags and no
 // environment.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
-		OperatorCurrency: "USD", Workers: true}
+		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention}
 }
 
 // Flags registers the configuration's flags on fs, with defaults taken from the
 // environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
 // CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY), so a flag beats the environment.
+// CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the environment only.
 func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
@@ -62,6 +68,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.OperatorCurrency, "operator-currency", env("CASCADE_OPERATOR_CURRENCY", c.OperatorCurrency), "currency of a new operator (CASCADE_OPERATOR_CURRENCY)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data to an empty database")
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
+	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
 }
 
 // Validate checks the configuration and resolves the time zone.
@@ -84,6 +91,13 @@ func (c *Config) Validate() error {
 	}
 	if !domain.ValidCurrency(strings.ToUpper(c.OperatorCurrency)) {
 		errs = append(errs, fmt.Errorf("operator currency %q: not an ISO 4217 code", c.OperatorCurrency))
+	}
+	if c.jobRetention != "" {
+		d, err := time.ParseDuration(c.jobRetention)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("CASCADE_JOB_RETENTION %q: want a duration such as 720h, or 0 to keep finished jobs", c.jobRetention))
+		}
+		c.JobRetention = d
 	}
 	if c.Clock == nil {
 		c.Clock = domain.SystemClock{}

@@ -131,15 +131,24 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// startWorkers runs the background loops: the job runner (unless this is an API-only
-// node), the auth-epoch poll, which bounds how long another node's token cache may
-// outlive a revocation, and idempotency-key expiry.
+// startWorkers runs the background loops: the job runner and the purge of old
+// finished jobs (unless this is an API-only node), the auth-epoch poll, which bounds
+// how long another node's token cache may outlive a revocation, and idempotency-key
+// expiry.
 func (m *Main) startWorkers(ctx context.Context) {
 	if m.Config.Workers {
 		m.workers.Add(1)
 		go func() {
 			defer m.workers.Done()
 			m.Jobs.Run(ctx)
+		}()
+	}
+	if m.Config.Workers && m.Config.JobRetention > 0 {
+		purger := jobs.NewPurger(m.DB, m.Config.Clock, jobs.PurgeOptions{Retention: m.Config.JobRetention, Logger: m.Log})
+		m.workers.Add(1)
+		go func() {
+			defer m.workers.Done()
+			purger.Run(ctx)
 		}()
 	}
 	m.workers.Add(2)
