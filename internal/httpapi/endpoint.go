@@ -1,13 +1,10 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
@@ -136,25 +133,12 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, c *call, h handlerFunc, 
 
 func writeBody(w http.ResponseWriter, status int, body []byte) {
 	if len(body) > 0 {
-		w.Header().Set("Content-Type", mediaJSONAPI)
+		h := w.Header()
+		h.Set("Content-Type", mediaJSONAPI)
+		h.Set("Content-Length", strconv.Itoa(len(body))) // one write, not chunks
 	}
 	w.WriteHeader(status)
 	w.Write(body)
-}
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// encode marshals v without HTML escaping (the API serves JSON, not HTML).
-func encode(v any) ([]byte, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.Clone(buf.Bytes()), nil
 }
 
 // renderError encodes err, logging internal errors with the request id; their text

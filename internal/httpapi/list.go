@@ -31,35 +31,52 @@ func (s *Server) page(c *call, data []resource, included []resource, total int, 
 	}
 	size, number := p.query.Page.Size, p.query.Page.Number
 	last := max(1, (total+size-1)/size)
-	l := &links{
-		Self:  pageURL(c.r, number, size),
-		First: pageURL(c.r, 1, size),
-		Last:  pageURL(c.r, last, size),
-	}
+	u := newPageURL(c.r, size)
+	l := &links{Self: u.at(number), First: u.at(1), Last: u.at(last)}
 	if number > 1 {
-		prev := pageURL(c.r, min(number-1, last), size)
+		prev := u.at(min(number-1, last))
 		l.Prev = &prev
 	}
 	if number < last {
-		next := pageURL(c.r, number+1, size)
+		next := u.at(number + 1)
 		l.Next = &next
 	}
 	return reply{doc: document{Data: data, Included: included, Links: l, Meta: &listMeta{TotalCount: total}}}
 }
 
-// pageURL is the request's URL with the given page, other parameters kept. Legacy
-// page/per_page give way to page[number]/page[size].
-func pageURL(r *http.Request, number, size int) string {
+// unescapeBrackets undoes url.Values' escaping of brackets: they are legal in a query,
+// and keeping them makes links read like the docs.
+var unescapeBrackets = strings.NewReplacer("%5B", "[", "%5D", "]")
+
+// pageURL renders the request's URL for any page of the same size, other parameters
+// kept; legacy page/per_page give way to page[number]/page[size]. The URL is encoded
+// once, split where the page number goes.
+type pageURL struct{ before, after string }
+
+// numberParam is page[number] as the encoded query holds it, without a value.
+const numberParam = "page[number]="
+
+func newPageURL(r *http.Request, size int) pageURL {
 	q := r.URL.Query()
 	q.Del("page")
 	q.Del("per_page")
-	q.Set("page[number]", strconv.Itoa(number))
+	q.Set("page[number]", "")
 	q.Set("page[size]", strconv.Itoa(size))
 	scheme := "http"
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	// Brackets are legal in a query; keeping them makes links read like the docs.
-	query := strings.NewReplacer("%5B", "[", "%5D", "]").Replace(q.Encode())
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}).String() + "?" + query
+	query := "?" + unescapeBrackets.Replace(q.Encode())
+	// A key follows "?" or "&", and "=" is escaped everywhere else, so the parameter
+	// is found at its own key and not inside another one.
+	at := strings.Index(query, "?"+numberParam)
+	if at < 0 {
+		at = strings.Index(query, "&"+numberParam)
+	}
+	at += 1 + len(numberParam)
+	base := (&url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}).String()
+	return pageURL{before: base + query[:at], after: query[at:]}
 }
+
+// at returns the URL of page number.
+func (u pageURL) at(number int) string { return u.before + strconv.Itoa(number) + u.after }

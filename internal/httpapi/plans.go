@@ -98,8 +98,23 @@ type planResourceAttrs struct {
 	Public        bool   `json:"public"`
 }
 
-// toAPIPlan renders p; category, when not nil, is linked as its plan_category.
+// toAPIPlan renders p; category, when not nil, is linked as its plan_category. The
+// attributes, a plan's bulk, are encoded once per plan read (see encodedCache).
 func (s *Server) toAPIPlan(p *domain.Plan, category *domain.ProductCategory) resource {
+	res := resource{ID: id(p.ID), Type: "plans"}
+	attrs, err := s.planAttrs.get(p.ID, p, func() any { return s.planAttributes(p) })
+	if err == nil {
+		res.Attributes = attrs
+	} else {
+		res.Attributes = s.planAttributes(p) // fails again when the answer is encoded, and is reported then
+	}
+	if category != nil {
+		res.Relationships = map[string]relationship{"plan_category": toOne("product_categories", category.ID)}
+	}
+	return res
+}
+
+func (s *Server) planAttributes(p *domain.Plan) *planAttributes {
 	a := &planAttributes{
 		CreatedAt: s.formatTime(p.CreatedAt), UpdatedAt: s.formatTime(p.UpdatedAt), Status: string(p.Status),
 		Name: p.Name, Description: p.Description, Public: p.Public, PlanClassID: nullableInt(p.ServiceTermID),
@@ -120,11 +135,7 @@ func (s *Server) toAPIPlan(p *domain.Plan, category *domain.ProductCategory) res
 			RecurringFee: pr.RecurringFee.String(), OveruseFee: pr.OveruseFee.String(),
 			RenewalFee: pr.RenewalFee.String(), Public: pr.Public}
 	}
-	res := resource{ID: id(p.ID), Type: "plans", Attributes: a}
-	if category != nil {
-		res.Relationships = map[string]relationship{"plan_category": toOne("product_categories", category.ID)}
-	}
-	return res
+	return a
 }
 
 // planDocument renders plans, with their categories linked and included (each once)

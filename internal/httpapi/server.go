@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
 )
 
@@ -33,6 +34,8 @@ type Server struct {
 	handler http.Handler
 	// patterns lists every API route, for the test that each is documented.
 	patterns []string
+	// planAttrs keeps plans' encoded attributes.
+	planAttrs encodedCache[domain.Plan]
 }
 
 // New returns the API server for svc.

@@ -124,18 +124,21 @@ func scanPlan(s scanner, extra ...any) (*domain.Plan, error) {
 }
 
 // FindPlanByID returns the plan with the given id with its periods and resources on
-// offer (deleted ones left out), or a not-found error.
+// offer (deleted ones left out), or a not-found error. Outside a transaction the plan
+// may come from the plan cache and is shared: callers must not change it.
 func (c *Conn) FindPlanByID(ctx context.Context, id int64) (*domain.Plan, error) {
-	p, err := one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgPlanNotFound), fmt.Sprintf("find plan %d", id),
-		func(s scanner) (*domain.Plan, error) { return scanPlan(s) },
-		"SELECT "+planColumns+" FROM plans pl WHERE pl.id = $1", id)
+	version, cached, err := c.planCacheVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.loadPlanItems(ctx, []*domain.Plan{p}); err != nil {
-		return nil, err
+	plans, err := c.plansByIDs(ctx, []int64{id}, version, cached)
+	if err != nil {
+		return nil, fmt.Errorf("find plan %d: %w", id, err)
 	}
-	return p, nil
+	if len(plans) == 0 {
+		return nil, domain.NotFound(domain.MsgPlanNotFound)
+	}
+	return plans[0], nil
 }
 
 // FindProductByID returns the product with the given id and its category, or a
@@ -249,9 +252,49 @@ type PlanFilter struct {
 }
 
 // FindPlans returns one page of plans with their periods and resources on offer, and
-// the number of all that match. The page's periods and resources are read in one
-// query each, whatever the page size.
+// the number of all that match. Outside a transaction the plans may come from the
+// plan cache and are shared: callers must not change them.
 func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int, error) {
+	version, cached, err := c.planCacheVersion(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var key string
+	if cached {
+		key = f.key()
+		if pg, ok := c.db.planPages.get(key, version); ok {
+			plans, err := c.plansByIDs(ctx, pg.ids, version, true)
+			return plans, pg.total, err
+		}
+	}
+	ids, total, err := c.findPlanPage(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cached {
+		c.db.planPages.put(key, version, planPage{ids: ids, total: total})
+	}
+	plans, err := c.plansByIDs(ctx, ids, version, cached)
+	if err != nil {
+		return nil, 0, err
+	}
+	return plans, total, nil
+}
+
+// planPage is one page of a plan list: its plans' ids and the number of all plans
+// that match.
+type planPage struct {
+	ids   []int64
+	total int
+}
+
+// key identifies f among the pages of the plan cache.
+func (f PlanFilter) key() string {
+	return fmt.Sprintf("%d|%q|%d|%q|", f.ResellerID, f.Below, f.SwitchFrom, f.SwitchType) + queryKey(f.Query)
+}
+
+// findPlanPage reads the ids of one page of plans and the number of all that match.
+func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, int, error) {
 	var b sqlBuilder
 	from := "FROM plans pl"
 	if f.ResellerID != 0 {
@@ -268,22 +311,66 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int
 	// The page is chosen on ids alone: the count over every matching row and the
 	// sort then carry one narrow column instead of the whole plan. The page's plans
 	// are read by id afterwards.
-	ids, total, err := listRows(ctx, c, "SELECT pl.id", from, &b,
-		planFields, f.Query, "pl.id", func(s scanner) (int64, error) {
-			var id int64
-			return id, s.Scan(&id)
-		})
-	if err != nil {
-		return nil, 0, err
-	}
-	plans, err := c.findPlansByIDs(ctx, ids)
-	if err != nil {
-		return nil, 0, err
-	}
-	return plans, total, nil
+	return listRows(ctx, c, "SELECT pl.id", from, &b, planFields, f.Query, "pl.id", func(s scanner) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
 }
 
-// findPlansByIDs returns the plans with the given ids in that order, with their
+// planCacheVersion returns the catalogue version to look plans up by, and whether to
+// use the plan cache at all: a transaction reads the rows, which it may be changing.
+func (c *Conn) planCacheVersion(ctx context.Context) (int64, bool, error) {
+	if c.tx != nil {
+		return 0, false, nil
+	}
+	v, err := c.CatalogVersion(ctx)
+	return v, err == nil, err
+}
+
+// plansByIDs returns the plans with the given ids in that order, with their periods
+// and resources; ids that match none are left out. When cached, it answers from the
+// plan cache what the cache holds at the catalogue version, and reads and caches the
+// rest. The caller reads the version before any row: a change committing in between
+// files newer rows under the older version, which the next reader, seeing the newer
+// one, no longer uses.
+func (c *Conn) plansByIDs(ctx context.Context, ids []int64, version int64, cached bool) ([]*domain.Plan, error) {
+	if !cached || len(ids) == 0 {
+		return c.findPlansByIDs(ctx, ids)
+	}
+	plans := make([]*domain.Plan, 0, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if p, ok := c.db.plans.get(id, version); ok {
+			plans = append(plans, p)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return plans, nil
+	}
+	read, err := c.findPlansByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*domain.Plan, len(ids))
+	for _, p := range read {
+		c.db.plans.put(p.ID, version, p)
+		byID[p.ID] = p
+	}
+	for _, p := range plans {
+		byID[p.ID] = p
+	}
+	plans = plans[:0]
+	for _, id := range ids {
+		if p := byID[id]; p != nil {
+			plans = append(plans, p)
+		}
+	}
+	return plans, nil
+}
+
+// findPlansByIDs reads the plans with the given ids in that order, with their
 // periods and resources; ids that match none are left out.
 func (c *Conn) findPlansByIDs(ctx context.Context, ids []int64) ([]*domain.Plan, error) {
 	if len(ids) == 0 {

@@ -319,21 +319,3 @@ func inList[T any](first int, values []T) (string, []any) {
 	}
 	return strings.Join(ph, ", "), args
 }
-
-// LockCatalogs makes the transaction the only one applying a catalogue until it ends.
-// An apply reads the catalogues it changes, its own and the copies below it, and
-// writes what differs; two at once could both create the same row. SQLite's write
-// transactions are exclusive already; on PostgreSQL the apply locks the operator's
-// reseller row, which every apply shares, with plain SELECT ... FOR UPDATE rather than
-// an advisory lock, so the same SQL runs on the distributed engines too.
-func (c *Conn) LockCatalogs(ctx context.Context) error {
-	if c.db.engine != Postgres {
-		return nil
-	}
-	var id int64
-	err := c.row(ctx, `SELECT id FROM resellers WHERE id = $1 FOR UPDATE`, []any{domain.OperatorID}, &id)
-	if err != nil {
-		return fmt.Errorf("lock catalogues: %w", err)
-	}
-	return nil
-}

@@ -29,7 +29,10 @@ func ctSeed(t *testing.T, db *store.DB) *ctCatalog {
 	k.sibling = mustReseller(t, db, k.root.ID, k.root.Path, "sibling")
 	ts := domain.Timestamps{CreatedAt: now, UpdatedAt: now}
 	err := db.InTx(ctx, func(c *store.Conn) error {
-		var err error
+		err := c.LockCatalogs(ctx)
+		if err != nil {
+			return err
+		}
 		k.office = &domain.ProductCategory{ResellerID: k.root.ID, Key: "office", Name: "Office", Priority: 2, Public: true, Timestamps: ts}
 		k.tools = &domain.ProductCategory{ResellerID: k.child.ID, Key: "tools", Name: "Tools", Priority: 1, Logo: "https://cdn.example/t.png", Timestamps: ts}
 		for _, pc := range []*domain.ProductCategory{k.office, k.tools} {

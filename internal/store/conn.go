@@ -12,6 +12,8 @@ import (
 type Conn struct {
 	db *DB
 	tx *sql.Tx // nil on the read pool
+
+	catalogLocked bool // the transaction took LockCatalogs
 }
 
 // Reader returns a Conn on the read pool.

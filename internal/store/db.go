@@ -42,7 +42,15 @@ type DB struct {
 	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
 	// the read caches below are valid only while it stays the same.
 	version   *dataVersion
-	resellers readCache[*domain.Reseller]
+	resellers readCache[int64, *domain.Reseller]
+
+	// plans keeps plans with their periods and resources by catalogue version (see
+	// LockCatalogs), on every engine: the catalogue changes seldom and is read by
+	// every storefront page.
+	plans readCache[int64, *domain.Plan]
+	// planPages keeps pages of plan lists (ids and total) by query, likewise. Plan
+	// lists read resellers' paths besides the catalogue, which never change.
+	planPages readCache[string, planPage]
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
@@ -102,7 +110,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	return &DB{engine: SQLite, read: read, write: write, version: version}, nil
+	return newDB(SQLite, read, write, version), nil
 }
 
 // dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The
@@ -200,20 +208,24 @@ func (v *dataVersion) close() error {
 	return v.db.Close()
 }
 
-// readCache keeps objects read on the read pool, all read at one data version: an
-// entry is used only while the database is still at that version, and a new version
-// empties the cache. Entries are shared; callers get copies.
-type readCache[T any] struct {
+// readCache keeps objects read on the read pool, all read at one version (of the
+// data, or of the catalogue): an entry is used only while the database is still at
+// that version, and a new version empties the cache. Entries are shared: a cache
+// either hands out copies or says that its objects are read-only.
+type readCache[K comparable, T any] struct {
+	limit int // the most entries it holds; zero means maxCachedRows
+
 	mu      sync.RWMutex
 	version int64
-	entries map[int64]T
+	entries map[K]T
 }
 
-// maxCachedRows bounds a read cache; when full it starts again empty.
+// maxCachedRows bounds a read cache without a limit of its own; when full, a cache
+// starts again empty.
 const maxCachedRows = 10_000
 
 // get returns the entry for id if it was read at version.
-func (c *readCache[T]) get(id, version int64) (T, bool) {
+func (c *readCache[K, T]) get(id K, version int64) (T, bool) {
 	c.mu.RLock()
 	v, ok := c.entries[id]
 	ok = ok && c.version == version
@@ -222,14 +234,18 @@ func (c *readCache[T]) get(id, version int64) (T, bool) {
 }
 
 // put files v, read from the database after version was read, under id.
-func (c *readCache[T]) put(id, version int64, v T) {
+func (c *readCache[K, T]) put(id K, version int64, v T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries != nil && version < c.version {
 		return // read before a change that a later reader has already seen
 	}
-	if c.entries == nil || version != c.version || len(c.entries) >= maxCachedRows {
-		c.entries = make(map[int64]T)
+	limit := c.limit
+	if limit == 0 {
+		limit = maxCachedRows
+	}
+	if c.entries == nil || version != c.version || len(c.entries) >= limit {
+		c.entries = make(map[K]T)
 		c.version = version
 	}
 	c.entries[id] = v
@@ -247,8 +263,17 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &DB{engine: Postgres, read: pool, write: pool}, nil
+	return newDB(Postgres, pool, pool, nil), nil
 }
+
+func newDB(engine Engine, read, write *sql.DB, version *dataVersion) *DB {
+	db := &DB{engine: engine, read: read, write: write, version: version}
+	db.planPages.limit = maxCachedPlanPages
+	return db
+}
+
+// maxCachedPlanPages bounds the cached plan pages, which hold up to a thousand ids each.
+const maxCachedPlanPages = 1_000
 
 // Engine returns the engine of db.
 func (db *DB) Engine() Engine { return db.engine }

@@ -1,0 +1,164 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"sync"
+)
+
+// rawJSON is JSON this package encoded earlier (valid, compact, not HTML-escaped) and
+// keeps to serve again. The document writer copies it as it is: encoding/json would
+// scan and compact it again (as it does json.RawMessage and Marshaler output), which
+// for a page of plans costs about as much as encoding the plans afresh.
+type rawJSON []byte
+
+// MarshalJSON serves the bytes to encoding/json where a rawJSON is not written by the
+// document writer.
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encode marshals v without HTML escaping (the API serves JSON, not HTML). A document
+// is written member by member, so the rawJSON attributes of its resources are copied
+// rather than scanned; the bytes are those encoding/json would give.
+func encode(v any) ([]byte, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	w := jsonWriter{buf: buf, enc: json.NewEncoder(buf)}
+	w.enc.SetEscapeHTML(false)
+	if d, ok := v.(document); ok {
+		w.document(d)
+	} else {
+		w.value(v)
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	buf.WriteByte('\n') // as json.Encoder ends every value
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// encodeCompact is encode without the final newline, for JSON kept as rawJSON.
+func encodeCompact(v any) (rawJSON, error) {
+	b, err := encode(v)
+	if err != nil {
+		return nil, err
+	}
+	return rawJSON(b[:len(b)-1]), nil
+}
+
+// jsonWriter writes JSON into buf, keeping the first error.
+type jsonWriter struct {
+	buf *bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+// value writes v as encoding/json does, without its newline.
+func (w *jsonWriter) value(v any) {
+	if w.err != nil {
+		return
+	}
+	if w.err = w.enc.Encode(v); w.err == nil {
+		w.buf.Truncate(w.buf.Len() - 1)
+	}
+}
+
+// document writes d with the members and order of its struct tags.
+func (w *jsonWriter) document(d document) {
+	w.buf.WriteString(`{"data":`)
+	switch data := d.Data.(type) {
+	case resource:
+		w.resource(data)
+	case []resource:
+		w.resources(data)
+	default:
+		w.value(data)
+	}
+	if len(d.Included) > 0 {
+		w.buf.WriteString(`,"included":`)
+		w.resources(d.Included)
+	}
+	if d.Links != nil {
+		w.buf.WriteString(`,"links":`)
+		w.value(d.Links)
+	}
+	if d.Meta != nil {
+		w.buf.WriteString(`,"meta":`)
+		w.value(d.Meta)
+	}
+	w.buf.WriteByte('}')
+}
+
+func (w *jsonWriter) resources(rs []resource) {
+	w.buf.WriteByte('[')
+	for i, r := range rs {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.resource(r)
+	}
+	w.buf.WriteByte(']')
+}
+
+// resource writes r; only attributes kept as rawJSON need writing by hand.
+func (w *jsonWriter) resource(r resource) {
+	attrs, ok := r.Attributes.(rawJSON)
+	if !ok {
+		w.value(r)
+		return
+	}
+	w.buf.WriteString(`{"id":`)
+	w.value(r.ID)
+	w.buf.WriteString(`,"type":`)
+	w.value(r.Type)
+	w.buf.WriteString(`,"attributes":`)
+	w.buf.Write(attrs)
+	if len(r.Relationships) > 0 {
+		w.buf.WriteString(`,"relationships":`)
+		w.value(r.Relationships)
+	}
+	w.buf.WriteByte('}')
+}
+
+// encodedCache keeps the encoded attributes of objects the store shares between
+// readers (plans from its plan cache), each with the object it was encoded from. The
+// store hands out the same object until it reads the row again, after a change, so
+// the same pointer means the same content; a new one is encoded again. Holding the
+// object keeps its address from being reused. The cache is bounded: when full it
+// starts again empty.
+type encodedCache[T any] struct {
+	mu      sync.RWMutex
+	entries map[int64]encodedEntry[T]
+}
+
+type encodedEntry[T any] struct {
+	src  *T
+	json rawJSON
+}
+
+// maxEncoded bounds an encodedCache.
+const maxEncoded = 10_000
+
+// get returns the encoded attributes of src, which has the given id, encoding them
+// with render on a miss.
+func (c *encodedCache[T]) get(id int64, src *T, render func() any) (rawJSON, error) {
+	c.mu.RLock()
+	e, ok := c.entries[id]
+	c.mu.RUnlock()
+	if ok && e.src == src {
+		return e.json, nil
+	}
+	b, err := encodeCompact(render())
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= maxEncoded {
+		c.entries = make(map[int64]encodedEntry[T])
+	}
+	c.entries[id] = encodedEntry[T]{src: src, json: b}
+	c.mu.Unlock()
+	return b, nil
+}
