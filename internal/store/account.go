@@ -127,16 +127,29 @@ func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 	// made over a day: ids follow creation) is read by walking that id range, which
 	// stops after the page, instead of sorting every match for it. Where the matches
 	// are spread out, the walk could read many rows per match, and sorting wins.
-	if idOrderOnly(q.Sort) && lastID.Int64-firstID.Int64+1 <= denseIDRange*int64(total) {
+	dense := idOrderOnly(q.Sort) && lastID.Int64-firstID.Int64+1 <= denseIDRange*int64(total)
+	if dense {
 		b.cond("a.id >= %s AND a.id <= %s", firstID.Int64, lastID.Int64)
 	}
 	tail, err := b.page(accountFields, domain.ListQuery{Sort: q.Sort, Page: q.Page}, "a.id")
 	if err != nil {
 		return nil, 0, err
 	}
-	order := tail[strings.Index(tail, " ORDER BY "):strings.LastIndex(tail, " LIMIT ")]
-	rows, err := c.query(ctx, "SELECT "+accountColumns+" "+accountFrom+" WHERE a.id IN (SELECT a.id "+
-		countFrom+tail+")"+order, b.args...)
+	from := accountFrom
+	if f.Below != "" {
+		from += " JOIN resellers r ON r.id = a.reseller_id"
+	}
+	query := "SELECT " + accountColumns + " " + from + tail // the walk reads each row once
+	if !dense {
+		// The page's ids come first, from the filter's index alone where it covers
+		// them (SQLite's indexes hold the row id), then only those rows are read in
+		// full: ordering thousands of matches by id then reads no table row but the
+		// page's.
+		order := tail[strings.Index(tail, " ORDER BY "):strings.LastIndex(tail, " LIMIT ")]
+		query = "SELECT " + accountColumns + " " + accountFrom + " WHERE a.id IN (SELECT a.id " +
+			countFrom + tail + ")" + order
+	}
+	rows, err := c.query(ctx, query, b.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find accounts: %w", err)
 	}
