@@ -283,3 +283,46 @@ func TestCatalogFileAcceptsJSON(t *testing.T) {
 		}
 	})
 }
+
+// TestCatalogChangeShowsInPlanReadsAtOnce checks that plan reads, which are served
+// from memory by catalogue version, show an applied change at the next request, list
+// and single plan alike, even when the clock has not moved; and that a dry run
+// changes nothing they show.
+func TestCatalogChangeShowsInPlanReadsAtOnce(t *testing.T) {
+	mgEachEngineClocked(t, func(t *testing.T, s *server, _ *domain.TestClock) {
+		ctx := context.Background()
+		cfApply(t, s.Admin, 1, cfDoc(`"10.00"`))
+		fees := func() (listed, single string) {
+			t.Helper()
+			plans, err := s.Admin.ListPlans(ctx, 1, &client.ListOptions{Sort: "id"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range plans.Items {
+				if p.Key != "mail-basic" {
+					continue
+				}
+				got, err := s.Admin.GetPlan(ctx, 1, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.Periods[0].RecurringFee, got.Periods[0].RecurringFee
+			}
+			t.Fatal("no plan mail-basic")
+			return "", ""
+		}
+		for i := 0; i < 2; i++ { // the second read comes from memory
+			if l, g := fees(); l != "10.0" || g != "10.0" {
+				t.Fatalf("read %d: list %s, plan %s, want 10.0", i, l, g)
+			}
+		}
+		cfDryRun(t, s.Admin, 1, cfDoc("12"))
+		if l, g := fees(); l != "10.0" || g != "10.0" {
+			t.Fatalf("after a dry run: list %s, plan %s, want 10.0", l, g)
+		}
+		cfApply(t, s.Admin, 1, cfDoc("12"))
+		if l, g := fees(); l != "12.0" || g != "12.0" {
+			t.Fatalf("after the change: list %s, plan %s, want 12.0", l, g)
+		}
+	})
+}
