@@ -22,6 +22,12 @@ func (a Actor) Covers(path string) bool {
 	return a.ResellerPath != "" && strings.HasPrefix(path, a.ResellerPath)
 }
 
+// StrictlyBelow reports whether the reseller at path sits below the one at ancestor,
+// not being it.
+func StrictlyBelow(path, ancestor string) bool {
+	return path != ancestor && strings.HasPrefix(path, ancestor)
+}
+
 // ResellerPath is the materialised path of the reseller with the given id under the
 // parent path: "/1/" for the operator, "/1/5/" for its child 5. Every reseller's path
 // starts with its ancestors' paths, so a subtree is one prefix.

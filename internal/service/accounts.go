@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -61,8 +60,11 @@ func (s *Service) FindChildResellerAccountByID(ctx context.Context, a domain.Act
 	if err != nil {
 		return nil, err
 	}
-	owner, err := s.resellerPath(ctx, a, acc.ResellerID)
-	if err != nil || owner == path || !strings.HasPrefix(owner, path) {
+	below, err := s.ownedBelow(ctx, a, path, acc.ResellerID)
+	if err != nil {
+		return nil, err
+	}
+	if !below {
 		return nil, domain.NotFound(domain.MsgAccountNotFound)
 	}
 	return acc, nil

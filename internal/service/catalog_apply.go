@@ -109,7 +109,7 @@ func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *sto
 	}
 	var below []int64
 	for _, r := range refs {
-		sr := catalogfile.StoredReseller{ID: r.ID, Below: strings.HasPrefix(r.Path, path) && r.Path != path}
+		sr := catalogfile.StoredReseller{ID: r.ID, Below: domain.StrictlyBelow(r.Path, path)}
 		out.Resellers[strconv.FormatInt(r.ID, 10)] = sr
 		out.Resellers[strings.ToLower(r.Domain)] = sr
 		if sr.Below {

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -56,9 +55,11 @@ func (s *Service) FindChildResellerPlanByID(ctx context.Context, a domain.Actor,
 	if err != nil {
 		return nil, err
 	}
-	// The owner's path starts with the path reseller's when it sits in its subtree.
-	owner, err := s.resellerPath(ctx, a, p.ResellerID)
-	if err != nil || owner == path || !strings.HasPrefix(owner, path) {
+	below, err := s.ownedBelow(ctx, a, path, p.ResellerID)
+	if err != nil {
+		return nil, err
+	}
+	if !below {
 		return nil, domain.NotFound(domain.MsgPlanNotFound)
 	}
 	return p, nil

@@ -113,6 +113,20 @@ func (s *Service) resellerPath(ctx context.Context, a domain.Actor, id int64) (s
 	return path, nil
 }
 
+// ownedBelow reports whether the reseller ownerID, owner of an object the actor asked
+// for through the reseller at path, sits strictly below it (the child_reseller_*
+// endpoints). A reseller the actor does not see is not below.
+func (s *Service) ownedBelow(ctx context.Context, a domain.Actor, path string, ownerID int64) (bool, error) {
+	owner, err := s.resellerPath(ctx, a, ownerID)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return domain.StrictlyBelow(owner, path), nil
+}
+
 func wrap(err error, format string, args ...any) error {
 	if err == nil || domain.CodeOf(err) != domain.ErrInternal {
 		return err

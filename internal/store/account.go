@@ -116,7 +116,7 @@ func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 		total           int
 		firstID, lastID sql.NullInt64
 	)
-	if err := c.row(ctx, "SELECT COUNT(*), MIN(a.id), MAX(a.id) "+countFrom+whereClause(&b), b.args,
+	if err := c.row(ctx, "SELECT COUNT(*), MIN(a.id), MAX(a.id) "+countFrom+b.whereSQL(), b.args,
 		&total, &firstID, &lastID); err != nil {
 		return nil, 0, fmt.Errorf("count accounts: %w", err)
 	}
@@ -149,20 +149,11 @@ func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 		query = "SELECT " + accountColumns + " " + accountFrom + " WHERE a.id IN (SELECT a.id " +
 			countFrom + tail + ")" + order
 	}
-	rows, err := c.query(ctx, query, b.args...)
+	out, err := collect(ctx, c, query, b.args, func(s scanner) (*domain.Account, error) { return scanAccount(s) })
 	if err != nil {
 		return nil, 0, fmt.Errorf("find accounts: %w", err)
 	}
-	defer rows.Close()
-	var out []*domain.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find accounts: %w", translate(err))
-		}
-		out = append(out, a)
-	}
-	return out, total, translate(rows.Err())
+	return out, total, nil
 }
 
 // denseIDRange is how many ids per match an id range may span for FindAccounts to
@@ -172,14 +163,6 @@ const denseIDRange = 4
 // idOrderOnly reports whether a list sorted by keys is in ascending id order.
 func idOrderOnly(keys []domain.SortKey) bool {
 	return len(keys) == 0 || (len(keys) == 1 && keys[0].Field == "id" && !keys[0].Desc)
-}
-
-// whereClause renders the conditions of b as a WHERE clause, or "" when it has none.
-func whereClause(b *sqlBuilder) string {
-	if len(b.where) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(b.where, " AND ")
 }
 
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.

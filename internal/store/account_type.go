@@ -9,43 +9,32 @@ import (
 
 // FindAccountTypes returns every account type of the installation, by id.
 func (c *Conn) FindAccountTypes(ctx context.Context) ([]*domain.AccountType, error) {
-	rows, err := c.query(ctx, `SELECT id, key, name, name_pattern, primary_name_label, is_default
-		FROM account_types ORDER BY id`)
+	out, err := collect(ctx, c, `SELECT id, key, name, name_pattern, primary_name_label, is_default
+		FROM account_types ORDER BY id`, nil, func(s scanner) (*domain.AccountType, error) {
+		var t domain.AccountType
+		return &t, s.Scan(&t.ID, &t.Key, &t.Name, &t.NamePattern, &t.PrimaryNameLabel, &t.Default)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("find account types: %w", err)
 	}
-	defer rows.Close()
-	var out []*domain.AccountType
-	for rows.Next() {
-		var t domain.AccountType
-		if err := rows.Scan(&t.ID, &t.Key, &t.Name, &t.NamePattern, &t.PrimaryNameLabel, &t.Default); err != nil {
-			return nil, fmt.Errorf("find account types: %w", translate(err))
-		}
-		out = append(out, &t)
-	}
-	return out, translate(rows.Err())
+	return out, nil
 }
 
 // FindAccountClasses returns every account class of the installation, by id.
 func (c *Conn) FindAccountClasses(ctx context.Context) ([]*domain.AccountClass, error) {
-	rows, err := c.query(ctx, `SELECT id, key, name, charging_model, credit_limit, is_default
-		FROM account_classes ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("find account classes: %w", err)
-	}
-	defer rows.Close()
-	var out []*domain.AccountClass
-	for rows.Next() {
+	out, err := collect(ctx, c, `SELECT id, key, name, charging_model, credit_limit, is_default
+		FROM account_classes ORDER BY id`, nil, func(s scanner) (*domain.AccountClass, error) {
 		var (
 			cl    domain.AccountClass
 			model string
 			limit int64
 		)
-		if err := rows.Scan(&cl.ID, &cl.Key, &cl.Name, &model, &limit, &cl.Default); err != nil {
-			return nil, fmt.Errorf("find account classes: %w", translate(err))
-		}
+		err := s.Scan(&cl.ID, &cl.Key, &cl.Name, &model, &limit, &cl.Default)
 		cl.ChargingModel, cl.CreditLimit = domain.ChargingModel(model), domain.Amount(limit)
-		out = append(out, &cl)
+		return &cl, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find account classes: %w", err)
 	}
-	return out, translate(rows.Err())
+	return out, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -180,22 +179,6 @@ type prepend struct {
 }
 
 func (p prepend) Scan(dest ...any) error { return p.s.Scan(append([]any{p.first}, dest...)...) }
-
-// list adds ids as arguments and returns their comma-separated placeholders. The
-// list is padded to a power of two by repeating its last id: each distinct SQL text
-// is a prepared statement kept for the life of the pool, so a few sizes serve every
-// page size.
-func (b *sqlBuilder) list(ids []int64) string {
-	n := 1
-	for n < len(ids) {
-		n *= 2
-	}
-	ph := make([]string, n)
-	for i := range ph {
-		ph[i] = b.arg(ids[min(i, len(ids)-1)])
-	}
-	return strings.Join(ph, ", ")
-}
 
 // visibleProducts is the condition on p.id of the products a reseller sees: its own,
 // and those of the plans it owns, which include every plan delegated to it. The
@@ -456,19 +439,4 @@ func (c *Conn) loadPlanItems(ctx context.Context, plans []*domain.Plan) error {
 		return fmt.Errorf("load plan resources: %w", err)
 	}
 	return nil
-}
-
-// eachRow runs query and calls fn on every row.
-func eachRow(ctx context.Context, c *Conn, query string, args []any, fn func(scanner) error) error {
-	rows, err := c.query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return translate(err)
-		}
-	}
-	return translate(rows.Err())
 }

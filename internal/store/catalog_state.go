@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -307,15 +306,4 @@ func (c *Conn) loadCatalogPlans(ctx context.Context, where string, args ...any) 
 		return nil, err
 	}
 	return plans, nil
-}
-
-// inList returns placeholders $first.. for values, and the values as arguments.
-func inList[T any](first int, values []T) (string, []any) {
-	ph := make([]string, len(values))
-	args := make([]any, len(values))
-	for i, v := range values {
-		ph[i] = "$" + strconv.Itoa(first+i)
-		args[i] = v
-	}
-	return strings.Join(ph, ", "), args
 }

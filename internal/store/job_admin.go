@@ -34,30 +34,15 @@ func (c *Conn) ListJobs(ctx context.Context, f JobFilter) ([]*domain.Job, error)
 	if f.Kind != "" {
 		b.cond("kind = %s", f.Kind)
 	}
-	where := ""
-	if len(b.where) > 0 {
-		where = " WHERE " + strings.Join(b.where, " AND ")
-	}
+	where := b.whereSQL()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultJobListLimit
 	}
-	rows, err := c.query(ctx, "SELECT "+jobColumns+" FROM jobs"+where+
-		" ORDER BY updated_at DESC, id DESC LIMIT "+b.arg(limit), b.args...)
+	out, err := collect(ctx, c, "SELECT "+jobColumns+" FROM jobs"+where+
+		" ORDER BY updated_at DESC, id DESC LIMIT "+b.arg(limit), b.args, scanJob)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*domain.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list jobs: %w", translate(err))
-		}
-		out = append(out, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list jobs: %w", translate(err))
 	}
 	return out, nil
 }

@@ -39,6 +39,39 @@ func (b *sqlBuilder) cond(format string, values ...any) {
 	b.where = append(b.where, fmt.Sprintf(format, ph...))
 }
 
+// whereSQL renders the conditions as a WHERE clause, or "" when there are none.
+func (b *sqlBuilder) whereSQL() string {
+	if len(b.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(b.where, " AND ")
+}
+
+// list adds ids as arguments and returns their placeholders (see inList).
+func (b *sqlBuilder) list(ids []int64) string {
+	in, args := inList(len(b.args)+1, ids)
+	b.args = append(b.args, args...)
+	return in
+}
+
+// inList returns comma-separated placeholders from $first for values, which must not
+// be empty, and the values as arguments. The list is padded to a power of two by
+// repeating its last value, which changes no IN: each distinct SQL text is a prepared
+// statement kept for the life of the pool, so a few sizes serve every length.
+func inList[T any](first int, values []T) (string, []any) {
+	n := 1
+	for n < len(values) {
+		n *= 2
+	}
+	ph := make([]string, n)
+	args := make([]any, n)
+	for i := range ph {
+		ph[i] = "$" + strconv.Itoa(first+i)
+		args[i] = values[min(i, len(values)-1)]
+	}
+	return strings.Join(ph, ", "), args
+}
+
 // subtree restricts expr (a path column) to the reseller at path and everything below
 // it; strict leaves the reseller itself out.
 func (b *sqlBuilder) subtree(expr, path string, strict bool) {
@@ -93,10 +126,7 @@ func (b *sqlBuilder) page(cols map[string]column, q domain.ListQuery, idExpr str
 		return "", err
 	}
 	var sb strings.Builder
-	if len(b.where) > 0 {
-		sb.WriteString(" WHERE ")
-		sb.WriteString(strings.Join(b.where, " AND "))
-	}
+	sb.WriteString(b.whereSQL())
 	sb.WriteString(" ORDER BY ")
 	for _, k := range q.Sort {
 		col, ok := cols[k.Field]

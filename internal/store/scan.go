@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -58,21 +57,9 @@ func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b 
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := c.query(ctx, selectSQL+" "+fromSQL+tail, b.args...)
+	out, err := collect(ctx, c, selectSQL+" "+fromSQL+tail, b.args, scan)
 	if err != nil {
 		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, 0, translate(err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, translate(err)
 	}
 	offset := max(q.Page.Offset(), 0)
 	size := q.Page.Size
@@ -82,12 +69,8 @@ func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b 
 	if len(out) < size && (len(out) > 0 || offset == 0) {
 		return out, offset + len(out), nil
 	}
-	where := ""
-	if len(b.where) > 0 {
-		where = " WHERE " + strings.Join(b.where, " AND ")
-	}
 	var total int
-	err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+where, b.args[:len(b.args)-2], &total)
+	err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+b.whereSQL(), b.args[:len(b.args)-2], &total)
 	return out, total, err
 }
 
@@ -162,4 +145,32 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// collect runs query and returns every row as scan reads it.
+func collect[T any](ctx context.Context, c *Conn, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	var out []T
+	err := eachRow(ctx, c, query, args, func(s scanner) error {
+		v, err := scan(s)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
+	return out, err
+}
+
+// eachRow runs query and calls fn on every row.
+func eachRow(ctx context.Context, c *Conn, query string, args []any, fn func(scanner) error) error {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return translate(err)
+		}
+	}
+	return translate(rows.Err())
 }
