@@ -84,38 +84,6 @@ func (s *Server) toAPIAccount(a *domain.Account) resource {
 	}}
 }
 
-func (s *Server) accountPage(c *call, as []*domain.Account, total int, p listParams) reply {
-	data := make([]resource, len(as))
-	for i, a := range as {
-		data[i] = s.toAPIAccount(a)
-	}
-	return s.page(c, data, nil, total, p)
-}
-
-func (s *Server) handleAccountList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, accountList)
-	if err != nil {
-		return reply{}, err
-	}
-	as, total, err := s.svc.FindAccounts(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.accountPage(c, as, total, p), nil
-}
-
-func (s *Server) handleChildResellerAccountList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, childAccountList)
-	if err != nil {
-		return reply{}, err
-	}
-	as, total, err := s.svc.FindChildResellerAccounts(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.accountPage(c, as, total, p), nil
-}
-
 func (s *Server) handleAccountGet(c *call) (reply, error) {
 	if err := noInclude(c); err != nil {
 		return reply{}, err

@@ -90,38 +90,6 @@ func (s *Server) toAPIProduct(p *domain.Product) resource {
 	return resource{ID: id(p.ID), Type: "products", Attributes: a}
 }
 
-func (s *Server) handleProductCategoryList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, categoryList)
-	if err != nil {
-		return reply{}, err
-	}
-	cs, total, err := s.svc.FindProductCategories(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	data := make([]resource, len(cs))
-	for i, pc := range cs {
-		data[i] = s.toAPICategory(pc)
-	}
-	return s.page(c, data, nil, total, p), nil
-}
-
-func (s *Server) handleProductList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, productList)
-	if err != nil {
-		return reply{}, err
-	}
-	ps, total, err := s.svc.FindProducts(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	data := make([]resource, len(ps))
-	for i, pr := range ps {
-		data[i] = s.toAPIProduct(pr)
-	}
-	return s.page(c, data, nil, total, p), nil
-}
-
 func (s *Server) handleProductGet(c *call) (reply, error) {
 	rid, err := c.pathID("reseller_id")
 	if err != nil {

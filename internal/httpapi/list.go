@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // listParams parses the call's query against spec.
@@ -21,6 +24,36 @@ func (s *Server) listUnder(c *call, spec listSpec) (int64, listParams, error) {
 	}
 	p, err := s.listParams(c, spec)
 	return rid, p, err
+}
+
+// listOf makes the handler of a list below the path's reseller: it reads the list
+// parameters of spec, asks find for the page and has render write it.
+func listOf[T any](s *Server, spec listSpec,
+	find func(context.Context, domain.Actor, int64, domain.ListQuery) ([]T, int, error),
+	render func(*call, []T, int, listParams) (reply, error)) handlerFunc {
+	return func(c *call) (reply, error) {
+		rid, p, err := s.listUnder(c, spec)
+		if err != nil {
+			return reply{}, err
+		}
+		items, total, err := find(c.ctx, c.actor, rid, p.query)
+		if err != nil {
+			return reply{}, err
+		}
+		return render(c, items, total, p)
+	}
+}
+
+// plainPage renders a page whose items become one resource each, with nothing
+// included.
+func plainPage[T any](s *Server, toAPI func(T) resource) func(*call, []T, int, listParams) (reply, error) {
+	return func(c *call, items []T, total int, p listParams) (reply, error) {
+		data := make([]resource, len(items))
+		for i, v := range items {
+			data[i] = toAPI(v)
+		}
+		return s.page(c, data, nil, total, p), nil
+	}
 }
 
 // page is the document of one page of a list: its resources, included objects,

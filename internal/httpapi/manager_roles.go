@@ -26,19 +26,3 @@ func (s *Server) toAPIManagerRole(r *domain.ManagerRole) resource {
 		CreatedAt: s.formatTime(r.CreatedAt), UpdatedAt: s.formatTime(r.UpdatedAt), Name: r.Name,
 		ResellerID: r.ResellerID, Role: string(r.Role)}}
 }
-
-func (s *Server) handleManagerRoleList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, managerRoleList)
-	if err != nil {
-		return reply{}, err
-	}
-	roles, total, err := s.svc.FindManagerRoles(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	data := make([]resource, len(roles))
-	for i, r := range roles {
-		data[i] = s.toAPIManagerRole(r)
-	}
-	return s.page(c, data, nil, total, p), nil
-}

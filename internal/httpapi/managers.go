@@ -97,30 +97,6 @@ func (s *Server) managerPage(c *call, ms []*domain.Manager, total int, p listPar
 	return s.page(c, data, included, total, p), nil
 }
 
-func (s *Server) handleManagerList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, managerList)
-	if err != nil {
-		return reply{}, err
-	}
-	ms, total, err := s.svc.FindManagers(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.managerPage(c, ms, total, p)
-}
-
-func (s *Server) handleChildResellerManagerList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, childManagerList)
-	if err != nil {
-		return reply{}, err
-	}
-	ms, total, err := s.svc.FindChildResellerManagers(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.managerPage(c, ms, total, p)
-}
-
 func (s *Server) handleManagerGet(c *call) (reply, error) {
 	rid, mid, err := c.managerPath()
 	if err != nil {

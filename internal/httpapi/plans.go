@@ -175,30 +175,6 @@ func (s *Server) planPage(c *call, plans []*domain.Plan, total int, p listParams
 	return s.page(c, data, included, total, p), nil
 }
 
-func (s *Server) handlePlanList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, planList)
-	if err != nil {
-		return reply{}, err
-	}
-	plans, total, err := s.svc.FindPlans(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.planPage(c, plans, total, p)
-}
-
-func (s *Server) handleChildResellerPlanList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, childPlanList)
-	if err != nil {
-		return reply{}, err
-	}
-	plans, total, err := s.svc.FindChildResellerPlans(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.planPage(c, plans, total, p)
-}
-
 func (s *Server) handlePlanGet(c *call) (reply, error) {
 	rid, pid, err := c.planPath()
 	if err != nil {

@@ -201,18 +201,6 @@ func (s *Server) handleResellerGet(c *call) (reply, error) {
 	return reply{doc: doc}, nil
 }
 
-func (s *Server) handleChildResellerList(c *call) (reply, error) {
-	rid, p, err := s.listUnder(c, resellerList)
-	if err != nil {
-		return reply{}, err
-	}
-	rs, total, err := s.svc.FindChildResellers(c.ctx, c.actor, rid, p.query)
-	if err != nil {
-		return reply{}, err
-	}
-	return s.resellerPage(c, rs, total, p)
-}
-
 func (s *Server) handleStoreResellerList(c *call) (reply, error) {
 	p, err := s.listParams(c, resellerList)
 	if err != nil {
