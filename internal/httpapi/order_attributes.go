@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
@@ -33,10 +32,7 @@ type orderAttributesDocument struct {
 func (s *Server) handleOrderAttributeList(c *call) (reply, error) {
 	q := c.r.URL.Query()
 	_, errInclude := parseInclude(q, nil)
-	accountID, errAccount := int64(0), error(domain.ParamError("account_id", domain.MsgRequired))
-	if v := q.Get("account_id"); v != "" {
-		accountID, errAccount = positiveParam(v, "account_id")
-	}
+	accountID, errAccount := requiredIDParam(q, "account_id")
 	var (
 		resourceIDs  []int64
 		errResources error
@@ -65,15 +61,6 @@ func (s *Server) handleOrderAttributeList(c *call) (reply, error) {
 			Required: a.Required, Values: a.Values}
 	}
 	return reply{doc: orderAttributesDocument{Data: []orderAttributeSet{set}}}, nil
-}
-
-// positiveParam reads a query parameter value holding a positive integer id.
-func positiveParam(v, name string) (int64, error) {
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.ParamError(name, domain.MsgInvalidID)
-	}
-	return id, nil
 }
 
 // bodyMeta are the members of data (and of data.attributes) that are not attribute

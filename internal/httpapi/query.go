@@ -311,3 +311,21 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// requiredIDParam reads the id in query parameter name, which must be given.
+func requiredIDParam(q url.Values, name string) (int64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, domain.ParamError(name, domain.MsgRequired)
+	}
+	return positiveParam(v, name)
+}
+
+// positiveParam reads v, a value of query parameter name, as an id.
+func positiveParam(v, name string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.ParamError(name, domain.MsgInvalidID)
+	}
+	return id, nil
+}

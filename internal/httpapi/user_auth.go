@@ -3,7 +3,6 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -24,13 +23,9 @@ func (s *Server) handleLoginToken(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	raw, ok := c.r.URL.Query()["account_id"]
-	if !ok || raw[0] == "" {
-		return reply{}, domain.ParamError("account_id", domain.MsgRequired)
-	}
-	aid, err := strconv.ParseInt(raw[0], 10, 64)
-	if err != nil || aid <= 0 {
-		return reply{}, domain.ParamError("account_id", domain.MsgInvalidID)
+	aid, err := requiredIDParam(c.r.URL.Query(), "account_id")
+	if err != nil {
+		return reply{}, err
 	}
 	email, token, err := s.svc.IssueLoginToken(c.ctx, c.actor, rid, aid)
 	if err != nil {
