@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -197,6 +198,29 @@ func TestAPILocale(t *testing.T) {
 					}
 				})
 			}
+		}
+	})
+}
+
+// TestAPITrailingSlash serves a path with a trailing slash, as the documentation's
+// examples write it, as the path without it, and keeps answering 404 for what no
+// route serves with or without it.
+func TestAPITrailingSlash(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		resp := rsDo(t, s.Admin, "GET", "/api/v3/resellers/1/managers/?page[size]=1", "", "")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET with a trailing slash: status %d (body %s)", resp.StatusCode, resp.Body)
+		}
+		var doc struct {
+			Data  []json.RawMessage     `json:"data"`
+			Links struct{ Self string } `json:"links"`
+		}
+		if err := json.Unmarshal(resp.Body, &doc); err != nil || len(doc.Data) != 1 ||
+			!strings.Contains(doc.Links.Self, "/managers?page[number]=1&page[size]=1") {
+			t.Fatalf("answer %s (err %v): want one manager and links without the slash", resp.Body, err)
+		}
+		for _, path := range []string{"/api/v3/nothing/", "/api/v3/resellers/1/nothing/"} {
+			rsOnly(t, rsErrorDoc(t, rsDo(t, s.Admin, "GET", path, "", ""), http.StatusNotFound), "route_not_found")
 		}
 	})
 }

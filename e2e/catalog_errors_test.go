@@ -88,6 +88,7 @@ func TestCatalogBadParameters(t *testing.T) {
 			{cats + "?page=0", "invalid_page_number", "page"},
 			{cats + "?sorting[field]=colour", "unknown_sort", "sorting[field]"},
 			{cats + "?sorting[field]=name&sorting[reversed]=maybe", "invalid_boolean", "sorting[reversed]"},
+			{cats + "?sorting[reversed]=maybe", "invalid_boolean", "sorting[reversed]"},
 			{cats + "?filters[public]=yes", "invalid_boolean", "filters[public]"},
 			{cats + "?filter[public]=1", "invalid_boolean", "filter[public]"},
 			{cats + "?filters[type]=saas", "unknown_filter", "filters[type]"},

@@ -106,6 +106,7 @@ func TestCatalogCategories(t *testing.T) {
 				{"sorting[field]=priority&sorting[reversed]=true", []string{"spare", "office", "tools"}},
 				{"sorting[field]=priority&sorting[reversed]=false", []string{"tools", "office", "spare"}},
 				{"sorting[field]=name&sorting[reversed]=true", []string{"tools", "spare", "office"}},
+				{"sorting[reversed]=true", []string{"spare", "tools", "office"}},
 				{"sort=name", []string{"office", "spare", "tools"}},
 				{"sort=-id", []string{"spare", "tools", "office"}},
 				{"sort=created_at,-updated_at", []string{"office", "tools", "spare"}},

@@ -161,6 +161,12 @@ func (v *validator) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func (v *validator) check(req *http.Request, reqBody []byte, resp *http.Response, body []byte) error {
 	route, params, err := v.router.FindRoute(req)
+	if p := req.URL.Path; err != nil && len(p) > 1 && strings.HasSuffix(p, "/") {
+		// The server serves a path with a trailing slash as the path without it.
+		trimmed := req.Clone(req.Context())
+		trimmed.URL.Path = strings.TrimSuffix(p, "/")
+		route, params, err = v.router.FindRoute(trimmed)
+	}
 	if err != nil {
 		// Only the catch-all answers paths the document does not know.
 		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {

@@ -107,20 +107,24 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 		}
 	}
 	if spec.legacy {
+		// sorting[reversed] alone turns the default order, by id, around.
+		key := domain.SortKey{Field: "id"}
+		switch q.Get("sorting[reversed]") {
+		case "", "false":
+		case "true":
+			key.Desc = true
+		default:
+			fail("sorting[reversed]", domain.MsgInvalidBoolean)
+		}
 		if f, ok := q["sorting[field]"]; ok {
-			key := domain.SortKey{Field: f[0]}
-			switch r := q.Get("sorting[reversed]"); r {
-			case "", "false":
-			case "true":
-				key.Desc = true
-			default:
-				fail("sorting[reversed]", domain.MsgInvalidBoolean)
-			}
+			key.Field = f[0]
 			if contains(spec.sorts, key.Field) {
 				out.query.Sort = append(out.query.Sort, key)
 			} else {
 				fail("sorting[field]", domain.MsgUnknownSort, key.Field, strings.Join(spec.sorts, ", "))
 			}
+		} else if key.Desc && len(out.query.Sort) == 0 {
+			out.query.Sort = append(out.query.Sort, key)
 		}
 	}
 	includes, err := parseInclude(q, spec.includes)
