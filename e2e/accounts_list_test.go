@@ -204,3 +204,50 @@ func TestAccountListSortAndPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountListShowsChangesAtOnce checks that account lists, which the server may
+// answer from memory while nothing changes, show an update and a new account in the
+// very next read, with the clock standing still, in the reseller's list and in the
+// child_reseller_accounts list of its parent.
+func TestAccountListShowsChangesAtOnce(t *testing.T) {
+	acEachEngineClocked(t, func(t *testing.T, s *server, _ *domain.TestClock) {
+		ctx := context.Background()
+		r := mustCreateReseller(t, s.Admin, 1, "Account Cache")
+		a := acMustCreate(t, s.Admin, r.ID, acCompany("Before GmbH"))
+		lists := map[string]func() (*client.Page[client.Account], error){
+			"accounts": func() (*client.Page[client.Account], error) {
+				return s.Admin.ListAccounts(ctx, r.ID, &client.ListOptions{Sort: "id"})
+			},
+			"child_reseller_accounts": func() (*client.Page[client.Account], error) {
+				return s.Admin.ListChildResellerAccounts(ctx, 1, &client.ListOptions{Sort: "id",
+					Filter: map[string]string{"reseller_id": strconv.FormatInt(r.ID, 10)}})
+			},
+		}
+		check := func(when string, want ...string) {
+			t.Helper()
+			for name, list := range lists {
+				for read := 1; read <= 2; read++ { // the second read may come from memory
+					p, err := list()
+					if err != nil {
+						t.Fatalf("%s, %s read %d: %v", when, name, read, err)
+					}
+					var got []string
+					for _, it := range p.Items {
+						got = append(got, it.Name)
+					}
+					if !slices.Equal(got, want) || p.TotalCount != len(want) {
+						t.Fatalf("%s, %s read %d: names %q (total %d), want %q", when, name, read, got, p.TotalCount, want)
+					}
+				}
+			}
+		}
+		check("at first", "Before GmbH")
+		if _, err := s.Admin.UpdateAccount(ctx, r.ID, a.ID, client.AccountInput{AccountTypeID: client.Int(acBusiness),
+			PrimaryName: client.String("After GmbH")}); err != nil {
+			t.Fatal(err)
+		}
+		check("after the update", "After GmbH")
+		acMustCreate(t, s.Admin, r.ID, acCompany("Second GmbH"))
+		check("after a new account", "After GmbH", "Second GmbH")
+	})
+}

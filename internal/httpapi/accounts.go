@@ -68,10 +68,23 @@ type accountAttributes struct {
 	CustomAttributes     map[string]string `json:"custom_attributes"`
 }
 
-// toAPIAccount renders an account. credit_limit is the limit that applies: the
-// class's while credit_limit_use_system is true.
+// toAPIAccount renders an account.
 func (s *Server) toAPIAccount(a *domain.Account) resource {
-	return resource{ID: id(a.ID), Type: "accounts", Attributes: &accountAttributes{
+	return resource{ID: id(a.ID), Type: "accounts", Attributes: s.accountAttributes(a)}
+}
+
+// toAPIListedAccount renders an account of a listed page, which the store may share
+// between readers (see store.FindAccounts): its attributes are encoded once per
+// account read (see encodedCache).
+func (s *Server) toAPIListedAccount(a *domain.Account) resource {
+	return resource{ID: id(a.ID), Type: "accounts",
+		Attributes: s.accountAttrs.attributes(a.ID, a, func() any { return s.accountAttributes(a) })}
+}
+
+// accountAttributes renders the attributes of a. credit_limit is the limit that
+// applies: the class's while credit_limit_use_system is true.
+func (s *Server) accountAttributes(a *domain.Account) *accountAttributes {
+	return &accountAttributes{
 		CreatedAt: s.formatTime(a.CreatedAt), UpdatedAt: s.formatTime(a.UpdatedAt), ResellerID: a.ResellerID,
 		Name: a.Name, AccountTypeID: a.AccountTypeID, AccountClassID: a.Class.ID, AccountClassKey: a.Class.Key,
 		PrimaryName: a.PrimaryName, FirstName: a.FirstName, MiddleName: a.MiddleName, LastName: a.LastName,
@@ -81,7 +94,7 @@ func (s *Server) toAPIAccount(a *domain.Account) resource {
 		Currency: a.Currency, Balance: a.Balance.String(), CreditLimit: a.EffectiveCreditLimit().String(),
 		CreditLimitUseSystem: a.CreditLimitUseSystem, ExternalKey: nullableString(a.ExternalKey),
 		CustomAttributes: orEmpty(a.CustomAttributes),
-	}}
+	}
 }
 
 func (s *Server) handleAccountGet(c *call) (reply, error) {

@@ -123,7 +123,8 @@ func (w *jsonWriter) resource(r resource) {
 }
 
 // encodedCache keeps the encoded attributes of objects the store shares between
-// readers (plans from its plan cache), each with the object it was encoded from. The
+// readers (plans from its plan cache, accounts of listed pages), each with the object
+// it was encoded from. The
 // store hands out the same object until it reads the row again, after a change, so
 // the same pointer means the same content; a new one is encoded again. Holding the
 // object keeps its address from being reused. The cache is bounded: when full it
@@ -161,4 +162,14 @@ func (c *encodedCache[T]) get(id int64, src *T, render func() any) (rawJSON, err
 	c.entries[id] = encodedEntry[T]{src: src, json: b}
 	c.mu.Unlock()
 	return b, nil
+}
+
+// attributes returns what to render as the attributes of src, which has the given
+// id: its encoded attributes, or render's value when encoding fails, which then fails
+// again when the answer is encoded and is reported there.
+func (c *encodedCache[T]) attributes(id int64, src *T, render func() any) any {
+	if b, err := c.get(id, src, render); err == nil {
+		return b
+	}
+	return render()
 }

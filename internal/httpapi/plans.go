@@ -102,12 +102,7 @@ type planResourceAttrs struct {
 // attributes, a plan's bulk, are encoded once per plan read (see encodedCache).
 func (s *Server) toAPIPlan(p *domain.Plan, category *domain.ProductCategory) resource {
 	res := resource{ID: id(p.ID), Type: "plans"}
-	attrs, err := s.planAttrs.get(p.ID, p, func() any { return s.planAttributes(p) })
-	if err == nil {
-		res.Attributes = attrs
-	} else {
-		res.Attributes = s.planAttributes(p) // fails again when the answer is encoded, and is reported then
-	}
+	res.Attributes = s.planAttrs.attributes(p.ID, p, func() any { return s.planAttributes(p) })
 	if category != nil {
 		res.Relationships = map[string]relationship{"plan_category": toOne("product_categories", category.ID)}
 	}

@@ -34,8 +34,9 @@ type Server struct {
 	handler http.Handler
 	// patterns lists every API route, for the test that each is documented.
 	patterns []string
-	// planAttrs keeps plans' encoded attributes.
-	planAttrs encodedCache[domain.Plan]
+	// planAttrs and accountAttrs keep plans' and listed accounts' encoded attributes.
+	planAttrs    encodedCache[domain.Plan]
+	accountAttrs encodedCache[domain.Account]
 }
 
 // New returns the API server for svc.
@@ -94,7 +95,7 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans", listOf(s, childPlanList, s.svc.FindChildResellerPlans, s.planPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans/{plan_id}", s.handleChildResellerPlanGet, 0)
 
-	accountPage := plainPage(s, s.toAPIAccount)
+	accountPage := plainPage(s, s.toAPIListedAccount)
 	s.route("GET "+v3+"/resellers/{reseller_id}/accounts", listOf(s, accountList, s.svc.FindAccounts, accountPage), 0)
 	s.route("POST "+v3+"/resellers/{reseller_id}/accounts", s.handleAccountCreate, idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/accounts/{account_id}", s.handleAccountGet, 0)

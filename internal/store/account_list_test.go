@@ -88,3 +88,70 @@ func TestFindAccountsPagesInIDOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestFindAccountsSeesEveryCommit checks that account pages, which the SQLite store
+// answers from memory while the database is unchanged, follow every commit at once:
+// this process's own (an update, a new account) and another process's.
+func TestFindAccountsSeesEveryCommit(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "root")
+		newAccount := func(name string) *domain.Account {
+			return &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+				Name: name, Email: name + "@example.com", Status: domain.AccountStatusActive, Currency: "EUR",
+				Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+		}
+		first := newAccount("first")
+		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, first) }); err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		list := func(want ...string) {
+			t.Helper()
+			for read := 1; read <= 2; read++ { // the second read comes from memory on SQLite
+				got, total, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID,
+					Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 10}}})
+				if err != nil {
+					t.Fatalf("read %d: %v", read, err)
+				}
+				var names []string
+				for _, a := range got {
+					names = append(names, a.Name)
+				}
+				if !slices.Equal(names, want) || total != len(want) {
+					t.Fatalf("read %d: names %q, total %d; want %q", read, names, total, want)
+				}
+			}
+		}
+		list("first")
+
+		rename := func(db *store.DB, to string) {
+			t.Helper()
+			err := db.InTx(ctx, func(c *store.Conn) error {
+				cur, err := c.FindAccountByID(ctx, first.ID)
+				if err != nil {
+					return err
+				}
+				cur.Name = to
+				return c.UpdateAccount(ctx, cur)
+			})
+			if err != nil {
+				t.Fatalf("rename to %q: %v", to, err)
+			}
+		}
+		rename(db, "renamed here")
+		list("renamed here")
+		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, newAccount("second")) }); err != nil {
+			t.Fatalf("create second: %v", err)
+		}
+		list("renamed here", "second")
+
+		other, err := store.Open(ctx, e.URL)
+		if err != nil {
+			t.Fatalf("open a second store: %v", err)
+		}
+		defer other.Close()
+		rename(other, "renamed elsewhere")
+		list("renamed elsewhere", "second")
+	})
+}

@@ -255,20 +255,13 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int
 		return nil, 0, err
 	}
 	if cached {
-		c.db.planPages.put(key, version, planPage{ids: ids, total: total})
+		c.db.planPages.put(key, version, idPage{ids: ids, total: total})
 	}
 	plans, err := c.plansByIDs(ctx, ids, version, cached)
 	if err != nil {
 		return nil, 0, err
 	}
 	return plans, total, nil
-}
-
-// planPage is one page of a plan list: its plans' ids and the number of all plans
-// that match.
-type planPage struct {
-	ids   []int64
-	total int
 }
 
 // key identifies f among the pages of the plan cache.
@@ -312,45 +305,13 @@ func (c *Conn) planCacheVersion(ctx context.Context) (int64, bool, error) {
 
 // plansByIDs returns the plans with the given ids in that order, with their periods
 // and resources; ids that match none are left out. When cached, it answers from the
-// plan cache what the cache holds at the catalogue version, and reads and caches the
-// rest. The caller reads the version before any row: a change committing in between
-// files newer rows under the older version, which the next reader, seeing the newer
-// one, no longer uses.
+// plan cache what the cache holds at the catalogue version (see cachedByIDs).
 func (c *Conn) plansByIDs(ctx context.Context, ids []int64, version int64, cached bool) ([]*domain.Plan, error) {
+	read := func(ids []int64) ([]*domain.Plan, error) { return c.findPlansByIDs(ctx, ids) }
 	if !cached || len(ids) == 0 {
-		return c.findPlansByIDs(ctx, ids)
+		return read(ids)
 	}
-	plans := make([]*domain.Plan, 0, len(ids))
-	var missing []int64
-	for _, id := range ids {
-		if p, ok := c.db.plans.get(id, version); ok {
-			plans = append(plans, p)
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return plans, nil
-	}
-	read, err := c.findPlansByIDs(ctx, missing)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]*domain.Plan, len(ids))
-	for _, p := range read {
-		c.db.plans.put(p.ID, version, p)
-		byID[p.ID] = p
-	}
-	for _, p := range plans {
-		byID[p.ID] = p
-	}
-	plans = plans[:0]
-	for _, id := range ids {
-		if p := byID[id]; p != nil {
-			plans = append(plans, p)
-		}
-	}
-	return plans, nil
+	return cachedByIDs(&c.db.plans, ids, version, func(p *domain.Plan) int64 { return p.ID }, read)
 }
 
 // findPlansByIDs reads the plans with the given ids in that order, with their

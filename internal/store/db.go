@@ -50,7 +50,13 @@ type DB struct {
 	plans readCache[int64, *domain.Plan]
 	// planPages keeps pages of plan lists (ids and total) by query, likewise. Plan
 	// lists read resellers' paths besides the catalogue, which never change.
-	planPages readCache[string, planPage]
+	planPages readCache[string, idPage]
+
+	// accounts and accountPages keep what account lists read, by data version like
+	// resellers (SQLite only): a storefront or an ERP asks for the same page again
+	// and again between changes.
+	accounts     readCache[int64, *domain.Account]
+	accountPages readCache[string, idPage]
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
@@ -208,49 +214,6 @@ func (v *dataVersion) close() error {
 	return v.db.Close()
 }
 
-// readCache keeps objects read on the read pool, all read at one version (of the
-// data, or of the catalogue): an entry is used only while the database is still at
-// that version, and a new version empties the cache. Entries are shared: a cache
-// either hands out copies or says that its objects are read-only.
-type readCache[K comparable, T any] struct {
-	limit int // the most entries it holds; zero means maxCachedRows
-
-	mu      sync.RWMutex
-	version int64
-	entries map[K]T
-}
-
-// maxCachedRows bounds a read cache without a limit of its own; when full, a cache
-// starts again empty.
-const maxCachedRows = 10_000
-
-// get returns the entry for id if it was read at version.
-func (c *readCache[K, T]) get(id K, version int64) (T, bool) {
-	c.mu.RLock()
-	v, ok := c.entries[id]
-	ok = ok && c.version == version
-	c.mu.RUnlock()
-	return v, ok
-}
-
-// put files v, read from the database after version was read, under id.
-func (c *readCache[K, T]) put(id K, version int64, v T) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries != nil && version < c.version {
-		return // read before a change that a later reader has already seen
-	}
-	limit := c.limit
-	if limit == 0 {
-		limit = maxCachedRows
-	}
-	if c.entries == nil || version != c.version || len(c.entries) >= limit {
-		c.entries = make(map[K]T)
-		c.version = version
-	}
-	c.entries[id] = v
-}
-
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool, err := sql.Open("pgx", rawURL)
 	if err != nil {
@@ -268,12 +231,10 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 
 func newDB(engine Engine, read, write *sql.DB, version *dataVersion) *DB {
 	db := &DB{engine: engine, read: read, write: write, version: version}
-	db.planPages.limit = maxCachedPlanPages
+	db.planPages.limit = maxCachedPages
+	db.accountPages.limit = maxCachedPages
 	return db
 }
-
-// maxCachedPlanPages bounds the cached plan pages, which hold up to a thousand ids each.
-const maxCachedPlanPages = 1_000
 
 // Engine returns the engine of db.
 func (db *DB) Engine() Engine { return db.engine }

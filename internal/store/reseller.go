@@ -61,12 +61,9 @@ func scanReseller(s scanner, extra ...any) (*domain.Reseller, error) {
 // since the reseller was read (see dataVersion), so a hit costs no row query.
 func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
 	ctx = c.lookupCtx(ctx)
-	if c.tx != nil || c.db.version == nil {
+	version, cached := c.dataCacheVersion()
+	if !cached {
 		return c.findResellerByID(ctx, id)
-	}
-	version, err := c.db.version.read()
-	if err != nil {
-		return c.findResellerByID(ctx, id) // no version, no cache: ask the table
 	}
 	if r, ok := c.db.resellers.get(id, version); ok {
 		return copyReseller(r), nil
