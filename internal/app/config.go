@@ -42,6 +42,9 @@ type Config struct {
 
 	location     *time.Location
 	jobRetention string // CASCADE_JOB_RETENTION as given, parsed by Validate
+	// jobPurge tunes the purge of finished jobs (tests shorten its waits); its
+	// retention and logger come from the fields above.
+	jobPurge jobs.PurgeOptions
 }
 
 // DefaultConfig returns the configuration of a server started with no flags and no

@@ -144,7 +144,9 @@ func (m *Main) startWorkers(ctx context.Context) {
 		}()
 	}
 	if m.Config.Workers && m.Config.JobRetention > 0 {
-		purger := jobs.NewPurger(m.DB, m.Config.Clock, jobs.PurgeOptions{Retention: m.Config.JobRetention, Logger: m.Log})
+		opts := m.Config.jobPurge
+		opts.Retention, opts.Logger = m.Config.JobRetention, m.Log
+		purger := jobs.NewPurger(m.DB, m.Config.Clock, opts)
 		m.workers.Add(1)
 		go func() {
 			defer m.workers.Done()
