@@ -180,12 +180,8 @@ func (ap *applier) serviceTerm(want domain.ServiceTerm) error {
 	var d diff
 	d.text("name", &cur.Name, want.Name)
 	d.int("billing_day", &cur.BillingDay, want.BillingDay)
-	if d.empty() {
-		return nil
-	}
-	cur.UpdatedAt = ap.now
-	ap.record(catalogfile.Change{Action: catalogfile.Update, Kind: catalogfile.KindServiceTerm, Key: cur.Key, Fields: d.fields})
-	return ap.tx.UpdateServiceTerm(ap.ctx, cur)
+	return ap.saveChanges(catalogfile.KindServiceTerm, cur.Key, &d, &cur.Timestamps,
+		func() error { return ap.tx.UpdateServiceTerm(ap.ctx, cur) })
 }
 
 func (ap *applier) category(want domain.ProductCategory) error {
@@ -206,12 +202,8 @@ func (ap *applier) category(want domain.ProductCategory) error {
 	d.int("priority", &cur.Priority, want.Priority)
 	d.bool("public", &cur.Public, want.Public)
 	d.text("logo", &cur.Logo, want.Logo)
-	if d.empty() {
-		return nil
-	}
-	cur.UpdatedAt = ap.now
-	ap.record(catalogfile.Change{Action: catalogfile.Update, Kind: catalogfile.KindCategory, Key: cur.Key, Fields: d.fields})
-	return ap.tx.UpdateCategory(ap.ctx, cur)
+	return ap.saveChanges(catalogfile.KindCategory, cur.Key, &d, &cur.Timestamps,
+		func() error { return ap.tx.UpdateCategory(ap.ctx, cur) })
 }
 
 func (ap *applier) product(p catalogfile.Product) error {
@@ -237,21 +229,26 @@ func (ap *applier) product(p catalogfile.Product) error {
 	d.int("priority", &cur.Priority, want.Priority)
 	d.text("vendor", &cur.VendorName, want.VendorName)
 	ci, wi := &cur.Integration, want.Integration
-	mode := string(ci.Mode)
-	d.text("integration.mode", &mode, string(wi.Mode))
-	ci.Mode = domain.ProvisioningMode(mode)
+	diffEnum(&d, "integration.mode", &ci.Mode, wi.Mode)
 	d.text("integration.email", &ci.ManualEmail, wi.ManualEmail)
 	d.text("integration.api_path", &ci.APIPath, wi.APIPath)
 	d.bool("integration.allow_order_attributes", &ci.AllowOrderAttributes, wi.AllowOrderAttributes)
 	d.bool("integration.allow_usage_url", &ci.AllowUsageURL, wi.AllowUsageURL)
 	d.bool("integration.allow_consumption_url", &ci.AllowConsumptionURL, wi.AllowConsumptionURL)
 	d.bool("integration.allow_resource_validation", &ci.AllowResourceValidation, wi.AllowResourceValidation)
+	return ap.saveChanges(catalogfile.KindProduct, cur.Key, &d, &cur.Timestamps,
+		func() error { return ap.tx.UpdateProduct(ap.ctx, cur) })
+}
+
+// saveChanges writes an object whose fields d compared, with update, when any
+// differed: it stamps the object's update time and records the change of kind.
+func (ap *applier) saveChanges(kind catalogfile.Kind, key string, d *diff, ts *domain.Timestamps, update func() error) error {
 	if d.empty() {
 		return nil
 	}
-	cur.UpdatedAt = ap.now
-	ap.record(catalogfile.Change{Action: catalogfile.Update, Kind: catalogfile.KindProduct, Key: cur.Key, Fields: d.fields})
-	return ap.tx.UpdateProduct(ap.ctx, cur)
+	ts.UpdatedAt = ap.now
+	ap.record(catalogfile.Change{Action: catalogfile.Update, Kind: kind, Key: key, Fields: d.fields})
+	return update()
 }
 
 // diff compares fields one by one, setting each current value to the wanted one and
@@ -265,6 +262,13 @@ func (d *diff) text(name string, cur *string, want string) {
 		d.fields = append(d.fields, catalogfile.FieldChange{Name: name, Old: *cur, New: want})
 		*cur = want
 	}
+}
+
+// diffEnum is diff.text for the string types of the domain (modes, units, statuses).
+func diffEnum[T ~string](d *diff, name string, cur *T, want T) {
+	s := string(*cur)
+	d.text(name, &s, string(want))
+	*cur = T(s)
 }
 
 func (d *diff) int(name string, cur *int, want int) {

@@ -142,9 +142,7 @@ func (ap *applier) syncPlan(cur *store.CatalogPlan, w planWant) (*planSync, erro
 	var d diff
 	d.text("name", &p.Name, w.plan.Name)
 	d.text("description", &p.Description, w.plan.Description)
-	status := string(p.Status)
-	d.text("status", &status, string(w.plan.Status))
-	p.Status = domain.PlanStatus(status)
+	diffEnum(&d, "status", &p.Status, w.plan.Status)
 	d.bool("public", &p.Public, w.plan.Public)
 	d.id("product", &p.ProductID, w.plan.ProductID)
 	d.id("service_term", &p.ServiceTermID, w.plan.ServiceTermID)
@@ -234,9 +232,7 @@ func (ap *applier) syncPeriods(p *store.CatalogPlan, want []domain.PlanPeriod) (
 		c.Deleted = false
 		var d diff
 		d.int("duration", &c.Duration, w.Duration)
-		unit := string(c.Unit)
-		d.text("unit", &unit, string(w.Unit))
-		c.Unit = domain.PeriodUnit(unit)
+		diffEnum(&d, "unit", &c.Unit, w.Unit)
 		d.bool("trial", &c.Trial, w.Trial)
 		d.money("setup_fee", &c.SetupFee, w.SetupFee)
 		d.money("recurring_fee", &c.RecurringFee, w.RecurringFee)
@@ -290,9 +286,7 @@ func (ap *applier) syncResources(p *store.CatalogPlan, want []domain.PlanResourc
 		c.Deleted = false
 		var d diff
 		d.text("name", &c.Name, w.Name)
-		unit := string(c.UnitOfMeasure)
-		d.text("unit", &unit, string(w.UnitOfMeasure))
-		c.UnitOfMeasure = domain.UnitOfMeasure(unit)
+		diffEnum(&d, "unit", &c.UnitOfMeasure, w.UnitOfMeasure)
 		d.bool("measurable", &c.Measurable, w.Measurable)
 		d.int64("included", &c.Included, w.Included)
 		d.int64("minimum", &c.Minimum, w.Minimum)
@@ -368,8 +362,7 @@ func (ap *applier) syncAttributes(p *store.CatalogPlan, want []domain.OrderAttri
 		c := p.Attributes[i]
 		var d diff
 		d.text("label", &c.Label, w.Label)
-		typ := string(c.Type)
-		d.text("type", &typ, string(w.Type))
+		diffEnum(&d, "type", &c.Type, w.Type)
 		d.bool("required", &c.Required, w.Required)
 		values := strings.Join(c.Values, "\n")
 		d.text("values", &values, strings.Join(w.Values, "\n"))
