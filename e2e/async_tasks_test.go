@@ -153,26 +153,11 @@ func atWait(t *testing.T, c *client.Client, rid int64, id string) *client.AsyncT
 	return task
 }
 
-// atRaw sends a request and returns the answer whatever its status.
-func atRaw(t *testing.T, c *client.Client, method, path, body string, opts ...client.RequestOption) *client.Response {
-	t.Helper()
-	var b []byte
-	ct := ""
-	if body != "" {
-		b, ct = []byte(body), client.MediaType
-	}
-	resp, err := c.Do(context.Background(), method, path, b, ct, opts...)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	return resp
-}
-
 // atFails sends a request that must fail with status and code, and (when given) name
 // the pointer or parameter src.
 func atFails(t *testing.T, c *client.Client, method, path, body string, status int, code, src string) {
 	t.Helper()
-	resp := atRaw(t, c, method, path, body)
+	resp := mgDo(t, c, method, path, body)
 	if resp.StatusCode != status {
 		t.Fatalf("%s %s: status %d, want %d; body %s", method, path, resp.StatusCode, status, resp.Body)
 	}

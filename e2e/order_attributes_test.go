@@ -51,7 +51,7 @@ func TestOrderAttributesList(t *testing.T) {
 			}
 		}
 		// The documented shape, exactly: one set in data, plain objects.
-		resp := atRaw(t, s.Admin, "GET", fmt.Sprintf("%s?account_id=%d&plan_resource_ids[]=%d,%d",
+		resp := mgDo(t, s.Admin, "GET", fmt.Sprintf("%s?account_id=%d&plan_resource_ids[]=%d,%d",
 			atAttrPath(w.r.ID, w.bare.ID), w.account.ID, atResource(t, w.bare, "seat"), atResource(t, w.bare, "seat")), "")
 		if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(resp.Body)) != `{"data":[{"order_attributes":[]}]}` {
 			t.Fatalf("plan without attributes: %d %s", resp.StatusCode, resp.Body)
@@ -189,7 +189,7 @@ func TestOrderAttributesValidate(t *testing.T) {
 			body := fmt.Sprintf(`{"data":{"type":"order_attributes_validation","attributes":{"account_id":"%d",`+
 				`"domain_name":"contoso.com","seats":3,"agreement":true,"admin_email":"a@contoso.com","edition":"standard"},`+
 				`"domain_name":"overridden.example"}}`, w.account.ID)
-			resp := atRaw(t, w.sales, "POST", atValidationPath(w.r.ID, w.plan.ID), body)
+			resp := mgDo(t, w.sales, "POST", atValidationPath(w.r.ID, w.plan.ID), body)
 			if resp.StatusCode != http.StatusCreated {
 				t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 			}

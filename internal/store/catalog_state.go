@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -282,25 +281,14 @@ func (c *Conn) loadCatalogPlans(ctx context.Context, where string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, c, `SELECT id, plan_id, key, label, type, required, "values", position
-		FROM plan_order_attributes WHERE plan_id IN (`+sub+`) ORDER BY plan_id, position, id`, args,
+	err = eachRow(ctx, c, "SELECT "+orderAttributeColumns+
+		" FROM plan_order_attributes WHERE plan_id IN ("+sub+") ORDER BY plan_id, position, id", args,
 		func(s scanner) error {
-			var (
-				a         domain.OrderAttribute
-				typ, vals string
-			)
-			if err := s.Scan(&a.ID, &a.PlanID, &a.Key, &a.Label, &typ, &a.Required, &vals, &a.Position); err != nil {
-				return err
+			a, err := scanOrderAttribute(s)
+			if err == nil {
+				byID[a.PlanID].Attributes = append(byID[a.PlanID].Attributes, a)
 			}
-			a.Type = domain.OrderAttributeType(typ)
-			if err := json.Unmarshal([]byte(vals), &a.Values); err != nil {
-				return fmt.Errorf("order attribute %d values: %w", a.ID, err)
-			}
-			if a.Values == nil {
-				a.Values = []string{}
-			}
-			byID[a.PlanID].Attributes = append(byID[a.PlanID].Attributes, a)
-			return nil
+			return err
 		})
 	if err != nil {
 		return nil, err
