@@ -73,10 +73,22 @@ func (s *Service) FindChildResellerAccountByID(ctx context.Context, a domain.Act
 // accountOf loads an account that belongs to resellerID, which the actor must see;
 // an account of another reseller is not found, like a missing one.
 func (s *Service) accountOf(ctx context.Context, c *store.Conn, a domain.Actor, resellerID, accountID int64) (*domain.Account, error) {
+	return s.accountBy(ctx, a, resellerID, accountID, c.FindAccountByID)
+}
+
+// accountForUpdate is accountOf for an update: the account's row stays locked until
+// tx ends, so the update writes back nothing another transaction changed meanwhile.
+func (s *Service) accountForUpdate(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID, accountID int64) (*domain.Account, error) {
+	return s.accountBy(ctx, a, resellerID, accountID, tx.FindAccountForUpdate)
+}
+
+// accountBy is accountOf with the read given.
+func (s *Service) accountBy(ctx context.Context, a domain.Actor, resellerID, accountID int64,
+	find func(context.Context, int64) (*domain.Account, error)) (*domain.Account, error) {
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	acc, err := c.FindAccountByID(ctx, accountID)
+	acc, err := find(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +161,7 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 	}
 	var out *domain.Account
 	err := s.inTx(ctx, func(tx *store.Conn) error {
-		acc, err := s.accountOf(ctx, tx, a, resellerID, id)
+		acc, err := s.accountForUpdate(ctx, tx, a, resellerID, id)
 		if err != nil {
 			return err
 		}
@@ -268,7 +280,8 @@ func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account
 	if c.ManagerID != nil && *c.ManagerID >= 0 && *c.ManagerID != acc.ManagerID {
 		ok := *c.ManagerID == 0
 		if !ok {
-			m, err := tx.FindManagerByID(ctx, *c.ManagerID)
+			// Shared lock: the manager stays an active Sales person until this commits.
+			m, err := tx.FindManagerForShare(ctx, *c.ManagerID)
 			if err != nil && domain.CodeOf(err) != domain.ErrNotFound {
 				return out, err
 			}

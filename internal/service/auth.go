@@ -92,7 +92,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Actor,
 	e, ok := s.tokens.get(h)
 	if !ok {
 		// Read the epoch before the row: if a change commits in between, the entry is
-		// filed under the older epoch and discarded on the next look-up.
+		// filed under the older epoch and discarded on the next look-up. That holds
+		// for a look-up between a change's commit and this node adopting its epoch
+		// too: the change's epoch is above every epoch committed before it (the bump
+		// holds the epoch row until commit), so an entry read before the commit is
+		// dead once the change is answered, and one read after it sees the change.
+		// What it cannot hold is a status changed without a bump; that is why a
+		// manager's update compares with its row read under a lock (managerForUpdate).
 		epoch := s.tokens.epoch.Load()
 		actor, status, err := s.db.Reader().ActorByTokenHash(ctx, h[:])
 		if err != nil {

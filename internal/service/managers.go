@@ -49,10 +49,29 @@ func (s *Service) FindManagerByID(ctx context.Context, a domain.Actor, resellerI
 
 // managerOf loads a manager that belongs to resellerID, which the actor must see.
 func (s *Service) managerOf(ctx context.Context, c *store.Conn, a domain.Actor, resellerID, id int64) (*domain.Manager, error) {
+	return s.managerBy(ctx, a, resellerID, id, c.FindManagerByID)
+}
+
+// managerForUpdate is managerOf for an update: the manager's row stays locked until tx
+// ends, so the update writes back nothing another transaction changed meanwhile (a
+// block above all). A manager changing itself is refused as blocked when the locked
+// row says so: its token was checked before the lock, and a block committed since
+// then must not let this write through after the block's answer.
+func (s *Service) managerForUpdate(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID, id int64) (*domain.Manager, error) {
+	m, err := s.managerBy(ctx, a, resellerID, id, tx.FindManagerForUpdate)
+	if err == nil && m.ID == a.ManagerID && m.Status != domain.ManagerStatusActive {
+		return nil, domain.Errorf(domain.ErrUnauthorized, domain.MsgManagerBlocked)
+	}
+	return m, err
+}
+
+// managerBy is managerOf with the read given.
+func (s *Service) managerBy(ctx context.Context, a domain.Actor, resellerID, id int64,
+	find func(context.Context, int64) (*domain.Manager, error)) (*domain.Manager, error) {
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	m, err := c.FindManagerByID(ctx, id)
+	m, err := find(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +151,7 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 		epoch int64 // the auth epoch this change moved to; 0 when it moved none
 	)
 	err := s.inTx(ctx, func(tx *store.Conn) error {
-		m, err := s.managerOf(ctx, tx, a, resellerID, id)
+		m, err := s.managerForUpdate(ctx, tx, a, resellerID, id)
 		if err != nil {
 			return err
 		}
@@ -188,7 +207,7 @@ func (s *Service) RotateManagerToken(ctx context.Context, a domain.Actor, resell
 		epoch int64
 	)
 	err := s.inTx(ctx, func(tx *store.Conn) error {
-		m, err := s.managerOf(ctx, tx, a, resellerID, id)
+		m, err := s.managerForUpdate(ctx, tx, a, resellerID, id)
 		if err != nil {
 			return err
 		}

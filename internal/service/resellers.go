@@ -104,7 +104,7 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 	}
 	var out *domain.Reseller
 	err := s.inTx(ctx, func(tx *store.Conn) error {
-		r, err := tx.FindResellerByID(ctx, id)
+		r, err := tx.FindResellerForUpdate(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -128,12 +128,12 @@ func (s *Service) UpdateReseller(ctx context.Context, a domain.Actor, id int64, 
 }
 
 // checkUpstreamManager accepts nil, 0 (detach) or an active manager of the upstream
-// reseller parentID.
+// reseller parentID, whose row it share-locks so that it stays so until tx commits.
 func checkUpstreamManager(ctx context.Context, tx *store.Conn, parentID int64, managerID *int64) error {
 	if managerID == nil || *managerID == 0 {
 		return nil
 	}
-	m, err := tx.FindManagerByID(ctx, *managerID)
+	m, err := tx.FindManagerForShare(ctx, *managerID)
 	if domain.CodeOf(err) == domain.ErrNotFound || (err == nil && (m.ResellerID != parentID || m.Status != domain.ManagerStatusActive)) {
 		return domain.FieldError("/data/attributes/general/manager_id", domain.MsgNotUpstreamManager)
 	}

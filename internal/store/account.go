@@ -64,9 +64,29 @@ func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 
 // FindAccountByID returns the account with the given id, or a not-found error.
 func (c *Conn) FindAccountByID(ctx context.Context, id int64) (*domain.Account, error) {
-	return one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgAccountNotFound), fmt.Sprintf("find account %d", id),
+	return c.findAccountByID(c.lookupCtx(ctx), id, "")
+}
+
+// FindAccountForUpdate returns the account with the given id, or a not-found error,
+// and holds its row until the write transaction ends (see lock.go), for an update
+// built on what it read.
+func (c *Conn) FindAccountForUpdate(ctx context.Context, id int64) (*domain.Account, error) {
+	lock, err := c.lockClause(forUpdate, "a")
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.findAccountByID(ctx, id, lock)
+	if err == nil {
+		c.lockedForUpdate("accounts", id)
+	}
+	return a, err
+}
+
+// findAccountByID reads an account; lock is a lockClause or empty.
+func (c *Conn) findAccountByID(ctx context.Context, id int64, lock string) (*domain.Account, error) {
+	return one(ctx, c, domain.NotFound(domain.MsgAccountNotFound), fmt.Sprintf("find account %d", id),
 		func(s scanner) (*domain.Account, error) { return scanAccount(s) },
-		"SELECT "+accountColumns+" "+accountFrom+" WHERE a.id = $1", id)
+		"SELECT "+accountColumns+" "+accountFrom+" WHERE a.id = $1"+lock, id)
 }
 
 // AccountFilter selects accounts of one reseller (ResellerID) or of every reseller
@@ -226,8 +246,12 @@ func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
 	return nil
 }
 
-// UpdateAccount writes every mutable field of a; the balance is billing's and stays.
+// UpdateAccount writes every mutable field of a, which the transaction read with
+// FindAccountForUpdate; the balance is billing's and stays.
 func (c *Conn) UpdateAccount(ctx context.Context, a *domain.Account) error {
+	if err := c.needLock("accounts", a.ID); err != nil {
+		return err
+	}
 	_, err := c.exec(ctx, `UPDATE accounts SET account_type_id = $1, account_class_key = $2, name = $3,
 		primary_name = $4, first_name = $5, middle_name = $6, last_name = $7, email = $8, country = $9,
 		region = $10, city = $11, street = $12, building = $13, office = $14, zip = $15, phone = $16,

@@ -128,7 +128,7 @@ func TestFindAccountsSeesEveryCommit(t *testing.T) {
 		rename := func(db *store.DB, to string) {
 			t.Helper()
 			err := db.InTx(ctx, func(c *store.Conn) error {
-				cur, err := c.FindAccountByID(ctx, first.ID)
+				cur, err := c.FindAccountForUpdate(ctx, first.ID)
 				if err != nil {
 					return err
 				}

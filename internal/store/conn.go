@@ -14,6 +14,9 @@ type Conn struct {
 	tx *sql.Tx // nil on the read pool
 
 	catalogLocked bool // the transaction took LockCatalogs
+	// forUpdate holds the rows the transaction read for update (see lock.go); an
+	// update of any other row is refused.
+	forUpdate map[lockedRow]bool
 }
 
 // Reader returns a Conn on the read pool.

@@ -36,8 +36,40 @@ func scanManager(s scanner, extra ...any) (*domain.Manager, error) {
 
 // FindManagerByID returns the manager with the given id, or a not-found error.
 func (c *Conn) FindManagerByID(ctx context.Context, id int64) (*domain.Manager, error) {
+	return c.findManagerByID(ctx, id, "")
+}
+
+// FindManagerForUpdate returns the manager with the given id, or a not-found error,
+// and holds its row until the write transaction ends (see lock.go), for an update
+// built on what it read.
+func (c *Conn) FindManagerForUpdate(ctx context.Context, id int64) (*domain.Manager, error) {
+	m, err := c.findManagerLocked(ctx, id, forUpdate)
+	if err == nil {
+		c.lockedForUpdate("managers", id)
+	}
+	return m, err
+}
+
+// FindManagerForShare returns the manager with the given id, or a not-found error,
+// and keeps others from changing it until the write transaction ends (see lock.go):
+// for a write that refers to the manager only if it is, say, active, which must
+// still hold when the write commits.
+func (c *Conn) FindManagerForShare(ctx context.Context, id int64) (*domain.Manager, error) {
+	return c.findManagerLocked(ctx, id, forShare)
+}
+
+func (c *Conn) findManagerLocked(ctx context.Context, id int64, l rowLock) (*domain.Manager, error) {
+	lock, err := c.lockClause(l, "m")
+	if err != nil {
+		return nil, err
+	}
+	return c.findManagerByID(ctx, id, lock)
+}
+
+// findManagerByID reads a manager; lock is a lockClause or empty.
+func (c *Conn) findManagerByID(ctx context.Context, id int64, lock string) (*domain.Manager, error) {
 	var r managerRow
-	err := c.row(ctx, "SELECT "+managerColumns+" "+managerFrom+" WHERE m.id = $1", []any{id}, r.dest()...)
+	err := c.row(ctx, "SELECT "+managerColumns+" "+managerFrom+" WHERE m.id = $1"+lock, []any{id}, r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.NotFound(domain.MsgManagerNotFound)
 	}
@@ -85,9 +117,12 @@ func (c *Conn) CreateManager(ctx context.Context, m *domain.Manager) error {
 	return nil
 }
 
-// UpdateManager writes every mutable field of m. An empty PasswordHash or TokenHash
-// leaves the stored one alone.
+// UpdateManager writes every mutable field of m, which the transaction read with
+// FindManagerForUpdate. An empty PasswordHash or TokenHash leaves the stored one alone.
 func (c *Conn) UpdateManager(ctx context.Context, m *domain.Manager) error {
+	if err := c.needLock("managers", m.ID); err != nil {
+		return err
+	}
 	_, err := c.exec(ctx, `UPDATE managers SET name = $1, status = $2, role = $3, manager_role_id = $4,
 		phone = $5, manager_key = $6, mfa_required = $7, custom_attributes = $8, updated_at = $9,
 		password_hash = CASE WHEN $10 = '' THEN password_hash ELSE $10 END,

@@ -52,7 +52,7 @@ func TestFindResellerByIDSeesEveryCommit(t *testing.T) {
 		update := func(db *store.DB, to string) {
 			t.Helper()
 			err := db.InTx(ctx, func(c *store.Conn) error {
-				cur, err := c.FindResellerByID(ctx, r.ID)
+				cur, err := c.FindResellerForUpdate(ctx, r.ID)
 				if err != nil {
 					return err
 				}

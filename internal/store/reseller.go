@@ -63,12 +63,12 @@ func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller
 	ctx = c.lookupCtx(ctx)
 	version, cached := c.dataCacheVersion()
 	if !cached {
-		return c.findResellerByID(ctx, id)
+		return c.findResellerByID(ctx, id, "")
 	}
 	if r, ok := c.db.resellers.get(id, version); ok {
 		return copyReseller(r), nil
 	}
-	r, err := c.findResellerByID(ctx, id)
+	r, err := c.findResellerByID(ctx, id, "")
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +92,26 @@ func copyReseller(r *domain.Reseller) *domain.Reseller {
 	return &out
 }
 
-func (c *Conn) findResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
+// FindResellerForUpdate returns the reseller with the given id, or a not-found error,
+// and holds its row until the write transaction ends (see lock.go), for an update
+// built on what it read.
+func (c *Conn) FindResellerForUpdate(ctx context.Context, id int64) (*domain.Reseller, error) {
+	lock, err := c.lockClause(forUpdate, "r")
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.findResellerByID(ctx, id, lock)
+	if err == nil {
+		c.lockedForUpdate("resellers", id)
+	}
+	return r, err
+}
+
+// findResellerByID reads a reseller; lock is a lockClause or empty.
+func (c *Conn) findResellerByID(ctx context.Context, id int64, lock string) (*domain.Reseller, error) {
 	return one(ctx, c, domain.NotFound(domain.MsgResellerNotFound), fmt.Sprintf("find reseller %d", id),
 		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
-		"SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1", id)
+		"SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1"+lock, id)
 }
 
 // ResellerPathByID returns the materialised path of a reseller, or a not-found error.
@@ -147,8 +163,12 @@ func (c *Conn) CreateReseller(ctx context.Context, r *domain.Reseller, parentPat
 	return nil
 }
 
-// UpdateReseller writes every mutable field of r.
+// UpdateReseller writes every mutable field of r, which the transaction read with
+// FindResellerForUpdate.
 func (c *Conn) UpdateReseller(ctx context.Context, r *domain.Reseller) error {
+	if err := c.needLock("resellers", r.ID); err != nil {
+		return err
+	}
 	_, err := c.exec(ctx, `UPDATE resellers SET name = $1, domain = $2, currency = $3, manager_id = $4,
 		general_updated_at = $5, company_name = $6, company_address_line_1 = $7, company_address_line_2 = $8,
 		company_city = $9, company_state = $10, company_zip = $11, company_country = $12, company_phone = $13,
