@@ -126,10 +126,14 @@ const (
 	AccessLevelUser           AccessLevel = "user"
 )
 
-// User is a person who signs in to the Customer Control Panel; one user may belong to
-// many accounts. The e-mail, lower case, is the login and unique.
+// User is a person who signs in to the Customer Control Panel. A user belongs to
+// exactly one reseller, the reseller of the account it was created for, and may belong
+// to many accounts of that reseller, never to another reseller's. The e-mail, lower
+// case, is the login and unique within the reseller: the same person buying from two
+// resellers is two users.
 type User struct {
 	ID         int64
+	ResellerID int64
 	Email      string
 	FirstName  string
 	MiddleName string
@@ -160,9 +164,9 @@ type AccountChange struct {
 	// CustomAttributes sets each key; a nil value removes the key.
 	CustomAttributes map[string]*string
 
-	// The Owner, on create only: an existing user, or the data of a new one (by
-	// default the contract person). A new owner whose e-mail is already a user's is
-	// that user.
+	// The Owner, on create only: an existing user of the account's reseller, or the
+	// data of a new one (by default the contract person). A new owner whose e-mail is
+	// already a user's of the reseller is that user.
 	OwnerID                               *int64
 	NewOwnerFirstName, NewOwnerMiddleName *string
 	NewOwnerLastName, NewOwnerEmail       *string

@@ -99,8 +99,8 @@ func (s *Service) accountBy(ctx context.Context, a domain.Actor, resellerID, acc
 }
 
 // CreateAccount adds an account to a reseller the actor may see, with its Owner user
-// (an existing user, or one created from new_owner_* or the contract person), in one
-// transaction. Every problem of the input is reported at once.
+// (an existing user of that reseller, or one created there from new_owner_* or the
+// contract person), in one transaction. Every problem of the input is reported at once.
 // Errors: forbidden, not_found, invalid.
 func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID int64, c domain.AccountChange) (*domain.Account, error) {
 	if err := authorize(a, domain.ActionAccountCreate); err != nil {
@@ -130,7 +130,7 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 		owner := refs.owner
 		if owner == nil {
 			u := c.NewOwner()
-			u.CreatedAt, u.UpdatedAt = now, now
+			u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
 			if err := tx.EnsureUser(ctx, &u); err != nil {
 				return err
 			}
@@ -225,7 +225,7 @@ type accountRefs struct {
 // valid ones on acc: the account type, the class (the default class on create), the
 // manager (an active Sales person of the account's reseller), the technical contact
 // (a user of the account; on create, that can only be the owner named by owner_id)
-// and the owner. Values Validate already refused are skipped, so each field reports
+// and the owner (a user of the account's reseller). Values Validate already refused are skipped, so each field reports
 // once.
 func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account, c *domain.AccountChange, create bool) (accountRefs, error) {
 	var (
@@ -295,7 +295,9 @@ func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account
 		}
 	}
 	if create && c.OwnerID != nil && *c.OwnerID > 0 {
-		u, err := tx.FindUserByID(ctx, *c.OwnerID)
+		// Users belong to one reseller: another reseller's user is unknown here,
+		// word for word, so ids reveal nothing about other resellers' customers.
+		u, err := tx.FindResellerUser(ctx, acc.ResellerID, *c.OwnerID)
 		switch {
 		case domain.CodeOf(err) == domain.ErrNotFound:
 			problem("owner_id", domain.MsgUnknownUser)

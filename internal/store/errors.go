@@ -65,10 +65,10 @@ var sqliteUniqueIndexes = map[string]string{
 	"account_types.key":                                        "account_types_key",
 	"account_classes.key":                                      "account_classes_key",
 	"accounts.reseller_id, accounts.external_key":              "accounts_reseller_external_key",
-	"users.email": "users_email",
-	"account_users.account_id, account_users.user_id": "account_users_pkey",
-	"account_users.account_id":                        "account_users_owner",
-	"user_login_tokens.token_hash":                    "user_login_tokens_pkey",
+	"users.reseller_id, users.email":                           "users_reseller_email",
+	"account_users.account_id, account_users.user_id":          "account_users_pkey",
+	"account_users.account_id":                                 "account_users_owner",
+	"user_login_tokens.token_hash":                             "user_login_tokens_pkey",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"

@@ -10,7 +10,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-const userColumns = `u.id, u.email, u.first_name, u.middle_name, u.last_name, u.status, u.created_at, u.updated_at`
+const userColumns = `u.id, u.reseller_id, u.email, u.first_name, u.middle_name, u.last_name, u.status, u.created_at, u.updated_at`
 
 func scanUser(s scanner) (*domain.User, error) {
 	var (
@@ -18,7 +18,8 @@ func scanUser(s scanner) (*domain.User, error) {
 		status           string
 		created, updated int64
 	)
-	if err := s.Scan(&u.ID, &u.Email, &u.FirstName, &u.MiddleName, &u.LastName, &status, &created, &updated); err != nil {
+	if err := s.Scan(&u.ID, &u.ResellerID, &u.Email, &u.FirstName, &u.MiddleName, &u.LastName, &status,
+		&created, &updated); err != nil {
 		return nil, err
 	}
 	u.Status = domain.UserStatus(status)
@@ -26,30 +27,40 @@ func scanUser(s scanner) (*domain.User, error) {
 	return &u, nil
 }
 
-// FindUserByID returns the user with the given id, or a not-found error.
+// FindUserByID returns the user with the given id, of whichever reseller, or a
+// not-found error.
 func (c *Conn) FindUserByID(ctx context.Context, id int64) (*domain.User, error) {
 	return one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgUnknownUser), fmt.Sprintf("find user %d", id),
 		scanUser, "SELECT "+userColumns+" FROM users u WHERE u.id = $1", id)
 }
 
-// EnsureUser inserts u unless a user with its e-mail exists, and in either case
-// fills u with the stored user. Concurrent calls for one e-mail agree on one user.
+// FindResellerUser returns the user with the given id if it belongs to the reseller;
+// a user of any other reseller is not found, exactly like a missing one.
+func (c *Conn) FindResellerUser(ctx context.Context, resellerID, id int64) (*domain.User, error) {
+	return one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgUnknownUser),
+		fmt.Sprintf("find user %d of reseller %d", id, resellerID), scanUser,
+		"SELECT "+userColumns+" FROM users u WHERE u.id = $1 AND u.reseller_id = $2", id, resellerID)
+}
+
+// EnsureUser inserts u into its reseller unless a user of that reseller has its
+// e-mail, and in either case fills u with the stored user. Concurrent calls for one
+// e-mail of one reseller agree on one user; other resellers' users are never matched.
 func (c *Conn) EnsureUser(ctx context.Context, u *domain.User) error {
 	var id int64
-	err := c.row(ctx, `INSERT INTO users (email, first_name, middle_name, last_name, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email) DO NOTHING RETURNING id`,
-		[]any{u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status), micros(u.CreatedAt),
+	err := c.row(ctx, `INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reseller_id, email) DO NOTHING RETURNING id`,
+		[]any{u.ResellerID, u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status), micros(u.CreatedAt),
 			micros(u.UpdatedAt)}, &id)
 	switch {
 	case err == nil:
 		u.ID = id
 		return nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("create user: %w", err)
+		return fmt.Errorf("create user of reseller %d: %w", u.ResellerID, err)
 	}
-	// The e-mail is taken: that user is the one meant.
+	// The e-mail is taken in the reseller: that user is the one meant.
 	existing, err := one(ctx, c, domain.NotFound(domain.MsgUnknownUser), "find user by email", scanUser,
-		"SELECT "+userColumns+" FROM users u WHERE u.email = $1", u.Email)
+		"SELECT "+userColumns+" FROM users u WHERE u.reseller_id = $1 AND u.email = $2", u.ResellerID, u.Email)
 	if err != nil {
 		return err
 	}
@@ -98,14 +109,16 @@ func (c *Conn) CreateLoginToken(ctx context.Context, hash []byte, userID, accoun
 }
 
 // RedeemLoginToken marks the token with the given hash used, in one statement, if it
-// belongs to the user with the given e-mail, is unused and has not expired at now. It
+// belongs to a user with the given e-mail, is unused and has not expired at now. It
 // returns the user and the account the token signs in to; any other case is an
-// unauthorized error, and a token that does not match the e-mail stays unused.
+// unauthorized error, and a token that does not match the e-mail stays unused. The
+// token names the user: the same e-mail may belong to users of several resellers,
+// and only the token's own user is checked against it.
 func (c *Conn) RedeemLoginToken(ctx context.Context, hash []byte, email string, now time.Time) (*domain.User, int64, error) {
 	var userID, accountID int64
 	err := c.row(ctx, `UPDATE user_login_tokens SET used_at = $1
 		WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-		AND user_id = (SELECT id FROM users WHERE email = $3)
+		AND EXISTS (SELECT 1 FROM users u WHERE u.id = user_login_tokens.user_id AND u.email = $3)
 		RETURNING user_id, account_id`, []any{micros(now), hash, email}, &userID, &accountID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, domain.Errorf(domain.ErrUnauthorized, domain.MsgLoginTokenInvalid)

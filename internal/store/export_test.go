@@ -1,0 +1,13 @@
+package store
+
+import "context"
+
+// MigrateTo applies the migrations up to and including version last, so a test can
+// write rows in an older schema before the next migration runs.
+func (db *DB) MigrateTo(ctx context.Context, last int) ([]int, error) { return db.migrate(ctx, last) }
+
+// Row runs a statement returning at most one row in the transaction, for tests that
+// write rows of an older schema, which the store's methods no longer know.
+func (c *Conn) Row(ctx context.Context, query string, args []any, dest ...any) error {
+	return c.row(ctx, query, args, dest...)
+}
