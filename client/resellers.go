@@ -61,7 +61,9 @@ type ResellerContacts struct {
 	Email      string    `json:"email"`
 }
 
-// UpstreamManager is the upstream reseller's manager attached to a reseller.
+// UpstreamManager is the upstream reseller's manager attached to a reseller. A
+// token of the reseller itself, or of one below it, gets only the contact card: ID,
+// Name, Email, Phone and Photo are set and the other fields are zero.
 type UpstreamManager struct {
 	CreatedAt        time.Time         `json:"created_at"`
 	UpdatedAt        time.Time         `json:"updated_at"`

@@ -38,6 +38,27 @@ func ResellerPath(parentPath string, id int64) string {
 	return parentPath + strconv.FormatInt(id, 10) + "/"
 }
 
+// ParentPath returns the path of the parent of the reseller at path ("/1/7/" for
+// "/1/7/12/"), or "" for the operator, which has none.
+func ParentPath(path string) string {
+	trimmed := strings.TrimSuffix(path, "/")
+	i := strings.LastIndex(trimmed, "/")
+	if i <= 0 {
+		return ""
+	}
+	return trimmed[:i+1]
+}
+
+// SeesUpstreamManager reports whether the actor sees the whole upstream manager
+// attached to r (its key, custom attributes, role, status and reseller) or only a
+// contact card. The manager works for r's parent: an actor whose reseller covers the
+// parent sees the manager as it sees the parent's other managers, while r itself and
+// the resellers below it, which cannot see the parent, learn only whom to contact.
+func (a Actor) SeesUpstreamManager(r *Reseller) bool {
+	m := r.Manager
+	return m != nil && m.ResellerID == r.ParentID && a.Covers(ParentPath(r.Path))
+}
+
 // PathRange returns the half-open string range [lo, hi) holding path and every path
 // below it. Paths contain only digits and '/', and '/' sorts just before '0', so
 // replacing the trailing '/' by '0' bounds the prefix.

@@ -23,6 +23,9 @@ var resellerList = listSpec{
 // resellerInclude is what a single reseller accepts.
 var resellerInclude = []string{"parent"}
 
+// resellerAttributes are a reseller's attributes. Manager is a *upstreamManager, a
+// *upstreamManagerCard or nil (null), as the viewer may see it (see
+// domain.Actor.SeesUpstreamManager).
 type resellerAttributes struct {
 	CreatedAt        string            `json:"created_at"`
 	UpdatedAt        string            `json:"updated_at"`
@@ -30,7 +33,7 @@ type resellerAttributes struct {
 	General          resellerGeneral   `json:"general"`
 	Company          resellerCompany   `json:"company"`
 	Contacts         resellerContacts  `json:"contacts"`
-	Manager          *upstreamManager  `json:"manager"`
+	Manager          any               `json:"manager"`
 	CustomAttributes map[string]string `json:"custom_attributes"`
 }
 
@@ -86,7 +89,19 @@ type upstreamManager struct {
 	CustomAttributes map[string]string `json:"custom_attributes"`
 }
 
-func (s *Server) toAPIReseller(r *domain.Reseller, includes []string) resource {
+// upstreamManagerCard is the upstream manager as the reseller it looks after, and
+// the resellers below, see it: whom to contact, nothing of how the upstream reseller
+// keys, labels or runs its staff.
+type upstreamManagerCard struct {
+	ID    int64   `json:"id"`
+	Name  string  `json:"name"`
+	Email string  `json:"email"`
+	Phone string  `json:"phone"`
+	Photo *string `json:"photo"`
+}
+
+// toAPIReseller renders r as the viewer may see it.
+func (s *Server) toAPIReseller(viewer domain.Actor, r *domain.Reseller, includes []string) resource {
 	created := s.formatTime(r.CreatedAt)
 	g, co, ct := r.General, r.Company, r.Contacts
 	a := &resellerAttributes{
@@ -105,10 +120,15 @@ func (s *Server) toAPIReseller(r *domain.Reseller, includes []string) resource {
 	}
 	if m := r.Manager; m != nil {
 		a.General.Manager = m.Name
-		a.Manager = &upstreamManager{CreatedAt: s.formatTime(m.CreatedAt), UpdatedAt: s.formatTime(m.UpdatedAt),
-			ResellerID: m.ResellerID, ID: m.ID, Name: m.Name, Status: string(m.Status), Email: m.Email,
-			Role: string(m.Role), Phone: m.Phone, Photo: nullableString(m.Photo), ManagerKey: m.ManagerKey,
-			CustomAttributes: orEmpty(m.CustomAttributes)}
+		if viewer.SeesUpstreamManager(r) {
+			a.Manager = &upstreamManager{CreatedAt: s.formatTime(m.CreatedAt), UpdatedAt: s.formatTime(m.UpdatedAt),
+				ResellerID: m.ResellerID, ID: m.ID, Name: m.Name, Status: string(m.Status), Email: m.Email,
+				Role: string(m.Role), Phone: m.Phone, Photo: nullableString(m.Photo), ManagerKey: m.ManagerKey,
+				CustomAttributes: orEmpty(m.CustomAttributes)}
+		} else {
+			a.Manager = &upstreamManagerCard{ID: m.ID, Name: m.Name, Email: m.Email, Phone: m.Phone,
+				Photo: nullableString(m.Photo)}
+		}
 	}
 	res := resource{ID: id(r.ID), Type: "resellers", Attributes: a}
 	if contains(includes, "parent") {
@@ -155,7 +175,7 @@ func (s *Server) includedResellers(c *call, ids []int64, data ...int64) ([]resou
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s.toAPIReseller(r, nil))
+		out = append(out, s.toAPIReseller(c.actor, r, nil))
 	}
 	return out, nil
 }
@@ -166,7 +186,7 @@ func (s *Server) resellerPage(c *call, rs []*domain.Reseller, total int, p listP
 	parents := make([]int64, len(rs))
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
-		data[i] = s.toAPIReseller(r, p.includes)
+		data[i] = s.toAPIReseller(c.actor, r, p.includes)
 		parents[i], ids[i] = r.ParentID, r.ID
 	}
 	var included []resource
@@ -192,7 +212,7 @@ func (s *Server) handleResellerGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	doc := document{Data: s.toAPIReseller(r, includes)}
+	doc := document{Data: s.toAPIReseller(c.actor, r, includes)}
 	if contains(includes, "parent") {
 		if doc.Included, err = s.includedResellers(c, []int64{r.ParentID}); err != nil {
 			return reply{}, err
@@ -275,7 +295,7 @@ func (s *Server) handleChildResellerCreate(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return created(s.toAPIReseller(r, nil)), nil
+	return created(s.toAPIReseller(c.actor, r, nil)), nil
 }
 
 func (s *Server) handleResellerUpdate(c *call) (reply, error) {
@@ -291,5 +311,5 @@ func (s *Server) handleResellerUpdate(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return one(s.toAPIReseller(r, nil)), nil
+	return one(s.toAPIReseller(c.actor, r, nil)), nil
 }
