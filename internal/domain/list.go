@@ -43,6 +43,18 @@ const (
 	MaxPageSize     = 1000
 )
 
+// Caps on what one list request may ask for; a request over a cap is refused before
+// the database sees it.
+const (
+	// MaxFilterValues is the most values a comma-list filter may name: a page's
+	// worth, so a client can fetch a page of objects by id.
+	MaxFilterValues = MaxPageSize
+	// MaxSortFields is the most fields a sort may name. No list has that many
+	// sortable fields, and each may be named once; the cap lets a sort of thousands
+	// of terms be refused by counting its commas.
+	MaxSortFields = 10
+)
+
 // Offset is the number of rows before the page.
 func (p Page) Offset() int { return (p.Number - 1) * p.Size }
 

@@ -72,6 +72,11 @@ const (
 	MsgInvalidInteger       Message = "invalid_integer"
 	MsgInvalidBoolean       Message = "invalid_boolean"
 	MsgRangeNotSupported    Message = "range_not_supported"
+	MsgTooManyValues        Message = "too_many_values"
+	MsgTooManySortFields    Message = "too_many_sort_fields"
+	MsgDuplicateSortField   Message = "duplicate_sort_field"
+	MsgRepeatedParameter    Message = "repeated_parameter"
+	MsgInvalidCharacters    Message = "invalid_characters"
 	MsgInvalidID            Message = "invalid_id"
 	MsgRouteNotFound        Message = "route_not_found"
 	MsgMethodNotAllowed     Message = "method_not_allowed"
@@ -196,6 +201,11 @@ var catalogue = map[Message]texts{
 	MsgInvalidInteger:       {"must be a comma-separated list of integers", "должно быть списком целых чисел через запятую"},
 	MsgInvalidBoolean:       {"must be true or false", "должно быть true или false"},
 	MsgRangeNotSupported:    {"does not support [gt]/[lt] ranges", "не поддерживает диапазоны [gt]/[lt]"},
+	MsgTooManyValues:        {"must list at most %d values", "должно содержать не более %d значений"},
+	MsgTooManySortFields:    {"must name at most %d fields", "должно содержать не более %d полей"},
+	MsgDuplicateSortField:   {"names the field %q more than once", "указывает поле %q более одного раза"},
+	MsgRepeatedParameter:    {"must be given at most once", "можно указать не более одного раза"},
+	MsgInvalidCharacters:    {"must be UTF-8 text without control characters", "должно быть текстом UTF-8 без управляющих символов"},
 	MsgInvalidID:            {"must be a positive integer id", "должно быть положительным целым идентификатором"},
 	MsgRouteNotFound:        {"No such endpoint", "Такого метода нет"},
 	MsgMethodNotAllowed:     {"The method is not allowed for this endpoint", "Этот HTTP-метод не поддерживается для данного пути"},

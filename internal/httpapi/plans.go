@@ -213,10 +213,11 @@ func (s *Server) handleSwitchablePlanList(c *call) (reply, error) {
 	// filter[switch_type] is no condition on the plans listed but on the switches
 	// leading to them, so it is read apart from the plan filters.
 	q := c.r.URL.Query()
-	var switchErr error
-	t := domain.SwitchType(q.Get(switchTypeParam))
+	v, given, switchErr := queryValue(q, switchTypeParam)
+	t := domain.SwitchType(v)
 	switch {
-	case !q.Has(switchTypeParam):
+	case switchErr != nil: // given twice, or not text
+	case !given:
 		switchErr = domain.ParamError(switchTypeParam, domain.MsgSwitchTypeRequired)
 	case t != domain.SwitchImmediate && t != domain.SwitchDelayed:
 		switchErr = domain.ParamError(switchTypeParam, domain.MsgOneOf,

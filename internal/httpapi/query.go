@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -49,7 +50,7 @@ type listParams struct {
 
 // parseList reads paging, filters, sort and include from q against spec. Times
 // without a zone are read in loc. Every problem is reported, each naming its
-// parameter.
+// parameter, and all before the database is asked anything.
 func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, error) {
 	var (
 		out  = listParams{query: domain.ListQuery{Page: domain.Page{Number: 1, Size: domain.DefaultPageSize}}}
@@ -58,9 +59,19 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 	fail := func(param string, msg domain.Message, args ...any) {
 		errs = append(errs, domain.ParamError(param, msg, args...))
 	}
+	// param returns the value of a parameter the list reads; one given twice or
+	// holding control characters is reported and then treated as absent.
+	param := func(name string) (string, bool) {
+		v, ok, err := queryValue(q, name)
+		if err != nil {
+			errs = append(errs, err)
+			return "", false
+		}
+		return v, ok
+	}
 	intParam := func(name string, dst *int, lo, hi int, msg domain.Message, args ...any) {
-		if vs, ok := q[name]; ok {
-			n, err := strconv.Atoi(vs[0])
+		if v, ok := param(name); ok {
+			n, err := strconv.Atoi(v)
 			if err != nil || n < lo || n > hi {
 				fail(name, msg, args...)
 				return
@@ -76,52 +87,45 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 	intParam("page[size]", &out.query.Page.Size, 1, domain.MaxPageSize, domain.MsgPageSize, domain.MaxPageSize)
 
 	for _, name := range sortedKeys(q) {
-		value := q[name][0]
+		prefix, _, _ := strings.Cut(name, "[")
 		switch {
-		case strings.HasPrefix(name, "page["):
+		case prefix == "page" && name != "page":
 			if name != "page[number]" && name != "page[size]" {
 				fail(name, domain.MsgUnknownParameter)
 			}
-		case strings.HasPrefix(name, "filter["):
-			conds, err := parseFilter(name, "filter[", value, spec, loc)
-			out.query.Conditions = append(out.query.Conditions, conds...)
-			errs = append(errs, err)
-		case spec.legacy && strings.HasPrefix(name, "filters["):
-			conds, err := parseFilter(name, "filters[", value, spec, loc)
-			out.query.Conditions = append(out.query.Conditions, conds...)
-			errs = append(errs, err)
+		case prefix == "filter" && name != "filter", spec.legacy && prefix == "filters" && name != "filters":
+			if value, ok := param(name); ok {
+				conds, err := parseFilter(name, prefix+"[", value, spec, loc)
+				out.query.Conditions = append(out.query.Conditions, conds...)
+				errs = append(errs, err)
+			}
 		}
 	}
 
-	if v, ok := q["sort"]; ok {
-		for _, f := range strings.Split(v[0], ",") {
-			key := domain.SortKey{Field: strings.TrimSpace(f)}
-			if strings.HasPrefix(key.Field, "-") {
-				key.Field, key.Desc = key.Field[1:], true
-			}
-			if !contains(spec.sorts, key.Field) {
-				fail("sort", domain.MsgUnknownSort, key.Field, strings.Join(spec.sorts, ", "))
-				continue
-			}
-			out.query.Sort = append(out.query.Sort, key)
-		}
+	if v, ok := param("sort"); ok {
+		keys, err := parseSort(v, spec.sorts)
+		out.query.Sort = keys
+		errs = append(errs, err)
 	}
 	if spec.legacy {
 		// sorting[reversed] alone turns the default order, by id, around.
 		key := domain.SortKey{Field: "id"}
-		switch q.Get("sorting[reversed]") {
+		switch v, _ := param("sorting[reversed]"); v {
 		case "", "false":
 		case "true":
 			key.Desc = true
 		default:
 			fail("sorting[reversed]", domain.MsgInvalidBoolean)
 		}
-		if f, ok := q["sorting[field]"]; ok {
-			key.Field = f[0]
-			if contains(spec.sorts, key.Field) {
-				out.query.Sort = append(out.query.Sort, key)
-			} else {
+		if f, ok := param("sorting[field]"); ok {
+			key.Field = f
+			switch {
+			case !contains(spec.sorts, key.Field):
 				fail("sorting[field]", domain.MsgUnknownSort, key.Field, strings.Join(spec.sorts, ", "))
+			case sortsBy(out.query.Sort, key.Field):
+				fail("sorting[field]", domain.MsgDuplicateSortField, key.Field)
+			default:
+				out.query.Sort = append(out.query.Sort, key)
 			}
 		} else if key.Desc && len(out.query.Sort) == 0 {
 			out.query.Sort = append(out.query.Sort, key)
@@ -132,18 +136,87 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 	return out, errors.Join(append(errs, err)...)
 }
 
+// queryValue returns the value of query parameter name and whether it was given.
+// A parameter given twice is refused rather than read by its first value, and a
+// value must be UTF-8 text without control characters: PostgreSQL refuses a NUL
+// byte or malformed UTF-8 in text, and no list value has a use for them.
+func queryValue(q url.Values, name string) (string, bool, error) {
+	vs, ok := q[name]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vs) > 1:
+		return "", true, domain.ParamError(name, domain.MsgRepeatedParameter)
+	case !plainText(vs[0]):
+		return "", true, domain.ParamError(name, domain.MsgInvalidCharacters)
+	}
+	return vs[0], true, nil
+}
+
+// plainText reports whether s is valid UTF-8 free of the C0 control characters
+// (U+0000 to U+001F) and DEL (U+007F). Every byte of a multi-byte UTF-8 sequence is
+// 0x80 or more, so the control characters can be found byte by byte.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// parseSort reads the value of the sort parameter: at most domain.MaxSortFields
+// fields of allowed, each named once, each optionally reversed by a leading '-'.
+func parseSort(value string, allowed []string) ([]domain.SortKey, error) {
+	// Counting the commas refuses thousands of terms without splitting them.
+	if strings.Count(value, ",") >= domain.MaxSortFields {
+		return nil, domain.ParamError("sort", domain.MsgTooManySortFields, domain.MaxSortFields)
+	}
+	var (
+		keys  []domain.SortKey
+		twice []string // fields already reported as named twice
+		errs  []error
+	)
+	for _, f := range strings.Split(value, ",") {
+		key := domain.SortKey{Field: strings.TrimSpace(f)}
+		if strings.HasPrefix(key.Field, "-") {
+			key.Field, key.Desc = key.Field[1:], true
+		}
+		switch {
+		case !contains(allowed, key.Field):
+			errs = append(errs, domain.ParamError("sort", domain.MsgUnknownSort, key.Field, strings.Join(allowed, ", ")))
+		case !sortsBy(keys, key.Field):
+			keys = append(keys, key)
+		case !contains(twice, key.Field):
+			twice = append(twice, key.Field)
+			errs = append(errs, domain.ParamError("sort", domain.MsgDuplicateSortField, key.Field))
+		}
+	}
+	return keys, errors.Join(errs...)
+}
+
+// sortsBy reports whether keys name field.
+func sortsBy(keys []domain.SortKey, field string) bool {
+	for _, k := range keys {
+		if k.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
 // parseInclude reads the include parameter against the allowed names; it is all a
 // single-object GET reads of its query.
 func parseInclude(q url.Values, allowed []string) ([]string, error) {
-	v, ok := q["include"]
-	if !ok || v[0] == "" {
-		return nil, nil
+	v, ok, err := queryValue(q, "include")
+	if err != nil || !ok || v == "" {
+		return nil, err
 	}
 	var (
 		out  []string
 		errs []error
 	)
-	for _, inc := range strings.Split(v[0], ",") {
+	for _, inc := range strings.Split(v, ",") {
 		inc = strings.TrimSpace(inc)
 		switch {
 		case !contains(allowed, inc):
@@ -168,15 +241,19 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 	if op != "" && fs.kind != kindInt && fs.kind != kindTime {
 		return nil, domain.ParamError(name, domain.MsgRangeNotSupported)
 	}
-	if len(splitList(value)) == 0 {
+	values := splitList(value)
+	if len(values) == 0 {
 		return nil, domain.ParamError(name, domain.MsgBlank)
+	}
+	if op == "" && len(values) > domain.MaxFilterValues && fs.kind != kindContains && fs.kind != kindTime {
+		return nil, domain.ParamError(name, domain.MsgTooManyValues, domain.MaxFilterValues)
 	}
 	switch fs.kind {
 	case kindContains:
 		return []domain.Condition{{Field: field, Op: domain.OpContains, Values: []any{value}}}, nil
 	case kindExact, kindLower, kindUpper, kindEnum:
 		var vals []any
-		for _, v := range splitList(value) {
+		for _, v := range values {
 			switch fs.kind {
 			case kindLower:
 				v = strings.ToLower(v)
@@ -191,7 +268,7 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
 	case kindBool:
 		var vals []any
-		for _, v := range splitList(value) {
+		for _, v := range values {
 			if v != "true" && v != "false" {
 				return nil, domain.ParamError(name, domain.MsgInvalidBoolean)
 			}
@@ -200,7 +277,7 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
 	case kindInt:
 		var vals []any
-		for _, v := range splitList(value) {
+		for _, v := range values {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
 				return nil, domain.ParamError(name, domain.MsgInvalidInteger)

@@ -125,6 +125,11 @@ func TestParseList(t *testing.T) {
 		{"LegacyFilters", "filters[email]=A@b.co&filters[id][gt]=3", true,
 			[]string{"page 1 size 50", `email in "a@b.co"`, "id > 3"}},
 		{"LegacyAndStandardSort", "sort=id&sorting[field]=name", true, []string{"page 1 size 50", "sort id asc", "sort name asc"}},
+		{"NonASCII", "filter[name]=%D0%81%C3%BC%E6%97%A5&filter[key]=%EF%BF%BD", false,
+			[]string{"page 1 size 50", "key in \"\ufffd\"", `name contains "Ёü日"`}},
+		{"RepeatedIgnoredParameter", "foo=1&foo=2&filter=1&filter=2&filters[x]=1&filters[x]=2", false, []string{"page 1 size 50"}},
+		{"ControlInIgnoredParameter", "foo=%00&sorting[field]=%00", false, []string{"page 1 size 50"}},
+		{"MostSortFields", "sort=id,-name,created_at", false, []string{"page 1 size 50", "sort id asc", "sort name desc", "sort created_at asc"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -198,6 +203,35 @@ func TestParseListErrors(t *testing.T) {
 			[]string{"sorting[reversed] invalid_boolean"}},
 		{"ErrUnknownInclude", "include=children", false, []string{"include unknown_include"}},
 		{"ErrOneOfSeveralIncludes", "include=parent,children", false, []string{"include unknown_include"}},
+		{"ErrTooManyValues", "filter[id]=" + strings.Repeat("1,", 1001), false, []string{"filter[id] too_many_values"}},
+		{"ErrTooManyStrings", "filter[key]=" + strings.Repeat("a,", 1001), false, []string{"filter[key] too_many_values"}},
+		{"ErrTooManyEnum", "filter[status]=" + strings.Repeat("active,", 1001), false, []string{"filter[status] too_many_values"}},
+		{"ErrTooManyLegacy", "filters[email]=" + strings.Repeat("a@b.c,", 65536), true, []string{"filters[email] too_many_values"}},
+		{"ErrManyValuesInRange", "filter[id][gt]=" + strings.Repeat("1,", 1001), false, []string{"filter[id][gt] invalid_integer"}},
+		{"ErrElevenSortFields", "sort=" + strings.Repeat("id,", 10) + "id", false, []string{"sort too_many_sort_fields"}},
+		{"ErrThousandsOfSortFields", "sort=" + strings.Repeat("x,", 2000), false, []string{"sort too_many_sort_fields"}},
+		{"ErrDuplicateSort", "sort=name,-name", false, []string{"sort duplicate_sort_field"}},
+		{"ErrDuplicateSortOnce", "sort=id,id,id,name,name", false, []string{"sort duplicate_sort_field", "sort duplicate_sort_field"}},
+		{"ErrLegacyDuplicateSort", "sort=-name&sorting[field]=name", true, []string{"sorting[field] duplicate_sort_field"}},
+		{"ErrRepeatedFilter", "filter[id]=1&filter[id]=2", false, []string{"filter[id] repeated_parameter"}},
+		{"ErrRepeatedSameValue", "filter[key]=a&filter%5Bkey%5D=a", false, []string{"filter[key] repeated_parameter"}},
+		{"ErrRepeatedSort", "sort=id&sort=name", false, []string{"sort repeated_parameter"}},
+		{"ErrRepeatedInclude", "include=parent&include=reseller", false, []string{"include repeated_parameter"}},
+		{"ErrRepeatedPageSize", "page[size]=1&page[size]=1", false, []string{"page[size] repeated_parameter"}},
+		{"ErrRepeatedLegacy", "per_page=1&per_page=2&page=1&page=1&sorting[field]=id&sorting[field]=id&sorting[reversed]=true&sorting[reversed]=true&filters[id]=1&filters[id]=2",
+			true, []string{"page repeated_parameter", "per_page repeated_parameter", "filters[id] repeated_parameter",
+				"sorting[reversed] repeated_parameter", "sorting[field] repeated_parameter"}},
+		{"ErrNUL", "filter[name]=a%00", false, []string{"filter[name] invalid_characters"}},
+		{"ErrControl", "filter[key]=%1F", false, []string{"filter[key] invalid_characters"}},
+		{"ErrNewline", "filter[email]=a%0A", false, []string{"filter[email] invalid_characters"}},
+		{"ErrDEL", "sort=id%7F", false, []string{"sort invalid_characters"}},
+		{"ErrInvalidUTF8", "filter[name]=%FF", false, []string{"filter[name] invalid_characters"}},
+		{"ErrTruncatedUTF8", "filter[name]=%D0", false, []string{"filter[name] invalid_characters"}},
+		{"ErrControlInPage", "page[number]=%00", false, []string{"page[number] invalid_characters"}},
+		{"ErrControlInInclude", "include=%00", false, []string{"include invalid_characters"}},
+		{"ErrControlLegacy", "filters[key]=%00&sorting[field]=%7F&sorting[reversed]=%FF&per_page=%01", true, []string{
+			"per_page invalid_characters", "filters[key] invalid_characters", "sorting[reversed] invalid_characters",
+			"sorting[field] invalid_characters"}},
 		{"ErrEverything", "page[size]=0&page[number]=0&filter[x]=1&filter[id]=a&sort=y&include=z", false, []string{
 			"page[number] invalid_page_number", "page[size] invalid_page_size", "filter[id] invalid_integer",
 			"filter[x] unknown_filter", "sort unknown_sort", "include unknown_include"}},
@@ -241,9 +275,14 @@ func TestParseListMessages(t *testing.T) {
 		{"include=children", `does not allow including "children"; includable: parent, reseller`},
 		{"filter[status]=x", "must be one of: active, inactive"},
 		{"page[size]=0", "must be an integer from 1 to 1000"},
+		{"filter[id]=" + strings.Repeat("7,", 1001), "must list at most 1000 values"},
+		{"sort=" + strings.Repeat("id,", 11), "must name at most 10 fields"},
+		{"sort=name,-name", `names the field "name" more than once`},
+		{"sort=id&sort=id", "must be given at most once"},
+		{"filter[name]=%00", "must be UTF-8 text without control characters"},
 	}
 	for _, c := range cases {
-		t.Run(c.query, func(t *testing.T) {
+		t.Run(c.want, func(t *testing.T) {
 			q, _ := url.ParseQuery(c.query)
 			_, err := parseList(q, testList, msk)
 			errs := domain.Errors(err)

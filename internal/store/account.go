@@ -160,12 +160,8 @@ func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 			q.Conditions = append(q.Conditions, cond)
 			continue
 		}
-		ph := make([]string, len(cond.Values))
-		for i, v := range cond.Values {
-			ph[i] = b.arg(v)
-		}
 		b.where = append(b.where, `a.id IN (SELECT au.account_id FROM account_users au
-			JOIN users u ON u.id = au.user_id WHERE u.email IN (`+strings.Join(ph, ", ")+`))`)
+			JOIN users u ON u.id = au.user_id WHERE u.email IN (`+b.in(cond.Values)+`))`)
 	}
 	// Unlike listRows, the total comes from a query of its own: counting through a
 	// covering index (a date range over many of 100,000 accounts, say) is far cheaper

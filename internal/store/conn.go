@@ -67,7 +67,10 @@ func (c *Conn) query(ctx context.Context, query string, args ...any) (*sql.Rows,
 	if err != nil {
 		return nil, translate(err)
 	}
-	rows, err := s.QueryContext(ctx, args...)
+	rows, err := s.stmt.QueryContext(ctx, args...)
+	// The rows outlive the hold: database/sql keeps an evicted, closed statement
+	// alive until they are closed.
+	c.db.stmts.release(s)
 	return rows, translate(err)
 }
 

@@ -36,8 +36,8 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 
-	bound sync.Map // SQL text -> SQL rebound for this engine
-	stmts sync.Map // SQL text -> *sql.Stmt prepared on the read pool
+	bound *boundCache // SQL text -> SQL rebound for SQLite
+	stmts *stmtCache  // SQL text -> statement prepared on the read pool
 
 	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
 	// the read caches below are valid only while it stays the same.
@@ -230,7 +230,8 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 }
 
 func newDB(engine Engine, read, write *sql.DB, version *dataVersion) *DB {
-	db := &DB{engine: engine, read: read, write: write, version: version}
+	db := &DB{engine: engine, read: read, write: write, version: version,
+		bound: newBoundCache(maxBoundQueries), stmts: newStmtCache(MaxPreparedStatements)}
 	db.planPages.limit = maxCachedPages
 	db.accountPages.limit = maxCachedPages
 	return db
@@ -241,7 +242,7 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	db.stmts.close()
 	err := db.read.Close()
 	if db.version != nil {
 		err = errors.Join(err, db.version.close())
@@ -268,12 +269,7 @@ func (db *DB) bind(query string) string {
 	if db.engine != SQLite {
 		return query
 	}
-	if b, ok := db.bound.Load(query); ok {
-		return b.(string)
-	}
-	b := rebind(query)
-	db.bound.Store(query, b)
-	return b
+	return db.bound.get(query)
 }
 
 // rebind turns $1 into ?1 outside string literals.
@@ -294,18 +290,20 @@ func rebind(query string) string {
 	return sb.String()
 }
 
-// stmt returns a statement prepared on the read pool, reused by every later call.
-func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := db.stmts.Load(query); ok {
-		return s.(*sql.Stmt), nil
+// stmt returns the statement of query prepared on the read pool, held: the caller
+// runs its query and then releases it (db.stmts.release). Statements are kept for
+// later calls, the most recently used MaxPreparedStatements of them.
+func (db *DB) stmt(ctx context.Context, query string) (*cachedStmt, error) {
+	if s := db.stmts.acquire(query); s != nil {
+		return s, nil
 	}
 	s, err := db.read.PrepareContext(ctx, db.bind(query))
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := db.stmts.LoadOrStore(query, s); loaded {
-		s.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return s, nil
+	return db.stmts.add(query, s), nil
 }
+
+// PreparedStatements returns how many read statements db keeps prepared, at most
+// MaxPreparedStatements.
+func (db *DB) PreparedStatements() int { return db.stmts.len() }

@@ -48,8 +48,19 @@ func (b *sqlBuilder) whereSQL() string {
 }
 
 // list adds ids as arguments and returns their placeholders (see inList).
-func (b *sqlBuilder) list(ids []int64) string {
-	in, args := inList(len(b.args)+1, ids)
+func (b *sqlBuilder) list(ids []int64) string { return addList(b, ids) }
+
+// in adds the values of an IN condition (strings, integers or booleans) as arguments
+// and returns their placeholders (see inList).
+func (b *sqlBuilder) in(values []any) string {
+	if len(values) == 0 {
+		return "NULL" // nothing equals NULL: an empty list matches no row
+	}
+	return addList(b, values)
+}
+
+func addList[T any](b *sqlBuilder, values []T) string {
+	in, args := inList(len(b.args)+1, values)
 	b.args = append(b.args, args...)
 	return in
 }
@@ -92,11 +103,7 @@ func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) err
 		}
 		switch c.Op {
 		case domain.OpIn:
-			ph := make([]string, len(c.Values))
-			for i, v := range c.Values {
-				ph[i] = b.arg(v)
-			}
-			b.where = append(b.where, col.expr+" IN ("+strings.Join(ph, ", ")+")")
+			b.where = append(b.where, col.expr+" IN ("+b.in(c.Values)+")")
 		case domain.OpGt:
 			b.cond(col.expr+" > %s", c.Values[0])
 		case domain.OpGe:
