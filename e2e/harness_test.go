@@ -168,8 +168,9 @@ func (v *validator) check(req *http.Request, reqBody []byte, resp *http.Response
 		route, params, err = v.router.FindRoute(trimmed)
 	}
 	if err != nil {
-		// Only the catch-all answers paths the document does not know.
-		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+		// Only the catch-all answers paths and methods the document does not know.
+		switch resp.StatusCode {
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
 			return nil
 		}
 		return fmt.Errorf("no operation in the document: %w", err)

@@ -118,7 +118,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener = ln
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+		// OPTIONS * reaches the API, which answers it as the method no endpoint implements.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 
 	wctx, stop := context.WithCancel(context.Background())
 	m.stop = stop

@@ -23,6 +23,7 @@ const (
 	ErrInternal     ErrorCode = "internal"     // anything else (500); never shown in detail
 	ErrUnavailable  ErrorCode = "unavailable"  // a dependency is down (503)
 	ErrMethod       ErrorCode = "method"       // the path exists, the method does not (405)
+	ErrUnsupported  ErrorCode = "unsupported"  // no endpoint implements the method (501)
 )
 
 // Error is the one error type of Cascade. Its user-facing text is not stored: Message

@@ -42,6 +42,13 @@ const (
 	MsgBodyTooLarge         Message = "body_too_large"
 	MsgMalformedJSON        Message = "malformed_json"
 	MsgBodyRequired         Message = "body_required"
+	MsgBodyUnreadable       Message = "body_unreadable"
+	MsgInvalidUTF8          Message = "invalid_utf8"
+	MsgTooDeep              Message = "too_deep"
+	MsgDuplicateMember      Message = "duplicate_member"
+	MsgMemberCase           Message = "member_case"
+	MsgControlCharacter     Message = "control_character"
+	MsgControlCharacterKey  Message = "control_character_in_name"
 	MsgMustBeString         Message = "must_be_string"
 	MsgMustBeInteger        Message = "must_be_integer"
 	MsgMustBeBoolean        Message = "must_be_boolean"
@@ -80,6 +87,7 @@ const (
 	MsgInvalidID            Message = "invalid_id"
 	MsgRouteNotFound        Message = "route_not_found"
 	MsgMethodNotAllowed     Message = "method_not_allowed"
+	MsgMethodNotImplemented Message = "method_not_implemented"
 	MsgResellerNotFound     Message = "reseller_not_found"
 	MsgManagerNotFound      Message = "manager_not_found"
 	MsgManagerRoleNotFound  Message = "manager_role_not_found"
@@ -155,6 +163,7 @@ const (
 	MsgTitleInternal     Message = "title_internal"
 	MsgTitleUnavailable  Message = "title_unavailable"
 	MsgTitleMethod       Message = "title_method_not_allowed"
+	MsgTitleUnsupported  Message = "title_not_implemented"
 )
 
 type texts struct{ en, ru string }
@@ -171,6 +180,13 @@ var catalogue = map[Message]texts{
 	MsgBodyTooLarge:         {"The request body is larger than %d bytes", "Тело запроса больше %d байт"},
 	MsgMalformedJSON:        {"The request body is not valid JSON (near byte %d)", "Тело запроса не является корректным JSON (около байта %d)"},
 	MsgBodyRequired:         {"The request body is required", "Тело запроса обязательно"},
+	MsgBodyUnreadable:       {"The request body could not be read to its end: its length or chunked encoding is broken, or the connection was cut", "Тело запроса не удалось дочитать до конца: неверна его длина или кодирование частями, либо соединение прервано"},
+	MsgInvalidUTF8:          {"The request body is not valid UTF-8 (near byte %d)", "Тело запроса не является корректным UTF-8 (около байта %d)"},
+	MsgTooDeep:              {"The request body nests objects and arrays more than %d levels deep", "В теле запроса объекты и массивы вложены глубже %d уровней"},
+	MsgDuplicateMember:      {"The member %q appears more than once in the same object", "Поле %q указано в одном объекте более одного раза"},
+	MsgMemberCase:           {"is not a member: member names are case-sensitive (did you mean %q?)", "не является полем: имена полей чувствительны к регистру (возможно, имелось в виду %q?)"},
+	MsgControlCharacter:     {"must not contain control characters (U+0000 to U+001F other than tab, line feed and carriage return, or U+007F)", "не должно содержать управляющих символов (U+0000–U+001F, кроме табуляции, перевода строки и возврата каретки, и U+007F)"},
+	MsgControlCharacterKey:  {"A member name must not contain control characters (U+0000 to U+001F other than tab, line feed and carriage return, or U+007F)", "Имя поля не должно содержать управляющих символов (U+0000–U+001F, кроме табуляции, перевода строки и возврата каретки, и U+007F)"},
 	MsgMustBeString:         {"must be a string", "должно быть строкой"},
 	MsgMustBeInteger:        {"must be an integer", "должно быть целым числом"},
 	MsgMustBeBoolean:        {"must be a boolean", "должно быть логическим значением"},
@@ -209,6 +225,7 @@ var catalogue = map[Message]texts{
 	MsgInvalidID:            {"must be a positive integer id", "должно быть положительным целым идентификатором"},
 	MsgRouteNotFound:        {"No such endpoint", "Такого метода нет"},
 	MsgMethodNotAllowed:     {"The method is not allowed for this endpoint", "Этот HTTP-метод не поддерживается для данного пути"},
+	MsgMethodNotImplemented: {"The server does not implement this method for any endpoint", "Сервер не поддерживает этот HTTP-метод ни для одного пути"},
 	MsgResellerNotFound:     {"Reseller not found", "Реселлер не найден"},
 	MsgManagerNotFound:      {"Manager not found", "Менеджер не найден"},
 	MsgManagerRoleNotFound:  {"Manager role not found", "Роль менеджера не найдена"},
@@ -280,6 +297,7 @@ var catalogue = map[Message]texts{
 	MsgTitleInternal:        {"Internal server error", "Внутренняя ошибка сервера"},
 	MsgTitleUnavailable:     {"Service unavailable", "Сервис недоступен"},
 	MsgTitleMethod:          {"Method not allowed", "Метод не поддерживается"},
+	MsgTitleUnsupported:     {"Not implemented", "Не реализовано"},
 }
 
 // Text renders m in locale l. A message missing from the catalogue renders as its

@@ -32,9 +32,15 @@ func readBody(w http.ResponseWriter, r *http.Request, opts routeOption) ([]byte,
 	if err != nil || (mt != mediaJSONAPI && mt != mediaJSON && !yaml) {
 		return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
 	}
-	for k := range params {
-		// JSON:API allows only its ext and profile parameters; charset is harmless.
-		if k != "charset" && (yaml || k != "ext" && k != "profile") {
+	for k, v := range params {
+		switch {
+		case k == "charset":
+			// Bodies are read as UTF-8; one in another encoding would be misread.
+			if !strings.EqualFold(v, "utf-8") {
+				return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
+			}
+		case yaml || k != "ext" && k != "profile":
+			// JSON:API allows only its ext and profile parameters.
 			return nil, domain.Errorf(domain.ErrMediaType, domain.MsgMediaType)
 		}
 	}
@@ -44,17 +50,27 @@ func readBody(w http.ResponseWriter, r *http.Request, opts routeOption) ([]byte,
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case errors.As(err, &tooBig):
 		return nil, domain.Errorf(domain.ErrTooLarge, domain.MsgBodyTooLarge, limit)
+	case err != nil:
+		// Only the client can break a body: a wrong length, broken chunks, a cut
+		// connection. Whatever was read of it is not used.
+		return nil, domain.Errorf(domain.ErrBadRequest, domain.MsgBodyUnreadable)
 	}
-	return body, err
+	return body, nil
 }
 
 // decodeJSON unmarshals body into dst, turning syntax errors into 400 and type errors
-// into 422 with a pointer to the offending member.
+// into 422 with a pointer to the offending member. Every body is first read strictly
+// (checkBody): what encoding/json would let through or guess at is refused before
+// anything is decoded.
 func decodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return domain.Errorf(domain.ErrBadRequest, domain.MsgBodyRequired)
+	}
+	if err := checkBody(body, shapeOf(reflect.TypeOf(dst))); err != nil {
+		return err
 	}
 	err := json.Unmarshal(body, dst)
 	if err == nil {
@@ -160,30 +176,56 @@ func (f *flexBool) ptr() *bool {
 
 // customAttributes accepts both documented shapes of custom attributes: a plain
 // object {"key": "value"} and {"data": [{"key": "k", "value": "v"}]}. A null value
-// removes the key.
+// removes the key. Member names are matched exactly: "Data" is an attribute of the
+// plain shape, never the list.
 type customAttributes map[string]*string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (c *customAttributes) UnmarshalJSON(b []byte) error {
-	var list struct {
-		Data *[]struct {
-			Key   string  `json:"key"`
-			Value *string `json:"value"`
-		} `json:"data"`
-	}
-	if json.Unmarshal(b, &list) == nil && list.Data != nil {
-		m := make(customAttributes, len(*list.Data))
-		for _, kv := range *list.Data {
-			m[kv.Key] = kv.Value
-		}
+	var m map[string]*string
+	if json.Unmarshal(b, &m) == nil {
 		*c = m
 		return nil
 	}
-	var m map[string]*string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return &json.UnmarshalTypeError{Value: "attributes", Type: reflect.TypeOf(map[string]string{})}
+	// Not the plain shape: the list shape, or wrong.
+	bad := &json.UnmarshalTypeError{Value: "attributes", Type: reflect.TypeOf(map[string]string{})}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(b, &members) != nil {
+		return bad
+	}
+	var list []customAttribute
+	if data := bytes.TrimSpace(members["data"]); len(data) == 0 || data[0] != '[' || json.Unmarshal(data, &list) != nil {
+		return bad
+	}
+	m = make(customAttributes, len(list))
+	for _, kv := range list {
+		m[kv.key] = kv.value
 	}
 	*c = m
+	return nil
+}
+
+// customAttribute is one {"key": k, "value": v} of the list shape of custom
+// attributes, its members matched exactly.
+type customAttribute struct {
+	key   string
+	value *string
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *customAttribute) UnmarshalJSON(b []byte) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	if v, ok := members["key"]; ok {
+		if err := json.Unmarshal(v, &a.key); err != nil {
+			return err
+		}
+	}
+	if v, ok := members["value"]; ok {
+		return json.Unmarshal(v, &a.value)
+	}
 	return nil
 }
 

@@ -26,6 +26,7 @@ var statusOf = map[domain.ErrorCode]struct {
 	domain.ErrMediaType:    {http.StatusUnsupportedMediaType, domain.MsgTitleMediaType},
 	domain.ErrInternal:     {http.StatusInternalServerError, domain.MsgTitleInternal},
 	domain.ErrUnavailable:  {http.StatusServiceUnavailable, domain.MsgTitleUnavailable},
+	domain.ErrUnsupported:  {http.StatusNotImplemented, domain.MsgTitleUnsupported},
 }
 
 // errorObject is one entry of the unified errors array.

@@ -27,6 +27,7 @@ func TestErrorResponseStatus(t *testing.T) {
 		{domain.ErrMediaType, 415, "Unsupported media type"},
 		{domain.ErrInternal, 500, "Internal server error"},
 		{domain.ErrUnavailable, 503, "Service unavailable"},
+		{domain.ErrUnsupported, 501, "Not implemented"},
 		{domain.ErrorCode("no_such_code"), 500, "Internal server error"},
 	}
 	for _, c := range cases {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -123,40 +122,6 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
-}
-
-// handleUnmatched answers paths no route serves. A path with a trailing slash is
-// served as the path without it: the documentation's own examples write
-// GET /api/v3/resellers/1/plans/?page[size]=2. Otherwise it answers 405 when the path
-// exists under another method, and 404, both as JSON:API errors.
-func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
-	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
-		trimmed := r.Clone(r.Context())
-		trimmed.URL.Path = strings.TrimSuffix(p, "/")
-		trimmed.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
-		if _, pattern := s.mux.Handler(trimmed); pattern != "" && pattern != "/" {
-			s.mux.ServeHTTP(w, trimmed)
-			r.Pattern = trimmed.Pattern // for the access log and the metrics
-			return
-		}
-	}
-	l := domain.ParseLocale(r.Header.Get("X-Api-Locale"))
-	var allow []string
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete} {
-		probe := r.Clone(r.Context())
-		probe.Method = m
-		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
-			allow = append(allow, m)
-		}
-	}
-	if len(allow) > 0 {
-		for _, m := range allow {
-			w.Header().Add("Allow", m)
-		}
-		s.writeError(w, r, l, domain.Errorf(domain.ErrMethod, domain.MsgMethodNotAllowed))
-		return
-	}
-	s.writeError(w, r, l, domain.Errorf(domain.ErrNotFound, domain.MsgRouteNotFound))
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -53,7 +53,7 @@ func New(svc *service.Service, cfg Config) *Server {
 	s := &Server{svc: svc, loc: cfg.Location, log: cfg.Logger, metrics: cfg.Metrics, openapi: cfg.OpenAPI,
 		mux: http.NewServeMux()}
 	s.routes()
-	s.handler = s.observe(s.mux)
+	s.handler = s.observe(http.HandlerFunc(s.dispatch))
 	return s
 }
 
