@@ -155,13 +155,21 @@ func servePprof(addr string, stdout io.Writer) {
 	fmt.Fprintln(stdout, "profiler:", http.ListenAndServe(addr, mux))
 }
 
+// adminTokenGivenNote stands in for the administrator's token when the operator chose
+// it: a token Cascade did not generate is never printed.
+const adminTokenGivenNote = "The operator's administrator uses the API token in CASCADE_ADMIN_TOKEN (not printed)."
+
 func welcome(w io.Writer, m *app.Main) {
 	fmt.Fprintf(w, "Cascade %s is serving on %s (database %s)\n", version, m.URL(), redact(m.Config.DatabaseURL))
 	token := "$CASCADE_TOKEN"
-	if m.AdminToken != "" {
+	switch {
+	case m.AdminTokenGiven:
+		token = "$CASCADE_ADMIN_TOKEN"
+		fmt.Fprintf(w, "\n%s\n", adminTokenGivenNote)
+	case m.AdminToken != "":
 		token = m.AdminToken
 		fmt.Fprintf(w, "\nThe operator's administrator API token (shown only now, keep it):\n  %s\n", token)
-	} else {
+	default:
 		fmt.Fprintln(w, "\nTokens were printed when this database was created; \"cascade manager token ID\" issues a new one.")
 	}
 	if len(m.DemoTokens) > 0 {
@@ -194,7 +202,10 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if err := benchSeed(ctx, c.stdout, m, benchPlans, benchAccounts); err != nil {
 		return err
 	}
-	if m.AdminToken != "" {
+	switch {
+	case m.AdminTokenGiven:
+		fmt.Fprintln(c.stdout, adminTokenGivenNote)
+	case m.AdminToken != "":
 		fmt.Fprintf(c.stdout, "operator administrator API token: %s\n", m.AdminToken)
 	}
 	if len(m.DemoTokens) > 0 {

@@ -31,6 +31,11 @@ type Main struct {
 
 	// AdminToken is the first administrator's token when this start created it.
 	AdminToken string
+	// AdminTokenGiven is set when that token came from the configuration
+	// (CASCADE_ADMIN_TOKEN) rather than being generated. Such a token is never
+	// printed: the operator has it already, and printed output ends up in log
+	// collectors.
+	AdminTokenGiven bool
 	// DemoTokens are the demo managers' tokens when this start created them.
 	DemoTokens []DemoManager
 
@@ -83,6 +88,7 @@ func (m *Main) Bootstrap(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	m.AdminToken = token
+	m.AdminTokenGiven = token != "" && m.Config.AdminToken != ""
 	if m.Config.Demo {
 		if m.DemoTokens, err = SeedDemo(ctx, m.Service); err != nil {
 			return fmt.Errorf("demo data: %w", err)

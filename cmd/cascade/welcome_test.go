@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// syncBuffer is a buffer that a running server writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serveWelcome runs "cascade serve" with env until it has printed its welcome text,
+// stops it and returns everything it wrote to standard output.
+func serveWelcome(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--workers=false"},
+			func(k string) string { return env[k] }, &stdout, &stderr)
+	}()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(stdout.String(), "Try:") {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped before its welcome: %v\n%s%s", err, stdout.String(), stderr.String())
+		case <-deadline:
+			t.Fatalf("no welcome after 30s:\n%s%s", stdout.String(), stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	return stdout.String()
+}
+
+// printedToken finds an administrator token as Cascade generates it, alone on its
+// line or after "API token: ".
+var printedToken = regexp.MustCompile(`(?m)(?:^  |API token: )([A-Za-z0-9]{32})$`)
+
+// wantAdminToken asserts that token authenticates the operator's administrator.
+func wantAdminToken(t *testing.T, dbURL, token string) {
+	t.Helper()
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL, cfg.LogOutput = dbURL, io.Discard
+	m := app.NewMain(cfg)
+	defer m.Close()
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a, err := m.Service.Authenticate(context.Background(), token)
+	if err != nil || a.ManagerID != 1 {
+		t.Fatalf("printed token %q authenticates manager %d, %v; want the administrator", token, a.ManagerID, err)
+	}
+}
+
+// TestAdminTokenPrintedOnlyWhenGenerated checks that serve and seed print the
+// administrator's token only when Cascade generated it: a token set through
+// CASCADE_ADMIN_TOKEN never reaches standard output, where log collectors would keep
+// it. What is printed does not depend on the engine, so SQLite alone runs it.
+func TestAdminTokenPrintedOnlyWhenGenerated(t *testing.T) {
+	const given = "given-admin-token-0123456789"
+	const note = "the API token in CASCADE_ADMIN_TOKEN"
+	commands := map[string]func(t *testing.T, env map[string]string) string{
+		"Serve": serveWelcome,
+		"Seed": func(t *testing.T, env map[string]string) string {
+			out, err := runCLIEnv(t, env, "seed")
+			if err != nil {
+				t.Fatalf("seed: %v\n%s", err, out)
+			}
+			return out
+		},
+	}
+	for name, command := range commands {
+		t.Run(name, func(t *testing.T) {
+			t.Run("Given", func(t *testing.T) {
+				out := command(t, map[string]string{"CASCADE_DATABASE_URL": storetest.Engines(t)[0].URL,
+					"CASCADE_ADMIN_TOKEN": given})
+				if strings.Contains(out, given) {
+					t.Fatalf("output shows the token from CASCADE_ADMIN_TOKEN:\n%s", out)
+				}
+				if !strings.Contains(out, note) {
+					t.Fatalf("output lacks %q:\n%s", note, out)
+				}
+			})
+			t.Run("Generated", func(t *testing.T) {
+				dbURL := storetest.Engines(t)[0].URL
+				out := command(t, map[string]string{"CASCADE_DATABASE_URL": dbURL})
+				m := printedToken.FindStringSubmatch(out)
+				if m == nil || strings.Contains(out, note) {
+					t.Fatalf("output lacks the generated token, or names CASCADE_ADMIN_TOKEN:\n%s", out)
+				}
+				wantAdminToken(t, dbURL, m[1])
+			})
+		})
+	}
+}
