@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -182,11 +183,9 @@ func (s *Server) handleAccountCreate(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	a, err := s.svc.CreateAccount(c.ctx, c.actor, rid, fromAPIAccount(in))
-	if err != nil {
-		return reply{}, err
-	}
-	return created(s.toAPIAccount(a)), nil
+	return answer(c, func(ctx context.Context) (*domain.Account, error) {
+		return s.svc.CreateAccount(ctx, c.actor, rid, fromAPIAccount(in))
+	}, func(a *domain.Account) reply { return created(s.toAPIAccount(a)) })
 }
 
 func (s *Server) handleAccountUpdate(c *call) (reply, error) {

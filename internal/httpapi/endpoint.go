@@ -19,10 +19,12 @@ type call struct {
 	body   []byte
 }
 
-// reply is what a handler answers: a status (0 means 200) and a document to encode.
+// reply is what a handler answers: a status (0 means 200) and a document to encode,
+// or the body already encoded (raw), as an idempotent request's recorded answer is.
 type reply struct {
 	status int
 	doc    any
+	raw    []byte
 }
 
 // handlerFunc is an endpoint: decode, call the service, encode.
@@ -93,17 +95,24 @@ func (s *Server) render(c *call, h handlerFunc) (int, []byte) {
 	if err != nil {
 		return s.renderError(c.r, c.locale, err)
 	}
-	if rep.status == 0 {
-		rep.status = http.StatusOK
-	}
-	if rep.doc == nil {
-		return rep.status, nil
-	}
-	body, err := encode(rep.doc)
+	status, body, err := rep.encode()
 	if err != nil {
 		return s.renderError(c.r, c.locale, err)
 	}
-	return rep.status, body
+	return status, body
+}
+
+// encode returns the reply's status and body.
+func (rep reply) encode() (int, []byte, error) {
+	status := rep.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if rep.raw != nil || rep.doc == nil {
+		return status, rep.raw, nil
+	}
+	body, err := encode(rep.doc)
+	return status, body, err
 }
 
 // serveIdempotent runs h at most once per Idempotency-Key and body, replaying the
@@ -125,6 +134,8 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, c *call, h handlerFunc, 
 	c.ctx = service.WithClaim(c.ctx, claim)
 	status, body := s.render(c, h)
 	// The answer is recorded even if the client has gone: its retry will want it.
+	// A create that answers through answer() recorded it with its commit already, and
+	// this finds nothing left to do.
 	if err := s.svc.FinishIdempotent(context.WithoutCancel(c.ctx), claim, status, body); err != nil {
 		s.log.Error("record idempotent answer", "err", err, "request_id", infoFrom(c.ctx).id)
 	}

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"context"
+
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
 )
 
 // managerList is what the manager lists accept.
@@ -148,11 +151,10 @@ func (s *Server) handleManagerCreate(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	m, token, err := s.svc.CreateManager(c.ctx, c.actor, rid, fromAPIManager(in))
-	if err != nil {
-		return reply{}, err
-	}
-	return created(withToken(s.toAPIManager(m, nil), token)), nil
+	return answer(c, func(ctx context.Context) (service.NewManager, error) {
+		m, token, err := s.svc.CreateManager(ctx, c.actor, rid, fromAPIManager(in))
+		return service.NewManager{Manager: m, Token: token}, err
+	}, func(n service.NewManager) reply { return created(withToken(s.toAPIManager(n.Manager, nil), n.Token)) })
 }
 
 func (s *Server) handleManagerUpdate(c *call) (reply, error) {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 
@@ -77,11 +78,9 @@ func (s *Server) handleOrderAttributesValidate(c *call) (reply, error) {
 		return reply{}, err
 	}
 	in.Locale = c.locale
-	j, err := s.svc.ValidateOrderAttributes(c.ctx, c.actor, rid, pid, in)
-	if err != nil {
-		return reply{}, err
-	}
-	return created(toAPIAsyncTask(j, c.locale)), nil
+	return answer(c, func(ctx context.Context) (*domain.Job, error) {
+		return s.svc.ValidateOrderAttributes(ctx, c.actor, rid, pid, in)
+	}, func(j *domain.Job) reply { return created(toAPIAsyncTask(j, c.locale)) })
 }
 
 // decodeOrderAttributes reads {"data": {"account_id": N, "<key>": value, ...}}. The

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
@@ -291,11 +293,9 @@ func (s *Server) handleChildResellerCreate(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	r, err := s.svc.CreateReseller(c.ctx, c.actor, rid, fromAPIReseller(in))
-	if err != nil {
-		return reply{}, err
-	}
-	return created(s.toAPIReseller(c.actor, r, nil)), nil
+	return answer(c, func(ctx context.Context) (*domain.Reseller, error) {
+		return s.svc.CreateReseller(ctx, c.actor, rid, fromAPIReseller(in))
+	}, func(r *domain.Reseller) reply { return created(s.toAPIReseller(c.actor, r, nil)) })
 }
 
 func (s *Server) handleResellerUpdate(c *call) (reply, error) {

@@ -110,11 +110,10 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 		return nil, err
 	}
 	invalid := c.Validate(true)
-	var out *domain.Account
-	err := s.inTx(ctx, func(tx *store.Conn) error {
+	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Account, error) {
 		r, err := tx.FindResellerByID(ctx, resellerID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		now := s.clock.Now()
 		acc := &domain.Account{ResellerID: resellerID, Status: domain.AccountStatusActive,
@@ -122,29 +121,28 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 			Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
 		refs, err := resolveAccountRefs(ctx, tx, acc, &c, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := applyAccountChange(acc, c, refs, invalid); err != nil {
-			return err
+			return nil, err
 		}
 		owner := refs.owner
 		if owner == nil {
 			u := c.NewOwner()
 			u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
 			if err := tx.EnsureUser(ctx, &u); err != nil {
-				return err
+				return nil, err
 			}
 			owner = &u
 		}
 		acc.OwnerID = owner.ID
 		if err := tx.CreateAccount(ctx, acc); err != nil {
-			return uniqueField(err, accountUnique)
+			return nil, uniqueField(err, accountUnique)
 		}
 		if err := tx.AddAccountUser(ctx, acc.ID, owner.ID, domain.AccessLevelOwner, now); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = tx.FindAccountByID(ctx, acc.ID)
-		return err
+		return tx.FindAccountByID(ctx, acc.ID)
 	})
 	if err != nil {
 		return nil, wrap(err, "create account of reseller %d", resellerID)

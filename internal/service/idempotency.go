@@ -31,6 +31,7 @@ type Claim struct {
 	sealKey   []byte
 	owner     []byte
 	marked    bool // the request's transaction recorded its commit
+	answered  bool // and its answer with it
 }
 
 // Replay is the recorded answer to an earlier request with the same key and body.
@@ -51,12 +52,49 @@ func claimFrom(ctx context.Context) *Claim {
 	return c
 }
 
+// Presenter renders the result of an idempotent request's transaction as the
+// request's HTTP answer: its status and body. httpapi puts one in the context of each
+// idempotent create, so that the transaction which commits the request's changes
+// records its answer too, and no crash between the two can lose it.
+type Presenter func(result any) (status int, body []byte, err error)
+
+type presenterKey struct{}
+
+// WithPresenter returns ctx carrying p for the transaction of the request's claim.
+// Without a claim in ctx there is no answer to record, and ctx comes back as it is.
+func WithPresenter(ctx context.Context, p Presenter) context.Context {
+	if claimFrom(ctx) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, presenterKey{}, p)
+}
+
+// present renders a transaction's result with the context's Presenter and seals it
+// for storage. Without a result or a Presenter it returns nil: the answer is then
+// recorded after the commit, by FinishIdempotent.
+func (c *Claim) present(ctx context.Context, result any) (*store.IdempotencyAnswer, error) {
+	p, _ := ctx.Value(presenterKey{}).(Presenter)
+	if p == nil || result == nil {
+		return nil, nil
+	}
+	status, body, err := p(result)
+	if err != nil {
+		return nil, fmt.Errorf("present idempotent answer: %w", err)
+	}
+	sealed, err := seal(c.sealKey, body)
+	if err != nil {
+		return nil, err
+	}
+	return &store.IdempotencyAnswer{Status: status, Response: sealed}, nil
+}
+
 // ClaimIdempotencyKey starts an idempotent request of the actor. fingerprint
 // identifies the request (method, path and body). It returns either a claim to run
 // the request under, or the replay of the first answer. A key reused with another
-// request is ErrInvalid; a key whose request is still running (including the moment
-// between its commit and the recording of its answer), or whose changes committed
-// more than a stale window ago without an answer being recorded, is ErrConflict.
+// request is ErrInvalid; a key whose request is still running (including, for a
+// request whose transaction could not record its answer, the moment between its
+// commit and the recording of its answer), or whose changes committed more than a
+// stale window ago without an answer being recorded, is ErrConflict.
 func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key string, fingerprint []byte) (*Claim, *Replay, error) {
 	if !validIdempotencyKey(key) {
 		return nil, nil, &domain.Error{Code: domain.ErrInvalid, Message: domain.MsgIdempotencyKeyFormat,
@@ -120,7 +158,12 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key s
 // changed nothing releases the key, so a retry runs afresh; every other answer is
 // kept for replay, sealed with a key derived from the Idempotency-Key itself, so the
 // stored answer (which may hold a new manager's API token) is unreadable without it.
+// An answer that the request's transaction recorded with its commit is already
+// there, and nothing is done.
 func (s *Service) FinishIdempotent(ctx context.Context, c *Claim, status int, body []byte) error {
+	if c.answered {
+		return nil
+	}
 	return s.db.InTx(ctx, func(conn *store.Conn) error {
 		if status >= 500 && !c.marked {
 			return conn.ReleaseIdempotencyKey(ctx, c.managerID, c.keyHash, c.owner)

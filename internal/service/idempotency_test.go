@@ -44,6 +44,23 @@ func mgWantReplay(t *testing.T, s *Service, a domain.Actor, key string, fp []byt
 	}
 }
 
+// mgStored reads the record of the claim's key as stored.
+func mgStored(t *testing.T, db *store.DB, s *Service, c *Claim, fp []byte) *store.IdempotencyRecord {
+	t.Helper()
+	ctx := context.Background()
+	var stored *store.IdempotencyRecord
+	err := db.InTx(ctx, func(conn *store.Conn) error {
+		var err error
+		stored, err = conn.ClaimIdempotencyKey(ctx, &store.IdempotencyRecord{ManagerID: c.managerID,
+			KeyHash: c.keyHash, Fingerprint: fp, Owner: []byte("reader")}, s.clock.Now())
+		return err
+	})
+	if err != nil || stored == nil {
+		t.Fatalf("read the stored key: %+v, %v", stored, err)
+	}
+	return stored
+}
+
 // mgResellerChange is a valid new reseller on the given domain.
 func mgResellerChange(domainName string) domain.ResellerChange {
 	name, cur := "Claimed "+domainName, "EUR"
@@ -187,16 +204,7 @@ func TestIdempotencyFinish(t *testing.T) {
 			if err := s.FinishIdempotent(ctx, c, 201, []byte(secret)); err != nil {
 				t.Fatal(err)
 			}
-			var stored *store.IdempotencyRecord
-			err := db.InTx(ctx, func(conn *store.Conn) error {
-				var err error
-				stored, err = conn.ClaimIdempotencyKey(ctx, &store.IdempotencyRecord{ManagerID: admin.ManagerID,
-					KeyHash: c.keyHash, Fingerprint: fp, Owner: []byte("reader")}, s.clock.Now())
-				return err
-			})
-			if err != nil || stored == nil {
-				t.Fatalf("read the stored key: %+v, %v", stored, err)
-			}
+			stored := mgStored(t, db, s, c, fp)
 			if stored.State != store.IdemDone || bytes.Contains(stored.Response, []byte("very-secret-token")) {
 				t.Fatalf("stored answer %q in state %s, want it sealed and done", stored.Response, stored.State)
 			}

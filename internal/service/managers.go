@@ -81,6 +81,13 @@ func (s *Service) managerBy(ctx context.Context, a domain.Actor, resellerID, id 
 	return m, nil
 }
 
+// NewManager is a manager just created with its API token, which only the answer to
+// its creation shows.
+type NewManager struct {
+	Manager *domain.Manager
+	Token   string
+}
+
 // CreateManager adds a manager to a reseller the actor may see and returns it with
 // its API token, which is never shown again. Errors: forbidden, not_found, invalid.
 func (s *Service) CreateManager(ctx context.Context, a domain.Actor, resellerID int64, c domain.ManagerChange) (*domain.Manager, string, error) {
@@ -99,26 +106,24 @@ func (s *Service) CreateManager(ctx context.Context, a domain.Actor, resellerID 
 	}
 	token := NewToken()
 	tokenHash := HashToken(token)
-	var out *domain.Manager
-	err = s.inTx(ctx, func(tx *store.Conn) error {
+	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (NewManager, error) {
 		now := s.clock.Now()
 		m := &domain.Manager{ResellerID: resellerID, Email: *c.Email, Status: domain.ManagerStatusActive,
 			PasswordHash: hash, TokenHash: tokenHash[:], Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
 		m.Apply(c)
 		if err := resolveRole(ctx, tx, m, &c); err != nil {
-			return err
+			return NewManager{}, err
 		}
 		if err := tx.CreateManager(ctx, m); err != nil {
-			return uniqueField(err, managerUnique)
+			return NewManager{}, uniqueField(err, managerUnique)
 		}
-		var err error
-		out, err = tx.FindManagerByID(ctx, m.ID)
-		return err
+		created, err := tx.FindManagerByID(ctx, m.ID)
+		return NewManager{Manager: created, Token: token}, err
 	})
 	if err != nil {
 		return nil, "", wrap(err, "create manager of reseller %d", resellerID)
 	}
-	return out, token, nil
+	return out.Manager, token, nil
 }
 
 // UpdateManager patches a manager. Managers who may administer others can change any

@@ -73,18 +73,17 @@ func (s *Service) ValidateOrderAttributes(ctx context.Context, a domain.Actor, r
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	var job *domain.Job
-	err := s.inTx(ctx, func(tx *store.Conn) error {
+	job, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Job, error) {
 		plan, err := s.planOf(ctx, tx, a, resellerID, planID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		_, err = s.accountOf(ctx, tx, a, resellerID, in.AccountID)
 		if domain.CodeOf(err) == domain.ErrNotFound {
-			return domain.FieldError(in.AccountPointer, domain.MsgAccountNotFound)
+			return nil, domain.FieldError(in.AccountPointer, domain.MsgAccountNotFound)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if in.Values == nil {
 			in.Values = map[string]json.RawMessage{}
@@ -92,11 +91,11 @@ func (s *Service) ValidateOrderAttributes(ctx context.Context, a domain.Actor, r
 		payload, err := json.Marshal(orderAttributesPayload{PlanID: plan.ID, AccountID: in.AccountID,
 			Values: in.Values, Locale: in.Locale})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		job = &domain.Job{Kind: JobOrderAttributesValidation, ResellerID: resellerID, Payload: payload,
+		job := &domain.Job{Kind: JobOrderAttributesValidation, ResellerID: resellerID, Payload: payload,
 			MaxAttempts: orderAttributesAttempts}
-		return s.enqueue(ctx, tx, job)
+		return job, s.enqueue(ctx, tx, job)
 	})
 	if err != nil {
 		return nil, wrap(err, "validate order attributes of plan %d", planID)

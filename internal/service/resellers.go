@@ -58,23 +58,21 @@ func (s *Service) CreateReseller(ctx context.Context, a domain.Actor, parentID i
 	if err := c.Validate(true); err != nil {
 		return nil, err
 	}
-	var out *domain.Reseller
-	err = s.inTx(ctx, func(tx *store.Conn) error {
+	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Reseller, error) {
 		if err := checkUpstreamManager(ctx, tx, parentID, c.ManagerID); err != nil {
-			return err
+			return nil, err
 		}
 		now := s.clock.Now()
 		r := &domain.Reseller{ParentID: parentID, Timestamps: domain.Timestamps{CreatedAt: now}}
 		r.Apply(c, now)
 		r.General.UpdatedAt, r.Company.UpdatedAt, r.Contacts.UpdatedAt, r.UpdatedAt = now, now, now, now
 		if err := tx.CreateReseller(ctx, r, parentPath); err != nil {
-			return uniqueField(err, resellerUnique)
+			return nil, uniqueField(err, resellerUnique)
 		}
 		if err := createStandardRoles(ctx, tx, r.ID, now); err != nil {
-			return err
+			return nil, err
 		}
-		out, err = tx.FindResellerByID(ctx, r.ID)
-		return err
+		return tx.FindResellerByID(ctx, r.ID)
 	})
 	return out, wrap(err, "create reseller below %d", parentID)
 }

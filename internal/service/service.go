@@ -53,23 +53,48 @@ func (s *Service) Clock() domain.Clock { return s.clock }
 // the same transaction marks the key committed, so the key records exactly whether
 // the request's changes happened.
 func (s *Service) inTx(ctx context.Context, fn func(*store.Conn) error) error {
+	return s.commit(ctx, func(c *store.Conn) (any, error) { return nil, fn(c) })
+}
+
+// inTxAnswering runs fn like inTx and returns its result. When the request carries an
+// Idempotency-Key and a Presenter, the transaction also records the answer presented
+// from that result, so the answer is stored exactly when the changes are: a request
+// that dies right after its commit still leaves its answer for a retry.
+func inTxAnswering[T any](ctx context.Context, s *Service, fn func(*store.Conn) (T, error)) (T, error) {
+	var out T
+	err := s.commit(ctx, func(c *store.Conn) (any, error) {
+		var err error
+		out, err = fn(c)
+		return out, err
+	})
+	return out, err
+}
+
+// commit runs fn in one write transaction and, for an idempotent request, marks its
+// key in the same transaction: done with the answer presented from fn's result when
+// there is one and a Presenter to render it, committed otherwise. The claim learns
+// the outcome only once the transaction has committed.
+func (s *Service) commit(ctx context.Context, fn func(*store.Conn) (any, error)) error {
 	claim := claimFrom(ctx)
-	return s.db.InTx(ctx, func(c *store.Conn) error {
-		if err := fn(c); err != nil {
+	var answer *store.IdempotencyAnswer
+	err := s.db.InTx(ctx, func(c *store.Conn) error {
+		result, err := fn(c)
+		if err != nil || claim == nil || claim.marked {
 			return err
 		}
-		if claim == nil || claim.marked {
-			return nil
+		if answer, err = claim.present(ctx, result); err != nil {
+			return err
 		}
-		err := c.MarkIdempotencyCommitted(ctx, claim.managerID, claim.keyHash, claim.owner, s.clock.Now())
+		err = c.MarkIdempotencyCommitted(ctx, claim.managerID, claim.keyHash, claim.owner, answer, s.clock.Now())
 		if errors.Is(err, store.ErrIdempotencyLost) {
 			return domain.Errorf(domain.ErrConflict, domain.MsgIdempotencyInFlight)
 		}
-		if err == nil {
-			claim.marked = true
-		}
 		return err
 	})
+	if err == nil && claim != nil && !claim.marked {
+		claim.marked, claim.answered = true, answer != nil
+	}
+	return err
 }
 
 // uniqueField turns a unique-constraint error on one of the given indexes into a

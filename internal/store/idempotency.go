@@ -9,9 +9,10 @@ import (
 )
 
 // Idempotency-key states. A key is claimed (started) before the request runs; the
-// request's own transaction marks it committed; the answer is stored when the
-// response is ready (done). A started key whose transaction never committed may be
-// taken over by a retry; a committed key without an answer can only be reported.
+// request's own transaction moves it to done with the answer when it knows the
+// answer there, and to committed otherwise, in which case the answer is stored when
+// the response is ready (done). A started key whose transaction never committed may
+// be taken over by a retry; a committed key without an answer can only be reported.
 const (
 	IdemStarted   = "started"
 	IdemCommitted = "committed"
@@ -78,13 +79,25 @@ func (c *Conn) TakeOverIdempotencyKey(ctx context.Context, managerID int64, keyH
 // longer this request's: a retry took it over.
 var ErrIdempotencyLost = errors.New("idempotency key taken over by another request")
 
+// IdempotencyAnswer is the answer of an idempotent request as stored: its HTTP status
+// and its sealed body.
+type IdempotencyAnswer struct {
+	Status   int
+	Response []byte // sealed by the service, like IdempotencyRecord.Response
+}
+
 // MarkIdempotencyCommitted records, inside the request's own transaction, that its
-// changes are committed. It fails with ErrIdempotencyLost unless owner still holds
-// the started key.
-func (c *Conn) MarkIdempotencyCommitted(ctx context.Context, managerID int64, keyHash, owner []byte, now time.Time) error {
-	res, err := c.exec(ctx, `UPDATE idempotency_keys SET state = $1, updated_at = $2
-		WHERE manager_id = $3 AND key_hash = $4 AND owner = $5 AND state = $6`,
-		IdemCommitted, micros(now), managerID, keyHash, owner, IdemStarted)
+// changes are committed, together with its answer when the transaction knows it
+// (state done; committed without one). It fails with ErrIdempotencyLost unless owner
+// still holds the started key.
+func (c *Conn) MarkIdempotencyCommitted(ctx context.Context, managerID int64, keyHash, owner []byte, answer *IdempotencyAnswer, now time.Time) error {
+	state, status, response := IdemCommitted, 0, []byte(nil)
+	if answer != nil {
+		state, status, response = IdemDone, answer.Status, answer.Response
+	}
+	res, err := c.exec(ctx, `UPDATE idempotency_keys SET state = $1, status = $2, response = $3, updated_at = $4
+		WHERE manager_id = $5 AND key_hash = $6 AND owner = $7 AND state = $8`,
+		state, status, response, micros(now), managerID, keyHash, owner, IdemStarted)
 	if err != nil {
 		return fmt.Errorf("mark idempotency key committed: %w", err)
 	}
