@@ -1,9 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -113,16 +114,19 @@ func (c *Conn) LoadCatalog(ctx context.Context, resellerID int64) (*CatalogState
 }
 
 // LoadPlanCopies reads the plans delegated from any of the given plans, in every
-// reseller.
+// reseller, in id order.
 func (c *Conn) LoadPlanCopies(ctx context.Context, parentIDs []int64) ([]*CatalogPlan, error) {
-	if len(parentIDs) == 0 {
-		return nil, nil
-	}
-	in, args := inList(1, parentIDs)
-	plans, err := c.loadCatalogPlans(ctx, "p.parent_id IN ("+in+")", args...)
+	var plans []*CatalogPlan
+	err := inPieces(parentIDs, func(ids []int64) error {
+		in, args := inList(1, ids)
+		piece, err := c.loadCatalogPlans(ctx, "p.parent_id IN ("+in+")", args...)
+		plans = append(plans, piece...)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load plan copies: %w", err)
 	}
+	slices.SortFunc(plans, func(a, b *CatalogPlan) int { return cmp.Compare(a.ID, b.ID) })
 	return plans, nil
 }
 
@@ -130,25 +134,24 @@ func (c *Conn) LoadPlanCopies(ctx context.Context, parentIDs []int64) ([]*Catalo
 // each was delegated from (0 for the reseller's own plans).
 func (c *Conn) PlanKeysOf(ctx context.Context, resellerIDs []int64) (map[int64]map[string]int64, error) {
 	out := map[int64]map[string]int64{}
-	if len(resellerIDs) == 0 {
-		return out, nil
-	}
-	in, args := inList(1, resellerIDs)
-	err := eachRow(ctx, c, `SELECT reseller_id, key, COALESCE(parent_id, 0) FROM plans WHERE reseller_id IN (`+in+`)`,
-		args, func(s scanner) error {
-			var (
-				rid, parent int64
-				key         string
-			)
-			if err := s.Scan(&rid, &key, &parent); err != nil {
-				return err
-			}
-			if out[rid] == nil {
-				out[rid] = map[string]int64{}
-			}
-			out[rid][key] = parent
-			return nil
-		})
+	err := inPieces(resellerIDs, func(ids []int64) error {
+		in, args := inList(1, ids)
+		return eachRow(ctx, c, `SELECT reseller_id, key, COALESCE(parent_id, 0) FROM plans WHERE reseller_id IN (`+in+`)`,
+			args, func(s scanner) error {
+				var (
+					rid, parent int64
+					key         string
+				)
+				if err := s.Scan(&rid, &key, &parent); err != nil {
+					return err
+				}
+				if out[rid] == nil {
+					out[rid] = map[string]int64{}
+				}
+				out[rid][key] = parent
+				return nil
+			})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load plan keys: %w", err)
 	}
@@ -162,33 +165,35 @@ type ResellerRef struct {
 	Path   string
 }
 
-// FindResellerRefs returns the resellers with any of the given ids or domains.
+// FindResellerRefs returns the resellers with any of the given ids or domains, each
+// once.
 func (c *Conn) FindResellerRefs(ctx context.Context, ids []int64, domains []string) ([]ResellerRef, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	if len(ids) > 0 {
-		in, a := inList(1, ids)
-		conds, args = append(conds, "id IN ("+in+")"), a
-	}
-	if len(domains) > 0 {
-		in, a := inList(len(args)+1, domains)
-		conds, args = append(conds, "domain IN ("+in+")"), append(args, a...)
-	}
-	if len(conds) == 0 {
-		return nil, nil
-	}
 	var out []ResellerRef
-	err := eachRow(ctx, c, `SELECT id, domain, path FROM resellers WHERE `+strings.Join(conds, " OR "), args,
-		func(s scanner) error {
-			var r ResellerRef
-			if err := s.Scan(&r.ID, &r.Domain, &r.Path); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
+	seen := map[int64]bool{}
+	find := func(column, in string, args []any) error {
+		return eachRow(ctx, c, `SELECT id, domain, path FROM resellers WHERE `+column+` IN (`+in+`)`, args,
+			func(s scanner) error {
+				var r ResellerRef
+				if err := s.Scan(&r.ID, &r.Domain, &r.Path); err != nil {
+					return err
+				}
+				if !seen[r.ID] {
+					seen[r.ID] = true
+					out = append(out, r)
+				}
+				return nil
+			})
+	}
+	err := inPieces(ids, func(piece []int64) error {
+		in, args := inList(1, piece)
+		return find("id", in, args)
+	})
+	if err == nil {
+		err = inPieces(domains, func(piece []string) error {
+			in, args := inList(1, piece)
+			return find("domain", in, args)
 		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find resellers by reference: %w", err)
 	}

@@ -76,25 +76,22 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 		if len(refused) > 0 {
 			return fmt.Errorf("%s (no job was retried)", strings.Join(refused, "; "))
 		}
-		in, idArgs := inList(3, ids)
-		rows, err := c.query(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
-			lease_until = NULL, finished_at = NULL, updated_at = $1
-			WHERE status = $2 AND id IN (`+in+`) RETURNING `+jobColumns,
-			append([]any{micros(now), string(domain.JobStatusFailed)}, idArgs...)...)
+		byID := map[string]*domain.Job{}
+		err = inPieces(ids, func(piece []string) error {
+			in, idArgs := inList(3, piece)
+			return eachRow(ctx, c, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
+				lease_until = NULL, finished_at = NULL, updated_at = $1
+				WHERE status = $2 AND id IN (`+in+`) RETURNING `+jobColumns,
+				append([]any{micros(now), string(domain.JobStatusFailed)}, idArgs...), func(s scanner) error {
+					j, err := scanJob(s)
+					if err == nil {
+						byID[j.ID] = j
+					}
+					return err
+				})
+		})
 		if err != nil {
 			return err
-		}
-		defer rows.Close()
-		byID := map[string]*domain.Job{}
-		for rows.Next() {
-			j, err := scanJob(rows)
-			if err != nil {
-				return translate(err)
-			}
-			byID[j.ID] = j
-		}
-		if err := rows.Err(); err != nil {
-			return translate(err)
 		}
 		// Only workers change jobs behind our back, and they never touch failed ones;
 		// still, a count that does not add up must not commit half a retry.
@@ -114,21 +111,19 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 
 // jobStatuses returns the status of each of the jobs with the given ids that exists.
 func (c *Conn) jobStatuses(ctx context.Context, ids []string) (map[string]domain.JobStatus, error) {
-	in, args := inList(1, ids)
-	rows, err := c.query(ctx, "SELECT id, status FROM jobs WHERE id IN ("+in+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]domain.JobStatus{}
-	for rows.Next() {
-		var id, status string
-		if err := rows.Scan(&id, &status); err != nil {
-			return nil, translate(err)
-		}
-		out[id] = domain.JobStatus(status)
-	}
-	return out, translate(rows.Err())
+	err := inPieces(ids, func(piece []string) error {
+		in, args := inList(1, piece)
+		return eachRow(ctx, c, "SELECT id, status FROM jobs WHERE id IN ("+in+")", args, func(s scanner) error {
+			var id, status string
+			if err := s.Scan(&id, &status); err != nil {
+				return err
+			}
+			out[id] = domain.JobStatus(status)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // PurgeFinishedJobs deletes the completed and failed jobs that finished before

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -235,6 +236,20 @@ func TestPurgeFinishedJobs(t *testing.T) {
 		all, err := db.Reader().ListJobs(ctx, store.JobFilter{})
 		if err != nil || len(all) != 2 {
 			t.Fatalf("jobs left: %v, %v; want the running and the pending one", all, err)
+		}
+	})
+}
+
+func TestRetryFailedJobsLongIDList(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		ids := make([]string, 70_000)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		}
+		_, err := db.RetryFailedJobs(context.Background(), ids, jobsStart)
+		if err == nil || !strings.Contains(err.Error(), "job "+ids[69_999]+": not found") {
+			t.Fatalf("retry of 70,000 unknown jobs: %.300v", err)
 		}
 	})
 }

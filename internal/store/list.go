@@ -83,6 +83,25 @@ func inList[T any](first int, values []T) (string, []any) {
 	return strings.Join(ph, ", "), args
 }
 
+// maxInList is the most values one IN list carries. SQLite takes at most 32,766
+// bound values in a statement and PostgreSQL 65,535, so a set of ids that has no
+// bound of its own (every plan of a reseller, every id named on a command line) is
+// sent in pieces of this size, each padded by inList to a power of two no larger.
+const maxInList = 1024
+
+// inPieces calls fn with successive pieces of values, each at most maxInList long,
+// and stops at the first error.
+func inPieces[T any](values []T, fn func(piece []T) error) error {
+	for len(values) > 0 {
+		n := min(len(values), maxInList)
+		if err := fn(values[:n]); err != nil {
+			return err
+		}
+		values = values[n:]
+	}
+	return nil
+}
+
 // subtree restricts expr (a path column) to the reseller at path and everything below
 // it; strict leaves the reseller itself out.
 func (b *sqlBuilder) subtree(expr, path string, strict bool) {
