@@ -108,3 +108,30 @@ func TestDemoLoadsTheExampleCatalogue(t *testing.T) {
 		}
 	})
 }
+
+func TestCatalogLimitsAreConfigured(t *testing.T) {
+	e := storetest.Engines(t)[0]
+	file := writeFile(t, "catalog.yaml", cliCatalog)
+	// From the environment, and from a flag that beats it.
+	env := map[string]string{"CASCADE_DATABASE_URL": e.URL, "CASCADE_CATALOG_MAX_PERIODS": "0"}
+	if _, err := runCLIEnv(t, env, "catalog", "apply", "--dry-run", file); err == nil ||
+		!strings.Contains(err.Error(), "catalogue limit max_periods is 0: want at least 1") {
+		t.Errorf("a limit of 0: %v", err)
+	}
+	env["CASCADE_CATALOG_MAX_PERIODS"] = "many"
+	if _, err := runCLIEnv(t, env, "catalog", "apply", "--dry-run", file); err == nil ||
+		!strings.Contains(err.Error(), `CASCADE_CATALOG_MAX_PERIODS "many": want a whole number`) {
+		t.Errorf("a limit that is no number: %v", err)
+	}
+	env["CASCADE_CATALOG_MAX_PERIODS"], env["CASCADE_CATALOG_MAX_PLANS"] = "5", "1"
+	two := strings.Replace(cliCatalog, "plans:\n", "plans:\n  - {key: other, product: mail, name: O, currency: USD, periods: [{key: m, duration: 1, unit: days}]}\n", 1)
+	file = writeFile(t, "two.yaml", two)
+	out, err := runCLIEnv(t, env, "catalog", "apply", "--dry-run", "--catalog-max-periods", "1", file)
+	if err == nil || !strings.Contains(out, file+":10:3: plans: has 2 entries; the catalogue limit max_plans allows at most 1\n") {
+		t.Errorf("two plans over a limit of one: %v\n%s", err, out)
+	}
+	out, err = runCLIEnv(t, env, "catalog", "apply", "--dry-run", "--catalog-max-periods", "1", "--catalog-max-plans", "2", file)
+	if err != nil || !strings.Contains(out, "dry run: 4 change(s)") {
+		t.Errorf("two plans at a limit of two: %v\n%s", err, out)
+	}
+}

@@ -10,9 +10,11 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
 )
@@ -32,6 +34,9 @@ type Config struct {
 	// JobRetention is how long finished jobs are kept before the workers delete them
 	// (CASCADE_JOB_RETENTION); 0 keeps them forever.
 	JobRetention time.Duration
+	// CatalogLimits cap what one catalogue file may hold (--catalog-max-plans,
+	// CASCADE_CATALOG_MAX_PLANS and the like, one per limit).
+	CatalogLimits catalogfile.Limits
 
 	// Set by tests and tools rather than users.
 	Clock        domain.Clock
@@ -42,6 +47,9 @@ type Config struct {
 
 	location     *time.Location
 	jobRetention string // CASCADE_JOB_RETENTION as given, parsed by Validate
+	// limitErrs are the catalogue limits whose environment variable is not a
+	// number, reported by Validate.
+	limitErrs []error
 	// jobPurge tunes the purge of finished jobs (tests shorten its waits); its
 	// retention and logger come from the fields above.
 	jobPurge jobs.PurgeOptions
@@ -51,13 +59,16 @@ type Config struct {
 // environment.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
-		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention}
+		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention,
+		CatalogLimits: catalogfile.DefaultLimits()}
 }
 
 // Flags registers the configuration's flags on fs, with defaults taken from the
 // environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
-// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY), so a flag beats the environment.
-// CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the environment only.
+// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, and CASCADE_CATALOG_MAX_PLANS and the
+// like for --catalog-max-plans and the other catalogue limits), so a flag beats the
+// environment. CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the
+// environment only.
 func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
@@ -72,6 +83,19 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data to an empty database")
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
+	c.limitErrs = nil
+	for _, l := range c.CatalogLimits.Settings() {
+		name := strings.ReplaceAll(l.Name, "_", "-")
+		env := "CASCADE_CATALOG_" + strings.ToUpper(l.Name)
+		if v := getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				c.limitErrs = append(c.limitErrs, fmt.Errorf("%s %q: want a whole number", env, v))
+			}
+			*l.Value = n
+		}
+		fs.IntVar(l.Value, "catalog-"+name, *l.Value, "most "+l.Usage+" ("+env+")")
+	}
 }
 
 // Validate checks the configuration and resolves the time zone.
@@ -101,6 +125,12 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("CASCADE_JOB_RETENTION %q: want a duration such as 720h, or 0 to keep finished jobs", c.jobRetention))
 		}
 		c.JobRetention = d
+	}
+	errs = append(errs, c.limitErrs...)
+	for _, l := range c.CatalogLimits.Settings() {
+		if *l.Value < 1 {
+			errs = append(errs, fmt.Errorf("catalogue limit %s is %d: want at least 1", l.Name, *l.Value))
+		}
 	}
 	if c.Clock == nil {
 		c.Clock = domain.SystemClock{}

@@ -69,7 +69,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Jobs = jobs.NewRunner(db, m.Config.Clock, jobs.Options{Logger: m.Log})
 	m.Service = service.New(db, m.Config.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
-		JobsEnqueued: m.Jobs.Wake})
+		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits})
 	for kind, h := range m.Service.JobHandlers() {
 		m.Jobs.Handle(kind, h)
 	}

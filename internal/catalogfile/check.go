@@ -26,6 +26,8 @@ type StoredPlan struct {
 	Currency  string
 	Periods   map[string]bool // keys of the periods still offered
 	Resources map[string]bool // keys of the resources still offered
+	// Entries is what a copy of the plan counts towards Limits.Entries (PlanEntries).
+	Entries int
 }
 
 // StoredReseller is a resolved reseller reference.
@@ -88,6 +90,7 @@ func (f *File) Check(st Stored) error {
 		}
 		checkAvailability(&ps, st, p.Key, id, p.AvailableTo, nil)
 	}
+	entries := f.entries
 	for _, d := range f.Delegated {
 		stored, ok := st.Plans[d.PlanKey]
 		if d.PlanKey != "" && (!ok || !stored.Delegated) {
@@ -95,6 +98,12 @@ func (f *File) Check(st Stored) error {
 			continue
 		}
 		checkAvailability(&ps, st, d.PlanKey, stored.ID, d.AvailableTo, &stored)
+		// Parse counted the plan row of each copy; the rest of a copy is stored.
+		more := len(d.AvailableTo) * max(stored.Entries-1, 0)
+		if entries <= f.lim.Entries && entries+more > f.lim.Entries {
+			ps.add(d.at.at(), domain.MsgCatalogEntries, f.lim.Entries, LimitEntries)
+		}
+		entries += more
 	}
 	return ps.err()
 }

@@ -1,6 +1,7 @@
 package catalogfile
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,8 +16,17 @@ import (
 // wrong type, an unknown field or a field given twice is a problem at that node, and
 // reading goes on so that one pass reports everything.
 
-// reader reads one document, collecting problems.
-type reader struct{ problems }
+// reader reads one document, collecting problems. It stops early, leaving the file
+// unread, when the document passes a limit, when it has more problems than are worth
+// listing, or when the request it serves is cancelled.
+type reader struct {
+	problems
+	ctx     context.Context
+	lim     Limits
+	entries int  // counted towards lim.Entries so far
+	stopped bool // a limit was passed or ctx ended
+	steps   int  // calls of halted, to look at ctx now and then
+}
 
 func posOf(n *yaml.Node, p path) Pos { return Pos{Path: p, Line: n.Line, Column: n.Column} }
 
@@ -24,12 +34,23 @@ func (r *reader) fail(n *yaml.Node, p path, msg domain.Message, args ...any) {
 	r.add(posOf(n, p), msg, args...)
 }
 
-// resolve follows an alias to the node it names.
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
+// halted reports whether reading should stop. The context is looked at every so
+// many steps: a step is cheap, and looking takes a lock.
+func (r *reader) halted() bool {
+	if r.steps++; r.steps%256 == 0 && r.ctx.Err() != nil {
+		r.stopped = true
 	}
-	return n
+	return r.stopped || r.overflowed()
+}
+
+// count adds n entries towards the limit of entries, and stops reading at the object
+// where the file passes it.
+func (r *reader) count(n int, at Pos) {
+	r.entries += n
+	if r.entries > r.lim.Entries && !r.stopped {
+		r.add(at, domain.MsgCatalogEntries, r.lim.Entries, LimitEntries)
+		r.stopped = true
+	}
 }
 
 func isNull(n *yaml.Node) bool {
@@ -42,71 +63,43 @@ type object struct {
 	node   *yaml.Node
 	path   path
 	values map[string]*yaml.Node
-	at     map[string]Pos // where each field's value stands
 }
 
 // object reads n as a mapping with the given fields. It returns nil (after adding a
-// problem) when n is not a mapping. A "<<" merge key brings in the fields of another
-// mapping that are not given here.
+// problem) when n is not a mapping.
 func (r *reader) object(n *yaml.Node, p path, known ...string) *object {
-	n = resolve(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		if n != nil {
 			r.fail(n, p, domain.MsgMustBeObject)
 		}
 		return nil
 	}
-	o := &object{r: r, node: n, path: p, values: map[string]*yaml.Node{}, at: map[string]Pos{}}
-	var merges []*yaml.Node
+	o := &object{r: r, node: n, path: p, values: make(map[string]*yaml.Node, len(n.Content)/2)}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if k.Value == "<<" && k.ShortTag() == "!!merge" {
-			merges = append(merges, v)
-			continue
-		}
-		fp := p.field(k.Value)
 		if _, dup := o.values[k.Value]; dup {
-			r.fail(k, fp, domain.MsgDuplicate, k.Value)
+			r.fail(k, p.field(k.Value), domain.MsgDuplicate, k.Value)
 			continue
 		}
 		if !slices.Contains(known, k.Value) {
-			r.fail(k, fp, domain.MsgUnknownField, strings.Join(known, ", "))
+			r.fail(k, p.field(k.Value), domain.MsgUnknownField, strings.Join(known, ", "))
 			continue
 		}
-		o.values[k.Value] = resolve(v)
-		o.at[k.Value] = posOf(resolve(v), fp)
-	}
-	for _, m := range merges {
-		m = resolve(m)
-		srcs := []*yaml.Node{m}
-		if m.Kind == yaml.SequenceNode {
-			srcs = m.Content
-		}
-		for _, src := range srcs {
-			if src = resolve(src); src.Kind != yaml.MappingNode {
-				r.fail(src, p, domain.MsgMustBeObject)
-				continue
-			}
-			for i := 0; i+1 < len(src.Content); i += 2 {
-				k, v := src.Content[i], src.Content[i+1]
-				if _, set := o.values[k.Value]; set || !slices.Contains(known, k.Value) {
-					continue
-				}
-				o.values[k.Value] = resolve(v)
-				o.at[k.Value] = posOf(resolve(v), p.field(k.Value))
-			}
-		}
+		o.values[k.Value] = v
 	}
 	return o
 }
 
 // pos returns where field stands, or the object itself when the field is absent.
 func (o *object) pos(field string) Pos {
-	if at, ok := o.at[field]; ok {
-		return at
+	if v, ok := o.values[field]; ok {
+		return posOf(v, o.path.field(field))
 	}
 	return Pos{Path: o.path.field(field), Line: o.node.Line, Column: o.node.Column}
 }
+
+// at is where the object itself stands.
+func (o *object) at() Pos { return posOf(o.node, o.path) }
 
 // value returns the field's node, nil when absent or null.
 func (o *object) value(field string) *yaml.Node {
@@ -228,21 +221,32 @@ func (o *object) fee(field string) domain.Amount {
 	return 0
 }
 
-// list reads a sequence field; absent is an empty list.
-func (o *object) list(field string) []*yaml.Node {
+// list reads a sequence field; absent is an empty list. A list longer than max (the
+// limit called name) is a problem, and the file is read no further.
+func (o *object) list(field, name string, max int) []*yaml.Node {
 	v := o.value(field)
-	if v == nil {
+	if v == nil || o.r.halted() {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
 		o.fail(field, domain.MsgMustBeArray)
 		return nil
 	}
-	out := make([]*yaml.Node, len(v.Content))
-	for i, n := range v.Content {
-		out[i] = resolve(n)
+	if !o.withinLimit(field, len(v.Content), name, max) {
+		return nil
 	}
-	return out
+	return v.Content
+}
+
+// withinLimit reports whether a field's n entries are within the limit called name,
+// failing the field and stopping the reader when they are not.
+func (o *object) withinLimit(field string, n int, name string, max int) bool {
+	if n <= max {
+		return true
+	}
+	o.fail(field, domain.MsgCatalogLimit, n, name, max)
+	o.r.stopped = true
+	return false
 }
 
 // oneOf reads a string field that must be one of allowed; def when absent.
@@ -259,21 +263,24 @@ func (o *object) oneOf(field string, required bool, def string, allowed ...strin
 }
 
 // entries reads a mapping field whose keys are names (such as period keys), in
-// document order.
-func (o *object) entries(field string) []entry {
+// document order; more than max entries (the limit called name) are a problem.
+func (o *object) entries(field, name string, max int) []entry {
 	v := o.value(field)
-	if v == nil {
+	if v == nil || o.r.halted() {
 		return nil
 	}
 	if v.Kind != yaml.MappingNode {
 		o.fail(field, domain.MsgMustBeObject)
 		return nil
 	}
+	if !o.withinLimit(field, len(v.Content)/2, name, max) {
+		return nil
+	}
 	p := o.pos(field).Path
 	seen := map[string]bool{}
 	var out []entry
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, val := v.Content[i], resolve(v.Content[i+1])
+		k, val := v.Content[i], v.Content[i+1]
 		if seen[k.Value] {
 			o.r.fail(k, p.field(k.Value), domain.MsgDuplicate, k.Value)
 			continue

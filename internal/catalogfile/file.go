@@ -18,6 +18,9 @@ type File struct {
 	// Delegated lists plans this reseller received from upstream, to make them
 	// available further down.
 	Delegated []Delegation
+
+	lim     Limits // the limits the file was read under
+	entries int    // counted towards lim.Entries by Parse; Check adds delegated copies
 }
 
 // ServiceTerm is a service_terms entry.

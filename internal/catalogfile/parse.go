@@ -1,6 +1,8 @@
 package catalogfile
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/url"
@@ -21,24 +23,46 @@ const (
 
 // Parse reads a catalogue document and checks everything that does not depend on
 // the stored catalogue. It returns the file read so far and, when anything is wrong,
-// an *Invalid listing every problem. A document that is not YAML yields no file.
-func Parse(doc []byte) (*File, error) {
+// an *Invalid listing every problem. It returns no file at all when the file must not
+// be read further: it is not YAML, it holds aliases, merge keys or text that is not
+// plain (see scan), it passes one of the limits lim, or it has more problems than
+// are listed; and, with ctx's error, when ctx ends.
+func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
+	doc, replaced := sanitize(doc)
 	var root yaml.Node
-	dec := yaml.NewDecoder(strings.NewReader(string(doc)))
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
 		return nil, syntaxError(err)
 	}
-	var r reader
-	f := &File{}
-	if len(root.Content) > 0 {
-		r.file(root.Content[0], f)
-		var next yaml.Node
-		if err := dec.Decode(&next); err == nil {
-			r.fail(&next, nil, domain.MsgCatalogOneDocument)
-		} else if !errors.Is(err, io.EOF) {
-			return nil, syntaxError(err)
-		}
+	r := &reader{ctx: ctx, lim: lim}
+	if len(root.Content) == 0 {
+		return &File{lim: lim}, nil
 	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		r.fail(&next, nil, domain.MsgCatalogOneDocument)
+	} else if !errors.Is(err, io.EOF) {
+		return nil, syntaxError(err)
+	}
+	// One walk over the whole document first: a file with aliases is not read, since
+	// reading it could cost any amount of work.
+	scanned := len(r.list)
+	r.scan(root.Content[0], make(path, 0, 32), replaced)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(r.list) > scanned || r.overflowed() {
+		return nil, r.err()
+	}
+	f := &File{}
+	r.file(root.Content[0], f)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if r.stopped || r.overflowed() {
+		return nil, r.err()
+	}
+	f.entries, f.lim = r.entries, lim
 	return f, r.err()
 }
 
@@ -61,34 +85,56 @@ func (r *reader) file(n *yaml.Node, f *File) {
 		return
 	}
 	seen := newKeys(r)
-	for i, item := range o.list("service_terms") {
+	for i, item := range o.list("service_terms", LimitServiceTerms, r.lim.ServiceTerms) {
+		if r.halted() {
+			break
+		}
 		if t, ok := r.serviceTerm(item, o.pos("service_terms").Path.item(i)); ok {
 			seen.check("service_terms", t.at, t.Key)
 			f.ServiceTerms = append(f.ServiceTerms, t)
+			r.count(1, t.at.at())
 		}
 	}
-	for i, item := range o.list("categories") {
+	for i, item := range o.list("categories", LimitCategories, r.lim.Categories) {
+		if r.halted() {
+			break
+		}
 		if c, ok := r.category(item, o.pos("categories").Path.item(i)); ok {
 			seen.check("categories", c.at, c.Key)
 			f.Categories = append(f.Categories, c)
+			r.count(1, c.at.at())
 		}
 	}
-	for i, item := range o.list("products") {
+	for i, item := range o.list("products", LimitProducts, r.lim.Products) {
+		if r.halted() {
+			break
+		}
 		if p, ok := r.product(item, o.pos("products").Path.item(i)); ok {
 			seen.check("products", p.at, p.Key)
 			f.Products = append(f.Products, p)
+			r.count(1, p.at.at())
 		}
 	}
-	for i, item := range o.list("plans") {
+	for i, item := range o.list("plans", LimitPlans, r.lim.Plans) {
+		if r.halted() {
+			break
+		}
 		if p, ok := r.plan(item, o.pos("plans").Path.item(i)); ok {
 			seen.check("plans", p.at, p.Key)
 			f.Plans = append(f.Plans, p)
+			own := PlanEntries(len(p.Periods), len(p.Resources), len(p.SwitchTo), p.OrderAttributes)
+			r.count(own*(1+len(p.AvailableTo)), p.at.at())
 		}
 	}
-	for i, item := range o.list("delegated") {
+	for i, item := range o.list("delegated", LimitPlans, r.lim.Plans) {
+		if r.halted() {
+			break
+		}
 		if d, ok := r.delegation(item, o.pos("delegated").Path.item(i)); ok {
 			seen.checkField("delegated", d.at, "plan", d.PlanKey)
 			f.Delegated = append(f.Delegated, d)
+			// Each copy's periods and the rest are stored, not here: Check counts them.
+			r.count(len(d.AvailableTo), d.at.at())
 		}
 	}
 	// A plan is either the reseller's own or received from upstream, not both.
@@ -239,8 +285,8 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 	pl.FixedPrice = o.boolean("fixed_price", false)
 
 	scoped := newKeys(r)
-	periods := o.list("periods")
-	if len(periods) == 0 {
+	periods := o.list("periods", LimitPeriods, r.lim.Periods)
+	if len(periods) == 0 && !r.stopped {
 		o.fail("periods", domain.MsgPeriodsRequired)
 	}
 	for i, item := range periods {
@@ -250,14 +296,14 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 			pl.Periods = append(pl.Periods, pp)
 		}
 	}
-	for i, item := range o.list("resources") {
+	for i, item := range o.list("resources", LimitResources, r.lim.Resources) {
 		if rs, ro, ok := r.resource(item, o.pos("resources").Path.item(i)); ok {
 			scoped.check("resources", ro, rs.Key)
 			rs.Position = i
 			pl.Resources = append(pl.Resources, rs)
 		}
 	}
-	for i, item := range o.list("switch_to") {
+	for i, item := range o.list("switch_to", LimitSwitches, r.lim.Switches) {
 		so := r.object(item, o.pos("switch_to").Path.item(i), "plan", "type")
 		if so == nil {
 			continue
@@ -271,7 +317,7 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 		scoped.checkField("switch:"+string(s.Type), so, "plan", s.PlanKey)
 		pl.SwitchTo = append(pl.SwitchTo, s)
 	}
-	for i, item := range o.list("order_attributes") {
+	for i, item := range o.list("order_attributes", LimitAttributes, r.lim.Attributes) {
 		if a, ao, ok := r.orderAttribute(item, o.pos("order_attributes").Path.item(i)); ok {
 			scoped.check("order_attributes", ao, a.Key)
 			a.Position = i
@@ -382,7 +428,7 @@ func (r *reader) orderAttribute(n *yaml.Node, p path) (domain.OrderAttribute, *o
 	a.Required = o.boolean("required", false)
 	seen := map[string]bool{}
 	a.Values = []string{}
-	for i, item := range o.list("values") {
+	for i, item := range o.list("values", LimitValues, r.lim.Values) {
 		vp := o.pos("values").Path.item(i)
 		if item.Kind != yaml.ScalarNode || isNull(item) || item.ShortTag() == "!!bool" {
 			r.fail(item, vp, domain.MsgMustBeString)
@@ -398,7 +444,7 @@ func (r *reader) orderAttribute(n *yaml.Node, p path) (domain.OrderAttribute, *o
 		seen[v] = true
 		a.Values = append(a.Values, v)
 	}
-	if a.Type == domain.AttrList && len(a.Values) == 0 {
+	if a.Type == domain.AttrList && len(a.Values) == 0 && !r.stopped {
 		o.fail("values", domain.MsgListValues)
 	}
 	return a, o, true
@@ -423,7 +469,7 @@ func (r *reader) delegation(n *yaml.Node, p path) (Delegation, bool) {
 // resources are in the file and price keys are checked against them here.
 func (r *reader) availableTo(o *object, periods []domain.PlanPeriod, resources []domain.PlanResource, local bool) []Availability {
 	var out []Availability
-	for i, item := range o.list("available_to") {
+	for i, item := range o.list("available_to", LimitTargets, r.lim.Targets) {
 		ao := r.object(item, o.pos("available_to").Path.item(i), "reseller", "status", "public", "prices")
 		if ao == nil {
 			continue
@@ -444,7 +490,7 @@ func (r *reader) availableTo(o *object, periods []domain.PlanPeriod, resources [
 		if ao.has("prices") {
 			po := r.object(ao.value("prices"), ao.pos("prices").Path, "periods", "resources")
 			if po != nil {
-				for _, e := range po.entries("periods") {
+				for _, e := range po.entries("periods", LimitPeriods, r.lim.Periods) {
 					fo := r.object(e.node, e.keyPos.Path, "setup_fee", "recurring_fee", "renewal_fee", "transfer_fee")
 					if fo == nil {
 						continue
@@ -456,7 +502,7 @@ func (r *reader) availableTo(o *object, periods []domain.PlanPeriod, resources [
 						r.add(e.keyPos, domain.MsgUnknownPeriod, e.name)
 					}
 				}
-				for _, e := range po.entries("resources") {
+				for _, e := range po.entries("resources", LimitResources, r.lim.Resources) {
 					fo := r.object(e.node, e.keyPos.Path, "setup_fee", "recurring_fee", "overuse_fee", "renewal_fee")
 					if fo == nil {
 						continue

@@ -1,6 +1,7 @@
 package catalogfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,11 +11,16 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
+// parse parses doc under the default limits.
+func parse(doc string) (*File, error) {
+	return Parse(context.Background(), []byte(doc), DefaultLimits())
+}
+
 // problemsOf parses doc and checks it against st, returning "LINE:COL path code"
 // for every problem.
 func problemsOf(t *testing.T, doc string, st Stored) []string {
 	t.Helper()
-	f, err := Parse([]byte(doc))
+	f, err := parse(doc)
 	if f != nil {
 		err = Join(err, f.Check(st))
 	}
@@ -74,7 +80,7 @@ func TestParseValidFile(t *testing.T) {
       - {reseller: 5, prices: {periods: {1m: {recurring_fee: 9}}, resources: {r: {overuse_fee: 2}}}}
       - {reseller: Child.Example}
 `)
-	f, err := Parse([]byte(doc))
+	f, err := parse(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +113,7 @@ func TestParseValidFile(t *testing.T) {
 		t.Errorf("refs = %v", refs)
 	}
 	// Defaults.
-	f, err = Parse([]byte("service_terms: [{key: t, name: T}]\n" + plan(monthly)))
+	f, err = parse("service_terms: [{key: t, name: T}]\n" + plan(monthly))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +125,7 @@ func TestParseValidFile(t *testing.T) {
 
 func TestParseEmptyDocument(t *testing.T) {
 	for _, doc := range []string{"", "# nothing\n", "{}"} {
-		f, err := Parse([]byte(doc))
+		f, err := parse(doc)
 		if err != nil || f == nil || len(f.Plans) != 0 {
 			t.Errorf("%q: %v %+v", doc, err, f)
 		}
@@ -139,7 +145,7 @@ func TestParseStructure(t *testing.T) {
 }
 
 func TestParseYAMLSyntaxError(t *testing.T) {
-	_, err := Parse([]byte("plans:\n  - key: a\n    name: [b\n"))
+	_, err := parse("plans:\n  - key: a\n    name: [b\n")
 	var inv *Invalid
 	if !errors.As(err, &inv) || len(inv.Problems) != 1 || !inv.Problems[0].Syntax || inv.Problems[0].Message != domain.MsgCatalogSyntax {
 		t.Fatalf("err = %v", err)
@@ -219,7 +225,7 @@ func TestParseMoneyIsExact(t *testing.T) {
 		"12345678.9": 12_345_678_900_000,
 	}
 	for lit, want := range cases {
-		f, err := Parse([]byte(plan("    periods: [{key: m, duration: 1, unit: months, recurring_fee: " + lit + "}]\n")))
+		f, err := parse(plan("    periods: [{key: m, duration: 1, unit: months, recurring_fee: " + lit + "}]\n"))
 		if err != nil {
 			t.Errorf("%s: %v", lit, err)
 			continue
@@ -366,7 +372,7 @@ delegated:
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	f, _ := Parse([]byte(doc))
+	f, _ := parse(doc)
 	f.Check(st)
 	if ids := []int64{f.Plans[0].AvailableTo[0].ResellerID, f.Plans[0].AvailableTo[5].ResellerID}; !slices.Equal(ids, []int64{3, 5}) {
 		t.Errorf("resolved reseller ids = %v", ids)
@@ -386,7 +392,7 @@ func TestManyProblemsAllListed(t *testing.T) {
 }
 
 func TestProblemRendering(t *testing.T) {
-	_, err := Parse([]byte("categories:\n  - {key: c, name: C, colour: red}\n"))
+	_, err := parse("categories:\n  - {key: c, name: C, colour: red}\n")
 	var inv *Invalid
 	if !errors.As(err, &inv) {
 		t.Fatal(err)
@@ -402,19 +408,5 @@ func TestProblemRendering(t *testing.T) {
 	}
 	if got := (path{{name: "a/b~c", index: -1}, {index: 2}}).Pointer(); got != "/a~1b~0c/2" {
 		t.Errorf("pointer escaping: %s", got)
-	}
-}
-
-func TestMergeKeysAndAliases(t *testing.T) {
-	doc := plan(`    periods:
-      - &monthly {key: m, duration: 1, unit: months, recurring_fee: 3}
-      - {<<: *monthly, key: m2, recurring_fee: 4}
-`)
-	f, err := Parse([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := f.Plans[0].Periods[1]; p.Key != "m2" || p.Unit != domain.UnitMonths || p.RecurringFee != 4_000_000 {
-		t.Errorf("merged period = %+v", p)
 	}
 }

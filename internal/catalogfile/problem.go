@@ -71,15 +71,34 @@ func (e *Invalid) Unwrap() []error {
 	return out
 }
 
-// problems collects the problems of one file.
-type problems struct{ list []Problem }
+// maxProblems is the most problems listed for one file. Past it the first ones are
+// what to fix first, and the answer stays small however broken the file is.
+const maxProblems = 1000
 
-func (ps *problems) add(at Pos, msg domain.Message, args ...any) {
-	ps.list = append(ps.list, Problem{Line: at.Line, Column: at.Column, Path: at.Path.Dotted(),
-		Pointer: at.Path.Pointer(), Message: msg, Args: args})
+// problems collects the problems of one file, up to maxProblems.
+type problems struct {
+	list    []Problem
+	dropped int // problems found past maxProblems
 }
 
-// err returns the problems in document order as one *Invalid, or nil.
+func (ps *problems) add(at Pos, msg domain.Message, args ...any) {
+	ps.push(Problem{Line: at.Line, Column: at.Column, Path: at.Path.Dotted(), Pointer: at.Path.Pointer(),
+		Message: msg, Args: args})
+}
+
+func (ps *problems) push(p Problem) {
+	if len(ps.list) >= maxProblems {
+		ps.dropped++
+		return
+	}
+	ps.list = append(ps.list, p)
+}
+
+// overflowed reports whether more problems were found than are listed.
+func (ps *problems) overflowed() bool { return ps.dropped > 0 }
+
+// err returns the problems in document order as one *Invalid, or nil. When some
+// were dropped, a last problem says so.
 func (ps *problems) err() error {
 	if len(ps.list) == 0 {
 		return nil
@@ -88,11 +107,17 @@ func (ps *problems) err() error {
 	slices.SortStableFunc(list, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 	})
+	if ps.dropped > 0 {
+		last := list[len(list)-1]
+		list = append(list, Problem{Line: last.Line, Column: last.Column, Message: domain.MsgTooManyProblems,
+			Args: []any{maxProblems}})
+	}
 	return &Invalid{Problems: list}
 }
 
 // Join merges the problems of several *Invalid errors (nil ones are skipped) into
-// one, in document order. An error that is not *Invalid is returned as it is.
+// one, in document order and up to maxProblems. An error that is not *Invalid is
+// returned as it is.
 func Join(errs ...error) error {
 	var ps problems
 	for _, err := range errs {
@@ -103,7 +128,13 @@ func Join(errs ...error) error {
 		if !ok {
 			return err
 		}
-		ps.list = append(ps.list, inv.Problems...)
+		for _, p := range inv.Problems {
+			if p.Message == domain.MsgTooManyProblems {
+				ps.dropped++
+				continue
+			}
+			ps.push(p)
+		}
 	}
 	return ps.err()
 }

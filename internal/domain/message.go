@@ -150,6 +150,13 @@ const (
 	MsgPlanIsOwn          Message = "plan_is_own"
 	MsgPlanNotDelegated   Message = "plan_not_delegated"
 	MsgDownstreamKeyTaken Message = "downstream_key_taken"
+	// What no catalogue file may hold or exceed (catalogfile's scan and Limits).
+	MsgCatalogAlias     Message = "catalog_alias"
+	MsgCatalogMergeKey  Message = "catalog_merge_key"
+	MsgControlCharacter Message = "control_character"
+	MsgCatalogLimit     Message = "catalog_limit"
+	MsgCatalogEntries   Message = "catalog_entries_limit"
+	MsgTooManyProblems  Message = "catalog_too_many_problems"
 
 	// Titles of errors, one per error code.
 	MsgTitleInvalid      Message = "title_invalid"
@@ -286,6 +293,12 @@ var catalogue = map[Message]texts{
 	MsgPlanIsOwn:            {"%q is this reseller's own plan; only plans delegated from upstream go under delegated", "%q — собственный план реселлера; в разделе delegated указываются только полученные планы"},
 	MsgPlanNotDelegated:     {"%q is not a plan delegated to this reseller", "%q не является планом, переданным этому реселлеру"},
 	MsgDownstreamKeyTaken:   {"Reseller %d already has another plan with key %q", "У реселлера %d уже есть другой план с ключом %q"},
+	MsgCatalogAlias:         {"YAML aliases are not allowed in a catalogue: write the value out in full", "Псевдонимы YAML (alias) в каталоге не допускаются: запишите значение полностью"},
+	MsgCatalogMergeKey:      {"YAML merge keys (<<) are not allowed in a catalogue: write the fields out in full", "Ключи слияния YAML (<<) в каталоге не допускаются: запишите поля полностью"},
+	MsgControlCharacter:     {"must be UTF-8 text without control characters (tabs and line breaks are allowed)", "должно быть текстом UTF-8 без управляющих символов (табуляция и переводы строк допускаются)"},
+	MsgCatalogLimit:         {"has %d entries; the catalogue limit %s allows at most %d", "содержит %d элементов; ограничение каталога %s допускает не более %d"},
+	MsgCatalogEntries:       {"Here the file passes %d entries, the catalogue limit %s: service terms, categories, products, plans, and each plan's periods, resources, switches, order attributes and their values, counted once more for every reseller the plan is made available to", "Здесь файл превышает %d элементов — ограничение каталога %s: условия обслуживания, категории, продукты, планы, а также периоды, ресурсы, переключения, атрибуты заказа и их значения каждого плана, учитываемые ещё раз для каждого реселлера, которому план доступен"},
+	MsgTooManyProblems:      {"The file has more problems than the %d listed: fix these and apply it again to see the rest", "В файле больше проблем, чем %d перечисленных: исправьте их и примените файл снова, чтобы увидеть остальные"},
 	MsgTitleInvalid:         {"Invalid attribute", "Неверное значение"},
 	MsgTitleBadRequest:      {"Bad request", "Неверный запрос"},
 	MsgTitleUnauthorized:    {"Unauthorized", "Требуется авторизация"},

@@ -21,7 +21,10 @@ var errDryRun = errors.New("dry run")
 // to the resellers below as their availability lists say. Objects missing from the
 // file are left alone. Everything happens in one transaction; a dry run makes the
 // same changes and rolls them back, so it lists exactly what applying would do.
-// Errors: forbidden, not_found, invalid (a *catalogfile.Invalid with every problem).
+// One process applies one file at a time (see catalogSlot), and an apply whose ctx
+// ends stops there, rolling back what it wrote.
+// Errors: forbidden, not_found, invalid (a *catalogfile.Invalid with every problem),
+// and ctx's error.
 func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID int64, doc []byte, dryRun bool) (*catalogfile.Result, error) {
 	if err := authorize(a, domain.ActionCatalogApply); err != nil {
 		return nil, err
@@ -30,7 +33,12 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 	if err != nil {
 		return nil, err
 	}
-	f, parseErr := catalogfile.Parse(doc)
+	release, err := s.catalogSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	f, parseErr := catalogfile.Parse(ctx, doc, s.opts.CatalogLimits)
 	if f == nil {
 		return nil, parseErr
 	}
@@ -67,6 +75,28 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 	return res, nil
 }
 
+// DefaultCatalogApplies is how many catalogue applies a process runs at once unless
+// configured otherwise. Applies take the catalogue lock, so they run one after the
+// other anyway; a second slot would only let the next file be read meanwhile, and
+// reading an 8 MiB file can take up to a hundred times that in memory.
+const DefaultCatalogApplies = 1
+
+// catalogSlot waits for one of the slots that bound how many catalogue files this
+// process holds in memory at once (reading one costs many times its size), and
+// returns the function that frees it. A caller that gives up while waiting gets its
+// context's error.
+func (s *Service) catalogSlot(ctx context.Context) (func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case s.catalogSlots <- struct{}{}:
+		return func() { <-s.catalogSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // storedFor describes the stored catalogue and the resellers the file names, for
 // catalogfile's reference checks.
 func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *store.CatalogState, path string) (catalogfile.Stored, error) {
@@ -90,13 +120,20 @@ func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *sto
 		for _, r := range p.Resources {
 			sp.Resources[r.Key] = sp.Resources[r.Key] || !r.Deleted
 		}
+		// A copy takes the periods and resources still offered.
+		sp.Entries = catalogfile.PlanEntries(countTrue(sp.Periods), countTrue(sp.Resources), len(p.Switches), p.Attributes)
 		out.Plans[k] = sp
 	}
 	var (
 		ids     []int64
 		domains []string
+		seen    = map[string]bool{}
 	)
 	for _, ref := range f.ResellerRefs() {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			ids = append(ids, id)
 		} else {
@@ -120,6 +157,17 @@ func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *sto
 	return out, err
 }
 
+// countTrue is the number of keys of m set to true.
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
+}
+
 // applier applies one parsed and checked file inside its transaction, recording
 // every change in the order it makes them.
 type applier struct {
@@ -131,6 +179,8 @@ type applier struct {
 	changes    []catalogfile.Change
 	// bumped marks the plans whose row this apply already wrote with updated_at now.
 	bumped map[int64]bool
+	// ownKeys maps the reseller's plan ids to keys, once asked for (see ownKey).
+	ownKeys map[int64]string
 }
 
 func (ap *applier) record(c catalogfile.Change) { ap.changes = append(ap.changes, c) }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -24,33 +25,51 @@ type copyJob struct {
 	change catalogfile.Change
 }
 
-// copyIndex finds a plan's copy in a reseller.
-type copyIndex map[[2]int64]*store.CatalogPlan
+// copyIndex finds the copies of plans by source and reseller, and by id.
+type copyIndex struct {
+	bySource map[int64]map[int64]*store.CatalogPlan // source id -> reseller id -> copy
+	byID     map[int64]*store.CatalogPlan
+}
 
-func newCopyIndex(plans []*store.CatalogPlan) copyIndex {
-	idx := copyIndex{}
+func newCopyIndex(plans []*store.CatalogPlan) *copyIndex {
+	idx := &copyIndex{bySource: map[int64]map[int64]*store.CatalogPlan{}, byID: map[int64]*store.CatalogPlan{}}
 	for _, p := range plans {
 		idx.put(p)
 	}
 	return idx
 }
 
-func (idx copyIndex) put(p *store.CatalogPlan) { idx[[2]int64{p.ParentID, p.ResellerID}] = p }
+// put files p, in place of the copy of the same source in the same reseller.
+func (idx *copyIndex) put(p *store.CatalogPlan) {
+	copies := idx.bySource[p.ParentID]
+	if copies == nil {
+		copies = map[int64]*store.CatalogPlan{}
+		idx.bySource[p.ParentID] = copies
+	}
+	if old := copies[p.ResellerID]; old != nil {
+		delete(idx.byID, old.ID)
+	}
+	copies[p.ResellerID] = p
+	idx.byID[p.ID] = p
+}
 
-func (idx copyIndex) get(parentID, resellerID int64) *store.CatalogPlan {
-	return idx[[2]int64{parentID, resellerID}]
+func (idx *copyIndex) get(parentID, resellerID int64) *store.CatalogPlan {
+	return idx.bySource[parentID][resellerID]
 }
 
 // copiesOf returns the copies of a plan, by reseller id.
-func (idx copyIndex) copiesOf(parentID int64) []*store.CatalogPlan {
-	var out []*store.CatalogPlan
-	for k, p := range idx {
-		if k[0] == parentID {
-			out = append(out, p)
-		}
-	}
+func (idx *copyIndex) copiesOf(parentID int64) []*store.CatalogPlan {
+	out := slices.Collect(maps.Values(idx.bySource[parentID]))
 	slices.SortFunc(out, func(a, b *store.CatalogPlan) int { return cmp.Compare(a.ResellerID, b.ResellerID) })
 	return out
+}
+
+// keyOf names a copy of the index by id (its id when it is not there).
+func (idx *copyIndex) keyOf(id int64) string {
+	if p := idx.byID[id]; p != nil {
+		return p.Key
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // delegate syncs the copies of every plan the file lists, own plans and plans
@@ -70,11 +89,18 @@ func (ap *applier) delegate(f *catalogfile.File) error {
 	if len(sources) == 0 {
 		return nil
 	}
-	// Every copy of every plan of this reseller: a copy's switches point to the copies
-	// of its source's targets, which may be plans the file does not list.
-	ids := make([]int64, 0, len(ap.st.Plans))
-	for _, p := range ap.st.Plans {
-		ids = append(ids, p.ID)
+	// The copies of the plans the file lists, and of their switch targets: a copy's
+	// switches point to the copies of its source's targets, which may be plans the
+	// file does not list.
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, s := range sources {
+		for _, id := range append([]int64{s.plan.ID}, switchTargets(s.plan)...) {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
 	}
 	copies, err := ap.tx.LoadPlanCopies(ap.ctx, ids)
 	if err != nil {
@@ -128,10 +154,7 @@ func (ap *applier) propagate(level []*copyJob) error {
 				continue
 			}
 			changed = append(changed, j)
-			parents = append(parents, j.copy.ID)
-			for _, s := range j.copy.Switches {
-				parents = append(parents, s.TargetID)
-			}
+			parents = append(append(parents, j.copy.ID), switchTargets(j.copy)...)
 		}
 		if len(changed) == 0 {
 			return nil
@@ -157,6 +180,15 @@ func (ap *applier) propagate(level []*copyJob) error {
 		level = next
 	}
 	return nil
+}
+
+// switchTargets returns the ids of the plans p switches to.
+func switchTargets(p *store.CatalogPlan) []int64 {
+	out := make([]int64, len(p.Switches))
+	for i, s := range p.Switches {
+		out[i] = s.TargetID
+	}
+	return out
 }
 
 // syncCopy syncs one copy and prepares its change; finishCopies records it.
@@ -204,7 +236,7 @@ func itemFields(it catalogfile.Change) []catalogfile.FieldChange {
 // finishCopies syncs the switches of the copies, now that every copy exists, and
 // records their changes. A copy switches to the copies of its source's targets in
 // the same reseller, where there are such copies.
-func (ap *applier) finishCopies(jobs []*copyJob, idx copyIndex) error {
+func (ap *applier) finishCopies(jobs []*copyJob, idx *copyIndex) error {
 	for _, j := range jobs {
 		var want []switchTo
 		for _, s := range j.source.Switches {
@@ -212,14 +244,7 @@ func (ap *applier) finishCopies(jobs []*copyJob, idx copyIndex) error {
 				want = append(want, switchTo{id: t.ID, key: t.Key, typ: s.Type})
 			}
 		}
-		items, err := ap.syncSwitches(j.copy, want, func(id int64) string {
-			for _, p := range idx {
-				if p.ID == id {
-					return p.Key
-				}
-			}
-			return strconv.FormatInt(id, 10)
-		})
+		items, err := ap.syncSwitches(j.copy, want, idx.keyOf)
 		if err != nil {
 			return err
 		}

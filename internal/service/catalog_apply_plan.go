@@ -58,16 +58,22 @@ func (ap *applier) ownSwitches(p catalogfile.Plan) error {
 		t := ap.st.Plans[s.PlanKey]
 		want = append(want, switchTo{id: t.ID, key: t.Key, typ: s.Type})
 	}
-	items, err := ap.syncSwitches(pl, want, func(id int64) string {
-		for _, q := range ap.st.Plans {
-			if q.ID == id {
-				return q.Key
-			}
-		}
-		return ""
-	})
+	items, err := ap.syncSwitches(pl, want, ap.ownKey)
+
 	ap.changes = append(ap.changes, items...)
 	return err
+}
+
+// ownKey returns the key of the reseller's plan with the given id. It is asked for
+// the targets of removed switches, which are plans that existed before the apply.
+func (ap *applier) ownKey(id int64) string {
+	if ap.ownKeys == nil {
+		ap.ownKeys = make(map[int64]string, len(ap.st.Plans))
+		for _, p := range ap.st.Plans {
+			ap.ownKeys[p.ID] = p.Key
+		}
+	}
+	return ap.ownKeys[id]
 }
 
 // switchTo is a wanted switch, its target named by id and key.

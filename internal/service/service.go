@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
 )
@@ -25,6 +26,12 @@ type Options struct {
 	// AttributeSteps run after the platform's own check of order attribute values,
 	// in order; see AttributeStep.
 	AttributeSteps []AttributeStep
+	// CatalogLimits cap what a catalogue file may hold; the zero value means
+	// catalogfile.DefaultLimits.
+	CatalogLimits catalogfile.Limits
+	// CatalogApplies is how many catalogue files this process reads and applies at
+	// once (DefaultCatalogApplies when 0); more wait their turn.
+	CatalogApplies int
 }
 
 // Service is the API's use cases over one database.
@@ -36,6 +43,8 @@ type Service struct {
 
 	tokens *tokenCache
 	paths  sync.Map // reseller id -> materialised path; paths never change
+	// catalogSlots holds a token for each catalogue apply running (see ApplyCatalog).
+	catalogSlots chan struct{}
 }
 
 // New returns a Service over db reading time from clock.
@@ -43,7 +52,14 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache()}
+	if opts.CatalogLimits == (catalogfile.Limits{}) {
+		opts.CatalogLimits = catalogfile.DefaultLimits()
+	}
+	if opts.CatalogApplies < 1 {
+		opts.CatalogApplies = DefaultCatalogApplies
+	}
+	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(),
+		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
 }
 
 // Clock returns the service's clock.
