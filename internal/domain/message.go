@@ -151,12 +151,11 @@ const (
 	MsgPlanNotDelegated   Message = "plan_not_delegated"
 	MsgDownstreamKeyTaken Message = "downstream_key_taken"
 	// What no catalogue file may hold or exceed (catalogfile's scan and Limits).
-	MsgCatalogAlias     Message = "catalog_alias"
-	MsgCatalogMergeKey  Message = "catalog_merge_key"
-	MsgControlCharacter Message = "control_character"
-	MsgCatalogLimit     Message = "catalog_limit"
-	MsgCatalogEntries   Message = "catalog_entries_limit"
-	MsgTooManyProblems  Message = "catalog_too_many_problems"
+	MsgCatalogAlias    Message = "catalog_alias"
+	MsgCatalogMergeKey Message = "catalog_merge_key"
+	MsgCatalogLimit    Message = "catalog_limit"
+	MsgCatalogEntries  Message = "catalog_entries_limit"
+	MsgTooManyProblems Message = "catalog_too_many_problems"
 
 	// Titles of errors, one per error code.
 	MsgTitleInvalid      Message = "title_invalid"
@@ -192,7 +191,7 @@ var catalogue = map[Message]texts{
 	MsgTooDeep:              {"The request body nests objects and arrays more than %d levels deep", "В теле запроса объекты и массивы вложены глубже %d уровней"},
 	MsgDuplicateMember:      {"The member %q appears more than once in the same object", "Поле %q указано в одном объекте более одного раза"},
 	MsgMemberCase:           {"is not a member: member names are case-sensitive (did you mean %q?)", "не является полем: имена полей чувствительны к регистру (возможно, имелось в виду %q?)"},
-	MsgControlCharacter:     {"must not contain control characters (U+0000 to U+001F other than tab, line feed and carriage return, or U+007F)", "не должно содержать управляющих символов (U+0000–U+001F, кроме табуляции, перевода строки и возврата каретки, и U+007F)"},
+	MsgControlCharacter:     {"must be UTF-8 text without control characters (U+0000 to U+001F other than tab, line feed and carriage return, or U+007F)", "должно быть текстом UTF-8 без управляющих символов (U+0000–U+001F, кроме табуляции, перевода строки и возврата каретки, и U+007F)"},
 	MsgControlCharacterKey:  {"A member name must not contain control characters (U+0000 to U+001F other than tab, line feed and carriage return, or U+007F)", "Имя поля не должно содержать управляющих символов (U+0000–U+001F, кроме табуляции, перевода строки и возврата каретки, и U+007F)"},
 	MsgMustBeString:         {"must be a string", "должно быть строкой"},
 	MsgMustBeInteger:        {"must be an integer", "должно быть целым числом"},
@@ -295,7 +294,6 @@ var catalogue = map[Message]texts{
 	MsgDownstreamKeyTaken:   {"Reseller %d already has another plan with key %q", "У реселлера %d уже есть другой план с ключом %q"},
 	MsgCatalogAlias:         {"YAML aliases are not allowed in a catalogue: write the value out in full", "Псевдонимы YAML (alias) в каталоге не допускаются: запишите значение полностью"},
 	MsgCatalogMergeKey:      {"YAML merge keys (<<) are not allowed in a catalogue: write the fields out in full", "Ключи слияния YAML (<<) в каталоге не допускаются: запишите поля полностью"},
-	MsgControlCharacter:     {"must be UTF-8 text without control characters (tabs and line breaks are allowed)", "должно быть текстом UTF-8 без управляющих символов (табуляция и переводы строк допускаются)"},
 	MsgCatalogLimit:         {"has %d entries; the catalogue limit %s allows at most %d", "содержит %d элементов; ограничение каталога %s допускает не более %d"},
 	MsgCatalogEntries:       {"Here the file passes %d entries, the catalogue limit %s: service terms, categories, products, plans, and each plan's periods, resources, switches, order attributes and their values, counted once more for every reseller the plan is made available to", "Здесь файл превышает %d элементов — ограничение каталога %s: условия обслуживания, категории, продукты, планы, а также периоды, ресурсы, переключения, атрибуты заказа и их значения каждого плана, учитываемые ещё раз для каждого реселлера, которому план доступен"},
 	MsgTooManyProblems:      {"The file has more problems than the %d listed: fix these and apply it again to see the rest", "В файле больше проблем, чем %d перечисленных: исправьте их и примените файл снова, чтобы увидеть остальные"},
