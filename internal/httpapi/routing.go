@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -76,9 +77,11 @@ func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(allow) > 0 {
-		for _, m := range allow {
-			w.Header().Add("Allow", m)
+		if allow[0] == http.MethodGet {
+			// The router serves HEAD wherever it serves GET.
+			allow = slices.Insert(allow, 1, http.MethodHead)
 		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
 		s.writeError(w, r, l, domain.Errorf(domain.ErrMethod, domain.MsgMethodNotAllowed))
 		return
 	}
