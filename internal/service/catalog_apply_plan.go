@@ -59,7 +59,6 @@ func (ap *applier) ownSwitches(p catalogfile.Plan) error {
 		want = append(want, switchTo{id: t.ID, key: t.Key, typ: s.Type})
 	}
 	items, err := ap.syncSwitches(pl, want, ap.ownKey)
-
 	ap.changes = append(ap.changes, items...)
 	return err
 }

@@ -71,15 +71,7 @@ func (c *Conn) FindAccountByID(ctx context.Context, id int64) (*domain.Account, 
 // and holds its row until the write transaction ends (see lock.go), for an update
 // built on what it read.
 func (c *Conn) FindAccountForUpdate(ctx context.Context, id int64) (*domain.Account, error) {
-	lock, err := c.lockClause(forUpdate, "a")
-	if err != nil {
-		return nil, err
-	}
-	a, err := c.findAccountByID(ctx, id, lock)
-	if err == nil {
-		c.lockedForUpdate("accounts", id)
-	}
-	return a, err
+	return readLocked(ctx, c, forUpdate, "accounts", "a", id, c.findAccountByID)
 }
 
 // findAccountByID reads an account; lock is a lockClause or empty.

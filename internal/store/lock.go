@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -46,6 +47,23 @@ func (c *Conn) lockClause(l rowLock, alias string) (string, error) {
 		return "", nil
 	}
 	return " " + string(l) + " OF " + alias, nil
+}
+
+// readLocked reads row id of table with read, holding it with l until the transaction
+// ends; read appends the lock clause it is given to its SELECT, whose alias of table
+// is alias. A row read for update is recorded, so that its update may be written.
+func readLocked[T any](ctx context.Context, c *Conn, l rowLock, table, alias string, id int64,
+	read func(ctx context.Context, id int64, lock string) (T, error)) (T, error) {
+	lock, err := c.lockClause(l, alias)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := read(ctx, id, lock)
+	if err == nil && l == forUpdate {
+		c.lockedForUpdate(table, id)
+	}
+	return v, err
 }
 
 // lockedRow names a row of one of the tables whose updates need the row's lock.

@@ -43,11 +43,7 @@ func (c *Conn) FindManagerByID(ctx context.Context, id int64) (*domain.Manager, 
 // and holds its row until the write transaction ends (see lock.go), for an update
 // built on what it read.
 func (c *Conn) FindManagerForUpdate(ctx context.Context, id int64) (*domain.Manager, error) {
-	m, err := c.findManagerLocked(ctx, id, forUpdate)
-	if err == nil {
-		c.lockedForUpdate("managers", id)
-	}
-	return m, err
+	return readLocked(ctx, c, forUpdate, "managers", "m", id, c.findManagerByID)
 }
 
 // FindManagerForShare returns the manager with the given id, or a not-found error,
@@ -55,15 +51,7 @@ func (c *Conn) FindManagerForUpdate(ctx context.Context, id int64) (*domain.Mana
 // for a write that refers to the manager only if it is, say, active, which must
 // still hold when the write commits.
 func (c *Conn) FindManagerForShare(ctx context.Context, id int64) (*domain.Manager, error) {
-	return c.findManagerLocked(ctx, id, forShare)
-}
-
-func (c *Conn) findManagerLocked(ctx context.Context, id int64, l rowLock) (*domain.Manager, error) {
-	lock, err := c.lockClause(l, "m")
-	if err != nil {
-		return nil, err
-	}
-	return c.findManagerByID(ctx, id, lock)
+	return readLocked(ctx, c, forShare, "managers", "m", id, c.findManagerByID)
 }
 
 // findManagerByID reads a manager; lock is a lockClause or empty.

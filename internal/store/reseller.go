@@ -96,15 +96,7 @@ func copyReseller(r *domain.Reseller) *domain.Reseller {
 // and holds its row until the write transaction ends (see lock.go), for an update
 // built on what it read.
 func (c *Conn) FindResellerForUpdate(ctx context.Context, id int64) (*domain.Reseller, error) {
-	lock, err := c.lockClause(forUpdate, "r")
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.findResellerByID(ctx, id, lock)
-	if err == nil {
-		c.lockedForUpdate("resellers", id)
-	}
-	return r, err
+	return readLocked(ctx, c, forUpdate, "resellers", "r", id, c.findResellerByID)
 }
 
 // findResellerByID reads a reseller; lock is a lockClause or empty.
