@@ -37,13 +37,13 @@ func sanitize(doc []byte) ([]byte, bool) {
 	if bytes.HasPrefix(doc, []byte{0xFF, 0xFE}) || bytes.HasPrefix(doc, []byte{0xFE, 0xFF}) {
 		return doc, false
 	}
-	if utf8.Valid(doc) && !bytes.ContainsFunc(doc, control) {
+	if utf8.Valid(doc) && !bytes.ContainsFunc(doc, domain.IsControl) {
 		return doc, false
 	}
 	out := make([]byte, 0, len(doc)+64)
 	for len(doc) > 0 {
 		r, size := utf8.DecodeRune(doc)
-		if (r == utf8.RuneError && size == 1) || control(r) {
+		if (r == utf8.RuneError && size == 1) || domain.IsControl(r) {
 			out = append(out, replacement...)
 		} else {
 			out = append(out, doc[:size]...)
@@ -53,16 +53,10 @@ func sanitize(doc []byte) ([]byte, bool) {
 	return out, true
 }
 
-// control reports whether r is a control character that text may not hold: C0
-// controls other than tab, line feed and carriage return, and DEL.
-func control(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7F
-}
-
 // plainText reports whether s is text a catalogue may hold. When the document had
 // bytes replaced, a replacement character marks where one was.
 func plainText(s string, replaced bool) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, control) && !(replaced && strings.Contains(s, replacement))
+	return domain.PlainText(s) && !(replaced && strings.Contains(s, replacement))
 }
 
 // scan walks n and everything below it, p being n's path, reporting aliases, merge

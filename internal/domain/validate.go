@@ -139,3 +139,17 @@ func ValidPassword(s string) bool {
 	}
 	return letter && digit
 }
+
+// IsControl reports whether r is a control character that no text of Cascade may
+// hold: a C0 control other than tab, line feed and carriage return, or DEL.
+// PostgreSQL refuses a NUL in text that SQLite would store, so both engines can
+// answer alike only if text never reaches them with one, and nothing shown to people
+// needs the others.
+func IsControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+}
+
+// PlainText reports whether s is UTF-8 text without control characters (IsControl).
+func PlainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, IsControl)
+}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -153,16 +152,11 @@ func queryValue(q url.Values, name string) (string, bool, error) {
 	return vs[0], true, nil
 }
 
-// plainText reports whether s is valid UTF-8 free of the C0 control characters
-// (U+0000 to U+001F) and DEL (U+007F). Every byte of a multi-byte UTF-8 sequence is
-// 0x80 or more, so the control characters can be found byte by byte.
+// plainText reports whether s is text a list parameter may hold: domain.PlainText,
+// and on one line, since no filter, sort or page value has a use for a tab or a
+// line break.
 func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			return false
-		}
-	}
-	return utf8.ValidString(s)
+	return domain.PlainText(s) && !strings.ContainsAny(s, "\t\n\r")
 }
 
 // parseSort reads the value of the sort parameter: at most domain.MaxSortFields
