@@ -22,7 +22,7 @@ type jsonShape struct {
 
 // member returns the shape of the member name and, when name is not a member but
 // differs from one only in case, that member's name: encoding/json would fill it.
-func (sh *jsonShape) member(name []byte) (*jsonShape, string) {
+func (sh *jsonShape) member(name string) (*jsonShape, string) {
 	switch {
 	case sh == nil:
 		return nil, ""
@@ -31,12 +31,11 @@ func (sh *jsonShape) member(name []byte) (*jsonShape, string) {
 	case sh.members == nil:
 		return nil, ""
 	}
-	if m, ok := sh.members[string(name)]; ok {
+	if m, ok := sh.members[name]; ok {
 		return m, ""
 	}
-	s := string(name)
 	for known := range sh.members {
-		if strings.EqualFold(known, s) {
+		if strings.EqualFold(known, name) {
 			return nil, known
 		}
 	}

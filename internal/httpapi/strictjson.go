@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,16 +21,17 @@ const (
 	// maxBodyProblems is how many validation problems one answer lists; the rest of a
 	// body that has more is still checked, but not reported.
 	maxBodyProblems = 20
-	// indexNamesAt is the member count from which duplicates are found with a hash
-	// table (nameSet) rather than by comparing with each earlier member.
+	// indexNamesAt is the member count from which an object's names are kept in a map
+	// to find a duplicate, rather than compared with each earlier one.
 	indexNamesAt = 16
 )
 
-// checkBody reads a JSON body once, before encoding/json does, for what encoding/json
-// lets through: invalid UTF-8 (which it turns into U+FFFD), duplicate members (it
-// keeps the last), members that differ from a known one only in case (it fills the
-// known one), control characters in text (which PostgreSQL refuses and no API text
-// needs) and nesting without end. sh is the shape of the destination type.
+// checkBody reads a JSON body once, with encoding/json's tokenizer, before
+// encoding/json decodes it, for what decoding lets through: invalid UTF-8 (which it
+// turns into U+FFFD), duplicate members (it keeps the last), members that differ from
+// a known one only in case (it fills the known one), control characters in text
+// (domain.IsControl) and nesting without end. sh is the shape of the destination
+// type.
 //
 // It answers a 400 for a body that is not one unambiguous JSON document, and the
 // validation problems (422) otherwise. A body that is not JSON at all gets nil, so
@@ -38,12 +40,12 @@ func checkBody(body []byte, sh *jsonShape) error {
 	if !utf8.Valid(body) {
 		return domain.Errorf(domain.ErrBadRequest, domain.MsgInvalidUTF8, invalidUTF8At(body))
 	}
-	// Room for the path and member names of a usual body, allocated once.
-	s := bodyScan{data: body, path: make([]pathSegment, 0, 8), keys: make([][]byte, 0, 32)}
+	s := bodyScan{dec: json.NewDecoder(bytes.NewReader(body))}
+	s.dec.UseNumber() // numbers are only stepped over: no float conversion
 	if !s.value(sh) {
 		return s.stop // nil after a syntax error
 	}
-	if s.skipSpace(); s.pos < len(s.data) {
+	if _, err := s.dec.Token(); err != io.EOF {
 		return nil // trailing data: a syntax error
 	}
 	return errors.Join(s.problems...)
@@ -51,152 +53,124 @@ func checkBody(body []byte, sh *jsonShape) error {
 
 // bodyScan is one pass of checkBody over a body.
 type bodyScan struct {
-	data     []byte
-	pos      int
+	dec      *json.Decoder
 	depth    int
 	path     []pathSegment // where the value being read sits
-	keys     [][]byte      // the member names of the objects being read, innermost last
+	names    []string      // the member names of the objects being read, innermost last
 	problems []error       // validation problems, in the order of the body
 	stop     error         // the 400 that ended the pass; nil for a syntax error
 }
 
 // pathSegment is one step of a JSON pointer: a member name or an array index.
 type pathSegment struct {
-	key     []byte
+	key     string
 	index   int
 	isIndex bool
 }
 
 // value reads one JSON value of shape sh and reports whether the pass may go on.
 func (s *bodyScan) value(sh *jsonShape) bool {
-	s.skipSpace()
-	if s.pos >= len(s.data) {
+	tok, err := s.dec.Token()
+	if err != nil {
 		return false
 	}
-	switch c := s.data[s.pos]; {
-	case c == '{':
-		return s.object(sh)
-	case c == '[':
-		return s.array(sh)
-	case c == '"':
-		_, _, ctrl, ok := s.str()
-		if ctrl {
-			s.problem(domain.FieldError(s.pointer(), domain.MsgControlCharacter))
-		}
-		return ok
-	case c == '-' || c >= '0' && c <= '9':
-		return s.number()
-	case c == 't':
-		return s.literal("true")
-	case c == 'f':
-		return s.literal("false")
-	case c == 'n':
-		return s.literal("null")
-	}
-	return false
-}
-
-func (s *bodyScan) object(sh *jsonShape) bool {
-	if !s.enter() {
-		return false
-	}
-	first := len(s.keys)
-	var seen nameSet // the names so far, once there are many
-	if s.skipSpace(); s.peek() == '}' {
-		return s.leave(first)
-	}
-	for {
-		if s.skipSpace(); s.peek() != '"' {
+	switch t := tok.(type) {
+	case json.Delim: // only an opening one: a closing one here is a syntax error
+		if !s.enter() {
 			return false
 		}
-		start := s.pos
-		raw, escaped, ctrl, ok := s.str()
+		if t == '{' {
+			return s.object(sh)
+		}
+		return s.array(sh.element())
+	case string:
+		if strings.ContainsFunc(t, domain.IsControl) {
+			s.problem(domain.FieldError(s.pointer(), domain.MsgControlCharacter))
+		}
+	}
+	return true
+}
+
+// object reads the members of an object whose '{' was just read.
+func (s *bodyScan) object(sh *jsonShape) bool {
+	first := len(s.names)
+	var index map[string]bool // the names so far, once there are many
+	for s.dec.More() {
+		tok, err := s.dec.Token()
+		if err != nil {
+			return false
+		}
+		name, ok := tok.(string)
 		if !ok {
 			return false
 		}
-		name := raw
-		if escaped {
-			var decoded string
-			if json.Unmarshal(s.data[start:s.pos], &decoded) != nil {
-				return false
-			}
-			name = []byte(decoded)
-		}
 		s.path = append(s.path, pathSegment{key: name})
-		if s.duplicate(name, first, &seen) {
+		if s.duplicate(name, first, &index) {
 			s.stop = &domain.Error{Code: domain.ErrBadRequest, Message: domain.MsgDuplicateMember,
-				Args: []any{string(name)}, Pointer: s.pointer()}
+				Args: []any{name}, Pointer: s.pointer()}
 			return false
 		}
-		s.keys = append(s.keys, name)
 		member, known := sh.member(name)
 		switch {
-		case ctrl:
+		case strings.ContainsFunc(name, domain.IsControl):
 			s.problem(domain.FieldError(s.pointer(), domain.MsgControlCharacterKey))
 		case known != "":
 			s.problem(domain.FieldError(s.pointer(), domain.MsgMemberCase, known))
 		}
-		if s.skipSpace(); s.peek() != ':' {
-			return false
-		}
-		s.pos++
 		if !s.value(member) {
 			return false
 		}
 		s.path = s.path[:len(s.path)-1]
-		switch s.skipSpace(); s.peek() {
-		case ',':
-			s.pos++
-		case '}':
-			return s.leave(first)
-		default:
-			return false
-		}
 	}
+	s.names = s.names[:first]
+	return s.leave()
 }
 
 // duplicate reports whether name is among the names of the object being read, which
-// start at s.keys[first]; from indexNamesAt names on, set indexes them.
-func (s *bodyScan) duplicate(name []byte, first int, set *nameSet) bool {
-	names := s.keys[first:]
-	if len(names) < indexNamesAt {
+// start at s.names[first], and adds it to them. From indexNamesAt names on, index
+// holds them all.
+func (s *bodyScan) duplicate(name string, first int, index *map[string]bool) bool {
+	names := s.names[first:]
+	switch {
+	case *index != nil:
+		if (*index)[name] {
+			return true
+		}
+		(*index)[name] = true
+	case len(names) < indexNamesAt:
 		for _, n := range names {
-			if bytes.Equal(n, name) {
+			if n == name {
 				return true
 			}
 		}
-		return false
+	default:
+		*index = make(map[string]bool, 2*len(names))
+		for _, n := range names {
+			(*index)[n] = true
+		}
+		if (*index)[name] {
+			return true
+		}
+		(*index)[name] = true
 	}
-	return set.has(names, name)
+	s.names = append(s.names, name)
+	return false
 }
 
-func (s *bodyScan) array(sh *jsonShape) bool {
-	if !s.enter() {
-		return false
-	}
-	if s.skipSpace(); s.peek() == ']' {
-		return s.leave(len(s.keys))
-	}
-	for i := 0; ; i++ {
+// array reads the elements, of shape elem, of an array whose '[' was just read.
+func (s *bodyScan) array(elem *jsonShape) bool {
+	for i := 0; s.dec.More(); i++ {
 		s.path = append(s.path, pathSegment{index: i, isIndex: true})
-		if !s.value(sh.element()) {
+		if !s.value(elem) {
 			return false
 		}
 		s.path = s.path[:len(s.path)-1]
-		switch s.skipSpace(); s.peek() {
-		case ',':
-			s.pos++
-		case ']':
-			return s.leave(len(s.keys))
-		default:
-			return false
-		}
 	}
+	return s.leave()
 }
 
-// enter steps over the opening bracket of an object or array, one level deeper.
+// enter counts one more level of nesting, refusing the body past maxBodyDepth.
 func (s *bodyScan) enter() bool {
-	s.pos++
 	if s.depth++; s.depth > maxBodyDepth {
 		s.stop = domain.Errorf(domain.ErrBadRequest, domain.MsgTooDeep, maxBodyDepth)
 		return false
@@ -204,152 +178,11 @@ func (s *bodyScan) enter() bool {
 	return true
 }
 
-// leave steps over the closing bracket and forgets the member names from first on.
-func (s *bodyScan) leave(first int) bool {
-	s.pos++
+// leave reads the closing bracket of an object or array, one level up.
+func (s *bodyScan) leave() bool {
 	s.depth--
-	s.keys = s.keys[:first]
-	return true
-}
-
-// str reads a string and returns its bytes between the quotes, whether it holds
-// escapes and whether it holds a control character, raw (DEL) or escaped.
-func (s *bodyScan) str() (raw []byte, escaped, ctrl, ok bool) {
-	start := s.pos + 1
-	for i := start; i < len(s.data); {
-		switch c := s.data[i]; {
-		case c == '"':
-			s.pos = i + 1
-			return s.data[start:i], escaped, ctrl, true
-		case c == '\\':
-			escaped = true
-			if i+1 >= len(s.data) {
-				return nil, false, false, false
-			}
-			switch s.data[i+1] {
-			case '"', '\\', '/', 'n', 'r', 't':
-				i += 2
-			case 'b', 'f':
-				ctrl, i = true, i+2
-			case 'u':
-				if i+6 > len(s.data) {
-					return nil, false, false, false
-				}
-				r, ok := hex4(s.data[i+2 : i+6])
-				if !ok {
-					return nil, false, false, false
-				}
-				ctrl, i = ctrl || isControl(r), i+6
-			default:
-				return nil, false, false, false
-			}
-		case c < 0x20:
-			return nil, false, false, false // JSON forbids them raw
-		case c == 0x7f:
-			ctrl, i = true, i+1
-		default:
-			i++
-		}
-	}
-	return nil, false, false, false
-}
-
-// hex4 reads the four hexadecimal digits of a \u escape.
-func hex4(b []byte) (rune, bool) {
-	var r rune
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
-// isControl reports whether r is a control character the API refuses in text: the C0
-// controls other than tab, line feed and carriage return, and DEL.
-func isControl(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
-}
-
-// number reads a number as JSON's grammar has it.
-func (s *bodyScan) number() bool {
-	i := s.pos
-	if s.at(i) == '-' {
-		i++
-	}
-	switch c := s.at(i); {
-	case c == '0':
-		i++
-	case c >= '1' && c <= '9':
-		i = s.digits(i)
-	default:
-		return false
-	}
-	if s.at(i) == '.' {
-		if j := s.digits(i + 1); j > i+1 {
-			i = j
-		} else {
-			return false
-		}
-	}
-	if c := s.at(i); c == 'e' || c == 'E' {
-		i++
-		if c := s.at(i); c == '+' || c == '-' {
-			i++
-		}
-		j := s.digits(i)
-		if j == i {
-			return false
-		}
-		i = j
-	}
-	s.pos = i
-	return true
-}
-
-// digits returns the index after the digits that start at i.
-func (s *bodyScan) digits(i int) int {
-	for c := s.at(i); c >= '0' && c <= '9'; c = s.at(i) {
-		i++
-	}
-	return i
-}
-
-func (s *bodyScan) literal(word string) bool {
-	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
-		return false
-	}
-	s.pos += len(word)
-	return true
-}
-
-// at is the byte at i, or 0 past the end.
-func (s *bodyScan) at(i int) byte {
-	if i < len(s.data) {
-		return s.data[i]
-	}
-	return 0
-}
-
-func (s *bodyScan) peek() byte { return s.at(s.pos) }
-
-func (s *bodyScan) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
+	_, err := s.dec.Token()
+	return err == nil
 }
 
 func (s *bodyScan) problem(err error) {
@@ -370,19 +203,13 @@ func (s *bodyScan) pointer() string {
 			b.WriteString(strconv.Itoa(seg.index))
 			continue
 		}
-		for _, c := range seg.key {
-			switch c {
-			case '~':
-				b.WriteString("~0")
-			case '/':
-				b.WriteString("~1")
-			default:
-				b.WriteByte(c)
-			}
-		}
+		b.WriteString(pointerEscaper.Replace(seg.key))
 	}
 	return b.String()
 }
+
+// pointerEscaper escapes a member name for a JSON pointer (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // invalidUTF8At is the offset of the first byte of body that is not UTF-8.
 func invalidUTF8At(body []byte) int {
