@@ -14,9 +14,9 @@ const (
 	cwRounds  = 3
 )
 
-// cwAtOnce calls f(0) ... f(n-1) on n goroutines released together and returns their
+// atOnce calls f(0) ... f(n-1) on n goroutines released together and returns their
 // errors by index. f must not call t.Fatal: it runs off the test's goroutine.
-func cwAtOnce(n int, f func(i int) error) []error {
+func atOnce(n int, f func(i int) error) []error {
 	var (
 		start = make(chan struct{})
 		wg    sync.WaitGroup
@@ -71,7 +71,7 @@ func cwPatchRace[In, Out any](t *testing.T, o cwTarget[In, Out]) {
 	t.Helper()
 	ctx := context.Background()
 	for round := 1; round <= cwRounds; round++ {
-		errs := cwAtOnce(cwWriters, func(i int) error {
+		errs := atOnce(cwWriters, func(i int) error {
 			var in In
 			o.setAttr(&in, fmt.Sprintf("w%d", i), fmt.Sprintf("round %d", round))
 			if i < len(o.fields) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cascade-billing/cascade/client"
@@ -274,22 +273,11 @@ func mgConcurrentRound(t *testing.T, s *server, tc mgIdempotentCase, round int) 
 	key := client.WithIdempotencyKey(unique("race-key-"))
 	v := tc.value()
 	body := []byte(tc.body(v))
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		answers = make([]*client.Response, n)
-		errs    = make([]error, n)
-	)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			answers[i], errs[i] = s.Admin.Do(context.Background(), "POST", tc.path, body, client.MediaType, key)
-		}()
-	}
-	close(start)
-	wg.Wait()
+	answers := make([]*client.Response, n)
+	errs := atOnce(n, func(i int) (err error) {
+		answers[i], err = s.Admin.Do(context.Background(), "POST", tc.path, body, client.MediaType, key)
+		return err
+	})
 
 	var created []byte
 	conflicts := 0
