@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -321,12 +322,15 @@ func (c *AccountChange) NewOwner() User {
 }
 
 // CheckFixed refuses a change of what is fixed at creation: the currency, as for
-// resellers. Sending the current value back is fine.
+// resellers (sending the current value back is fine); and, likewise, custom
+// attributes past MaxCustomAttributes.
 func (c *AccountChange) CheckFixed(a *Account) error {
+	var currency error
 	if c.Currency != nil && *c.Currency != a.Currency {
-		return FieldError(PtrAccount+"currency", MsgNotUpdatable)
+		currency = FieldError(PtrAccount+"currency", MsgNotUpdatable)
 	}
-	return nil
+	return errors.Join(currency, checkCustomAttributeCount(PtrAccount+"custom_attributes", a.CustomAttributes,
+		c.CustomAttributes))
 }
 
 // Apply writes the plain fields of c into a and rebuilds its name from t, the account

@@ -60,6 +60,12 @@ type ManagerChange struct {
 
 const ptrManager = "/data/attributes/"
 
+// CheckFixed refuses a change that the stored manager m cannot take: custom
+// attributes past MaxCustomAttributes, as for resellers and accounts.
+func (c *ManagerChange) CheckFixed(m *Manager) error {
+	return checkCustomAttributeCount(ptrManager+"custom_attributes", m.CustomAttributes, c.CustomAttributes)
+}
+
 // Validate checks and normalises c in place. On create name, email and password are
 // required and a role must be given (admin, manager_role_id or role); on update the
 // e-mail, which is the login, cannot change.

@@ -68,6 +68,7 @@ const (
 	MsgInvalidDomain        Message = "invalid_domain"
 	MsgInvalidManagerKey    Message = "invalid_manager_key"
 	MsgInvalidAttributeKey  Message = "invalid_attribute_key"
+	MsgTooManyAttributes    Message = "too_many_attributes"
 	MsgWeakPassword         Message = "weak_password"
 	MsgPageSize             Message = "invalid_page_size"
 	MsgPageNumber           Message = "invalid_page_number"
@@ -211,6 +212,7 @@ var catalogue = map[Message]texts{
 	MsgInvalidCurrency:      {"is not an ISO 4217 currency code", "не является кодом валюты ISO 4217"},
 	MsgInvalidDomain:        {"is not a valid domain name", "не является корректным доменным именем"},
 	MsgInvalidManagerKey:    {"may contain only letters, digits, '_', '.' and '-'", "может содержать только буквы, цифры, «_», «.» и «-»"},
+	MsgTooManyAttributes:    {"can hold at most %d attributes", "может содержать не более %d атрибутов"},
 	MsgInvalidAttributeKey:  {"custom attribute keys may contain only letters, digits and '_'", "ключи атрибутов могут содержать только буквы, цифры и «_»"},
 	MsgWeakPassword:         {"must be 8 to 72 characters long and contain a letter and a digit", "должен содержать от 8 до 72 символов, хотя бы одну букву и одну цифру"},
 	MsgPageSize:             {"must be an integer from 1 to %d", "должно быть целым числом от 1 до %d"},

@@ -150,10 +150,21 @@ func (c *ResellerChange) CheckFixed(r *Reseller) error {
 	if c.Currency != nil && *c.Currency != r.General.Currency {
 		return FieldError(ptrGeneral+"currency", MsgNotUpdatable)
 	}
-	return nil
+	return checkCustomAttributeCount(ptrCustom, r.CustomAttributes, c.CustomAttributes)
 }
 
+// MaxCustomAttributes is the most custom attributes a reseller, manager or account
+// holds. A patch adds its keys to those stored, so without a cap repeated requests
+// could grow one object, and every answer that shows it, without end.
+const MaxCustomAttributes = 100
+
+// validateCustomAttributes checks the keys and values a change sets: a change that
+// sets more than MaxCustomAttributes is refused whole, the rest key by key.
 func validateCustomAttributes(p *Problems, ptr string, attrs map[string]*string) {
+	if countSet(attrs) > MaxCustomAttributes {
+		p.Add(ptr, MsgTooManyAttributes, MaxCustomAttributes)
+		return
+	}
 	for k, v := range attrs {
 		if !ValidAttributeKey(k) {
 			p.Add(ptr+"/"+k, MsgInvalidAttributeKey)
@@ -209,6 +220,39 @@ func set(dst *string, src *string) bool {
 	}
 	*dst = *src
 	return true
+}
+
+// checkCustomAttributeCount refuses a change that would leave an object holding stored
+// with more than MaxCustomAttributes custom attributes. A change that sets more than
+// that by itself is validateCustomAttributes' to report.
+func checkCustomAttributeCount(ptr string, stored map[string]string, change map[string]*string) error {
+	if countSet(change) > MaxCustomAttributes {
+		return nil
+	}
+	n := len(stored)
+	for k, v := range change {
+		switch _, had := stored[k]; {
+		case v == nil && had:
+			n--
+		case v != nil && !had:
+			n++
+		}
+	}
+	if n > MaxCustomAttributes {
+		return FieldError(ptr, MsgTooManyAttributes, MaxCustomAttributes)
+	}
+	return nil
+}
+
+// countSet is how many keys of a change set a value rather than remove one.
+func countSet(change map[string]*string) int {
+	n := 0
+	for _, v := range change {
+		if v != nil {
+			n++
+		}
+	}
+	return n
 }
 
 func applyCustomAttributes(dst *map[string]string, change map[string]*string) bool {

@@ -160,6 +160,9 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 		if err != nil {
 			return err
 		}
+		if err := c.CheckFixed(m); err != nil {
+			return err
+		}
 		before := *m
 		changed := m.Apply(c)
 		if c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil {
