@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -44,7 +43,7 @@ func (c *Conn) CatalogVersion(ctx context.Context) (int64, error) {
 }
 
 // catalogExec is exec for statements that change the catalogue.
-func (c *Conn) catalogExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (c *Conn) catalogExec(ctx context.Context, query string, args ...any) (result, error) {
 	if !c.catalogLocked {
 		return nil, errCatalogUnlocked
 	}

@@ -11,7 +11,7 @@ import (
 // query method of the store hangs off Conn, so the same code serves both.
 type Conn struct {
 	db *DB
-	tx *sql.Tx // nil on the read pool
+	tx txn // nil on the read pool
 
 	catalogLocked bool // the transaction took LockCatalogs
 	// forUpdate holds the rows the transaction read for update (see lock.go); an
@@ -25,23 +25,23 @@ func (db *DB) Reader() *Conn { return &Conn{db: db} }
 // InTx runs fn in one write transaction, committing when fn returns nil and rolling
 // back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.pool.begin(ctx)
 	if err != nil {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			tx.Rollback()
+			tx.rollback(ctx)
 			panic(p)
 		}
 		if err != nil {
-			tx.Rollback()
+			tx.rollback(ctx)
 		}
 	}()
 	if err = fn(&Conn{db: db, tx: tx}); err != nil {
 		return err
 	}
-	if err = tx.Commit(); err != nil {
+	if err = tx.commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
 	return nil
@@ -50,33 +50,27 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 // Engine returns the engine the Conn talks to.
 func (c *Conn) Engine() Engine { return c.db.engine }
 
-func (c *Conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (c *Conn) exec(ctx context.Context, query string, args ...any) (result, error) {
 	if c.tx == nil {
 		return nil, errors.New("store: write outside a transaction")
 	}
-	res, err := c.tx.ExecContext(ctx, c.db.bind(query), args...)
+	res, err := c.tx.exec(ctx, query, args)
 	return res, translate(err)
 }
 
-func (c *Conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (c *Conn) query(ctx context.Context, query string, args ...any) (rows, error) {
 	if c.tx != nil {
-		rows, err := c.tx.QueryContext(ctx, c.db.bind(query), args...)
+		rows, err := c.tx.query(ctx, query, args)
 		return rows, translate(err)
 	}
-	s, err := c.db.stmt(ctx, query)
-	if err != nil {
-		return nil, translate(err)
-	}
-	rows, err := s.stmt.QueryContext(ctx, args...)
-	// The rows outlive the hold: database/sql keeps an evicted, closed statement
-	// alive until they are closed.
-	c.db.stmts.release(s)
+	rows, err := c.db.pool.query(ctx, query, args)
 	return rows, translate(err)
 }
 
 // lookupCtx returns the context for a lookup of one row by key on the read pool. Such
 // a query takes microseconds, less than watching a cancellable context costs:
-// database/sql and the SQLite driver would each start a goroutine for it. So the
+// database/sql and the SQLite driver would each start a goroutine for it, and so
+// would pgx. So the
 // lookup ignores a cancellation that comes while it runs, but not one that came
 // before it starts, nor a deadline, which may bound the wait for a connection.
 func (c *Conn) lookupCtx(ctx context.Context) context.Context {

@@ -1,5 +1,6 @@
-// Package store persists Cascade's state in SQLite or PostgreSQL through database/sql.
-// SQL is written once, with $n placeholders, and rebound for SQLite.
+// Package store persists Cascade's state in SQLite, through database/sql, or in
+// PostgreSQL, through pgx's pool. SQL is written once, with $n placeholders, and
+// rebound for SQLite.
 package store
 
 import (
@@ -15,8 +16,7 @@ import (
 
 	"github.com/cascade-billing/cascade/internal/domain"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Engine names a database engine.
@@ -30,14 +30,11 @@ const (
 
 // DB is an open database: a pool for reads and a pool for writes. On SQLite the write
 // pool holds a single connection, so writers queue in Go instead of spinning on
-// SQLITE_BUSY, and readers use their own connections in WAL mode.
+// SQLITE_BUSY, and readers use their own connections in WAL mode; on PostgreSQL one
+// pgx pool serves both (see pool.go).
 type DB struct {
 	engine Engine
-	read   *sql.DB
-	write  *sql.DB
-
-	bound *boundCache // SQL text -> SQL rebound for SQLite
-	stmts *stmtCache  // SQL text -> statement prepared on the read pool
+	pool   pool // the engine's connections: database/sql on SQLite, pgx on PostgreSQL
 
 	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
 	// the read caches below are valid only while it stays the same.
@@ -62,18 +59,26 @@ type DB struct {
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
 // .db) for SQLite, "postgres://..." for PostgreSQL. It does not migrate.
 func Open(ctx context.Context, rawURL string) (*DB, error) {
+	return OpenWith(ctx, rawURL, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, rawURL string, opts Options) (*DB, error) {
+	if opts.PoolSize < 0 || opts.PoolSize > MaxPoolSize {
+		return nil, fmt.Errorf("database pool size %d: want 1 to %d, or 0 for the default", opts.PoolSize, MaxPoolSize)
+	}
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(ctx, rawURL)
+		return openPostgres(ctx, rawURL, opts.PoolSize)
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"), opts.PoolSize)
 	case strings.HasSuffix(rawURL, ".db"):
-		return openSQLite(ctx, rawURL)
+		return openSQLite(ctx, rawURL, opts.PoolSize)
 	}
 	return nil, fmt.Errorf("database url %q: want sqlite:PATH or postgres://", rawURL)
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	if path == "" || strings.Contains(path, "?") || path == ":memory:" {
 		return nil, fmt.Errorf("sqlite path %q: want a file path without options", path)
 	}
@@ -106,9 +111,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
+	if readers == 0 {
+		readers = DefaultPoolSize(SQLite, runtime.GOMAXPROCS(0))
+	}
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 	read.SetConnMaxLifetime(0)
 	version, err := openDataVersion(ctx, "file:"+abs+"?"+params.Encode())
 	if err != nil {
@@ -116,7 +123,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	return newDB(SQLite, read, write, version), nil
+	return newDB(SQLite, newSQLitePool(read, write), version), nil
 }
 
 // dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The
@@ -214,24 +221,8 @@ func (v *dataVersion) close() error {
 	return v.db.Close()
 }
 
-func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
-	pool, err := sql.Open("pgx", rawURL)
-	if err != nil {
-		return nil, err
-	}
-	n := max(8, 4*runtime.GOMAXPROCS(0))
-	pool.SetMaxOpenConns(n)
-	pool.SetMaxIdleConns(n)
-	if err := pool.PingContext(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("open postgres: %w", err)
-	}
-	return newDB(Postgres, pool, pool, nil), nil
-}
-
-func newDB(engine Engine, read, write *sql.DB, version *dataVersion) *DB {
-	db := &DB{engine: engine, read: read, write: write, version: version,
-		bound: newBoundCache(maxBoundQueries), stmts: newStmtCache(MaxPreparedStatements)}
+func newDB(engine Engine, p pool, version *dataVersion) *DB {
+	db := &DB{engine: engine, pool: p, version: version}
 	db.planPages.limit = maxCachedPages
 	db.accountPages.limit = maxCachedPages
 	return db
@@ -242,37 +233,22 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	db.stmts.close()
-	err := db.read.Close()
+	err := db.pool.close()
 	if db.version != nil {
 		err = errors.Join(err, db.version.close())
-	}
-	if db.write != db.read {
-		err = errors.Join(err, db.write.Close())
 	}
 	return err
 }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-}
+func (db *DB) Ping(ctx context.Context) error { return db.pool.ping(ctx) }
 
 // PoolStats returns the statistics of the read and write pools (the same pool twice
-// on PostgreSQL).
-func (db *DB) PoolStats() (read, write sql.DBStats) { return db.read.Stats(), db.write.Stats() }
+// on PostgreSQL, where pgx's pool statistics are given in database/sql's terms).
+func (db *DB) PoolStats() (read, write sql.DBStats) { return db.pool.stats() }
 
-// bind returns query with $n placeholders rewritten for the engine. SQLite understands
-// ?NNN, which keeps the numbering, so a placeholder used twice binds once.
-func (db *DB) bind(query string) string {
-	if db.engine != SQLite {
-		return query
-	}
-	return db.bound.get(query)
-}
-
-// rebind turns $1 into ?1 outside string literals.
+// rebind turns $1 into ?1 outside string literals. SQLite understands ?NNN, which
+// keeps the numbering, so a placeholder used twice binds once.
 func rebind(query string) string {
 	var sb strings.Builder
 	sb.Grow(len(query))
@@ -290,20 +266,7 @@ func rebind(query string) string {
 	return sb.String()
 }
 
-// stmt returns the statement of query prepared on the read pool, held: the caller
-// runs its query and then releases it (db.stmts.release). Statements are kept for
-// later calls, the most recently used MaxPreparedStatements of them.
-func (db *DB) stmt(ctx context.Context, query string) (*cachedStmt, error) {
-	if s := db.stmts.acquire(query); s != nil {
-		return s, nil
-	}
-	s, err := db.read.PrepareContext(ctx, db.bind(query))
-	if err != nil {
-		return nil, err
-	}
-	return db.stmts.add(query, s), nil
-}
-
 // PreparedStatements returns how many read statements db keeps prepared, at most
-// MaxPreparedStatements.
-func (db *DB) PreparedStatements() int { return db.stmts.len() }
+// MaxPreparedStatements: on SQLite those of the read pool, on PostgreSQL the most
+// that one idle connection keeps.
+func (db *DB) PreparedStatements() int { return db.pool.preparedStatements() }

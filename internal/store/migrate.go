@@ -73,8 +73,11 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	err = db.InTx(ctx, func(c *Conn) error {
+		return c.tx.script(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []int
@@ -92,7 +95,7 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 				m.Version, m.Name, domain.SystemClock{}.Now().UnixMicro()); err != nil {
 				return err
 			}
-			if _, err := c.tx.ExecContext(ctx, m.SQL); err != nil {
+			if err := c.tx.script(ctx, m.SQL); err != nil {
 				return fmt.Errorf("apply %s: %w", m.Name, err)
 			}
 			applied = append(applied, m.Version)

@@ -9,7 +9,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// scanner is what *sql.Row and *sql.Rows have in common.
+// scanner is what a row of a query answers: rows, or a row of them.
 type scanner interface{ Scan(dest ...any) error }
 
 // attrs is a custom-attributes column: a JSON object of strings.

@@ -15,7 +15,7 @@ import (
 // eachTableFreeDB runs f on a database of every engine the environment offers. The
 // tests using it read no table, so the databases are neither migrated nor given a
 // schema of their own (storetest, which does that, imports this package).
-func eachTableFreeDB(t *testing.T, f func(t *testing.T, db *DB)) {
+func eachTableFreeDB(t *testing.T, opts Options, f func(t *testing.T, db *DB)) {
 	urls := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "stmt.db")}
 	if pg := os.Getenv("CASCADE_TEST_POSTGRES_URL"); pg != "" {
 		urls["postgres"] = pg
@@ -25,7 +25,7 @@ func eachTableFreeDB(t *testing.T, f func(t *testing.T, db *DB)) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			db, err := Open(context.Background(), urls[name])
+			db, err := OpenWith(context.Background(), urls[name], opts)
 			if err != nil {
 				t.Fatalf("open %s: %v", name, err)
 			}
@@ -33,6 +33,17 @@ func eachTableFreeDB(t *testing.T, f func(t *testing.T, db *DB)) {
 			f(t, db)
 		})
 	}
+}
+
+// withSQLitePool runs f on a table-free SQLite database and its pool, whose
+// statement caches the tests replace with smaller ones.
+func withSQLitePool(t *testing.T, f func(t *testing.T, db *DB, p *sqlitePool)) {
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "stmt.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f(t, db, db.pool.(*sqlitePool))
 }
 
 // numbered is the k-th of a family of distinct SQL texts; with argument n it
@@ -51,11 +62,11 @@ func mustAdd(t testing.TB, db *DB, k int, n int64) {
 	}
 }
 
-// cached returns the statement db keeps for query, or nil, without holding it.
-func cached(db *DB, query string) *cachedStmt {
-	s := db.stmts.acquire(query)
+// cached returns the statement c keeps for query, or nil, without holding it.
+func cached(c *stmtCache, query string) *cachedStmt {
+	s := c.acquire(query)
 	if s != nil {
-		db.stmts.release(s)
+		c.release(s)
 	}
 	return s
 }
@@ -75,10 +86,10 @@ func isClosed(t testing.TB, s *cachedStmt) bool {
 }
 
 func TestStmtCacheBound(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
-		db.stmts = newStmtCache(4)
+	withSQLitePool(t, func(t *testing.T, db *DB, p *sqlitePool) {
+		p.reads = newStmtCache(4)
 		mustAdd(t, db, 0, 10)
-		first := cached(db, numbered(0))
+		first := cached(p.reads, numbered(0))
 		if first == nil {
 			t.Fatal("statement 0 is not kept")
 		}
@@ -92,11 +103,11 @@ func TestStmtCacheBound(t *testing.T) {
 			t.Fatalf("%d statements, want 4", n)
 		}
 		for k := 36; k < 40; k++ {
-			if cached(db, numbered(k)) == nil {
+			if cached(p.reads, numbered(k)) == nil {
 				t.Fatalf("statement %d, among the last 4 used, was evicted", k)
 			}
 		}
-		if cached(db, numbered(0)) != nil {
+		if cached(p.reads, numbered(0)) != nil {
 			t.Fatal("statement 0, the least recently used, is still kept")
 		}
 		if !isClosed(t, first) {
@@ -107,8 +118,8 @@ func TestStmtCacheBound(t *testing.T) {
 }
 
 func TestStmtCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
-		db.stmts = newStmtCache(3)
+	withSQLitePool(t, func(t *testing.T, db *DB, p *sqlitePool) {
+		p.reads = newStmtCache(3)
 		for k := range 3 {
 			mustAdd(t, db, k, 1)
 		}
@@ -116,7 +127,7 @@ func TestStmtCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		mustAdd(t, db, 3, 1)
 		var kept []int
 		for k := range 4 {
-			if cached(db, numbered(k)) != nil {
+			if cached(p.reads, numbered(k)) != nil {
 				kept = append(kept, k)
 			}
 		}
@@ -127,22 +138,22 @@ func TestStmtCacheEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestStmtCacheHeldStatementOutlivesEviction(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
-		db.stmts = newStmtCache(2)
-		s, err := db.stmt(context.Background(), numbered(0))
+	withSQLitePool(t, func(t *testing.T, db *DB, p *sqlitePool) {
+		p.reads = newStmtCache(2)
+		s, err := p.readStmt(context.Background(), numbered(0))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k := 1; k <= 5; k++ {
 			mustAdd(t, db, k, 1)
 		}
-		if cached(db, numbered(0)) != nil {
+		if cached(p.reads, numbered(0)) != nil {
 			t.Fatal("statement 0 was not evicted")
 		}
 		if isClosed(t, s) {
 			t.Fatal("an evicted statement was closed while held")
 		}
-		db.stmts.release(s)
+		p.reads.release(s)
 		if !isClosed(t, s) {
 			t.Fatal("an evicted statement was not closed by its last holder")
 		}
@@ -150,8 +161,8 @@ func TestStmtCacheHeldStatementOutlivesEviction(t *testing.T) {
 }
 
 func TestStmtCacheRowsOutliveEviction(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
-		db.stmts = newStmtCache(1)
+	withSQLitePool(t, func(t *testing.T, db *DB, p *sqlitePool) {
+		p.reads = newStmtCache(1)
 		ctx := context.Background()
 		rows, err := db.Reader().query(ctx, "SELECT CAST($1 AS BIGINT) UNION ALL SELECT CAST($1 AS BIGINT) + 1", int64(7))
 		if err != nil {
@@ -180,8 +191,8 @@ func TestStmtCacheRowsOutliveEviction(t *testing.T) {
 // many goroutines at once, so statements are evicted while others use them; run
 // with -race.
 func TestStmtCacheConcurrent(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
-		db.stmts = newStmtCache(2)
+	withSQLitePool(t, func(t *testing.T, db *DB, p *sqlitePool) {
+		p.reads = newStmtCache(2)
 		var (
 			wg   sync.WaitGroup
 			mu   sync.Mutex

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// The store reaches each engine through the driver that serves it best: SQLite
+// through database/sql (the pure-Go modernc driver), PostgreSQL through pgx's own
+// pool, which hands a freed connection to the longest waiter and keeps statements
+// prepared per connection. The interfaces below are all that Conn needs, so every
+// query of the store is written once, with $n placeholders, for both.
+
+// pool is an engine's connections.
+type pool interface {
+	// query runs a read outside any transaction.
+	query(ctx context.Context, query string, args []any) (rows, error)
+	// begin starts a write transaction.
+	begin(ctx context.Context) (txn, error)
+	ping(ctx context.Context) error
+	// stats returns the statistics of the read and the write connections (the same
+	// pool twice on PostgreSQL).
+	stats() (read, write sql.DBStats)
+	// preparedStatements returns how many statements the reads keep prepared (on
+	// PostgreSQL, the most that any idle connection keeps).
+	preparedStatements() int
+	close() error
+}
+
+// txn is one write transaction of a pool.
+type txn interface {
+	exec(ctx context.Context, query string, args []any) (result, error)
+	query(ctx context.Context, query string, args []any) (rows, error)
+	// script runs SQL text of several statements without arguments (a migration).
+	script(ctx context.Context, sql string) error
+	commit(ctx context.Context) error
+	rollback(ctx context.Context) error
+}
+
+// rows is the answer of a query: *sql.Rows on SQLite, pgx's rows on PostgreSQL.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// result is what a statement without rows reports.
+type result interface {
+	RowsAffected() (int64, error)
+}
+
+// Options tune how Open connects.
+type Options struct {
+	// PoolSize is the number of connections for reads: the PostgreSQL pool (which
+	// serves writes too), or SQLite's readers (SQLite writes on one connection of
+	// its own). Zero means DefaultPoolSize.
+	PoolSize int
+}
+
+// MaxPoolSize bounds Options.PoolSize: more connections than this serve no
+// installation better and exhaust the server's connection slots.
+const MaxPoolSize = 1000
+
+// DefaultPoolSize returns the pool size Open uses for engine e when Options
+// leave it zero: on PostgreSQL four connections per CPU the process may use, at
+// least 8, so that requests waiting on the network keep the CPUs busy; on SQLite
+// two readers per CPU, at least 4, since reads there run on Cascade's own CPUs.
+func DefaultPoolSize(e Engine, procs int) int {
+	if e == Postgres {
+		return max(8, 4*procs)
+	}
+	return max(4, 2*procs)
+}

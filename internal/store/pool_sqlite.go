@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// sqlitePool reaches SQLite through database/sql: a pool of read-only connections and
+// one write connection, on which every transaction runs. Statements are prepared once
+// per SQL text and kept, on each side, in a bounded cache: the pure-Go driver spends
+// about as long parsing and planning a short statement as running it.
+type sqlitePool struct {
+	read, write *sql.DB
+
+	bound  *boundCache // SQL text -> SQL rebound for SQLite
+	reads  *stmtCache  // SQL text -> statement prepared on the read pool
+	writes *stmtCache  // SQL text -> statement prepared on the write connection
+}
+
+func newSQLitePool(read, write *sql.DB) *sqlitePool {
+	return &sqlitePool{read: read, write: write, bound: newBoundCache(maxBoundQueries),
+		reads: newStmtCache(MaxPreparedStatements), writes: newStmtCache(MaxPreparedStatements)}
+}
+
+func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows, error) {
+	s, err := p.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.stmt.QueryContext(ctx, args...)
+	// The rows outlive the hold: database/sql keeps an evicted, closed statement
+	// alive until they are closed.
+	p.reads.release(s)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// readStmt returns the statement of query prepared on the read pool, held: the
+// caller runs its query and then releases it (p.reads.release).
+func (p *sqlitePool) readStmt(ctx context.Context, query string) (*cachedStmt, error) {
+	if s := p.reads.acquire(query); s != nil {
+		return s, nil
+	}
+	s, err := p.read.PrepareContext(ctx, p.bound.get(query))
+	if err != nil {
+		return nil, err
+	}
+	return p.reads.add(query, s), nil
+}
+
+func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
+	tx, err := p.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &sqliteTx{pool: p, tx: tx}, nil
+}
+
+func (p *sqlitePool) ping(ctx context.Context) error {
+	var one int
+	return p.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func (p *sqlitePool) stats() (read, write sql.DBStats) { return p.read.Stats(), p.write.Stats() }
+
+func (p *sqlitePool) preparedStatements() int { return p.reads.len() }
+
+func (p *sqlitePool) close() error {
+	p.reads.close()
+	p.writes.close()
+	return errors.Join(p.read.Close(), p.write.Close())
+}
+
+// sqliteTx is a transaction on the write connection. It runs each SQL text through
+// a statement: one the pool keeps prepared on the connection when there is one, or
+// else one prepared for this transaction alone, whose text the pool prepares for
+// later transactions once this one has ended. The pool cannot prepare it at once:
+// the transaction holds the only write connection, and database/sql prepares a
+// statement of the pool on a connection it takes from the pool.
+type sqliteTx struct {
+	pool *sqlitePool
+	tx   *sql.Tx
+	// stmts are the statements this transaction has run, bound to it, by SQL text;
+	// database/sql closes them when the transaction ends.
+	stmts map[string]*sql.Stmt
+	// fresh are the SQL texts this transaction prepared for itself, to be prepared
+	// on the pool when it ends.
+	fresh []string
+}
+
+// maxFreshPerTx bounds the texts one transaction leaves to be prepared on the pool
+// after it: a transaction runs a few dozen texts, and one running more than the
+// cache holds would only churn it.
+const maxFreshPerTx = 64
+
+// stmt returns the statement of query for this transaction.
+func (t *sqliteTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[query]; ok {
+		return s, nil
+	}
+	var s *sql.Stmt
+	if cs := t.pool.writes.acquire(query); cs != nil {
+		// database/sql finds the statement already prepared on the transaction's
+		// connection and reuses it. The hold ends at once: the transaction's copy
+		// keeps the pool's statement open until the transaction ends, even if it is
+		// evicted and closed meanwhile.
+		s = t.tx.StmtContext(ctx, cs.stmt)
+		t.pool.writes.release(cs)
+	} else {
+		var err error
+		if s, err = t.tx.PrepareContext(ctx, t.pool.bound.get(query)); err != nil {
+			return nil, err
+		}
+		if len(t.fresh) < maxFreshPerTx {
+			t.fresh = append(t.fresh, query)
+		}
+	}
+	if t.stmts == nil {
+		t.stmts = make(map[string]*sql.Stmt)
+	}
+	t.stmts[query] = s
+	return s, nil
+}
+
+func (t *sqliteTx) exec(ctx context.Context, query string, args []any) (result, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.ExecContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func (t *sqliteTx) script(ctx context.Context, sql string) error {
+	_, err := t.tx.ExecContext(ctx, sql)
+	return err
+}
+
+func (t *sqliteTx) commit(ctx context.Context) error {
+	err := t.tx.Commit()
+	t.prepareFresh(ctx)
+	return err
+}
+
+func (t *sqliteTx) rollback(ctx context.Context) error {
+	err := t.tx.Rollback()
+	t.prepareFresh(ctx)
+	return err
+}
+
+// prepareFresh prepares on the pool, now that the transaction has released the write
+// connection, the texts it had to prepare for itself, so that later transactions
+// find them. A text that fails to prepare (its transaction may have created a table
+// it names and rolled back) is left to be tried again by the next transaction that
+// runs it.
+func (t *sqliteTx) prepareFresh(ctx context.Context) {
+	if len(t.fresh) == 0 || ctx.Err() != nil {
+		return
+	}
+	for _, query := range t.fresh {
+		if cs := t.pool.writes.acquire(query); cs != nil {
+			t.pool.writes.release(cs) // another transaction got there first
+			continue
+		}
+		s, err := t.pool.write.PrepareContext(ctx, t.pool.bound.get(query))
+		if err != nil {
+			continue
+		}
+		t.pool.writes.release(t.pool.writes.add(query, s))
+	}
+	t.fresh = nil
+}
