@@ -17,6 +17,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
 )
 
 // Config is everything a server needs, read once from flags and environment and
@@ -37,6 +38,10 @@ type Config struct {
 	// CatalogLimits cap what one catalogue file may hold (--catalog-max-plans,
 	// CASCADE_CATALOG_MAX_PLANS and the like, one per limit).
 	CatalogLimits catalogfile.Limits
+	// DBPoolSize is the number of database connections that serve requests
+	// (--db-pool-size, CASCADE_DB_POOL_SIZE): PostgreSQL's pool, or SQLite's
+	// readers beside its one writer. 0 sizes it to the CPUs (store.DefaultPoolSize).
+	DBPoolSize int
 
 	// Set by tests and tools rather than users.
 	Clock        domain.Clock
@@ -47,8 +52,8 @@ type Config struct {
 
 	location     *time.Location
 	jobRetention string // CASCADE_JOB_RETENTION as given, parsed by Validate
-	// limitErrs are the catalogue limits whose environment variable is not a
-	// number, reported by Validate.
+	// limitErrs are the catalogue limits, and the pool size, whose environment
+	// variable is not a number, reported by Validate.
 	limitErrs []error
 	// jobPurge tunes the purge of finished jobs (tests shorten its waits); its
 	// retention and logger come from the fields above.
@@ -65,8 +70,9 @@ func DefaultConfig() Config {
 
 // Flags registers the configuration's flags on fs, with defaults taken from the
 // environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
-// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, and CASCADE_CATALOG_MAX_PLANS and the
-// like for --catalog-max-plans and the other catalogue limits), so a flag beats the
+// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, CASCADE_DB_POOL_SIZE, and
+// CASCADE_CATALOG_MAX_PLANS and the like for --catalog-max-plans and the other
+// catalogue limits), so a flag beats the
 // environment. CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the
 // environment only.
 func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -84,6 +90,15 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
 	c.limitErrs = nil
+	if v := getenv("CASCADE_DB_POOL_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			c.limitErrs = append(c.limitErrs, fmt.Errorf("CASCADE_DB_POOL_SIZE %q: want a whole number", v))
+		}
+		c.DBPoolSize = n
+	}
+	fs.IntVar(&c.DBPoolSize, "db-pool-size", c.DBPoolSize, "database connections serving requests: PostgreSQL's pool, or SQLite's readers;"+
+		" 0 means 4 per CPU, at least 8, on PostgreSQL and 2 per CPU, at least 4, on SQLite (CASCADE_DB_POOL_SIZE)")
 	for _, l := range c.CatalogLimits.Settings() {
 		name := strings.ReplaceAll(l.Name, "_", "-")
 		env := "CASCADE_CATALOG_" + strings.ToUpper(l.Name)
@@ -127,6 +142,9 @@ func (c *Config) Validate() error {
 		c.JobRetention = d
 	}
 	errs = append(errs, c.limitErrs...)
+	if c.DBPoolSize < 0 || c.DBPoolSize > store.MaxPoolSize {
+		errs = append(errs, fmt.Errorf("database pool size %d: want 1 to %d, or 0 to size it to the CPUs", c.DBPoolSize, store.MaxPoolSize))
+	}
 	for _, l := range c.CatalogLimits.Settings() {
 		if *l.Value < 1 {
 			errs = append(errs, fmt.Errorf("catalogue limit %s is %d: want at least 1", l.Name, *l.Value))

@@ -55,7 +55,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Log = slog.New(slog.NewJSONHandler(m.Config.LogOutput, nil))
-	db, err := store.Open(ctx, m.Config.DatabaseURL)
+	db, err := store.OpenWith(ctx, m.Config.DatabaseURL, store.Options{PoolSize: m.Config.DBPoolSize})
 	if err != nil {
 		return err
 	}

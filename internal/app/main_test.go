@@ -94,6 +94,8 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrTimezone", func(c *Config) { c.Timezone = "Mars/Olympus" }, "timezone"},
 		{"ErrShortToken", func(c *Config) { c.AdminToken = "short" }, "CASCADE_ADMIN_TOKEN"},
 		{"ErrCurrency", func(c *Config) { c.OperatorCurrency = "EURO" }, "operator currency"},
+		{"ErrPoolSizeNegative", func(c *Config) { c.DBPoolSize = -1 }, "database pool size -1: want 1 to 1000"},
+		{"ErrPoolSizeHuge", func(c *Config) { c.DBPoolSize = 1001 }, "database pool size 1001: want 1 to 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,3 +130,47 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 }
 
 func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("test", flag.ContinueOnError) }
+
+// TestDBPoolSize sizes the pool from the environment and from a flag that beats it,
+// refuses a value that is no number, and checks the opened pool on every engine.
+func TestDBPoolSize(t *testing.T) {
+	parse := func(env string, args ...string) (Config, error) {
+		c := DefaultConfig()
+		fs := newFlagSet()
+		fs.SetOutput(io.Discard)
+		c.Flags(fs, func(k string) string {
+			if k == "CASCADE_DB_POOL_SIZE" {
+				return env
+			}
+			return ""
+		})
+		if err := fs.Parse(args); err != nil {
+			return c, err
+		}
+		return c, c.Validate()
+	}
+	if c, err := parse("12"); err != nil || c.DBPoolSize != 12 {
+		t.Fatalf("from the environment: size %d, %v; want 12", c.DBPoolSize, err)
+	}
+	if c, err := parse("12", "--db-pool-size", "5"); err != nil || c.DBPoolSize != 5 {
+		t.Fatalf("flag over the environment: size %d, %v; want 5", c.DBPoolSize, err)
+	}
+	if _, err := parse("many"); err == nil || !strings.Contains(err.Error(), `CASCADE_DB_POOL_SIZE "many": want a whole number`) {
+		t.Fatalf("a size that is no number: %v", err)
+	}
+	if _, err := parse("", "--db-pool-size", "lots"); err == nil {
+		t.Fatal("a flag that is no number was accepted")
+	}
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		cfg := testConfig(e.URL)
+		cfg.DBPoolSize = 3
+		m := NewMain(cfg)
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if read, _ := m.DB.PoolStats(); read.MaxOpenConnections != 3 {
+			t.Fatalf("read pool of %d connections, want 3", read.MaxOpenConnections)
+		}
+	})
+}

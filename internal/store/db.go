@@ -93,7 +93,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + params.Encode()
 
-	write, err := sql.Open("sqlite", dsn)
+	write, err := sql.Open(sqliteDriver, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	params.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", "file:"+abs+"?"+params.Encode())
+	read, err := sql.Open(sqliteDriver, "file:"+abs+"?"+params.Encode())
 	if err != nil {
 		write.Close()
 		return nil, err

@@ -6,6 +6,10 @@ import (
 	"errors"
 )
 
+// sqliteDriver names the database/sql driver of the read and write connections; a
+// test swaps in one that counts the statements the driver prepares.
+var sqliteDriver = "sqlite"
+
 // sqlitePool reaches SQLite through database/sql: a pool of read-only connections and
 // one write connection, on which every transaction runs. Statements are prepared once
 // per SQL text and kept, on each side, in a bounded cache: the pure-Go driver spends

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestOpenPoolSize(t *testing.T) {
+	eachTableFreeDB(t, Options{PoolSize: 3}, func(t *testing.T, db *DB) {
+		read, write := db.PoolStats()
+		if read.MaxOpenConnections != 3 {
+			t.Fatalf("read pool of %d connections, want 3", read.MaxOpenConnections)
+		}
+		want := 3 // one pool for both on PostgreSQL
+		if db.Engine() == SQLite {
+			want = 1
+		}
+		if write.MaxOpenConnections != want {
+			t.Fatalf("write pool of %d connections, want %d", write.MaxOpenConnections, want)
+		}
+	})
+	t.Run("ErrOutOfRange", func(t *testing.T) {
+		for _, n := range []int{-1, MaxPoolSize + 1} {
+			db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", Options{PoolSize: n})
+			if err == nil {
+				db.Close()
+				t.Fatalf("pool size %d accepted", n)
+			}
+		}
+	})
+}
+
+func TestOpenPoolSizeDefault(t *testing.T) {
+	eachTableFreeDB(t, Options{}, func(t *testing.T, db *DB) {
+		read, _ := db.PoolStats()
+		if want := DefaultPoolSize(db.Engine(), runtime.GOMAXPROCS(0)); read.MaxOpenConnections != want {
+			t.Fatalf("read pool of %d connections, want the default %d", read.MaxOpenConnections, want)
+		}
+	})
+}
+
+// onPostgres runs f as a subtest on the test PostgreSQL server, opened table-free
+// with opts, when the environment offers one (as eachTableFreeDB does).
+func onPostgres(t *testing.T, opts Options, f func(t *testing.T, db *DB)) {
+	url := os.Getenv("CASCADE_TEST_POSTGRES_URL")
+	if url == "" {
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		db, err := OpenWith(context.Background(), url, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		f(t, db)
+	})
+}
+
+// TestPostgresStatementCacheBound runs more distinct texts than a connection keeps
+// prepared and checks that the connection keeps no more than its cap.
+func TestPostgresStatementCacheBound(t *testing.T) {
+	onPostgres(t, Options{PoolSize: 1}, func(t *testing.T, db *DB) {
+		for k := range MaxPreparedStatements + 20 {
+			mustAdd(t, db, k, 1)
+		}
+		if n := db.PreparedStatements(); n != MaxPreparedStatements {
+			t.Fatalf("%d statements prepared on the connection, want the cap %d", n, MaxPreparedStatements)
+		}
+	})
+}
+
+// TestPostgresTransactionsReuseStatements checks that a statement run by one write
+// transaction after another is prepared once on the connection: PostgreSQL's own
+// view of the session's statements shows one, prepared before the later runs.
+func TestPostgresTransactionsReuseStatements(t *testing.T) {
+	onPostgres(t, Options{PoolSize: 1}, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		const text = "SELECT CAST($1 AS BIGINT) * 2"
+		var prepared []time.Time
+		for i := range 5 {
+			err := db.InTx(ctx, func(c *Conn) error {
+				var got int64
+				if err := c.row(ctx, text, []any{i}, &got); err != nil || got != int64(2*i) {
+					t.Fatalf("run %d: %d, %v", i, got, err)
+				}
+				var at []time.Time
+				err := eachRow(ctx, c, "SELECT prepare_time FROM pg_prepared_statements WHERE statement = $1",
+					[]any{text}, func(s scanner) error {
+						var t time.Time
+						at = append(at, t)
+						return s.Scan(&at[len(at)-1])
+					})
+				if len(at) != 1 {
+					t.Fatalf("run %d: the text is prepared %d times on the connection, want once", i, len(at))
+				}
+				prepared = append(prepared, at[0])
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, at := range prepared {
+			if !at.Equal(prepared[0]) {
+				t.Fatalf("run %d found the statement prepared at %v, the first at %v", i, at, prepared[0])
+			}
+		}
+	})
+}
+
+// TestPostgresPoolServesWaitersInOrder holds the only connection while readers
+// queue for it one after the other, then frees it: they run in the order they came,
+// as PostgreSQL's clock shows.
+func TestPostgresPoolServesWaitersInOrder(t *testing.T) {
+	onPostgres(t, Options{PoolSize: 1}, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		const waiters = 5
+		ran := make([]time.Time, waiters)
+		var (
+			wg   sync.WaitGroup
+			errs = make([]error, waiters)
+		)
+		release := make(chan struct{})
+		holding := make(chan struct{})
+		go db.InTx(ctx, func(c *Conn) error {
+			close(holding)
+			<-release
+			return errors.New("rolled back")
+		})
+		<-holding
+		for i := range waiters {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Reader().row(ctx, "SELECT clock_timestamp()", nil, &ran[i])
+			}()
+			// Long enough for the reader to queue for the connection before the next.
+			time.Sleep(100 * time.Millisecond)
+		}
+		close(release)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		order := make([]int, waiters)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return ran[a].Compare(ran[b]) })
+		if !slices.Equal(order, []int{0, 1, 2, 3, 4}) {
+			t.Fatalf("readers ran in the order %v, want the order they queued in", order)
+		}
+	})
+}

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"modernc.org/sqlite"
+)
+
+// countingDriver is the SQLite driver, counting the statements it prepares. Its
+// connections leave out the driver's direct Exec and Query, so database/sql prepares
+// a statement for every text it runs without one, as the driver itself does inside
+// those calls: every statement SQLite compiles is counted.
+type countingDriver struct{ prepares atomic.Int64 }
+
+func (d *countingDriver) Open(name string) (driver.Conn, error) {
+	c, err := (&sqlite.Driver{}).Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: c, prepares: &d.prepares}, nil
+}
+
+type countingConn struct {
+	driver.Conn
+	prepares *atomic.Int64
+}
+
+func (c *countingConn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+func (c *countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.prepares.Add(1)
+	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+}
+
+func (c *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+func (c *countingConn) ResetSession(ctx context.Context) error {
+	return c.Conn.(driver.SessionResetter).ResetSession(ctx)
+}
+
+var (
+	counting         = &countingDriver{}
+	registerCounting sync.Once
+)
+
+// openCounting opens a table-free SQLite database whose read and write connections
+// count their prepared statements in counting.prepares.
+func openCounting(t *testing.T) *DB {
+	t.Helper()
+	registerCounting.Do(func() { sql.Register("sqlite-counting", counting) })
+	sqliteDriver = "sqlite-counting"
+	defer func() { sqliteDriver = "sqlite" }()
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "counted.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+const (
+	countedInsert = "INSERT INTO counted (n) VALUES ($1)"
+	countedSum    = "SELECT SUM(n) FROM counted WHERE n <= $1"
+)
+
+// countedWrite runs a transaction of two statements: an insert of i and a read.
+func countedWrite(t *testing.T, db *DB, i int64) {
+	t.Helper()
+	ctx := context.Background()
+	err := db.InTx(ctx, func(c *Conn) error {
+		if _, err := c.exec(ctx, countedInsert, i); err != nil {
+			return err
+		}
+		var sum int64
+		if err := c.row(ctx, countedSum, []any{i}, &sum); err != nil {
+			return err
+		}
+		if want := i * (i + 1) / 2; sum != want {
+			t.Errorf("sum after %d = %d, want %d", i, sum, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("transaction %d: %v", i, err)
+	}
+}
+
+func mustCreateCounted(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	err := db.InTx(ctx, func(c *Conn) error {
+		_, err := c.exec(ctx, "CREATE TABLE counted (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSQLiteTransactionsReuseStatements checks that a write transaction compiles no
+// statement that an earlier one has run: each text is prepared once on the write
+// connection and reused.
+func TestSQLiteTransactionsReuseStatements(t *testing.T) {
+	db := openCounting(t)
+	mustCreateCounted(t, db)
+	countedWrite(t, db, 0) // prepares the texts, for itself and then for the pool
+	before := counting.prepares.Load()
+	for i := int64(1); i <= 20; i++ {
+		countedWrite(t, db, i)
+	}
+	if n := counting.prepares.Load() - before; n != 0 {
+		t.Fatalf("20 transactions of 2 statements prepared %d statements, want 0", n)
+	}
+}
+
+// TestSQLiteTransactionStatementOutlivesEviction evicts, in the middle of a
+// transaction, the pool's statement that the transaction runs, as a transaction
+// ending just before it may do (it prepares its new texts after it committed, and
+// files them while the next one runs): the transaction keeps running it.
+func TestSQLiteTransactionStatementOutlivesEviction(t *testing.T) {
+	db := openCounting(t)
+	p := db.pool.(*sqlitePool)
+	p.writes = newStmtCache(1)
+	mustCreateCounted(t, db)
+	countedWrite(t, db, 1)
+	const read = "SELECT n FROM counted WHERE id = $1"
+	ctx := context.Background()
+	get := func(c *Conn) int64 {
+		t.Helper()
+		var n int64
+		if err := c.row(ctx, read, []any{1}, &n); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return n
+	}
+	if err := db.InTx(ctx, func(c *Conn) error { get(c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if cached(p.writes, read) == nil {
+		t.Fatal("the read is not kept prepared after its transaction")
+	}
+	other, err := p.write.PrepareContext(ctx, p.bound.get(countedSum))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(c *Conn) error {
+		get(c)
+		p.writes.release(p.writes.add(countedSum, other)) // evicts and closes the read
+		if cached(p.writes, read) != nil {
+			t.Fatal("the read was not evicted")
+		}
+		if n := get(c); n != 1 {
+			t.Fatalf("read after eviction = %d, want 1", n)
+		}
+		_, err := c.exec(ctx, countedInsert, 2)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.InTx(ctx, func(c *Conn) error { get(c); return nil }); err != nil {
+		t.Fatalf("the read after its eviction: %v", err)
+	}
+}
