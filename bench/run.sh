@@ -7,6 +7,8 @@
 #   bench/run.sh lists    GET plans (pages of 50 with periods and resources) and GET
 #                         accounts with filters, on a database seeded with 1,000 plans
 #                         and 100,000 accounts (the seeding is timed)
+#   bench/run.sh pg       GET /api/v3/resellers/{id} on PostgreSQL, against bench/rawpgx
+#                         (the same query through pgx alone) and the bare server
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -20,6 +22,11 @@
 #   PROFILE=0        when > 0, after the measurement load Cascade for PROFILE more
 #                    seconds and save a CPU profile to bench/out/cpu.pprof
 #   PLANS=1000 ACCOUNTS=100000   the size of the lists scenario's database
+#   CASCADE_BENCH_POSTGRES_URL=  pg: the PostgreSQL server to use (each server gets a
+#                    schema of its own, dropped afterwards); when unset, a throwaway
+#                    cluster is started from the installed server binaries
+#   POOL=            pg: connections of Cascade's pool and of rawpgx's (--db-pool-size);
+#                    Cascade's default when unset
 #   CASCADE_PORT, BASELINE_PORT, BARE_PORT, PPROF_PORT   free ports are picked when unset
 set -euo pipefail
 SCENARIO=${1:-reseller}
@@ -38,12 +45,19 @@ PROFILE=${PROFILE:-0}
 PLANS=${PLANS:-1000}
 ACCOUNTS=${ACCOUNTS:-100000}
 
-# The targets: what each scenario must reach.
+# The targets: what each scenario must reach, as ratios to the reference server REF.
 TARGET_RSS_MB=150 # cascade peak RSS, under
+REF=bare
+[ "$SCENARIO" != pg ] || REF=rawpgx
 case "$SCENARIO" in
 reseller)
 	TARGET_RATIO=0.35    # cascade rps / bare rps, at least
 	TARGET_P99_RATIO=2.0 # cascade p99 / bare p99, at most
+	CASES=("/api/v3/resellers/$RESELLER_ID")
+	;;
+pg)
+	TARGET_RATIO=0.9     # cascade rps / rawpgx rps, at least
+	TARGET_P99_RATIO=1.3 # cascade p99 / rawpgx p99, at most
 	CASES=("/api/v3/resellers/$RESELLER_ID")
 	;;
 lists)
@@ -56,7 +70,7 @@ lists)
 	)
 	;;
 *)
-	echo "bench: unknown scenario $SCENARIO (reseller or lists)" >&2
+	echo "bench: unknown scenario $SCENARIO (reseller, lists or pg)" >&2
 	exit 2
 	;;
 esac
@@ -85,6 +99,7 @@ rm -rf "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log "$OUT"/*.out "$OUT"/wrk-*.txt "$OU
 say "building"
 go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/bare" ./bench/bare
+[ "$SCENARIO" != pg ] || go build -o "$OUT/rawpgx" ./bench/rawpgx
 
 PIDS=()
 cleanup() {
@@ -95,7 +110,9 @@ cleanup() {
 	for pid in "${PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
+	pg_cleanup
 }
+pg_cleanup() { :; } # replaced once the pg scenario has a database to clean up
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -121,7 +138,60 @@ for port in "$CASCADE_PORT" "$BARE_PORT"; do
 done
 
 TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-declare -A URL PID
+declare -A URL PID DB_URL
+
+# The pg scenario's PostgreSQL: the given server, or a throwaway cluster started the
+# way .ci/run starts one. Each Cascade server gets a schema of its own (search_path).
+PG_URL=
+PG_SCHEMAS=()
+if [ "$SCENARIO" = pg ]; then
+	pg_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r | head -1)
+	PSQL=psql
+	[ -x "$pg_bin/psql" ] && PSQL="$pg_bin/psql"
+	command -v "$PSQL" >/dev/null 2>&1 || die "psql is required for the pg scenario"
+	PG_URL=${CASCADE_BENCH_POSTGRES_URL:-}
+	pg_dir=
+	if [ -z "$PG_URL" ]; then
+		[ -x "$pg_bin/initdb" ] || die "set CASCADE_BENCH_POSTGRES_URL, or install the PostgreSQL server (apt-get install postgresql)"
+		as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd "$pg_dir" && runuser -u postgres -- "$@"); else (cd "$pg_dir" && "$@"); fi; }
+		pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/cascade-bench-pg.XXXXXX")
+		[ "$(id -u)" -ne 0 ] || chown postgres:postgres "$pg_dir"
+		chmod 700 "$pg_dir"
+		pg_port=$(free_port)
+		say "starting a throwaway PostgreSQL cluster in $pg_dir on port $pg_port"
+		as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U cascade -E UTF8 --locale=C >"$OUT/pg-initdb.log" 2>&1 ||
+			die "initdb failed; see $OUT/pg-initdb.log"
+		as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 \
+			-o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=300" \
+			start >/dev/null || die "PostgreSQL did not start; see $pg_dir/log"
+		PG_URL="postgres://cascade@127.0.0.1:$pg_port/postgres?sslmode=disable"
+	fi
+	pg_cleanup() {
+		local schema
+		for schema in "${PG_SCHEMAS[@]}"; do
+			"$PSQL" -q "$PG_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+		done
+		if [ -n "$pg_dir" ]; then
+			as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+			rm -rf "$pg_dir"
+		fi
+	}
+	"$PSQL" -q "$PG_URL" -c "SELECT 1" >/dev/null || die "PostgreSQL at $PG_URL does not answer"
+	POOL=${POOL:-}
+	[ -n "$POOL" ] || POOL=$(( $(nproc) * 4 > 8 ? $(nproc) * 4 : 8 ))
+fi
+
+# pg_schema_url NAME creates a fresh schema for server NAME and prints its URL.
+pg_schema_url() {
+	local schema
+	schema="bench_$1_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	"$PSQL" -q "$PG_URL" -c "CREATE SCHEMA $schema" >/dev/null || die "create schema $schema failed"
+	PG_SCHEMAS+=("$schema")
+	case "$PG_URL" in
+	*\?*) echo "$PG_URL&search_path=$schema" ;;
+	*) echo "$PG_URL?search_path=$schema" ;;
+	esac
+}
 
 # The lists scenario's database is seeded once, timed, and copied for each server.
 SEED_DB=
@@ -132,11 +202,12 @@ if [ "$SCENARIO" = lists ]; then
 		--bench-plans "$PLANS" --bench-accounts "$ACCOUNTS" | tee "$OUT/seed.out" >&2
 fi
 
-# start_cascade NAME BINARY PORT starts a server on a fresh SQLite database: the demo
-# data, or a copy of the seeded one. The access log stays on, as in production: one
+# start_cascade NAME BINARY PORT starts a server on a fresh SQLite database (or, in the
+# pg scenario, a fresh PostgreSQL schema): the demo data, or a copy of the seeded one. The access log stays on, as in production: one
 # JSON line per request, written to a file ($OUT/NAME.log) rather than a terminal.
 start_cascade() {
-	local name=$1 bin=$2 port=$3 pprof_env=() data=(--demo)
+	local name=$1 bin=$2 port=$3 pprof_env=() data=(--demo) db pool=()
+	db="sqlite:$OUT/$name.db"
 	if [ "$name" = cascade ] && [ "$PROFILE" -gt 0 ]; then
 		pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:$PPROF_PORT")
 	fi
@@ -144,9 +215,16 @@ start_cascade() {
 		cp "$SEED_DB" "$OUT/$name.db"
 		data=()
 	fi
-	say "starting $name on SQLite ($OUT/$name.db, access log $OUT/$name.log)"
+	if [ -n "$PG_URL" ]; then
+		db=$(pg_schema_url "$name")
+		DB_URL[$name]=$db
+		pool=(--db-pool-size "$POOL")
+		say "starting $name on PostgreSQL (a pool of $POOL, access log $OUT/$name.log)"
+	else
+		say "starting $name on SQLite ($OUT/$name.db, access log $OUT/$name.log)"
+	fi
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" \
-		"$bin" serve "${data[@]}" --addr "127.0.0.1:$port" --db "sqlite:$OUT/$name.db" \
+		"$bin" serve "${data[@]}" --addr "127.0.0.1:$port" --db "$db" "${pool[@]}" \
 		>"$OUT/$name.out" 2>"$OUT/$name.log" &
 	PID[$name]=$!
 	PIDS+=("$!")
@@ -166,6 +244,24 @@ start_cascade cascade "$OUT/cascade" "$CASCADE_PORT"
 if [ -n "$BASELINE" ]; then
 	start_cascade baseline "$BASELINE" "$BASELINE_PORT"
 	SERVERS+=(baseline)
+fi
+
+# The pg scenario's reference: rawpgx on Cascade's database, with a pool as large.
+REFS=()
+if [ "$SCENARIO" = pg ]; then
+	RAW_PORT=$(free_port)
+	say "starting rawpgx on Cascade's database (a pool of $POOL)"
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/rawpgx" -addr "127.0.0.1:$RAW_PORT" -db "${DB_URL[cascade]}" \
+		-pool "$POOL" 2>"$OUT/rawpgx.log" &
+	PID[rawpgx]=$!
+	PIDS+=("$!")
+	URL[rawpgx]="http://127.0.0.1:$RAW_PORT"
+	for _ in $(seq 1 100); do
+		if curl -sf -o /dev/null -H "X-Api-Token: $TOKEN" "${URL[rawpgx]}${CASES[0]}"; then break; fi
+		kill -0 "${PID[rawpgx]}" 2>/dev/null || die "rawpgx exited; see $OUT/rawpgx.log"
+		sleep 0.1
+	done
+	REFS=(rawpgx)
 fi
 
 # run_wrk NAME URL SECONDS prints wrk's RESULT line and keeps the full output.
@@ -197,6 +293,13 @@ measure() {
 		b=$(wc -c <"$OUT/body-baseline-$n.json")
 		[ "$b" = "$bytes" ] || say "warning: baseline answers $b bytes, cascade $bytes"
 	fi
+	for t in "${REFS[@]}"; do
+		local b
+		status=$(curl -sg -o "$OUT/body-$t-$n.json" -w '%{http_code}' -H "X-Api-Token: $TOKEN" "${URL[$t]}$path")
+		[ "$status" = 200 ] || die "$t: GET $path answered $status: $(cat "$OUT/body-$t-$n.json")"
+		b=$(wc -c <"$OUT/body-$t-$n.json")
+		say "$t answers $b bytes, cascade $bytes"
+	done
 
 	say "case $n: GET $path; bare server with the same $bytes-byte body"
 	"$OUT/bare" -addr "127.0.0.1:$BARE_PORT" -body "$body" 2>"$OUT/bare-$n.log" &
@@ -211,7 +314,7 @@ measure() {
 	bare_bytes=$(curl -sgf "${URL[bare]}$path" | wc -c)
 	[ "$bare_bytes" = "$bytes" ] || die "bare body is $bare_bytes bytes, want $bytes"
 
-	local targets=(bare "${SERVERS[@]}")
+	local targets=(bare "${REFS[@]}" "${SERVERS[@]}")
 	say "warm-up: ${WARMUP}s each"
 	for t in "${targets[@]}"; do
 		run_wrk "warmup-$t-$n" "${URL[$t]}$path" "$WARMUP" >/dev/null
@@ -242,15 +345,15 @@ measure() {
 	wait "${PID[bare]}" 2>/dev/null || true
 
 	local RATIO P99_RATIO V_RATIO V_P99=reported V_RSS V_ERR p99_target=-
-	RATIO=$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f)
-	P99_RATIO=$(ratio "${P99[cascade]}" "${P99[bare]}" %.2f)
+	RATIO=$(ratio "${RPS[cascade]}" "${RPS[$REF]}" %.3f)
+	P99_RATIO=$(ratio "${P99[cascade]}" "${P99[$REF]}" %.2f)
 	V_RATIO=$(verdict "$RATIO >= $TARGET_RATIO")
 	if [ -n "$TARGET_P99_RATIO" ]; then
 		V_P99=$(verdict "$P99_RATIO <= $TARGET_P99_RATIO")
 		p99_target="<=$TARGET_P99_RATIO"
 	fi
 	V_RSS=$(verdict "${RSS[cascade]} < $TARGET_RSS_MB")
-	V_ERR=$(verdict "${BAD[bare]} + ${BAD[cascade]} == 0")
+	V_ERR=$(verdict "${BAD[bare]} + ${BAD[$REF]} + ${BAD[cascade]} == 0")
 	{
 		echo
 		echo "GET $path, body $bytes bytes; wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per server in $ROUNDS rounds"
@@ -258,31 +361,42 @@ measure() {
 			"$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo
 		row() {
-			if [ -n "$BASELINE" ]; then
-				printf '%-24s %12s %12s %10s %8s %12s %10s\n' "$@"
-			else
-				printf '%-24s %12s %12s %10s %8s\n' "$@"
-			fi
+			printf '%-24s' "$1"
+			shift
+			printf ' %12s' "$@"
+			printf '\n'
 		}
+		# The reference (rawpgx) stands between bare and cascade; the ratios are to it.
+		local ref_hdr=() ref_rps=() ref_p99=() ref_rss=() ref_bad=()
+		if [ "$REF" != bare ]; then
+			ref_hdr=("$REF")
+			ref_rps=("${RPS[$REF]}")
+			ref_p99=("${P99[$REF]}")
+			ref_rss=("${RSS[$REF]}")
+			ref_bad=("${BAD[$REF]}")
+		fi
 		local base_hdr=() base_rps=() base_p99=() base_rss=() base_bad=()
 		if [ -n "$BASELINE" ]; then
 			base_hdr=(baseline ratio)
-			base_rps=("${RPS[baseline]}" "$(ratio "${RPS[baseline]}" "${RPS[bare]}" %.3f)")
-			base_p99=("${P99[baseline]}" "$(ratio "${P99[baseline]}" "${P99[bare]}" %.2f)")
+			base_rps=("${RPS[baseline]}" "$(ratio "${RPS[baseline]}" "${RPS[$REF]}" %.3f)")
+			base_p99=("${P99[baseline]}" "$(ratio "${P99[baseline]}" "${P99[$REF]}" %.2f)")
 			base_rss=("${RSS[baseline]}" "")
 			base_bad=("${BAD[baseline]}" "")
 		fi
-		row "" bare cascade ratio target "${base_hdr[@]}"
-		row "requests/s" "${RPS[bare]}" "${RPS[cascade]}" "$RATIO" ">=$TARGET_RATIO" "${base_rps[@]}"
-		row "p99 latency (us)" "${P99[bare]}" "${P99[cascade]}" "$P99_RATIO" "$p99_target" "${base_p99[@]}"
-		row "peak RSS (MB)" "${RSS[bare]}" "${RSS[cascade]}" "" "<$TARGET_RSS_MB" "${base_rss[@]}"
-		row "errors (socket+non2xx)" "${BAD[bare]}" "${BAD[cascade]}" "" "0" "${base_bad[@]}"
+		row "" bare "${ref_hdr[@]}" cascade "ratio" target "${base_hdr[@]}"
+		row "requests/s" "${RPS[bare]}" "${ref_rps[@]}" "${RPS[cascade]}" "$RATIO" ">=$TARGET_RATIO" "${base_rps[@]}"
+		row "p99 latency (us)" "${P99[bare]}" "${ref_p99[@]}" "${P99[cascade]}" "$P99_RATIO" "$p99_target" "${base_p99[@]}"
+		row "peak RSS (MB)" "${RSS[bare]}" "${ref_rss[@]}" "${RSS[cascade]}" "" "<$TARGET_RSS_MB" "${base_rss[@]}"
+		row "errors (socket+non2xx)" "${BAD[bare]}" "${ref_bad[@]}" "${BAD[cascade]}" "" "0" "${base_bad[@]}"
 		echo
+		[ "$REF" = bare ] || echo "ratios are cascade / $REF; cascade / bare: requests/s" \
+			"$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f), p99 $(ratio "${P99[cascade]}" "${P99[bare]}" %.2f)"
 		echo "ratio $V_RATIO, p99 $V_P99, RSS $V_RSS, errors $V_ERR"
 	} | tee -a "$OUT/summary.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=$SCENARIO path=$path bare_rps=${RPS[bare]} cascade_rps=${RPS[cascade]}" \
 		"ratio=$RATIO bare_p99_us=${P99[bare]} cascade_p99_us=${P99[cascade]} p99_ratio=$P99_RATIO" \
 		"cascade_rss_mb=${RSS[cascade]}${BASELINE:+ baseline_rps=${RPS[baseline]} baseline_p99_us=${P99[baseline]}}" \
+		"${REFS[*]:+ref=$REF ref_rps=${RPS[$REF]} ref_p99_us=${P99[$REF]}}" \
 		>>"$OUT/history.txt"
 	[ "$V_RATIO$V_RSS$V_ERR" = PASSPASSPASS ] && [ "$V_P99" != FAIL ] || ALL_PASS=false
 }

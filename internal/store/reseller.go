@@ -103,7 +103,13 @@ func (c *Conn) FindResellerForUpdate(ctx context.Context, id int64) (*domain.Res
 func (c *Conn) findResellerByID(ctx context.Context, id int64, lock string) (*domain.Reseller, error) {
 	return one(ctx, c, domain.NotFound(domain.MsgResellerNotFound), fmt.Sprintf("find reseller %d", id),
 		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
-		"SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id = $1"+lock, id)
+		ResellerByIDSQL()+lock, id)
+}
+
+// ResellerByIDSQL returns the SQL text of FindResellerByID, whose $1 is the id, so
+// the load benchmark's raw pgx handler (bench/rawpgx) runs the very same query.
+func ResellerByIDSQL() string {
+	return "SELECT " + resellerColumnsSQL + " " + resellerFrom + " WHERE r.id = $1"
 }
 
 // ResellerPathByID returns the materialised path of a reseller, or a not-found error.

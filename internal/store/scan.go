@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
@@ -14,6 +16,16 @@ type scanner interface{ Scan(dest ...any) error }
 
 // attrs is a custom-attributes column: a JSON object of strings.
 type attrs map[string]string
+
+// ScanText implements pgtype.TextScanner, so pgx hands over the text as it is; through
+// sql.Scanner it would box the text in an interface first.
+func (a *attrs) ScanText(v pgtype.Text) error {
+	if !v.Valid {
+		*a = nil
+		return nil
+	}
+	return a.Scan(v.String)
+}
 
 // Scan implements sql.Scanner.
 func (a *attrs) Scan(src any) error {
@@ -96,6 +108,30 @@ func one[T any](ctx context.Context, c *Conn, notFound error, what string, scan 
 	return v, nil
 }
 
+// Nullable columns: each is its database/sql type, which SQLite's rows fill through
+// sql.Scanner, and a pgtype scanner too, which pgx fills natively; through
+// sql.Scanner, pgx would box each value and convert it by reflection.
+type (
+	nullInt64 struct{ sql.NullInt64 }
+	nullText  struct{ sql.NullString }
+	nullBool  struct{ sql.NullBool }
+)
+
+func (n *nullInt64) ScanInt64(v pgtype.Int8) error {
+	n.Int64, n.Valid = v.Int64, v.Valid
+	return nil
+}
+
+func (n *nullText) ScanText(v pgtype.Text) error {
+	n.String, n.Valid = v.String, v.Valid
+	return nil
+}
+
+func (n *nullBool) ScanBool(v pgtype.Bool) error {
+	n.Bool, n.Valid = v.Bool, v.Valid
+	return nil
+}
+
 // managerColumns selects a manager (alias m) with its access level (alias mr).
 const managerColumns = `m.id, m.reseller_id, m.name, m.email, m.status, m.role, m.manager_role_id, mr.name,
 	m.phone, m.photo, m.manager_key, m.mfa_required, m.custom_attributes, m.created_at, m.updated_at`
@@ -103,10 +139,10 @@ const managerColumns = `m.id, m.reseller_id, m.name, m.email, m.status, m.role, 
 // managerRow scans managerColumns, which may all be NULL when the manager comes from
 // an outer join.
 type managerRow struct {
-	id, resellerID, roleID, createdAt, updatedAt sql.NullInt64
-	name, email, status, role, roleName          sql.NullString
-	phone, photo, key                            sql.NullString
-	mfa                                          sql.NullBool
+	id, resellerID, roleID, createdAt, updatedAt nullInt64
+	name, email, status, role, roleName          nullText
+	phone, photo, key                            nullText
+	mfa                                          nullBool
 	attrs                                        attrs
 }
 
