@@ -91,49 +91,8 @@ type AccountFilter struct {
 
 // FindAccounts returns one page of accounts and the number of all that match. The
 // user_email condition selects the accounts a user with one of the e-mails belongs to.
-// On the SQLite read pool, pages and accounts come from memory while the database has
-// not changed since they were read (see dataVersion); they are shared then, and
-// callers must not change them.
 func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, int, error) {
-	version, cached := c.dataCacheVersion()
-	if !cached {
-		return c.findAccounts(ctx, f)
-	}
-	key := f.key()
-	if pg, ok := c.db.accountPages.get(key, version); ok {
-		accounts, err := cachedByIDs(&c.db.accounts, pg.ids, version, accountID,
-			func(ids []int64) ([]*domain.Account, error) { return c.findAccountsByIDs(ctx, ids) })
-		return accounts, pg.total, err
-	}
-	accounts, total, err := c.findAccounts(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	ids := make([]int64, len(accounts))
-	for i, a := range accounts {
-		ids[i] = a.ID
-		c.db.accounts.put(a.ID, version, a)
-	}
-	c.db.accountPages.put(key, version, idPage{ids: ids, total: total})
-	return accounts, total, nil
-}
-
-func accountID(a *domain.Account) int64 { return a.ID }
-
-// key identifies f among the cached pages of account lists.
-func (f AccountFilter) key() string {
-	return fmt.Sprintf("%d|%q|", f.ResellerID, f.Below) + queryKey(f.Query)
-}
-
-// findAccountsByIDs reads the accounts with the given ids, in no particular order.
-func (c *Conn) findAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Account, error) {
-	list, args := inList(1, ids)
-	out, err := collect(ctx, c, "SELECT "+accountColumns+" "+accountFrom+" WHERE a.id IN ("+list+")", args,
-		func(s scanner) (*domain.Account, error) { return scanAccount(s) })
-	if err != nil {
-		return nil, fmt.Errorf("find accounts by id: %w", err)
-	}
-	return out, nil
+	return c.findAccounts(ctx, f)
 }
 
 // findAccounts reads one page of accounts and the number of all that match.
@@ -231,6 +190,11 @@ func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
 	}
+	c.touch(AccountsScope(a.ResellerID))
+	if c.accountResellers == nil {
+		c.accountResellers = make(map[int64]int64)
+	}
+	c.accountResellers[a.ID] = a.ResellerID
 	return nil
 }
 
@@ -254,6 +218,7 @@ func (c *Conn) UpdateAccount(ctx context.Context, a *domain.Account) error {
 	if err != nil {
 		return fmt.Errorf("update account %d: %w", a.ID, err)
 	}
+	c.touch(AccountsScope(a.ResellerID))
 	return nil
 }
 

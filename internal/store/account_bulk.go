@@ -52,6 +52,9 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 		if _, err := c.exec(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("insert accounts %d to %d: %w", start, start+len(batch), err)
 		}
+		for _, a := range batch {
+			c.touch(AccountsScope(a.ResellerID))
+		}
 	}
 	return nil
 }

@@ -123,14 +123,9 @@ func scanPlan(s scanner, extra ...any) (*domain.Plan, error) {
 }
 
 // FindPlanByID returns the plan with the given id with its periods and resources on
-// offer (deleted ones left out), or a not-found error. Outside a transaction the plan
-// may come from the plan cache and is shared: callers must not change it.
+// offer (deleted ones left out), or a not-found error.
 func (c *Conn) FindPlanByID(ctx context.Context, id int64) (*domain.Plan, error) {
-	version, cached, err := c.planCacheVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	plans, err := c.plansByIDs(ctx, []int64{id}, version, cached)
+	plans, err := c.findPlansByIDs(ctx, []int64{id})
 	if err != nil {
 		return nil, fmt.Errorf("find plan %d: %w", id, err)
 	}
@@ -235,38 +230,17 @@ type PlanFilter struct {
 }
 
 // FindPlans returns one page of plans with their periods and resources on offer, and
-// the number of all that match. Outside a transaction the plans may come from the
-// plan cache and are shared: callers must not change them.
+// the number of all that match.
 func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int, error) {
-	version, cached, err := c.planCacheVersion(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	var key string
-	if cached {
-		key = f.key()
-		if pg, ok := c.db.planPages.get(key, version); ok {
-			plans, err := c.plansByIDs(ctx, pg.ids, version, true)
-			return plans, pg.total, err
-		}
-	}
 	ids, total, err := c.findPlanPage(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	if cached {
-		c.db.planPages.put(key, version, idPage{ids: ids, total: total})
-	}
-	plans, err := c.plansByIDs(ctx, ids, version, cached)
+	plans, err := c.findPlansByIDs(ctx, ids)
 	if err != nil {
 		return nil, 0, err
 	}
 	return plans, total, nil
-}
-
-// key identifies f among the pages of the plan cache.
-func (f PlanFilter) key() string {
-	return fmt.Sprintf("%d|%q|%d|%q|", f.ResellerID, f.Below, f.SwitchFrom, f.SwitchType) + queryKey(f.Query)
 }
 
 // findPlanPage reads the ids of one page of plans and the number of all that match.
@@ -291,27 +265,6 @@ func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, int, er
 		var id int64
 		return id, s.Scan(&id)
 	})
-}
-
-// planCacheVersion returns the catalogue version to look plans up by, and whether to
-// use the plan cache at all: a transaction reads the rows, which it may be changing.
-func (c *Conn) planCacheVersion(ctx context.Context) (int64, bool, error) {
-	if c.tx != nil {
-		return 0, false, nil
-	}
-	v, err := c.CatalogVersion(ctx)
-	return v, err == nil, err
-}
-
-// plansByIDs returns the plans with the given ids in that order, with their periods
-// and resources; ids that match none are left out. When cached, it answers from the
-// plan cache what the cache holds at the catalogue version (see cachedByIDs).
-func (c *Conn) plansByIDs(ctx context.Context, ids []int64, version int64, cached bool) ([]*domain.Plan, error) {
-	read := func(ids []int64) ([]*domain.Plan, error) { return c.findPlansByIDs(ctx, ids) }
-	if !cached || len(ids) == 0 {
-		return read(ids)
-	}
-	return cachedByIDs(&c.db.plans, ids, version, func(p *domain.Plan) int64 { return p.ID }, read)
 }
 
 // findPlansByIDs reads the plans with the given ids in that order, with their

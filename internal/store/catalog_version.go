@@ -7,9 +7,9 @@ import (
 )
 
 // The catalogue's version (table catalog_version) moves on in every transaction that
-// writes catalogue rows. Readers keep plans in memory under the version they were read
-// at (DB.plans), and one single-row read tells them whether those are still current,
-// on every engine and across every process sharing the database.
+// writes catalogue rows, and its row is the lock that serialises them. Such a
+// transaction also touches ScopeCatalog, by which readers keep plans in memory (see
+// scope.go).
 
 // errCatalogUnlocked refuses a catalogue write in a transaction that did not take
 // LockCatalogs: the version would not move and readers would keep serving the old rows.
@@ -30,6 +30,7 @@ func (c *Conn) LockCatalogs(ctx context.Context) error {
 		return fmt.Errorf("lock catalogues: %w", err)
 	}
 	c.catalogLocked = true
+	c.touch(ScopeCatalog)
 	return nil
 }
 

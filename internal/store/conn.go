@@ -17,6 +17,11 @@ type Conn struct {
 	// forUpdate holds the rows the transaction read for update (see lock.go); an
 	// update of any other row is refused.
 	forUpdate map[lockedRow]bool
+	// touched holds the scopes whose generations the transaction moves on as it
+	// commits (see scope.go); accountResellers the reseller of each account it
+	// created, so that writes about them know the scope without asking.
+	touched          map[Scope]bool
+	accountResellers map[int64]int64
 }
 
 // Reader returns a Conn on the read pool.
@@ -38,8 +43,12 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 			tx.rollback(ctx)
 		}
 	}()
-	if err = fn(&Conn{db: db, tx: tx}); err != nil {
+	c := &Conn{db: db, tx: tx}
+	if err = fn(c); err != nil {
 		return err
+	}
+	if err = c.moveScopes(ctx); err != nil {
+		return translate(err)
 	}
 	if err = tx.commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))

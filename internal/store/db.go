@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/cascade-billing/cascade/internal/domain"
-
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -37,23 +35,11 @@ type DB struct {
 	pool   pool // the engine's connections: database/sql on SQLite, pgx on PostgreSQL
 
 	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
-	// the read caches below are valid only while it stays the same.
-	version   *dataVersion
-	resellers readCache[int64, *domain.Reseller]
-
-	// plans keeps plans with their periods and resources by catalogue version (see
-	// LockCatalogs), on every engine: the catalogue changes seldom and is read by
-	// every storefront page.
-	plans readCache[int64, *domain.Plan]
-	// planPages keeps pages of plan lists (ids and total) by query, likewise. Plan
-	// lists read resellers' paths besides the catalogue, which never change.
-	planPages readCache[string, idPage]
-
-	// accounts and accountPages keep what account lists read, by data version like
-	// resellers (SQLite only): a storefront or an ERP asks for the same page again
-	// and again between changes.
-	accounts     readCache[int64, *domain.Account]
-	accountPages readCache[string, idPage]
+	// gens remembers scopes' generations by it (see Conn.Generation).
+	version *dataVersion
+	gens    *scopeGens
+	// noScopes is set by tests that write in a schema without cache_scopes.
+	noScopes bool
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
@@ -222,10 +208,7 @@ func (v *dataVersion) close() error {
 }
 
 func newDB(engine Engine, p pool, version *dataVersion) *DB {
-	db := &DB{engine: engine, pool: p, version: version}
-	db.planPages.limit = maxCachedPages
-	db.accountPages.limit = maxCachedPages
-	return db
+	return &DB{engine: engine, pool: p, version: version, gens: newScopeGens()}
 }
 
 // Engine returns the engine of db.

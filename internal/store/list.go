@@ -178,30 +178,6 @@ func (b *sqlBuilder) page(cols map[string]column, q domain.ListQuery, idExpr str
 	return sb.String(), nil
 }
 
-// queryKey renders q as text that differs whenever q does, for caches of list pages.
-func queryKey(q domain.ListQuery) string {
-	var sb strings.Builder
-	for _, c := range q.Conditions {
-		fmt.Fprintf(&sb, "%q %d", c.Field, c.Op)
-		for _, v := range c.Values {
-			switch v := v.(type) {
-			case time.Time:
-				fmt.Fprintf(&sb, " t%d", v.UnixMicro())
-			case string:
-				fmt.Fprintf(&sb, " %q", v)
-			default:
-				fmt.Fprintf(&sb, " %T:%v", v, v)
-			}
-		}
-		sb.WriteByte(';')
-	}
-	for _, k := range q.Sort {
-		fmt.Fprintf(&sb, "%q %t;", k.Field, k.Desc)
-	}
-	fmt.Fprintf(&sb, "%d %d", q.Page.Number, q.Page.Size)
-	return sb.String()
-}
-
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }

@@ -122,6 +122,18 @@ func (c *Conn) UpdateManager(ctx context.Context, m *domain.Manager) error {
 	if err != nil {
 		return fmt.Errorf("update manager %d: %w", m.ID, err)
 	}
+	// A reseller's API object shows its upstream manager: name, status, role.
+	managed, err := collect(ctx, c, `SELECT id FROM resellers WHERE manager_id = $1`, []any{m.ID},
+		func(s scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		})
+	if err != nil {
+		return fmt.Errorf("update manager %d: %w", m.ID, err)
+	}
+	for _, id := range managed {
+		c.touch(ResellerScope(id))
+	}
 	return nil
 }
 

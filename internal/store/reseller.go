@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -56,40 +55,9 @@ func scanReseller(s scanner, extra ...any) (*domain.Reseller, error) {
 	return &r, nil
 }
 
-// FindResellerByID returns the reseller with the given id, or a not-found error. On
-// the SQLite read pool it answers from a cache while the database has not changed
-// since the reseller was read (see dataVersion), so a hit costs no row query.
+// FindResellerByID returns the reseller with the given id, or a not-found error.
 func (c *Conn) FindResellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
-	ctx = c.lookupCtx(ctx)
-	version, cached := c.dataCacheVersion()
-	if !cached {
-		return c.findResellerByID(ctx, id, "")
-	}
-	if r, ok := c.db.resellers.get(id, version); ok {
-		return copyReseller(r), nil
-	}
-	r, err := c.findResellerByID(ctx, id, "")
-	if err != nil {
-		return nil, err
-	}
-	c.db.resellers.put(id, version, r)
-	return copyReseller(r), nil
-}
-
-// copyReseller returns a copy of a cached reseller that its caller may change.
-func copyReseller(r *domain.Reseller) *domain.Reseller {
-	out := *r
-	if r.Manager != nil {
-		m := *r.Manager
-		m.CustomAttributes = maps.Clone(m.CustomAttributes)
-		if m.AccessLevel != nil {
-			al := *m.AccessLevel
-			m.AccessLevel = &al
-		}
-		out.Manager = &m
-	}
-	out.CustomAttributes = maps.Clone(r.CustomAttributes)
-	return &out
+	return c.findResellerByID(c.lookupCtx(ctx), id, "")
 }
 
 // FindResellerForUpdate returns the reseller with the given id, or a not-found error,
@@ -158,6 +126,7 @@ func (c *Conn) CreateReseller(ctx context.Context, r *domain.Reseller, parentPat
 	if _, err := c.exec(ctx, `UPDATE resellers SET path = $1 WHERE id = $2`, r.Path, r.ID); err != nil {
 		return fmt.Errorf("create reseller %d: %w", r.ID, err)
 	}
+	c.touch(ResellerScope(r.ID), AccountsScope(r.ID)) // gives the new reseller's scopes their rows
 	return nil
 }
 
@@ -177,6 +146,7 @@ func (c *Conn) UpdateReseller(ctx context.Context, r *domain.Reseller) error {
 	if err != nil {
 		return fmt.Errorf("update reseller %d: %w", r.ID, err)
 	}
+	c.touch(ResellerScope(r.ID))
 	return nil
 }
 

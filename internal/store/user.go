@@ -54,6 +54,7 @@ func (c *Conn) EnsureUser(ctx context.Context, u *domain.User) error {
 	switch {
 	case err == nil:
 		u.ID = id
+		c.touch(AccountsScope(u.ResellerID)) // a user_email filter of the reseller's accounts may match it
 		return nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("create user of reseller %d: %w", u.ResellerID, err)
@@ -70,6 +71,13 @@ func (c *Conn) EnsureUser(ctx context.Context, u *domain.User) error {
 
 // AddAccountUser attaches a user to an account with an access level, active.
 func (c *Conn) AddAccountUser(ctx context.Context, accountID, userID int64, level domain.AccessLevel, now time.Time) error {
+	resellerID, ok := c.accountResellers[accountID]
+	if !ok {
+		if err := c.row(ctx, `SELECT reseller_id FROM accounts WHERE id = $1`, []any{accountID}, &resellerID); err != nil {
+			return fmt.Errorf("add user %d to account %d: %w", userID, accountID, err)
+		}
+	}
+	c.touch(AccountsScope(resellerID)) // the account's users decide which user_email filters match it
 	_, err := c.exec(ctx, `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $5)`, accountID, userID, string(level), string(domain.UserStatusActive), micros(now))
 	if err != nil {
