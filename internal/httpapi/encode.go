@@ -122,20 +122,26 @@ func (w *jsonWriter) resource(r resource) {
 	w.buf.WriteByte('}')
 }
 
-// encodedCache keeps the encoded attributes of objects the store shares between
-// readers (plans from its plan cache, accounts of listed pages), each with the object
-// it was encoded from. The
-// store hands out the same object until it reads the row again, after a change, so
-// the same pointer means the same content; a new one is encoded again. Holding the
-// object keeps its address from being reused. The cache is bounded: when full it
-// starts again empty.
-type encodedCache[T any] struct {
+// encodedCache keeps the encoded attributes of objects that are read again and
+// again unchanged (plans and listed accounts, which the service answers from its read
+// caches), each with a clone of the object it was encoded from. An object equal to
+// that clone gets the stored bytes; any other is encoded again. Comparing costs far
+// less than encoding, and holds whoever handed the object out, or changed it since.
+// The cache is bounded: when full it starts again empty.
+type encodedCache[T any, P sharable[T]] struct {
 	mu      sync.RWMutex
 	entries map[int64]encodedEntry[T]
 }
 
+// sharable is a pointer to an object that can be cloned and compared.
+type sharable[T any] interface {
+	*T
+	Clone() *T
+	Equal(*T) bool
+}
+
 type encodedEntry[T any] struct {
-	src  *T
+	src  *T // a clone, which nobody else holds
 	json rawJSON
 }
 
@@ -144,11 +150,11 @@ const maxEncoded = 10_000
 
 // get returns the encoded attributes of src, which has the given id, encoding them
 // with render on a miss.
-func (c *encodedCache[T]) get(id int64, src *T, render func() any) (rawJSON, error) {
+func (c *encodedCache[T, P]) get(id int64, src *T, render func() any) (rawJSON, error) {
 	c.mu.RLock()
 	e, ok := c.entries[id]
 	c.mu.RUnlock()
-	if ok && e.src == src {
+	if ok && P(e.src).Equal(src) {
 		return e.json, nil
 	}
 	b, err := encodeCompact(render())
@@ -159,7 +165,7 @@ func (c *encodedCache[T]) get(id int64, src *T, render func() any) (rawJSON, err
 	if c.entries == nil || len(c.entries) >= maxEncoded {
 		c.entries = make(map[int64]encodedEntry[T])
 	}
-	c.entries[id] = encodedEntry[T]{src: src, json: b}
+	c.entries[id] = encodedEntry[T]{src: P(src).Clone(), json: b}
 	c.mu.Unlock()
 	return b, nil
 }
@@ -167,7 +173,7 @@ func (c *encodedCache[T]) get(id int64, src *T, render func() any) (rawJSON, err
 // attributes returns what to render as the attributes of src, which has the given
 // id: its encoded attributes, or render's value when encoding fails, which then fails
 // again when the answer is encoded and is reported there.
-func (c *encodedCache[T]) attributes(id int64, src *T, render func() any) any {
+func (c *encodedCache[T, P]) attributes(id int64, src *T, render func() any) any {
 	if b, err := c.get(id, src, render); err == nil {
 		return b
 	}

@@ -54,12 +54,19 @@ func TestEncodeDocumentMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// encPlan is an object for TestEncodedCacheEncodesEachObjectOnce.
+type encPlan struct{ Name string }
+
+func (p *encPlan) Clone() *encPlan       { c := *p; return &c }
+func (p *encPlan) Equal(q *encPlan) bool { return *p == *q }
+
 // TestEncodedCacheEncodesEachObjectOnce checks that attributes are encoded once per
-// object and again for a new object under the same id.
+// object content: again for a changed object under the same id, not for an equal
+// copy, and not from bytes of an object its holder changed after it was encoded.
 func TestEncodedCacheEncodesEachObjectOnce(t *testing.T) {
-	type plan struct{ Name string }
+	type plan = encPlan
 	var (
-		c     encodedCache[plan]
+		c     encodedCache[plan, *plan]
 		calls int
 	)
 	get := func(p *plan) string {
@@ -74,8 +81,15 @@ func TestEncodedCacheEncodesEachObjectOnce(t *testing.T) {
 	if get(old) != `{"Name":"old"}` || get(old) != `{"Name":"old"}` || calls != 1 {
 		t.Fatalf("first object: %d encodings, want 1", calls)
 	}
+	if get(&plan{Name: "old"}) != `{"Name":"old"}` || calls != 1 {
+		t.Fatalf("an equal copy: %d encodings, want 1", calls)
+	}
 	renamed := &plan{Name: "new"}
 	if got := get(renamed); got != `{"Name":"new"}` || calls != 2 {
 		t.Fatalf("new object under the same id: %s after %d encodings", got, calls)
+	}
+	renamed.Name = "changed in place"
+	if got := get(renamed); got != `{"Name":"changed in place"}` || calls != 3 {
+		t.Fatalf("object changed in place: %s after %d encodings", got, calls)
 	}
 }

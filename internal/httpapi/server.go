@@ -35,8 +35,8 @@ type Server struct {
 	// patterns lists every API route, for the test that each is documented.
 	patterns []string
 	// planAttrs and accountAttrs keep plans' and listed accounts' encoded attributes.
-	planAttrs    encodedCache[domain.Plan]
-	accountAttrs encodedCache[domain.Account]
+	planAttrs    encodedCache[domain.Plan, *domain.Plan]
+	accountAttrs encodedCache[domain.Account, *domain.Account]
 }
 
 // New returns the API server for svc.

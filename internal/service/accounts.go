@@ -21,7 +21,7 @@ func (s *Service) FindAccounts(ctx context.Context, a domain.Actor, resellerID i
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, 0, err
 	}
-	return s.db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: resellerID, Query: q})
+	return s.accountPage(ctx, store.AccountFilter{ResellerID: resellerID, Query: q})
 }
 
 // FindChildResellerAccounts lists the accounts of every reseller strictly below the
@@ -34,7 +34,7 @@ func (s *Service) FindChildResellerAccounts(ctx context.Context, a domain.Actor,
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.db.Reader().FindAccounts(ctx, store.AccountFilter{Below: path, Query: q})
+	return s.accountPage(ctx, store.AccountFilter{Below: path, Query: q})
 }
 
 // FindAccountByID returns an account of the given reseller. Errors: forbidden,
@@ -111,15 +111,15 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	}
 	invalid := c.Validate(true)
 	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Account, error) {
-		r, err := tx.FindResellerByID(ctx, resellerID)
+		r, err := s.resellerFacts(ctx, resellerID)
 		if err != nil {
 			return nil, err
 		}
 		now := s.clock.Now()
 		acc := &domain.Account{ResellerID: resellerID, Status: domain.AccountStatusActive,
-			Currency: r.General.Currency, CreditLimitUseSystem: true,
+			Currency: r.Currency, CreditLimitUseSystem: true,
 			Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-		refs, err := resolveAccountRefs(ctx, tx, acc, &c, true)
+		refs, err := s.resolveAccountRefs(ctx, tx, acc, &c, true)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,7 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 		if acc.Status == domain.AccountStatusCreditHold && c.Status != nil && *c.Status != string(acc.Status) {
 			invalid = errors.Join(invalid, domain.FieldError(domain.PtrAccount+"status", domain.MsgCreditHoldAutomatic))
 		}
-		refs, err := resolveAccountRefs(ctx, tx, acc, &c, false)
+		refs, err := s.resolveAccountRefs(ctx, tx, acc, &c, false)
 		if err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ type accountRefs struct {
 // (a user of the account; on create, that can only be the owner named by owner_id)
 // and the owner (a user of the account's reseller). Values Validate already refused are skipped, so each field reports
 // once.
-func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account, c *domain.AccountChange, create bool) (accountRefs, error) {
+func (s *Service) resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account, c *domain.AccountChange, create bool) (accountRefs, error) {
 	var (
 		out  accountRefs
 		errs []error
@@ -234,7 +234,7 @@ func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account
 	problem := func(field string, msg domain.Message) {
 		errs = append(errs, domain.FieldError(ptr+field, msg))
 	}
-	types, err := tx.FindAccountTypes(ctx)
+	types, err := s.accountTypes(ctx, tx)
 	if err != nil {
 		return out, err
 	}
@@ -250,7 +250,7 @@ func resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account
 			acc.AccountTypeID, out.changed = t, true
 		}
 	}
-	classes, err := tx.FindAccountClasses(ctx)
+	classes, err := s.accountClasses(ctx, tx)
 	if err != nil {
 		return out, err
 	}
@@ -336,18 +336,15 @@ func (s *Service) AccountAttributes(ctx context.Context, a domain.Actor, reselle
 		return nil, nil, err
 	}
 	c := s.db.Reader()
-	r, err := c.FindResellerByID(ctx, resellerID)
+	r, err := s.resellerFacts(ctx, resellerID)
 	if err != nil {
 		return nil, nil, err
 	}
-	types, err := c.FindAccountTypes(ctx)
+	ref, err := s.accountReference(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	classes, err := c.FindAccountClasses(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+	types, classes := ref.types, ref.classes
 	q := domain.ListQuery{Page: domain.Page{Number: 1, Size: domain.MaxPageSize}}.
 		Where("role", domain.OpIn, string(domain.RoleSales)).
 		Where("status", domain.OpIn, string(domain.ManagerStatusActive))
@@ -355,7 +352,7 @@ func (s *Service) AccountAttributes(ctx context.Context, a domain.Actor, reselle
 	if err != nil {
 		return nil, nil, err
 	}
-	in := domain.AccountAttributesInput{Classes: classes, Currency: r.General.Currency}
+	in := domain.AccountAttributesInput{Classes: classes, Currency: r.Currency}
 	for _, m := range managers {
 		in.SalesManagers = append(in.SalesManagers, m.ID)
 	}

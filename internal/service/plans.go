@@ -16,7 +16,7 @@ func (s *Service) FindPlans(ctx context.Context, a domain.Actor, resellerID int6
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, 0, err
 	}
-	return s.db.Reader().FindPlans(ctx, store.PlanFilter{ResellerID: resellerID, Query: q})
+	return s.planPage(ctx, store.PlanFilter{ResellerID: resellerID, Query: q})
 }
 
 // FindChildResellerPlans lists the plans of every reseller strictly below the given
@@ -29,7 +29,7 @@ func (s *Service) FindChildResellerPlans(ctx context.Context, a domain.Actor, re
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.db.Reader().FindPlans(ctx, store.PlanFilter{Below: path, Query: q})
+	return s.planPage(ctx, store.PlanFilter{Below: path, Query: q})
 }
 
 // FindPlanByID returns a plan of the given reseller. Errors: forbidden, not_found.
@@ -50,8 +50,7 @@ func (s *Service) FindChildResellerPlanByID(ctx context.Context, a domain.Actor,
 	if err != nil {
 		return nil, err
 	}
-	c := s.db.Reader()
-	p, err := c.FindPlanByID(ctx, planID)
+	p, err := s.planByID(ctx, s.db.Reader(), planID)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +70,10 @@ func (s *Service) FindSwitchablePlans(ctx context.Context, a domain.Actor, resel
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
 		return nil, 0, err
 	}
-	c := s.db.Reader()
-	if _, err := s.planOf(ctx, c, a, resellerID, planID); err != nil {
+	if _, err := s.planOf(ctx, s.db.Reader(), a, resellerID, planID); err != nil {
 		return nil, 0, err
 	}
-	return c.FindPlans(ctx, store.PlanFilter{ResellerID: resellerID, SwitchFrom: planID, SwitchType: t, Query: q})
+	return s.planPage(ctx, store.PlanFilter{ResellerID: resellerID, SwitchFrom: planID, SwitchType: t, Query: q})
 }
 
 // planOf loads a plan that belongs to resellerID, which the actor must see; a plan
@@ -84,7 +82,7 @@ func (s *Service) planOf(ctx context.Context, c *store.Conn, a domain.Actor, res
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	p, err := c.FindPlanByID(ctx, planID)
+	p, err := s.planByID(ctx, c, planID)
 	if err != nil {
 		return nil, err
 	}

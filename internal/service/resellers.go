@@ -14,7 +14,7 @@ func (s *Service) FindResellerByID(ctx context.Context, a domain.Actor, id int64
 	if err := authorize(a, domain.ActionResellerRead); err != nil {
 		return nil, err
 	}
-	r, err := s.db.Reader().FindResellerByID(ctx, id)
+	r, err := s.resellerByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -42,7 +41,7 @@ type Service struct {
 	log   *slog.Logger
 
 	tokens *tokenCache
-	paths  sync.Map // reseller id -> materialised path; paths never change
+	caches *caches // see cached.go
 	// catalogSlots holds a token for each catalogue apply running (see ApplyCatalog).
 	catalogSlots chan struct{}
 }
@@ -58,7 +57,7 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 	if opts.CatalogApplies < 1 {
 		opts.CatalogApplies = DefaultCatalogApplies
 	}
-	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(),
+	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(), caches: newCaches(),
 		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
 }
 
@@ -137,21 +136,14 @@ func authorize(a domain.Actor, act domain.Action) error {
 // see it, and a not-found error otherwise: a reseller outside the actor's subtree is
 // indistinguishable from a missing one.
 func (s *Service) resellerPath(ctx context.Context, a domain.Actor, id int64) (string, error) {
-	var path string
-	if p, ok := s.paths.Load(id); ok {
-		path = p.(string)
-	} else {
-		p, err := s.db.Reader().ResellerPathByID(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		s.paths.Store(id, p)
-		path = p
+	r, err := s.resellerFacts(ctx, id)
+	if err != nil {
+		return "", err
 	}
-	if !a.Covers(path) {
+	if !a.Covers(r.Path) {
 		return "", domain.NotFound(domain.MsgResellerNotFound)
 	}
-	return path, nil
+	return r.Path, nil
 }
 
 // ownedBelow reports whether the reseller ownerID, owner of an object the actor asked

@@ -80,6 +80,29 @@ func ResellerByIDSQL() string {
 	return "SELECT " + resellerColumnsSQL + " " + resellerFrom + " WHERE r.id = $1"
 }
 
+// ResellerFacts is what never changes about a reseller once it exists: where it sits
+// in the tree and the currency it sells in.
+type ResellerFacts struct {
+	ID, ParentID int64
+	Path         string
+	Currency     string
+}
+
+// FindResellerFacts returns the tree position and currency of a reseller, or a
+// not-found error.
+func (c *Conn) FindResellerFacts(ctx context.Context, id int64) (ResellerFacts, error) {
+	ref := ResellerFacts{ID: id}
+	err := c.row(c.lookupCtx(ctx), `SELECT COALESCE(parent_id, 0), path, currency FROM resellers WHERE id = $1`,
+		[]any{id}, &ref.ParentID, &ref.Path, &ref.Currency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ResellerFacts{}, domain.NotFound(domain.MsgResellerNotFound)
+	}
+	if err != nil {
+		return ResellerFacts{}, fmt.Errorf("find reseller %d: %w", id, err)
+	}
+	return ref, nil
+}
+
 // ResellerPathByID returns the materialised path of a reseller, or a not-found error.
 func (c *Conn) ResellerPathByID(ctx context.Context, id int64) (string, error) {
 	var path string

@@ -1,0 +1,191 @@
+package service
+
+import (
+	"context"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/readcache"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// The service keeps in memory the few reads that are asked for again and again
+// between changes, each under the generation of the store scope it was read from
+// (see store.Scope and internal/readcache): reseller by id, the accounts of one
+// reseller by page, plans by id and by page, account types and classes, and the
+// facts of a reseller that never change. Everything else reads the database: an
+// aggregate is cached only when a benchmark shows the need.
+
+// The bounds of the caches. A page's cost is its number of rows, so a cache of pages
+// holds at most that many objects however the pages are shaped.
+const (
+	maxCachedResellers     = 5_000  // resellers by id, about 1.5 KB each
+	maxCachedResellerFacts = 50_000 // ids, paths and currencies, about 100 bytes each
+	maxCachedPages         = 1_000  // pages per cache of pages (accounts, plans)
+	maxCachedAccountRows   = 20_000 // accounts over all cached pages, about 1 KB each
+	maxCachedPlanRows      = 10_000 // plans over all cached pages, a few KB each
+	maxCachedPlans         = 5_000  // plans by id
+)
+
+// caches are a Service's read caches.
+type caches struct {
+	resellers     *readcache.Cache[int64, *domain.Reseller]
+	resellerFacts *readcache.Cache[int64, store.ResellerFacts]
+	accountPages  *readcache.Cache[string, page[*domain.Account]]
+	plans         *readcache.Cache[int64, *domain.Plan]
+	planPages     *readcache.Cache[string, page[*domain.Plan]]
+	reference     *readcache.Cache[struct{}, accountReference]
+}
+
+// page is one page of a list and the number of all its matches.
+type page[T any] struct {
+	rows  []T
+	total int
+}
+
+// accountReference is the installation's account types and classes.
+type accountReference struct {
+	types   []*domain.AccountType
+	classes []*domain.AccountClass
+}
+
+func newCaches() *caches {
+	return &caches{
+		resellers: readcache.New[int64](readcache.Options[*domain.Reseller]{
+			MaxEntries: maxCachedResellers, Copy: (*domain.Reseller).Clone}),
+		// Facts never change, so they need no copy and no generation.
+		resellerFacts: readcache.New[int64](readcache.Options[store.ResellerFacts]{MaxEntries: maxCachedResellerFacts}),
+		accountPages: readcache.New[string](readcache.Options[page[*domain.Account]]{
+			MaxEntries: maxCachedPages, MaxCost: maxCachedAccountRows,
+			Cost: pageRows[*domain.Account], Copy: clonePage((*domain.Account).Clone)}),
+		plans: readcache.New[int64](readcache.Options[*domain.Plan]{
+			MaxEntries: maxCachedPlans, Copy: (*domain.Plan).Clone}),
+		planPages: readcache.New[string](readcache.Options[page[*domain.Plan]]{
+			MaxEntries: maxCachedPages, MaxCost: maxCachedPlanRows,
+			Cost: pageRows[*domain.Plan], Copy: clonePage((*domain.Plan).Clone)}),
+		reference: readcache.New[struct{}](readcache.Options[accountReference]{MaxEntries: 1, Copy: cloneReference}),
+	}
+}
+
+func pageRows[T any](p page[T]) int { return len(p.rows) }
+
+func clonePage[T any](clone func(T) T) func(page[T]) page[T] {
+	return func(p page[T]) page[T] {
+		out := page[T]{rows: make([]T, len(p.rows)), total: p.total}
+		for i, r := range p.rows {
+			out.rows[i] = clone(r)
+		}
+		return out
+	}
+}
+
+func cloneReference(r accountReference) accountReference {
+	out := accountReference{types: make([]*domain.AccountType, len(r.types)),
+		classes: make([]*domain.AccountClass, len(r.classes))}
+	for i, t := range r.types {
+		cp := *t
+		out.types[i] = &cp
+	}
+	for i, cl := range r.classes {
+		cp := *cl
+		out.classes[i] = &cp
+	}
+	return out
+}
+
+// cached answers key from cache while scope's generation is the one its value was
+// read at, and otherwise reads it with load on c, once for every caller asking at
+// the same time. The generation is read first, so the value is at least as new. A
+// scope without a generation, or one c's transaction changes, is read every time.
+func cached[K comparable, V any](ctx context.Context, c *store.Conn, cache *readcache.Cache[K, V], scope store.Scope,
+	key K, load func(context.Context, *store.Conn) (V, error)) (V, error) {
+	gen, ok, err := c.Generation(ctx, scope)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	read := func(ctx context.Context) (V, error) { return load(ctx, c) }
+	if !ok {
+		return read(ctx)
+	}
+	return cache.Get(ctx, key, gen, read)
+}
+
+// resellerByID returns the reseller with the given id as its API object shows it.
+func (s *Service) resellerByID(ctx context.Context, id int64) (*domain.Reseller, error) {
+	return cached(ctx, s.db.Reader(), s.caches.resellers, store.ResellerScope(id), id,
+		func(ctx context.Context, c *store.Conn) (*domain.Reseller, error) { return c.FindResellerByID(ctx, id) })
+}
+
+// resellerFacts returns the path, parent and currency of a reseller. They never
+// change once the reseller exists (resellers do not move, and the currency is fixed
+// at creation), so a value in memory is current by construction, inside a write
+// transaction too, and needs no generation.
+func (s *Service) resellerFacts(ctx context.Context, id int64) (store.ResellerFacts, error) {
+	return s.caches.resellerFacts.Get(ctx, id, 0, func(ctx context.Context) (store.ResellerFacts, error) {
+		return s.db.Reader().FindResellerFacts(ctx, id)
+	})
+}
+
+// accountPage returns one page of the accounts a filter selects. Pages of one
+// reseller's accounts are cached under that reseller's accounts scope; lists of a
+// whole subtree are not (their scope would be every reseller in it).
+func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*domain.Account, int, error) {
+	c := s.db.Reader()
+	if f.ResellerID == 0 || f.Below != "" {
+		return c.FindAccounts(ctx, f)
+	}
+	p, err := cached(ctx, c, s.caches.accountPages, store.AccountsScope(f.ResellerID), readcache.Key(f),
+		func(ctx context.Context, c *store.Conn) (page[*domain.Account], error) {
+			rows, total, err := c.FindAccounts(ctx, f)
+			return page[*domain.Account]{rows: rows, total: total}, err
+		})
+	return p.rows, p.total, err
+}
+
+// planByID returns a plan with its periods and resources, read on c, which may be a
+// write transaction (see accountReference for why the value is then current).
+func (s *Service) planByID(ctx context.Context, c *store.Conn, id int64) (*domain.Plan, error) {
+	return cached(ctx, c, s.caches.plans, store.ScopeCatalog, id,
+		func(ctx context.Context, c *store.Conn) (*domain.Plan, error) { return c.FindPlanByID(ctx, id) })
+}
+
+// planPage returns one page of the plans a filter selects.
+func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.Plan, int, error) {
+	p, err := cached(ctx, s.db.Reader(), s.caches.planPages, store.ScopeCatalog, readcache.Key(f),
+		func(ctx context.Context, c *store.Conn) (page[*domain.Plan], error) {
+			rows, total, err := c.FindPlans(ctx, f)
+			return page[*domain.Plan]{rows: rows, total: total}, err
+		})
+	return p.rows, p.total, err
+}
+
+// accountReference returns the account types and classes, read on c, which may be a
+// write transaction. There the generation is read in the transaction too, and that
+// proves the value current as the write uses it: on SQLite the transaction holds the
+// database's write lock, so nothing commits between that check and its end; on
+// PostgreSQL the check is one read in the transaction, as current as reading the
+// types themselves there would be. A share lock is not taken: Cascade never writes
+// these tables, so no write of its own could race the account write.
+func (s *Service) accountReference(ctx context.Context, c *store.Conn) (accountReference, error) {
+	return cached(ctx, c, s.caches.reference, store.ScopeReference, struct{}{},
+		func(ctx context.Context, c *store.Conn) (accountReference, error) {
+			types, err := c.FindAccountTypes(ctx)
+			if err != nil {
+				return accountReference{}, err
+			}
+			classes, err := c.FindAccountClasses(ctx)
+			return accountReference{types: types, classes: classes}, err
+		})
+}
+
+// accountTypes returns every account type, by id; see accountReference.
+func (s *Service) accountTypes(ctx context.Context, c *store.Conn) ([]*domain.AccountType, error) {
+	r, err := s.accountReference(ctx, c)
+	return r.types, err
+}
+
+// accountClasses returns every account class, by id; see accountReference.
+func (s *Service) accountClasses(ctx context.Context, c *store.Conn) ([]*domain.AccountClass, error) {
+	r, err := s.accountReference(ctx, c)
+	return r.classes, err
+}
