@@ -9,6 +9,12 @@
 #                         and 100,000 accounts (the seeding is timed)
 #   bench/run.sh pg       GET /api/v3/resellers/{id} on PostgreSQL, against bench/rawpgx
 #                         (the same query through pgx alone) and the bare server
+#   bench/run.sh mixed    the accounts of one day and page 1 of the accounts, read-only
+#                         and mixed with one account create per 10 requests, on the
+#                         seeded database; on PostgreSQL too when
+#                         CASCADE_BENCH_POSTGRES_URL is set (a database it may fill)
+#   bench/run.sh memory   10,000 different account list requests (new filters, comma
+#                         lists of 1 to 400 ids, page shapes), then the server's RSS
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -60,6 +66,21 @@ pg)
 	TARGET_P99_RATIO=1.3 # cascade p99 / rawpgx p99, at most
 	CASES=("/api/v3/resellers/$RESELLER_ID")
 	;;
+mixed)
+	TARGET_RATIO=0.7     # mixed rps / read-only rps, at least
+	TARGET_P99_RATIO=3.0 # mixed p99 / read-only p99, at most
+	# A day of the seeded accounts (one a minute back from now): 30 days ago, or
+	# half-way back when fewer were seeded.
+	DAY_AGO_MIN=$((ACCOUNTS / 2 < 43200 ? ACCOUNTS / 2 : 43200))
+	CASES=(
+		"/api/v3/resellers/1/accounts?filter[created_at]=$(date -u -d "$DAY_AGO_MIN minutes ago" +%F)&page[size]=50"
+		"/api/v3/resellers/1/accounts?page[size]=50"
+	)
+	;;
+memory)
+	DISTINCT=${DISTINCT:-10000} # different list requests
+	CASES=("/api/v3/resellers/1/accounts")
+	;;
 lists)
 	TARGET_RATIO=0.15
 	TARGET_P99_RATIO= # none set; reported only
@@ -70,7 +91,7 @@ lists)
 	)
 	;;
 *)
-	echo "bench: unknown scenario $SCENARIO (reseller, lists or pg)" >&2
+	echo "bench: unknown scenario $SCENARIO (reseller, lists, pg, mixed or memory)" >&2
 	exit 2
 	;;
 esac
@@ -94,7 +115,7 @@ command -v curl >/dev/null 2>&1 || die "curl is required"
 
 mkdir -p "$OUT"
 rm -rf "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log "$OUT"/*.out "$OUT"/wrk-*.txt "$OUT"/body*.json \
-	"$OUT"/cpu.pprof "$OUT"/segments*.txt "$OUT"/summary.txt
+	"$OUT"/cpu.pprof "$OUT"/segments*.txt "$OUT"/summary.txt "$OUT"/mixed-*.txt
 
 say "building"
 go build -o "$OUT/cascade" ./cmd/cascade
@@ -195,7 +216,7 @@ pg_schema_url() {
 
 # The lists scenario's database is seeded once, timed, and copied for each server.
 SEED_DB=
-if [ "$SCENARIO" = lists ]; then
+if [ "$SCENARIO" != reseller ]; then
 	SEED_DB="$OUT/seed.db"
 	say "seeding $PLANS plans and $ACCOUNTS accounts into $SEED_DB"
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "sqlite:$SEED_DB" \
@@ -206,13 +227,12 @@ fi
 # pg scenario, a fresh PostgreSQL schema): the demo data, or a copy of the seeded one. The access log stays on, as in production: one
 # JSON line per request, written to a file ($OUT/NAME.log) rather than a terminal.
 start_cascade() {
-	local name=$1 bin=$2 port=$3 pprof_env=() data=(--demo) db pool=()
-	db="sqlite:$OUT/$name.db"
+	local name=$1 bin=$2 port=$3 db=${4:-sqlite:$OUT/$1.db} pprof_env=() data=(--demo) pool=()
 	if [ "$name" = cascade ] && [ "$PROFILE" -gt 0 ]; then
 		pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:$PPROF_PORT")
 	fi
 	if [ -n "$SEED_DB" ]; then
-		cp "$SEED_DB" "$OUT/$name.db"
+		[ "${db#sqlite:}" = "$db" ] || cp "$SEED_DB" "$OUT/$name.db"
 		data=()
 	fi
 	if [ -n "$PG_URL" ]; then
@@ -221,7 +241,7 @@ start_cascade() {
 		pool=(--db-pool-size "$POOL")
 		say "starting $name on PostgreSQL (a pool of $POOL, access log $OUT/$name.log)"
 	else
-		say "starting $name on SQLite ($OUT/$name.db, access log $OUT/$name.log)"
+		say "starting $name on ${db%%:*} (access log $OUT/$name.log)"
 	fi
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" \
 		"$bin" serve "${data[@]}" --addr "127.0.0.1:$port" --db "$db" "${pool[@]}" \
@@ -238,6 +258,23 @@ start_cascade() {
 	done
 	die "$name did not become ready"
 }
+
+# run_wrk NAME URL SECONDS [SCRIPT ARGS...] prints wrk's RESULT line and keeps the full
+# output; SCRIPT (default report.lua) gets the ARGS.
+run_wrk() {
+	local name=$1 url=$2 secs=$3 script=${4:-$BENCH/report.lua}
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency -s "$script" \
+		-H "X-Api-Token: $TOKEN" "$url" -- "${@:5}" >"$OUT/wrk-$name.txt"
+	grep '^RESULT' "$OUT/wrk-$name.txt" || die "no RESULT line in $OUT/wrk-$name.txt"
+}
+
+ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
+
+if [ "$SCENARIO" = mixed ] || [ "$SCENARIO" = memory ]; then
+	. "$BENCH/mixed.sh"
+	exit
+fi
 
 SERVERS=(cascade)
 start_cascade cascade "$OUT/cascade" "$CASCADE_PORT"
@@ -263,17 +300,6 @@ if [ "$SCENARIO" = pg ]; then
 	done
 	REFS=(rawpgx)
 fi
-
-# run_wrk NAME URL SECONDS prints wrk's RESULT line and keeps the full output.
-run_wrk() {
-	local name=$1 url=$2 secs=$3
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency -s "$BENCH/report.lua" \
-		-H "X-Api-Token: $TOKEN" "$url" >"$OUT/wrk-$name.txt"
-	grep '^RESULT' "$OUT/wrk-$name.txt" || die "no RESULT line in $OUT/wrk-$name.txt"
-}
-
-ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
-verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 
 # measure CASE_NUMBER PATH runs one case: Cascade's answer to GET PATH against the bare
 # server serving the same bytes, in alternating rounds, then prints the summary and
