@@ -4,7 +4,7 @@
 -- turn. The second argument is the number of requests earlier runs made, so that a
 -- new run asks new questions; run it with one thread.
 local base, n, tag = nil, 0, ""
-local sorts = { "id", "-id", "name", "-name", "created_at", "-created_at", "email" }
+local sorts = { "id", "-id", "name", "-name", "created_at", "-created_at", "updated_at" }
 
 -- report.lua, beside this script, prints the RESULT line at the end.
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")

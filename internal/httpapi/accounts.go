@@ -74,9 +74,9 @@ func (s *Server) toAPIAccount(a *domain.Account) resource {
 	return resource{ID: id(a.ID), Type: "accounts", Attributes: s.accountAttributes(a)}
 }
 
-// toAPIListedAccount renders an account of a listed page, which the store may share
-// between readers (see store.FindAccounts): its attributes are encoded once per
-// account read (see encodedCache).
+// toAPIListedAccount renders an account of a listed page, which the service answers
+// from memory between changes: its attributes are encoded once per account content
+// (see encodedCache).
 func (s *Server) toAPIListedAccount(a *domain.Account) resource {
 	return resource{ID: id(a.ID), Type: "accounts",
 		Attributes: s.accountAttrs.attributes(a.ID, a, func() any { return s.accountAttributes(a) })}

@@ -99,7 +99,7 @@ type planResourceAttrs struct {
 }
 
 // toAPIPlan renders p; category, when not nil, is linked as its plan_category. The
-// attributes, a plan's bulk, are encoded once per plan read (see encodedCache).
+// attributes, a plan's bulk, are encoded once per plan content (see encodedCache).
 func (s *Server) toAPIPlan(p *domain.Plan, category *domain.ProductCategory) resource {
 	res := resource{ID: id(p.ID), Type: "plans"}
 	res.Attributes = s.planAttrs.attributes(p.ID, p, func() any { return s.planAttributes(p) })
