@@ -97,7 +97,7 @@ func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 
 // findAccounts reads one page of accounts and the number of all that match.
 func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	if f.ResellerID != 0 {
 		b.cond("a.reseller_id = %s", f.ResellerID)
 	}
@@ -112,7 +112,7 @@ func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 			continue
 		}
 		b.where = append(b.where, `a.id IN (SELECT au.account_id FROM account_users au
-			JOIN users u ON u.id = au.user_id WHERE u.email IN (`+b.in(cond.Values)+`))`)
+			JOIN users u ON u.id = au.user_id WHERE `+b.in("u.email", cond.Values)+`)`)
 	}
 	// Unlike listRows, the total comes from a query of its own: counting through a
 	// covering index (a date range over many of 100,000 accounts, say) is far cheaper

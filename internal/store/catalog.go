@@ -150,8 +150,8 @@ func (c *Conn) FindCategoriesOfProducts(ctx context.Context, productIDs []int64)
 	if len(productIDs) == 0 {
 		return out, nil
 	}
-	var b sqlBuilder
-	err := eachRow(ctx, c, "SELECT p.id, "+categoryColumns+" "+productFrom+" WHERE p.id IN ("+b.list(productIDs)+")",
+	b := c.builder()
+	err := eachRow(ctx, c, "SELECT p.id, "+categoryColumns+" "+productFrom+" WHERE "+b.ids("p.id", productIDs),
 		b.args, func(s scanner) error {
 			var productID int64
 			pc, err := scanCategory(prepend{s, &productID})
@@ -188,7 +188,7 @@ const visibleCategories = `(pc.reseller_id = %[1]s OR pc.id IN (SELECT vc.catego
 // FindVisibleCategories returns one page of the categories the reseller sees, and the
 // number of all that match.
 func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	b.where = append(b.where, fmt.Sprintf(visibleCategories, b.arg(resellerID)))
 	return listRows(ctx, c, "SELECT "+categoryColumns+"", "FROM product_categories pc", &b,
 		categoryFields, q, "pc.id", func(s scanner) (*domain.ProductCategory, error) {
@@ -199,7 +199,7 @@ func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q do
 // FindVisibleProducts returns one page of the products the reseller sees, with their
 // categories, and the number of all that match.
 func (c *Conn) FindVisibleProducts(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.Product, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	b.where = append(b.where, fmt.Sprintf(visibleProducts, b.arg(resellerID)))
 	return listRows(ctx, c, "SELECT "+productColumns+"", productFrom, &b,
 		productFields, q, "p.id", func(s scanner) (*domain.Product, error) {
@@ -245,7 +245,7 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int
 
 // findPlanPage reads the ids of one page of plans and the number of all that match.
 func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	from := "FROM plans pl"
 	if f.ResellerID != 0 {
 		b.cond("pl.reseller_id = %s", f.ResellerID)
@@ -274,8 +274,8 @@ func (c *Conn) findPlansByIDs(ctx context.Context, ids []int64) ([]*domain.Plan,
 		return nil, nil
 	}
 	byID := make(map[int64]*domain.Plan, len(ids))
-	var b sqlBuilder
-	err := eachRow(ctx, c, "SELECT "+planColumns+" FROM plans pl WHERE pl.id IN ("+b.list(ids)+")", b.args,
+	b := c.builder()
+	err := eachRow(ctx, c, "SELECT "+planColumns+" FROM plans pl WHERE "+b.ids("pl.id", ids), b.args,
 		func(s scanner) error {
 			p, err := scanPlan(s)
 			if err == nil {
@@ -310,11 +310,11 @@ func (c *Conn) loadPlanItems(ctx context.Context, plans []*domain.Plan) error {
 		byID[p.ID], ids[i] = p, p.ID
 		p.Periods, p.Resources = []domain.PlanPeriod{}, []domain.PlanResource{}
 	}
-	var b sqlBuilder
-	in := b.list(ids)
+	b := c.builder()
+	in := b.ids("plan_id", ids)
 	err := eachRow(ctx, c, `SELECT id, plan_id, key, duration, unit, trial, setup_fee, recurring_fee,
 		renewal_fee, transfer_fee, position FROM plan_periods
-		WHERE plan_id IN (`+in+`) AND NOT deleted ORDER BY plan_id, position, id`, b.args, func(s scanner) error {
+		WHERE `+in+` AND NOT deleted ORDER BY plan_id, position, id`, b.args, func(s scanner) error {
 		var (
 			pp   domain.PlanPeriod
 			unit string
@@ -333,7 +333,7 @@ func (c *Conn) loadPlanItems(ctx context.Context, plans []*domain.Plan) error {
 	}
 	err = eachRow(ctx, c, `SELECT id, plan_id, key, name, unit_of_measure, measurable, included, minimum,
 		"limit", unlimited, setup_fee, recurring_fee, overuse_fee, renewal_fee, public, position
-		FROM plan_resources WHERE plan_id IN (`+in+`) AND NOT deleted ORDER BY plan_id, position, id`,
+		FROM plan_resources WHERE `+in+` AND NOT deleted ORDER BY plan_id, position, id`,
 		b.args, func(s scanner) error {
 			var (
 				pr  domain.PlanResource

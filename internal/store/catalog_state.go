@@ -1,10 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -116,17 +114,11 @@ func (c *Conn) LoadCatalog(ctx context.Context, resellerID int64) (*CatalogState
 // LoadPlanCopies reads the plans delegated from any of the given plans, in every
 // reseller, in id order.
 func (c *Conn) LoadPlanCopies(ctx context.Context, parentIDs []int64) ([]*CatalogPlan, error) {
-	var plans []*CatalogPlan
-	err := inPieces(parentIDs, func(ids []int64) error {
-		in, args := inList(1, ids)
-		piece, err := c.loadCatalogPlans(ctx, "p.parent_id IN ("+in+")", args...)
-		plans = append(plans, piece...)
-		return err
-	})
+	in, arg := oneOf(c.db.engine, "p.parent_id", 1, parentIDs)
+	plans, err := c.loadCatalogPlans(ctx, in, arg)
 	if err != nil {
 		return nil, fmt.Errorf("load plan copies: %w", err)
 	}
-	slices.SortFunc(plans, func(a, b *CatalogPlan) int { return cmp.Compare(a.ID, b.ID) })
 	return plans, nil
 }
 
@@ -134,24 +126,22 @@ func (c *Conn) LoadPlanCopies(ctx context.Context, parentIDs []int64) ([]*Catalo
 // each was delegated from (0 for the reseller's own plans).
 func (c *Conn) PlanKeysOf(ctx context.Context, resellerIDs []int64) (map[int64]map[string]int64, error) {
 	out := map[int64]map[string]int64{}
-	err := inPieces(resellerIDs, func(ids []int64) error {
-		in, args := inList(1, ids)
-		return eachRow(ctx, c, `SELECT reseller_id, key, COALESCE(parent_id, 0) FROM plans WHERE reseller_id IN (`+in+`)`,
-			args, func(s scanner) error {
-				var (
-					rid, parent int64
-					key         string
-				)
-				if err := s.Scan(&rid, &key, &parent); err != nil {
-					return err
-				}
-				if out[rid] == nil {
-					out[rid] = map[string]int64{}
-				}
-				out[rid][key] = parent
-				return nil
-			})
-	})
+	in, arg := oneOf(c.db.engine, "reseller_id", 1, resellerIDs)
+	err := eachRow(ctx, c, `SELECT reseller_id, key, COALESCE(parent_id, 0) FROM plans WHERE `+in,
+		[]any{arg}, func(s scanner) error {
+			var (
+				rid, parent int64
+				key         string
+			)
+			if err := s.Scan(&rid, &key, &parent); err != nil {
+				return err
+			}
+			if out[rid] == nil {
+				out[rid] = map[string]int64{}
+			}
+			out[rid][key] = parent
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("load plan keys: %w", err)
 	}
@@ -170,8 +160,8 @@ type ResellerRef struct {
 func (c *Conn) FindResellerRefs(ctx context.Context, ids []int64, domains []string) ([]ResellerRef, error) {
 	var out []ResellerRef
 	seen := map[int64]bool{}
-	find := func(column, in string, args []any) error {
-		return eachRow(ctx, c, `SELECT id, domain, path FROM resellers WHERE `+column+` IN (`+in+`)`, args,
+	find := func(in string, arg any) error {
+		return eachRow(ctx, c, `SELECT id, domain, path FROM resellers WHERE `+in, []any{arg},
 			func(s scanner) error {
 				var r ResellerRef
 				if err := s.Scan(&r.ID, &r.Domain, &r.Path); err != nil {
@@ -184,15 +174,9 @@ func (c *Conn) FindResellerRefs(ctx context.Context, ids []int64, domains []stri
 				return nil
 			})
 	}
-	err := inPieces(ids, func(piece []int64) error {
-		in, args := inList(1, piece)
-		return find("id", in, args)
-	})
+	err := find(oneOf(c.db.engine, "id", 1, ids))
 	if err == nil {
-		err = inPieces(domains, func(piece []string) error {
-			in, args := inList(1, piece)
-			return find("domain", in, args)
-		})
+		err = find(oneOf(c.db.engine, "domain", 1, domains))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find resellers by reference: %w", err)

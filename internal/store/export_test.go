@@ -15,3 +15,8 @@ func (db *DB) MigrateTo(ctx context.Context, last int) ([]int, error) {
 func (c *Conn) Row(ctx context.Context, query string, args []any, dest ...any) error {
 	return c.row(ctx, query, args, dest...)
 }
+
+// OneOf is oneOf for lists of any values, for the tests of its query plans.
+func OneOf(e Engine, expr string, n int, values []any) (string, any) {
+	return oneOf(e, expr, n, values)
+}

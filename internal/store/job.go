@@ -104,10 +104,10 @@ func (c *Conn) HasDueJobs(ctx context.Context, kinds []string, now time.Time) (b
 	if len(kinds) == 0 {
 		return false, nil
 	}
-	in, kindArgs := inList(4, kinds)
+	in, kindArg := oneOf(c.db.engine, "kind", 4, kinds)
 	var n int
-	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE `+dueJobs+` AND kind IN (`+in+`) LIMIT 1) due`,
-		append(dueArgs(now), kindArgs...), &n)
+	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE `+dueJobs+` AND `+in+` LIMIT 1) due`,
+		append(dueArgs(now), kindArg), &n)
 	if err != nil {
 		return false, fmt.Errorf("look for due jobs: %w", err)
 	}
@@ -129,13 +129,13 @@ func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit
 	if db.engine == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	in, kindArgs := inList(7, kinds)
-	args := append(append(dueArgs(now), owner, micros(leaseUntil), limit), kindArgs...)
+	in, kindArg := oneOf(db.engine, "kind", 7, kinds)
+	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
 	var out []*domain.Job
 	err := db.InTx(ctx, func(c *Conn) error {
 		rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
 			lease_until = $5, updated_at = $3
-			WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND kind IN (`+in+`)
+			WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND `+in+`
 				ORDER BY run_at, id LIMIT $6`+lock+`)
 			RETURNING `+jobColumns, args...)
 		if err != nil {

@@ -27,7 +27,7 @@ type JobFilter struct {
 // every claim and outcome of the queue a write, and retention keeps the table small
 // enough to sort.
 func (c *Conn) ListJobs(ctx context.Context, f JobFilter) ([]*domain.Job, error) {
-	var b sqlBuilder
+	b := c.builder()
 	if f.Status != "" {
 		b.cond("status = %s", string(f.Status))
 	}
@@ -77,19 +77,17 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 			return fmt.Errorf("%s (no job was retried)", strings.Join(refused, "; "))
 		}
 		byID := map[string]*domain.Job{}
-		err = inPieces(ids, func(piece []string) error {
-			in, idArgs := inList(3, piece)
-			return eachRow(ctx, c, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
-				lease_until = NULL, finished_at = NULL, updated_at = $1
-				WHERE status = $2 AND id IN (`+in+`) RETURNING `+jobColumns,
-				append([]any{micros(now), string(domain.JobStatusFailed)}, idArgs...), func(s scanner) error {
-					j, err := scanJob(s)
-					if err == nil {
-						byID[j.ID] = j
-					}
-					return err
-				})
-		})
+		in, idArg := oneOf(c.db.engine, "id", 3, ids)
+		err = eachRow(ctx, c, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
+			lease_until = NULL, finished_at = NULL, updated_at = $1
+			WHERE status = $2 AND `+in+` RETURNING `+jobColumns,
+			[]any{micros(now), string(domain.JobStatusFailed), idArg}, func(s scanner) error {
+				j, err := scanJob(s)
+				if err == nil {
+					byID[j.ID] = j
+				}
+				return err
+			})
 		if err != nil {
 			return err
 		}
@@ -112,16 +110,14 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 // jobStatuses returns the status of each of the jobs with the given ids that exists.
 func (c *Conn) jobStatuses(ctx context.Context, ids []string) (map[string]domain.JobStatus, error) {
 	out := map[string]domain.JobStatus{}
-	err := inPieces(ids, func(piece []string) error {
-		in, args := inList(1, piece)
-		return eachRow(ctx, c, "SELECT id, status FROM jobs WHERE id IN ("+in+")", args, func(s scanner) error {
-			var id, status string
-			if err := s.Scan(&id, &status); err != nil {
-				return err
-			}
-			out[id] = domain.JobStatus(status)
-			return nil
-		})
+	in, arg := oneOf(c.db.engine, "id", 1, ids)
+	err := eachRow(ctx, c, "SELECT id, status FROM jobs WHERE "+in, []any{arg}, func(s scanner) error {
+		var id, status string
+		if err := s.Scan(&id, &status); err != nil {
+			return err
+		}
+		out[id] = domain.JobStatus(status)
+		return nil
 	})
 	return out, err
 }

@@ -17,11 +17,15 @@ type column struct {
 	folded string
 }
 
-// sqlBuilder accumulates a WHERE clause and its arguments.
+// sqlBuilder accumulates a WHERE clause and its arguments for one engine.
 type sqlBuilder struct {
-	where []string
-	args  []any
+	engine Engine
+	where  []string
+	args   []any
 }
+
+// builder returns an empty sqlBuilder for c's engine.
+func (c *Conn) builder() sqlBuilder { return sqlBuilder{engine: c.db.engine} }
 
 func (b *sqlBuilder) arg(v any) string {
 	if t, ok := v.(time.Time); ok {
@@ -47,59 +51,20 @@ func (b *sqlBuilder) whereSQL() string {
 	return " WHERE " + strings.Join(b.where, " AND ")
 }
 
-// list adds ids as arguments and returns their placeholders (see inList).
-func (b *sqlBuilder) list(ids []int64) string { return addList(b, ids) }
+// in returns the condition "expr equals one of values" (strings, integers or
+// booleans), the values bound as one parameter (see oneOf).
+func (b *sqlBuilder) in(expr string, values []any) string { return addOneOf(b, expr, values) }
 
-// in adds the values of an IN condition (strings, integers or booleans) as arguments
-// and returns their placeholders (see inList).
-func (b *sqlBuilder) in(values []any) string {
-	if len(values) == 0 {
-		return "NULL" // nothing equals NULL: an empty list matches no row
+// ids is in for a set of ids.
+func (b *sqlBuilder) ids(expr string, ids []int64) string { return addOneOf(b, expr, ids) }
+
+func addOneOf[T any](b *sqlBuilder, expr string, values []T) string {
+	if b.engine == "" {
+		panic("store: sqlBuilder without an engine; make it with Conn.builder")
 	}
-	return addList(b, values)
-}
-
-func addList[T any](b *sqlBuilder, values []T) string {
-	in, args := inList(len(b.args)+1, values)
-	b.args = append(b.args, args...)
-	return in
-}
-
-// inList returns comma-separated placeholders from $first for values, which must not
-// be empty, and the values as arguments. The list is padded to a power of two by
-// repeating its last value, which changes no IN: each distinct SQL text is a prepared
-// statement kept for the life of the pool, so a few sizes serve every length.
-func inList[T any](first int, values []T) (string, []any) {
-	n := 1
-	for n < len(values) {
-		n *= 2
-	}
-	ph := make([]string, n)
-	args := make([]any, n)
-	for i := range ph {
-		ph[i] = "$" + strconv.Itoa(first+i)
-		args[i] = values[min(i, len(values)-1)]
-	}
-	return strings.Join(ph, ", "), args
-}
-
-// maxInList is the most values one IN list carries. SQLite takes at most 32,766
-// bound values in a statement and PostgreSQL 65,535, so a set of ids that has no
-// bound of its own (every plan of a reseller, every id named on a command line) is
-// sent in pieces of this size, each padded by inList to a power of two no larger.
-const maxInList = 1024
-
-// inPieces calls fn with successive pieces of values, each at most maxInList long,
-// and stops at the first error.
-func inPieces[T any](values []T, fn func(piece []T) error) error {
-	for len(values) > 0 {
-		n := min(len(values), maxInList)
-		if err := fn(values[:n]); err != nil {
-			return err
-		}
-		values = values[n:]
-	}
-	return nil
+	cond, arg := oneOf(b.engine, expr, len(b.args)+1, values)
+	b.args = append(b.args, arg)
+	return cond
 }
 
 // subtree restricts expr (a path column) to the reseller at path and everything below
@@ -122,7 +87,7 @@ func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) err
 		}
 		switch c.Op {
 		case domain.OpIn:
-			b.where = append(b.where, col.expr+" IN ("+b.in(c.Values)+")")
+			b.where = append(b.where, b.in(col.expr, c.Values))
 		case domain.OpGt:
 			b.cond(col.expr+" > %s", c.Values[0])
 		case domain.OpGe:

@@ -2,40 +2,53 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// TestApplyPadsInLists checks that an IN condition is padded to a power of two by
-// repeating its last value, so lists of many lengths share a few SQL texts, and
-// that its placeholders follow the arguments already there.
-func TestApplyPadsInLists(t *testing.T) {
+// TestApplyBindsListsOnce checks that an IN condition binds its values as one
+// parameter, after the arguments already there, so that lists of every length are
+// one SQL text per engine.
+func TestApplyBindsListsOnce(t *testing.T) {
 	cols := map[string]column{"id": {expr: "t.id"}}
-	cases := []struct {
-		name   string
-		values []any
-		want   string
-		args   []any
-	}{
-		{"One", []any{"a"}, "t.id IN ($2)", []any{"a"}},
-		{"Two", []any{"a", "b"}, "t.id IN ($2, $3)", []any{"a", "b"}},
-		{"Three", []any{"a", "b", "c"}, "t.id IN ($2, $3, $4, $5)", []any{"a", "b", "c", "c"}},
-		{"Five", []any{1, 2, 3, 4, 5}, "t.id IN ($2, $3, $4, $5, $6, $7, $8, $9)", []any{1, 2, 3, 4, 5, 5, 5, 5}},
-		{"Empty", nil, "t.id IN (NULL)", nil},
+	want := map[Engine]string{
+		SQLite:   "t.id IN (SELECT value FROM json_each($2))",
+		Postgres: "t.id = ANY($2)",
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var b sqlBuilder
-			b.cond("t.kind = %s", "x")
-			if err := b.apply(cols, []domain.Condition{{Field: "id", Op: domain.OpIn, Values: c.values}}); err != nil {
-				t.Fatal(err)
-			}
-			if b.where[1] != c.want {
-				t.Fatalf("where %q, want %q", b.where[1], c.want)
-			}
-			if got := b.args[1:]; fmt.Sprint(got) != fmt.Sprint(c.args) {
-				t.Fatalf("args %v, want %v", got, c.args)
+	for engine, wantSQL := range want {
+		t.Run(string(engine), func(t *testing.T) {
+			for _, n := range []int{0, 1, 2, 3, 5, 999, 1000} {
+				values := make([]any, n)
+				for i := range values {
+					values[i] = int64(i + 1)
+				}
+				b := sqlBuilder{engine: engine}
+				b.cond("t.kind = %s", "x")
+				if err := b.apply(cols, []domain.Condition{{Field: "id", Op: domain.OpIn, Values: values}}); err != nil {
+					t.Fatal(err)
+				}
+				if b.where[1] != wantSQL {
+					t.Fatalf("%d values: where %q, want %q", n, b.where[1], wantSQL)
+				}
+				if len(b.args) != 2 {
+					t.Fatalf("%d values: %d arguments, want 2", n, len(b.args))
+				}
+				switch arg := b.args[1].(type) {
+				case string: // SQLite: a JSON array
+					if wantJSON := "[" + strings.Trim(fmt.Sprint(values), "[]") + "]"; strings.ReplaceAll(arg, ",", " ") != wantJSON {
+						t.Fatalf("%d values: argument %s, want %s", n, arg, wantJSON)
+					}
+				case []int64: // PostgreSQL: a typed array
+					if len(arg) != n {
+						t.Fatalf("%d values: argument %v", n, arg)
+					}
+				default:
+					if n > 0 {
+						t.Fatalf("%d values: argument of type %T", n, arg)
+					}
+				}
 			}
 		})
 	}

@@ -77,7 +77,7 @@ type ManagerFilter struct {
 
 // FindManagers returns one page of managers and the number of all that match.
 func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Manager, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	if f.ResellerID != 0 {
 		b.cond("m.reseller_id = %s", f.ResellerID)
 	}

@@ -49,7 +49,7 @@ func scanOneManagerRole(s scanner) (*domain.ManagerRole, error) { return scanMan
 
 // FindManagerRoles returns one page of a reseller's access levels and their count.
 func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	b.cond("mr.reseller_id = %s", resellerID)
 	return listRows(ctx, c, "SELECT "+managerRoleColumns+"", "FROM manager_roles mr", &b,
 		managerRoleFields, q, "mr.id", func(s scanner) (*domain.ManagerRole, error) {

@@ -121,7 +121,7 @@ type ResellerFilter struct {
 
 // FindResellers returns one page of resellers and the number of all that match.
 func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, int, error) {
-	var b sqlBuilder
+	b := c.builder()
 	if f.Below != "" {
 		b.subtree("r.path", f.Below, true)
 	}
