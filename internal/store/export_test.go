@@ -20,3 +20,11 @@ func (c *Conn) Row(ctx context.Context, query string, args []any, dest ...any) e
 func OneOf(e Engine, expr string, n int, values []any) (string, any) {
 	return oneOf(e, expr, n, values)
 }
+
+// ContainsAccountName returns the condition and arguments a "contains" filter on the
+// accounts' name gets on engine e, for the tests of its query plans.
+func ContainsAccountName(e Engine, term string) (string, []any) {
+	b := sqlBuilder{engine: e}
+	cond := b.contains(accountFields["name"], term)
+	return cond, b.args
+}

@@ -15,6 +15,9 @@ type column struct {
 	// folded is the column holding the text folded (domain.Fold), which "contains"
 	// filters and sorting use; empty for columns that are not free text.
 	folded string
+	// search is the SQLite FTS5 table indexing folded for "contains" filters
+	// (migration 0009, search.go), keyed by the rowid of folded's table.
+	search string
 }
 
 // sqlBuilder accumulates a WHERE clause and its arguments for one engine.
@@ -98,16 +101,12 @@ func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) err
 			if col.folded == "" {
 				return fmt.Errorf("store: filter %q has no folded column to search", c.Field)
 			}
-			b.cond(col.folded+" LIKE %s ESCAPE '\\'", "%"+escapeLike(domain.Fold(fmt.Sprint(c.Values[0])))+"%")
+			b.where = append(b.where, b.contains(col, domain.Fold(fmt.Sprint(c.Values[0]))))
 		default:
 			return fmt.Errorf("store: unknown operator %d", c.Op)
 		}
 	}
 	return nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // page renders WHERE, ORDER BY and LIMIT/OFFSET for q. idExpr breaks ties so pages

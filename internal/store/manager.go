@@ -17,7 +17,7 @@ const managerFrom = `FROM managers m
 var managerFields = map[string]column{
 	"id":          {expr: "m.id"},
 	"reseller_id": {expr: "m.reseller_id"},
-	"name":        {expr: "m.name", folded: "m.name_folded"},
+	"name":        {expr: "m.name", folded: "m.name_folded", search: "managers_name_fts"},
 	"email":       {expr: "m.email"},
 	"status":      {expr: "m.status"},
 	"role":        {expr: "m.role"},

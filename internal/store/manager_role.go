@@ -12,7 +12,7 @@ const managerRoleColumns = `mr.id, mr.reseller_id, mr.name, mr.role, mr.created_
 // managerRoleFields maps the API's filter and sort fields of manager roles to columns.
 var managerRoleFields = map[string]column{
 	"id":         {expr: "mr.id"},
-	"name":       {expr: "mr.name", folded: "mr.name_folded"},
+	"name":       {expr: "mr.name", folded: "mr.name_folded", search: "manager_roles_name_fts"},
 	"created_at": {expr: "mr.created_at"},
 	"updated_at": {expr: "mr.updated_at"},
 }

@@ -99,7 +99,7 @@ func TestOneOfUsesIndex(t *testing.T) {
 	})
 }
 
-// mustAccounts creates n accounts of reseller rid, named name(i) for i from 1, with
+// mustAccounts creates n (at most domain.MaxPageSize) accounts of reseller rid, named name(i) for i from 1, with
 // the e-mail addresses a<i>@example.com.
 func mustAccounts(t *testing.T, db *store.DB, rid int64, n int, name func(i int) string) []*domain.Account {
 	t.Helper()
@@ -113,5 +113,48 @@ func mustAccounts(t *testing.T, db *store.DB, rid int64, n int, name func(i int)
 	if err := db.InTx(ctx, func(c *store.Conn) error { return c.InsertAccountsBulk(ctx, accounts) }); err != nil {
 		t.Fatalf("insert accounts: %v", err)
 	}
-	return accounts
+	// The bulk insert sets no ids: read the accounts back, in the order made.
+	stored, _, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: rid,
+		Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: n}}})
+	if err != nil || len(stored) != n {
+		t.Fatalf("read accounts back: %d, %v", len(stored), err)
+	}
+	return stored
+}
+
+// TestContainsUsesSearchIndex checks which plan each form of a contains filter gets:
+// a term the trigram index can look up goes through it on every engine; a shorter
+// one (or, on PostgreSQL, one without three letters or digits in a row) does not
+// try to.
+func TestContainsUsesSearchIndex(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "root")
+		mustAccounts(t, db, r.ID, 500, func(i int) string { return fmt.Sprintf("Account %d", i) })
+		engine := store.Engine(e.Name)
+		index := map[string]string{"sqlite": "SCAN accounts_name_fts VIRTUAL TABLE", "postgres": "Bitmap Index Scan on accounts_name_trgm"}[e.Name]
+		cases := []struct {
+			term    string
+			indexed bool
+		}{
+			{"count 4", true},
+			{"unt", true},
+			{"ACC", true},
+			{"nt", false},
+			{"4", false},
+		}
+		if e.Name == "postgres" {
+			cases = append(cases, struct {
+				term    string
+				indexed bool
+			}{"t 4", false}) // no three letters or digits in a row
+		}
+		for _, c := range cases {
+			cond, args := store.ContainsAccountName(engine, c.term)
+			plan := explain(t, e, "SELECT COUNT(*) FROM accounts a WHERE "+cond, args...)
+			if strings.Contains(plan, index) != c.indexed {
+				t.Errorf("plan of contains %q (%s):\n%s\nwant a step %q: %t", c.term, cond, plan, index, c.indexed)
+			}
+		}
+	})
 }

@@ -25,7 +25,7 @@ const resellerFrom = `FROM resellers r
 var resellerFields = map[string]column{
 	"id":         {expr: "r.id"},
 	"parent_id":  {expr: "r.parent_id"},
-	"name":       {expr: "r.name", folded: "r.name_folded"},
+	"name":       {expr: "r.name", folded: "r.name_folded", search: "resellers_name_fts"},
 	"domain":     {expr: "r.domain"},
 	"currency":   {expr: "r.currency"},
 	"created_at": {expr: "r.created_at"},

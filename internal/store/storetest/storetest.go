@@ -60,6 +60,9 @@ func postgresSchema(tb testing.TB, base string) string {
 	if err := admin.PingContext(ctx); err != nil {
 		tb.Fatalf("%s is set but PostgreSQL does not answer: %v", PostgresEnv, err)
 	}
+	if err := sharedExtensions(ctx, admin); err != nil {
+		tb.Fatalf("create extensions: %v", err)
+	}
 	b := make([]byte, 8)
 	rand.Read(b)
 	schema := "test_" + hex.EncodeToString(b)
@@ -97,4 +100,25 @@ func Open(tb testing.TB, e Engine) *store.DB {
 		tb.Fatalf("migrate %s: %v", e.Name, err)
 	}
 	return db
+}
+
+// sharedExtensions creates the extensions Cascade's migrations use in the public
+// schema, once per database. A migration creates a missing extension in the first
+// schema of its search path, which for a test is the test's own: dropping that
+// schema would drop the extension, and with it the indexes of every other test that
+// found it there. Migrations running side by side in different schemas would also
+// race to create it. The advisory lock serialises test processes.
+func sharedExtensions(ctx context.Context, admin *sql.DB) error {
+	tx, err := admin.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(4242001)"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
