@@ -28,3 +28,16 @@ func ContainsAccountName(e Engine, term string) (string, []any) {
 	cond := b.contains(accountFields["name"], term)
 	return cond, b.args
 }
+
+// SearchTables returns the SQLite search table of every searchable list column.
+func SearchTables() []string {
+	var out []string
+	for _, cols := range listColumns {
+		for _, col := range cols {
+			if col.search != "" {
+				out = append(out, col.search)
+			}
+		}
+	}
+	return out
+}

@@ -150,3 +150,34 @@ func openRaw(t *testing.T, e storetest.Engine) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestSearchIndexesExist checks that every searchable list column has its substring
+// index in the migrated schema: on SQLite the FTS5 table with the triggers that keep
+// it in step, on PostgreSQL the trigram index on the folded column.
+func TestSearchIndexesExist(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		storetest.Open(t, e)
+		raw := openRaw(t, e)
+		for _, search := range store.SearchTables() {
+			table := strings.TrimSuffix(search, "_name_fts")
+			var n int
+			var err error
+			if e.Name == "sqlite" {
+				err = raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE (type = 'table' AND name = ?1
+					AND sql LIKE '%fts5%trigram case_sensitive 1%') OR (type = 'trigger' AND tbl_name = ?2
+					AND name IN (?1 || '_insert', ?1 || '_update', ?1 || '_delete'))`, search, table).Scan(&n)
+			} else {
+				err = raw.QueryRow(`SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()
+					AND tablename = $1 AND indexname = $1 || '_name_trgm'
+					AND indexdef LIKE '%USING gin (name_folded %gin_trgm_ops)'`, table).Scan(&n)
+				n += 3 // PostgreSQL needs no table or triggers of its own
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 4 {
+				t.Errorf("search index of %s: %d of its 4 parts (table or index, three triggers) found", table, n)
+			}
+		}
+	})
+}
