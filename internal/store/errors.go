@@ -69,6 +69,8 @@ var sqliteUniqueIndexes = map[string]string{
 	"account_users.account_id, account_users.user_id":          "account_users_pkey",
 	"account_users.account_id":                                 "account_users_owner",
 	"user_login_tokens.token_hash":                             "user_login_tokens_pkey",
+
+	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"

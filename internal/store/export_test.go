@@ -41,3 +41,7 @@ func SearchTables() []string {
 	}
 	return out
 }
+
+// SQLiteUniqueIndexes returns the translation of SQLite's unique-constraint column
+// lists into index names (errors.go).
+func SQLiteUniqueIndexes() map[string]string { return sqliteUniqueIndexes }
