@@ -181,3 +181,38 @@ func TestSearchIndexesExist(t *testing.T) {
 		}
 	})
 }
+
+// searchMigration is the migration that builds the search indexes.
+const searchMigration = 9
+
+// TestSearchMigrationFillsIndexes writes names in the schema before the search
+// indexes, migrates, and checks that the names already there are found.
+func TestSearchMigrationFillsIndexes(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db, err := store.Open(ctx, e.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.MigrateTo(ctx, searchMigration-1); err != nil {
+			t.Fatal(err)
+		}
+		r := mustReseller(t, db, 0, "", "Старый Reseller")
+		accounts := mustAccounts(t, db, r.ID, 3, func(i int) string { return []string{"Alpha One", "Бета Два", "alpha three"}[i-1] })
+		if applied, err := db.Migrate(ctx); err != nil || !slices.Contains(applied, searchMigration) {
+			t.Fatalf("migrate: applied %v, %v", applied, err)
+		}
+		if got, want := findByName(t, db, r.ID, "ALPHA"), []int64{accounts[0].ID, accounts[2].ID}; !slices.Equal(got, want) {
+			t.Fatalf("contains ALPHA after the migration: %v, want %v", got, want)
+		}
+		if got, want := findByName(t, db, r.ID, "та дв"), []int64{accounts[1].ID}; !slices.Equal(got, want) {
+			t.Fatalf("contains \"та дв\" after the migration: %v, want %v", got, want)
+		}
+		q := domain.ListQuery{Page: domain.Page{Number: 1, Size: 10}}.Where("name", domain.OpContains, "старый")
+		resellers, _, err := db.Reader().FindResellers(ctx, store.ResellerFilter{Query: q})
+		if err != nil || len(resellers) != 1 || resellers[0].ID != r.ID {
+			t.Fatalf("resellers containing старый after the migration: %v, %v", resellers, err)
+		}
+	})
+}
