@@ -105,7 +105,7 @@ func TestListFilterValueCap(t *testing.T) {
 			}
 		})
 		t.Run("OKEveryLengthSameAnswer", func(t *testing.T) {
-			// Lists padded to a shared length find exactly what they name.
+			// Lists of every length, bound as one parameter, find exactly what they name.
 			for n := 1; n <= 3; n++ {
 				values := make([]string, n)
 				for i := range values {
