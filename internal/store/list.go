@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,6 +84,9 @@ func (b *sqlBuilder) subtree(expr, path string, strict bool) {
 
 // apply adds the conditions of q, refusing fields the resource does not map.
 func (b *sqlBuilder) apply(cols map[string]column, conds []domain.Condition) error {
+	if b.engine == "" && len(conds) > 0 {
+		return errors.New("store: list conditions built without an engine; make the sqlBuilder with Conn.builder")
+	}
 	for _, c := range conds {
 		col, ok := cols[c.Field]
 		if !ok {
