@@ -24,7 +24,7 @@ func oneOfSeries[T any](t *testing.T, db *DB, n int, expr string, values []T) in
 // on every engine, for every type of list value, for an empty list and for a list
 // longer than either engine takes as separate parameters.
 func TestOneOfMatches(t *testing.T) {
-	eachTableFreeDB(t, func(t *testing.T, db *DB) {
+	eachTableFreeDB(t, Options{}, func(t *testing.T, db *DB) {
 		long := make([]int64, 70_000)
 		for i := range long {
 			long[i] = int64(2 * (i + 1)) // the even numbers up to 140,000
