@@ -172,6 +172,10 @@ type AccountChange struct {
 	NewOwnerFirstName, NewOwnerMiddleName *string
 	NewOwnerLastName, NewOwnerEmail       *string
 	creditLimit                           Amount
+
+	// validated and problems record Validate's outcome, which Apply reports.
+	validated bool
+	problems  error
 }
 
 // PtrAccount is the JSON pointer prefix of account attributes.
@@ -180,7 +184,8 @@ const PtrAccount = "/data/attributes/"
 // Validate checks and normalises c in place. On create account_type_id, first_name,
 // last_name and email are required; account_type_id is required on update too, as
 // the API documents. Rules that need stored data (the type's pattern, the manager,
-// the class, the users) are checked by the service.
+// the class, the users) are checked by Apply, against the references the service
+// loaded; Apply reports Validate's problems too.
 func (c *AccountChange) Validate(create bool) error {
 	var p Problems
 	switch {
@@ -261,7 +266,8 @@ func (c *AccountChange) Validate(create bool) error {
 	}
 	validateCustomAttributes(&p, PtrAccount+"custom_attributes", c.CustomAttributes)
 	c.validateOwner(&p, create)
-	return p.Err()
+	c.validated, c.problems = true, p.Err()
+	return c.problems
 }
 
 // validateOwner checks the owner fields: on create an existing owner and a new one
@@ -333,11 +339,10 @@ func (c *AccountChange) CheckFixed(a *Account) error {
 		c.CustomAttributes))
 }
 
-// Apply writes the plain fields of c into a and rebuilds its name from t, the account
-// type it has after the change. The account type, class, manager and technical
-// contact are resolved by the service, which sets them on a before calling Apply. It
-// reports whether anything changed.
-func (a *Account) Apply(c AccountChange, t *AccountType) bool {
+// applyFields writes the plain fields of c into a and rebuilds its name from t, the
+// account type it has after the change (see AccountChange.Apply, which sets the
+// references first). It reports whether anything changed.
+func (a *Account) applyFields(c AccountChange, t *AccountType) bool {
 	changed := false
 	for _, f := range []struct{ dst, src *string }{
 		{&a.PrimaryName, c.PrimaryName}, {&a.FirstName, c.FirstName}, {&a.MiddleName, c.MiddleName},

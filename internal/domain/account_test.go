@@ -114,7 +114,7 @@ func TestAccountApplyCreditLimit(t *testing.T) {
 		if err := c.Validate(false); err != nil {
 			t.Fatalf("validate: %v", err)
 		}
-		return a.Apply(c, typ)
+		return a.applyFields(c, typ)
 	}
 	if !apply(AccountChange{AccountTypeID: acInt(2), CreditLimit: acStr("12.5")}) || a.CreditLimitUseSystem ||
 		a.EffectiveCreditLimit() != 12_500_000 {

@@ -2,7 +2,7 @@ package service
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -109,45 +109,44 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	invalid := c.Validate(true)
 	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Account, error) {
-		r, err := s.resellerFacts(ctx, resellerID)
-		if err != nil {
-			return nil, err
-		}
-		now := s.clock.Now()
-		acc := &domain.Account{ResellerID: resellerID, Status: domain.AccountStatusActive,
-			Currency: r.Currency, CreditLimitUseSystem: true,
-			Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-		refs, err := s.resolveAccountRefs(ctx, tx, acc, &c, true)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := applyAccountChange(acc, c, refs, invalid); err != nil {
-			return nil, err
-		}
-		owner := refs.owner
-		if owner == nil {
-			u := c.NewOwner()
-			u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
-			if err := tx.EnsureUser(ctx, &u); err != nil {
-				return nil, err
-			}
-			owner = &u
-		}
-		acc.OwnerID = owner.ID
-		if err := tx.CreateAccount(ctx, acc); err != nil {
-			return nil, uniqueField(err, accountUnique)
-		}
-		if err := tx.AddAccountUser(ctx, acc.ID, owner.ID, domain.AccessLevelOwner, now); err != nil {
-			return nil, err
-		}
-		return tx.FindAccountByID(ctx, acc.ID)
+		return s.createAccount(ctx, tx, resellerID, &c)
 	})
 	if err != nil {
 		return nil, wrap(err, "create account of reseller %d", resellerID)
 	}
 	return out, nil
+}
+
+// createAccount is CreateAccount inside its transaction. The account it returns is
+// the one written: the INSERT returns what the database chose (id, currency).
+func (s *Service) createAccount(ctx context.Context, tx *store.Conn, resellerID int64, c *domain.AccountChange) (*domain.Account, error) {
+	now := s.clock.Now().Truncate(time.Microsecond) // as stored
+	acc := domain.NewAccount(resellerID, now)
+	refs, err := s.loadAccountRefs(ctx, tx, acc, c.RefKeys(acc, true), true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Apply(acc, refs); err != nil {
+		return nil, err
+	}
+	owner := refs.Owner
+	if owner == nil {
+		u := c.NewOwner()
+		u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
+		if err := tx.EnsureUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		owner = &u
+	}
+	acc.OwnerID = owner.ID
+	if err := tx.CreateAccount(ctx, acc); err != nil {
+		return nil, uniqueField(err, accountUnique)
+	}
+	if err := tx.AddAccountUser(ctx, acc.ID, owner.ID, domain.AccessLevelOwner, now); err != nil {
+		return nil, err
+	}
+	return acc, nil
 }
 
 // UpdateAccount patches an account of a reseller the actor may see. The currency is
@@ -163,166 +162,25 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 		if err != nil {
 			return err
 		}
-		invalid := c.Validate(false) // normalises c, so the fixed values compare as stored
-		invalid = errors.Join(invalid, c.CheckFixed(acc))
-		if acc.Status == domain.AccountStatusCreditHold && c.Status != nil && *c.Status != string(acc.Status) {
-			invalid = errors.Join(invalid, domain.FieldError(domain.PtrAccount+"status", domain.MsgCreditHoldAutomatic))
-		}
-		refs, err := s.resolveAccountRefs(ctx, tx, acc, &c, false)
+		refs, err := s.loadAccountRefs(ctx, tx, acc, c.RefKeys(acc, false), false)
 		if err != nil {
 			return err
 		}
-		changed, err := applyAccountChange(acc, c, refs, invalid)
-		if err != nil {
-			return err
-		}
-		if !changed {
+		changed, err := c.Apply(acc, refs)
+		if err != nil || !changed {
 			out = acc
-			return nil
+			return err
 		}
-		acc.UpdatedAt = s.clock.Now()
+		acc.UpdatedAt = s.clock.Now().Truncate(time.Microsecond)
 		if err := tx.UpdateAccount(ctx, acc); err != nil {
 			return uniqueField(err, accountUnique)
 		}
-		out, err = tx.FindAccountByID(ctx, id)
-		return err
+		out = acc // the locked row as written
+		return nil
 	})
 	if err != nil {
 		return nil, wrap(err, "update account %d", id)
 	}
-	return out, nil
-}
-
-// applyAccountChange applies c to acc under the type resolved for it and returns
-// every problem found so far and after (invalid input, references, the type's
-// required primary name) together, or whether anything changed.
-func applyAccountChange(acc *domain.Account, c domain.AccountChange, refs accountRefs, invalid error) (bool, error) {
-	var (
-		changed bool
-		typeErr error
-	)
-	if t := refs.accountType; t != nil {
-		changed = acc.Apply(c, t) || refs.changed
-		typeErr = acc.CheckType(t)
-	}
-	if err := errors.Join(invalid, refs.problems, typeErr); err != nil {
-		return false, err
-	}
-	return changed, nil
-}
-
-// accountRefs is what resolveAccountRefs found.
-type accountRefs struct {
-	accountType *domain.AccountType
-	owner       *domain.User // the existing Owner named by owner_id, on create
-	changed     bool         // whether type, class, manager or technical contact changed
-	problems    error        // every reference that does not hold
-}
-
-// resolveAccountRefs checks the references of c against stored data and sets the
-// valid ones on acc: the account type, the class (the default class on create), the
-// manager (an active Sales person of the account's reseller), the technical contact
-// (a user of the account; on create, that can only be the owner named by owner_id)
-// and the owner (a user of the account's reseller). Values Validate already refused are skipped, so each field reports
-// once.
-func (s *Service) resolveAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account, c *domain.AccountChange, create bool) (accountRefs, error) {
-	var (
-		out  accountRefs
-		errs []error
-		ptr  = domain.PtrAccount
-	)
-	problem := func(field string, msg domain.Message) {
-		errs = append(errs, domain.FieldError(ptr+field, msg))
-	}
-	types, err := s.accountTypes(ctx, tx)
-	if err != nil {
-		return out, err
-	}
-	if c.AccountTypeID != nil && *c.AccountTypeID > 0 {
-		for _, t := range types {
-			if t.ID == *c.AccountTypeID {
-				out.accountType = t
-			}
-		}
-		if out.accountType == nil {
-			problem("account_type_id", domain.MsgUnknownAccountType)
-		} else if t := out.accountType.ID; t != acc.AccountTypeID {
-			acc.AccountTypeID, out.changed = t, true
-		}
-	}
-	classes, err := s.accountClasses(ctx, tx)
-	if err != nil {
-		return out, err
-	}
-	switch {
-	case c.AccountClassKey != nil && *c.AccountClassKey != "":
-		found := false
-		for _, cl := range classes {
-			if cl.Key == *c.AccountClassKey {
-				found = true
-				if cl.Key != acc.Class.Key {
-					acc.Class, out.changed = *cl, true
-				}
-			}
-		}
-		if !found {
-			problem("account_class_key", domain.MsgUnknownAccountClass)
-		}
-	case create:
-		for _, cl := range classes {
-			if cl.Default {
-				acc.Class = *cl
-			}
-		}
-	}
-	if c.ManagerID != nil && *c.ManagerID >= 0 && *c.ManagerID != acc.ManagerID {
-		ok := *c.ManagerID == 0
-		if !ok {
-			// Shared lock: the manager stays an active Sales person until this commits.
-			m, err := tx.FindManagerForShare(ctx, *c.ManagerID)
-			if err != nil && domain.CodeOf(err) != domain.ErrNotFound {
-				return out, err
-			}
-			ok = err == nil && m.ResellerID == acc.ResellerID && m.Status == domain.ManagerStatusActive &&
-				m.Role == domain.RoleSales
-		}
-		if ok {
-			acc.ManagerID, out.changed = *c.ManagerID, true
-		} else {
-			problem("manager_id", domain.MsgNotSalesManager)
-		}
-	}
-	if create && c.OwnerID != nil && *c.OwnerID > 0 {
-		// Users belong to one reseller: another reseller's user is unknown here,
-		// word for word, so ids reveal nothing about other resellers' customers.
-		u, err := tx.FindResellerUser(ctx, acc.ResellerID, *c.OwnerID)
-		switch {
-		case domain.CodeOf(err) == domain.ErrNotFound:
-			problem("owner_id", domain.MsgUnknownUser)
-		case err != nil:
-			return out, err
-		default:
-			out.owner = u
-		}
-	}
-	if c.TechUserID != nil && *c.TechUserID >= 0 && *c.TechUserID != acc.TechUserID {
-		id, ok := *c.TechUserID, *c.TechUserID == 0
-		switch {
-		case ok:
-		case create:
-			ok = out.owner != nil && out.owner.ID == id
-		default:
-			if ok, err = tx.IsAccountUser(ctx, acc.ID, id); err != nil {
-				return out, err
-			}
-		}
-		if ok {
-			acc.TechUserID, out.changed = id, true
-		} else {
-			problem("tech_user_id", domain.MsgNotAccountUser)
-		}
-	}
-	out.problems = errors.Join(errs...)
 	return out, nil
 }
 

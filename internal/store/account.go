@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -179,14 +180,20 @@ func idOrderOnly(keys []domain.SortKey) bool {
 }
 
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.
+// An empty a.Currency takes the reseller's, read by the INSERT itself, which sets it
+// on a; a reseller that does not exist is not found.
 func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
 	err := c.row(ctx, `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
 		primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
 		office, zip, phone, inn, status, manager_id, owner_id, tech_user_id, currency, balance, credit_limit,
 		credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
-		accountValues(a), &a.ID)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, COALESCE(NULLIF($23, ''), r.currency), $24, $25, $26, $27, $28, $29, $30, $31
+		FROM resellers r WHERE r.id = $1 RETURNING id, currency`,
+		accountValues(a), &a.ID, &a.Currency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFound(domain.MsgResellerNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
 	}
