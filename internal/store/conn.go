@@ -63,11 +63,13 @@ func (c *Conn) exec(ctx context.Context, query string, args ...any) (result, err
 	if c.tx == nil {
 		return nil, errors.New("store: write outside a transaction")
 	}
+	c.db.statements.counted()
 	res, err := c.tx.exec(ctx, query, args)
 	return res, translate(err)
 }
 
 func (c *Conn) query(ctx context.Context, query string, args ...any) (rows, error) {
+	c.db.statements.counted()
 	if c.tx != nil {
 		rows, err := c.tx.query(ctx, query, args)
 		return rows, translate(err)

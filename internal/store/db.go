@@ -34,6 +34,8 @@ type DB struct {
 	engine Engine
 	pool   pool // the engine's connections: database/sql on SQLite, pgx on PostgreSQL
 
+	statements statementCount // every statement run, for tests (see Statements)
+
 	// version tells whether the database changed (SQLite only, nil on PostgreSQL);
 	// gens remembers scopes' generations by it (see Conn.Generation).
 	version *dataVersion

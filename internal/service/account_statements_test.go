@@ -1,0 +1,76 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// TestAccountWriteStatements holds account writes to the statements their data
+// needs, so a new read or write in the path cannot come in unnoticed.
+func TestAccountWriteStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		s, admin := mgNewService(t, db, domain.NewTestClock(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)))
+		sales, _ := mgCreateManager(t, s, admin, domain.RoleSales)
+		n := 0
+		person := func() domain.AccountChange {
+			n++
+			typ, first, last, email := int64(2), "Ann", "Lee", fmt.Sprintf("ann%d@example.com", n)
+			return domain.AccountChange{AccountTypeID: &typ, FirstName: &first, LastName: &last, Email: &email}
+		}
+		counted := func(name string, f func() error) uint64 {
+			t.Helper()
+			before := db.Statements()
+			if err := f(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return db.Statements() - before
+		}
+		create := func(c domain.AccountChange) (acc *domain.Account, err error) {
+			acc, err = s.CreateAccount(ctx, admin, domain.OperatorID, c)
+			return acc, err
+		}
+		first, err := create(person()) // reads the reseller's path once, for good
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			want uint64
+			run  func() error
+		}{
+			// The type, the default class, the new owner, the account, its owner link.
+			{"CreateWithNewOwner", 5, func() error { _, err := create(person()); return err }},
+			// Plus the manager; the named owner is read instead of written.
+			{"CreateWithManagerAndOwner", 6, func() error {
+				c := person()
+				c.ManagerID, c.OwnerID = &sales.ID, &first.OwnerID
+				_, err := create(c)
+				return err
+			}},
+			// The locked account, its type, the update.
+			{"Update", 3, func() error {
+				c := person()
+				_, err := s.UpdateAccount(ctx, admin, domain.OperatorID, first.ID, domain.AccountChange{
+					AccountTypeID: c.AccountTypeID, City: c.Email})
+				return err
+			}},
+			// Nothing changed: nothing written.
+			{"UpdateUnchanged", 2, func() error {
+				_, err := s.UpdateAccount(ctx, admin, domain.OperatorID, first.ID, domain.AccountChange{
+					AccountTypeID: &first.AccountTypeID})
+				return err
+			}},
+		} {
+			if got := counted(tc.name, tc.run); got != tc.want {
+				t.Errorf("%s ran %d statements, want %d", tc.name, got, tc.want)
+			}
+		}
+	})
+}
