@@ -156,28 +156,31 @@ func toOne(typ string, v int64) relationship {
 }
 
 // includedResellers returns the resellers with the given ids that the actor may see,
-// each once, for a document's included array. Resellers already in the primary data
-// (the ids in data) are left out: JSON:API allows one resource object per type and id
-// in a compound document.
+// each once, for a document's included array, read in one query. Resellers already
+// in the primary data (the ids in data) are left out: JSON:API allows one resource
+// object per type and id in a compound document.
 func (s *Server) includedResellers(c *call, ids []int64, data ...int64) ([]resource, error) {
-	seen := map[int64]bool{}
+	seen := map[int64]bool{0: true}
 	for _, rid := range data {
 		seen[rid] = true
 	}
-	var out []resource
+	var wanted []int64
 	for _, rid := range ids {
-		if rid == 0 || seen[rid] {
-			continue
+		if !seen[rid] {
+			seen[rid] = true
+			wanted = append(wanted, rid)
 		}
-		seen[rid] = true
-		r, err := s.svc.FindResellerByID(c.ctx, c.actor, rid)
-		if domain.CodeOf(err) == domain.ErrNotFound {
-			continue // above the actor's reseller: linked by id, never shown
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s.toAPIReseller(c.actor, r, nil))
+	}
+	if len(wanted) == 0 {
+		return nil, nil
+	}
+	rs, err := s.svc.IncludedResellers(c.ctx, c.actor, wanted)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]resource, len(rs))
+	for i, r := range rs {
+		out[i] = s.toAPIReseller(c.actor, r, nil)
 	}
 	return out, nil
 }

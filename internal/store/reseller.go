@@ -181,3 +181,18 @@ func resellerValues(r *domain.Reseller) []any {
 		ct.Email, micros(ct.UpdatedAt), attrsJSON(r.CustomAttributes), micros(r.CreatedAt), micros(r.UpdatedAt),
 		domain.Fold(g.Name)}
 }
+
+// FindResellersByIDs returns the resellers with the given ids (at most a page's),
+// in no particular order, in one query; ids that match none are left out.
+func (c *Conn) FindResellersByIDs(ctx context.Context, ids []int64) ([]*domain.Reseller, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, args := inList(1, ids)
+	out, err := collect(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id IN ("+list+")", args,
+		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) })
+	if err != nil {
+		return nil, fmt.Errorf("find resellers by id: %w", err)
+	}
+	return out, nil
+}
