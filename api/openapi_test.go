@@ -68,7 +68,7 @@ var documentedQuery = map[string][]string{
 	"GET /api/v3/customer_store/resellers/{reseller_id}/product_categories": {"page", "per_page"},
 	"GET /api/v3/customer_store/resellers/{reseller_id}/products": {"page", "per_page", "sorting[field]",
 		"sorting[reversed]", "filters[type]", "filters[category]"},
-	"GET /api/v3/customer_store/resellers/{reseller_id}/products/{product_id}": {"plan_currency"},
+	"GET /api/v3/customer_store/resellers/{reseller_id}/products/{product_id}": {"plan_currency", "include"},
 	"GET /api/v3/resellers/{reseller_id}/plans": {"include", "filter[name]", "filter[sku]", "filter[updated_at]",
 		"filter[updated_at][gt]", "filter[updated_at][lt]"},
 	"GET /api/v3/resellers/{reseller_id}/plans/{plan_id}":                  {"include"},

@@ -28,13 +28,16 @@ var productList = listSpec{
 		"name":     {kind: kindContains},
 		"public":   {kind: kindBool},
 	},
-	sorts:  []string{"id", "priority", "name", "created_at", "updated_at"},
-	legacy: true,
+	sorts:    []string{"id", "priority", "name", "created_at", "updated_at"},
+	includes: productInclude,
+	legacy:   true,
 }
 
-// productInclude is empty: vendors and product lines, which ActivePlatform can
-// include, are no entities in Cascade (the vendor is the product's vendor name).
-var productInclude []string
+// productInclude names what ActivePlatform can include with products. Neither is an
+// object in Cascade (the vendor is the product's vendor name, and there are no
+// product lines), so asking for them links each product to nothing and includes
+// nothing: a client written for ActivePlatform still gets its answer.
+var productInclude = []string{"vendor", "product_line"}
 
 type categoryAttributes struct {
 	CreatedAt   string  `json:"created_at"`
@@ -78,6 +81,28 @@ type productCategory struct {
 	Data resource `json:"data"`
 }
 
+// toAPIProductWith renders p with a relationship for each include asked for: null,
+// as Cascade knows no vendor or product line objects (see productInclude).
+func (s *Server) toAPIProductWith(p *domain.Product, includes []string) resource {
+	res := s.toAPIProduct(p)
+	for _, name := range includes {
+		if res.Relationships == nil {
+			res.Relationships = map[string]relationship{}
+		}
+		res.Relationships[name] = relationship{}
+	}
+	return res
+}
+
+// productPage renders a page of products with the relationships asked for.
+func (s *Server) productPage(c *call, ps []*domain.Product, total int, p listParams) (reply, error) {
+	data := make([]resource, len(ps))
+	for i, pr := range ps {
+		data[i] = s.toAPIProductWith(pr, p.includes)
+	}
+	return s.page(c, data, nil, total, p), nil
+}
+
 func (s *Server) toAPIProduct(p *domain.Product) resource {
 	a := &productAttributes{
 		CreatedAt: s.formatTime(p.CreatedAt), UpdatedAt: s.formatTime(p.UpdatedAt), Name: p.Name, Type: p.Type,
@@ -107,12 +132,13 @@ func (s *Server) handleProductGet(c *call) (reply, error) {
 	if v, ok := q["plan_currency"]; ok && v[0] != "true" && v[0] != "false" {
 		currencyErr = domain.ParamError("plan_currency", domain.MsgInvalidBoolean)
 	}
-	if _, err := parseInclude(q, productInclude); errors.Join(currencyErr, err) != nil {
-		return reply{}, errors.Join(currencyErr, err)
+	includes, err := parseInclude(q, productInclude)
+	if err := errors.Join(currencyErr, err); err != nil {
+		return reply{}, err
 	}
 	p, err := s.svc.FindProductByID(c.ctx, c.actor, rid, pid)
 	if err != nil {
 		return reply{}, err
 	}
-	return one(s.toAPIProduct(p)), nil
+	return one(s.toAPIProductWith(p, includes)), nil
 }

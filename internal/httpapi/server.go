@@ -87,7 +87,7 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/manager_roles", listOf(s, managerRoleList, s.svc.FindManagerRoles, plainPage(s, s.toAPIManagerRole)), 0)
 
 	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/product_categories", listOf(s, categoryList, s.svc.FindProductCategories, plainPage(s, s.toAPICategory)), 0)
-	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/products", listOf(s, productList, s.svc.FindProducts, plainPage(s, s.toAPIProduct)), 0)
+	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/products", listOf(s, productList, s.svc.FindProducts, s.productPage), 0)
 	s.route("GET "+v3+"/customer_store/resellers/{reseller_id}/products/{product_id}", s.handleProductGet, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/plans", listOf(s, planList, s.svc.FindPlans, s.planPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/plans/{plan_id}", s.handlePlanGet, 0)
