@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/internal/benchseed"
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
@@ -123,7 +124,7 @@ func TestAccountLoginToken(t *testing.T) {
 		t.Run("NoOwner", func(t *testing.T) {
 			// Bulk-seeded accounts have no users, so no one to sign in as.
 			seeded := mustCreateReseller(t, s.Admin, 1, "Account Seeded")
-			if err := s.Service.SeedBenchAccounts(ctx, seeded.ID, 3); err != nil {
+			if err := benchseed.Accounts(ctx, s.DB, s.Service.Clock().Now(), seeded.ID, 3); err != nil {
 				t.Fatal(err)
 			}
 			p := acList(t, s.Admin, seeded.ID, nil, "id")

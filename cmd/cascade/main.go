@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata" // CASCADE_TIMEZONE works on machines without a zoneinfo database
 
 	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/benchseed"
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
@@ -199,7 +200,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	if err := benchSeed(ctx, c.stdout, m, benchPlans, benchAccounts); err != nil {
+	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts}); err != nil {
 		return err
 	}
 	switch {

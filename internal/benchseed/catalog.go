@@ -1,48 +1,14 @@
-package main
+package benchseed
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"strings"
-	"time"
-
-	"github.com/cascade-billing/cascade/internal/app"
-	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// benchSeed fills the operator with a synthetic catalogue of plans and with accounts,
-// for the list benchmarks (bench/run.sh lists), and reports how long each part took.
-// The plans go through the catalogue file, as an operator's would; the accounts
-// through one bulk transaction.
-func benchSeed(ctx context.Context, w io.Writer, m *app.Main, plans, accounts int) error {
-	if plans > 0 {
-		start := time.Now()
-		actor, err := m.Service.OperatorActor(ctx)
-		if err != nil {
-			return err
-		}
-		res, err := m.Service.ApplyCatalog(ctx, actor, domain.OperatorID, benchCatalog(plans), false)
-		if err != nil {
-			return fmt.Errorf("bench catalogue: %w", err)
-		}
-		fmt.Fprintf(w, "seeded %d plans (%d catalogue changes) in %.2fs\n", plans, len(res.Changes),
-			time.Since(start).Seconds())
-	}
-	if accounts > 0 {
-		start := time.Now()
-		if err := m.Service.SeedBenchAccounts(ctx, domain.OperatorID, accounts); err != nil {
-			return fmt.Errorf("bench accounts: %w", err)
-		}
-		fmt.Fprintf(w, "seeded %d accounts in %.2fs\n", accounts, time.Since(start).Seconds())
-	}
-	return nil
-}
-
-// benchCatalog writes a catalogue file with n plans spread over ten products, each plan
+// Catalog writes a catalogue file with n plans spread over ten products, each plan
 // with a monthly and a yearly period and three resources, so a page of plans carries
 // as much nested data as a real one.
-func benchCatalog(n int) []byte {
+func Catalog(n int) []byte {
 	var b strings.Builder
 	b.WriteString("categories:\n")
 	for c := 0; c < 2; c++ {

@@ -1,0 +1,73 @@
+package benchseed
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+func TestSeed(t *testing.T) {
+	// Small pieces, so 10,000 rows cross several batches and transactions, the last
+	// of each partial.
+	batchRows, txRows = 700, 3_000
+	t.Cleanup(func() { batchRows, txRows = 1_000, 50_000 })
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "EUR",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := s.OperatorActor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 10_000
+		var out bytes.Buffer
+		if err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: n}); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.Contains(got, "seeded 3 plans") || !strings.Contains(got, "seeded 10000 accounts in") {
+			t.Errorf("output = %q", got)
+		}
+		if _, total, err := s.FindPlans(ctx, admin, domain.OperatorID, domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}); err != nil || total != 3 {
+			t.Errorf("seeded %d plans (%v), want 3", total, err)
+		}
+		all := domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}
+		if _, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, all); err != nil || total != n {
+			t.Fatalf("seeded %d accounts (%v), want %d", total, err, n)
+		}
+		// Row i has a known e-mail, INN and creation time, in every batch.
+		for _, tc := range []struct {
+			email, inn, name string
+			i                int
+		}{{"bench0@example.com", "770000000000", "Bench Customer 0", 0},
+			{"bench4321@example.com", "770000004321", "Bench Customer 4321", 4321},
+			{"bench9999@example.com", "770000009999", "Bench Customer 9999", 9999}} {
+			got, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, all.Where("email", domain.OpIn, tc.email))
+			if err != nil || total != 1 {
+				t.Fatalf("%s: %d found, %v", tc.email, total, err)
+			}
+			a := got[0]
+			if a.INN != tc.inn || !a.CreatedAt.Equal(clock.Now().Add(-time.Duration(tc.i)*time.Minute)) || a.Name != tc.name ||
+				a.Currency != "EUR" || a.Class.Key != "default" || a.OwnerID != 0 || a.Status != domain.AccountStatusActive {
+				t.Errorf("%s = %+v", tc.email, a)
+			}
+		}
+		// The last hour holds rows 0 to 59.
+		q := all.Where("created_at", domain.OpGt, clock.Now().Add(-time.Hour))
+		if _, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, q); err != nil || total != 60 {
+			t.Errorf("created in the last hour: %d (%v), want 60", total, err)
+		}
+	})
+}
