@@ -15,6 +15,8 @@
 #                         CASCADE_BENCH_POSTGRES_URL is set (a database it may fill)
 #   bench/run.sh memory   10,000 different account list requests (new filters, comma
 #                         lists of 1 to 400 ids, page shapes), then the server's RSS
+#   bench/run.sh writes   POST accounts against raw single-INSERT transactions, at 1, 8
+#                         and 32 clients, on SQLite and PostgreSQL (bench/writes.sh)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -36,6 +38,7 @@
 #   CASCADE_PORT, BASELINE_PORT, BARE_PORT, PPROF_PORT   free ports are picked when unset
 set -euo pipefail
 SCENARIO=${1:-reseller}
+[ "$SCENARIO" != writes ] || exec "$(dirname "$0")/writes.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench

@@ -1,0 +1,114 @@
+// Command rawinsert is the ceiling of the write benchmark (bench/run.sh writes): a
+// net/http server whose every POST opens a transaction, inserts one account row of
+// the shape Cascade writes into the same accounts table, commits, and answers a fixed
+// body of the size Cascade's answer has. It is what a create costs with nothing but
+// the one INSERT: no validation, no references, no owner user.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// insert writes one account the way Cascade's store does: every column, the
+// reseller's currency given.
+const insert = `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
+	primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
+	office, zip, phone, inn, status, manager_id, owner_id, tech_user_id, currency, balance, credit_limit,
+	credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)`
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:18082", "listen address")
+	dbURL := flag.String("db", "", "sqlite:PATH or postgres://... of a database Cascade has migrated and seeded (required)")
+	bodyFile := flag.String("body", "", "file holding the body to answer (required)")
+	pool := flag.Int("pool", 8, "PostgreSQL connections")
+	flag.Parse()
+	body, err := os.ReadFile(*bodyFile)
+	if err != nil {
+		log.Fatalf("rawinsert: read body: %v", err)
+	}
+	db, sqlite, err := open(*dbURL, *pool)
+	if err != nil {
+		log.Fatalf("rawinsert: %v", err)
+	}
+	query := insert
+	if sqlite {
+		query = strings.NewReplacer("$", "?").Replace(insert) // ?NNN keeps the numbering
+	}
+	stmt, err := db.Prepare(query)
+	if err != nil {
+		log.Fatalf("rawinsert: prepare: %v", err)
+	}
+	var seq atomic.Int64
+	run := time.Now().UnixNano()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if err := insertOne(r.Context(), db, stmt, fmt.Sprintf("raw%d-%d@example.com", run, seq.Add(1))); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("X-Request-Id", "rawinsert")
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write(body)
+	})
+	log.Printf("rawinsert: answering %d bytes on %s", len(body), *addr)
+	log.Fatal(http.ListenAndServe(*addr, h))
+}
+
+// insertOne runs the transaction of one request.
+func insertOne(ctx context.Context, db *sql.DB, stmt *sql.Stmt, email string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UnixMicro()
+	if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, 1, 2, "default", "Bench Writer", "", "Bench", "",
+		"Writer", email, "", "", "", "", "", "", "", "", "", "active", nil, nil, nil, "USD", 0, 0, true, nil,
+		"{}", now, now, "bench writer"); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// open connects as Cascade's store does: on SQLite one writer connection in WAL mode
+// with immediate transactions; on PostgreSQL a pool of the given size.
+func open(raw string, pool int) (*sql.DB, bool, error) {
+	if path, ok := strings.CutPrefix(raw, "sqlite:"); ok {
+		params := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			params.Add("_pragma", p)
+		}
+		params.Set("_txlock", "immediate")
+		db, err := sql.Open("sqlite", "file:"+path+"?"+params.Encode())
+		if err != nil {
+			return nil, true, err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		return db, true, db.Ping()
+	}
+	db, err := sql.Open("pgx", raw)
+	if err != nil {
+		return nil, false, err
+	}
+	db.SetMaxOpenConns(pool)
+	db.SetMaxIdleConns(pool)
+	return db, false, db.Ping()
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Write benchmark: POST /api/v3/resellers/1/accounts (an account create with a new
+# owner user) measured with wrk side by side with bench/rawinsert, a net/http server
+# whose every request is one transaction holding one INSERT of an account row into
+# the same table, answering a body of the same size. At 1, 8 and 32 clients, on
+# SQLite and, when CASCADE_BENCH_POSTGRES_URL is set, on PostgreSQL. Run it as
+# bench/run.sh writes; see bench/README.md.
+#
+# Settings (environment):
+#   DURATION=20      measured seconds per server and client count, over ROUNDS alternations
+#   ROUNDS=2         alternations: raw, cascade, raw, cascade, ...
+#   WARMUP=3         seconds of unmeasured load on each server first
+#   CLIENTS="1 8 32" wrk connections, one measurement each
+#   THREADS=2        wrk threads (at most the connections)
+#   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; each run makes two
+#                    schemas of its own there and drops them at the end
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=bench/out/writes
+DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-3}
+CLIENTS=${CLIENTS:-"1 8 32"}
+THREADS=${THREADS:-2}
+PG=${CASCADE_BENCH_POSTGRES_URL:-}
+TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client count
+
+say() { printf '== %s\n' "$*" >&2; }
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+if ! command -v wrk >/dev/null 2>&1; then
+	say "installing wrk"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+command -v curl >/dev/null 2>&1 || die "curl is required"
+[ -z "$PG" ] || command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
+[ $((DURATION / ROUNDS)) -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+say "building"
+go build -o "$OUT/cascade" ./cmd/cascade
+go build -o "$OUT/rawinsert" ./bench/rawinsert
+
+PIDS=()
+SCHEMAS=()
+cleanup() {
+	local pid s
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	for s in "${SCHEMAS[@]}"; do psql -q "$PG" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		in_use "$p" || {
+			echo "$p"
+			return
+		}
+	done
+	die "no free port found"
+}
+wait_ready() { # URL PID NAME
+	for _ in $(seq 1 300); do
+		curl -sf -o /dev/null "$1" && return
+		kill -0 "$2" 2>/dev/null || die "$3 exited; see $OUT"
+		sleep 0.2
+	done
+	die "$3 did not become ready"
+}
+
+TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+CREATE=/api/v3/resellers/1/accounts
+
+# database ENGINE NAME prints the URL of a fresh database seeded with the operator.
+database() {
+	local url
+	if [ "$1" = sqlite ]; then
+		url="sqlite:$OUT/$2.db"
+	else
+		local schema="bench_writes_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+		psql -q "$PG" -c "CREATE SCHEMA $schema" >/dev/null || die "cannot create schema $schema"
+		SCHEMAS+=("$schema")
+		case "$PG" in *\?*) url="$PG&search_path=$schema" ;; *) url="$PG?search_path=$schema" ;; esac
+	fi
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$url" >"$OUT/seed-$2.out" 2>&1 ||
+		die "seeding $2 failed; see $OUT/seed-$2.out"
+	echo "$url"
+}
+
+# run_wrk URL CLIENTS SECONDS NAME prints wrk's RESULT line.
+run_wrk() {
+	wrk -t"$(($2 < THREADS ? $2 : THREADS))" -c"$2" -d"${3}s" --latency -s bench/writes.lua \
+		-H "X-Api-Token: $TOKEN" -H "Content-Type: application/vnd.api+json" "$1" -- "$4" >"$OUT/wrk-$4.txt"
+	grep '^RESULT' "$OUT/wrk-$4.txt" || die "no RESULT line in $OUT/wrk-$4.txt"
+}
+
+: >"$OUT/summary.txt"
+ALL_PASS=true
+ENGINES=(sqlite)
+[ -z "$PG" ] || ENGINES+=(postgres)
+for engine in "${ENGINES[@]}"; do
+	say "$engine: seeding two databases"
+	cascade_db=$(database "$engine" "cascade-$engine")
+	raw_db=$(database "$engine" "raw-$engine")
+	port=$(free_port)
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$cascade_db" \
+		>"$OUT/cascade-$engine.out" 2>"$OUT/cascade-$engine.log" &
+	cascade_pid=$!
+	PIDS+=("$cascade_pid")
+	declare -A URL=([cascade]="http://127.0.0.1:$port$CREATE")
+	wait_ready "http://127.0.0.1:$port/readyz" "$cascade_pid" cascade
+
+	# The raw server answers with the bytes of one of Cascade's answers.
+	status=$(curl -s -o "$OUT/body-$engine.json" -w '%{http_code}' -X POST -H "X-Api-Token: $TOKEN" \
+		-H "Content-Type: application/vnd.api+json" "${URL[cascade]}" \
+		--data '{"data":{"type":"accounts","attributes":{"account_type_id":2,"first_name":"Bench","last_name":"Writer","email":"probe@example.com"}}}')
+	[ "$status" = 201 ] || die "cascade: POST $CREATE answered $status: $(cat "$OUT/body-$engine.json")"
+	raw_port=$(free_port)
+	"$OUT/rawinsert" -addr "127.0.0.1:$raw_port" -db "$raw_db" -body "$OUT/body-$engine.json" 2>"$OUT/raw-$engine.log" &
+	raw_pid=$!
+	PIDS+=("$raw_pid")
+	URL[raw]="http://127.0.0.1:$raw_port$CREATE"
+	for _ in $(seq 1 100); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "${URL[raw]}")" = 201 ] && break
+		kill -0 "$raw_pid" 2>/dev/null || die "rawinsert exited; see $OUT/raw-$engine.log"
+		sleep 0.1
+	done
+
+	for c in $CLIENTS; do
+		segs="$OUT/segments-$engine-$c.txt"
+		: >"$segs"
+		for t in raw cascade; do
+			say "$engine, $c clients: warm-up of $t, ${WARMUP}s"
+			run_wrk "${URL[$t]}" "$c" "$WARMUP" "warmup-$engine-$c-$t" >/dev/null
+		done
+		for round in $(seq 1 "$ROUNDS"); do
+			for t in raw cascade; do
+				say "$engine, $c clients, round $round/$ROUNDS: $t, $((DURATION / ROUNDS))s"
+				line=$(run_wrk "${URL[$t]}" "$c" "$((DURATION / ROUNDS))" "$engine-$c-$t-$round")
+				echo "$t $line" >>"$segs"
+			done
+		done
+		declare -A RPS P99 BAD
+		for t in raw cascade; do
+			read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
+				for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
+				bad += v["socket_errors"] + v["non2xx"]
+			} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$segs")
+		done
+		ratio=$(awk -v a="${RPS[cascade]}" -v b="${RPS[raw]}" 'BEGIN { printf "%.3f", a / b }')
+		pass=$(awk -v r="$ratio" -v e="$((BAD[raw] + BAD[cascade]))" -v t="$TARGET_RATIO" 'BEGIN { print (r >= t && e == 0) ? "PASS" : "FAIL" }')
+		[ "$pass" = PASS ] || ALL_PASS=false
+		printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %s\n' "$engine" "$c" "${RPS[raw]}" "${RPS[cascade]}" \
+			"$ratio" ">=$TARGET_RATIO" "${P99[raw]}" "${P99[cascade]}" "$((BAD[raw] + BAD[cascade]))" "$pass" >>"$OUT/summary.txt"
+		echo "RUN $(date -u +%FT%TZ) scenario=writes engine=$engine clients=$c raw_rps=${RPS[raw]}" \
+			"cascade_rps=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" >>bench/out/history.txt
+	done
+	kill "$cascade_pid" "$raw_pid" 2>/dev/null || true
+	wait "$cascade_pid" "$raw_pid" 2>/dev/null || true
+done
+
+{
+	echo
+	echo "POST $CREATE (new owner each time) against one INSERT per transaction;" \
+		"${DURATION}s per server and client count in $ROUNDS rounds"
+	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo
+	printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %s\n' engine clients "raw/s" "cascade/s" ratio target \
+		"raw p99 us" "cascade p99 us" errors verdict
+	cat "$OUT/summary.txt"
+} | tee "$OUT/report.txt"
+$ALL_PASS
