@@ -188,8 +188,8 @@ func (c *Conn) FindResellersByIDs(ctx context.Context, ids []int64) ([]*domain.R
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list, args := inList(1, ids)
-	out, err := collect(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE r.id IN ("+list+")", args,
+	in, arg := oneOf(c.db.engine, "r.id", 1, ids)
+	out, err := collect(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE "+in, []any{arg},
 		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) })
 	if err != nil {
 		return nil, fmt.Errorf("find resellers by id: %w", err)
