@@ -45,7 +45,8 @@ func TestAccountWriteStatements(t *testing.T) {
 			want uint64
 			run  func() error
 		}{
-			// The type, the default class, the new owner, the account, its owner link.
+			// The reference data's generation (types and classes come from memory), the
+			// new owner, the account, its owner link, the accounts scope moved on.
 			{"CreateWithNewOwner", 5, func() error { _, err := create(person()); return err }},
 			// Plus the manager; the named owner is read instead of written.
 			{"CreateWithManagerAndOwner", 6, func() error {
@@ -54,14 +55,15 @@ func TestAccountWriteStatements(t *testing.T) {
 				_, err := create(c)
 				return err
 			}},
-			// The locked account, its type, the update.
-			{"Update", 3, func() error {
+			// The locked account, the reference data's generation, the update, the
+			// accounts scope moved on.
+			{"Update", 4, func() error {
 				c := person()
 				_, err := s.UpdateAccount(ctx, admin, domain.OperatorID, first.ID, domain.AccountChange{
 					AccountTypeID: c.AccountTypeID, City: c.Email})
 				return err
 			}},
-			// Nothing changed: nothing written.
+			// The locked account, the generation; nothing changed: nothing written.
 			{"UpdateUnchanged", 2, func() error {
 				_, err := s.UpdateAccount(ctx, admin, domain.OperatorID, first.ID, domain.AccountChange{
 					AccountTypeID: &first.AccountTypeID})

@@ -69,6 +69,7 @@ var sqliteUniqueIndexes = map[string]string{
 	"account_users.account_id, account_users.user_id":          "account_users_pkey",
 	"account_users.account_id":                                 "account_users_owner",
 	"user_login_tokens.token_hash":                             "user_login_tokens_pkey",
+	"cache_scopes.scope, cache_scopes.shard":                   "cache_scopes_pkey",
 
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 }
