@@ -255,3 +255,8 @@ func rebind(query string) string {
 // MaxPreparedStatements: on SQLite those of the read pool, on PostgreSQL the most
 // that one idle connection keeps.
 func (db *DB) PreparedStatements() int { return db.pool.preparedStatements() }
+
+// PreparedTexts returns the distinct SQL texts db keeps prepared for reads: on
+// PostgreSQL those of every idle connection together, each connection holding its
+// own set.
+func (db *DB) PreparedTexts() []string { return db.pool.preparedTexts() }

@@ -42,6 +42,15 @@ func (c *lru[K, V]) add(key K, value V) (dropped []V) {
 	return dropped
 }
 
+// keys returns every key c holds, most recently used first.
+func (c *lru[K, V]) keys() []K {
+	out := make([]K, 0, c.order.Len())
+	for e := c.order.Front(); e != nil; e = e.Next() {
+		out = append(out, e.Value.(*lruEntry[K, V]).key)
+	}
+	return out
+}
+
 // len returns how many values c holds.
 func (c *lru[K, V]) len() int { return c.order.Len() }
 

@@ -24,6 +24,9 @@ type pool interface {
 	// preparedStatements returns how many statements the reads keep prepared (on
 	// PostgreSQL, the most that any idle connection keeps).
 	preparedStatements() int
+	// preparedTexts returns the distinct SQL texts the reads keep prepared (on
+	// PostgreSQL, those of every idle connection together).
+	preparedTexts() []string
 	close() error
 }
 

@@ -110,6 +110,29 @@ func (p *pgxPool) preparedStatements() int {
 	return most
 }
 
+// preparedTexts asks every idle connection which statements it keeps prepared and
+// returns their texts, each once; busy connections are skipped.
+func (p *pgxPool) preparedTexts() []string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range p.pool.AcquireAllIdle(ctx) {
+		rows, err := c.Query(ctx, "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
+		if err == nil {
+			texts, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+			for _, t := range texts {
+				if !seen[t] {
+					seen[t] = true
+					out = append(out, t)
+				}
+			}
+		}
+		c.Release()
+	}
+	return out
+}
+
 func (p *pgxPool) close() error {
 	p.pool.Close()
 	return nil

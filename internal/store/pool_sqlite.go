@@ -72,6 +72,8 @@ func (p *sqlitePool) stats() (read, write sql.DBStats) { return p.read.Stats(), 
 
 func (p *sqlitePool) preparedStatements() int { return p.reads.len() }
 
+func (p *sqlitePool) preparedTexts() []string { return p.reads.texts() }
+
 func (p *sqlitePool) close() error {
 	p.reads.close()
 	p.writes.close()

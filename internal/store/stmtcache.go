@@ -96,6 +96,13 @@ func (c *stmtCache) len() int {
 	return c.entries.len()
 }
 
+// texts returns the SQL texts of the statements the cache keeps.
+func (c *stmtCache) texts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries.keys()
+}
+
 // close closes every statement; the DB is closing and nobody queries any more.
 func (c *stmtCache) close() {
 	c.mu.Lock()
