@@ -41,6 +41,10 @@ type Page[T any] struct {
 	Included   []Resource
 	Links      Links
 	TotalCount int
+	// NextCursor is the page[after] cursor of links.next: pass it as
+	// ListOptions.After, with the same filters and sort, for the next page. It is
+	// empty on the last page.
+	NextCursor string
 }
 
 // ListOptions select a page of a list. Filter keys are field names, optionally with a
@@ -48,9 +52,12 @@ type Page[T any] struct {
 type ListOptions struct {
 	PageNumber int
 	PageSize   int
-	Filter     map[string]string
-	Sort       string
-	Include    []string
+	// After asks for the page after a cursor (Page.NextCursor) instead of a page
+	// number: it costs the same however deep the page lies.
+	After   string
+	Filter  map[string]string
+	Sort    string
+	Include []string
 	// Query holds any other parameters, sent as they are.
 	Query url.Values
 }
@@ -68,6 +75,9 @@ func (o *ListOptions) values() url.Values {
 	}
 	if o.PageSize != 0 {
 		v.Set("page[size]", strconv.Itoa(o.PageSize))
+	}
+	if o.After != "" {
+		v.Set("page[after]", o.After)
 	}
 	for k, f := range o.Filter {
 		name, rng, _ := strings.Cut(k, "[")
@@ -122,6 +132,11 @@ func decodeList[T any, PT interface {
 }](doc *listDocument) (*Page[T], error) {
 	p := &Page[T]{Items: make([]T, len(doc.Data)), Included: doc.Included, Links: doc.Links,
 		TotalCount: doc.Meta.TotalCount}
+	if doc.Links.Next != nil {
+		if u, err := url.Parse(*doc.Links.Next); err == nil {
+			p.NextCursor = u.Query().Get("page[after]")
+		}
+	}
 	for i, r := range doc.Data {
 		if err := PT(&p.Items[i]).fromResource(r); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -285,6 +286,26 @@ func TestManagerListPages(t *testing.T) {
 						continue
 					}
 					q := pageOf(t, l.link)
+					if l.name == "next" {
+						// links.next carries the cursor of the page's last row; it
+						// answers the page numbered next.
+						if q.Get("page[after]") == "" || q.Has("page[number]") || q.Get("page[size]") != wantSize {
+							t.Fatalf("links.next = %q, want page[after] and page[size]=%s", *l.link, wantSize)
+						}
+						number, _ := strconv.Atoi(l.want)
+						byCursor, err := s.Admin.ListManagers(ctx, f.reseller.ID, &client.ListOptions{PageSize: tt.size, After: p.NextCursor})
+						if err != nil {
+							t.Fatal(err)
+						}
+						byNumber, err := s.Admin.ListManagers(ctx, f.reseller.ID, &client.ListOptions{PageSize: tt.size, PageNumber: number})
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got, want := mgIDs(byCursor.Items), mgIDs(byNumber.Items); !slices.Equal(got, want) || len(got) == 0 {
+							t.Fatalf("page after the cursor = %v, want page %d: %v", got, number, want)
+						}
+						continue
+					}
 					if q.Get("page[number]") != l.want || q.Get("page[size]") != wantSize {
 						t.Fatalf("links.%s = %q, want page[number]=%s page[size]=%s", l.name, *l.link, l.want, wantSize)
 					}
@@ -302,8 +323,8 @@ func TestManagerListPages(t *testing.T) {
 				t.Fatalf("ids = %v (total %d), want %v of 2", got, p.TotalCount, want)
 			}
 			q := pageOf(t, p.Links.Next)
-			if q.Get("filter[role]") != "sales" || q.Get("sort") != "-name" || q.Get("page[number]") != "2" {
-				t.Fatalf("links.next = %q, want the filter, the sort and page 2", *p.Links.Next)
+			if q.Get("filter[role]") != "sales" || q.Get("sort") != "-name" || q.Get("page[after]") != p.NextCursor {
+				t.Fatalf("links.next = %q, want the filter, the sort and the cursor", *p.Links.Next)
 			}
 			next, err := s.Admin.Do(ctx, "GET", (&url.URL{Path: "/api/v3/resellers/" + fmt.Sprint(f.reseller.ID) + "/managers",
 				RawQuery: q.Encode()}).String(), nil, "")

@@ -198,7 +198,8 @@ func TestResellerSorts(t *testing.T) {
 			sort string
 			want []int64
 		}{
-			{"-created_at", []int64{d, e, b, c, a}}, // ties broken by id
+			{"-created_at", []int64{e, d, b, c, a}}, // ties broken by id, descending too
+			{"created_at", []int64{a, c, b, d, e}},
 			{"-created_at,name", []int64{e, d, b, c, a}},
 			{"-created_at,-id", []int64{e, d, b, c, a}},
 			{"created_at,-name", []int64{a, c, b, d, e}},

@@ -158,8 +158,14 @@ func TestChildResellersPagination(t *testing.T) {
 					t.Fatalf("self=%q first=%q last=%q, want %q %q %q", l.Self, l.First, l.Last,
 						link(c.number, 2), link(1, 2), link(3, 2))
 				}
-				if rsStr(l.Prev) != rsStr(c.prev) || rsStr(l.Next) != rsStr(c.next) {
-					t.Fatalf("prev=%s next=%s, want %s %s", rsStr(l.Prev), rsStr(l.Next), rsStr(c.prev), rsStr(c.next))
+				// links.next, where a page follows, carries the cursor of the page's
+				// last row instead of a page number.
+				wantNext := (*string)(nil)
+				if c.next != nil {
+					wantNext = ptr(base + "?page[after]=" + page.NextCursor + "&page[size]=2")
+				}
+				if rsStr(l.Prev) != rsStr(c.prev) || rsStr(l.Next) != rsStr(wantNext) || (c.next != nil) != (page.NextCursor != "") {
+					t.Fatalf("prev=%s next=%s, want %s %s", rsStr(l.Prev), rsStr(l.Next), rsStr(c.prev), rsStr(wantNext))
 				}
 			})
 		}
@@ -205,7 +211,7 @@ func TestChildResellersPagination(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := base + "?filter[currency]=EUR&page[number]=2&page[size]=2&sort=-id"
+			want := base + "?filter[currency]=EUR&page[after]=" + page.NextCursor + "&page[size]=2&sort=-id"
 			if got := rsStr(page.Links.Next); got != want {
 				t.Fatalf("next=%s, want %s", got, want)
 			}

@@ -28,7 +28,7 @@ func rsCount(t *testing.T, s *server) rsCensus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := rsCensus{resellers: n}
+	c := rsCensus{resellers: n.Total}
 	for _, r := range rs {
 		if r.ParentID == 0 {
 			c.roots++
@@ -38,7 +38,7 @@ func rsCount(t *testing.T, s *server) rsCensus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.managers = n
+	c.managers = n.Total
 	for _, m := range ms {
 		if m.Role == domain.RoleAdmin {
 			c.admins++

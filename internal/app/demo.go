@@ -83,7 +83,7 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 	// The first object the demo creates tells whether it ran before.
 	probe := domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}.
 		Where("manager_key", domain.OpIn, demoTree[0].managers[0].key)
-	if _, n, err := svc.FindManagers(ctx, actor, domain.OperatorID, probe); err != nil || n > 0 {
+	if _, n, err := svc.FindManagers(ctx, actor, domain.OperatorID, probe); err != nil || n.Total > 0 {
 		return nil, err
 	}
 	ids := map[string]int64{"operator": domain.OperatorID, "": domain.OperatorID}

@@ -40,12 +40,12 @@ func TestSeed(t *testing.T) {
 		if got := out.String(); !strings.Contains(got, "seeded 3 plans") || !strings.Contains(got, "seeded 10000 accounts in") {
 			t.Errorf("output = %q", got)
 		}
-		if _, total, err := s.FindPlans(ctx, admin, domain.OperatorID, domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}); err != nil || total != 3 {
-			t.Errorf("seeded %d plans (%v), want 3", total, err)
+		if _, info, err := s.FindPlans(ctx, admin, domain.OperatorID, domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}); err != nil || info.Total != 3 {
+			t.Errorf("seeded %d plans (%v), want 3", info.Total, err)
 		}
 		all := domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}
-		if _, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, all); err != nil || total != n {
-			t.Fatalf("seeded %d accounts (%v), want %d", total, err, n)
+		if _, info, err := s.FindAccounts(ctx, admin, domain.OperatorID, all); err != nil || info.Total != n {
+			t.Fatalf("seeded %d accounts (%v), want %d", info.Total, err, n)
 		}
 		// Row i has a known e-mail, INN and creation time, in every batch.
 		for _, tc := range []struct {
@@ -54,9 +54,9 @@ func TestSeed(t *testing.T) {
 		}{{"bench0@example.com", "770000000000", "Bench Customer 0", 0},
 			{"bench4321@example.com", "770000004321", "Bench Customer 4321", 4321},
 			{"bench9999@example.com", "770000009999", "Bench Customer 9999", 9999}} {
-			got, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, all.Where("email", domain.OpIn, tc.email))
-			if err != nil || total != 1 {
-				t.Fatalf("%s: %d found, %v", tc.email, total, err)
+			got, info, err := s.FindAccounts(ctx, admin, domain.OperatorID, all.Where("email", domain.OpIn, tc.email))
+			if err != nil || info.Total != 1 {
+				t.Fatalf("%s: %d found, %v", tc.email, info.Total, err)
 			}
 			a := got[0]
 			if a.INN != tc.inn || !a.CreatedAt.Equal(clock.Now().Add(-time.Duration(tc.i)*time.Minute)) || a.Name != tc.name ||
@@ -66,8 +66,8 @@ func TestSeed(t *testing.T) {
 		}
 		// The last hour holds rows 0 to 59.
 		q := all.Where("created_at", domain.OpGt, clock.Now().Add(-time.Hour))
-		if _, total, err := s.FindAccounts(ctx, admin, domain.OperatorID, q); err != nil || total != 60 {
-			t.Errorf("created in the last hour: %d (%v), want 60", total, err)
+		if _, info, err := s.FindAccounts(ctx, admin, domain.OperatorID, q); err != nil || info.Total != 60 {
+			t.Errorf("created in the last hour: %d (%v), want 60", info.Total, err)
 		}
 	})
 }

@@ -31,10 +31,12 @@ type SortKey struct {
 	Desc  bool
 }
 
-// Page selects one page of a list; Number counts from 1.
+// Page selects one page of a list: the page Number (counting from 1) or, when After
+// is set, the page that follows that position (see Cursor).
 type Page struct {
 	Number int
 	Size   int
+	After  *Cursor
 }
 
 // Default and largest page sizes of every list.
@@ -55,8 +57,14 @@ const (
 	MaxSortFields = 10
 )
 
-// Offset is the number of rows before the page.
-func (p Page) Offset() int { return (p.Number - 1) * p.Size }
+// Offset is the number of rows before the page; a page after a cursor has none to
+// skip.
+func (p Page) Offset() int {
+	if p.After != nil {
+		return 0
+	}
+	return (p.Number - 1) * p.Size
+}
 
 // ListQuery is what a list endpoint asks of the store: conditions ANDed together, an
 // order and a page. Field names are the API's; each store maps them to columns.

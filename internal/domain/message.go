@@ -76,6 +76,8 @@ const (
 	MsgUnknownSort          Message = "unknown_sort"
 	MsgUnknownInclude       Message = "unknown_include"
 	MsgUnknownParameter     Message = "unknown_parameter"
+	MsgInvalidCursor        Message = "invalid_cursor"
+	MsgCursorWithNumber     Message = "cursor_with_page_number"
 	MsgInvalidDate          Message = "invalid_date"
 	MsgInvalidInteger       Message = "invalid_integer"
 	MsgInvalidBoolean       Message = "invalid_boolean"
@@ -221,6 +223,8 @@ var catalogue = map[Message]texts{
 	MsgUnknownSort:          {"does not allow sorting by %q; sortable fields: %s", "не позволяет сортировать по %q; доступные поля: %s"},
 	MsgUnknownInclude:       {"does not allow including %q; includable: %s", "не позволяет включить %q; доступно: %s"},
 	MsgUnknownParameter:     {"is not a parameter of this endpoint", "не является параметром этого метода"},
+	MsgInvalidCursor:        {"is not a cursor of this list with this sort and these filters; follow links.next", "не является курсором этого списка с этой сортировкой и этими фильтрами; используйте links.next"},
+	MsgCursorWithNumber:     {"cannot be combined with page[number]", "нельзя указывать вместе с page[number]"},
 	MsgInvalidDate:          {"must be a date (YYYY-MM-DD), a local date-time (YYYY-MM-DDTHH:MM:SS) or an RFC 3339 time", "должно быть датой (ГГГГ-ММ-ДД), локальным временем (ГГГГ-ММ-ДДTЧЧ:ММ:СС) или временем RFC 3339"},
 	MsgInvalidInteger:       {"must be a comma-separated list of integers", "должно быть списком целых чисел через запятую"},
 	MsgInvalidBoolean:       {"must be true or false", "должно быть true или false"},

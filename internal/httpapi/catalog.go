@@ -95,12 +95,12 @@ func (s *Server) toAPIProductWith(p *domain.Product, includes []string) resource
 }
 
 // productPage renders a page of products with the relationships asked for.
-func (s *Server) productPage(c *call, ps []*domain.Product, total int, p listParams) (reply, error) {
+func (s *Server) productPage(c *call, ps []*domain.Product, info domain.PageInfo, p listParams) (reply, error) {
 	data := make([]resource, len(ps))
 	for i, pr := range ps {
 		data[i] = s.toAPIProductWith(pr, p.includes)
 	}
-	return s.page(c, data, nil, total, p), nil
+	return s.page(c, data, nil, info, p), nil
 }
 
 func (s *Server) toAPIProduct(p *domain.Product) resource {

@@ -83,7 +83,7 @@ func withToken(res resource, token string) resource {
 	return res
 }
 
-func (s *Server) managerPage(c *call, ms []*domain.Manager, total int, p listParams) (reply, error) {
+func (s *Server) managerPage(c *call, ms []*domain.Manager, info domain.PageInfo, p listParams) (reply, error) {
 	data := make([]resource, len(ms))
 	resellers := make([]int64, len(ms))
 	for i, m := range ms {
@@ -97,7 +97,7 @@ func (s *Server) managerPage(c *call, ms []*domain.Manager, total int, p listPar
 			return reply{}, err
 		}
 	}
-	return s.page(c, data, included, total, p), nil
+	return s.page(c, data, included, info, p), nil
 }
 
 func (s *Server) handleManagerGet(c *call) (reply, error) {

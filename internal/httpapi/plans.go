@@ -162,12 +162,12 @@ func (s *Server) planDocument(c *call, plans []*domain.Plan, includes []string) 
 	return data, included, nil
 }
 
-func (s *Server) planPage(c *call, plans []*domain.Plan, total int, p listParams) (reply, error) {
+func (s *Server) planPage(c *call, plans []*domain.Plan, info domain.PageInfo, p listParams) (reply, error) {
 	data, included, err := s.planDocument(c, plans, p.includes)
 	if err != nil {
 		return reply{}, err
 	}
-	return s.page(c, data, included, total, p), nil
+	return s.page(c, data, included, info, p), nil
 }
 
 func (s *Server) handlePlanGet(c *call) (reply, error) {
@@ -224,15 +224,15 @@ func (s *Server) handleSwitchablePlanList(c *call) (reply, error) {
 			string(domain.SwitchImmediate)+", "+string(domain.SwitchDelayed))
 	}
 	q.Del(switchTypeParam)
-	p, err := parseList(q, switchablePlanList, s.loc)
+	p, err := parseList(q, switchablePlanList, s.loc, c.r.URL.Path+"?"+string(t))
 	if err = errors.Join(switchErr, err); err != nil {
 		return reply{}, err
 	}
-	plans, total, err := s.svc.FindSwitchablePlans(c.ctx, c.actor, rid, pid, t, p.query)
+	plans, info, err := s.svc.FindSwitchablePlans(c.ctx, c.actor, rid, pid, t, p.query)
 	if err != nil {
 		return reply{}, err
 	}
-	return s.planPage(c, plans, total, p)
+	return s.planPage(c, plans, info, p)
 }
 
 // planPath reads reseller_id and plan_id from the path.

@@ -45,12 +45,16 @@ type listSpec struct {
 type listParams struct {
 	query    domain.ListQuery
 	includes []string
+	// fingerprint identifies the list, its filters and its sort, for the cursors of
+	// its pages (see domain.ListQuery.Fingerprint).
+	fingerprint string
 }
 
-// parseList reads paging, filters, sort and include from q against spec. Times
+// parseList reads paging, filters, sort and include from q against spec, for the
+// list at scope (the request's path, and anything else that picks its rows). Times
 // without a zone are read in loc. Every problem is reported, each naming its
 // parameter, and all before the database is asked anything.
-func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, error) {
+func parseList(q url.Values, spec listSpec, loc *time.Location, scope string) (listParams, error) {
 	var (
 		out  = listParams{query: domain.ListQuery{Page: domain.Page{Number: 1, Size: domain.DefaultPageSize}}}
 		errs []error
@@ -89,7 +93,7 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 		prefix, _, _ := strings.Cut(name, "[")
 		switch {
 		case prefix == "page" && name != "page":
-			if name != "page[number]" && name != "page[size]" {
+			if name != "page[number]" && name != "page[size]" && name != "page[after]" {
 				fail(name, domain.MsgUnknownParameter)
 			}
 		case prefix == "filter" && name != "filter", spec.legacy && prefix == "filters" && name != "filters":
@@ -132,7 +136,24 @@ func parseList(q url.Values, spec listSpec, loc *time.Location) (listParams, err
 	}
 	includes, err := parseInclude(q, spec.includes)
 	out.includes = includes
-	return out, errors.Join(append(errs, err)...)
+	errs = append(errs, err)
+	out.fingerprint = out.query.Fingerprint(scope)
+	if token, ok := param("page[after]"); ok {
+		_, number := q["page[number]"]
+		_, legacy := q["page"]
+		switch {
+		case number || spec.legacy && legacy:
+			fail("page[after]", domain.MsgCursorWithNumber)
+		case errors.Join(errs...) == nil:
+			// A cursor is checked against the list it names once the list is known.
+			after, err := domain.ParseCursor(token, out.fingerprint)
+			if err != nil {
+				fail("page[after]", domain.MsgInvalidCursor)
+			}
+			out.query.Page.After = &after
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // queryValue returns the value of query parameter name and whether it was given.

@@ -141,7 +141,7 @@ func TestParseList(t *testing.T) {
 			if c.legacy {
 				spec = testLegacyList
 			}
-			p, err := parseList(q, spec, msk)
+			p, err := parseList(q, spec, msk, "")
 			if err != nil {
 				t.Fatalf("parseList(%q): %v", c.query, err)
 			}
@@ -246,7 +246,7 @@ func TestParseListErrors(t *testing.T) {
 			if c.legacy {
 				spec = testLegacyList
 			}
-			_, err = parseList(q, spec, msk)
+			_, err = parseList(q, spec, msk, "")
 			if err == nil {
 				t.Fatalf("parseList(%q) succeeded, want %v", c.query, c.want)
 			}
@@ -284,7 +284,7 @@ func TestParseListMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
 			q, _ := url.ParseQuery(c.query)
-			_, err := parseList(q, testList, msk)
+			_, err := parseList(q, testList, msk, "")
 			errs := domain.Errors(err)
 			if len(errs) != 1 {
 				t.Fatalf("got %d errors, want 1: %v", len(errs), err)

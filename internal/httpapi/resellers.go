@@ -186,7 +186,7 @@ func (s *Server) includedResellers(c *call, ids []int64, data ...int64) ([]resou
 }
 
 // resellerPage renders a page of resellers with their includes.
-func (s *Server) resellerPage(c *call, rs []*domain.Reseller, total int, p listParams) (reply, error) {
+func (s *Server) resellerPage(c *call, rs []*domain.Reseller, info domain.PageInfo, p listParams) (reply, error) {
 	data := make([]resource, len(rs))
 	parents := make([]int64, len(rs))
 	ids := make([]int64, len(rs))
@@ -201,7 +201,7 @@ func (s *Server) resellerPage(c *call, rs []*domain.Reseller, total int, p listP
 			return reply{}, err
 		}
 	}
-	return s.page(c, data, included, total, p), nil
+	return s.page(c, data, included, info, p), nil
 }
 
 func (s *Server) handleResellerGet(c *call) (reply, error) {
@@ -231,11 +231,11 @@ func (s *Server) handleStoreResellerList(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	rs, total, err := s.svc.FindDownstreamResellers(c.ctx, c.actor, p.query)
+	rs, info, err := s.svc.FindDownstreamResellers(c.ctx, c.actor, p.query)
 	if err != nil {
 		return reply{}, err
 	}
-	return s.resellerPage(c, rs, total, p)
+	return s.resellerPage(c, rs, info, p)
 }
 
 // resellerInput is the body of creating or updating a reseller: the sections of the

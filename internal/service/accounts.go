@@ -14,25 +14,25 @@ var accountUnique = map[string]string{
 
 // FindAccounts lists the accounts of one reseller the actor may see.
 // Errors: forbidden, not_found.
-func (s *Service) FindAccounts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Account, int, error) {
+func (s *Service) FindAccounts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Account, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionAccountRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.accountPage(ctx, store.AccountFilter{ResellerID: resellerID, Query: q})
 }
 
 // FindChildResellerAccounts lists the accounts of every reseller strictly below the
 // given one. Errors: forbidden, not_found.
-func (s *Service) FindChildResellerAccounts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Account, int, error) {
+func (s *Service) FindChildResellerAccounts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Account, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionAccountRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	path, err := s.resellerPath(ctx, a, resellerID)
 	if err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.accountPage(ctx, store.AccountFilter{Below: path, Query: q})
 }

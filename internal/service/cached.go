@@ -36,10 +36,10 @@ type caches struct {
 	reference     *readcache.Cache[struct{}, accountReference]
 }
 
-// page is one page of a list and the number of all its matches.
+// page is one page of a list, the number of all its matches and the next cursor.
 type page[T any] struct {
-	rows  []T
-	total int
+	rows []T
+	info domain.PageInfo // the number of all matches and the next page's cursor
 }
 
 // accountReference is the installation's account types and classes.
@@ -70,7 +70,7 @@ func pageRows[T any](p page[T]) int { return len(p.rows) }
 
 func clonePage[T any](clone func(T) T) func(page[T]) page[T] {
 	return func(p page[T]) page[T] {
-		out := page[T]{rows: make([]T, len(p.rows)), total: p.total}
+		out := page[T]{rows: make([]T, len(p.rows)), info: p.info}
 		for i, r := range p.rows {
 			out.rows[i] = clone(r)
 		}
@@ -129,17 +129,17 @@ func (s *Service) resellerFacts(ctx context.Context, id int64) (store.ResellerFa
 // accountPage returns one page of the accounts a filter selects. Pages of one
 // reseller's accounts are cached under that reseller's accounts scope; lists of a
 // whole subtree are not (their scope would be every reseller in it).
-func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*domain.Account, int, error) {
+func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
 	c := s.db.Reader()
 	if f.ResellerID == 0 || f.Below != "" {
 		return c.FindAccounts(ctx, f)
 	}
 	p, err := cached(ctx, c, s.caches.accountPages, store.AccountsScope(f.ResellerID), readcache.Key(f),
 		func(ctx context.Context, c *store.Conn) (page[*domain.Account], error) {
-			rows, total, err := c.FindAccounts(ctx, f)
-			return page[*domain.Account]{rows: rows, total: total}, err
+			rows, info, err := c.FindAccounts(ctx, f)
+			return page[*domain.Account]{rows: rows, info: info}, err
 		})
-	return p.rows, p.total, err
+	return p.rows, p.info, err
 }
 
 // planByID returns a plan with its periods and resources, read on c, which may be a
@@ -150,13 +150,13 @@ func (s *Service) planByID(ctx context.Context, c *store.Conn, id int64) (*domai
 }
 
 // planPage returns one page of the plans a filter selects.
-func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.Plan, int, error) {
+func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.Plan, domain.PageInfo, error) {
 	p, err := cached(ctx, s.db.Reader(), s.caches.planPages, store.ScopeCatalog, readcache.Key(f),
 		func(ctx context.Context, c *store.Conn) (page[*domain.Plan], error) {
-			rows, total, err := c.FindPlans(ctx, f)
-			return page[*domain.Plan]{rows: rows, total: total}, err
+			rows, info, err := c.FindPlans(ctx, f)
+			return page[*domain.Plan]{rows: rows, info: info}, err
 		})
-	return p.rows, p.total, err
+	return p.rows, p.info, err
 }
 
 // accountReference returns the account types and classes, read on c, which may be a

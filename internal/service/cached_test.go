@@ -55,14 +55,15 @@ func TestAccountWriteKeepsOtherCaches(t *testing.T) {
 		page := domain.ListQuery{Page: domain.Page{Number: 1, Size: 10}}
 		readAll := func() (ours, theirs int) {
 			t.Helper()
-			_, ours, err := s.FindAccounts(ctx, admin, domain.OperatorID, page)
+			_, mine, err := s.FindAccounts(ctx, admin, domain.OperatorID, page)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, theirs, err = s.FindAccounts(ctx, admin, other.ID, page)
+			_, elsewhere, err := s.FindAccounts(ctx, admin, other.ID, page)
 			if err != nil {
 				t.Fatal(err)
 			}
+			ours, theirs = mine.Total, elsewhere.Total
 			plans, _, err := s.FindPlans(ctx, admin, domain.OperatorID, page)
 			if err != nil || len(plans) != 2 {
 				t.Fatalf("plans: %d, %v; want 2", len(plans), err)
@@ -115,7 +116,8 @@ func TestConcurrentReadersAfterWriteLoadOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, totals[i], _ = s.FindAccounts(ctx, admin, domain.OperatorID, page)
+				_, info, _ := s.FindAccounts(ctx, admin, domain.OperatorID, page)
+				totals[i] = info.Total
 			}()
 		}
 		close(start)

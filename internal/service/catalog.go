@@ -12,24 +12,24 @@ import (
 
 // FindProductCategories lists the categories the reseller sees. Errors: forbidden,
 // not_found.
-func (s *Service) FindProductCategories(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, int, error) {
+func (s *Service) FindProductCategories(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.db.Reader().FindVisibleCategories(ctx, resellerID, q)
 }
 
 // FindProducts lists the products the reseller sees, with their categories. Errors:
 // forbidden, not_found.
-func (s *Service) FindProducts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Product, int, error) {
+func (s *Service) FindProducts(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Product, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.db.Reader().FindVisibleProducts(ctx, resellerID, q)
 }

@@ -75,7 +75,7 @@ func mgResellersOn(t *testing.T, s *Service, a domain.Actor, domainName string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return n.Total
 }
 
 func TestIdempotencyTakeOverStaleClaim(t *testing.T) {

@@ -16,25 +16,25 @@ var managerUnique = map[string]string{
 
 // FindManagers lists the managers of one reseller the actor may see.
 // Errors: forbidden, not_found.
-func (s *Service) FindManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, int, error) {
+func (s *Service) FindManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionManagerRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.db.Reader().FindManagers(ctx, store.ManagerFilter{ResellerID: resellerID, Query: q})
 }
 
 // FindChildResellerManagers lists the managers of every reseller below the given one.
 // Errors: forbidden, not_found.
-func (s *Service) FindChildResellerManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, int, error) {
+func (s *Service) FindChildResellerManagers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Manager, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionManagerRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	path, err := s.resellerPath(ctx, a, resellerID)
 	if err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.db.Reader().FindManagers(ctx, store.ManagerFilter{Below: path, Query: q})
 }
@@ -287,15 +287,15 @@ func (s *Service) hashPassword(p string) (string, error) {
 
 // FindManagerRoles lists the access levels of the actor's own reseller; the
 // documented method serves the current reseller only. Errors: forbidden, not_found.
-func (s *Service) FindManagerRoles(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
+func (s *Service) FindManagerRoles(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionManagerRoleRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if resellerID != a.ResellerID {
-		return nil, 0, domain.Errorf(domain.ErrForbidden, domain.MsgCurrentResellerOnly)
+		return nil, domain.PageInfo{}, domain.Errorf(domain.ErrForbidden, domain.MsgCurrentResellerOnly)
 	}
 	return s.db.Reader().FindManagerRoles(ctx, resellerID, q)
 }

@@ -9,25 +9,25 @@ import (
 
 // FindPlans lists the plans of one reseller the actor may see: its own and those
 // delegated to it, at its own prices. Errors: forbidden, not_found.
-func (s *Service) FindPlans(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Plan, int, error) {
+func (s *Service) FindPlans(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Plan, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.planPage(ctx, store.PlanFilter{ResellerID: resellerID, Query: q})
 }
 
 // FindChildResellerPlans lists the plans of every reseller strictly below the given
 // one. Errors: forbidden, not_found.
-func (s *Service) FindChildResellerPlans(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Plan, int, error) {
+func (s *Service) FindChildResellerPlans(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Plan, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	path, err := s.resellerPath(ctx, a, resellerID)
 	if err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.planPage(ctx, store.PlanFilter{Below: path, Query: q})
 }
@@ -66,12 +66,12 @@ func (s *Service) FindChildResellerPlanByID(ctx context.Context, a domain.Actor,
 
 // FindSwitchablePlans lists the plans a subscription on the given plan of the
 // reseller may be switched to by a switch of type t. Errors: forbidden, not_found.
-func (s *Service) FindSwitchablePlans(ctx context.Context, a domain.Actor, resellerID, planID int64, t domain.SwitchType, q domain.ListQuery) ([]*domain.Plan, int, error) {
+func (s *Service) FindSwitchablePlans(ctx context.Context, a domain.Actor, resellerID, planID int64, t domain.SwitchType, q domain.ListQuery) ([]*domain.Plan, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	if _, err := s.planOf(ctx, s.db.Reader(), a, resellerID, planID); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.planPage(ctx, store.PlanFilter{ResellerID: resellerID, SwitchFrom: planID, SwitchType: t, Query: q})
 }

@@ -26,20 +26,20 @@ func (s *Service) FindResellerByID(ctx context.Context, a domain.Actor, id int64
 
 // FindChildResellers lists every reseller below the given one, at all levels.
 // Errors: forbidden, not_found.
-func (s *Service) FindChildResellers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Reseller, int, error) {
+func (s *Service) FindChildResellers(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Reseller, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionResellerRead); err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	path, err := s.resellerPath(ctx, a, resellerID)
 	if err != nil {
-		return nil, 0, err
+		return nil, domain.PageInfo{}, err
 	}
 	return s.db.Reader().FindResellers(ctx, store.ResellerFilter{Below: path, Query: q})
 }
 
 // FindDownstreamResellers lists every reseller below the actor's own (the Customer
 // Store list). Errors: forbidden.
-func (s *Service) FindDownstreamResellers(ctx context.Context, a domain.Actor, q domain.ListQuery) ([]*domain.Reseller, int, error) {
+func (s *Service) FindDownstreamResellers(ctx context.Context, a domain.Actor, q domain.ListQuery) ([]*domain.Reseller, domain.PageInfo, error) {
 	return s.FindChildResellers(ctx, a, a.ResellerID, q)
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -90,20 +89,40 @@ type AccountFilter struct {
 	Query      domain.ListQuery
 }
 
-// FindAccounts returns one page of accounts and the number of all that match. The
-// user_email condition selects the accounts a user with one of the e-mails belongs to.
-func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, int, error) {
+// FindAccounts returns one page of accounts, the number of all that match and the
+// cursor of the next page. The user_email condition selects the accounts a user
+// with one of the e-mails belongs to.
+func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
 	return c.findAccounts(ctx, f)
 }
 
-// findAccounts reads one page of accounts and the number of all that match.
-func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, int, error) {
+func accountID(a *domain.Account) int64 { return a.ID }
+
+// findAccountsByIDs reads the accounts with the given ids, in that order.
+func (c *Conn) findAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Account, error) {
+	out, err := byIDs(ctx, c, "SELECT "+accountColumns+" "+accountFrom+" WHERE ", "a.id", ids,
+		func(s scanner) (*domain.Account, error) { return scanAccount(s) }, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("find accounts by id: %w", err)
+	}
+	return out, nil
+}
+
+// findAccounts reads one page of accounts (see listKeys): the page's ids through
+// the index of its sort, then those accounts by id.
+func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
 	b := c.builder()
+	l := listing{from: "FROM accounts a", id: "a.id", cols: accountFields,
+		tally: tally{kind: tallyAccounts, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
 		b.cond("a.reseller_id = %s", f.ResellerID)
 	}
 	if f.Below != "" {
+		l.from += " JOIN resellers r ON r.id = a.reseller_id"
 		b.subtree("r.path", f.Below, true)
+	}
+	if f.ResellerID == 0 && f.Below == "" {
+		l.tally = tally{}
 	}
 	q := f.Query
 	q.Conditions = nil
@@ -114,69 +133,15 @@ func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 		}
 		b.where = append(b.where, `a.id IN (SELECT au.account_id FROM account_users au
 			JOIN users u ON u.id = au.user_id WHERE `+b.in("u.email", cond.Values)+`)`)
+		l.tally = tally{} // the condition is in b, not in q
 	}
-	// Unlike listRows, the total comes from a query of its own: counting through a
-	// covering index (a date range over many of 100,000 accounts, say) is far cheaper
-	// than a window count, which makes the page query materialise and sort every
-	// matching row with all its columns.
-	if err := b.apply(accountFields, q.Conditions); err != nil {
-		return nil, 0, err
-	}
-	countFrom := "FROM accounts a"
-	if f.Below != "" {
-		countFrom += " JOIN resellers r ON r.id = a.reseller_id"
-	}
-	var (
-		total           int
-		firstID, lastID sql.NullInt64
-	)
-	if err := c.row(ctx, "SELECT COUNT(*), MIN(a.id), MAX(a.id) "+countFrom+b.whereSQL(), b.args,
-		&total, &firstID, &lastID); err != nil {
-		return nil, 0, fmt.Errorf("count accounts: %w", err)
-	}
-	if total == 0 {
-		return nil, 0, nil
-	}
-	// Ordered by id, a page whose matches lie close together in id order (accounts
-	// made over a day: ids follow creation) is read by walking that id range, which
-	// stops after the page, instead of sorting every match for it. Where the matches
-	// are spread out, the walk could read many rows per match, and sorting wins.
-	dense := idOrderOnly(q.Sort) && lastID.Int64-firstID.Int64+1 <= denseIDRange*int64(total)
-	if dense {
-		b.cond("a.id >= %s AND a.id <= %s", firstID.Int64, lastID.Int64)
-	}
-	tail, err := b.page(accountFields, domain.ListQuery{Sort: q.Sort, Page: q.Page}, "a.id")
+	out, info, err := listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.Account, error) {
+		return c.findAccountsByIDs(ctx, ids)
+	})
 	if err != nil {
-		return nil, 0, err
+		return nil, info, fmt.Errorf("find accounts: %w", err)
 	}
-	from := accountFrom
-	if f.Below != "" {
-		from += " JOIN resellers r ON r.id = a.reseller_id"
-	}
-	query := "SELECT " + accountColumns + " " + from + tail // the walk reads each row once
-	if !dense {
-		// The page's ids come first, from the filter's index alone where it covers
-		// them (SQLite's indexes hold the row id), then only those rows are read in
-		// full: ordering thousands of matches by id then reads no table row but the
-		// page's.
-		order := tail[strings.Index(tail, " ORDER BY "):strings.LastIndex(tail, " LIMIT ")]
-		query = "SELECT " + accountColumns + " " + accountFrom + " WHERE a.id IN (SELECT a.id " +
-			countFrom + tail + ")" + order
-	}
-	out, err := collect(ctx, c, query, b.args, func(s scanner) (*domain.Account, error) { return scanAccount(s) })
-	if err != nil {
-		return nil, 0, fmt.Errorf("find accounts: %w", err)
-	}
-	return out, total, nil
-}
-
-// denseIDRange is how many ids per match an id range may span for FindAccounts to
-// walk it rather than sort the matches.
-const denseIDRange = 4
-
-// idOrderOnly reports whether a list sorted by keys is in ascending id order.
-func idOrderOnly(keys []domain.SortKey) bool {
-	return len(keys) == 0 || (len(keys) == 1 && keys[0].Field == "id" && !keys[0].Desc)
+	return out, info, nil
 }
 
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.
@@ -202,7 +167,7 @@ func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
 		c.accountResellers = make(map[int64]int64)
 	}
 	c.accountResellers[a.ID] = a.ResellerID
-	return nil
+	return c.count(ctx, tallyAccounts, a.ResellerID, 1)
 }
 
 // UpdateAccount writes every mutable field of a, which the transaction read with

@@ -56,5 +56,14 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 			c.touch(AccountsScope(a.ResellerID))
 		}
 	}
+	perReseller := map[int64]int{}
+	for _, a := range accounts {
+		perReseller[a.ResellerID]++
+	}
+	for id, n := range perReseller {
+		if err := c.count(ctx, tallyAccounts, id, n); err != nil {
+			return err
+		}
+	}
 	return nil
 }

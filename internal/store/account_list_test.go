@@ -70,12 +70,12 @@ func TestFindAccountsPagesInIDOrder(t *testing.T) {
 				for page := 1; page <= 8; page++ {
 					q := domain.ListQuery{Sort: tc.sort, Page: domain.Page{Number: page, Size: 3}}
 					q = q.Where("created_at", domain.OpGe, day(tc.day)).Where("created_at", domain.OpLt, day(tc.day).Add(time.Hour))
-					list, total, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID, Query: q})
+					list, info, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID, Query: q})
 					if err != nil {
 						t.Fatalf("page %d: %v", page, err)
 					}
-					if total != len(want) {
-						t.Fatalf("page %d: total %d, want %d", page, total, len(want))
+					if info.Total != len(want) {
+						t.Fatalf("page %d: total %d, want %d", page, info.Total, len(want))
 					}
 					for _, a := range list {
 						got = append(got, a.ID)
@@ -109,7 +109,7 @@ func TestFindAccountsSeesEveryCommit(t *testing.T) {
 		list := func(want ...string) {
 			t.Helper()
 			for read := 1; read <= 2; read++ { // the second read comes from memory on SQLite
-				got, total, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID,
+				got, info, err := db.Reader().FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID,
 					Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 10}}})
 				if err != nil {
 					t.Fatalf("read %d: %v", read, err)
@@ -118,8 +118,8 @@ func TestFindAccountsSeesEveryCommit(t *testing.T) {
 				for _, a := range got {
 					names = append(names, a.Name)
 				}
-				if !slices.Equal(names, want) || total != len(want) {
-					t.Fatalf("read %d: names %q, total %d; want %q", read, names, total, want)
+				if !slices.Equal(names, want) || info.Total != len(want) {
+					t.Fatalf("read %d: names %q, total %d; want %q", read, names, info.Total, want)
 				}
 			}
 		}

@@ -185,26 +185,33 @@ const visibleProducts = `(p.reseller_id = %[1]s OR p.id IN (SELECT vp.product_id
 const visibleCategories = `(pc.reseller_id = %[1]s OR pc.id IN (SELECT vc.category_id FROM products vc
 	WHERE vc.id IN (SELECT vp.product_id FROM plans vp WHERE vp.reseller_id = %[1]s)))`
 
-// FindVisibleCategories returns one page of the categories the reseller sees, and the
-// number of all that match.
-func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, int, error) {
+// FindVisibleCategories returns one page of the categories the reseller sees, the
+// number of all that match and the cursor of the next page (see listKeys). What a
+// reseller sees is its own and what its plans bring, which no one index orders: a
+// page costs the reseller's visible catalogue, which the catalogue limits bound.
+func (c *Conn) FindVisibleCategories(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ProductCategory, domain.PageInfo, error) {
 	b := c.builder()
 	b.where = append(b.where, fmt.Sprintf(visibleCategories, b.arg(resellerID)))
-	return listRows(ctx, c, "SELECT "+categoryColumns+"", "FROM product_categories pc", &b,
-		categoryFields, q, "pc.id", func(s scanner) (*domain.ProductCategory, error) {
-			return scanCategory(s)
-		})
+	l := listing{from: "FROM product_categories pc", id: "pc.id", cols: categoryFields}
+	return listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.ProductCategory, error) {
+		return byIDs(ctx, c, "SELECT "+categoryColumns+" FROM product_categories pc WHERE ", "pc.id", ids,
+			func(s scanner) (*domain.ProductCategory, error) { return scanCategory(s) },
+			func(pc *domain.ProductCategory) int64 { return pc.ID })
+	})
 }
 
 // FindVisibleProducts returns one page of the products the reseller sees, with their
-// categories, and the number of all that match.
-func (c *Conn) FindVisibleProducts(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.Product, int, error) {
+// categories, the number of all that match and the cursor of the next page; a page
+// costs what FindVisibleCategories' does.
+func (c *Conn) FindVisibleProducts(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.Product, domain.PageInfo, error) {
 	b := c.builder()
 	b.where = append(b.where, fmt.Sprintf(visibleProducts, b.arg(resellerID)))
-	return listRows(ctx, c, "SELECT "+productColumns+"", productFrom, &b,
-		productFields, q, "p.id", func(s scanner) (*domain.Product, error) {
-			return scanProduct(s)
-		})
+	l := listing{from: productFrom, id: "p.id", cols: productFields}
+	return listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.Product, error) {
+		return byIDs(ctx, c, "SELECT "+productColumns+" "+productFrom+" WHERE ", "p.id", ids,
+			func(s scanner) (*domain.Product, error) { return scanProduct(s) },
+			func(p *domain.Product) int64 { return p.ID })
+	})
 }
 
 // ProductVisibleTo reports whether the reseller sees the product (see visibleProducts).
@@ -229,42 +236,43 @@ type PlanFilter struct {
 	Query      domain.ListQuery
 }
 
-// FindPlans returns one page of plans with their periods and resources on offer, and
-// the number of all that match.
-func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, int, error) {
-	ids, total, err := c.findPlanPage(ctx, f)
+// FindPlans returns one page of plans with their periods and resources on offer, the
+// number of all that match and the cursor of the next page.
+func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, domain.PageInfo, error) {
+	ids, info, err := c.findPlanPage(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, info, err
 	}
 	plans, err := c.findPlansByIDs(ctx, ids)
 	if err != nil {
-		return nil, 0, err
+		return nil, info, err
 	}
-	return plans, total, nil
+	return plans, info, nil
 }
 
-// findPlanPage reads the ids of one page of plans and the number of all that match.
-func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, int, error) {
+// findPlanPage reads the ids of one page of plans, the number of all that match and
+// the cursor of the next page (see listKeys); the page's plans are read by id
+// afterwards.
+func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, domain.PageInfo, error) {
 	b := c.builder()
-	from := "FROM plans pl"
+	l := listing{from: "FROM plans pl", id: "pl.id", cols: planFields,
+		tally: tally{kind: tallyPlans, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
 		b.cond("pl.reseller_id = %s", f.ResellerID)
 	}
 	if f.Below != "" {
-		from += " JOIN resellers r ON r.id = pl.reseller_id"
+		l.from += " JOIN resellers r ON r.id = pl.reseller_id"
 		b.subtree("r.path", f.Below, true)
+	}
+	if f.ResellerID == 0 && f.Below == "" {
+		l.tally = tally{}
 	}
 	if f.SwitchFrom != 0 {
 		b.cond("pl.id IN (SELECT ps.target_id FROM plan_switches ps WHERE ps.plan_id = %s AND ps.switch_type = %s)",
 			f.SwitchFrom, string(f.SwitchType))
+		l.tally = tally{}
 	}
-	// The page is chosen on ids alone: the count over every matching row and the
-	// sort then carry one narrow column instead of the whole plan. The page's plans
-	// are read by id afterwards.
-	return listRows(ctx, c, "SELECT pl.id", from, &b, planFields, f.Query, "pl.id", func(s scanner) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	})
+	return listKeys(ctx, c, l, &b, f.Query)
 }
 
 // findPlansByIDs reads the plans with the given ids in that order, with their

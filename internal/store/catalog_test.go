@@ -155,12 +155,12 @@ func TestCatalogReads(t *testing.T) {
 
 		t.Run("plans of one reseller, below one, and switch targets", func(t *testing.T) {
 			own, total, err := c.FindPlans(ctx, store.PlanFilter{ResellerID: k.child.ID, Query: page})
-			if err != nil || total != 2 || len(own) != 2 {
-				t.Fatalf("child's plans: %v, total %d, %v", ctPlanKeys(own), total, err)
+			if err != nil || total.Total != 2 || len(own) != 2 {
+				t.Fatalf("child's plans: %v, total %d, %v", ctPlanKeys(own), total.Total, err)
 			}
 			below, total, err := c.FindPlans(ctx, store.PlanFilter{Below: k.root.Path, Query: page})
-			if err != nil || total != 2 {
-				t.Fatalf("plans below the root: %v, total %d, %v", ctPlanKeys(below), total, err)
+			if err != nil || total.Total != 2 {
+				t.Fatalf("plans below the root: %v, total %d, %v", ctPlanKeys(below), total.Total, err)
 			}
 			for _, p := range below {
 				if p.ResellerID == k.root.ID {
@@ -169,13 +169,13 @@ func TestCatalogReads(t *testing.T) {
 			}
 			targets, total, err := c.FindPlans(ctx, store.PlanFilter{ResellerID: k.root.ID, SwitchFrom: k.basic.ID,
 				SwitchType: domain.SwitchImmediate, Query: page})
-			if err != nil || total != 1 || targets[0].ID != k.pro.ID {
-				t.Errorf("immediate targets of basic: %v, total %d, %v", ctPlanKeys(targets), total, err)
+			if err != nil || total.Total != 1 || targets[0].ID != k.pro.ID {
+				t.Errorf("immediate targets of basic: %v, total %d, %v", ctPlanKeys(targets), total.Total, err)
 			}
 			none, total, err := c.FindPlans(ctx, store.PlanFilter{ResellerID: k.root.ID, SwitchFrom: k.basic.ID,
 				SwitchType: domain.SwitchDelayed, Query: page})
-			if err != nil || total != 0 || len(none) != 0 {
-				t.Errorf("delayed targets of basic: %v, total %d, %v", ctPlanKeys(none), total, err)
+			if err != nil || total.Total != 0 || len(none) != 0 {
+				t.Errorf("delayed targets of basic: %v, total %d, %v", ctPlanKeys(none), total.Total, err)
 			}
 			// Three plans pad their IN list to four placeholders; each plan still
 			// gets exactly its own items.
@@ -194,23 +194,23 @@ func TestCatalogReads(t *testing.T) {
 
 		t.Run("products and categories a reseller sees", func(t *testing.T) {
 			ps, total, err := c.FindVisibleProducts(ctx, k.child.ID, page.Where("category", domain.OpIn, "office"))
-			if err != nil || total != 1 || ps[0].ID != k.mail.ID || ps[0].Category.Name != "Office" {
-				t.Fatalf("child's office products: total %d, %v", total, err)
+			if err != nil || total.Total != 1 || ps[0].ID != k.mail.ID || ps[0].Category.Name != "Office" {
+				t.Fatalf("child's office products: total %d, %v", total.Total, err)
 			}
 			cs, total, err := c.FindVisibleCategories(ctx, k.child.ID, page)
-			if err != nil || total != 2 || len(cs) != 2 {
-				t.Fatalf("child's categories: total %d, %v", total, err)
+			if err != nil || total.Total != 2 || len(cs) != 2 {
+				t.Fatalf("child's categories: total %d, %v", total.Total, err)
 			}
 			for _, rid := range []int64{k.grand.ID, k.sibling.ID} {
-				if _, total, err := c.FindVisibleProducts(ctx, rid, page); err != nil || total != 0 {
-					t.Errorf("products of reseller %d: total %d, %v, want none", rid, total, err)
+				if _, total, err := c.FindVisibleProducts(ctx, rid, page); err != nil || total.Total != 0 {
+					t.Errorf("products of reseller %d: total %d, %v, want none", rid, total.Total, err)
 				}
-				if _, total, err := c.FindVisibleCategories(ctx, rid, page); err != nil || total != 0 {
-					t.Errorf("categories of reseller %d: total %d, %v, want none", rid, total, err)
+				if _, total, err := c.FindVisibleCategories(ctx, rid, page); err != nil || total.Total != 0 {
+					t.Errorf("categories of reseller %d: total %d, %v, want none", rid, total.Total, err)
 				}
 			}
-			if _, total, _ := c.FindVisibleProducts(ctx, k.root.ID, page); total != 1 {
-				t.Errorf("root's products: total %d, want 1 (the child's own product is not the root's)", total)
+			if _, total, _ := c.FindVisibleProducts(ctx, k.root.ID, page); total.Total != 1 {
+				t.Errorf("root's products: total %d, want 1 (the child's own product is not the root's)", total.Total)
 			}
 			for _, tc := range []struct {
 				product, reseller int64

@@ -100,7 +100,7 @@ func (c *Conn) CreatePlan(ctx context.Context, p *domain.Plan) error {
 	if err != nil {
 		return fmt.Errorf("create plan %q: %w", p.Key, err)
 	}
-	return nil
+	return c.count(ctx, tallyPlans, p.ResellerID, 1)
 }
 
 // UpdatePlan writes every mutable field of p (not its periods or resources).

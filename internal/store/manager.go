@@ -18,7 +18,7 @@ var managerFields = map[string]column{
 	"id":          {expr: "m.id"},
 	"reseller_id": {expr: "m.reseller_id"},
 	"name":        {expr: "m.name", folded: "m.name_folded", search: "managers_name_fts"},
-	"email":       {expr: "m.email"},
+	"email":       {expr: "m.email", text: true},
 	"status":      {expr: "m.status"},
 	"role":        {expr: "m.role"},
 	"manager_key": {expr: "m.manager_key"},
@@ -75,19 +75,27 @@ type ManagerFilter struct {
 	Query      domain.ListQuery
 }
 
-// FindManagers returns one page of managers and the number of all that match.
-func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Manager, int, error) {
+// FindManagers returns one page of managers, the number of all that match and the
+// cursor of the next page (see listKeys).
+func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Manager, domain.PageInfo, error) {
 	b := c.builder()
+	l := listing{from: "FROM managers m", id: "m.id", cols: managerFields,
+		tally: tally{kind: tallyManagers, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
 		b.cond("m.reseller_id = %s", f.ResellerID)
 	}
 	if f.Below != "" {
+		l.from += " JOIN resellers r ON r.id = m.reseller_id"
 		b.subtree("r.path", f.Below, true)
 	}
-	return listRows(ctx, c, "SELECT "+managerColumns+"", managerFrom, &b,
-		managerFields, f.Query, "m.id", func(s scanner) (*domain.Manager, error) {
-			return scanManager(s)
-		})
+	if f.ResellerID == 0 && f.Below == "" {
+		l.tally = tally{}
+	}
+	return listRows(ctx, c, l, &b, f.Query, func(ids []int64) ([]*domain.Manager, error) {
+		return byIDs(ctx, c, "SELECT "+managerColumns+" "+managerFrom+" WHERE ", "m.id", ids,
+			func(s scanner) (*domain.Manager, error) { return scanManager(s) },
+			func(m *domain.Manager) int64 { return m.ID })
+	})
 }
 
 // CreateManager inserts m, whose PasswordHash and TokenHash are set, and sets its id.
@@ -102,7 +110,7 @@ func (c *Conn) CreateManager(ctx context.Context, m *domain.Manager) error {
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
-	return nil
+	return c.count(ctx, tallyManagers, m.ResellerID, 1)
 }
 
 // UpdateManager writes every mutable field of m, which the transaction read with

@@ -47,14 +47,17 @@ func (c *Conn) FindManagerRoleByRole(ctx context.Context, resellerID int64, role
 
 func scanOneManagerRole(s scanner) (*domain.ManagerRole, error) { return scanManagerRole(s) }
 
-// FindManagerRoles returns one page of a reseller's access levels and their count.
-func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, int, error) {
+// FindManagerRoles returns one page of a reseller's access levels, their count and
+// the cursor of the next page (see listKeys).
+func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, domain.PageInfo, error) {
 	b := c.builder()
 	b.cond("mr.reseller_id = %s", resellerID)
-	return listRows(ctx, c, "SELECT "+managerRoleColumns+"", "FROM manager_roles mr", &b,
-		managerRoleFields, q, "mr.id", func(s scanner) (*domain.ManagerRole, error) {
-			return scanManagerRole(s)
-		})
+	l := listing{from: "FROM manager_roles mr", id: "mr.id", cols: managerRoleFields,
+		tally: tally{kind: tallyManagerRoles, reseller: resellerID}}
+	return listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.ManagerRole, error) {
+		return byIDs(ctx, c, "SELECT "+managerRoleColumns+" FROM manager_roles mr WHERE ", "mr.id", ids,
+			scanOneManagerRole, func(r *domain.ManagerRole) int64 { return r.ID })
+	})
 }
 
 // CreateManagerRole inserts an access level and sets its id.
@@ -65,5 +68,5 @@ func (c *Conn) CreateManagerRole(ctx context.Context, r *domain.ManagerRole) err
 	if err != nil {
 		return fmt.Errorf("create manager role: %w", err)
 	}
-	return nil
+	return c.count(ctx, tallyManagerRoles, r.ResellerID, 1)
 }

@@ -26,7 +26,7 @@ var resellerFields = map[string]column{
 	"id":         {expr: "r.id"},
 	"parent_id":  {expr: "r.parent_id"},
 	"name":       {expr: "r.name", folded: "r.name_folded", search: "resellers_name_fts"},
-	"domain":     {expr: "r.domain"},
+	"domain":     {expr: "r.domain", text: true},
 	"currency":   {expr: "r.currency"},
 	"created_at": {expr: "r.created_at"},
 	"updated_at": {expr: "r.updated_at"},
@@ -119,16 +119,21 @@ type ResellerFilter struct {
 	Query domain.ListQuery
 }
 
-// FindResellers returns one page of resellers and the number of all that match.
-func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, int, error) {
+// FindResellers returns one page of resellers, the number of all that match and
+// the cursor of the next page (see listKeys). The resellers below one are counted
+// through the path index: as many index entries as resellers below, the same cost
+// as summing counters of them.
+func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, domain.PageInfo, error) {
 	b := c.builder()
 	if f.Below != "" {
 		b.subtree("r.path", f.Below, true)
 	}
-	return listRows(ctx, c, "SELECT "+resellerColumnsSQL+"", resellerFrom, &b,
-		resellerFields, f.Query, "r.id", func(s scanner) (*domain.Reseller, error) {
-			return scanReseller(s)
-		})
+	l := listing{from: "FROM resellers r", id: "r.id", cols: resellerFields}
+	return listRows(ctx, c, l, &b, f.Query, func(ids []int64) ([]*domain.Reseller, error) {
+		return byIDs(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE ", "r.id", ids,
+			func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
+			func(r *domain.Reseller) int64 { return r.ID })
+	})
 }
 
 // CreateReseller inserts r below its parent (whose path is parentPath) and sets its

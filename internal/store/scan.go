@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -56,34 +57,145 @@ func attrsJSON(m map[string]string) string {
 	return string(b)
 }
 
-// listRows runs a paged list query built by b and returns the rows scanned by scan
-// and the total count of matching rows. selectSQL is "SELECT columns" and fromSQL
-// starts with "FROM". The total comes from the page itself when the page is the last
-// one (it holds fewer rows than asked for), and otherwise from a separate COUNT(*)
-// with the same conditions, which an index can answer. A window COUNT(*) OVER () in
-// the page query would be one query, but it makes the engine build every matching
-// row before the LIMIT, and on large tables it also led SQLite to a worse plan.
-func listRows[T any](ctx context.Context, c *Conn, selectSQL, fromSQL string, b *sqlBuilder,
-	cols map[string]column, q domain.ListQuery, idExpr string, scan func(scanner) (T, error)) ([]T, int, error) {
-	tail, err := b.page(cols, q, idExpr)
+// listing declares one list: the table its rows come from, the columns its API
+// fields map to, and the counters that answer its unfiltered total. Every list
+// that declares one gets pages by number or by cursor, through the index of its
+// sort, and totals that need not count rows (see listKeys).
+type listing struct {
+	// from is the FROM clause the page's keys are read from: the listed table and
+	// the joins that its scope and conditions need, and no more.
+	from string
+	// id is the listed table's id column, e.g. "a.id".
+	id   string
+	cols map[string]column
+	// tally names the counters that hold the number of rows of the list's scope,
+	// which answer the total of a list without conditions; the zero tally counts.
+	tally tally
+}
+
+// listKeys reads the ids of one page of l, in order, and the page's total and next
+// cursor. b holds the list's scope (say, the reseller); q adds its conditions,
+// order and page. The page is read through the index of its sort, one row more
+// than the page holds, which tells whether a next page follows; the sort's values
+// of the page's last row make its cursor.
+//
+// The total comes from the counters when q has no conditions and l has a tally;
+// from the page itself when the page is the last one of a numbered walk (it holds
+// fewer rows than asked for); and otherwise from a COUNT(*) with the same
+// conditions, which an index answers. A window COUNT(*) OVER () in the page query
+// would be one query, but it makes the engine build every matching row before the
+// LIMIT.
+func listKeys(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.ListQuery) ([]int64, domain.PageInfo, error) {
+	var info domain.PageInfo
+	if err := b.apply(l.cols, q.Conditions); err != nil {
+		return nil, info, err
+	}
+	countWhere, countArgs := b.whereSQL(), append([]any(nil), b.args...)
+	tail, terms, err := b.page(l.cols, q, l.id)
 	if err != nil {
-		return nil, 0, err
+		return nil, info, err
 	}
-	out, err := collect(ctx, c, selectSQL+" "+fromSQL+tail, b.args, scan)
+	exprs := make([]string, len(terms))
+	for i, t := range terms {
+		exprs[i] = t.expr
+	}
+	// The last term is the id, read first.
+	query := "SELECT " + l.id + ", " + strings.Join(exprs[:len(exprs)-1], ", ")
+	query = strings.TrimSuffix(query, ", ") + " " + l.from + tail
+	var (
+		size = pageSize(q.Page)
+		ids  []int64
+		last domain.Cursor // of the page's last row
+		more bool          // a row follows the page
+		keys = terms[:len(terms)-1]
+	)
+	err = eachRow(ctx, c, query, b.args, func(s scanner) error {
+		if len(ids) == size {
+			more = true
+			return nil
+		}
+		texts, ints := make([]string, len(keys)), make([]int64, len(keys))
+		dest := []any{&last.ID}
+		for i, t := range keys {
+			if t.text {
+				dest = append(dest, &texts[i])
+			} else {
+				dest = append(dest, &ints[i])
+			}
+		}
+		if err := s.Scan(dest...); err != nil {
+			return err
+		}
+		last.Keys = make([]any, len(keys))
+		for i, t := range keys {
+			if t.text {
+				last.Keys[i] = texts[i]
+			} else {
+				last.Keys[i] = ints[i]
+			}
+		}
+		ids = append(ids, last.ID)
+		return nil
+	})
 	if err != nil {
-		return nil, 0, err
+		return nil, info, err
 	}
-	offset := max(q.Page.Offset(), 0)
-	size := q.Page.Size
-	if size <= 0 {
-		size = domain.DefaultPageSize
+	if more {
+		info.Next = &last
 	}
-	if len(out) < size && (len(out) > 0 || offset == 0) {
-		return out, offset + len(out), nil
+	info.Total, err = l.total(ctx, c, q, len(ids), info.Next == nil, countWhere, countArgs)
+	return ids, info, err
+}
+
+// total returns the number of rows of a list that match q; rows is the length of
+// the page read and last whether it ends the list.
+func (l listing) total(ctx context.Context, c *Conn, q domain.ListQuery, rows int, last bool,
+	where string, args []any) (int, error) {
+	if len(q.Conditions) == 0 && l.tally.kind != "" {
+		return c.tallied(ctx, l.tally)
 	}
-	var total int
-	err = c.row(ctx, "SELECT COUNT(*) "+fromSQL+b.whereSQL(), b.args[:len(b.args)-2], &total)
-	return out, total, err
+	offset := q.Page.Offset()
+	if q.Page.After == nil && last && (rows > 0 || offset == 0) {
+		return offset + rows, nil
+	}
+	var n int
+	err := c.row(ctx, "SELECT COUNT(*) "+l.from+where, args, &n)
+	return n, err
+}
+
+// listRows reads one page of l (see listKeys) and its rows, with read, which
+// returns the rows of the given ids in that order.
+func listRows[T any](ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.ListQuery,
+	read func(ids []int64) ([]T, error)) ([]T, domain.PageInfo, error) {
+	ids, info, err := listKeys(ctx, c, l, b, q)
+	if err != nil || len(ids) == 0 {
+		return nil, info, err
+	}
+	out, err := read(ids)
+	return out, info, err
+}
+
+// byIDs reads the rows whose idExpr is one of ids with selectSQL, which ends in
+// "WHERE " and is completed here, and returns them in the order of ids; ids that
+// match no row are left out.
+func byIDs[T any](ctx context.Context, c *Conn, selectSQL, idExpr string, ids []int64,
+	scan func(scanner) (T, error), id func(T) int64) ([]T, error) {
+	in, arg := oneOf(c.db.engine, idExpr, 1, ids)
+	rows, err := collect(ctx, c, selectSQL+in, []any{arg}, scan)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]T, len(rows))
+	for _, r := range rows {
+		byID[id(r)] = r
+	}
+	out := make([]T, 0, len(ids))
+	for _, i := range ids {
+		if r, ok := byID[i]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // one runs a query for at most one row and scans it; no row is notFound. Other

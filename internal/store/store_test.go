@@ -98,15 +98,15 @@ func TestSubtree(t *testing.T) {
 		}
 		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
 		want := []int64{child.ID, grand.ID}
-		if fmt.Sprint(got) != fmt.Sprint(want) || total != 2 {
-			t.Fatalf("below %s: got %v (total %d), want %v", two.Path, got, total, want)
+		if fmt.Sprint(got) != fmt.Sprint(want) || total.Total != 2 {
+			t.Fatalf("below %s: got %v (total %d), want %v", two.Path, got, total.Total, want)
 		}
 		all, total, err := db.Reader().FindResellers(ctx, store.ResellerFilter{Below: root.Path, Query: q})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(all) != 23 || total != 23 {
-			t.Fatalf("below root: %d rows, total %d, want 23", len(all), total)
+		if len(all) != 23 || total.Total != 23 {
+			t.Fatalf("below root: %d rows, total %d, want 23", len(all), total.Total)
 		}
 	})
 }
@@ -124,8 +124,8 @@ func TestPagePastEndCounts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rs) != tt.rows || total != 5 {
-				t.Errorf("page %d: %d rows, total %d; want %d rows, total 5", tt.number, len(rs), total, tt.rows)
+			if len(rs) != tt.rows || total.Total != 5 {
+				t.Errorf("page %d: %d rows, total %d; want %d rows, total 5", tt.number, len(rs), total.Total, tt.rows)
 			}
 		}
 	})

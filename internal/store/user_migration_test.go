@@ -35,7 +35,13 @@ func v6Account(t *testing.T, c *store.Conn, rid, owner, tech int64, levels map[i
 	a := &domain.Account{ResellerID: rid, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
 		Name: "Customer", Email: "customer@example.com", Status: domain.AccountStatusActive, Currency: "EUR",
 		OwnerID: owner, TechUserID: tech, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-	if err := c.CreateAccount(ctx, a); err != nil {
+	// Written by hand: the store's CreateAccount also moves counters that the
+	// schema of then has no table for.
+	err := c.Row(ctx, `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name, name_folded,
+		email, status, owner_id, tech_user_id, currency, created_at, updated_at)
+		VALUES ($1, 1, 'default', $2, $3, $4, 'active', $5, $6, 'EUR', 0, 0) RETURNING id`,
+		[]any{rid, a.Name, domain.Fold(a.Name), a.Email, nullID(owner), nullID(tech)}, &a.ID)
+	if err != nil {
 		t.Fatalf("create account of reseller %d: %v", rid, err)
 	}
 	for u, level := range levels {
@@ -229,4 +235,12 @@ func TestMigrationSplitsSharedUsers(t *testing.T) {
 			t.Errorf("a user without a reseller was stored")
 		}
 	})
+}
+
+// nullID is id, or NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }

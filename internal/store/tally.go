@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+)
+
+// Counters of rows per reseller (table list_counts), which answer the total of an
+// unfiltered list without counting its rows. Each write that adds or removes a
+// counted row moves its reseller's counter in the write's own transaction, so the
+// counters are exactly as current as the rows. A reseller's counter of one kind is
+// spread over tallySlots rows, each write moving one chosen at random: concurrent
+// writes for one reseller on PostgreSQL then rarely wait for each other's row lock,
+// and a read sums at most tallySlots rows.
+
+// tallySlots is the number of rows a counter is spread over.
+const tallySlots = 16
+
+// The counted kinds, each named after the table whose rows it counts by their
+// reseller_id.
+const (
+	tallyAccounts     = "accounts"
+	tallyManagers     = "managers"
+	tallyManagerRoles = "manager_roles"
+	tallyPlans        = "plans"
+)
+
+// talliedKinds are the counted kinds; CheckListCounts compares each with its table.
+var talliedKinds = []string{tallyAccounts, tallyManagers, tallyManagerRoles, tallyPlans}
+
+// tally names the counters of one list's scope: the rows of kind that belong to
+// one reseller, or to every reseller strictly below the path below.
+type tally struct {
+	kind     string
+	reseller int64
+	below    string
+}
+
+// tallied returns the number of rows t counts. One reseller costs an index range
+// of tallySlots rows; a subtree costs that for each of its resellers, found through
+// the path index: proportional to the resellers below, not to their rows.
+func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
+	b := c.builder()
+	b.cond("lc.kind = %s", t.kind)
+	from := "FROM list_counts lc"
+	if t.below != "" {
+		from = "FROM resellers r JOIN list_counts lc ON lc.reseller_id = r.id"
+		b.subtree("r.path", t.below, true)
+	} else {
+		b.cond("lc.reseller_id = %s", t.reseller)
+	}
+	var n int64
+	if err := c.row(ctx, "SELECT COALESCE(CAST(SUM(lc.n) AS BIGINT), 0) "+from+b.whereSQL(), b.args, &n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", t.kind, err)
+	}
+	return int(n), nil
+}
+
+// count moves the counter of kind of the reseller by delta, in the transaction of
+// the write that adds (or removes) the rows.
+func (c *Conn) count(ctx context.Context, kind string, resellerID int64, delta int) error {
+	_, err := c.exec(ctx, `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
+		resellerID, kind, rand.IntN(tallySlots), delta)
+	if err != nil {
+		return fmt.Errorf("count %s of reseller %d: %w", kind, resellerID, err)
+	}
+	return nil
+}
+
+// CheckListCounts compares every counter with a count of the rows it stands for
+// and reports each reseller and kind where they differ; nil when all agree. It
+// reads every counted row: a tool for tests and operators, not for requests.
+func (db *DB) CheckListCounts(ctx context.Context) error {
+	c := db.Reader()
+	var problems []string
+	for _, kind := range talliedKinds {
+		counted := map[int64]int64{}
+		err := eachRow(ctx, c, "SELECT reseller_id, COUNT(*) FROM "+kind+" GROUP BY reseller_id", nil,
+			func(s scanner) error {
+				var id, n int64
+				err := s.Scan(&id, &n)
+				counted[id] = n
+				return err
+			})
+		if err != nil {
+			return fmt.Errorf("check %s counters: %w", kind, err)
+		}
+		err = eachRow(ctx, c, `SELECT reseller_id, CAST(SUM(n) AS BIGINT) FROM list_counts WHERE kind = $1
+			GROUP BY reseller_id`, []any{kind}, func(s scanner) error {
+			var id, n int64
+			if err := s.Scan(&id, &n); err != nil {
+				return err
+			}
+			if counted[id] != n {
+				problems = append(problems, fmt.Sprintf("%s of reseller %d: counter %d, rows %d", kind, id, n, counted[id]))
+			}
+			delete(counted, id)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("check %s counters: %w", kind, err)
+		}
+		for id, n := range counted {
+			problems = append(problems, fmt.Sprintf("%s of reseller %d: no counter, rows %d", kind, id, n))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("list counters differ from the rows: %v", problems)
+	}
+	return nil
+}
