@@ -111,7 +111,20 @@ func (c *Conn) findAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Ac
 // findAccounts reads one page of accounts (see listKeys): the page's ids through
 // the index of its sort, then those accounts by id.
 func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
-	b := c.builder()
+	l, b, q := accountListing(c.db.engine, f)
+	out, info, err := listRows(ctx, c, l, b, q, func(ids []int64) ([]*domain.Account, error) {
+		return c.findAccountsByIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, info, fmt.Errorf("find accounts: %w", err)
+	}
+	return out, info, nil
+}
+
+// accountListing declares the list of accounts f selects: the listing, its scope and
+// the query left for it (user_email is a condition of the scope's).
+func accountListing(e Engine, f AccountFilter) (listing, *sqlBuilder, domain.ListQuery) {
+	b := sqlBuilder{engine: e}
 	l := listing{from: "FROM accounts a", id: "a.id", cols: accountFields,
 		tally: tally{kind: tallyAccounts, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
@@ -135,13 +148,7 @@ func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Acc
 			JOIN users u ON u.id = au.user_id WHERE `+b.in("u.email", cond.Values)+`)`)
 		l.tally = tally{} // the condition is in b, not in q
 	}
-	out, info, err := listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.Account, error) {
-		return c.findAccountsByIDs(ctx, ids)
-	})
-	if err != nil {
-		return nil, info, fmt.Errorf("find accounts: %w", err)
-	}
-	return out, info, nil
+	return l, &b, q
 }
 
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.

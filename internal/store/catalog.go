@@ -254,7 +254,13 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, dom
 // the cursor of the next page (see listKeys); the page's plans are read by id
 // afterwards.
 func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, domain.PageInfo, error) {
-	b := c.builder()
+	l, b := planListing(c.db.engine, f)
+	return listKeys(ctx, c, l, b, f.Query)
+}
+
+// planListing declares the list of plans f selects and its scope.
+func planListing(e Engine, f PlanFilter) (listing, *sqlBuilder) {
+	b := sqlBuilder{engine: e}
 	l := listing{from: "FROM plans pl", id: "pl.id", cols: planFields,
 		tally: tally{kind: tallyPlans, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
@@ -272,7 +278,7 @@ func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, domain.
 			f.SwitchFrom, string(f.SwitchType))
 		l.tally = tally{}
 	}
-	return listKeys(ctx, c, l, &b, f.Query)
+	return l, &b
 }
 
 // findPlansByIDs reads the plans with the given ids in that order, with their

@@ -78,7 +78,17 @@ type ManagerFilter struct {
 // FindManagers returns one page of managers, the number of all that match and the
 // cursor of the next page (see listKeys).
 func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Manager, domain.PageInfo, error) {
-	b := c.builder()
+	l, b := managerListing(c.db.engine, f)
+	return listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Manager, error) {
+		return byIDs(ctx, c, "SELECT "+managerColumns+" "+managerFrom+" WHERE ", "m.id", ids,
+			func(s scanner) (*domain.Manager, error) { return scanManager(s) },
+			func(m *domain.Manager) int64 { return m.ID })
+	})
+}
+
+// managerListing declares the list of managers f selects and its scope.
+func managerListing(e Engine, f ManagerFilter) (listing, *sqlBuilder) {
+	b := sqlBuilder{engine: e}
 	l := listing{from: "FROM managers m", id: "m.id", cols: managerFields,
 		tally: tally{kind: tallyManagers, reseller: f.ResellerID, below: f.Below}}
 	if f.ResellerID != 0 {
@@ -91,11 +101,7 @@ func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Man
 	if f.ResellerID == 0 && f.Below == "" {
 		l.tally = tally{}
 	}
-	return listRows(ctx, c, l, &b, f.Query, func(ids []int64) ([]*domain.Manager, error) {
-		return byIDs(ctx, c, "SELECT "+managerColumns+" "+managerFrom+" WHERE ", "m.id", ids,
-			func(s scanner) (*domain.Manager, error) { return scanManager(s) },
-			func(m *domain.Manager) int64 { return m.ID })
-	})
+	return l, &b
 }
 
 // CreateManager inserts m, whose PasswordHash and TokenHash are set, and sets its id.

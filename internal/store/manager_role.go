@@ -50,11 +50,8 @@ func scanOneManagerRole(s scanner) (*domain.ManagerRole, error) { return scanMan
 // FindManagerRoles returns one page of a reseller's access levels, their count and
 // the cursor of the next page (see listKeys).
 func (c *Conn) FindManagerRoles(ctx context.Context, resellerID int64, q domain.ListQuery) ([]*domain.ManagerRole, domain.PageInfo, error) {
-	b := c.builder()
-	b.cond("mr.reseller_id = %s", resellerID)
-	l := listing{from: "FROM manager_roles mr", id: "mr.id", cols: managerRoleFields,
-		tally: tally{kind: tallyManagerRoles, reseller: resellerID}}
-	return listRows(ctx, c, l, &b, q, func(ids []int64) ([]*domain.ManagerRole, error) {
+	l, b := managerRoleListing(c.db.engine, resellerID)
+	return listRows(ctx, c, l, b, q, func(ids []int64) ([]*domain.ManagerRole, error) {
 		return byIDs(ctx, c, "SELECT "+managerRoleColumns+" FROM manager_roles mr WHERE ", "mr.id", ids,
 			scanOneManagerRole, func(r *domain.ManagerRole) int64 { return r.ID })
 	})
@@ -69,4 +66,12 @@ func (c *Conn) CreateManagerRole(ctx context.Context, r *domain.ManagerRole) err
 		return fmt.Errorf("create manager role: %w", err)
 	}
 	return c.count(ctx, tallyManagerRoles, r.ResellerID, 1)
+}
+
+// managerRoleListing declares the list of a reseller's access levels and its scope.
+func managerRoleListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+	b := sqlBuilder{engine: e}
+	b.cond("mr.reseller_id = %s", resellerID)
+	return listing{from: "FROM manager_roles mr", id: "mr.id", cols: managerRoleFields,
+		tally: tally{kind: tallyManagerRoles, reseller: resellerID}}, &b
 }

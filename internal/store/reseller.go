@@ -124,12 +124,8 @@ type ResellerFilter struct {
 // through the path index: as many index entries as resellers below, the same cost
 // as summing counters of them.
 func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, domain.PageInfo, error) {
-	b := c.builder()
-	if f.Below != "" {
-		b.subtree("r.path", f.Below, true)
-	}
-	l := listing{from: "FROM resellers r", id: "r.id", cols: resellerFields}
-	return listRows(ctx, c, l, &b, f.Query, func(ids []int64) ([]*domain.Reseller, error) {
+	l, b := resellerListing(c.db.engine, f)
+	return listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Reseller, error) {
 		return byIDs(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE ", "r.id", ids,
 			func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
 			func(r *domain.Reseller) int64 { return r.ID })
@@ -187,17 +183,11 @@ func resellerValues(r *domain.Reseller) []any {
 		domain.Fold(g.Name)}
 }
 
-// FindResellersByIDs returns the resellers with the given ids (at most a page's),
-// in no particular order, in one query; ids that match none are left out.
-func (c *Conn) FindResellersByIDs(ctx context.Context, ids []int64) ([]*domain.Reseller, error) {
-	if len(ids) == 0 {
-		return nil, nil
+// resellerListing declares the list of resellers f selects and its scope.
+func resellerListing(e Engine, f ResellerFilter) (listing, *sqlBuilder) {
+	b := sqlBuilder{engine: e}
+	if f.Below != "" {
+		b.subtree("r.path", f.Below, true)
 	}
-	in, arg := oneOf(c.db.engine, "r.id", 1, ids)
-	out, err := collect(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE "+in, []any{arg},
-		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) })
-	if err != nil {
-		return nil, fmt.Errorf("find resellers by id: %w", err)
-	}
-	return out, nil
+	return listing{from: "FROM resellers r", id: "r.id", cols: resellerFields}, &b
 }

@@ -87,21 +87,11 @@ type listing struct {
 // LIMIT.
 func listKeys(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.ListQuery) ([]int64, domain.PageInfo, error) {
 	var info domain.PageInfo
-	if err := b.apply(l.cols, q.Conditions); err != nil {
-		return nil, info, err
-	}
-	countWhere, countArgs := b.whereSQL(), append([]any(nil), b.args...)
-	tail, terms, err := b.page(l.cols, q, l.id)
+	kq, err := l.keysQuery(b, q)
 	if err != nil {
 		return nil, info, err
 	}
-	exprs := make([]string, len(terms))
-	for i, t := range terms {
-		exprs[i] = t.expr
-	}
-	// The last term is the id, read first.
-	query := "SELECT " + l.id + ", " + strings.Join(exprs[:len(exprs)-1], ", ")
-	query = strings.TrimSuffix(query, ", ") + " " + l.from + tail
+	terms := kq.terms
 	var (
 		size = pageSize(q.Page)
 		ids  []int64
@@ -109,7 +99,7 @@ func listKeys(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.L
 		more bool          // a row follows the page
 		keys = terms[:len(terms)-1]
 	)
-	err = eachRow(ctx, c, query, b.args, func(s scanner) error {
+	err = eachRow(ctx, c, kq.sql, kq.args, func(s scanner) error {
 		if len(ids) == size {
 			more = true
 			return nil
@@ -143,8 +133,36 @@ func listKeys(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.L
 	if more {
 		info.Next = &last
 	}
-	info.Total, err = l.total(ctx, c, q, len(ids), info.Next == nil, countWhere, countArgs)
+	info.Total, err = l.total(ctx, c, q, len(ids), info.Next == nil, kq.countWhere, kq.countArgs)
 	return ids, info, err
+}
+
+// keysQuery is the query of one page's keys, and what counts its matches.
+type keysQuery struct {
+	sql        string
+	args       []any
+	terms      []orderTerm // the order, ending with the id
+	countWhere string      // the WHERE clause of the matches, without the page's
+	countArgs  []any
+}
+
+// keysQuery renders the query of the keys of one page of l: the ids and the sort's
+// values, in order (see listKeys).
+func (l listing) keysQuery(b *sqlBuilder, q domain.ListQuery) (keysQuery, error) {
+	if err := b.apply(l.cols, q.Conditions); err != nil {
+		return keysQuery{}, err
+	}
+	countWhere, countArgs := b.whereSQL(), append([]any(nil), b.args...)
+	tail, terms, err := b.page(l.cols, q, l.id)
+	if err != nil {
+		return keysQuery{}, err
+	}
+	cols := []string{l.id} // the id first, then the keys before it
+	for _, t := range terms[:len(terms)-1] {
+		cols = append(cols, t.expr)
+	}
+	return keysQuery{sql: "SELECT " + strings.Join(cols, ", ") + " " + l.from + tail, args: b.args, terms: terms,
+		countWhere: countWhere, countArgs: countArgs}, nil
 }
 
 // total returns the number of rows of a list that match q; rows is the length of

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// ExplainListPage returns the engine's plan of the query that reads the keys of one
+// page of a reseller's own list (accounts, managers, manager_roles or plans), one
+// line per step, for tests that check which index a page walks. On PostgreSQL
+// sequential scans, bitmap scans and sorts are discouraged, as a table large enough
+// would make them: on a table of a few rows a sort of all of them is the cheaper
+// plan. A sort still shows when no index delivers the order.
+func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64, q domain.ListQuery) ([]string, error) {
+	var (
+		l listing
+		b *sqlBuilder
+	)
+	switch list {
+	case "accounts":
+		l, b, q = accountListing(db.engine, AccountFilter{ResellerID: resellerID, Query: q})
+	case "managers":
+		l, b = managerListing(db.engine, ManagerFilter{ResellerID: resellerID})
+	case "manager_roles":
+		l, b = managerRoleListing(db.engine, resellerID)
+	case "plans":
+		l, b = planListing(db.engine, PlanFilter{ResellerID: resellerID})
+	default:
+		return nil, fmt.Errorf("no list %q", list)
+	}
+	kq, err := l.keysQuery(b, q)
+	if err != nil {
+		return nil, err
+	}
+	var plan []string
+	err = db.InTx(ctx, func(c *Conn) error {
+		explain := "EXPLAIN QUERY PLAN "
+		if db.engine == Postgres {
+			for _, knob := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
+				if _, err := c.exec(ctx, "SET LOCAL "+knob+" = off"); err != nil {
+					return err
+				}
+			}
+			explain = "EXPLAIN "
+		}
+		rows, err := c.query(ctx, explain+kq.sql, kq.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols := 4 // SQLite: id, parent, notused, detail
+		if db.engine == Postgres {
+			cols = 1 // the plan's line
+		}
+		for rows.Next() {
+			dest := make([]any, cols)
+			for i := range dest {
+				dest[i] = new(any)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			line := fmt.Sprint(*dest[len(dest)-1].(*any)) // the detail is the last column
+			plan = append(plan, strings.TrimSpace(line))
+		}
+		return rows.Err()
+	})
+	return plan, err
+}
