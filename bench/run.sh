@@ -17,6 +17,8 @@
 #                         lists of 1 to 400 ids, page shapes), then the server's RSS
 #   bench/run.sh writes   POST accounts against raw single-INSERT transactions, at 1, 8
 #                         and 32 clients, on SQLite and PostgreSQL (bench/writes.sh)
+#   bench/run.sh scale    uncached list requests at 10k and 1M accounts, the large
+#                         figure divided by the small one (bench/scale.sh)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -39,6 +41,7 @@
 set -euo pipefail
 SCENARIO=${1:-reseller}
 [ "$SCENARIO" != writes ] || exec "$(dirname "$0")/writes.sh"
+[ "$SCENARIO" != scale ] || exec "$(dirname "$0")/scale.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench
