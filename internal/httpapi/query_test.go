@@ -169,6 +169,14 @@ func TestParseListErrors(t *testing.T) {
 		{"ErrPageNumberNegative", "page[number]=-3", false, []string{"page[number] invalid_page_number"}},
 		{"ErrPageNumberNotInteger", "page[number]=last", false, []string{"page[number] invalid_page_number"}},
 		{"ErrPageUnknown", "page[offset]=10", false, []string{"page[offset] unknown_parameter"}},
+		{"ErrCursorGarbage", "page[after]=nope", false, []string{"page[after] invalid_cursor"}},
+		{"ErrCursorEmpty", "page[after]=", false, []string{"page[after] invalid_cursor"}},
+		{"ErrCursorOfAnotherSort", "sort=-id&page[after]=" + domain.Cursor{ID: 3}.Token(domain.ListQuery{}.Fingerprint("")), false,
+			[]string{"page[after] invalid_cursor"}},
+		{"ErrCursorWithNumber", "page[number]=2&page[after]=" + domain.Cursor{ID: 3}.Token(domain.ListQuery{}.Fingerprint("")), false,
+			[]string{"page[after] cursor_with_page_number"}},
+		{"ErrCursorWithLegacyPage", "page=2&page[after]=x", true, []string{"page[after] cursor_with_page_number"}},
+		{"ErrCursorRepeated", "page[after]=a&page[after]=b", false, []string{"page[after] repeated_parameter"}},
 		{"ErrLegacyPerPageZero", "per_page=0", true, []string{"per_page invalid_page_size"}},
 		{"ErrLegacyPerPageTooLarge", "per_page=5000", true, []string{"per_page invalid_page_size"}},
 		{"ErrLegacyPageZero", "page=0", true, []string{"page invalid_page_number"}},
@@ -366,5 +374,27 @@ func TestSplitFilter(t *testing.T) {
 				t.Fatalf("splitFilter(%q)=%q, %q, %v; want %q, %q, %v", c.rest, field, op, ok, c.field, c.op, c.ok)
 			}
 		})
+	}
+}
+
+// TestParseListCursor checks that a cursor made for a list's filters and sort is read
+// back with its keys and id.
+func TestParseListCursor(t *testing.T) {
+	q, _ := url.ParseQuery("sort=-name&filter[id]=1,2")
+	p, err := parseList(q, testList, msk, "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := domain.Cursor{Keys: []any{"zoë"}, ID: 42}
+	q.Set("page[after]", want.Token(p.fingerprint))
+	p, err = parseList(q, testList, msk, "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.query.Page.After; got == nil || got.ID != 42 || len(got.Keys) != 1 || got.Keys[0] != "zoë" {
+		t.Fatalf("cursor %+v, want %+v", got, want)
+	}
+	if _, err := parseList(q, testList, msk, "/y"); err == nil {
+		t.Fatal("the cursor of /x was accepted on /y")
 	}
 }
