@@ -85,7 +85,7 @@ func (s *server) stop() {
 	if s.Main != nil {
 		// Every scenario ends with the list counters equal to the rows they count,
 		// so a write path that forgets to move one fails the test that took it.
-		if err := s.DB.CheckListCounts(context.Background()); err != nil {
+		if err := s.checkListCounts(); err != nil {
 			s.t.Errorf("after the test: %v", err)
 		}
 		if err := s.Main.Close(); err != nil {
@@ -268,4 +268,13 @@ func mustCreateManager(t testing.TB, c *client.Client, rid int64, role string) *
 		t.Fatalf("created manager %d has no api_token", m.ID)
 	}
 	return m
+}
+
+// checkListCounts compares the server's list counters with the rows they count; a
+// server whose database is already closed has nothing to check.
+func (s *server) checkListCounts() error {
+	if s.DB == nil {
+		return nil
+	}
+	return s.DB.CheckListCounts(context.Background())
 }
