@@ -126,10 +126,23 @@ type ResellerFilter struct {
 func (c *Conn) FindResellers(ctx context.Context, f ResellerFilter) ([]*domain.Reseller, domain.PageInfo, error) {
 	l, b := resellerListing(c.db.engine, f)
 	return listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Reseller, error) {
-		return byIDs(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE ", "r.id", ids,
-			func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
-			func(r *domain.Reseller) int64 { return r.ID })
+		return c.FindResellersByIDs(ctx, ids)
 	})
+}
+
+// FindResellersByIDs returns the resellers with the given ids in that order, in one
+// query; ids that match none are left out.
+func (c *Conn) FindResellersByIDs(ctx context.Context, ids []int64) ([]*domain.Reseller, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out, err := byIDs(ctx, c, "SELECT "+resellerColumnsSQL+" "+resellerFrom+" WHERE ", "r.id", ids,
+		func(s scanner) (*domain.Reseller, error) { return scanReseller(s) },
+		func(r *domain.Reseller) int64 { return r.ID })
+	if err != nil {
+		return nil, fmt.Errorf("find resellers by id: %w", err)
+	}
+	return out, nil
 }
 
 // CreateReseller inserts r below its parent (whose path is parentPath) and sets its
