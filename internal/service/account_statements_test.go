@@ -46,10 +46,11 @@ func TestAccountWriteStatements(t *testing.T) {
 			run  func() error
 		}{
 			// The reference data's generation (types and classes come from memory), the
-			// new owner, the account, its owner link, the accounts scope moved on.
-			{"CreateWithNewOwner", 5, func() error { _, err := create(person()); return err }},
+			// new owner, the account, its list counter, its owner link, the accounts
+			// scope moved on.
+			{"CreateWithNewOwner", 6, func() error { _, err := create(person()); return err }},
 			// Plus the manager; the named owner is read instead of written.
-			{"CreateWithManagerAndOwner", 6, func() error {
+			{"CreateWithManagerAndOwner", 7, func() error {
 				c := person()
 				c.ManagerID, c.OwnerID = &sales.ID, &first.OwnerID
 				_, err := create(c)
