@@ -220,9 +220,10 @@ pg_schema_url() {
 	esac
 }
 
-# The lists scenario's database is seeded once, timed, and copied for each server.
+# The database of the lists, mixed and memory scenarios is seeded once, timed, and
+# copied for each server; reseller and pg serve the demo data.
 SEED_DB=
-if [ "$SCENARIO" != reseller ]; then
+if [ "$SCENARIO" != reseller ] && [ "$SCENARIO" != pg ]; then
 	SEED_DB="$OUT/seed.db"
 	say "seeding $PLANS plans and $ACCOUNTS accounts into $SEED_DB"
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "sqlite:$SEED_DB" \
