@@ -111,7 +111,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	return newDB(SQLite, newSQLitePool(read, write), version), nil
+	return newDB(SQLite, newSQLitePool(read, write, readers), version), nil
 }
 
 // dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The

@@ -16,20 +16,36 @@ var sqliteDriver = "sqlite"
 // about as long parsing and planning a short statement as running it.
 type sqlitePool struct {
 	read, write *sql.DB
+	// turn admits one transaction at a time to the write connection, in the order
+	// they asked: a goroutine blocked sending on a channel is woken first in, first
+	// out, where database/sql would hand the freed connection to a random waiter and
+	// leave some writers waiting for many turns.
+	turn chan struct{}
+	// readTurns does the same for the read connections: it holds as many places as
+	// the read pool has connections, and a read keeps its place until its rows are
+	// closed, so database/sql never has a waiter to pick from.
+	readTurns chan struct{}
 
 	bound  *boundCache // SQL text -> SQL rebound for SQLite
 	reads  *stmtCache  // SQL text -> statement prepared on the read pool
 	writes *stmtCache  // SQL text -> statement prepared on the write connection
 }
 
-func newSQLitePool(read, write *sql.DB) *sqlitePool {
-	return &sqlitePool{read: read, write: write, bound: newBoundCache(maxBoundQueries),
+func newSQLitePool(read, write *sql.DB, readers int) *sqlitePool {
+	return &sqlitePool{read: read, write: write, turn: make(chan struct{}, 1),
+		readTurns: make(chan struct{}, readers), bound: newBoundCache(maxBoundQueries),
 		reads: newStmtCache(MaxPreparedStatements), writes: newStmtCache(MaxPreparedStatements)}
 }
 
 func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows, error) {
+	select {
+	case p.readTurns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	s, err := p.readStmt(ctx, query)
 	if err != nil {
+		<-p.readTurns
 		return nil, err
 	}
 	rows, err := s.stmt.QueryContext(ctx, args...)
@@ -37,9 +53,26 @@ func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows,
 	// alive until they are closed.
 	p.reads.release(s)
 	if err != nil {
+		<-p.readTurns
 		return nil, err
 	}
-	return rows, nil
+	return &sqliteRows{Rows: rows, turns: p.readTurns}, nil
+}
+
+// sqliteRows gives the read's place back when its rows are closed, once.
+type sqliteRows struct {
+	*sql.Rows
+	turns  chan struct{}
+	closed bool
+}
+
+func (r *sqliteRows) Close() error {
+	err := r.Rows.Close()
+	if !r.closed {
+		r.closed = true
+		<-r.turns
+	}
+	return err
 }
 
 // readStmt returns the statement of query prepared on the read pool, held: the
@@ -56,8 +89,14 @@ func (p *sqlitePool) readStmt(ctx context.Context, query string) (*cachedStmt, e
 }
 
 func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
+	select {
+	case p.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	tx, err := p.write.BeginTx(ctx, nil)
 	if err != nil {
+		<-p.turn
 		return nil, err
 	}
 	return &sqliteTx{pool: p, tx: tx}, nil
@@ -95,6 +134,7 @@ type sqliteTx struct {
 	// fresh are the SQL texts this transaction prepared for itself, to be prepared
 	// on the pool when it ends.
 	fresh []string
+	ended bool // committed or rolled back, its turn given back
 }
 
 // maxFreshPerTx bounds the texts one transaction leaves to be prepared on the pool
@@ -161,14 +201,24 @@ func (t *sqliteTx) script(ctx context.Context, sql string) error {
 }
 
 func (t *sqliteTx) commit(ctx context.Context) error {
-	err := t.tx.Commit()
-	t.prepareFresh(ctx)
-	return err
+	return t.end(ctx, t.tx.Commit)
 }
 
 func (t *sqliteTx) rollback(ctx context.Context) error {
-	err := t.tx.Rollback()
+	return t.end(ctx, t.tx.Rollback)
+}
+
+// end commits or rolls back with finish, prepares the texts the transaction had to
+// prepare for itself, and gives the write turn to the next transaction; a second
+// end (a rollback after a failed commit) only reports what database/sql says.
+func (t *sqliteTx) end(ctx context.Context, finish func() error) error {
+	err := finish()
+	if t.ended {
+		return err
+	}
+	t.ended = true
 	t.prepareFresh(ctx)
+	<-t.pool.turn
 	return err
 }
 
