@@ -2,6 +2,7 @@ package domain
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -119,4 +120,54 @@ func change(v reflect.Value) {
 			change(v.Field(i))
 		}
 	}
+}
+
+// TestEqualSeesEveryField changes one field at a time, down to the fields of nested
+// structs and slice elements, and checks that Equal tells the changed clone from its
+// original: a field added to Account or Plan that Equal leaves out fails here.
+func TestEqualSeesEveryField(t *testing.T) {
+	check := func(t *testing.T, fresh func() any, clone func(any) any, equal func(a, b any) bool) {
+		orig := fresh()
+		for _, path := range leafPaths(reflect.ValueOf(orig).Elem(), nil) {
+			c := clone(orig)
+			leaf := reflect.ValueOf(c).Elem()
+			for _, i := range path {
+				if leaf.Kind() == reflect.Slice {
+					leaf = leaf.Index(i)
+				} else {
+					leaf = leaf.Field(i)
+				}
+			}
+			change(leaf)
+			if equal(c, orig) {
+				t.Errorf("a clone changed at %v is still equal to its original", path)
+			}
+		}
+	}
+	t.Run("account", func(t *testing.T) {
+		check(t, func() any { return fill(new(Account)) }, func(v any) any { return v.(*Account).Clone() },
+			func(a, b any) bool { return a.(*Account).Equal(b.(*Account)) })
+	})
+	t.Run("plan", func(t *testing.T) {
+		check(t, func() any { return fill(new(Plan)) }, func(v any) any { return v.(*Plan).Clone() },
+			func(a, b any) bool { return a.(*Plan).Equal(b.(*Plan)) })
+	})
+}
+
+// leafPaths lists the index paths from v to every value change treats as one:
+// fields of structs other than time.Time, and the first element of slices, are
+// walked into; everything else is a leaf.
+func leafPaths(v reflect.Value, at []int) [][]int {
+	switch {
+	case v.Type() == reflect.TypeFor[time.Time]():
+	case v.Kind() == reflect.Struct:
+		var out [][]int
+		for i := range v.NumField() {
+			out = append(out, leafPaths(v.Field(i), append(slices.Clone(at), i))...)
+		}
+		return out
+	case v.Kind() == reflect.Slice && v.Len() > 0:
+		return leafPaths(v.Index(0), append(slices.Clone(at), 0))
+	}
+	return [][]int{at}
 }
