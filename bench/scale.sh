@@ -131,7 +131,7 @@ ALL_PASS=true
 		small="$OUT/scale-$engine-$SMALL.txt"
 		large="$OUT/scale-$engine-$LARGE.txt"
 		echo
-		printf '%-22s %10s %10s %10s %10s %8s %8s %s\n' "$engine" "med@$SMALL" "p99@$SMALL" \
+		printf '%-26s %10s %10s %10s %10s %8s %8s %s\n' "$engine" "med@$SMALL" "p99@$SMALL" \
 			"med@$LARGE" "p99@$LARGE" "med x" "p99 x" "target <=$TARGET"
 		for c in $(awk '$1 == "CASE" { print $2 }' "$small"); do
 			sm=$(field "$small" "$c" median_us)
@@ -145,7 +145,7 @@ ALL_PASS=true
 				v=FAIL
 				ALL_PASS=false
 			}
-			printf '%-22s %10s %10s %10s %10s %8s %8s %s\n' "$c" "$sm" "$sp" "$lm" "$lp" "$rm_" "$rp" "$v"
+			printf '%-26s %10s %10s %10s %10s %8s %8s %s\n' "$c" "$sm" "$sp" "$lm" "$lp" "$rm_" "$rp" "$v"
 		done
 	done
 } | tee "$OUT/scale-summary.txt"

@@ -39,12 +39,27 @@ type listCase struct {
 // cases are the list parameters whose cost must not grow with the table. The deep
 // cursor (page[after]) is added at run time: it is the links.next of the page in the
 // middle of the list.
+//
+// The two contains filters tell the table from the matches apart. "ustomer 77" holds
+// the seeded names whose number starts with 77, so its matches grow with the table
+// (111 of 10,000, 11,111 of 1,000,000), and the total count counts every one: its
+// cost may grow with them. "eedle work" holds only the needles, the same accounts at
+// every size: its cost must not grow.
 var cases = []listCase{
 	{"page_1", "page[size]=50"},
 	{"sort_name", "sort=name&page[size]=50"},
 	{"filter_name_contains", "filter[name]=" + url.QueryEscape("ustomer 77") + "&page[size]=50"},
+	{"filter_name_contains_fixed", "filter[name]=" + url.QueryEscape(needleTerm) + "&page[size]=50"},
 	{"page_number_150", "page[number]=150&page[size]=50"},
 }
+
+// needles accounts named "Needle Works 1"... are made through the API before the
+// measurement, on every database, so that needleTerm has the same matches at every
+// size: a word no seeded name holds.
+const (
+	needles    = 20
+	needleTerm = "eedle work"
+)
 
 const listPath = "/api/v3/resellers/1/accounts"
 
@@ -98,7 +113,7 @@ func (m *meter) do(method, path string, body []byte) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
-	if err == nil && resp.StatusCode != http.StatusOK {
+	if err == nil && resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		err = fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, out)
 	}
 	return out, err
@@ -150,6 +165,7 @@ func measure(base, token string, accounts, n int) {
 	}
 	m.writeID, _ = strconv.ParseInt(page.Data[0].ID, 10, 64)
 	m.writeType = page.Data[0].Attributes.AccountTypeID
+	m.addNeedles()
 
 	all := slices.Clone(cases)
 	mid := max(1, accounts/100) // the page in the middle, in pages of 50
@@ -164,6 +180,31 @@ func measure(base, token string, accounts, n int) {
 	all = append(all, listCase{"page_after_deep", "page[after]=" + string(cursor[1]) + "&page[size]=50"})
 	for _, c := range all {
 		report(c.name, m.time(listPath+"?"+c.query, n, true))
+	}
+}
+
+// addNeedles makes the operator hold needles accounts matching needleTerm, creating
+// those missing (a database measured before holds them already).
+func (m *meter) addNeedles() {
+	body, err := m.do("GET", listPath+"?page[size]=1&filter[name]="+url.QueryEscape(needleTerm), nil)
+	if err != nil {
+		log.Fatalf("scale: %v", err)
+	}
+	var found struct {
+		Meta struct {
+			TotalCount int `json:"total_count"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(body, &found); err != nil {
+		log.Fatalf("scale: count the needles: %v", err)
+	}
+	for i := found.Meta.TotalCount + 1; i <= needles; i++ {
+		// The seeded accounts' type builds the name from first and last name.
+		create := fmt.Sprintf(`{"data":{"type":"accounts","attributes":{"account_type_id":%d,`+
+			`"first_name":"Needle","last_name":"Works %d","email":"needle%d@example.com"}}}`, m.writeType, i, i)
+		if _, err := m.do("POST", listPath, []byte(create)); err != nil {
+			log.Fatalf("scale: create a needle: %v", err)
+		}
 	}
 }
 
