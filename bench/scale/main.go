@@ -48,8 +48,9 @@ type listCase struct {
 // The two contains filters tell the table from the matches apart. "ustomer 77" holds
 // the seeded names whose number starts with 77, so its matches grow with the table
 // (111 of 10,000, 11,111 of 1,000,000), and the total count counts every one: its
-// cost may grow with them. "eedle work" holds only the needles, the same accounts at
-// every size: its cost must not grow.
+// cost may grow with them. "dle customer" holds only the needles, the same accounts
+// at every size, though most of its trigrams (those of "customer") are in every
+// seeded name: its cost must not grow.
 var cases = []listCase{
 	{"page_1", "page[size]=50", false},
 	{"sort_name", "sort=name&page[size]=50", false},
@@ -58,12 +59,12 @@ var cases = []listCase{
 	{"page_number_150", "page[number]=150&page[size]=50", false},
 }
 
-// needles accounts named "Needle Works 1"... are made through the API before the
+// needles accounts named "Needle Customer 1"... are made through the API before the
 // measurement, on every database, so that needleTerm has the same matches at every
-// size: a word no seeded name holds.
+// size: "dle" is in no seeded name.
 const (
 	needles    = 20
-	needleTerm = "eedle work"
+	needleTerm = "dle customer"
 )
 
 const listPath = "/api/v3/resellers/1/accounts"
@@ -198,7 +199,7 @@ func (m *meter) addNeedles() {
 	for i := m.total("filter[name]="+url.QueryEscape(needleTerm)) + 1; i <= needles; i++ {
 		// The seeded accounts' type builds the name from first and last name.
 		create := fmt.Sprintf(`{"data":{"type":"accounts","attributes":{"account_type_id":%d,`+
-			`"first_name":"Needle","last_name":"Works %d","email":"needle%d@example.com"}}}`, m.writeType, i, i)
+			`"first_name":"Needle","last_name":"Customer %d","email":"needle%d@example.com"}}}`, m.writeType, i, i)
 		if _, err := m.do("POST", listPath, []byte(create)); err != nil {
 			log.Fatalf("scale: create a needle: %v", err)
 		}
