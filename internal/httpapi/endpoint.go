@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -152,9 +153,19 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
+// statusClientClosed is the access log's status of a request whose client hung up
+// before its answer was ready (the code other HTTP servers use for it): nobody reads
+// the answer, and the failure is not the server's.
+const statusClientClosed = 499
+
 // renderError encodes err, logging internal errors with the request id; their text
-// never reaches the client.
+// never reaches the client. Work stopped because the client left is logged as such.
 func (s *Server) renderError(r *http.Request, l domain.Locale, err error) (int, []byte) {
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		s.log.Info("client closed request", "request_id", infoFrom(r.Context()).id,
+			"method", r.Method, "path", r.URL.Path)
+		return statusClientClosed, nil
+	}
 	status, doc := errorResponse(err, l)
 	if status >= 500 {
 		s.log.Error("request failed", "err", err, "request_id", infoFrom(r.Context()).id,

@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -181,5 +185,26 @@ func TestErrorResponseHidesInternals(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRenderErrorClientGone checks that a request whose client hung up, and whose
+// work stopped for it, is logged as the client's doing: status 499, no error line.
+// It used to be an internal error, 500 with an error in the log, for every client
+// that timed out or closed its connection.
+func TestRenderErrorClientGone(t *testing.T) {
+	var logged strings.Builder
+	s := &Server{log: slog.New(slog.NewJSONHandler(&logged, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v3/resellers/1/accounts", nil)
+	status, _ := s.renderError(r, domain.LocaleEN, fmt.Errorf("create account: begin: %w", context.Canceled))
+	if status != statusClientClosed || strings.Contains(logged.String(), `"level":"ERROR"`) {
+		t.Fatalf("status %d, log %s; want %d and no error logged", status, logged.String(), statusClientClosed)
+	}
+	// A cancellation while the client is still there is the server's own failure.
+	r = httptest.NewRequest(http.MethodGet, "/api/v3/resellers/1/accounts", nil)
+	if status, _ := s.renderError(r, domain.LocaleEN, context.Canceled); status != http.StatusInternalServerError {
+		t.Fatalf("status %d for a cancellation the client did not cause, want 500", status)
 	}
 }
