@@ -10,16 +10,11 @@ import (
 // loadAccountRefs loads, inside tx, what a change of acc refers to, one lookup per
 // key given (see domain.AccountChange.RefKeys); domain.AccountChange.Apply judges
 // the result. A key that names nothing leaves its reference nil. Account types and
-// classes come from the reference cache, checked current inside tx.
-func (s *Service) loadAccountRefs(ctx context.Context, tx *store.Conn, acc *domain.Account, k domain.AccountRefKeys, create bool) (domain.AccountRefs, error) {
-	refs := domain.AccountRefs{Create: create}
-	if k.TypeID != 0 || k.ClassKey != "" || k.DefaultClass {
-		ref, err := s.accountReference(ctx, tx)
-		if err != nil {
-			return refs, err
-		}
-		refs.Type, refs.Class = ref.accountType(k.TypeID), ref.accountClass(k.ClassKey, k.DefaultClass)
-	}
+// classes come from ref, the reference data read before the transaction (see
+// Service.accountReference).
+func loadAccountRefs(ctx context.Context, tx *store.Conn, ref accountReference, acc *domain.Account, k domain.AccountRefKeys, create bool) (domain.AccountRefs, error) {
+	refs := domain.AccountRefs{Create: create,
+		Type: ref.accountType(k.TypeID), Class: ref.accountClass(k.ClassKey, k.DefaultClass)}
 	var err error
 	if refs.Manager, err = managerForShare(ctx, tx, k.ManagerID); err != nil {
 		return refs, err

@@ -109,8 +109,12 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
+	ref, err := s.accountReference(ctx, s.db.Reader())
+	if err != nil {
+		return nil, err
+	}
 	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Account, error) {
-		return s.createAccount(ctx, tx, resellerID, &c)
+		return s.createAccount(ctx, tx, ref, resellerID, &c)
 	})
 	if err != nil {
 		return nil, wrap(err, "create account of reseller %d", resellerID)
@@ -120,10 +124,10 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 
 // createAccount is CreateAccount inside its transaction. The account it returns is
 // the one written: the INSERT returns what the database chose (id, currency).
-func (s *Service) createAccount(ctx context.Context, tx *store.Conn, resellerID int64, c *domain.AccountChange) (*domain.Account, error) {
+func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref accountReference, resellerID int64, c *domain.AccountChange) (*domain.Account, error) {
 	now := s.clock.Now().Truncate(time.Microsecond) // as stored
 	acc := domain.NewAccount(resellerID, now)
-	refs, err := s.loadAccountRefs(ctx, tx, acc, c.RefKeys(acc, true), true)
+	refs, err := loadAccountRefs(ctx, tx, ref, acc, c.RefKeys(acc, true), true)
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +160,17 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 	if err := authorize(a, domain.ActionAccountUpdate); err != nil {
 		return nil, err
 	}
+	ref, err := s.accountReference(ctx, s.db.Reader())
+	if err != nil {
+		return nil, err
+	}
 	var out *domain.Account
-	err := s.inTx(ctx, func(tx *store.Conn) error {
+	err = s.inTx(ctx, func(tx *store.Conn) error {
 		acc, err := s.accountForUpdate(ctx, tx, a, resellerID, id)
 		if err != nil {
 			return err
 		}
-		refs, err := s.loadAccountRefs(ctx, tx, acc, c.RefKeys(acc, false), false)
+		refs, err := loadAccountRefs(ctx, tx, ref, acc, c.RefKeys(acc, false), false)
 		if err != nil {
 			return err
 		}

@@ -159,13 +159,12 @@ func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.P
 	return p.rows, p.info, err
 }
 
-// accountReference returns the account types and classes, read on c, which may be a
-// write transaction. There the generation is read in the transaction too, and that
-// proves the value current as the write uses it: on SQLite the transaction holds the
-// database's write lock, so nothing commits between that check and its end; on
-// PostgreSQL the check is one read in the transaction, as current as reading the
-// types themselves there would be. A share lock is not taken: Cascade never writes
-// these tables, so no write of its own could race the account write.
+// accountReference returns the account types and classes. Account writes read them
+// on the read pool just before their transaction, not inside it, so that on SQLite
+// the check of their generation is not made while holding the one write lock.
+// Cascade never writes these tables: they change only by a migration or an operator's
+// SQL, which moves the reference scope, and a write that read them a moment before
+// such a change is as if it had committed a moment earlier.
 func (s *Service) accountReference(ctx context.Context, c *store.Conn) (accountReference, error) {
 	return cached(ctx, c, s.caches.reference, store.ScopeReference, struct{}{},
 		func(ctx context.Context, c *store.Conn) (accountReference, error) {
@@ -176,16 +175,4 @@ func (s *Service) accountReference(ctx context.Context, c *store.Conn) (accountR
 			classes, err := c.FindAccountClasses(ctx)
 			return accountReference{types: types, classes: classes}, err
 		})
-}
-
-// accountTypes returns every account type, by id; see accountReference.
-func (s *Service) accountTypes(ctx context.Context, c *store.Conn) ([]*domain.AccountType, error) {
-	r, err := s.accountReference(ctx, c)
-	return r.types, err
-}
-
-// accountClasses returns every account class, by id; see accountReference.
-func (s *Service) accountClasses(ctx context.Context, c *store.Conn) ([]*domain.AccountClass, error) {
-	r, err := s.accountReference(ctx, c)
-	return r.classes, err
 }

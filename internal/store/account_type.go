@@ -23,13 +23,6 @@ func (c *Conn) FindAccountTypes(ctx context.Context) ([]*domain.AccountType, err
 	return out, nil
 }
 
-// FindAccountTypeByID returns the account type with the given id, or a not-found
-// error.
-func (c *Conn) FindAccountTypeByID(ctx context.Context, id int64) (*domain.AccountType, error) {
-	return one(c.lookupCtx(ctx), c, domain.NotFound(domain.MsgUnknownAccountType),
-		fmt.Sprintf("find account type %d", id), scanAccountType, accountTypeColumns+" WHERE id = $1", id)
-}
-
 const accountClassColumns = `SELECT id, key, name, charging_model, credit_limit, is_default FROM account_classes`
 
 func scanAccountClass(s scanner) (*domain.AccountClass, error) {
