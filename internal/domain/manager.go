@@ -128,14 +128,46 @@ func (c *ManagerChange) GrantsAdmin() bool {
 	return (c.Admin != nil && *c.Admin) || (c.Role != nil && Role(*c.Role) == RoleAdmin)
 }
 
+// ChangesRole reports whether c touches the manager's role or access level.
+func (c *ManagerChange) ChangesRole() bool {
+	return c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil
+}
+
 // ChangesAccess reports whether c touches the manager's status or role.
 func (c *ManagerChange) ChangesAccess() bool {
 	return c.Status != nil || c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil
 }
 
+// ApplyRole sets m's role and access level from c: System administrator, or level,
+// the access level c names (by manager_role_id, or in the older API by standard role
+// name), which the service loaded and is nil when there is none by that id or name.
+// An access level of another reseller is one that does not exist. Turning a System
+// administrator into anything else needs a role; a change that names none leaves m
+// as it is.
+func (c *ManagerChange) ApplyRole(m *Manager, level *ManagerRole) error {
+	ptr := ptrManager + "manager_role_id"
+	switch {
+	case c.GrantsAdmin():
+		m.Role, m.AccessLevel = RoleAdmin, nil
+		return nil
+	case c.ManagerRoleID != nil:
+	case c.Role != nil:
+		ptr = ptrManager + "role"
+	case m.Role == RoleAdmin:
+		return FieldError(ptr, MsgRoleRequired) // admin: false needs a new role
+	default:
+		return nil // admin: false on a manager who is not one changes nothing
+	}
+	if level == nil || level.ResellerID != m.ResellerID {
+		return FieldError(ptr, MsgManagerRoleNotFound)
+	}
+	m.Role, m.AccessLevel = level.Role, level
+	return nil
+}
+
 // Apply writes the plain fields of c into m (name, status, phone, key, attributes).
-// Role, password and e-mail are resolved by the service. It reports whether anything
-// changed.
+// The role is ApplyRole's; password and e-mail are the service's. It reports whether
+// anything changed.
 func (m *Manager) Apply(c ManagerChange) bool {
 	changed := set(&m.Name, c.Name)
 	if c.Status != nil && ManagerStatus(*c.Status) != m.Status {

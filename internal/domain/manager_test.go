@@ -256,3 +256,46 @@ func TestManagerFieldValidators(t *testing.T) {
 		}
 	}
 }
+
+func TestManagerChangeApplyRole(t *testing.T) {
+	yes, no := true, false
+	levelID, sales := int64(9), string(RoleSales)
+	own := &ManagerRole{ID: 9, ResellerID: 3, Name: "Sales", Role: RoleSales}
+	other := &ManagerRole{ID: 9, ResellerID: 4, Name: "Sales", Role: RoleSales}
+	cases := []struct {
+		name      string
+		change    ManagerChange
+		was       Role
+		level     *ManagerRole
+		wantRole  Role
+		wantLevel *ManagerRole
+		wantPtr   string // the pointer of the error; empty for none
+	}{
+		{"AdminTrue", ManagerChange{Admin: &yes}, RoleSales, nil, RoleAdmin, nil, ""},
+		{"RoleNamedAdmin", ManagerChange{Role: mgPtr(string(RoleAdmin))}, RoleSales, nil, RoleAdmin, nil, ""},
+		{"LevelByID", ManagerChange{ManagerRoleID: &levelID}, RoleAdmin, own, RoleSales, own, ""},
+		{"LevelByRoleName", ManagerChange{Role: &sales}, RoleAdmin, own, RoleSales, own, ""},
+		{"LevelMissing", ManagerChange{ManagerRoleID: &levelID}, RoleSales, nil, RoleSales, nil, ptrManager + "manager_role_id"},
+		{"LevelOfAnotherReseller", ManagerChange{ManagerRoleID: &levelID}, RoleSales, other, RoleSales, nil, ptrManager + "manager_role_id"},
+		{"RoleNameMissing", ManagerChange{Role: &sales}, RoleSales, nil, RoleSales, nil, ptrManager + "role"},
+		{"AdminFalseOnAdmin", ManagerChange{Admin: &no}, RoleAdmin, nil, RoleAdmin, nil, ptrManager + "manager_role_id"},
+		{"AdminFalseOnOther", ManagerChange{Admin: &no}, RoleSales, nil, RoleSales, nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Manager{ResellerID: 3, Role: tc.was}
+			err := tc.change.ApplyRole(m, tc.level)
+			if tc.wantPtr != "" {
+				errs := Errors(err)
+				if len(errs) != 1 || errs[0].Pointer != tc.wantPtr {
+					t.Fatalf("error %v, want one at %s", err, tc.wantPtr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if m.Role != tc.wantRole || m.AccessLevel != tc.wantLevel {
+				t.Fatalf("role %s, level %v; want %s, %v", m.Role, m.AccessLevel, tc.wantRole, tc.wantLevel)
+			}
+		})
+	}
+}

@@ -131,15 +131,8 @@ func (s *Service) CreateManager(ctx context.Context, a domain.Actor, resellerID 
 // attributes, but nobody their own status or role. Errors: forbidden, not_found,
 // invalid.
 func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID, id int64, c domain.ManagerChange) (*domain.Manager, error) {
-	self := id == a.ManagerID && resellerID == a.ResellerID
-	switch {
-	case self && c.ChangesAccess():
-		return nil, domain.Errorf(domain.ErrForbidden, domain.MsgSelfStatusOrRole)
-	case self && a.Can(domain.ActionManagerSelf):
-	default:
-		if err := authorize(a, domain.ActionManagerUpdate); err != nil {
-			return nil, err
-		}
+	if err := authorizeManagerChange(a, resellerID, id, &c); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(false); err != nil {
 		return nil, err
@@ -155,38 +148,8 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 		out   *domain.Manager
 		epoch int64 // the auth epoch this change moved to; 0 when it moved none
 	)
-	err := s.inTx(ctx, func(tx *store.Conn) error {
-		m, err := s.managerForUpdate(ctx, tx, a, resellerID, id)
-		if err != nil {
-			return err
-		}
-		if err := c.CheckFixed(m); err != nil {
-			return err
-		}
-		before := *m
-		changed := m.Apply(c)
-		if c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil {
-			if err := resolveRole(ctx, tx, m, &c); err != nil {
-				return err
-			}
-		}
-		m.PasswordHash = hash
-		accessChanged := m.Status != before.Status || m.Role != before.Role
-		changed = changed || accessChanged || hash != "" || accessLevelOf(m) != accessLevelOf(&before)
-		if !changed {
-			out = m
-			return nil
-		}
-		m.UpdatedAt = s.clock.Now()
-		if err := tx.UpdateManager(ctx, m); err != nil {
-			return uniqueField(err, managerUnique)
-		}
-		if accessChanged {
-			if epoch, err = tx.BumpAuthEpoch(ctx); err != nil {
-				return err
-			}
-		}
-		out, err = tx.FindManagerByID(ctx, id)
+	err := s.inTx(ctx, func(tx *store.Conn) (err error) {
+		out, epoch, err = s.updateManager(ctx, tx, a, resellerID, id, &c, hash)
 		return err
 	})
 	if err != nil {
@@ -197,6 +160,57 @@ func (s *Service) UpdateManager(ctx context.Context, a domain.Actor, resellerID,
 	// so nothing (a failing read, a client gone) can leave the cache behind.
 	s.tokens.moveTo(epoch)
 	return out, nil
+}
+
+// authorizeManagerChange lets a manager change itself, but not its own status or
+// role, and anyone else only with the right to administer managers.
+func authorizeManagerChange(a domain.Actor, resellerID, id int64, c *domain.ManagerChange) error {
+	self := id == a.ManagerID && resellerID == a.ResellerID
+	switch {
+	case self && c.ChangesAccess():
+		return domain.Errorf(domain.ErrForbidden, domain.MsgSelfStatusOrRole)
+	case self && a.Can(domain.ActionManagerSelf):
+		return nil
+	}
+	return authorize(a, domain.ActionManagerUpdate)
+}
+
+// updateManager is UpdateManager inside its transaction, hash the new password's or
+// empty. It returns the manager as written and the auth epoch the change moved to,
+// 0 when it changed nobody's access.
+func (s *Service) updateManager(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID, id int64,
+	c *domain.ManagerChange, hash string) (*domain.Manager, int64, error) {
+	m, err := s.managerForUpdate(ctx, tx, a, resellerID, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := c.CheckFixed(m); err != nil {
+		return nil, 0, err
+	}
+	before := *m
+	changed := m.Apply(*c)
+	if c.ChangesRole() {
+		if err := resolveRole(ctx, tx, m, c); err != nil {
+			return nil, 0, err
+		}
+	}
+	m.PasswordHash = hash
+	accessChanged := m.Status != before.Status || m.Role != before.Role
+	if !changed && !accessChanged && hash == "" && accessLevelOf(m) == accessLevelOf(&before) {
+		return m, 0, nil
+	}
+	m.UpdatedAt = s.clock.Now()
+	if err := tx.UpdateManager(ctx, m); err != nil {
+		return nil, 0, uniqueField(err, managerUnique)
+	}
+	var epoch int64
+	if accessChanged {
+		if epoch, err = tx.BumpAuthEpoch(ctx); err != nil {
+			return nil, 0, err
+		}
+	}
+	out, err := tx.FindManagerByID(ctx, id)
+	return out, epoch, err
 }
 
 // RotateManagerToken gives a manager a new API token; the old one stops working at
@@ -241,39 +255,24 @@ func accessLevelOf(m *domain.Manager) int64 {
 	return m.AccessLevel.ID
 }
 
-// resolveRole sets m's role and access level from c: admin, an access level of m's
-// reseller by id, or (the older API) a standard role by name.
+// resolveRole sets m's role and access level from c (see ManagerChange.ApplyRole),
+// loading the access level c names.
 func resolveRole(ctx context.Context, tx *store.Conn, m *domain.Manager, c *domain.ManagerChange) error {
-	if c.GrantsAdmin() {
-		m.Role, m.AccessLevel = domain.RoleAdmin, nil
-		return nil
-	}
 	var (
 		level *domain.ManagerRole
 		err   error
-		ptr   = "/data/attributes/manager_role_id"
 	)
-	if c.ManagerRoleID != nil {
-		level, err = tx.FindManagerRoleByID(ctx, *c.ManagerRoleID)
-		if err == nil && level.ResellerID != m.ResellerID {
-			err = domain.NotFound(domain.MsgManagerRoleNotFound)
-		}
-	} else if c.Role != nil {
-		ptr = "/data/attributes/role"
-		level, err = tx.FindManagerRoleByRole(ctx, m.ResellerID, domain.Role(*c.Role))
-	} else if m.Role == domain.RoleAdmin {
-		return domain.FieldError(ptr, domain.MsgRoleRequired) // admin: false needs a new role
-	} else {
-		return nil // admin: false on a manager who is not one changes nothing
-	}
-	if domain.CodeOf(err) == domain.ErrNotFound {
-		return domain.FieldError(ptr, domain.MsgManagerRoleNotFound)
+	switch {
+	case c.GrantsAdmin():
+	case c.ManagerRoleID != nil:
+		level, err = orMissing(tx.FindManagerRoleByID(ctx, *c.ManagerRoleID))
+	case c.Role != nil:
+		level, err = orMissing(tx.FindManagerRoleByRole(ctx, m.ResellerID, domain.Role(*c.Role)))
 	}
 	if err != nil {
 		return err
 	}
-	m.Role, m.AccessLevel = level.Role, level
-	return nil
+	return c.ApplyRole(m, level)
 }
 
 func (s *Service) hashPassword(p string) (string, error) {
