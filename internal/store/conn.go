@@ -22,6 +22,10 @@ type Conn struct {
 	// created, so that writes about them know the scope without asking.
 	touched          map[Scope]bool
 	accountResellers map[int64]int64
+	// later holds writes whose answers nobody reads (counters, links of new rows),
+	// sent with the scope moves just before the commit: on PostgreSQL one round trip
+	// for all of them instead of one each.
+	later []statement
 }
 
 // Reader returns a Conn on the read pool.
@@ -47,11 +51,38 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	if err = fn(c); err != nil {
 		return err
 	}
-	if err = c.moveScopes(ctx); err != nil {
+	if err = c.flush(ctx); err != nil {
 		return translate(err)
 	}
 	if err = tx.commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// execLater queues a write to run just before the transaction commits, with the
+// others queued and the scope moves (see flush). Only a write that cannot fail on
+// the data (a counter, the link of a row the transaction made) belongs here: its
+// error would fail the commit, far from the call that caused it.
+func (c *Conn) execLater(query string, args ...any) error {
+	if c.tx == nil {
+		return errors.New("store: write outside a transaction")
+	}
+	c.later = append(c.later, statement{query: query, args: args})
+	return nil
+}
+
+// flush runs the queued writes and then moves the touched scopes on, in one batch.
+func (c *Conn) flush(ctx context.Context) error {
+	stmts := append(c.later, c.scopeMoves()...)
+	if len(stmts) == 0 {
+		return nil
+	}
+	for range stmts {
+		c.db.statements.counted()
+	}
+	if err := c.tx.execAll(ctx, stmts); err != nil {
+		return fmt.Errorf("write before commit: %w", err)
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ type pool interface {
 type txn interface {
 	exec(ctx context.Context, query string, args []any) (result, error)
 	query(ctx context.Context, query string, args []any) (rows, error)
+	// execAll runs statements in order and stops at the first error: on PostgreSQL
+	// in one round trip.
+	execAll(ctx context.Context, stmts []statement) error
 	// script runs SQL text of several statements without arguments (a migration).
 	script(ctx context.Context, sql string) error
 	commit(ctx context.Context) error
@@ -74,4 +77,10 @@ func DefaultPoolSize(e Engine, procs int) int {
 		return max(8, 4*procs)
 	}
 	return max(4, 2*procs)
+}
+
+// statement is one SQL text with its arguments, run later by txn.execAll.
+type statement struct {
+	query string
+	args  []any
 }

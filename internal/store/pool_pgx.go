@@ -154,6 +154,22 @@ func (r pgxResult) RowsAffected() (int64, error) { return pgconn.CommandTag(r).R
 // pgxTx is a write transaction on one connection of the pool.
 type pgxTx struct{ tx pgx.Tx }
 
+// execAll sends stmts as one batch: one round trip to the server however many.
+func (t pgxTx) execAll(ctx context.Context, stmts []statement) error {
+	var b pgx.Batch
+	for _, s := range stmts {
+		b.Queue(s.query, s.args...)
+	}
+	br := t.tx.SendBatch(ctx, &b)
+	for range stmts {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return br.Close()
+}
+
 func (t pgxTx) exec(ctx context.Context, query string, args []any) (result, error) {
 	tag, err := t.tx.Exec(ctx, query, args...)
 	if err != nil {

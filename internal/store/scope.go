@@ -53,10 +53,10 @@ func (c *Conn) touch(scopes ...Scope) {
 	}
 }
 
-// moveScopes moves on the generation of every scope the transaction touched, in
-// the order of their names, so two transactions never wait for each other's rows
-// in opposite orders.
-func (c *Conn) moveScopes(ctx context.Context) error {
+// scopeMoves returns the writes that move on the generation of every scope the
+// transaction touched, in the order of their names, so two transactions never wait
+// for each other's rows in opposite orders; flush runs them.
+func (c *Conn) scopeMoves() []statement {
 	if len(c.touched) == 0 || c.db.noScopes {
 		return nil
 	}
@@ -65,18 +65,17 @@ func (c *Conn) moveScopes(ctx context.Context) error {
 		scopes = append(scopes, s)
 	}
 	slices.Sort(scopes)
-	for _, s := range scopes {
+	out := make([]statement, len(scopes))
+	for i, s := range scopes {
 		shard := 0
 		if c.db.engine != SQLite {
 			shard = rand.IntN(scopeShards)
 		}
-		if _, err := c.exec(ctx, `INSERT INTO cache_scopes (scope, shard, generation) VALUES ($1, $2, 1)
+		out[i] = statement{query: `INSERT INTO cache_scopes (scope, shard, generation) VALUES ($1, $2, 1)
 			ON CONFLICT (scope, shard) DO UPDATE SET generation = cache_scopes.generation + 1`,
-			string(s), shard); err != nil {
-			return fmt.Errorf("move scope %s on: %w", s, err)
-		}
+			args: []any{string(s), shard}}
 	}
-	return nil
+	return out
 }
 
 // Generation returns the generation of scope as of a moment after the call began,

@@ -58,9 +58,9 @@ func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
 }
 
 // count moves the counter of kind of the reseller by delta, in the transaction of
-// the write that adds (or removes) the rows.
+// the write that adds (or removes) the rows, just before it commits (execLater).
 func (c *Conn) count(ctx context.Context, kind string, resellerID int64, delta int) error {
-	_, err := c.exec(ctx, `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ($1, $2, $3, $4)
+	err := c.execLater(`INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
 		resellerID, kind, rand.IntN(tallySlots), delta)
 	if err != nil {

@@ -69,17 +69,26 @@ func (c *Conn) EnsureUser(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
-// AddAccountUser attaches a user to an account with an access level, active.
+// AddAccountUser attaches a user to an account with an access level, active. The
+// link to an account made in this transaction is written just before the commit
+// (execLater): it cannot clash, and nothing reads it before then.
 func (c *Conn) AddAccountUser(ctx context.Context, accountID, userID int64, level domain.AccessLevel, now time.Time) error {
-	resellerID, ok := c.accountResellers[accountID]
-	if !ok {
+	resellerID, made := c.accountResellers[accountID]
+	if !made {
 		if err := c.row(ctx, `SELECT reseller_id FROM accounts WHERE id = $1`, []any{accountID}, &resellerID); err != nil {
 			return fmt.Errorf("add user %d to account %d: %w", userID, accountID, err)
 		}
 	}
 	c.touch(AccountsScope(resellerID)) // the account's users decide which user_email filters match it
-	_, err := c.exec(ctx, `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5)`, accountID, userID, string(level), string(domain.UserStatusActive), micros(now))
+	const insert = `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5)`
+	args := []any{accountID, userID, string(level), string(domain.UserStatusActive), micros(now)}
+	var err error
+	if made {
+		err = c.execLater(insert, args...)
+	} else {
+		_, err = c.exec(ctx, insert, args...)
+	}
 	if err != nil {
 		return fmt.Errorf("add user %d to account %d: %w", userID, accountID, err)
 	}
