@@ -102,11 +102,7 @@ lists)
 	;;
 esac
 
-say() { printf '== %s\n' "$*" >&2; }
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+. bench/lib.sh
 
 if ! command -v wrk >/dev/null 2>&1; then
 	say "installing wrk"
@@ -143,19 +139,6 @@ pg_cleanup() { :; } # replaced once the pg scenario has a database to clean up
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# in_use PORT succeeds when something listens on 127.0.0.1:PORT.
-in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		in_use "$p" || {
-			echo "$p"
-			return
-		}
-	done
-	die "no free port found"
-}
 CASCADE_PORT=${CASCADE_PORT:-$(free_port)}
 BASELINE_PORT=${BASELINE_PORT:-$(free_port)}
 BARE_PORT=${BARE_PORT:-$(free_port)}

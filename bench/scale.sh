@@ -17,11 +17,7 @@ LARGE=${LARGE:-1000000}
 N=${N:-300}
 TARGET=2
 
-say() { printf '== %s\n' "$*" >&2; }
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+. bench/lib.sh
 command -v curl >/dev/null 2>&1 || die "curl is required"
 
 mkdir -p "$OUT"
@@ -40,18 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		in_use "$p" || {
-			echo "$p"
-			return
-		}
-	done
-	die "no free port found"
-}
 TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # db_url ENGINE SIZE prints the database URL of one size on one engine.

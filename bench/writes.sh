@@ -26,11 +26,7 @@ THREADS=${THREADS:-2}
 PG=${CASCADE_BENCH_POSTGRES_URL:-}
 TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client count
 
-say() { printf '== %s\n' "$*" >&2; }
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+. bench/lib.sh
 if ! command -v wrk >/dev/null 2>&1; then
 	say "installing wrk"
 	export DEBIAN_FRONTEND=noninteractive
@@ -57,18 +53,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		in_use "$p" || {
-			echo "$p"
-			return
-		}
-	done
-	die "no free port found"
-}
 wait_ready() { # URL PID NAME
 	for _ in $(seq 1 300); do
 		curl -sf -o /dev/null "$1" && return
