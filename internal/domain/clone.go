@@ -16,9 +16,16 @@ import (
 
 // Clone returns a copy of a that shares nothing with it.
 func (a *Account) Clone() *Account {
-	out := *a
-	out.CustomAttributes = maps.Clone(a.CustomAttributes)
-	return &out
+	out := new(Account)
+	a.CloneInto(out)
+	return out
+}
+
+// CloneInto sets *dst to a copy of a that shares nothing with it, so that a page of
+// copies can live in one allocation.
+func (a *Account) CloneInto(dst *Account) {
+	*dst = *a
+	dst.CustomAttributes = maps.Clone(a.CustomAttributes)
 }
 
 // Equal reports whether a and b hold the same values.
@@ -37,10 +44,16 @@ func (a *Account) Equal(b *Account) bool {
 
 // Clone returns a copy of p that shares nothing with it.
 func (p *Plan) Clone() *Plan {
-	out := *p
-	out.Periods = slices.Clone(p.Periods)
-	out.Resources = slices.Clone(p.Resources)
-	return &out
+	out := new(Plan)
+	p.CloneInto(out)
+	return out
+}
+
+// CloneInto sets *dst to a copy of p that shares nothing with it.
+func (p *Plan) CloneInto(dst *Plan) {
+	*dst = *p
+	dst.Periods = slices.Clone(p.Periods)
+	dst.Resources = slices.Clone(p.Resources)
 }
 
 // Equal reports whether p and q hold the same values.

@@ -11,15 +11,22 @@ import (
 
 // Key returns a string that identifies the values given, by every field they hold:
 // struct fields (exported or not), slice and array elements, map entries in key
-// order, the values pointers and interfaces point at, each with its type. Two calls
-// return the same key exactly when their values are equal field by field, so a
+// order, the values pointers and interfaces point at. Two calls return the same key
+// exactly when their values are of the same types and equal field by field, so a
 // query type that gains a field changes its keys without anyone remembering to.
-// Times compare by instant and zone name (unexported ones field by field);
-// functions and channels are refused.
+// Each value's type is written once, and the type of whatever an interface holds:
+// below that the static types fix the layout, and fields are written by position
+// (a key is built on every cached read, so it spells out no names). Times compare
+// by instant and zone name (unexported ones field by field); functions and channels
+// are refused.
 func Key(values ...any) string {
 	var sb strings.Builder
 	for _, v := range values {
-		writeKey(&sb, reflect.ValueOf(v))
+		rv := reflect.ValueOf(v)
+		if rv.IsValid() {
+			sb.WriteString(rv.Type().String())
+		}
+		writeKey(&sb, rv)
 		sb.WriteByte(';')
 	}
 	return sb.String()
@@ -41,30 +48,29 @@ func writeKey(sb *strings.Builder, v reflect.Value) {
 	case reflect.Bool:
 		sb.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		sb.WriteString(v.Type().String())
-		sb.WriteByte('(')
 		sb.WriteString(strconv.FormatInt(v.Int(), 10))
-		sb.WriteByte(')')
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		sb.WriteString(v.Type().String())
-		sb.WriteByte('(')
 		sb.WriteString(strconv.FormatUint(v.Uint(), 10))
-		sb.WriteByte(')')
 	case reflect.Float32, reflect.Float64:
-		sb.WriteString(v.Type().String())
-		sb.WriteByte('(')
 		sb.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
-		sb.WriteByte(')')
 	case reflect.String:
-		sb.WriteString(v.Type().String())
 		sb.WriteString(strconv.Quote(v.String()))
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
 		if v.IsNil() {
 			sb.WriteString("nil")
 			return
 		}
 		sb.WriteByte('&')
 		writeKey(sb, v.Elem())
+	case reflect.Interface:
+		if v.IsNil() {
+			sb.WriteString("nil")
+			return
+		}
+		sb.WriteString(v.Elem().Type().String()) // what it holds: 5 and "5" differ
+		sb.WriteByte('(')
+		writeKey(sb, v.Elem())
+		sb.WriteByte(')')
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.IsNil() {
 			sb.WriteString("nil")
@@ -99,11 +105,8 @@ func writeKey(sb *strings.Builder, v reflect.Value) {
 		}
 		sb.WriteByte('}')
 	case reflect.Struct:
-		sb.WriteString(v.Type().String())
 		sb.WriteByte('{')
 		for i := range v.NumField() {
-			sb.WriteString(v.Type().Field(i).Name)
-			sb.WriteByte(':')
 			writeKey(sb, v.Field(i))
 			sb.WriteByte(',')
 		}

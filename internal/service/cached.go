@@ -30,15 +30,15 @@ const (
 type caches struct {
 	resellers     *readcache.Cache[int64, *domain.Reseller]
 	resellerFacts *readcache.Cache[int64, store.ResellerFacts]
-	accountPages  *readcache.Cache[string, page[*domain.Account]]
+	accountPages  *readcache.Cache[string, page[domain.Account]]
 	plans         *readcache.Cache[int64, *domain.Plan]
-	planPages     *readcache.Cache[string, page[*domain.Plan]]
+	planPages     *readcache.Cache[string, page[domain.Plan]]
 	reference     *readcache.Cache[struct{}, accountReference]
 }
 
 // page is one page of a list, the number of all its matches and the next cursor.
 type page[T any] struct {
-	rows []T
+	rows []*T
 	info domain.PageInfo // the number of all matches and the next page's cursor
 }
 
@@ -54,25 +54,28 @@ func newCaches() *caches {
 			MaxEntries: maxCachedResellers, Copy: (*domain.Reseller).Clone}),
 		// Facts never change, so they need no copy and no generation.
 		resellerFacts: readcache.New[int64](readcache.Options[store.ResellerFacts]{MaxEntries: maxCachedResellerFacts}),
-		accountPages: readcache.New[string](readcache.Options[page[*domain.Account]]{
+		accountPages: readcache.New[string](readcache.Options[page[domain.Account]]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedAccountRows,
-			Cost: pageRows[*domain.Account], Copy: clonePage((*domain.Account).Clone)}),
+			Cost: pageRows[domain.Account], Copy: clonePage((*domain.Account).CloneInto)}),
 		plans: readcache.New[int64](readcache.Options[*domain.Plan]{
 			MaxEntries: maxCachedPlans, Copy: (*domain.Plan).Clone}),
-		planPages: readcache.New[string](readcache.Options[page[*domain.Plan]]{
+		planPages: readcache.New[string](readcache.Options[page[domain.Plan]]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedPlanRows,
-			Cost: pageRows[*domain.Plan], Copy: clonePage((*domain.Plan).Clone)}),
+			Cost: pageRows[domain.Plan], Copy: clonePage((*domain.Plan).CloneInto)}),
 		reference: readcache.New[struct{}](readcache.Options[accountReference]{MaxEntries: 1, Copy: cloneReference}),
 	}
 }
 
 func pageRows[T any](p page[T]) int { return len(p.rows) }
 
-func clonePage[T any](clone func(T) T) func(page[T]) page[T] {
+// clonePage copies a page with cloneInto, its rows in one allocation.
+func clonePage[T any](cloneInto func(src, dst *T)) func(page[T]) page[T] {
 	return func(p page[T]) page[T] {
-		out := page[T]{rows: make([]T, len(p.rows)), info: p.info}
+		block := make([]T, len(p.rows))
+		out := page[T]{rows: make([]*T, len(p.rows)), info: p.info}
 		for i, r := range p.rows {
-			out.rows[i] = clone(r)
+			cloneInto(r, &block[i])
+			out.rows[i] = &block[i]
 		}
 		return out
 	}
@@ -135,9 +138,9 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		return c.FindAccounts(ctx, f)
 	}
 	p, err := cached(ctx, c, s.caches.accountPages, store.AccountsScope(f.ResellerID), readcache.Key(f),
-		func(ctx context.Context, c *store.Conn) (page[*domain.Account], error) {
+		func(ctx context.Context, c *store.Conn) (page[domain.Account], error) {
 			rows, info, err := c.FindAccounts(ctx, f)
-			return page[*domain.Account]{rows: rows, info: info}, err
+			return page[domain.Account]{rows: rows, info: info}, err
 		})
 	return p.rows, p.info, err
 }
@@ -152,9 +155,9 @@ func (s *Service) planByID(ctx context.Context, c *store.Conn, id int64) (*domai
 // planPage returns one page of the plans a filter selects.
 func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.Plan, domain.PageInfo, error) {
 	p, err := cached(ctx, s.db.Reader(), s.caches.planPages, store.ScopeCatalog, readcache.Key(f),
-		func(ctx context.Context, c *store.Conn) (page[*domain.Plan], error) {
+		func(ctx context.Context, c *store.Conn) (page[domain.Plan], error) {
 			rows, info, err := c.FindPlans(ctx, f)
-			return page[*domain.Plan]{rows: rows, info: info}, err
+			return page[domain.Plan]{rows: rows, info: info}, err
 		})
 	return p.rows, p.info, err
 }
