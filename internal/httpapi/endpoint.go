@@ -155,8 +155,9 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 
 // statusClientClosed is the access log's status of a request whose client hung up
 // before its answer was ready (the code other HTTP servers use for it): nobody reads
-// the answer, and the failure is not the server's.
-const statusClientClosed = 499
+// the answer, and the failure is not the server's; nor is it recorded as an
+// idempotent request's answer.
+const statusClientClosed = service.StatusClientClosed
 
 // renderError encodes err, logging internal errors with the request id; their text
 // never reaches the client. Work stopped because the client left is logged as such.

@@ -154,18 +154,25 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, a domain.Actor, key s
 	return claim, nil, nil
 }
 
-// FinishIdempotent records the answer of a claimed request. A server error that
-// changed nothing releases the key, so a retry runs afresh; every other answer is
+// StatusClientClosed is the status of a request whose client hung up before its
+// answer was ready, as httpapi logs it. Nobody reads that answer, so it is never
+// recorded for replay.
+const StatusClientClosed = 499
+
+// FinishIdempotent records the answer of a claimed request. A server error, or a
+// client gone (StatusClientClosed), that changed nothing releases the key, so a retry
+// runs afresh; a client gone after the changes committed leaves the key committed
+// without an answer, as if the answer were lost; every other answer is
 // kept for replay, sealed with a key derived from the Idempotency-Key itself, so the
 // stored answer (which may hold a new manager's API token) is unreadable without it.
 // An answer that the request's transaction recorded with its commit is already
 // there, and nothing is done.
 func (s *Service) FinishIdempotent(ctx context.Context, c *Claim, status int, body []byte) error {
-	if c.answered {
+	if c.answered || (status == StatusClientClosed && c.marked) {
 		return nil
 	}
 	return s.db.InTx(ctx, func(conn *store.Conn) error {
-		if status >= 500 && !c.marked {
+		if (status >= 500 || status == StatusClientClosed) && !c.marked {
 			return conn.ReleaseIdempotencyKey(ctx, c.managerID, c.keyHash, c.owner)
 		}
 		sealed, err := seal(c.sealKey, body)

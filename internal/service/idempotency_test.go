@@ -177,6 +177,24 @@ func TestIdempotencyFinish(t *testing.T) {
 			}
 			mgWantReplay(t, s, admin, "kept", fp, 500, "committed, then failed")
 		})
+		t.Run("ClientGoneBeforeCommitReleases", func(t *testing.T) {
+			c := mgClaim(t, s, admin, "gone", fp)
+			if err := s.FinishIdempotent(ctx, c, StatusClientClosed, nil); err != nil {
+				t.Fatal(err)
+			}
+			mgClaim(t, s, admin, "gone", fp)
+		})
+		t.Run("ClientGoneAfterCommitAwaitsAnswer", func(t *testing.T) {
+			c := mgClaim(t, s, admin, "gone after commit", fp)
+			if err := s.inTx(WithClaim(ctx, c), func(*store.Conn) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.FinishIdempotent(ctx, c, StatusClientClosed, nil); err != nil {
+				t.Fatal(err)
+			}
+			// Nobody got an answer: none is replayed, and the changes are never run again.
+			mgWantConflict(t, s, admin, "gone after commit", fp, domain.MsgIdempotencyInFlight)
+		})
 		t.Run("ValidationErrorKept", func(t *testing.T) {
 			c := mgClaim(t, s, admin, "invalid", fp)
 			if err := s.FinishIdempotent(ctx, c, 422, []byte("invalid")); err != nil {
