@@ -135,7 +135,7 @@ func (c *ManagerChange) ChangesRole() bool {
 
 // ChangesAccess reports whether c touches the manager's status or role.
 func (c *ManagerChange) ChangesAccess() bool {
-	return c.Status != nil || c.Admin != nil || c.ManagerRoleID != nil || c.Role != nil
+	return c.Status != nil || c.ChangesRole()
 }
 
 // ApplyRole sets m's role and access level from c: System administrator, or level,
