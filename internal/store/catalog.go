@@ -237,25 +237,12 @@ type PlanFilter struct {
 }
 
 // FindPlans returns one page of plans with their periods and resources on offer, the
-// number of all that match and the cursor of the next page.
+// number of all that match and the cursor of the next page (see listKeys).
 func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, domain.PageInfo, error) {
-	ids, info, err := c.findPlanPage(ctx, f)
-	if err != nil {
-		return nil, info, err
-	}
-	plans, err := c.findPlansByIDs(ctx, ids)
-	if err != nil {
-		return nil, info, err
-	}
-	return plans, info, nil
-}
-
-// findPlanPage reads the ids of one page of plans, the number of all that match and
-// the cursor of the next page (see listKeys); the page's plans are read by id
-// afterwards.
-func (c *Conn) findPlanPage(ctx context.Context, f PlanFilter) ([]int64, domain.PageInfo, error) {
 	l, b := planListing(c.db.engine, f)
-	return listKeys(ctx, c, l, b, f.Query)
+	return listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Plan, error) {
+		return c.findPlansByIDs(ctx, ids)
+	})
 }
 
 // planListing declares the list of plans f selects and its scope.
@@ -284,27 +271,11 @@ func planListing(e Engine, f PlanFilter) (listing, *sqlBuilder) {
 // findPlansByIDs reads the plans with the given ids in that order, with their
 // periods and resources; ids that match none are left out.
 func (c *Conn) findPlansByIDs(ctx context.Context, ids []int64) ([]*domain.Plan, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	byID := make(map[int64]*domain.Plan, len(ids))
-	b := c.builder()
-	err := eachRow(ctx, c, "SELECT "+planColumns+" FROM plans pl WHERE "+b.ids("pl.id", ids), b.args,
-		func(s scanner) error {
-			p, err := scanPlan(s)
-			if err == nil {
-				byID[p.ID] = p
-			}
-			return err
-		})
+	plans, err := byIDs(ctx, c, "SELECT "+planColumns+" FROM plans pl WHERE ", "pl.id", ids,
+		func(s scanner) (*domain.Plan, error) { return scanPlan(s) },
+		func(p *domain.Plan) int64 { return p.ID })
 	if err != nil {
 		return nil, fmt.Errorf("find plans: %w", err)
-	}
-	plans := make([]*domain.Plan, 0, len(ids))
-	for _, id := range ids {
-		if p := byID[id]; p != nil {
-			plans = append(plans, p)
-		}
 	}
 	if err := c.loadPlanItems(ctx, plans); err != nil {
 		return nil, err
