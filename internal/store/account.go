@@ -93,7 +93,14 @@ type AccountFilter struct {
 // cursor of the next page. The user_email condition selects the accounts a user
 // with one of the e-mails belongs to.
 func (c *Conn) FindAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
-	return c.findAccounts(ctx, f)
+	l, b, q := accountListing(c.db.engine, f)
+	out, info, err := listRows(ctx, c, l, b, q, func(ids []int64) ([]*domain.Account, error) {
+		return c.findAccountsByIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, info, fmt.Errorf("find accounts: %w", err)
+	}
+	return out, info, nil
 }
 
 func accountID(a *domain.Account) int64 { return a.ID }
@@ -106,19 +113,6 @@ func (c *Conn) findAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Ac
 		return nil, fmt.Errorf("find accounts by id: %w", err)
 	}
 	return out, nil
-}
-
-// findAccounts reads one page of accounts (see listKeys): the page's ids through
-// the index of its sort, then those accounts by id.
-func (c *Conn) findAccounts(ctx context.Context, f AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
-	l, b, q := accountListing(c.db.engine, f)
-	out, info, err := listRows(ctx, c, l, b, q, func(ids []int64) ([]*domain.Account, error) {
-		return c.findAccountsByIDs(ctx, ids)
-	})
-	if err != nil {
-		return nil, info, fmt.Errorf("find accounts: %w", err)
-	}
-	return out, info, nil
 }
 
 // accountListing declares the list of accounts f selects: the listing, its scope and
