@@ -119,18 +119,8 @@ func (c *Conn) findAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Ac
 // the query left for it (user_email is a condition of the scope's).
 func accountListing(e Engine, f AccountFilter) (listing, *sqlBuilder, domain.ListQuery) {
 	b := sqlBuilder{engine: e}
-	l := listing{from: "FROM accounts a", id: "a.id", cols: accountFields,
-		tally: tally{kind: tallyAccounts, reseller: f.ResellerID, below: f.Below}}
-	if f.ResellerID != 0 {
-		b.cond("a.reseller_id = %s", f.ResellerID)
-	}
-	if f.Below != "" {
-		l.from += " JOIN resellers r ON r.id = a.reseller_id"
-		b.subtree("r.path", f.Below, true)
-	}
-	if f.ResellerID == 0 && f.Below == "" {
-		l.tally = tally{}
-	}
+	l := listing{from: "FROM accounts a", id: "a.id", cols: accountFields}
+	l.scope(&b, "a", tallyAccounts, f.ResellerID, f.Below)
 	q := f.Query
 	q.Conditions = nil
 	for _, cond := range f.Query.Conditions {

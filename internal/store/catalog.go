@@ -248,18 +248,8 @@ func (c *Conn) FindPlans(ctx context.Context, f PlanFilter) ([]*domain.Plan, dom
 // planListing declares the list of plans f selects and its scope.
 func planListing(e Engine, f PlanFilter) (listing, *sqlBuilder) {
 	b := sqlBuilder{engine: e}
-	l := listing{from: "FROM plans pl", id: "pl.id", cols: planFields,
-		tally: tally{kind: tallyPlans, reseller: f.ResellerID, below: f.Below}}
-	if f.ResellerID != 0 {
-		b.cond("pl.reseller_id = %s", f.ResellerID)
-	}
-	if f.Below != "" {
-		l.from += " JOIN resellers r ON r.id = pl.reseller_id"
-		b.subtree("r.path", f.Below, true)
-	}
-	if f.ResellerID == 0 && f.Below == "" {
-		l.tally = tally{}
-	}
+	l := listing{from: "FROM plans pl", id: "pl.id", cols: planFields}
+	l.scope(&b, "pl", tallyPlans, f.ResellerID, f.Below)
 	if f.SwitchFrom != 0 {
 		b.cond("pl.id IN (SELECT ps.target_id FROM plan_switches ps WHERE ps.plan_id = %s AND ps.switch_type = %s)",
 			f.SwitchFrom, string(f.SwitchType))

@@ -89,18 +89,8 @@ func (c *Conn) FindManagers(ctx context.Context, f ManagerFilter) ([]*domain.Man
 // managerListing declares the list of managers f selects and its scope.
 func managerListing(e Engine, f ManagerFilter) (listing, *sqlBuilder) {
 	b := sqlBuilder{engine: e}
-	l := listing{from: "FROM managers m", id: "m.id", cols: managerFields,
-		tally: tally{kind: tallyManagers, reseller: f.ResellerID, below: f.Below}}
-	if f.ResellerID != 0 {
-		b.cond("m.reseller_id = %s", f.ResellerID)
-	}
-	if f.Below != "" {
-		l.from += " JOIN resellers r ON r.id = m.reseller_id"
-		b.subtree("r.path", f.Below, true)
-	}
-	if f.ResellerID == 0 && f.Below == "" {
-		l.tally = tally{}
-	}
+	l := listing{from: "FROM managers m", id: "m.id", cols: managerFields}
+	l.scope(&b, "m", tallyManagers, f.ResellerID, f.Below)
 	return l, &b
 }
 

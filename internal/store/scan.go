@@ -73,6 +73,23 @@ type listing struct {
 	tally tally
 }
 
+// scope restricts l to the rows of one reseller (resellerID) or of every reseller
+// strictly below the path below, by the reseller_id of the listed table (alias), and
+// names that scope's counters of kind as l's tally. With neither, l lists every row
+// and counts them.
+func (l *listing) scope(b *sqlBuilder, alias, kind string, resellerID int64, below string) {
+	if resellerID != 0 {
+		b.cond(alias+".reseller_id = %s", resellerID)
+	}
+	if below != "" {
+		l.from += " JOIN resellers r ON r.id = " + alias + ".reseller_id"
+		b.subtree("r.path", below, true)
+	}
+	if resellerID != 0 || below != "" {
+		l.tally = tally{kind: kind, reseller: resellerID, below: below}
+	}
+}
+
 // listKeys reads the ids of one page of l, in order, and the page's total and next
 // cursor. b holds the list's scope (say, the reseller); q adds its conditions,
 // order and page. The page is read through the index of its sort, one row more
