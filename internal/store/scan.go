@@ -108,47 +108,49 @@ func listKeys(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.L
 	if err != nil {
 		return nil, info, err
 	}
-	terms := kq.terms
 	var (
 		size = pageSize(q.Page)
 		ids  []int64
-		last domain.Cursor // of the page's last row
-		more bool          // a row follows the page
-		keys = terms[:len(terms)-1]
+		more bool // a row follows the page
+		keys = kq.terms[:len(kq.terms)-1]
+		// Every row is scanned into the same places, which end up holding the
+		// page's last row: its cursor.
+		id    int64
+		texts = make([]string, len(keys))
+		ints  = make([]int64, len(keys))
+		dest  = []any{&id}
 	)
+	for i, t := range keys {
+		if t.text {
+			dest = append(dest, &texts[i])
+		} else {
+			dest = append(dest, &ints[i])
+		}
+	}
 	err = eachRow(ctx, c, kq.sql, kq.args, func(s scanner) error {
 		if len(ids) == size {
 			more = true
 			return nil
 		}
-		texts, ints := make([]string, len(keys)), make([]int64, len(keys))
-		dest := []any{&last.ID}
-		for i, t := range keys {
-			if t.text {
-				dest = append(dest, &texts[i])
-			} else {
-				dest = append(dest, &ints[i])
-			}
-		}
 		if err := s.Scan(dest...); err != nil {
 			return err
 		}
-		last.Keys = make([]any, len(keys))
-		for i, t := range keys {
-			if t.text {
-				last.Keys[i] = texts[i]
-			} else {
-				last.Keys[i] = ints[i]
-			}
-		}
-		ids = append(ids, last.ID)
+		ids = append(ids, id)
 		return nil
 	})
 	if err != nil {
 		return nil, info, err
 	}
 	if more {
-		info.Next = &last
+		next := domain.Cursor{ID: id, Keys: make([]any, len(keys))}
+		for i, t := range keys {
+			if t.text {
+				next.Keys[i] = texts[i]
+			} else {
+				next.Keys[i] = ints[i]
+			}
+		}
+		info.Next = &next
 	}
 	info.Total, err = l.total(ctx, c, q, len(ids), info.Next == nil, kq.countWhere, kq.countArgs)
 	return ids, info, err
