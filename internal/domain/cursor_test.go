@@ -41,6 +41,11 @@ func TestParseCursorRefuses(t *testing.T) {
 		"ErrFraction":         enc(`{"f":"fp","k":[1.5],"i":1}`),
 		"ErrBoolean":          enc(`{"f":"fp","k":[true],"i":1}`),
 		"ErrControl":          enc(`{"f":"fp","k":["a\u0000b"],"i":1}`),
+		"ErrNestedArray":      enc(`{"f":"fp","k":[[1]],"i":1}`),
+		"ErrNestedObject":     enc(`{"f":"fp","k":[{"a":1}],"i":1}`),
+		"ErrNull":             enc(`{"f":"fp","k":[null],"i":1}`),
+		"ErrOverflow":         enc(`{"f":"fp","k":[9223372036854775808],"i":1}`),
+		"ErrIDAsString":       enc(`{"f":"fp","k":[],"i":"1"}`),
 		"ErrEmpty":            "",
 		"ErrTooLong":          strings.Repeat("A", MaxCursorLength+1),
 	} {
