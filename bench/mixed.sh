@@ -6,26 +6,18 @@
 # own, seeded the same way, when CASCADE_BENCH_POSTGRES_URL names a server.
 ENGINES=(sqlite)
 declare -A DB_URL=([sqlite]="sqlite:$OUT/cascade-sqlite.db")
-PG_SCHEMA=
-drop_schema() {
-	cleanup
-	[ -z "$PG_SCHEMA" ] || psql -q "$CASCADE_BENCH_POSTGRES_URL" -c "DROP SCHEMA $PG_SCHEMA CASCADE" >/dev/null 2>&1 || true
-}
 if [ -n "${CASCADE_BENCH_POSTGRES_URL:-}" ]; then
 	command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
-	PG_SCHEMA="bench_${SCENARIO}_$(date +%s)_$RANDOM"
-	psql -q "$CASCADE_BENCH_POSTGRES_URL" -c "CREATE SCHEMA $PG_SCHEMA" >/dev/null || die "cannot create schema $PG_SCHEMA"
-	trap drop_schema EXIT
-	sep='?'
-	[[ "$CASCADE_BENCH_POSTGRES_URL" == *\?* ]] && sep='&'
-	DB_URL[postgres]="$CASCADE_BENCH_POSTGRES_URL${sep}search_path=$PG_SCHEMA"
+	PG_URL=$CASCADE_BENCH_POSTGRES_URL
+	new_pg_schema "$SCENARIO"
+	DB_URL[postgres]=$PG_SCHEMA_URL
 	say "seeding $PLANS plans and $ACCOUNTS accounts into PostgreSQL schema $PG_SCHEMA"
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "${DB_URL[postgres]}" \
 		--bench-plans "$PLANS" --bench-accounts "$ACCOUNTS" | tee "$OUT/seed-postgres.out" >&2
 	# What autovacuum does a minute after a bulk load, done now, so the measurement
 	# does not share the machine with it: table statistics for the planner, the
 	# visibility map for index-only scans, and the trigram indexes' pending lists.
-	PGOPTIONS="-c search_path=$PG_SCHEMA" psql -q "$CASCADE_BENCH_POSTGRES_URL" -c "VACUUM ANALYZE" >/dev/null ||
+	PGOPTIONS="-c search_path=$PG_SCHEMA" psql -q "$PG_URL" -c "VACUUM ANALYZE" >/dev/null ||
 		die "cannot vacuum schema $PG_SCHEMA"
 	ENGINES+=(postgres)
 fi

@@ -124,21 +124,6 @@ go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/bare" ./bench/bare
 [ "$SCENARIO" != pg ] || go build -o "$OUT/rawpgx" ./bench/rawpgx
 
-PIDS=()
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	pg_cleanup
-}
-pg_cleanup() { :; } # replaced once the pg scenario has a database to clean up
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 CASCADE_PORT=${CASCADE_PORT:-$(free_port)}
 BASELINE_PORT=${BASELINE_PORT:-$(free_port)}
 BARE_PORT=${BARE_PORT:-$(free_port)}
@@ -152,21 +137,22 @@ declare -A URL PID DB_URL
 
 # The pg scenario's PostgreSQL: the given server, or a throwaway cluster started the
 # way .ci/run starts one. Each Cascade server gets a schema of its own (search_path).
-PG_URL=
-PG_SCHEMAS=()
 if [ "$SCENARIO" = pg ]; then
 	pg_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r | head -1)
 	PSQL=psql
 	[ -x "$pg_bin/psql" ] && PSQL="$pg_bin/psql"
 	command -v "$PSQL" >/dev/null 2>&1 || die "psql is required for the pg scenario"
 	PG_URL=${CASCADE_BENCH_POSTGRES_URL:-}
-	pg_dir=
 	if [ -z "$PG_URL" ]; then
 		[ -x "$pg_bin/initdb" ] || die "set CASCADE_BENCH_POSTGRES_URL, or install the PostgreSQL server (apt-get install postgresql)"
 		as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd "$pg_dir" && runuser -u postgres -- "$@"); else (cd "$pg_dir" && "$@"); fi; }
 		pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/cascade-bench-pg.XXXXXX")
 		[ "$(id -u)" -ne 0 ] || chown postgres:postgres "$pg_dir"
 		chmod 700 "$pg_dir"
+		pg_stop() {
+			as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+			rm -rf "$pg_dir"
+		}
 		pg_port=$(free_port)
 		say "starting a throwaway PostgreSQL cluster in $pg_dir on port $pg_port"
 		as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U cascade -E UTF8 --locale=C >"$OUT/pg-initdb.log" 2>&1 ||
@@ -176,32 +162,10 @@ if [ "$SCENARIO" = pg ]; then
 			start >/dev/null || die "PostgreSQL did not start; see $pg_dir/log"
 		PG_URL="postgres://cascade@127.0.0.1:$pg_port/postgres?sslmode=disable"
 	fi
-	pg_cleanup() {
-		local schema
-		for schema in "${PG_SCHEMAS[@]}"; do
-			"$PSQL" -q "$PG_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
-		done
-		if [ -n "$pg_dir" ]; then
-			as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
-			rm -rf "$pg_dir"
-		fi
-	}
 	"$PSQL" -q "$PG_URL" -c "SELECT 1" >/dev/null || die "PostgreSQL at $PG_URL does not answer"
 	POOL=${POOL:-}
 	[ -n "$POOL" ] || POOL=$(( $(nproc) * 4 > 8 ? $(nproc) * 4 : 8 ))
 fi
-
-# pg_schema_url NAME creates a fresh schema for server NAME and prints its URL.
-pg_schema_url() {
-	local schema
-	schema="bench_$1_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-	"$PSQL" -q "$PG_URL" -c "CREATE SCHEMA $schema" >/dev/null || die "create schema $schema failed"
-	PG_SCHEMAS+=("$schema")
-	case "$PG_URL" in
-	*\?*) echo "$PG_URL&search_path=$schema" ;;
-	*) echo "$PG_URL?search_path=$schema" ;;
-	esac
-}
 
 # The database of the lists, mixed and memory scenarios is seeded once, timed, and
 # copied for each server; reseller and pg serve the demo data.
@@ -225,8 +189,9 @@ start_cascade() {
 		[ "${db#sqlite:}" = "$db" ] || cp "$SEED_DB" "$OUT/$name.db"
 		data=()
 	fi
-	if [ -n "$PG_URL" ]; then
-		db=$(pg_schema_url "$name")
+	if [ "$SCENARIO" = pg ]; then
+		new_pg_schema "$name"
+		db=$PG_SCHEMA_URL
 		DB_URL[$name]=$db
 		pool=(--db-pool-size "$POOL")
 		say "starting $name on PostgreSQL (a pool of $POOL, access log $OUT/$name.log)"

@@ -27,15 +27,6 @@ go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/bare" ./bench/bare
 go build -o "$OUT/scale" ./bench/scale
 
-PIDS=()
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # db_url ENGINE SIZE prints the database URL of one size on one engine.

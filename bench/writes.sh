@@ -23,17 +23,17 @@ ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-3}
 CLIENTS=${CLIENTS:-"1 8 32"}
 THREADS=${THREADS:-2}
-PG=${CASCADE_BENCH_POSTGRES_URL:-}
 TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client count
 
 . bench/lib.sh
+PG_URL=${CASCADE_BENCH_POSTGRES_URL:-}
 if ! command -v wrk >/dev/null 2>&1; then
 	say "installing wrk"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
 command -v curl >/dev/null 2>&1 || die "curl is required"
-[ -z "$PG" ] || command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
+[ -z "$PG_URL" ] || command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
 [ $((DURATION / ROUNDS)) -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
 
 rm -rf "$OUT"
@@ -41,17 +41,6 @@ mkdir -p "$OUT"
 say "building"
 go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/rawinsert" ./bench/rawinsert
-
-PIDS=()
-SCHEMAS=()
-cleanup() {
-	local pid s
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-	for s in "${SCHEMAS[@]}"; do psql -q "$PG" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 wait_ready() { # URL PID NAME
 	for _ in $(seq 1 300); do
@@ -65,20 +54,16 @@ wait_ready() { # URL PID NAME
 TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 CREATE=/api/v3/resellers/1/accounts
 
-# database ENGINE NAME prints the URL of a fresh database seeded with the operator.
+# database ENGINE NAME sets DB to the URL of a fresh database seeded with the operator.
 database() {
-	local url
 	if [ "$1" = sqlite ]; then
-		url="sqlite:$OUT/$2.db"
+		DB="sqlite:$OUT/$2.db"
 	else
-		local schema="bench_writes_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-		psql -q "$PG" -c "CREATE SCHEMA $schema" >/dev/null || die "cannot create schema $schema"
-		SCHEMAS+=("$schema")
-		case "$PG" in *\?*) url="$PG&search_path=$schema" ;; *) url="$PG?search_path=$schema" ;; esac
+		new_pg_schema writes
+		DB=$PG_SCHEMA_URL
 	fi
-	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$url" >"$OUT/seed-$2.out" 2>&1 ||
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$DB" >"$OUT/seed-$2.out" 2>&1 ||
 		die "seeding $2 failed; see $OUT/seed-$2.out"
-	echo "$url"
 }
 
 # run_wrk URL CLIENTS SECONDS NAME prints wrk's RESULT line.
@@ -91,11 +76,13 @@ run_wrk() {
 : >"$OUT/summary.txt"
 ALL_PASS=true
 ENGINES=(sqlite)
-[ -z "$PG" ] || ENGINES+=(postgres)
+[ -z "$PG_URL" ] || ENGINES+=(postgres)
 for engine in "${ENGINES[@]}"; do
 	say "$engine: seeding two databases"
-	cascade_db=$(database "$engine" "cascade-$engine")
-	raw_db=$(database "$engine" "raw-$engine")
+	database "$engine" "cascade-$engine"
+	cascade_db=$DB
+	database "$engine" "raw-$engine"
+	raw_db=$DB
 	port=$(free_port)
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$cascade_db" \
 		>"$OUT/cascade-$engine.out" 2>"$OUT/cascade-$engine.log" &
