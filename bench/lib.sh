@@ -1,4 +1,5 @@
-# Shell functions every benchmark script of bench/ sources: messages and free ports.
+# Shell functions every benchmark script of bench/ sources: messages, free ports, the
+# token, the cleanup of servers and PostgreSQL schemas, readiness, and the figures of wrk.
 
 say() { printf '== %s\n' "$*" >&2; }
 die() {
@@ -57,3 +58,42 @@ new_pg_schema() {
 	*) PG_SCHEMA_URL="$PG_URL?search_path=$PG_SCHEMA" ;;
 	esac
 }
+
+# TOKEN is the operator administrator's API token of a run (CASCADE_ADMIN_TOKEN).
+TOKEN="bench-$(random_hex 16)"
+
+# need_wrk installs wrk when it is missing.
+need_wrk() {
+	command -v wrk >/dev/null 2>&1 && return
+	say "installing wrk"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+}
+
+# wait_ready NAME PID URL [CURL_ARGS...] waits until curl of URL succeeds, and fails
+# when process PID (server NAME) exits or does not answer within two minutes.
+wait_ready() {
+	local name=$1 pid=$2 url=$3
+	shift 3
+	for _ in $(seq 1 600); do
+		curl -sgf -o /dev/null "$@" "$url" && return
+		kill -0 "$pid" 2>/dev/null || die "$name exited; see its log in $OUT"
+		sleep 0.2
+	done
+	die "$name did not become ready"
+}
+
+# result_of TARGET SEGMENTS prints the requests/s over all of a target's lines in the
+# file SEGMENTS (each "TARGET ... RESULT key=value...", from report.lua), the mean of
+# their p99s and their errors.
+result_of() {
+	awk -v t="$1" '$1 == t {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
+		bad += v["socket_errors"] + v["non2xx"]
+	} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$2"
+}
+
+# ratio A B FORMAT prints A / B; verdict EXPR prints PASS when the awk EXPR holds.
+ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }

@@ -29,16 +29,6 @@ done
 : >"$OUT/summary.txt"
 ALL_PASS=true
 
-# result_of TARGET SEGMENTS prints the requests/s over all of a target's rounds, the
-# mean of their p99s and their errors.
-result_of() {
-	awk -v t="$1" '$1 == t {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
-		bad += v["socket_errors"] + v["non2xx"]
-	} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$2"
-}
-
 # measure_mixed ENGINE CASE_NUMBER PATH measures GET PATH read-only and mixed with
 # account creates, on one engine, beside a bare server with the same body, in
 # alternating rounds.
@@ -52,10 +42,7 @@ measure_mixed() {
 	"$OUT/bare" -addr "127.0.0.1:$BARE_PORT" -body "$body" 2>"$OUT/bare-$e-$n.log" &
 	PID[bare]=$!
 	PIDS+=("$!")
-	for _ in $(seq 1 100); do
-		curl -sgf -o /dev/null "http://127.0.0.1:$BARE_PORT$path" && break
-		sleep 0.1
-	done
+	wait_ready bare "${PID[bare]}" "http://127.0.0.1:$BARE_PORT$path"
 	declare -A TARGET_URL=([bare]="http://127.0.0.1:$BARE_PORT$path" [read]="$base$path" [mixed]="$base$path")
 	run_target() { # run_target TARGET LABEL SECONDS
 		if [ "$1" = mixed ]; then

@@ -104,14 +104,7 @@ esac
 
 . bench/lib.sh
 
-if ! command -v wrk >/dev/null 2>&1; then
-	say "installing wrk"
-	export DEBIAN_FRONTEND=noninteractive
-	if ! apt-get install -y wrk >/dev/null; then
-		apt-get update >/dev/null
-		apt-get install -y wrk >/dev/null
-	fi
-fi
+need_wrk
 command -v curl >/dev/null 2>&1 || die "curl is required"
 [ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "BASELINE=$BASELINE is not an executable"
 
@@ -132,7 +125,6 @@ for port in "$CASCADE_PORT" "$BARE_PORT"; do
 	if in_use "$port"; then die "port $port is already in use; set CASCADE_PORT/BARE_PORT"; fi
 done
 
-TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 declare -A URL PID DB_URL
 
 # The pg scenario's PostgreSQL: the given server, or a throwaway cluster started the
@@ -204,14 +196,7 @@ start_cascade() {
 	PID[$name]=$!
 	PIDS+=("$!")
 	URL[$name]="http://127.0.0.1:$port"
-	for _ in $(seq 1 300); do
-		if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then
-			return
-		fi
-		kill -0 "${PID[$name]}" 2>/dev/null || die "$name exited; see $OUT/$name.log"
-		sleep 0.2
-	done
-	die "$name did not become ready"
+	wait_ready "$name" "${PID[$name]}" "${URL[$name]}/readyz"
 }
 
 # run_wrk NAME URL SECONDS [SCRIPT ARGS...] prints wrk's RESULT line and keeps the full
@@ -222,9 +207,6 @@ run_wrk() {
 		-H "X-Api-Token: $TOKEN" "$url" -- "${@:5}" >"$OUT/wrk-$name.txt"
 	grep '^RESULT' "$OUT/wrk-$name.txt" || die "no RESULT line in $OUT/wrk-$name.txt"
 }
-
-ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
-verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 
 if [ "$SCENARIO" = mixed ] || [ "$SCENARIO" = memory ]; then
 	. "$BENCH/mixed.sh"
@@ -248,11 +230,7 @@ if [ "$SCENARIO" = pg ]; then
 	PID[rawpgx]=$!
 	PIDS+=("$!")
 	URL[rawpgx]="http://127.0.0.1:$RAW_PORT"
-	for _ in $(seq 1 100); do
-		if curl -sf -o /dev/null -H "X-Api-Token: $TOKEN" "${URL[rawpgx]}${CASES[0]}"; then break; fi
-		kill -0 "${PID[rawpgx]}" 2>/dev/null || die "rawpgx exited; see $OUT/rawpgx.log"
-		sleep 0.1
-	done
+	wait_ready rawpgx "${PID[rawpgx]}" "${URL[rawpgx]}${CASES[0]}" -H "X-Api-Token: $TOKEN"
 	REFS=(rawpgx)
 fi
 
@@ -287,10 +265,7 @@ measure() {
 	PID[bare]=$!
 	PIDS+=("$!")
 	URL[bare]="http://127.0.0.1:$BARE_PORT"
-	for _ in $(seq 1 100); do
-		if curl -sgf -o /dev/null "${URL[bare]}$path"; then break; fi
-		sleep 0.1
-	done
+	wait_ready bare "${PID[bare]}" "${URL[bare]}$path"
 	local bare_bytes
 	bare_bytes=$(curl -sgf "${URL[bare]}$path" | wc -c)
 	[ "$bare_bytes" = "$bytes" ] || die "bare body is $bare_bytes bytes, want $bytes"
@@ -315,11 +290,7 @@ measure() {
 	declare -A RPS P99 BAD RSS
 	for t in "${targets[@]}"; do
 		# rps over all of a server's segments, p99 as the mean of its segments' p99s
-		read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
-			bad += v["socket_errors"] + v["non2xx"]
-		} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$segs")
+		read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(result_of "$t" "$segs")
 		RSS[$t]=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/${PID[$t]}/status")
 	done
 	kill "${PID[bare]}" 2>/dev/null || true

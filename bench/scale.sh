@@ -27,8 +27,6 @@ go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/bare" ./bench/bare
 go build -o "$OUT/scale" ./bench/scale
 
-TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-
 # db_url ENGINE SIZE prints the database URL of one size on one engine.
 db_url() {
 	case "$1" in
@@ -61,11 +59,7 @@ run() {
 		>"$OUT/scale-$engine-$size.out" 2>"$OUT/scale-$engine-$size.log" &
 	pid=$!
 	PIDS+=("$pid")
-	for _ in $(seq 1 600); do
-		curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break
-		kill -0 "$pid" 2>/dev/null || die "cascade exited; see $OUT/scale-$engine-$size.log"
-		sleep 0.2
-	done
+	wait_ready cascade "$pid" "http://127.0.0.1:$port/readyz"
 	say "$engine, $size accounts: $N uncached requests per case"
 	"$OUT/scale" measure -url "http://127.0.0.1:$port" -token "$TOKEN" -accounts "$size" -n "$N" \
 		>"$OUT/scale-$engine-$size.txt"
@@ -86,10 +80,7 @@ done
 bare_port=$(free_port)
 "$OUT/bare" -addr "127.0.0.1:$bare_port" -body "$OUT/scale-body.json" 2>"$OUT/scale-bare.log" &
 PIDS+=("$!")
-for _ in $(seq 1 100); do
-	curl -sgf -o /dev/null "http://127.0.0.1:$bare_port/" && break
-	sleep 0.1
-done
+wait_ready bare "$!" "http://127.0.0.1:$bare_port/"
 "$OUT/scale" bare -url "http://127.0.0.1:$bare_port" -n "$N" >"$OUT/scale-bare.txt"
 
 # field FILE CASE KEY prints one figure of a measurement.

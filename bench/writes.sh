@@ -27,11 +27,7 @@ TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client 
 
 . bench/lib.sh
 PG_URL=${CASCADE_BENCH_POSTGRES_URL:-}
-if ! command -v wrk >/dev/null 2>&1; then
-	say "installing wrk"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
+need_wrk
 command -v curl >/dev/null 2>&1 || die "curl is required"
 [ -z "$PG_URL" ] || command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
 [ $((DURATION / ROUNDS)) -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
@@ -42,16 +38,6 @@ say "building"
 go build -o "$OUT/cascade" ./cmd/cascade
 go build -o "$OUT/rawinsert" ./bench/rawinsert
 
-wait_ready() { # URL PID NAME
-	for _ in $(seq 1 300); do
-		curl -sf -o /dev/null "$1" && return
-		kill -0 "$2" 2>/dev/null || die "$3 exited; see $OUT"
-		sleep 0.2
-	done
-	die "$3 did not become ready"
-}
-
-TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 CREATE=/api/v3/resellers/1/accounts
 
 # database ENGINE NAME sets DB to the URL of a fresh database seeded with the operator.
@@ -89,7 +75,7 @@ for engine in "${ENGINES[@]}"; do
 	cascade_pid=$!
 	PIDS+=("$cascade_pid")
 	declare -A URL=([cascade]="http://127.0.0.1:$port$CREATE")
-	wait_ready "http://127.0.0.1:$port/readyz" "$cascade_pid" cascade
+	wait_ready cascade "$cascade_pid" "http://127.0.0.1:$port/readyz"
 
 	# The raw server answers with the bytes of one of Cascade's answers.
 	status=$(curl -s -o "$OUT/body-$engine.json" -w '%{http_code}' -X POST -H "X-Api-Token: $TOKEN" \
@@ -101,11 +87,7 @@ for engine in "${ENGINES[@]}"; do
 	raw_pid=$!
 	PIDS+=("$raw_pid")
 	URL[raw]="http://127.0.0.1:$raw_port$CREATE"
-	for _ in $(seq 1 100); do
-		[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "${URL[raw]}")" = 201 ] && break
-		kill -0 "$raw_pid" 2>/dev/null || die "rawinsert exited; see $OUT/raw-$engine.log"
-		sleep 0.1
-	done
+	wait_ready rawinsert "$raw_pid" "${URL[raw]}" -X POST
 
 	for c in $CLIENTS; do
 		segs="$OUT/segments-$engine-$c.txt"
@@ -123,14 +105,10 @@ for engine in "${ENGINES[@]}"; do
 		done
 		declare -A RPS P99 BAD
 		for t in raw cascade; do
-			read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(awk -v t="$t" '$1 == t {
-				for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-				req += v["requests"]; us += v["duration_us"]; p99 += v["p99_us"]; n++
-				bad += v["socket_errors"] + v["non2xx"]
-			} END { printf "%.1f %.0f %d\n", req / (us / 1e6), p99 / n, bad }' "$segs")
+			read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(result_of "$t" "$segs")
 		done
-		ratio=$(awk -v a="${RPS[cascade]}" -v b="${RPS[raw]}" 'BEGIN { printf "%.3f", a / b }')
-		pass=$(awk -v r="$ratio" -v e="$((BAD[raw] + BAD[cascade]))" -v t="$TARGET_RATIO" 'BEGIN { print (r >= t && e == 0) ? "PASS" : "FAIL" }')
+		ratio=$(ratio "${RPS[cascade]}" "${RPS[raw]}" %.3f)
+		pass=$(verdict "$ratio >= $TARGET_RATIO && ${BAD[raw]} + ${BAD[cascade]} == 0")
 		[ "$pass" = PASS ] || ALL_PASS=false
 		printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %s\n' "$engine" "$c" "${RPS[raw]}" "${RPS[cascade]}" \
 			"$ratio" ">=$TARGET_RATIO" "${P99[raw]}" "${P99[cascade]}" "$((BAD[raw] + BAD[cascade]))" "$pass" >>"$OUT/summary.txt"
