@@ -19,6 +19,8 @@ TARGET=2
 
 . bench/lib.sh
 command -v curl >/dev/null 2>&1 || die "curl is required"
+[ -z "${CASCADE_BENCH_POSTGRES_URL:-}" ] || command -v psql >/dev/null 2>&1 ||
+	die "psql is required with CASCADE_BENCH_POSTGRES_URL"
 
 mkdir -p "$OUT"
 rm -f "$OUT"/scale-*
@@ -45,7 +47,8 @@ run() {
 	local engine=$1 size=$2 url port pid
 	url=$(db_url "$engine" "$size")
 	if [ "$engine" = postgres ]; then
-		"$OUT/scale" pgschema -url "$CASCADE_BENCH_POSTGRES_URL" -schema "cascade_scale_$size"
+		PGOPTIONS="-c client_min_messages=warning" psql -q "$CASCADE_BENCH_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS cascade_scale_$size CASCADE" \
+			-c "CREATE SCHEMA cascade_scale_$size" >/dev/null || die "cannot create schema cascade_scale_$size"
 	else
 		rm -f "$OUT/scale-$size.db"*
 	fi

@@ -5,7 +5,6 @@
 //
 //	scale measure -url URL -token T -accounts N [-n 300]   time every list case
 //	scale bare -url URL [-n 300]                           time GETs of a bare server
-//	scale pgschema -url POSTGRES_URL -schema NAME           (re)create an empty schema
 //
 // Each measurement prints one line per case: "CASE name median_us=.. p99_us=..", with
 // "matches=.." for a filter whose matches grow with the table.
@@ -14,7 +13,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -27,8 +25,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // listCase is one list request of the scale scenario.
@@ -72,14 +68,13 @@ const listPath = "/api/v3/resellers/1/accounts"
 func main() {
 	log.SetFlags(0)
 	if len(os.Args) < 2 {
-		log.Fatal("usage: scale measure|bare|pgschema [flags]")
+		log.Fatal("usage: scale measure|bare [flags]")
 	}
 	fs := flag.NewFlagSet("scale "+os.Args[1], flag.ExitOnError)
-	base := fs.String("url", "", "base URL of the server, or the PostgreSQL URL for pgschema")
+	base := fs.String("url", "", "base URL of the server")
 	token := fs.String("token", "", "X-Api-Token of the operator's administrator")
 	accounts := fs.Int("accounts", 0, "accounts the operator has (the middle page holds the deep cursor)")
 	n := fs.Int("n", 300, "timed requests per case")
-	schema := fs.String("schema", "", "schema to create, for pgschema")
 	fs.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "measure":
@@ -87,8 +82,6 @@ func main() {
 	case "bare":
 		m := &meter{base: *base}
 		report("bare", m.time(listPath+"?"+cases[0].query, *n, false), "")
-	case "pgschema":
-		pgSchema(*base, *schema)
 	default:
 		log.Fatalf("scale: unknown command %q", os.Args[1])
 	}
@@ -228,21 +221,4 @@ func report(name string, ds []time.Duration, extra string) {
 	slices.Sort(ds)
 	at := func(p float64) int64 { return ds[min(len(ds)-1, int(p*float64(len(ds))))].Microseconds() }
 	fmt.Printf("CASE %s median_us=%d p99_us=%d%s\n", name, at(0.5), at(0.99), extra)
-}
-
-// pgSchema drops and creates schema on the PostgreSQL server at rawURL.
-func pgSchema(rawURL, schema string) {
-	if !regexp.MustCompile(`^[a-z_][a-z0-9_]*$`).MatchString(schema) {
-		log.Fatalf("scale: schema %q is no plain name", schema)
-	}
-	db, err := sql.Open("pgx", rawURL)
-	if err != nil {
-		log.Fatalf("scale: %v", err)
-	}
-	defer db.Close()
-	for _, q := range []string{"DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema} {
-		if _, err := db.Exec(q); err != nil {
-			log.Fatalf("scale: %s: %v", q, err)
-		}
-	}
 }
