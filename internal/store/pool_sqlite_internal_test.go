@@ -224,3 +224,24 @@ func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 		t.Fatalf("writers ran in the order %v, want the order they queued in", order)
 	}
 }
+
+// TestRunTextInTransactions runs transactions of the unprepared mode the account
+// benchmark compares against: each must give the write turn back as it ends, so
+// that the next one starts.
+func TestRunTextInTransactions(t *testing.T) {
+	db := openCounting(t)
+	RunTextInTransactions(db)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mustCreateCounted(t, db)
+		for i := int64(1); i <= 3; i++ {
+			countedWrite(t, db, i)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("transactions of text are still waiting for the write turn after 10s")
+	}
+}

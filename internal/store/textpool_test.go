@@ -14,12 +14,14 @@ func RunTextInTransactions(db *DB) {
 // textPool is a sqlitePool whose transactions are textTx.
 type textPool struct{ *sqlitePool }
 
+// begin takes the write turn as sqlitePool does, which the transaction's end gives
+// back.
 func (p textPool) begin(ctx context.Context) (txn, error) {
-	tx, err := p.write.BeginTx(ctx, nil)
+	tx, err := p.sqlitePool.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return textTx{&sqliteTx{pool: p.sqlitePool, tx: tx}}, nil
+	return textTx{tx.(*sqliteTx)}, nil
 }
 
 // textTx runs SQL texts on the transaction without a statement.
