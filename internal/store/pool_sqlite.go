@@ -26,15 +26,16 @@ type sqlitePool struct {
 	// closed, so database/sql never has a waiter to pick from.
 	readTurns chan struct{}
 
-	bound  *boundCache // SQL text -> SQL rebound for SQLite
-	reads  *stmtCache  // SQL text -> statement prepared on the read pool
-	writes *stmtCache  // SQL text -> statement prepared on the write connection
+	// Statements by SQL text, as written with $n: the text is rebound for SQLite only
+	// when it is prepared.
+	reads  *stmtCache // prepared on the read pool
+	writes *stmtCache // prepared on the write connection
 }
 
 func newSQLitePool(read, write *sql.DB, readers int) *sqlitePool {
 	return &sqlitePool{read: read, write: write, turn: make(chan struct{}, 1),
-		readTurns: make(chan struct{}, readers), bound: newBoundCache(maxBoundQueries),
-		reads: newStmtCache(MaxPreparedStatements), writes: newStmtCache(MaxPreparedStatements)}
+		readTurns: make(chan struct{}, readers),
+		reads:     newStmtCache(MaxPreparedStatements), writes: newStmtCache(MaxPreparedStatements)}
 }
 
 func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows, error) {
@@ -81,7 +82,7 @@ func (p *sqlitePool) readStmt(ctx context.Context, query string) (*cachedStmt, e
 	if s := p.reads.acquire(query); s != nil {
 		return s, nil
 	}
-	s, err := p.read.PrepareContext(ctx, p.bound.get(query))
+	s, err := p.read.PrepareContext(ctx, rebind(query))
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +158,7 @@ func (t *sqliteTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		t.pool.writes.release(cs)
 	} else {
 		var err error
-		if s, err = t.tx.PrepareContext(ctx, t.pool.bound.get(query)); err != nil {
+		if s, err = t.tx.PrepareContext(ctx, rebind(query)); err != nil {
 			return nil, err
 		}
 		if len(t.fresh) < maxFreshPerTx {
@@ -245,7 +246,7 @@ func (t *sqliteTx) prepareFresh(ctx context.Context) {
 			t.pool.writes.release(cs) // another transaction got there first
 			continue
 		}
-		s, err := t.pool.write.PrepareContext(ctx, t.pool.bound.get(query))
+		s, err := t.pool.write.PrepareContext(ctx, rebind(query))
 		if err != nil {
 			continue
 		}

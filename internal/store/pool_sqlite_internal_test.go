@@ -152,7 +152,7 @@ func TestSQLiteTransactionStatementOutlivesEviction(t *testing.T) {
 	if cached(p.writes, read) == nil {
 		t.Fatal("the read is not kept prepared after its transaction")
 	}
-	other, err := p.write.PrepareContext(ctx, p.bound.get(countedSum))
+	other, err := p.write.PrepareContext(ctx, rebind(countedSum))
 	if err != nil {
 		t.Fatal(err)
 	}

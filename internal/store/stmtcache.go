@@ -12,11 +12,6 @@ import (
 // asks for ever new list shapes only churns the least recently used.
 const MaxPreparedStatements = 256
 
-// maxBoundQueries bounds the cache of SQL texts rebound for SQLite. An entry is two
-// strings, so it can hold more than the statement cache; it also serves the texts of
-// transactions, which are not prepared.
-const maxBoundQueries = 1024
-
 // stmtCache keeps statements prepared on the read pool by SQL text, at most limit
 // of them, and closes the least recently used when it needs room. A caller holds a
 // statement from acquire until its query has returned (release): a statement
@@ -111,32 +106,4 @@ func (c *stmtCache) close() {
 	for _, s := range all {
 		s.stmt.Close()
 	}
-}
-
-// boundCache keeps SQL texts rebound for SQLite by their original text, at most
-// limit of them.
-type boundCache struct {
-	mu      sync.Mutex
-	entries *lru[string, string]
-}
-
-func newBoundCache(limit int) *boundCache {
-	return &boundCache{entries: newLRU[string, string](limit)}
-}
-
-// get returns query rebound for SQLite.
-func (c *boundCache) get(query string) string {
-	c.mu.Lock()
-	b, ok := c.entries.get(query)
-	c.mu.Unlock()
-	if ok {
-		return b
-	}
-	b = rebind(query)
-	c.mu.Lock()
-	if _, ok := c.entries.get(query); !ok {
-		c.entries.add(query, b)
-	}
-	c.mu.Unlock()
-	return b
 }

@@ -228,21 +228,6 @@ func TestStmtCacheConcurrent(t *testing.T) {
 	})
 }
 
-func TestBoundCacheBound(t *testing.T) {
-	c := newBoundCache(8)
-	for k := range 100 {
-		if got, want := c.get(numbered(k)), fmt.Sprintf("SELECT CAST(?1 AS BIGINT) + %d", k); got != want {
-			t.Fatalf("get(%q) = %q, want %q", numbered(k), got, want)
-		}
-		if n := c.entries.len(); n > 8 {
-			t.Fatalf("after %d texts: %d kept, want at most 8", k+1, n)
-		}
-	}
-	if got := c.get(numbered(99)); got != "SELECT CAST(?1 AS BIGINT) + 99" {
-		t.Fatalf("cached text %q", got)
-	}
-}
-
 func TestLRU(t *testing.T) {
 	c := newLRU[string, int](2)
 	if dropped := c.add("a", 1); len(dropped) != 0 {

@@ -28,7 +28,7 @@ func (p textPool) begin(ctx context.Context) (txn, error) {
 type textTx struct{ *sqliteTx }
 
 func (t textTx) exec(ctx context.Context, query string, args []any) (result, error) {
-	res, err := t.tx.ExecContext(ctx, t.pool.bound.get(query), args...)
+	res, err := t.tx.ExecContext(ctx, rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (t textTx) exec(ctx context.Context, query string, args []any) (result, err
 }
 
 func (t textTx) query(ctx context.Context, query string, args []any) (rows, error) {
-	rows, err := t.tx.QueryContext(ctx, t.pool.bound.get(query), args...)
+	rows, err := t.tx.QueryContext(ctx, rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
