@@ -254,9 +254,27 @@ func rebind(query string) string {
 // PreparedStatements returns how many read statements db keeps prepared, at most
 // MaxPreparedStatements: on SQLite those of the read pool, on PostgreSQL the most
 // that one idle connection keeps.
-func (db *DB) PreparedStatements() int { return db.pool.preparedStatements() }
+func (db *DB) PreparedStatements() int {
+	most := 0
+	for _, texts := range db.pool.prepared() {
+		most = max(most, len(texts))
+	}
+	return most
+}
 
 // PreparedTexts returns the distinct SQL texts db keeps prepared for reads: on
 // PostgreSQL those of every idle connection together, each connection holding its
 // own set.
-func (db *DB) PreparedTexts() []string { return db.pool.preparedTexts() }
+func (db *DB) PreparedTexts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, texts := range db.pool.prepared() {
+		for _, t := range texts {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}

@@ -21,12 +21,10 @@ type pool interface {
 	// stats returns the statistics of the read and the write connections (the same
 	// pool twice on PostgreSQL).
 	stats() (read, write sql.DBStats)
-	// preparedStatements returns how many statements the reads keep prepared (on
-	// PostgreSQL, the most that any idle connection keeps).
-	preparedStatements() int
-	// preparedTexts returns the distinct SQL texts the reads keep prepared (on
-	// PostgreSQL, those of every idle connection together).
-	preparedTexts() []string
+	// prepared returns the SQL texts the reads keep prepared, a set per connection
+	// that keeps its own: SQLite's read pool shares one; on PostgreSQL each idle
+	// connection has its own (busy ones are skipped).
+	prepared() [][]string
 	close() error
 }
 

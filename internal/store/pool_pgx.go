@@ -92,40 +92,18 @@ func (p *pgxPool) stats() (read, write sql.DBStats) {
 	return st, st
 }
 
-// preparedStatements asks every idle connection how many statements it keeps
-// prepared and returns the most; busy connections are skipped. The question itself
-// goes by the simple protocol, so it prepares nothing.
-func (p *pgxPool) preparedStatements() int {
+// prepared asks every idle connection which statements it keeps prepared; busy
+// connections are skipped. The question itself goes by the simple protocol, so it
+// prepares nothing.
+func (p *pgxPool) prepared() [][]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	most := 0
-	for _, c := range p.pool.AcquireAllIdle(ctx) {
-		var n int
-		err := c.QueryRow(ctx, "SELECT COUNT(*) FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol).Scan(&n)
-		c.Release()
-		if err == nil {
-			most = max(most, n)
-		}
-	}
-	return most
-}
-
-// preparedTexts asks every idle connection which statements it keeps prepared and
-// returns their texts, each once; busy connections are skipped.
-func (p *pgxPool) preparedTexts() []string {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	seen := map[string]bool{}
-	var out []string
+	var out [][]string
 	for _, c := range p.pool.AcquireAllIdle(ctx) {
 		rows, err := c.Query(ctx, "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
 		if err == nil {
-			texts, _ := pgx.CollectRows(rows, pgx.RowTo[string])
-			for _, t := range texts {
-				if !seen[t] {
-					seen[t] = true
-					out = append(out, t)
-				}
+			if texts, err := pgx.CollectRows(rows, pgx.RowTo[string]); err == nil {
+				out = append(out, texts)
 			}
 		}
 		c.Release()

@@ -110,9 +110,7 @@ func (p *sqlitePool) ping(ctx context.Context) error {
 
 func (p *sqlitePool) stats() (read, write sql.DBStats) { return p.read.Stats(), p.write.Stats() }
 
-func (p *sqlitePool) preparedStatements() int { return p.reads.len() }
-
-func (p *sqlitePool) preparedTexts() []string { return p.reads.texts() }
+func (p *sqlitePool) prepared() [][]string { return [][]string{p.reads.texts()} }
 
 func (p *sqlitePool) close() error {
 	p.reads.close()

@@ -84,13 +84,6 @@ func (c *stmtCache) release(s *cachedStmt) {
 	}
 }
 
-// len returns how many statements the cache keeps.
-func (c *stmtCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries.len()
-}
-
 // texts returns the SQL texts of the statements the cache keeps.
 func (c *stmtCache) texts() []string {
 	c.mu.Lock()
