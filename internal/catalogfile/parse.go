@@ -276,7 +276,7 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 	pl.Status = domain.PlanStatus(o.oneOf("status", false, string(domain.PlanActive), string(domain.PlanActive), string(domain.PlanInactive)))
 	pl.Public = o.boolean("public", true)
 	pl.ServiceTermKey = o.ref("service_term", false)
-	pl.BillingType = o.text("billing_type", false, maxName)
+	pl.BillingType = domain.BillingType(o.text("billing_type", false, maxName))
 	pl.Currency = strings.ToUpper(o.text("currency", true, 16))
 	if pl.Currency != "" && !domain.ValidCurrency(pl.Currency) {
 		o.fail("currency", domain.MsgInvalidCurrency)

@@ -65,6 +65,7 @@ type ServiceTerm struct {
 	Key        string
 	Name       string
 	BillingDay int // day of the month charges are processed, 1..28
+	TermSettings
 	Timestamps
 }
 
@@ -91,7 +92,7 @@ type Plan struct {
 	Status        PlanStatus
 	Public        bool
 	ServiceTermID int64 // the API's plan_class_id; 0 when none
-	BillingType   string
+	BillingType   BillingType
 	Currency      string
 	SKU           string
 	FixedPrice    bool

@@ -177,8 +177,25 @@ const (
 
 type texts struct{ en, ru string }
 
-// catalogue holds every text the server writes, as fmt formats.
-var catalogue = map[Message]texts{
+// catalogue holds every text the server writes, as fmt formats: the core texts below
+// and those each area keeps in its own message_*.go file.
+var catalogue = joinTexts(coreTexts, lifecycleTexts)
+
+// joinTexts merges the areas' tables; a message defined twice is a programming error.
+func joinTexts(tables ...map[Message]texts) map[Message]texts {
+	all := make(map[Message]texts)
+	for _, t := range tables {
+		for m, x := range t {
+			if _, dup := all[m]; dup {
+				panic("domain: message " + string(m) + " defined twice")
+			}
+			all[m] = x
+		}
+	}
+	return all
+}
+
+var coreTexts = map[Message]texts{
 	MsgForbidden:            {"This action is forbidden", "Это действие запрещено"},
 	MsgInternal:             {"Internal server error", "Внутренняя ошибка сервера"},
 	MsgUnavailable:          {"The service is temporarily unavailable", "Сервис временно недоступен"},

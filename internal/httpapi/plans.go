@@ -48,18 +48,18 @@ var childPlanList = func() listSpec {
 const switchTypeParam = "filter[switch_type]"
 
 type planAttributes struct {
-	CreatedAt   string  `json:"created_at"`
-	UpdatedAt   string  `json:"updated_at"`
-	Status      string  `json:"status"`
-	Name        string  `json:"name"`
-	Description string  `json:"description"`
-	Public      bool    `json:"public"`
-	PlanClassID *int64  `json:"plan_class_id"`
-	ProductID   int64   `json:"product_id"`
-	BillingType string  `json:"billing_type"`
-	Ancestry    *string `json:"ancestry"`
-	ResellerID  int64   `json:"reseller_id"`
-	FixedPrice  bool    `json:"fixed_price"`
+	CreatedAt   string             `json:"created_at"`
+	UpdatedAt   string             `json:"updated_at"`
+	Status      string             `json:"status"`
+	Name        string             `json:"name"`
+	Description string             `json:"description"`
+	Public      bool               `json:"public"`
+	PlanClassID *int64             `json:"plan_class_id"`
+	ProductID   int64              `json:"product_id"`
+	BillingType domain.BillingType `json:"billing_type"`
+	Ancestry    *string            `json:"ancestry"`
+	ResellerID  int64              `json:"reseller_id"`
+	FixedPrice  bool               `json:"fixed_price"`
 	// Cascade's own members.
 	Key       string              `json:"key"`
 	SKU       string              `json:"sku"`

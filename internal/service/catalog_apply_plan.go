@@ -151,7 +151,7 @@ func (ap *applier) syncPlan(cur *store.CatalogPlan, w planWant) (*planSync, erro
 	d.bool("public", &p.Public, w.plan.Public)
 	d.id("product", &p.ProductID, w.plan.ProductID)
 	d.id("service_term", &p.ServiceTermID, w.plan.ServiceTermID)
-	d.text("billing_type", &p.BillingType, w.plan.BillingType)
+	diffEnum(&d, "billing_type", &p.BillingType, w.plan.BillingType)
 	d.text("currency", &p.Currency, w.plan.Currency)
 	d.text("sku", &p.SKU, w.plan.SKU)
 	d.bool("fixed_price", &p.FixedPrice, w.plan.FixedPrice)
