@@ -24,7 +24,8 @@ const (
 	// ProrateImmediateFull charges the difference for the whole period at once, whatever
 	// part of it remains.
 	ProrateImmediateFull ProrationRule = "immediate_full"
-	// ProrateNextPeriod charges nothing now; the new price applies from the next period.
+	// ProrateNextPeriod charges no recurring fee now (added units still pay their
+	// setup fees); the new price applies from the next period.
 	ProrateNextPeriod ProrationRule = "next_period"
 )
 
