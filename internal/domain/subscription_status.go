@@ -223,14 +223,19 @@ func nextSubscriptionStatus(s SubscriptionState, ev SubscriptionEvent) (Subscrip
 		ok := s.PaymentModel == PaymentModelPostpay && (s.Status == SubscriptionStatusActive || s.Status == SubscriptionStatusGraced)
 		return SubscriptionStatusBlocked, ok
 	case SubscriptionEventUnblock:
-		return s.returnStatus(), s.Status == SubscriptionStatusBlocked
+		// Blocking only ever interrupts an active or a graced subscription.
+		next := SubscriptionStatusActive
+		if s.Return == SubscriptionStatusGraced {
+			next = SubscriptionStatusGraced
+		}
+		return next, s.Status == SubscriptionStatusBlocked
 	case SubscriptionEventDiscard:
 		return SubscriptionStatusDeleted, s.Status == SubscriptionStatusOrdered
 	}
 	return s.Status, false
 }
 
-// returnStatus is where a decline or an unblock leads: the remembered status when it is
+// returnStatus is where a decline leads: the remembered status when it is
 // one a subscription can rest in, else active.
 func (s SubscriptionState) returnStatus() SubscriptionStatus {
 	switch s.Return {
