@@ -32,8 +32,8 @@ func SubscriptionAbility(in AbilityInput) Ability {
 	a.Adjust = st == SubscriptionStatusActive && in.Rules.Recurring && !in.Trial && free
 	a.SwitchPlan = st == SubscriptionStatusActive && in.Rules.Switch && in.SwitchTargets && free &&
 		in.switchWindowOpen()
-	a.ChangeAutoRenewOption = is(SubscriptionStatusActive, SubscriptionStatusGraced, SubscriptionStatusBlocked, SubscriptionStatusStopped) &&
-		in.Rules.Recurring && !in.Endless && !in.DisableAutorenew
+	a.ChangeAutoRenewOption = is(SubscriptionStatusActive, SubscriptionStatusGraced,
+		SubscriptionStatusBlocked, SubscriptionStatusStopped) && in.Rules.Recurring && !in.Endless && !in.DisableAutorenew
 	a.ChangeResourcesRenewalOrder = is(SubscriptionStatusActive, SubscriptionStatusGraced) &&
 		in.Rules.DelayedRenewal && in.Rules.RenewalQuantityChange &&
 		in.Pending.Kind == RenewalOrder && in.Pending.Status == OrderStatusWaitingForProvisioning

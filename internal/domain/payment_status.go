@@ -103,7 +103,8 @@ func nextPaymentStatus(s PaymentStatus, purpose PaymentPurpose, ev PaymentEvent)
 			// Paid outside Cascade: the payment stays paid and the service puts
 			// the money on the account's balance.
 			return s, ""
-		case in(PaymentStatusWaitingForPayment, PaymentStatusExpired, PaymentStatusReceiptCreating, PaymentStatusReceiptSent, PaymentStatusPaidFromBalance):
+		case in(PaymentStatusWaitingForPayment, PaymentStatusExpired, PaymentStatusReceiptCreating,
+			PaymentStatusReceiptSent, PaymentStatusPaidFromBalance):
 			return PaymentStatusCancelled, ""
 		}
 	case PaymentEventExpire:

@@ -22,7 +22,10 @@ const (
 )
 
 // ProvisionOps lists every provisioning operation.
-var ProvisionOps = []ProvisionOp{ProvisionOpCreate, ProvisionOpUpdate, ProvisionOpRenew, ProvisionOpSwitch, ProvisionOpStop, ProvisionOpActivate, ProvisionOpDelete}
+var ProvisionOps = []ProvisionOp{
+	ProvisionOpCreate, ProvisionOpUpdate, ProvisionOpRenew, ProvisionOpSwitch,
+	ProvisionOpStop, ProvisionOpActivate, ProvisionOpDelete,
+}
 
 type provisionOpInfo struct {
 	from                     []SubscriptionStatus // where it may start
@@ -86,11 +89,13 @@ func (op ProvisionOp) NeedsApproval(terms TermSettings) bool {
 // SubscriptionEventKind names what happens to a subscription.
 type SubscriptionEventKind string
 
-// The subscription event kinds. Start, Done, Failed and AwaitApproval carry a ProvisionOp.
+// The subscription event kinds. Start, done, failed and await_approval carry a
+// ProvisionOp.
 const (
 	// SubscriptionEventStart: an operation is sent to the vendor.
 	SubscriptionEventStart SubscriptionEventKind = "start"
-	// SubscriptionEventDone and SubscriptionEventFailed: the vendor's outcome of the running operation.
+	// SubscriptionEventDone and SubscriptionEventFailed: the vendor's outcome of the
+	// running operation.
 	SubscriptionEventDone   SubscriptionEventKind = "done"
 	SubscriptionEventFailed SubscriptionEventKind = "failed"
 	// SubscriptionEventRetry: an operator sends the failed operation again.
@@ -100,14 +105,15 @@ const (
 	// SubscriptionEventApprove and SubscriptionEventDecline: the manager's answer.
 	SubscriptionEventApprove SubscriptionEventKind = "approve"
 	SubscriptionEventDecline SubscriptionEventKind = "decline"
-	// SubscriptionEventGrace: the period ended with its renewal unpaid; the service keeps working
-	// for the grace period.
+	// SubscriptionEventGrace: the period ended with its renewal unpaid; the service
+	// keeps working for the grace period.
 	SubscriptionEventGrace SubscriptionEventKind = "grace"
-	// SubscriptionEventBlock and SubscriptionEventUnblock: a postpaid subscription's debt passed its credit
-	// limit (or its invoice's payment expired), and was settled.
+	// SubscriptionEventBlock and SubscriptionEventUnblock: a postpaid subscription's
+	// debt passed its credit limit (or its invoice's payment expired), and was settled.
 	SubscriptionEventBlock   SubscriptionEventKind = "block"
 	SubscriptionEventUnblock SubscriptionEventKind = "unblock"
-	// SubscriptionEventDiscard: the sales order of a subscription never provisioned was cancelled.
+	// SubscriptionEventDiscard: the sales order of a subscription never provisioned
+	// was cancelled.
 	SubscriptionEventDiscard SubscriptionEventKind = "discard"
 )
 
@@ -141,9 +147,10 @@ func ProvisionFailed(op ProvisionOp) SubscriptionEvent {
 	return SubscriptionEvent{SubscriptionEventFailed, op}
 }
 
-// ProvisionRequest is how a stop or a deletion begins under terms: at once, or by waiting for a
-// manager's approval. Every stop uses it: a manager's, the end of a period without
-// renewal or of its grace, an unpaid prolongation, a credit or administrative hold.
+// ProvisionRequest is how a stop or a deletion begins under terms: at once, or by
+// waiting for a manager's approval. Every stop uses it: a manager's, the end of a period
+// without renewal or of its grace, an unpaid prolongation, a credit or administrative
+// hold.
 func ProvisionRequest(op ProvisionOp, terms TermSettings) SubscriptionEvent {
 	if op.NeedsApproval(terms) {
 		return SubscriptionEvent{SubscriptionEventAwaitApproval, op}
@@ -160,10 +167,12 @@ func SubscriptionEvents() []SubscriptionEvent {
 		}
 	}
 	out = append(out, SubscriptionEvent{Kind: SubscriptionEventRetry},
-		SubscriptionEvent{SubscriptionEventAwaitApproval, ProvisionOpStop}, SubscriptionEvent{SubscriptionEventAwaitApproval, ProvisionOpDelete},
-		SubscriptionEvent{Kind: SubscriptionEventApprove}, SubscriptionEvent{Kind: SubscriptionEventDecline},
-		SubscriptionEvent{Kind: SubscriptionEventGrace}, SubscriptionEvent{Kind: SubscriptionEventBlock},
-		SubscriptionEvent{Kind: SubscriptionEventUnblock}, SubscriptionEvent{Kind: SubscriptionEventDiscard})
+		SubscriptionEvent{SubscriptionEventAwaitApproval, ProvisionOpStop},
+		SubscriptionEvent{SubscriptionEventAwaitApproval, ProvisionOpDelete})
+	for _, k := range []SubscriptionEventKind{SubscriptionEventApprove, SubscriptionEventDecline,
+		SubscriptionEventGrace, SubscriptionEventBlock, SubscriptionEventUnblock, SubscriptionEventDiscard} {
+		out = append(out, SubscriptionEvent{Kind: k})
+	}
 	return out
 }
 
@@ -239,7 +248,8 @@ func nextSubscriptionStatus(s SubscriptionState, ev SubscriptionEvent) (Subscrip
 // one a subscription can rest in, else active.
 func (s SubscriptionState) returnStatus() SubscriptionStatus {
 	switch s.Return {
-	case SubscriptionStatusActive, SubscriptionStatusDelivered, SubscriptionStatusGraced, SubscriptionStatusBlocked, SubscriptionStatusStopped:
+	case SubscriptionStatusActive, SubscriptionStatusDelivered, SubscriptionStatusGraced,
+		SubscriptionStatusBlocked, SubscriptionStatusStopped:
 		if s.Return != s.Status {
 			return s.Return
 		}
