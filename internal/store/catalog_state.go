@@ -45,19 +45,14 @@ type CatalogState struct {
 func (c *Conn) LoadCatalog(ctx context.Context, resellerID int64) (*CatalogState, error) {
 	st := &CatalogState{ServiceTerms: map[string]*domain.ServiceTerm{}, Categories: map[string]*domain.ProductCategory{},
 		Products: map[string]*domain.Product{}, Plans: map[string]*CatalogPlan{}}
-	err := eachRow(ctx, c, `SELECT id, reseller_id, key, name, billing_day, created_at, updated_at
-		FROM service_terms WHERE reseller_id = $1`, []any{resellerID}, func(s scanner) error {
-		var (
-			t                domain.ServiceTerm
-			created, updated int64
-		)
-		if err := s.Scan(&t.ID, &t.ResellerID, &t.Key, &t.Name, &t.BillingDay, &created, &updated); err != nil {
+	err := eachRow(ctx, c, "SELECT "+serviceTermColumns+" FROM service_terms WHERE reseller_id = $1",
+		[]any{resellerID}, func(s scanner) error {
+			t, err := scanServiceTerm(s)
+			if err == nil {
+				st.ServiceTerms[t.Key] = t
+			}
 			return err
-		}
-		t.CreatedAt, t.UpdatedAt = fromMicros(created), fromMicros(updated)
-		st.ServiceTerms[t.Key] = &t
-		return nil
-	})
+		})
 	if err != nil {
 		return nil, fmt.Errorf("load service terms of reseller %d: %w", resellerID, err)
 	}

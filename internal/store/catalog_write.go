@@ -14,19 +14,24 @@ import (
 
 // CreateServiceTerm inserts t and sets its id.
 func (c *Conn) CreateServiceTerm(ctx context.Context, t *domain.ServiceTerm) error {
-	err := c.catalogRow(ctx, `INSERT INTO service_terms (reseller_id, key, name, billing_day, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		[]any{t.ResellerID, t.Key, t.Name, t.BillingDay, micros(t.CreatedAt), micros(t.UpdatedAt)}, &t.ID)
+	err := c.catalogRow(ctx, `INSERT INTO service_terms (reseller_id, key, name, billing_day, `+termSettingColumns+`,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		RETURNING id`,
+		append(append([]any{t.ResellerID, t.Key, t.Name, t.BillingDay}, termSettingValues(t.TermSettings)...),
+			micros(t.CreatedAt), micros(t.UpdatedAt)), &t.ID)
 	if err != nil {
 		return fmt.Errorf("create service term %q: %w", t.Key, err)
 	}
 	return nil
 }
 
-// UpdateServiceTerm writes t's name, billing day and updated_at.
+// UpdateServiceTerm writes t's name, billing day, settings and updated_at.
 func (c *Conn) UpdateServiceTerm(ctx context.Context, t *domain.ServiceTerm) error {
-	_, err := c.catalogExec(ctx, `UPDATE service_terms SET name = $1, billing_day = $2, updated_at = $3 WHERE id = $4`,
-		t.Name, t.BillingDay, micros(t.UpdatedAt), t.ID)
+	_, err := c.catalogExec(ctx, `UPDATE service_terms SET name = $1, billing_day = $2, autorenew_point = $3,
+		manual_renew_point = $4, manual_switch_point = $5, grace_period = $6, deletion_period = $7,
+		stop_period = $8, cancel_unpaid_order_in = $9, stop_type = $10, delete_type = $11, proration = $12,
+		updated_at = $13 WHERE id = $14`,
+		append(append([]any{t.Name, t.BillingDay}, termSettingValues(t.TermSettings)...), micros(t.UpdatedAt), t.ID)...)
 	if err != nil {
 		return fmt.Errorf("update service term %d: %w", t.ID, err)
 	}

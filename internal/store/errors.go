@@ -59,6 +59,7 @@ var sqliteUniqueIndexes = map[string]string{
 	"product_categories.reseller_id, product_categories.key":      "product_categories_reseller_key",
 	"products.reseller_id, products.key":                          "products_reseller_key",
 	"plans.reseller_id, plans.key":                                "plans_reseller_key",
+	"payment_methods.reseller_id, payment_methods.key":            "payment_methods_reseller_key",
 	"plan_periods.plan_id, plan_periods.key":                      "plan_periods_plan_key",
 	"plan_resources.plan_id, plan_resources.key":                  "plan_resources_plan_key",
 	"plan_order_attributes.plan_id, plan_order_attributes.key":    "plan_order_attributes_plan_key",

@@ -28,6 +28,8 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 		l, b = managerRoleListing(db.engine, resellerID)
 	case "plans":
 		l, b = planListing(db.engine, PlanFilter{ResellerID: resellerID})
+	case "payment_methods":
+		l, b = paymentMethodListing(db.engine, resellerID)
 	default:
 		return nil, fmt.Errorf("no list %q", list)
 	}

@@ -13,6 +13,7 @@ var listColumns = map[string]map[string]column{
 	"product_categories": categoryFields,
 	"products":           productFields,
 	"plans":              planFields,
+	"payment_methods":    paymentMethodFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:

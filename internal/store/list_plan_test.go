@@ -16,6 +16,8 @@ var ownListSorts = map[string][]string{
 	"managers":      {"id", "name", "email", "created_at", "updated_at"},
 	"manager_roles": {"id", "name", "created_at", "updated_at"},
 	"plans":         {"id", "name", "created_at", "updated_at"},
+	// payment_methods sorts by key, text like a name.
+	"payment_methods": {"id", "key"},
 }
 
 // TestOwnListPagesWalkAnIndex checks the engine's plan of a page of every list of a
@@ -43,7 +45,7 @@ func TestOwnListPagesWalkAnIndex(t *testing.T) {
 							c := domain.Cursor{ID: 7}
 							switch field {
 							case "id":
-							case "name", "email":
+							case "name", "email", "key":
 								c.Keys = []any{"m"}
 							default:
 								c.Keys = []any{int64(1_700_000_000_000_000)}
