@@ -24,6 +24,7 @@ type Kind string
 // Kinds of a change list.
 const (
 	KindServiceTerm    Kind = "service_term"
+	KindPaymentMethod  Kind = "payment_method"
 	KindCategory       Kind = "category"
 	KindProduct        Kind = "product"
 	KindPlan           Kind = "plan"

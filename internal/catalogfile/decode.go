@@ -297,3 +297,12 @@ type entry struct {
 	keyPos Pos
 	node   *yaml.Node
 }
+
+// checked runs read, a reader of one of o's fields, and reports whether it found
+// the field sound: a field it refused keeps its default, which later checks must not
+// judge as if the file had said it.
+func checked[T any](o *object, read func() T) (T, bool) {
+	before := len(o.r.list) + o.r.dropped
+	v := read()
+	return v, len(o.r.list)+o.r.dropped == before
+}

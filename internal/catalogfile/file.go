@@ -1,6 +1,6 @@
 // Package catalogfile reads and checks declarative catalogue files: one YAML (or
 // JSON) document listing a reseller's service terms, categories, products and plans,
-// each under a stable key. Parse checks the document on its own; Check checks its
+// each under a stable key, and the reseller's payment methods. Parse checks the document on its own; Check checks its
 // references against what is already stored. Both list every problem they find, with
 // its line, column and field path, so a bad file is refused whole in one answer.
 // The package knows neither SQL nor HTTP.
@@ -12,9 +12,11 @@ import "github.com/cascade-billing/cascade/internal/domain"
 // product is the key of an object of this file or of the stored catalogue.
 type File struct {
 	ServiceTerms []ServiceTerm
-	Categories   []Category
-	Products     []Product
-	Plans        []Plan
+	// PaymentMethods are the ways the reseller's customers may pay.
+	PaymentMethods []PaymentMethod
+	Categories     []Category
+	Products       []Product
+	Plans          []Plan
 	// Delegated lists plans this reseller received from upstream, to make them
 	// available further down.
 	Delegated []Delegation
@@ -26,6 +28,12 @@ type File struct {
 // ServiceTerm is a service_terms entry.
 type ServiceTerm struct {
 	domain.ServiceTerm
+	at *object
+}
+
+// PaymentMethod is a payment_methods entry.
+type PaymentMethod struct {
+	domain.PaymentMethod
 	at *object
 }
 

@@ -9,17 +9,19 @@ import "github.com/cascade-billing/cascade/internal/domain"
 // limit and its value, before the database is touched.
 type Limits struct {
 	ServiceTerms int // entries of service_terms
-	Categories   int // entries of categories
-	Products     int // entries of products
-	Plans        int // entries of plans, and of delegated
-	Periods      int // periods of a plan, and period prices of an available_to entry
-	Resources    int // resources of a plan, and resource prices of an available_to entry
-	Attributes   int // order attributes of a plan
-	Values       int // values of an order attribute
-	Switches     int // switch_to entries of a plan
-	Targets      int // available_to entries of a plan or of a delegated entry
+	// PaymentMethods caps the entries of payment_methods.
+	PaymentMethods int
+	Categories     int // entries of categories
+	Products       int // entries of products
+	Plans          int // entries of plans, and of delegated
+	Periods        int // periods of a plan, and period prices of an available_to entry
+	Resources      int // resources of a plan, and resource prices of an available_to entry
+	Attributes     int // order attributes of a plan
+	Values         int // values of an order attribute
+	Switches       int // switch_to entries of a plan
+	Targets        int // available_to entries of a plan or of a delegated entry
 	// Entries caps everything the file writes together: its service terms,
-	// categories, products and plans, each plan's periods, resources, switches, order
+	// payment methods, categories, products and plans, each plan's periods, resources, switches, order
 	// attributes and their values, all of a plan counted once more for every reseller
 	// it is made available to (each gets a copy).
 	Entries int
@@ -27,23 +29,24 @@ type Limits struct {
 
 // Names of the limits, as problems and configuration show them.
 const (
-	LimitServiceTerms = "max_service_terms"
-	LimitCategories   = "max_categories"
-	LimitProducts     = "max_products"
-	LimitPlans        = "max_plans"
-	LimitPeriods      = "max_periods"
-	LimitResources    = "max_resources"
-	LimitAttributes   = "max_attributes"
-	LimitValues       = "max_values"
-	LimitSwitches     = "max_switches"
-	LimitTargets      = "max_targets"
-	LimitEntries      = "max_entries"
+	LimitServiceTerms   = "max_service_terms"
+	LimitPaymentMethods = "max_payment_methods"
+	LimitCategories     = "max_categories"
+	LimitProducts       = "max_products"
+	LimitPlans          = "max_plans"
+	LimitPeriods        = "max_periods"
+	LimitResources      = "max_resources"
+	LimitAttributes     = "max_attributes"
+	LimitValues         = "max_values"
+	LimitSwitches       = "max_switches"
+	LimitTargets        = "max_targets"
+	LimitEntries        = "max_entries"
 )
 
 // DefaultLimits returns limits well above real catalogues that still keep the
 // largest file they allow to seconds of work on either engine (docs/catalog.md).
 func DefaultLimits() Limits {
-	return Limits{ServiceTerms: 1000, Categories: 1000, Products: 10_000, Plans: 10_000, Periods: 100,
+	return Limits{ServiceTerms: 1000, PaymentMethods: 100, Categories: 1000, Products: 10_000, Plans: 10_000, Periods: 100,
 		Resources: 200, Attributes: 100, Values: 1000, Switches: 1000, Targets: 1000, Entries: 100_000}
 }
 
@@ -59,6 +62,7 @@ type LimitSetting struct {
 func (l *Limits) Settings() []LimitSetting {
 	return []LimitSetting{
 		{LimitServiceTerms, "service terms per catalogue file", &l.ServiceTerms},
+		{LimitPaymentMethods, "payment methods per catalogue file", &l.PaymentMethods},
 		{LimitCategories, "categories per catalogue file", &l.Categories},
 		{LimitProducts, "products per catalogue file", &l.Products},
 		{LimitPlans, "plans (and delegated entries) per catalogue file", &l.Plans},

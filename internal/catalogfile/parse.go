@@ -80,7 +80,7 @@ func syntaxError(err error) error {
 }
 
 func (r *reader) file(n *yaml.Node, f *File) {
-	o := r.object(n, nil, "service_terms", "categories", "products", "plans", "delegated")
+	o := r.object(n, nil, "service_terms", "payment_methods", "categories", "products", "plans", "delegated")
 	if o == nil {
 		return
 	}
@@ -93,6 +93,16 @@ func (r *reader) file(n *yaml.Node, f *File) {
 			seen.check("service_terms", t.at, t.Key)
 			f.ServiceTerms = append(f.ServiceTerms, t)
 			r.count(1, t.at.at())
+		}
+	}
+	for i, item := range o.list("payment_methods", LimitPaymentMethods, r.lim.PaymentMethods) {
+		if r.halted() {
+			break
+		}
+		if m, ok := r.paymentMethod(item, o.pos("payment_methods").Path.item(i)); ok {
+			seen.check("payment_methods", m.at, m.Key)
+			f.PaymentMethods = append(f.PaymentMethods, m)
+			r.count(1, m.at.at())
 		}
 	}
 	for i, item := range o.list("categories", LimitCategories, r.lim.Categories) {
@@ -167,8 +177,12 @@ func (k *keys) checkField(scope string, o *object, field, key string) {
 
 func (k *keys) has(scope, key string) bool { return k.seen[scope+"\x00"+key] }
 
+// termKnobs are the fields of a service term's lifecycle settings (domain.TermSettings).
+var termKnobs = []string{"autorenew_point", "manual_renew_point", "manual_switch_point", "grace_period",
+	"deletion_period", "stop_period", "cancel_unpaid_order_in", "stop_type", "delete_type", "proration"}
+
 func (r *reader) serviceTerm(n *yaml.Node, p path) (ServiceTerm, bool) {
-	o := r.object(n, p, "key", "name", "billing_day")
+	o := r.object(n, p, append([]string{"key", "name", "billing_day"}, termKnobs...)...)
 	if o == nil {
 		return ServiceTerm{}, false
 	}
@@ -179,7 +193,85 @@ func (r *reader) serviceTerm(n *yaml.Node, p path) (ServiceTerm, bool) {
 	if t.BillingDay < 1 || t.BillingDay > 28 {
 		o.fail("billing_day", domain.MsgOutOfRange, 1, 28)
 	}
+	t.TermSettings = o.termSettings()
 	return t, true
+}
+
+// termSettings reads the lifecycle settings of a service term, each knob left out
+// taking its default, and checks them with the domain's rules, each problem at the
+// knob it names.
+func (o *object) termSettings() domain.TermSettings {
+	s := domain.DefaultTermSettings
+	days := []struct {
+		field string
+		v     *int
+	}{
+		{"autorenew_point", &s.AutoRenewPoint}, {"manual_renew_point", &s.ManualRenewPoint},
+		{"manual_switch_point", &s.ManualSwitchPoint}, {"grace_period", &s.GracePeriod},
+		{"deletion_period", &s.DeletionPeriod}, {"stop_period", &s.StopPeriod},
+		{"cancel_unpaid_order_in", &s.CancelUnpaidOrderIn},
+	}
+	// A knob of the wrong type is reported as such and keeps its default, which
+	// Validate must not judge in its place.
+	failed := map[string]bool{}
+	for _, d := range days {
+		n, ok := checked(o, func() int64 { return o.integer(d.field, false, int64(*d.v)) })
+		failed[d.field] = !ok
+		// Far out of range is out of range: clamp before narrowing to int.
+		*d.v = int(max(min(n, domain.MaxTermDays+1), -2))
+	}
+	enum := func(field string, def string) string {
+		if !o.has(field) {
+			return def
+		}
+		v, ok := checked(o, func() string { return o.text(field, false, 64) })
+		if !ok {
+			failed[field] = true
+			return def
+		}
+		return v
+	}
+	s.StopType = domain.ApprovalType(enum("stop_type", string(s.StopType)))
+	s.DeleteType = domain.ApprovalType(enum("delete_type", string(s.DeleteType)))
+	s.Proration = domain.ProrationRule(enum("proration", string(s.Proration)))
+	var ps domain.Problems
+	s.Validate(&ps, "")
+	for _, err := range unjoin(ps.Err()) {
+		var de *domain.Error
+		if !errors.As(err, &de) {
+			continue
+		}
+		if field := strings.TrimPrefix(de.Pointer, "/"); !failed[field] {
+			o.fail(field, de.Message, de.Args...)
+		}
+	}
+	return s
+}
+
+// unjoin returns the errors errors.Join joined into err; nil for nil.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
+}
+
+func (r *reader) paymentMethod(n *yaml.Node, p path) (PaymentMethod, bool) {
+	o := r.object(n, p, "key", "name")
+	if o == nil {
+		return PaymentMethod{}, false
+	}
+	m := PaymentMethod{at: o}
+	// Payments name their method by key in API values: lower case, digits and '_'.
+	m.Key = o.text("key", true, 1<<20)
+	if m.Key != "" && !domain.ValidPaymentMethodKey(m.Key) {
+		o.fail("key", domain.MsgPaymentMethodKey)
+	}
+	m.Name = o.text("name", true, maxName)
+	return m, true
 }
 
 func (r *reader) category(n *yaml.Node, p path) (Category, bool) {
@@ -276,7 +368,7 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 	pl.Status = domain.PlanStatus(o.oneOf("status", false, string(domain.PlanActive), string(domain.PlanActive), string(domain.PlanInactive)))
 	pl.Public = o.boolean("public", true)
 	pl.ServiceTermKey = o.ref("service_term", false)
-	pl.BillingType = domain.BillingType(o.text("billing_type", false, maxName))
+	pl.BillingType = o.billingType("billing_type")
 	pl.Currency = strings.ToUpper(o.text("currency", true, 16))
 	if pl.Currency != "" && !domain.ValidCurrency(pl.Currency) {
 		o.fail("currency", domain.MsgInvalidCurrency)
@@ -326,6 +418,32 @@ func (r *reader) plan(n *yaml.Node, p path) (Plan, bool) {
 	}
 	pl.AvailableTo = r.availableTo(o, pl.Periods, pl.Resources, true)
 	return pl, true
+}
+
+// billingTypeList is the text of the billing types a file may name.
+var billingTypeList = func() string {
+	names := make([]string, len(domain.BillingTypes))
+	for i, t := range domain.BillingTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}()
+
+// billingType reads a plan's billing type: one of domain.BillingTypes, the default
+// type when absent.
+func (o *object) billingType(field string) domain.BillingType {
+	if !o.has(field) {
+		return domain.DefaultBillingType
+	}
+	v, ok := checked(o, func() string { return o.text(field, false, 64) })
+	if !ok {
+		return domain.DefaultBillingType
+	}
+	if t := domain.BillingType(v); !t.Valid() {
+		o.fail(field, domain.MsgBillingType, billingTypeList)
+		return domain.DefaultBillingType
+	}
+	return domain.BillingType(v)
 }
 
 func (r *reader) period(n *yaml.Node, p path) (domain.PlanPeriod, *object, bool) {

@@ -64,7 +64,7 @@ func TestParseValidFile(t *testing.T) {
 	doc := plan(`    description: All of it
     status: inactive
     public: false
-    billing_type: csp
+    billing_type: csp_annual
     sku: 1001
     fixed_price: true
     periods:
@@ -85,7 +85,7 @@ func TestParseValidFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := f.Plans[0]
-	if p.Status != domain.PlanInactive || p.Public || p.SKU != "1001" || !p.FixedPrice || p.BillingType != "csp" || p.Description != "All of it" {
+	if p.Status != domain.PlanInactive || p.Public || p.SKU != "1001" || !p.FixedPrice || p.BillingType != domain.BillingCSPAnnual || p.Description != "All of it" {
 		t.Errorf("plan = %+v", p.Plan)
 	}
 	if pp := p.Periods[0]; pp.SetupFee != 5_000_000 || pp.RecurringFee != 10_500_000 || pp.RenewalFee != 1 || pp.Position != 0 {

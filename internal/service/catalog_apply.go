@@ -191,6 +191,9 @@ func (ap *applier) apply(f *catalogfile.File) error {
 			return err
 		}
 	}
+	if err := ap.paymentMethods(f.PaymentMethods); err != nil {
+		return err
+	}
 	for _, c := range f.Categories {
 		if err := ap.category(c.ProductCategory); err != nil {
 			return err
@@ -230,6 +233,7 @@ func (ap *applier) serviceTerm(want domain.ServiceTerm) error {
 	var d diff
 	d.text("name", &cur.Name, want.Name)
 	d.int("billing_day", &cur.BillingDay, want.BillingDay)
+	diffTermSettings(&d, &cur.TermSettings, want.TermSettings)
 	return ap.saveChanges(catalogfile.KindServiceTerm, cur.Key, &d, &cur.Timestamps,
 		func() error { return ap.tx.UpdateServiceTerm(ap.ctx, cur) })
 }
