@@ -31,6 +31,7 @@ var apiLists = map[string]struct {
 	"planList":           {planList, "plans"},
 	"switchablePlanList": {switchablePlanList, "plans"},
 	"childPlanList":      {childPlanList, "plans"},
+	"paymentMethodList":  {paymentMethodList, "payment_methods"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as

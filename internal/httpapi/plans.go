@@ -18,9 +18,18 @@ var planFilters = map[string]filterSpec{
 		string(domain.PlanActive), string(domain.PlanInactive), string(domain.PlanDeactivatedByProvider)}},
 	"public":       {kind: kindBool},
 	"currency":     {kind: kindUpper},
-	"billing_type": {kind: kindExact},
+	"billing_type": {kind: kindEnum, values: billingTypeValues()},
 	"created_at":   {kind: kindTime},
 	"updated_at":   {kind: kindTime},
+}
+
+// billingTypeValues are the API values of the billing types.
+func billingTypeValues() []string {
+	out := make([]string, len(domain.BillingTypes))
+	for i, t := range domain.BillingTypes {
+		out[i] = string(t)
+	}
+	return out
 }
 
 var planSorts = []string{"id", "name", "created_at", "updated_at"}

@@ -94,6 +94,7 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/plans/{plan_id}/switchable_plans", s.handleSwitchablePlanList, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans", listOf(s, childPlanList, s.svc.FindChildResellerPlans, s.planPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_plans/{plan_id}", s.handleChildResellerPlanGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/payment_methods", listOf(s, paymentMethodList, s.svc.FindPaymentMethods, plainPage(s, s.toAPIPaymentMethod)), 0)
 
 	accountPage := plainPage(s, s.toAPIListedAccount)
 	s.route("GET "+v3+"/resellers/{reseller_id}/accounts", listOf(s, accountList, s.svc.FindAccounts, accountPage), 0)

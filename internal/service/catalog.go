@@ -61,6 +61,18 @@ func (s *Service) FindProductByID(ctx context.Context, a domain.Actor, resellerI
 	return p, nil
 }
 
+// FindPaymentMethods lists the payment methods of a reseller, which its catalogue
+// file declares. Errors: forbidden, not_found.
+func (s *Service) FindPaymentMethods(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.PaymentMethod, domain.PageInfo, error) {
+	if err := authorize(a, domain.ActionCatalogRead); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	return s.db.Reader().FindPaymentMethods(ctx, resellerID, q)
+}
+
 // PlanCategories returns the category of each plan's product, by product id, for
 // plans the actor has already been allowed to read.
 func (s *Service) PlanCategories(ctx context.Context, plans []*domain.Plan) (map[int64]*domain.ProductCategory, error) {
