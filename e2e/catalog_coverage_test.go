@@ -11,8 +11,10 @@ import (
 // Helpers of the OpenAPI coverage tests for the catalogue reads.
 
 // ctCoverageCatalog sells two plans of one product, switchable one to the other,
-// and makes the first available to the reseller below (%d).
+// makes the first available to the reseller below (%d), and takes cash.
 const ctCoverageCatalog = `
+payment_methods:
+  - {key: cash, name: Cash}
 categories:
   - {key: cov, name: Coverage, priority: 1, public: true}
 products:
@@ -79,6 +81,7 @@ func (f *ctCoverageFixture) paths() []string {
 		ctPath("/resellers/%d/plans/%d/switchable_plans?filter[switch_type]=immediate_switch", f.parent, f.planA),
 		ctPath("/resellers/%d/child_reseller_plans?filter[reseller_id]=%d", f.parent, f.child),
 		ctPath("/resellers/%d/child_reseller_plans/%d", f.parent, f.childPlan),
+		ctPath("/resellers/%d/payment_methods?sort=-key&filter[key]=cash", f.parent),
 	}
 }
 
@@ -96,6 +99,8 @@ func ctCoverage(t *testing.T, f *ctCoverageFixture, admin, anon, outsider *clien
 		{ctPath("/customer_store/resellers/%d/products?sorting[reversed]=sometimes&sorting[field]=id", p), "invalid_boolean"},
 		{ctPath("/customer_store/resellers/%d/products/%d?plan_currency=usd", p, f.product), "invalid_boolean"},
 		{ctPath("/resellers/%d/plans?filter[status]=gone", p), "not_in_list"},
+		{ctPath("/resellers/%d/plans?filter[billing_type]=monthly", p), "not_in_list"},
+		{ctPath("/resellers/%d/payment_methods?sort=name", p), "unknown_sort"},
 		{ctPath("/resellers/%d/plans/%d?include=product", p, f.planA), "unknown_include"},
 		{ctPath("/resellers/%d/plans/%d/switchable_plans", p, f.planA), "switch_type_required"},
 		{ctPath("/resellers/%d/child_reseller_plans?include=plan_category", p), "unknown_include"},
@@ -108,6 +113,7 @@ func ctCoverage(t *testing.T, f *ctCoverageFixture, admin, anon, outsider *clien
 		{ctPath("/customer_store/resellers/%d/products", 999999), "reseller_not_found"},
 		{ctPath("/customer_store/resellers/%d/products/%d", c, 999999), "product_not_found"},
 		{ctPath("/resellers/%d/plans", 999999), "reseller_not_found"},
+		{ctPath("/resellers/%d/payment_methods", 999999), "reseller_not_found"},
 		{ctPath("/resellers/%d/plans/%d", c, f.planA), "plan_not_found"},
 		{ctPath("/resellers/%d/plans/%d/switchable_plans?filter[switch_type]=delayed_switch", c, f.planA), "plan_not_found"},
 		{ctPath("/resellers/%d/child_reseller_plans", 999999), "reseller_not_found"},
