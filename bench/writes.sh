@@ -12,8 +12,12 @@
 #   WARMUP=3         seconds of unmeasured load on each server first
 #   CLIENTS="1 8 32" wrk connections, one measurement each
 #   THREADS=2        wrk threads (at most the connections)
+#   ENGINES="sqlite postgres"   the engines to measure (postgres only with the URL below)
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; each run makes two
 #                    schemas of its own there and drops them at the end
+#   PROFILE=0        when > 0, after each engine's measurements load each server for
+#                    PROFILE more seconds at PROFILE_CLIENTS (8) connections and save
+#                    CPU profiles to bench/out/writes/cpu-{cascade,raw}-ENGINE.pprof
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +27,9 @@ ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-3}
 CLIENTS=${CLIENTS:-"1 8 32"}
 THREADS=${THREADS:-2}
+ENGINES=${ENGINES:-"sqlite postgres"}
+PROFILE=${PROFILE:-0}
+PROFILE_CLIENTS=${PROFILE_CLIENTS:-8}
 TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client count
 
 . bench/lib.sh
@@ -61,16 +68,18 @@ run_wrk() {
 
 : >"$OUT/summary.txt"
 ALL_PASS=true
-ENGINES=(sqlite)
-[ -z "$PG_URL" ] || ENGINES+=(postgres)
-for engine in "${ENGINES[@]}"; do
+for engine in $ENGINES; do
+	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
 	say "$engine: seeding two databases"
 	database "$engine" "cascade-$engine"
 	cascade_db=$DB
 	database "$engine" "raw-$engine"
 	raw_db=$DB
 	port=$(free_port)
-	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$cascade_db" \
+	declare -A PPROF=([cascade]=$(free_port) [raw]=$(free_port))
+	pprof_env=()
+	[ "$PROFILE" -le 0 ] || pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[cascade]}")
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$cascade_db" \
 		>"$OUT/cascade-$engine.out" 2>"$OUT/cascade-$engine.log" &
 	cascade_pid=$!
 	PIDS+=("$cascade_pid")
@@ -83,7 +92,8 @@ for engine in "${ENGINES[@]}"; do
 		--data '{"data":{"type":"accounts","attributes":{"account_type_id":2,"first_name":"Bench","last_name":"Writer","email":"probe@example.com"}}}')
 	[ "$status" = 201 ] || die "cascade: POST $CREATE answered $status: $(cat "$OUT/body-$engine.json")"
 	raw_port=$(free_port)
-	"$OUT/rawinsert" -addr "127.0.0.1:$raw_port" -db "$raw_db" -body "$OUT/body-$engine.json" 2>"$OUT/raw-$engine.log" &
+	"$OUT/rawinsert" -addr "127.0.0.1:$raw_port" -db "$raw_db" -body "$OUT/body-$engine.json" \
+		-pprof "$([ "$PROFILE" -le 0 ] || echo "127.0.0.1:${PPROF[raw]}")" 2>"$OUT/raw-$engine.log" &
 	raw_pid=$!
 	PIDS+=("$raw_pid")
 	URL[raw]="http://127.0.0.1:$raw_port$CREATE"
@@ -115,6 +125,27 @@ for engine in "${ENGINES[@]}"; do
 		echo "RUN $(date -u +%FT%TZ) scenario=writes engine=$engine clients=$c raw_rps=${RPS[raw]}" \
 			"cascade_rps=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" >>bench/out/history.txt
 	done
+	if [ "$PROFILE" -gt 0 ]; then
+		for t in cascade raw; do
+			say "$engine: ${PROFILE}s of CPU profile of $t at $PROFILE_CLIENTS clients"
+			curl -sf -o "$OUT/cpu-$t-$engine.pprof" \
+				"http://127.0.0.1:${PPROF[$t]}/debug/pprof/profile?seconds=$PROFILE" &
+			curl_pid=$!
+			run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" >"$OUT/profile-$engine-$t.txt"
+			wait "$curl_pid" || die "no CPU profile of $t"
+			# CPU per request: the profile's samples over the requests answered while
+			# it ran (wrk ran a little longer, so the figure is slightly low).
+			reqs=$(awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' \
+				"$OUT/profile-$engine-$t.txt")
+			bin="$OUT/cascade"
+			[ "$t" = cascade ] || bin="$OUT/rawinsert"
+			go tool pprof -top -nodecount=0 "$bin" "$OUT/cpu-$t-$engine.pprof" 2>/dev/null |
+				awk -v t="$t" -v e="$engine" -v n="$reqs" -v s="$PROFILE" '/Total samples/ {
+					v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
+					printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
+				}' | tee -a "$OUT/profile.txt"
+		done
+	fi
 	kill "$cascade_pid" "$raw_pid" 2>/dev/null || true
 	wait "$cascade_pid" "$raw_pid" 2>/dev/null || true
 done

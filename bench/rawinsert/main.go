@@ -13,6 +13,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	_ "net/http/pprof" // serves profiles on -pprof's address only
 	"net/url"
 	"os"
 	"strings"
@@ -37,6 +38,7 @@ func main() {
 	dbURL := flag.String("db", "", "sqlite:PATH or postgres://... of a database Cascade has migrated and seeded (required)")
 	bodyFile := flag.String("body", "", "file holding the body to answer (required)")
 	pool := flag.Int("pool", 8, "PostgreSQL connections")
+	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on (off when empty)")
 	flag.Parse()
 	body, err := os.ReadFile(*bodyFile)
 	if err != nil {
@@ -67,6 +69,9 @@ func main() {
 		w.WriteHeader(http.StatusCreated)
 		w.Write(body)
 	})
+	if *pprofAddr != "" {
+		go func() { log.Print(http.ListenAndServe(*pprofAddr, nil)) }() // pprof's handlers are on the default mux
+	}
 	log.Printf("rawinsert: answering %d bytes on %s", len(body), *addr)
 	log.Fatal(http.ListenAndServe(*addr, h))
 }

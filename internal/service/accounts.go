@@ -134,20 +134,20 @@ func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref account
 	if _, err := c.Apply(acc, refs); err != nil {
 		return nil, err
 	}
-	owner := refs.Owner
-	if owner == nil {
+	if refs.Owner != nil {
+		acc.OwnerID = refs.Owner.ID
+		err = tx.CreateAccount(ctx, acc)
+	} else {
+		// A new owner, or the reseller's user with its e-mail, written with the
+		// account (on PostgreSQL in one statement).
 		u := c.NewOwner()
 		u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
-		if err := tx.EnsureUser(ctx, &u); err != nil {
-			return nil, err
-		}
-		owner = &u
+		err = tx.CreateAccountWithOwner(ctx, acc, &u)
 	}
-	acc.OwnerID = owner.ID
-	if err := tx.CreateAccount(ctx, acc); err != nil {
+	if err != nil {
 		return nil, uniqueField(err, accountUnique)
 	}
-	if err := tx.AddAccountUser(ctx, acc.ID, owner.ID, domain.AccessLevelOwner, now); err != nil {
+	if err := tx.AddAccountUser(ctx, acc.ID, acc.OwnerID, domain.AccessLevelOwner, now); err != nil {
 		return nil, err
 	}
 	return acc, nil

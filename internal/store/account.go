@@ -135,24 +135,79 @@ func accountListing(e Engine, f AccountFilter) (listing, *sqlBuilder, domain.Lis
 	return l, &b, q
 }
 
+// accountInsertColumns begins an INSERT of accounts, naming every column in the
+// order of accountRow.
+const accountInsertColumns = `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
+	primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
+	office, zip, phone, inn, status, manager_id, tech_user_id, currency, balance, credit_limit,
+	credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded, owner_id)`
+
+// accountInsert is the INSERT of an account, every column, taking the reseller's
+// currency when $23 is empty; owner is the SQL of the owner_id column, the last one.
+// Its reseller is r, which the SELECT that follows must name.
+func accountInsert(owner string) string {
+	return accountInsertColumns + ` SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, COALESCE(NULLIF($22, ''), r.currency), $23, $24, $25, $26, $27, $28, $29, $30, ` + owner
+}
+
+// createAccountSQL inserts an account whose owner is given ($31).
+var createAccountSQL = accountInsert("$31") + ` FROM resellers r WHERE r.id = $1 RETURNING id, currency`
+
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.
 // An empty a.Currency takes the reseller's, read by the INSERT itself, which sets it
 // on a; a reseller that does not exist is not found.
 func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
-	err := c.row(ctx, `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
-		primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
-		office, zip, phone, inn, status, manager_id, owner_id, tech_user_id, currency, balance, credit_limit,
-		credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, COALESCE(NULLIF($23, ''), r.currency), $24, $25, $26, $27, $28, $29, $30, $31
-		FROM resellers r WHERE r.id = $1 RETURNING id, currency`,
-		accountValues(a), &a.ID, &a.Currency)
+	err := c.row(ctx, createAccountSQL, accountRow(a), &a.ID, &a.Currency)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.NotFound(domain.MsgResellerNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
 	}
+	return c.accountCreated(ctx, a)
+}
+
+// createAccountWithOwnerSQL inserts an account with its owner in one statement, for
+// PostgreSQL: the owner user ($31 to $37) unless the reseller has a user with its
+// e-mail, which is then the owner, as EnsureUser does. When that user exists but
+// is not yet visible to the statement (its transaction committed while the INSERT
+// waited on its row), no owner is found and nothing is written.
+var createAccountWithOwnerSQL = `WITH new_owner AS (
+		INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at)
+		VALUES ($1, $31, $32, $33, $34, $35, $36, $37) ON CONFLICT (reseller_id, email) DO NOTHING RETURNING id),
+	owner AS (SELECT id FROM new_owner UNION ALL SELECT id FROM users WHERE reseller_id = $1 AND email = $31)
+	` + accountInsert("o.id") + ` FROM resellers r, (SELECT id FROM owner LIMIT 1) o WHERE r.id = $1
+	RETURNING id, currency, owner_id`
+
+// CreateAccountWithOwner inserts a with the owner u, a user of a's reseller that
+// EnsureUser would store: u itself, or the reseller's user with u's e-mail. It sets
+// u.ID, a.OwnerID and what CreateAccount sets; u's other fields stay as given. On
+// PostgreSQL the two are one statement, so one round trip.
+func (c *Conn) CreateAccountWithOwner(ctx context.Context, a *domain.Account, u *domain.User) error {
+	if c.db.engine == Postgres {
+		args := append(accountValues(a), u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status),
+			micros(u.CreatedAt), micros(u.UpdatedAt))
+		err := c.row(ctx, createAccountWithOwnerSQL, args, &a.ID, &a.Currency, &a.OwnerID)
+		if err == nil {
+			u.ID = a.OwnerID
+			return c.accountCreated(ctx, a)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("create account: %w", err)
+		}
+		// No owner visible yet, or no reseller: nothing was written. The two
+		// statements tell which, and EnsureUser reads a user committed meanwhile.
+	}
+	if err := c.EnsureUser(ctx, u); err != nil {
+		return err
+	}
+	a.OwnerID = u.ID
+	return c.CreateAccount(ctx, a)
+}
+
+// accountCreated records what the transaction changed by creating a: its scope,
+// its reseller (for the writes about it that follow) and the list counter.
+func (c *Conn) accountCreated(ctx context.Context, a *domain.Account) error {
 	c.touch(AccountsScope(a.ResellerID))
 	if c.accountResellers == nil {
 		c.accountResellers = make(map[int64]int64)
@@ -185,11 +240,15 @@ func (c *Conn) UpdateAccount(ctx context.Context, a *domain.Account) error {
 	return nil
 }
 
-// accountValues lists a's columns in the order of CreateAccount's INSERT.
+// accountRow lists a's columns in the order of accountInsertColumns.
+func accountRow(a *domain.Account) []any { return append(accountValues(a), nullable(a.OwnerID)) }
+
+// accountValues lists a's columns in the order of accountInsertColumns but for the
+// last, the owner.
 func accountValues(a *domain.Account) []any {
 	return []any{a.ResellerID, a.AccountTypeID, a.Class.Key, a.Name,
 		a.PrimaryName, a.FirstName, a.MiddleName, a.LastName, a.Email, a.Country, a.Region, a.City, a.Street,
-		a.Building, a.Office, a.Zip, a.Phone, a.INN, string(a.Status), nullable(a.ManagerID), nullable(a.OwnerID),
+		a.Building, a.Office, a.Zip, a.Phone, a.INN, string(a.Status), nullable(a.ManagerID),
 		nullable(a.TechUserID), a.Currency, int64(a.Balance), int64(a.CreditLimit), a.CreditLimitUseSystem,
 		nullString(a.ExternalKey), attrsJSON(a.CustomAttributes), micros(a.CreatedAt), micros(a.UpdatedAt),
 		domain.Fold(a.Name)}

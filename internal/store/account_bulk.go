@@ -20,10 +20,7 @@ const accountBulkBatch = 10
 // transaction. It is for seeding (benchmarks, load tests): the accounts get no users,
 // so no Owner (OwnerID stays 0) and no login, and their ids are not set on them.
 func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Account) error {
-	const cols = `INSERT INTO accounts (reseller_id, account_type_id, account_class_key, name,
-		primary_name, first_name, middle_name, last_name, email, country, region, city, street, building,
-		office, zip, phone, inn, status, manager_id, owner_id, tech_user_id, currency, balance, credit_limit,
-		credit_limit_use_system, external_key, custom_attributes, created_at, updated_at, name_folded) VALUES `
+	const cols = accountInsertColumns + ` VALUES `
 	var (
 		sb   strings.Builder
 		args []any
@@ -37,7 +34,7 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			v := accountValues(a)
+			v := accountRow(a)
 			sb.WriteByte('(')
 			for j := range v {
 				if j > 0 {

@@ -51,17 +51,14 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	if err = fn(c); err != nil {
 		return err
 	}
-	if err = c.flush(ctx); err != nil {
-		return translate(err)
-	}
-	if err = tx.commit(ctx); err != nil {
+	if err = tx.commitAfter(ctx, c.pending()); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
 
 // execLater queues a write to run just before the transaction commits, with the
-// others queued and the scope moves (see flush). Only a write that cannot fail on
+// others queued and the scope moves (see pending). Only a write that cannot fail on
 // the data (a counter, the link of a row the transaction made) belongs here: its
 // error would fail the commit, far from the call that caused it.
 func (c *Conn) execLater(query string, args ...any) error {
@@ -72,19 +69,14 @@ func (c *Conn) execLater(query string, args ...any) error {
 	return nil
 }
 
-// flush runs the queued writes and then moves the touched scopes on, in one batch.
-func (c *Conn) flush(ctx context.Context) error {
+// pending returns the queued writes followed by the scope moves, which the commit
+// sends ahead of itself: on PostgreSQL in the same round trip.
+func (c *Conn) pending() []statement {
 	stmts := append(c.later, c.scopeMoves()...)
-	if len(stmts) == 0 {
-		return nil
-	}
 	for range stmts {
 		c.db.statements.counted()
 	}
-	if err := c.tx.execAll(ctx, stmts); err != nil {
-		return fmt.Errorf("write before commit: %w", err)
-	}
-	return nil
+	return stmts
 }
 
 // Engine returns the engine the Conn talks to.

@@ -25,8 +25,18 @@ type pool interface {
 	// that keeps its own: SQLite's read pool shares one; on PostgreSQL each idle
 	// connection has its own (busy ones are skipped).
 	prepared() [][]string
+	// exchanges returns how many round trips to the server the pool has made (see
+	// DB.RoundTrips).
+	exchanges() uint64
 	close() error
 }
+
+// RoundTrips returns how many round trips to the database server db has made since
+// it was opened: each read, each statement or batch of a write transaction and its
+// rollback; none on SQLite, which runs in the process. A statement a connection has
+// not run before costs one more, to prepare it, which this does not count. Compare
+// two readings around a call made while nothing else runs.
+func (db *DB) RoundTrips() uint64 { return db.pool.exchanges() }
 
 // txn is one write transaction of a pool.
 type txn interface {
@@ -35,6 +45,9 @@ type txn interface {
 	// execAll runs statements in order and stops at the first error: on PostgreSQL
 	// in one round trip.
 	execAll(ctx context.Context, stmts []statement) error
+	// commitAfter runs stmts like execAll and commits: on PostgreSQL in one round
+	// trip.
+	commitAfter(ctx context.Context, stmts []statement) error
 	// script runs SQL text of several statements without arguments (a migration).
 	script(ctx context.Context, sql string) error
 	commit(ctx context.Context) error

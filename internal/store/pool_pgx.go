@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +23,9 @@ import (
 // transaction's statements are prepared once per connection too.
 type pgxPool struct {
 	pool *pgxpool.Pool
+	// roundTrips counts the exchanges of the write transactions and the reads with
+	// the server (see DB.RoundTrips).
+	roundTrips atomic.Uint64
 }
 
 func openPostgres(ctx context.Context, rawURL string, size int) (*DB, error) {
@@ -58,19 +62,12 @@ func hasQueryParam(rawURL, name string) bool {
 }
 
 func (p *pgxPool) query(ctx context.Context, query string, args []any) (rows, error) {
+	p.roundTrips.Add(1)
 	r, err := p.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	return pgxRows{r}, nil
-}
-
-func (p *pgxPool) begin(ctx context.Context) (txn, error) {
-	tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return pgxTx{tx}, nil
 }
 
 func (p *pgxPool) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
@@ -111,6 +108,8 @@ func (p *pgxPool) prepared() [][]string {
 	return out
 }
 
+func (p *pgxPool) exchanges() uint64 { return p.roundTrips.Load() }
+
 func (p *pgxPool) close() error {
 	p.pool.Close()
 	return nil
@@ -129,18 +128,121 @@ type pgxResult pgconn.CommandTag
 
 func (r pgxResult) RowsAffected() (int64, error) { return pgconn.CommandTag(r).RowsAffected(), nil }
 
-// pgxTx is a write transaction on one connection of the pool.
-type pgxTx struct{ tx pgx.Tx }
+// pgxTx is a write transaction on one connection of the pool. It saves two round
+// trips over pgx's own transaction: BEGIN goes in one batch with the transaction's
+// first statement, and COMMIT in one batch with the writes queued for the commit
+// (Conn.execLater), so a transaction of n statements costs n round trips where it
+// cost n + 2. Until it has sent BEGIN it holds a connection and nothing else.
+type pgxTx struct {
+	pool  *pgxPool
+	conn  *pgxpool.Conn
+	begun bool // BEGIN has been sent
+}
+
+// begin takes a connection for a transaction; BEGIN waits for the first statement.
+func (p *pgxPool) begin(ctx context.Context) (txn, error) {
+	c, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgxTx{pool: p, conn: c}, nil
+}
+
+// send sends query, preceded by BEGIN when the transaction has not begun, as one
+// batch, and returns the batch's results positioned at query's; on an error the
+// batch is closed.
+func (t *pgxTx) send(ctx context.Context, query string, args []any) (pgx.BatchResults, error) {
+	var b pgx.Batch
+	if !t.begun {
+		b.Queue("BEGIN")
+	}
+	b.Queue(query, args...)
+	t.pool.roundTrips.Add(1)
+	br := t.conn.SendBatch(ctx, &b)
+	if !t.begun {
+		t.begun = true
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, err
+		}
+	}
+	return br, nil
+}
+
+func (t *pgxTx) exec(ctx context.Context, query string, args []any) (result, error) {
+	br, err := t.send(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pgxResult(tag), nil
+}
+
+func (t *pgxTx) query(ctx context.Context, query string, args []any) (rows, error) {
+	br, err := t.send(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	r, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return &pgxBatchRows{pgxRows: pgxRows{r}, br: br}, nil
+}
 
 // execAll sends stmts as one batch: one round trip to the server however many.
-func (t pgxTx) execAll(ctx context.Context, stmts []statement) error {
+func (t *pgxTx) execAll(ctx context.Context, stmts []statement) error {
+	return t.batch(ctx, stmts, false)
+}
+
+// commitAfter sends stmts and COMMIT as one batch.
+func (t *pgxTx) commitAfter(ctx context.Context, stmts []statement) error {
+	if !t.begun && len(stmts) == 0 {
+		t.end() // nothing was sent: nothing to commit
+		return nil
+	}
+	if err := t.batch(ctx, stmts, true); err != nil {
+		return err
+	}
+	t.end()
+	return nil
+}
+
+// batch sends stmts, preceded by BEGIN when the transaction has not begun and
+// followed by COMMIT when commit is set, in one round trip, and reads every answer.
+// It stops at the first error: the server skips what follows a failed statement.
+// A COMMIT of a transaction that a failed statement aborted answers ROLLBACK, which
+// is an error here as it is for pgx's own transactions.
+func (t *pgxTx) batch(ctx context.Context, stmts []statement, commit bool) error {
 	var b pgx.Batch
+	if !t.begun {
+		b.Queue("BEGIN")
+	}
 	for _, s := range stmts {
 		b.Queue(s.query, s.args...)
 	}
-	br := t.tx.SendBatch(ctx, &b)
-	for range stmts {
-		if _, err := br.Exec(); err != nil {
+	if commit {
+		b.Queue("COMMIT")
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	t.pool.roundTrips.Add(1)
+	br := t.conn.SendBatch(ctx, &b)
+	t.begun = true
+	for i := range b.Len() {
+		tag, err := br.Exec()
+		if err == nil && commit && i == b.Len()-1 && tag.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
+		if err != nil {
 			br.Close()
 			return err
 		}
@@ -148,31 +250,57 @@ func (t pgxTx) execAll(ctx context.Context, stmts []statement) error {
 	return br.Close()
 }
 
-func (t pgxTx) exec(ctx context.Context, query string, args []any) (result, error) {
-	tag, err := t.tx.Exec(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgxResult(tag), nil
-}
-
-func (t pgxTx) query(ctx context.Context, query string, args []any) (rows, error) {
-	r, err := t.tx.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgxRows{r}, nil
-}
-
 // script runs sql with no arguments, which pgx sends by the simple protocol: that
 // is what allows several statements in one text.
-func (t pgxTx) script(ctx context.Context, sql string) error {
-	_, err := t.tx.Exec(ctx, sql)
+func (t *pgxTx) script(ctx context.Context, sql string) error {
+	if !t.begun {
+		if _, err := t.conn.Exec(ctx, "BEGIN"); err != nil {
+			return err
+		}
+		t.begun = true
+	}
+	_, err := t.conn.Exec(ctx, sql)
 	return err
 }
 
-func (t pgxTx) commit(ctx context.Context) error { return t.tx.Commit(ctx) }
+func (t *pgxTx) commit(ctx context.Context) error { return t.commitAfter(ctx, nil) }
 
 // rollback ends the transaction even when ctx is already cancelled (a client went
-// away): otherwise pgx would close the connection instead of returning it clean.
-func (t pgxTx) rollback(ctx context.Context) error { return t.tx.Rollback(context.WithoutCancel(ctx)) }
+// away): otherwise the connection would be closed instead of returned clean. The
+// pool closes a connection it gets back in any state but idle, so a failed
+// ROLLBACK loses only that connection.
+func (t *pgxTx) rollback(ctx context.Context) error {
+	if t.conn == nil {
+		return nil
+	}
+	var err error
+	if t.conn.Conn().PgConn().TxStatus() != 'I' {
+		t.pool.roundTrips.Add(1)
+		_, err = t.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	}
+	t.end()
+	return err
+}
+
+// end gives the connection back to the pool, once.
+func (t *pgxTx) end() {
+	if t.conn != nil {
+		t.conn.Release()
+		t.conn = nil
+	}
+}
+
+// pgxBatchRows are the rows of a query sent in a batch: closing them closes the
+// batch too.
+type pgxBatchRows struct {
+	pgxRows
+	br pgx.BatchResults
+}
+
+func (r *pgxBatchRows) Close() error {
+	err := r.pgxRows.Close()
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

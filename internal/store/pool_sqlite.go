@@ -112,6 +112,8 @@ func (p *sqlitePool) stats() (read, write sql.DBStats) { return p.read.Stats(), 
 
 func (p *sqlitePool) prepared() [][]string { return [][]string{p.reads.texts()} }
 
+func (p *sqlitePool) exchanges() uint64 { return 0 }
+
 func (p *sqlitePool) close() error {
 	p.reads.close()
 	p.writes.close()
@@ -189,6 +191,13 @@ func (t *sqliteTx) execAll(ctx context.Context, stmts []statement) error {
 		}
 	}
 	return nil
+}
+
+func (t *sqliteTx) commitAfter(ctx context.Context, stmts []statement) error {
+	if err := t.execAll(ctx, stmts); err != nil {
+		return err
+	}
+	return t.commit(ctx)
 }
 
 func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {

@@ -55,7 +55,7 @@ func (c *Conn) touch(scopes ...Scope) {
 
 // scopeMoves returns the writes that move on the generation of every scope the
 // transaction touched, in the order of their names, so two transactions never wait
-// for each other's rows in opposite orders; flush runs them.
+// for each other's rows in opposite orders; the commit sends them (see pending).
 func (c *Conn) scopeMoves() []statement {
 	if len(c.touched) == 0 || c.db.noScopes {
 		return nil
