@@ -15,6 +15,8 @@
 #   ENGINES="sqlite postgres"   the engines to measure (postgres only with the URL below)
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; each run makes two
 #                    schemas of its own there and drops them at the end
+#   BASELINE=path    another build of Cascade measured in the same alternation, for
+#                    before/after figures; its ratio to raw is the last column
 #   PROFILE=0        when > 0, after each engine's measurements load each server for
 #                    PROFILE more seconds at PROFILE_CLIENTS (8) connections and save
 #                    CPU profiles to bench/out/writes/cpu-{cascade,raw}-ENGINE.pprof
@@ -29,6 +31,7 @@ CLIENTS=${CLIENTS:-"1 8 32"}
 THREADS=${THREADS:-2}
 ENGINES=${ENGINES:-"sqlite postgres"}
 PROFILE=${PROFILE:-0}
+BASELINE=${BASELINE:-}
 PROFILE_CLIENTS=${PROFILE_CLIENTS:-8}
 TARGET_RATIO=0.6 # cascade creates/s / raw inserts/s, at least, at every client count
 
@@ -47,7 +50,8 @@ go build -o "$OUT/rawinsert" ./bench/rawinsert
 
 CREATE=/api/v3/resellers/1/accounts
 
-# database ENGINE NAME sets DB to the URL of a fresh database seeded with the operator.
+# database ENGINE NAME [BIN] sets DB to the URL of a fresh database seeded with the
+# operator by Cascade built as BIN (this tree's by default).
 database() {
 	if [ "$1" = sqlite ]; then
 		DB="sqlite:$OUT/$2.db"
@@ -55,8 +59,20 @@ database() {
 		new_pg_schema writes
 		DB=$PG_SCHEMA_URL
 	fi
-	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$DB" >"$OUT/seed-$2.out" 2>&1 ||
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "${3:-$OUT/cascade}" seed --db "$DB" >"$OUT/seed-$2.out" 2>&1 ||
 		die "seeding $2 failed; see $OUT/seed-$2.out"
+}
+
+# postgres_cpu prints the CPU time, in clock ticks, that the processes named
+# postgres on this machine have used (0 when there are none): the PostgreSQL server
+# when it runs here, which other work may share.
+postgres_cpu() {
+	local p t=0 f
+	for p in $(pgrep -x postgres 2>/dev/null); do
+		read -ra f <"/proc/$p/stat" 2>/dev/null || continue
+		t=$((t + f[13] + f[14]))
+	done
+	echo "$t"
 }
 
 # run_wrk URL CLIENTS SECONDS NAME prints wrk's RESULT line.
@@ -68,86 +84,109 @@ run_wrk() {
 
 : >"$OUT/summary.txt"
 ALL_PASS=true
+TARGETS=(raw cascade)
+[ -z "$BASELINE" ] || TARGETS+=(baseline)
+
+# start_cascade NAME BIN ENGINE starts Cascade built as BIN on a fresh database of
+# its own, with a profiling listener when PROFILE is set, and sets URL[NAME].
+start_cascade() {
+	local name=$1 bin=$2 engine=$3 port env=(CASCADE_ADMIN_TOKEN="$TOKEN")
+	database "$engine" "$name-$engine" "$bin"
+	port=$(free_port)
+	[ "$PROFILE" -le 0 ] || env+=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[$name]}")
+	env "${env[@]}" "$bin" serve --addr "127.0.0.1:$port" --db "$DB" \
+		>"$OUT/$name-$engine.out" 2>"$OUT/$name-$engine.log" &
+	SERVERS+=($!)
+	PIDS+=($!)
+	URL[$name]="http://127.0.0.1:$port$CREATE"
+	wait_ready "$name" "$!" "http://127.0.0.1:$port/readyz"
+}
+
 for engine in $ENGINES; do
 	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
-	say "$engine: seeding two databases"
-	database "$engine" "cascade-$engine"
-	cascade_db=$DB
-	database "$engine" "raw-$engine"
-	raw_db=$DB
-	port=$(free_port)
-	declare -A PPROF=([cascade]=$(free_port) [raw]=$(free_port))
-	pprof_env=()
-	[ "$PROFILE" -le 0 ] || pprof_env=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[cascade]}")
-	env CASCADE_ADMIN_TOKEN="$TOKEN" "${pprof_env[@]}" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$cascade_db" \
-		>"$OUT/cascade-$engine.out" 2>"$OUT/cascade-$engine.log" &
-	cascade_pid=$!
-	PIDS+=("$cascade_pid")
-	declare -A URL=([cascade]="http://127.0.0.1:$port$CREATE")
-	wait_ready cascade "$cascade_pid" "http://127.0.0.1:$port/readyz"
+	say "$engine: seeding a database per server"
+	declare -A URL=() PPROF=()
+	for t in "${TARGETS[@]}"; do PPROF[$t]=$(free_port); done
+	SERVERS=()
+	start_cascade cascade "$OUT/cascade" "$engine"
+	[ -z "$BASELINE" ] || start_cascade baseline "$BASELINE" "$engine"
 
 	# The raw server answers with the bytes of one of Cascade's answers.
 	status=$(curl -s -o "$OUT/body-$engine.json" -w '%{http_code}' -X POST -H "X-Api-Token: $TOKEN" \
 		-H "Content-Type: application/vnd.api+json" "${URL[cascade]}" \
 		--data '{"data":{"type":"accounts","attributes":{"account_type_id":2,"first_name":"Bench","last_name":"Writer","email":"probe@example.com"}}}')
 	[ "$status" = 201 ] || die "cascade: POST $CREATE answered $status: $(cat "$OUT/body-$engine.json")"
+	database "$engine" "raw-$engine"
 	raw_port=$(free_port)
-	"$OUT/rawinsert" -addr "127.0.0.1:$raw_port" -db "$raw_db" -body "$OUT/body-$engine.json" \
+	"$OUT/rawinsert" -addr "127.0.0.1:$raw_port" -db "$DB" -body "$OUT/body-$engine.json" \
 		-pprof "$([ "$PROFILE" -le 0 ] || echo "127.0.0.1:${PPROF[raw]}")" 2>"$OUT/raw-$engine.log" &
-	raw_pid=$!
-	PIDS+=("$raw_pid")
+	SERVERS+=($!)
+	PIDS+=($!)
 	URL[raw]="http://127.0.0.1:$raw_port$CREATE"
-	wait_ready rawinsert "$raw_pid" "${URL[raw]}" -X POST
+	wait_ready rawinsert "$!" "${URL[raw]}" -X POST
 
 	for c in $CLIENTS; do
 		segs="$OUT/segments-$engine-$c.txt"
 		: >"$segs"
-		for t in raw cascade; do
+		for t in "${TARGETS[@]}"; do
 			say "$engine, $c clients: warm-up of $t, ${WARMUP}s"
 			run_wrk "${URL[$t]}" "$c" "$WARMUP" "warmup-$engine-$c-$t" >/dev/null
 		done
 		for round in $(seq 1 "$ROUNDS"); do
-			for t in raw cascade; do
+			for t in "${TARGETS[@]}"; do
 				say "$engine, $c clients, round $round/$ROUNDS: $t, $((DURATION / ROUNDS))s"
 				line=$(run_wrk "${URL[$t]}" "$c" "$((DURATION / ROUNDS))" "$engine-$c-$t-$round")
 				echo "$t $line" >>"$segs"
 			done
 		done
 		declare -A RPS P99 BAD
-		for t in raw cascade; do
+		for t in "${TARGETS[@]}"; do
 			read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(result_of "$t" "$segs")
 		done
 		ratio=$(ratio "${RPS[cascade]}" "${RPS[raw]}" %.3f)
 		pass=$(verdict "$ratio >= $TARGET_RATIO && ${BAD[raw]} + ${BAD[cascade]} == 0")
 		[ "$pass" = PASS ] || ALL_PASS=false
-		printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %s\n' "$engine" "$c" "${RPS[raw]}" "${RPS[cascade]}" \
-			"$ratio" ">=$TARGET_RATIO" "${P99[raw]}" "${P99[cascade]}" "$((BAD[raw] + BAD[cascade]))" "$pass" >>"$OUT/summary.txt"
+		base=-
+		[ -z "$BASELINE" ] || base=$(ratio "${RPS[baseline]}" "${RPS[raw]}" %.3f)
+		printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %-7s %s\n' "$engine" "$c" "${RPS[raw]}" "${RPS[cascade]}" \
+			"$ratio" ">=$TARGET_RATIO" "${P99[raw]}" "${P99[cascade]}" "$((BAD[raw] + BAD[cascade]))" "$pass" \
+			"$base" >>"$OUT/summary.txt"
 		echo "RUN $(date -u +%FT%TZ) scenario=writes engine=$engine clients=$c raw_rps=${RPS[raw]}" \
-			"cascade_rps=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" >>bench/out/history.txt
+			"cascade_rps=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" \
+			"baseline_ratio=$base" >>bench/out/history.txt
 	done
 	if [ "$PROFILE" -gt 0 ]; then
-		for t in cascade raw; do
+		for t in "${TARGETS[@]}"; do
 			say "$engine: ${PROFILE}s of CPU profile of $t at $PROFILE_CLIENTS clients"
 			curl -sf -o "$OUT/cpu-$t-$engine.pprof" \
 				"http://127.0.0.1:${PPROF[$t]}/debug/pprof/profile?seconds=$PROFILE" &
 			curl_pid=$!
+			pg_before=$(postgres_cpu)
 			run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" >"$OUT/profile-$engine-$t.txt"
+			pg_after=$(postgres_cpu)
 			wait "$curl_pid" || die "no CPU profile of $t"
 			# CPU per request: the profile's samples over the requests answered while
-			# it ran (wrk ran a little longer, so the figure is slightly low).
+			# it ran (wrk ran a little longer than the profile).
 			reqs=$(awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' \
 				"$OUT/profile-$engine-$t.txt")
-			bin="$OUT/cascade"
-			[ "$t" = cascade ] || bin="$OUT/rawinsert"
+			case $t in
+			cascade) bin="$OUT/cascade" ;;
+			raw) bin="$OUT/rawinsert" ;;
+			baseline) bin=$BASELINE ;;
+			esac
 			go tool pprof -top -nodecount=0 "$bin" "$OUT/cpu-$t-$engine.pprof" 2>/dev/null |
 				awk -v t="$t" -v e="$engine" -v n="$reqs" -v s="$PROFILE" '/Total samples/ {
 					v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
 					printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
 				}' | tee -a "$OUT/profile.txt"
+			[ "$engine" = postgres ] && [ "$pg_after" -gt 0 ] &&
+				awk -v t="$t" -v n="$reqs" -v j=$((pg_after - pg_before)) -v hz="$(getconf CLK_TCK)" \
+					'BEGIN { printf "%s postgres: %.3f ms CPU of the PostgreSQL server processes per request\n", t, j * 1000 / hz / n }' |
+				tee -a "$OUT/profile.txt"
 		done
 	fi
-	kill "$cascade_pid" "$raw_pid" 2>/dev/null || true
-	wait "$cascade_pid" "$raw_pid" 2>/dev/null || true
+	kill "${SERVERS[@]}" 2>/dev/null || true
+	wait "${SERVERS[@]}" 2>/dev/null || true
 done
 
 {
@@ -156,8 +195,8 @@ done
 		"${DURATION}s per server and client count in $ROUNDS rounds"
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
-	printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %s\n' engine clients "raw/s" "cascade/s" ratio target \
-		"raw p99 us" "cascade p99 us" errors verdict
+	printf '%-9s %7s %12s %12s %7s %8s %14s %14s %7s %-7s %s\n' engine clients "raw/s" "cascade/s" ratio target \
+		"raw p99 us" "cascade p99 us" errors verdict baseline
 	cat "$OUT/summary.txt"
 } | tee "$OUT/report.txt"
 $ALL_PASS

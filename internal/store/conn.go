@@ -32,7 +32,9 @@ type Conn struct {
 func (db *DB) Reader() *Conn { return &Conn{db: db} }
 
 // InTx runs fn in one write transaction, committing when fn returns nil and rolling
-// back otherwise.
+// back otherwise. On SQLite the transaction may commit together with others that
+// queued for the write connection at the same time (see pool_sqlite_group.go); InTx
+// returns once the commit is done, with its outcome.
 func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	tx, err := db.pool.begin(ctx)
 	if err != nil {
@@ -50,6 +52,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	c := &Conn{db: db, tx: tx}
 	if err = fn(c); err != nil {
 		return err
+	}
+	if m, ok := tx.(groupMember); ok {
+		m.touches(c.touched)
 	}
 	if err = tx.commitAfter(ctx, c.pending()); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))

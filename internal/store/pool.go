@@ -54,6 +54,17 @@ type txn interface {
 	rollback(ctx context.Context) error
 }
 
+// groupMember is a txn that shares its database transaction with others committed
+// with it (SQLite's group commit).
+type groupMember interface {
+	txn
+	// touchedBefore reports whether a transaction before this one in the group
+	// touched scope: its change is not committed yet.
+	touchedBefore(scope Scope) bool
+	// touches records the scopes this transaction touched, for those after it.
+	touches(scopes map[Scope]bool)
+}
+
 // rows is the answer of a query: *sql.Rows on SQLite, pgx's rows on PostgreSQL.
 type rows interface {
 	Next() bool

@@ -21,6 +21,9 @@ type sqlitePool struct {
 	// out, where database/sql would hand the freed connection to a random waiter and
 	// leave some writers waiting for many turns.
 	turn chan struct{}
+	// group commits the write transactions that queue for the turn together (see
+	// pool_sqlite_group.go).
+	group writeGroup
 	// readTurns does the same for the read connections: it holds as many places as
 	// the read pool has connections, and a read keeps its place until its rows are
 	// closed, so database/sql never has a waiter to pick from.
@@ -89,20 +92,6 @@ func (p *sqlitePool) readStmt(ctx context.Context, query string) (*cachedStmt, e
 	return p.reads.add(query, s), nil
 }
 
-func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
-	select {
-	case p.turn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	tx, err := p.write.BeginTx(ctx, nil)
-	if err != nil {
-		<-p.turn
-		return nil, err
-	}
-	return &sqliteTx{pool: p, tx: tx}, nil
-}
-
 func (p *sqlitePool) ping(ctx context.Context) error {
 	var one int
 	return p.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
@@ -135,7 +124,7 @@ type sqliteTx struct {
 	// fresh are the SQL texts this transaction prepared for itself, to be prepared
 	// on the pool when it ends.
 	fresh []string
-	ended bool // committed or rolled back, its turn given back
+	ended bool // committed or rolled back
 }
 
 // maxFreshPerTx bounds the texts one transaction leaves to be prepared on the pool
@@ -193,13 +182,6 @@ func (t *sqliteTx) execAll(ctx context.Context, stmts []statement) error {
 	return nil
 }
 
-func (t *sqliteTx) commitAfter(ctx context.Context, stmts []statement) error {
-	if err := t.execAll(ctx, stmts); err != nil {
-		return err
-	}
-	return t.commit(ctx)
-}
-
 func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {
 	s, err := t.stmt(ctx, query)
 	if err != nil {
@@ -225,9 +207,9 @@ func (t *sqliteTx) rollback(ctx context.Context) error {
 	return t.end(ctx, t.tx.Rollback)
 }
 
-// end commits or rolls back with finish, prepares the texts the transaction had to
-// prepare for itself, and gives the write turn to the next transaction; a second
-// end (a rollback after a failed commit) only reports what database/sql says.
+// end commits or rolls back with finish and prepares the texts the transaction had
+// to prepare for itself; a second end (a rollback after a failed commit) only
+// reports what database/sql says. The caller holds the write turn.
 func (t *sqliteTx) end(ctx context.Context, finish func() error) error {
 	err := finish()
 	if t.ended {
@@ -235,7 +217,6 @@ func (t *sqliteTx) end(ctx context.Context, finish func() error) error {
 	}
 	t.ended = true
 	t.prepareFresh(ctx)
-	<-t.pool.turn
 	return err
 }
 

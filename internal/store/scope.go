@@ -90,9 +90,13 @@ func (c *Conn) scopeMoves() []statement {
 // when there is one.
 //
 // A transaction that touched scope gets false: it changes what the scope covers, and
-// a cache holds only committed values.
+// a cache holds only committed values. So does a transaction committing in a group
+// with an earlier one that touched scope (see pool_sqlite_group.go).
 func (c *Conn) Generation(ctx context.Context, scope Scope) (int64, bool, error) {
 	if c.touched[scope] {
+		return 0, false, nil
+	}
+	if m, ok := c.tx.(groupMember); ok && m.touchedBefore(scope) {
 		return 0, false, nil
 	}
 	ctx = c.lookupCtx(ctx)

@@ -21,14 +21,14 @@ func (p textPool) begin(ctx context.Context) (txn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return textTx{tx.(*sqliteTx)}, nil
+	return textTx{tx.(*sqliteMember)}, nil
 }
 
 // textTx runs SQL texts on the transaction without a statement.
-type textTx struct{ *sqliteTx }
+type textTx struct{ *sqliteMember }
 
 func (t textTx) exec(ctx context.Context, query string, args []any) (result, error) {
-	res, err := t.tx.ExecContext(ctx, rebind(query), args...)
+	res, err := t.tx.tx.ExecContext(ctx, rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (t textTx) exec(ctx context.Context, query string, args []any) (result, err
 }
 
 func (t textTx) query(ctx context.Context, query string, args []any) (rows, error) {
-	rows, err := t.tx.QueryContext(ctx, rebind(query), args...)
+	rows, err := t.tx.tx.QueryContext(ctx, rebind(query), args...)
 	if err != nil {
 		return nil, err
 	}
