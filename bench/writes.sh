@@ -69,7 +69,7 @@ database() {
 postgres_cpu() {
 	local p t=0 f
 	for p in $(pgrep -x postgres 2>/dev/null); do
-		read -ra f <"/proc/$p/stat" 2>/dev/null || continue
+		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
 		t=$((t + f[13] + f[14]))
 	done
 	echo "$t"
