@@ -44,7 +44,8 @@ type Cache[K comparable, V any] struct {
 	cost    int
 	flights map[K]*flight[V] // loads in progress
 
-	loads atomic.Int64
+	loads     atomic.Int64
+	refreshes atomic.Int64
 }
 
 type entry[K comparable, V any] struct {
@@ -81,7 +82,26 @@ func New[K comparable, V any](opts Options[V]) *Cache[K, V] {
 // up does not fail the others waiting for it; a caller whose ctx ends stops waiting.
 // Errors are handed to the callers waiting for the load and never kept.
 func (c *Cache[K, V]) Get(ctx context.Context, key K, gen int64, load func(context.Context) (V, error)) (V, error) {
-	var zero V
+	return c.GetOrRefresh(ctx, key, gen, load, nil)
+}
+
+// Refresh brings old, a value the cache holds for an older generation, up to the
+// generation a Get asks for, cheaper than loading it: it returns the new value and
+// true, or false when it cannot tell (then the value is loaded). It must not change
+// old, which other callers may still be handed; the new value may share old's
+// parts, which nobody changes since callers get copies.
+type Refresh[V any] func(ctx context.Context, old V) (V, bool, error)
+
+// GetOrRefresh is Get, but a value held for an older generation is first given to
+// refresh (when not nil), in place of load, under the same single flight; a
+// refresh that fails or cannot tell falls back to load.
+func (c *Cache[K, V]) GetOrRefresh(ctx context.Context, key K, gen int64, load func(context.Context) (V, error),
+	refresh Refresh[V]) (V, error) {
+	var (
+		zero   V
+		old    V
+		hasOld bool
+	)
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		e := el.Value.(*entry[K, V])
@@ -91,6 +111,7 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, gen int64, load func(conte
 			c.mu.Unlock()
 			return c.out(v), nil
 		}
+		old, hasOld = e.value, refresh != nil
 	}
 	if f, ok := c.flights[key]; ok && f.gen >= gen {
 		c.mu.Unlock()
@@ -108,8 +129,20 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, gen int64, load func(conte
 	c.flights[key] = f
 	c.mu.Unlock()
 
-	c.loads.Add(1)
-	c.run(ctx, key, f, load)
+	get := load
+	if hasOld {
+		get = func(ctx context.Context) (V, error) {
+			if v, ok, err := refresh(ctx, old); ok && err == nil {
+				c.refreshes.Add(1)
+				return v, nil
+			}
+			c.loads.Add(1)
+			return load(ctx)
+		}
+	} else {
+		c.loads.Add(1)
+	}
+	c.run(ctx, key, f, get)
 	if f.err != nil {
 		return zero, f.err
 	}
@@ -180,11 +213,13 @@ type Stats struct {
 	Entries int   // values held
 	Cost    int   // their total cost
 	Loads   int64 // loads run, each by one caller for all who waited on it
+	// Refreshes are the values brought up to date by a Refresh instead of a load.
+	Refreshes int64
 }
 
 // Stats returns c's figures.
 func (c *Cache[K, V]) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Stats{Entries: c.order.Len(), Cost: c.cost, Loads: c.loads.Load()}
+	return Stats{Entries: c.order.Len(), Cost: c.cost, Loads: c.loads.Load(), Refreshes: c.refreshes.Load()}
 }

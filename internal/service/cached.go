@@ -30,7 +30,7 @@ const (
 type caches struct {
 	resellers     *readcache.Cache[int64, *domain.Reseller]
 	resellerFacts *readcache.Cache[int64, store.ResellerFacts]
-	accountPages  *readcache.Cache[string, page[domain.Account]]
+	accountPages  *readcache.Cache[string, accountsPage]
 	plans         *readcache.Cache[int64, *domain.Plan]
 	planPages     *readcache.Cache[string, page[domain.Plan]]
 	reference     *readcache.Cache[struct{}, accountReference]
@@ -54,9 +54,9 @@ func newCaches() *caches {
 			MaxEntries: maxCachedResellers, Copy: (*domain.Reseller).Clone}),
 		// Facts never change, so they need no copy and no generation.
 		resellerFacts: readcache.New[int64](readcache.Options[store.ResellerFacts]{MaxEntries: maxCachedResellerFacts}),
-		accountPages: readcache.New[string](readcache.Options[page[domain.Account]]{
+		accountPages: readcache.New[string](readcache.Options[accountsPage]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedAccountRows,
-			Cost: pageRows[domain.Account], Copy: clonePage((*domain.Account).CloneInto)}),
+			Cost: func(p accountsPage) int { return len(p.rows) }, Copy: cloneAccountsPage}),
 		plans: readcache.New[int64](readcache.Options[*domain.Plan]{
 			MaxEntries: maxCachedPlans, Copy: (*domain.Plan).Clone}),
 		planPages: readcache.New[string](readcache.Options[page[domain.Plan]]{
@@ -127,22 +127,6 @@ func (s *Service) resellerFacts(ctx context.Context, id int64) (store.ResellerFa
 	return s.caches.resellerFacts.Get(ctx, id, 0, func(ctx context.Context) (store.ResellerFacts, error) {
 		return s.db.Reader().FindResellerFacts(ctx, id)
 	})
-}
-
-// accountPage returns one page of the accounts a filter selects. Pages of one
-// reseller's accounts are cached under that reseller's accounts scope; lists of a
-// whole subtree are not (their scope would be every reseller in it).
-func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
-	c := s.db.Reader()
-	if f.ResellerID == 0 || f.Below != "" {
-		return c.FindAccounts(ctx, f)
-	}
-	p, err := cached(ctx, c, s.caches.accountPages, store.AccountsScope(f.ResellerID), readcache.Key(f),
-		func(ctx context.Context, c *store.Conn) (page[domain.Account], error) {
-			rows, info, err := c.FindAccounts(ctx, f)
-			return page[domain.Account]{rows: rows, info: info}, err
-		})
-	return p.rows, p.info, err
 }
 
 // planByID returns a plan with its periods and resources, read on c, which may be a

@@ -208,7 +208,7 @@ func (c *Conn) CreateAccountWithOwner(ctx context.Context, a *domain.Account, u 
 // accountCreated records what the transaction changed by creating a: its scope,
 // its reseller (for the writes about it that follow) and the list counter.
 func (c *Conn) accountCreated(ctx context.Context, a *domain.Account) error {
-	c.touch(AccountsScope(a.ResellerID))
+	c.touchAdded(AccountsScope(a.ResellerID)) // a new account, which the move declares
 	if c.accountResellers == nil {
 		c.accountResellers = make(map[int64]int64)
 	}

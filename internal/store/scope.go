@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -53,9 +54,31 @@ func (c *Conn) touch(scopes ...Scope) {
 	}
 }
 
+// touchAdded is touch for a write that changes nothing the scope held before the
+// transaction: it adds accounts the transaction created (CreateAccount, which
+// records them in accountResellers), or rows that no account list reads until they
+// are linked to an account (a user not yet linked). The move then declares the
+// accounts added, so a reader holding a page read one move earlier can tell from
+// them alone whether the page changed (see ScopeState.AddedSince). Any touch of the
+// scope in the same transaction makes the change unknown again.
+func (c *Conn) touchAdded(s Scope) {
+	if c.touched == nil {
+		c.touched = make(map[Scope]bool, 1)
+	}
+	if _, ok := c.touched[s]; !ok {
+		c.touched[s] = false
+	}
+}
+
+// maxDeclaredAdds is the most accounts a move declares; a transaction that adds
+// more (a bulk import) moves its scope as an unknown change.
+const maxDeclaredAdds = 64
+
 // scopeMoves returns the writes that move on the generation of every scope the
 // transaction touched, in the order of their names, so two transactions never wait
-// for each other's rows in opposite orders; the commit sends them (see pending).
+// for each other's rows in opposite orders; the commit sends them (see pending). Each
+// move writes what it added when every touch of its scope was touchAdded, and NULL
+// otherwise.
 func (c *Conn) scopeMoves() []statement {
 	if len(c.touched) == 0 || c.db.noScopes {
 		return nil
@@ -71,104 +94,237 @@ func (c *Conn) scopeMoves() []statement {
 		if c.db.engine != SQLite {
 			shard = rand.IntN(scopeShards)
 		}
-		out[i] = statement{query: `INSERT INTO cache_scopes (scope, shard, generation) VALUES ($1, $2, 1)
-			ON CONFLICT (scope, shard) DO UPDATE SET generation = cache_scopes.generation + 1`,
-			args: []any{string(s), shard}}
+		var added any // NULL: an unknown change
+		if !c.touched[s] {
+			added = c.declaredAdds(s)
+		}
+		out[i] = statement{query: scopeMove, args: []any{string(s), shard, added}}
 	}
 	return out
 }
 
+// scopeMove moves one shard of a scope on ($1, $2), and records what the move added
+// ($3: the ids, or NULL for an unknown change) as a segment "generation:ids" of the
+// shard's column added. While every move declares what it added, the segments
+// accumulate, up to a bounded length, so a reader holding a value read a few moves
+// back finds every move since (see AddedSince); an unknown move empties the column,
+// and the next declared one starts it again. added_generation is the generation
+// the column is current at: a move made by hand, which leaves it behind, reads as
+// unknown.
+const scopeMove = `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation)
+	VALUES ($1, $2, 1, '1:' || $3, 1) ON CONFLICT (scope, shard) DO UPDATE
+	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
+	added = CASE
+		WHEN $3 IS NULL THEN NULL
+		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
+			AND length(cache_scopes.added) < 2000
+		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3
+		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3 END`
+
+// declaredAdds returns the ids of the accounts of scope s the transaction created,
+// as a comma list in ascending order, or nil (unknown) when there are too many.
+func (c *Conn) declaredAdds(s Scope) any {
+	var ids []int64
+	for id, reseller := range c.accountResellers {
+		if AccountsScope(reseller) == s {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > maxDeclaredAdds {
+		return nil
+	}
+	slices.Sort(ids)
+	var sb strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.FormatInt(id, 10))
+	}
+	return sb.String()
+}
+
 // Generation returns the generation of scope as of a moment after the call began,
 // and false when the scope has none yet: a value read from it must then not be
-// cached. A value read after this call is at least as new as the generation.
+// cached. A value read after this call is at least as new as the generation. It is
+// ScopeState's Gen.
+func (c *Conn) Generation(ctx context.Context, scope Scope) (int64, bool, error) {
+	st, ok, err := c.ScopeState(ctx, scope)
+	return st.Gen, ok, err
+}
+
+// ScopeState returns the state of scope as of a moment after the call began: its
+// generation, and what the last move of each of its shards added. It returns false
+// when the scope has no generation yet, or when c's transaction touched it: that
+// transaction changes what the scope covers, and a cache holds only committed values.
 //
 // On SQLite the answer comes from memory while PRAGMA data_version (see dataVersion)
-// is what it was when the generation was last read: no commit in between, by any
+// is what it was when the state was last read: no commit in between, by any
 // connection, means no generation moved. In a write transaction that holds too, and
 // for as long as the transaction lasts, since it holds the database's write lock. On
 // PostgreSQL it is one read of the scope's rows, by primary key, in the transaction
 // when there is one.
 //
-// A transaction that touched scope gets false: it changes what the scope covers, and
-// a cache holds only committed values. So does a transaction committing in a group
-// with an earlier one that touched scope (see pool_sqlite_group.go).
-func (c *Conn) Generation(ctx context.Context, scope Scope) (int64, bool, error) {
-	if c.touched[scope] {
-		return 0, false, nil
+// A transaction committing in a group with an earlier one that touched scope gets
+// false too (see pool_sqlite_group.go).
+func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, error) {
+	if _, ok := c.touched[scope]; ok {
+		return ScopeState{}, false, nil
 	}
 	if m, ok := c.tx.(groupMember); ok && m.touchedBefore(scope) {
-		return 0, false, nil
+		return ScopeState{}, false, nil
 	}
 	ctx = c.lookupCtx(ctx)
 	var dv int64
 	if v := c.db.version; v != nil {
 		var err error
 		if dv, err = v.read(); err != nil {
-			return 0, false, err
+			return ScopeState{}, false, err
 		}
-		if g, ok := c.db.gens.get(scope, dv); ok {
-			return g.gen, g.ok, nil
+		if st, ok := c.db.gens.get(scope, dv); ok {
+			return st, len(st.shards) > 0, nil
 		}
 	}
-	var (
-		rows int
-		gen  int64
-	)
-	err := c.row(ctx, `SELECT COUNT(*), COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = $1`,
-		[]any{string(scope)}, &rows, &gen)
+	st := ScopeState{}
+	err := eachRow(ctx, c, `SELECT shard, generation, added, added_generation FROM cache_scopes WHERE scope = $1
+		ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
+		var (
+			m       shardMove
+			added   nullText
+			addedAt nullInt64
+		)
+		if err := s.Scan(&m.shard, &m.gen, &added, &addedAt); err != nil {
+			return err
+		}
+		m.declared = added.Valid && addedAt.Valid && addedAt.Int64 == m.gen
+		m.added = added.String
+		st.Gen += m.gen
+		st.shards = append(st.shards, m)
+		return nil
+	})
 	if err != nil {
-		return 0, false, fmt.Errorf("read generation of %s: %w", scope, err)
+		return ScopeState{}, false, fmt.Errorf("read generation of %s: %w", scope, err)
 	}
 	if c.db.version != nil {
-		c.db.gens.put(scope, dv, scopeGen{gen: gen, ok: rows > 0})
+		c.db.gens.put(scope, dv, st)
 	}
-	return gen, rows > 0, nil
+	return st, len(st.shards) > 0, nil
 }
 
-// scopeGen is a scope's generation and whether it has one.
-type scopeGen struct {
-	gen int64
-	ok  bool
+// ScopeState is a scope's generation, the sum of its shards', with what the last
+// move of each shard declared it added. It is immutable.
+type ScopeState struct {
+	// Gen is the scope's generation: it moves on with every change of the scope.
+	Gen    int64
+	shards []shardMove // by shard
 }
 
-// maxScopeGens bounds how many scopes' generations a DB remembers for the
-// data_version check: beyond that the least recently used is read again.
+// shardMove is one shard's generation and what its last move added.
+type shardMove struct {
+	shard    int
+	gen      int64
+	declared bool   // the last move declared what it added, in added
+	added    string // segments "generation:ids" of the latest declared moves, oldest first
+}
+
+// AddedSince returns the ids of the accounts added to the scope between old and s,
+// when that is all that changed: every move of every shard since old declared what
+// it added, and the shard still holds those declarations. Otherwise it returns
+// false, and a value read at old must be read again.
+func (s ScopeState) AddedSince(old ScopeState) ([]int64, bool) {
+	var ids []int64
+	j := 0
+	for _, m := range s.shards {
+		var was int64
+		for j < len(old.shards) && old.shards[j].shard < m.shard {
+			j++
+		}
+		if j < len(old.shards) && old.shards[j].shard == m.shard {
+			was = old.shards[j].gen
+		}
+		if m.gen == was {
+			continue
+		}
+		if m.gen < was || !m.declared {
+			return nil, false
+		}
+		var ok bool
+		if ids, ok = m.addedAfter(was, ids); !ok {
+			return nil, false
+		}
+	}
+	return ids, true
+}
+
+// addedAfter appends to ids the ids of the shard's moves after generation was, read
+// from its segments "generation:ids" (oldest first), and reports whether the
+// segments reach back to the move right after was.
+func (m shardMove) addedAfter(was int64, ids []int64) ([]int64, bool) {
+	rest, want := m.added, m.gen
+	for want > was {
+		seg := rest
+		if k := strings.LastIndexByte(rest, ';'); k >= 0 {
+			seg, rest = rest[k+1:], rest[:k]
+		} else {
+			rest = ""
+		}
+		genText, list, found := strings.Cut(seg, ":")
+		gen, err := strconv.ParseInt(genText, 10, 64)
+		if !found || err != nil || gen != want {
+			return nil, false
+		}
+		for list != "" {
+			var f string
+			f, list, _ = strings.Cut(list, ",")
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, false
+			}
+			ids = append(ids, id)
+		}
+		want--
+	}
+	return ids, true
+}
+
+// maxScopeGens bounds how many scopes' states a DB remembers for the data_version
+// check: beyond that the least recently used is read again.
 const maxScopeGens = 10_000
 
-// scopeGens remembers, on SQLite, each scope's generation with the data version it
-// was read under, that is, read before it.
+// scopeGens remembers, on SQLite, each scope's state with the data version it was
+// read under, that is, read before it.
 type scopeGens struct {
 	mu      sync.Mutex
-	entries *lru[Scope, *versionedGen]
+	entries *lru[Scope, *versionedState]
 }
 
-type versionedGen struct {
+type versionedState struct {
 	version int64
-	scopeGen
+	state   ScopeState
 }
 
 func newScopeGens() *scopeGens {
-	return &scopeGens{entries: newLRU[Scope, *versionedGen](maxScopeGens)}
+	return &scopeGens{entries: newLRU[Scope, *versionedState](maxScopeGens)}
 }
 
-// get returns scope's generation if it was read under data version dv.
-func (g *scopeGens) get(scope Scope, dv int64) (scopeGen, bool) {
+// get returns scope's state if it was read under data version dv.
+func (g *scopeGens) get(scope Scope, dv int64) (ScopeState, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	e, ok := g.entries.get(scope)
 	if !ok || e.version != dv {
-		return scopeGen{}, false
+		return ScopeState{}, false
 	}
-	return e.scopeGen, true
+	return e.state, true
 }
 
-// put files scope's generation, read under data version dv.
-func (g *scopeGens) put(scope Scope, dv int64, sg scopeGen) {
+// put files scope's state, read under data version dv.
+func (g *scopeGens) put(scope Scope, dv int64, st ScopeState) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if e, ok := g.entries.get(scope); ok {
-		e.version, e.scopeGen = dv, sg
+		e.version, e.state = dv, st
 		return
 	}
-	g.entries.add(scope, &versionedGen{version: dv, scopeGen: sg})
+	g.entries.add(scope, &versionedState{version: dv, state: st})
 }

@@ -54,7 +54,10 @@ func (c *Conn) EnsureUser(ctx context.Context, u *domain.User) error {
 	switch {
 	case err == nil:
 		u.ID = id
-		c.touch(AccountsScope(u.ResellerID)) // a user_email filter of the reseller's accounts may match it
+		// A user_email filter of the reseller's accounts may match the user once it
+		// is linked to an account, which touches the scope again; until then no
+		// account list changes.
+		c.touchAdded(AccountsScope(u.ResellerID))
 		return nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("create user of reseller %d: %w", u.ResellerID, err)
@@ -79,7 +82,13 @@ func (c *Conn) AddAccountUser(ctx context.Context, accountID, userID int64, leve
 			return fmt.Errorf("add user %d to account %d: %w", userID, accountID, err)
 		}
 	}
-	c.touch(AccountsScope(resellerID)) // the account's users decide which user_email filters match it
+	// The account's users decide which user_email filters match it: a change of an
+	// account that existed before, but part of a new one, which the move declares.
+	if made {
+		c.touchAdded(AccountsScope(resellerID))
+	} else {
+		c.touch(AccountsScope(resellerID))
+	}
 	const insert = `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $5)`
 	args := []any{accountID, userID, string(level), string(domain.UserStatusActive), micros(now)}

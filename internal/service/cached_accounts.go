@@ -1,0 +1,88 @@
+package service
+
+import (
+	"context"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/readcache"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// accountsPage is a cached page of one reseller's accounts with the state of the
+// reseller's accounts scope it is exactly the page of, when it is known: then a
+// later state that only added accounts (store.ScopeState.AddedSince) brings it up
+// to date by asking where the added accounts fall, instead of reading it again.
+type accountsPage struct {
+	page[domain.Account]
+	exact bool             // the page is the list's at state, no newer
+	state store.ScopeState // valid when exact
+}
+
+func cloneAccountsPage(p accountsPage) accountsPage {
+	p.page = clonePage((*domain.Account).CloneInto)(p.page)
+	return p
+}
+
+// accountPage returns one page of the accounts a filter selects. Pages of one
+// reseller's accounts are cached under that reseller's accounts scope; lists of a
+// whole subtree are not (their scope would be every reseller in it).
+//
+// Account creates move the scope on, but mostly leave a given page as it was: a new
+// account is outside a filter of past dates, or sorts after the page. So a page
+// held for an older state is refreshed when the moves since only added accounts:
+// one query counts how many of them the filter selects (the total grows by that)
+// and how many fall within the page's rows; with none within, the rows stay.
+func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*domain.Account, domain.PageInfo, error) {
+	c := s.db.Reader()
+	if f.ResellerID == 0 || f.Below != "" {
+		return c.FindAccounts(ctx, f)
+	}
+	scope := store.AccountsScope(f.ResellerID)
+	st, ok, err := c.ScopeState(ctx, scope)
+	if err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	if !ok {
+		return c.FindAccounts(ctx, f)
+	}
+	load := func(ctx context.Context) (accountsPage, error) {
+		rows, info, err := c.FindAccounts(ctx, f)
+		if err != nil {
+			return accountsPage{}, err
+		}
+		p := accountsPage{page: page[domain.Account]{rows: rows, info: info}}
+		p.exact, err = s.unmoved(ctx, c, scope, st)
+		p.state = st
+		return p, err
+	}
+	refresh := func(ctx context.Context, old accountsPage) (accountsPage, bool, error) {
+		if !old.exact {
+			return accountsPage{}, false, nil
+		}
+		ids, ok := st.AddedSince(old.state)
+		if !ok {
+			return accountsPage{}, false, nil
+		}
+		added, err := c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
+		if err != nil || added.Within > 0 {
+			return accountsPage{}, false, err
+		}
+		// The count must be of the state st exactly, as the old page was of its own.
+		if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
+			return accountsPage{}, false, err
+		}
+		p := old
+		p.info.Total += added.Matching
+		p.state = st
+		return p, true, nil
+	}
+	p, err := s.caches.accountPages.GetOrRefresh(ctx, readcache.Key(f), st.Gen, load, refresh)
+	return p.rows, p.info, err
+}
+
+// unmoved reports whether scope is still at state st: then whatever was read since
+// st was read is exactly of st.
+func (s *Service) unmoved(ctx context.Context, c *store.Conn, scope store.Scope, st store.ScopeState) (bool, error) {
+	now, ok, err := c.ScopeState(ctx, scope)
+	return ok && now.Gen == st.Gen, err
+}

@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// TestScopeMovesDeclareAddedAccounts checks what a reader learns from a scope's state:
+// the accounts created since an older state, over several moves and from another
+// process too; and nothing (false) once an update, or a move made by hand that does
+// not say what it changed, came in between.
+func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "adds")
+		scope := store.AccountsScope(r.ID)
+		state := func() store.ScopeState {
+			t.Helper()
+			st, ok, err := db.Reader().ScopeState(ctx, scope)
+			if err != nil || !ok {
+				t.Fatalf("state of %s: ok=%t err=%v", scope, ok, err)
+			}
+			return st
+		}
+		n := 0
+		create := func(db *store.DB) int64 {
+			t.Helper()
+			n++
+			a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+				Name: fmt.Sprintf("Added %d", n), Email: fmt.Sprintf("added%d@example.com", n),
+				Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+			if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, a) }); err != nil {
+				t.Fatalf("create account: %v", err)
+			}
+			return a.ID
+		}
+		added := func(old store.ScopeState, want ...int64) store.ScopeState {
+			t.Helper()
+			st := state()
+			got, ok := st.AddedSince(old)
+			slices.Sort(got)
+			if want == nil {
+				if ok {
+					t.Fatalf("added since %d: %v, want an unknown change", old.Gen, got)
+				}
+				return st
+			}
+			if !ok || !slices.Equal(got, want) {
+				t.Fatalf("added since %d: %v (known %t), want %v", old.Gen, got, ok, want)
+			}
+			return st
+		}
+		start := state()
+		first := create(db)
+		mid := added(start, first)
+		other, err := store.Open(ctx, e.URL)
+		if err != nil {
+			t.Fatalf("open a second store: %v", err)
+		}
+		defer other.Close()
+		second, third := create(other), create(db)
+		added(mid, second, third)
+		last := added(start, first, second, third)
+		if _, ok := state().AddedSince(last); !ok {
+			t.Fatalf("no move since: want known, nothing added")
+		}
+
+		err = db.InTx(ctx, func(c *store.Conn) error {
+			a, err := c.FindAccountForUpdate(ctx, first)
+			if err != nil {
+				return err
+			}
+			a.City = "Elsewhere"
+			return c.UpdateAccount(ctx, a)
+		})
+		if err != nil {
+			t.Fatalf("update account: %v", err)
+		}
+		updated := added(last) // unknown
+		fourth := create(db)
+		added(last)                         // the update lies in between
+		afterHand := added(updated, fourth) // only the create since the update
+
+		err = db.InTx(ctx, func(c *store.Conn) error {
+			var gen int64
+			return c.Row(ctx, `UPDATE cache_scopes SET generation = generation + 1 WHERE scope = $1
+				RETURNING generation`, []any{string(scope)}, &gen)
+		})
+		if err != nil {
+			t.Fatalf("move the scope by hand: %v", err)
+		}
+		added(afterHand) // moved by hand: unknown
+		byHand := state()
+		fifth := create(db)
+		added(afterHand)
+		added(byHand, fifth)
+	})
+}
