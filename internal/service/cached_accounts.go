@@ -10,7 +10,7 @@ import (
 
 // accountsPage is a cached page of one reseller's accounts with the state of the
 // reseller's accounts scope it is exactly the page of, when it is known: then a
-// later state that only added accounts (store.ScopeState.AddedSince) brings it up
+// later state that only added accounts (store.Conn.AddedSince) brings it up
 // to date by asking where the added accounts fall, instead of reading it again.
 type accountsPage struct {
 	page[domain.Account]
@@ -59,9 +59,9 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		if !old.exact {
 			return accountsPage{}, false, nil
 		}
-		ids, ok := st.AddedSince(old.state)
-		if !ok {
-			return accountsPage{}, false, nil
+		ids, ok, err := c.AddedSince(ctx, scope, old.state, st)
+		if err != nil || !ok {
+			return accountsPage{}, false, err
 		}
 		added, err := c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
 		if err != nil || added.Within > 0 {

@@ -117,7 +117,7 @@ const scopeMove = `INSERT INTO cache_scopes (scope, shard, generation, added, ad
 	added = CASE
 		WHEN $3 IS NULL THEN NULL
 		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
-			AND length(cache_scopes.added) < 2000
+			AND length(cache_scopes.added) < 1000
 		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3
 		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3 END`
 
@@ -186,18 +186,19 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 		}
 	}
 	st := ScopeState{}
-	err := eachRow(ctx, c, `SELECT shard, generation, added, added_generation FROM cache_scopes WHERE scope = $1
-		ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
+	// Whether each shard's added column is current, not the column itself, which
+	// only a refresh needs (see AddedSince): every cached read comes here.
+	err := eachRow(ctx, c, `SELECT shard, generation,
+		CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END
+		FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
 		var (
-			m       shardMove
-			added   nullText
-			addedAt nullInt64
+			m        shardMove
+			declared int
 		)
-		if err := s.Scan(&m.shard, &m.gen, &added, &addedAt); err != nil {
+		if err := s.Scan(&m.shard, &m.gen, &declared); err != nil {
 			return err
 		}
-		m.declared = added.Valid && addedAt.Valid && addedAt.Int64 == m.gen
-		m.added = added.String
+		m.declared = declared == 1
 		st.Gen += m.gen
 		st.shards = append(st.shards, m)
 		return nil
@@ -211,57 +212,85 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 	return st, len(st.shards) > 0, nil
 }
 
-// ScopeState is a scope's generation, the sum of its shards', with what the last
-// move of each shard declared it added. It is immutable.
+// ScopeState is a scope's generation, the sum of its shards', with whether each
+// shard's record of what its latest moves added is current. It is immutable.
 type ScopeState struct {
 	// Gen is the scope's generation: it moves on with every change of the scope.
 	Gen    int64
 	shards []shardMove // by shard
 }
 
-// shardMove is one shard's generation and what its last move added.
+// shardMove is one shard's generation and whether its last move declared what it
+// added.
 type shardMove struct {
 	shard    int
 	gen      int64
-	declared bool   // the last move declared what it added, in added
-	added    string // segments "generation:ids" of the latest declared moves, oldest first
+	declared bool
 }
 
-// AddedSince returns the ids of the accounts added to the scope between old and s,
-// when that is all that changed: every move of every shard since old declared what
-// it added, and the shard still holds those declarations. Otherwise it returns
+// AddedSince returns the ids of the accounts added to scope between states old and
+// st, when that is all that changed: every move of every shard in between declared
+// what it added, and the shard still holds those declarations. Otherwise it returns
 // false, and a value read at old must be read again.
-func (s ScopeState) AddedSince(old ScopeState) ([]int64, bool) {
-	var ids []int64
-	j := 0
-	for _, m := range s.shards {
-		var was int64
-		for j < len(old.shards) && old.shards[j].shard < m.shard {
-			j++
-		}
-		if j < len(old.shards) && old.shards[j].shard == m.shard {
-			was = old.shards[j].gen
-		}
-		if m.gen == was {
-			continue
-		}
-		if m.gen < was || !m.declared {
-			return nil, false
-		}
-		var ok bool
-		if ids, ok = m.addedAfter(was, ids); !ok {
-			return nil, false
+func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) ([]int64, bool, error) {
+	was := make(map[int]int64, len(old.shards))
+	for _, m := range old.shards {
+		was[m.shard] = m.gen
+	}
+	moved := map[int]shardMove{}
+	for _, m := range st.shards {
+		switch w := was[m.shard]; {
+		case m.gen == w:
+		case m.gen < w || !m.declared:
+			return nil, false, nil
+		default:
+			moved[m.shard] = m
 		}
 	}
-	return ids, true
+	if len(moved) == 0 {
+		return nil, true, nil
+	}
+	var (
+		ids   []int64
+		found = 0
+		known = true
+	)
+	err := eachRow(c.lookupCtx(ctx), c, `SELECT shard, added FROM cache_scopes WHERE scope = $1`, []any{string(scope)},
+		func(s scanner) error {
+			var (
+				shard int
+				added nullText
+			)
+			if err := s.Scan(&shard, &added); err != nil {
+				return err
+			}
+			m, ok := moved[shard]
+			if !ok || !known {
+				return nil
+			}
+			found++
+			ids, known = addedBetween(added.String, was[shard], m.gen, ids)
+			return nil
+		})
+	if err != nil {
+		return nil, false, fmt.Errorf("read what %s added: %w", scope, err)
+	}
+	if !known || found != len(moved) {
+		return nil, false, nil
+	}
+	return ids, true, nil
 }
 
-// addedAfter appends to ids the ids of the shard's moves after generation was, read
-// from its segments "generation:ids" (oldest first), and reports whether the
-// segments reach back to the move right after was.
-func (m shardMove) addedAfter(was int64, ids []int64) ([]int64, bool) {
-	rest, want := m.added, m.gen
+// addedBetween appends to ids the ids that a shard's moves after generation was,
+// up to and including generation upto, added, read from its column added
+// (segments "generation:ids", oldest first, perhaps with newer moves' after them),
+// and reports whether the column still reaches back to the move right after was.
+func addedBetween(added string, was, upto int64, ids []int64) ([]int64, bool) {
+	rest, want := added, upto
 	for want > was {
+		if rest == "" {
+			return nil, false
+		}
 		seg := rest
 		if k := strings.LastIndexByte(rest, ';'); k >= 0 {
 			seg, rest = rest[k+1:], rest[:k]
@@ -270,8 +299,11 @@ func (m shardMove) addedAfter(was int64, ids []int64) ([]int64, bool) {
 		}
 		genText, list, found := strings.Cut(seg, ":")
 		gen, err := strconv.ParseInt(genText, 10, 64)
-		if !found || err != nil || gen != want {
+		switch {
+		case !found || err != nil || gen < want:
 			return nil, false
+		case gen > want:
+			continue // a move made after the state asked about
 		}
 		for list != "" {
 			var f string
