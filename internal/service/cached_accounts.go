@@ -38,26 +38,35 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		return c.FindAccounts(ctx, f)
 	}
 	scope := store.AccountsScope(f.ResellerID)
-	st, ok, err := c.ScopeState(ctx, scope)
+	gen, ok, err := c.Generation(ctx, scope)
 	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
 	if !ok {
 		return c.FindAccounts(ctx, f)
 	}
+	// A load or a refresh reads the scope's state, shard by shard, again: what it
+	// files is the page of that state, at least as new as gen.
 	load := func(ctx context.Context) (accountsPage, error) {
+		st, _, err := c.ScopeState(ctx, scope)
+		if err != nil {
+			return accountsPage{}, err
+		}
 		rows, info, err := c.FindAccounts(ctx, f)
 		if err != nil {
 			return accountsPage{}, err
 		}
-		p := accountsPage{page: page[domain.Account]{rows: rows, info: info}}
+		p := accountsPage{page: page[domain.Account]{rows: rows, info: info}, state: st}
 		p.exact, err = s.unmoved(ctx, c, scope, st)
-		p.state = st
 		return p, err
 	}
 	refresh := func(ctx context.Context, old accountsPage) (accountsPage, bool, error) {
 		if !old.exact {
 			return accountsPage{}, false, nil
+		}
+		st, _, err := c.ScopeState(ctx, scope)
+		if err != nil {
+			return accountsPage{}, false, err
 		}
 		ids, ok, err := c.AddedSince(ctx, scope, old.state, st)
 		if err != nil || !ok {
@@ -67,22 +76,30 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		if err != nil || added.Within > 0 {
 			return accountsPage{}, false, err
 		}
-		// The count must be of the state st exactly, as the old page was of its own.
+		// The count must be of the state st exactly, as the old page was of its own:
+		// it is, unless something other than more additions (which leave the rows
+		// counted as they were) moved the scope meanwhile.
 		if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
-			return accountsPage{}, false, err
+			now, _, err := c.ScopeState(ctx, scope)
+			if err != nil {
+				return accountsPage{}, false, err
+			}
+			if _, onlyAdded, err := c.AddedSince(ctx, scope, st, now); err != nil || !onlyAdded {
+				return accountsPage{}, false, err
+			}
 		}
 		p := old
 		p.info.Total += added.Matching
 		p.state = st
 		return p, true, nil
 	}
-	p, err := s.caches.accountPages.GetOrRefresh(ctx, readcache.Key(f), st.Gen, load, refresh)
+	p, err := s.caches.accountPages.GetOrRefresh(ctx, readcache.Key(f), gen, load, refresh)
 	return p.rows, p.info, err
 }
 
 // unmoved reports whether scope is still at state st: then whatever was read since
 // st was read is exactly of st.
 func (s *Service) unmoved(ctx context.Context, c *store.Conn, scope store.Scope, st store.ScopeState) (bool, error) {
-	now, ok, err := c.ScopeState(ctx, scope)
-	return ok && now.Gen == st.Gen, err
+	now, ok, err := c.Generation(ctx, scope)
+	return ok && now == st.Gen, err
 }

@@ -148,9 +148,24 @@ func (c *Conn) declaredAdds(s Scope) any {
 // and false when the scope has none yet: a value read from it must then not be
 // cached. A value read after this call is at least as new as the generation. It is
 // ScopeState's Gen.
+//
+// On PostgreSQL, where every cached read asks, it is one aggregate row rather than
+// a row per shard.
 func (c *Conn) Generation(ctx context.Context, scope Scope) (int64, bool, error) {
-	st, ok, err := c.ScopeState(ctx, scope)
-	return st.Gen, ok, err
+	if _, ok := c.touched[scope]; ok || c.db.version != nil {
+		st, ok, err := c.ScopeState(ctx, scope)
+		return st.Gen, ok, err
+	}
+	var (
+		rows int
+		gen  int64
+	)
+	err := c.row(c.lookupCtx(ctx), `SELECT COUNT(*), COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes
+		WHERE scope = $1`, []any{string(scope)}, &rows, &gen)
+	if err != nil {
+		return 0, false, fmt.Errorf("read generation of %s: %w", scope, err)
+	}
+	return gen, rows > 0, nil
 }
 
 // ScopeState returns the state of scope as of a moment after the call began: its
