@@ -28,7 +28,16 @@ func TestMigrationMapsBillingTypes(t *testing.T) {
 		if _, err := db.MigrateTo(ctx, lifecycleCatalogMigration-1); err != nil {
 			t.Fatal(err)
 		}
-		r := mustReseller(t, db, 0, "", "root")
+		// The reseller is written by hand: the store's code speaks the latest schema.
+		var rootID int64
+		if err := db.InTx(ctx, func(c *store.Conn) error {
+			return c.Row(ctx, `INSERT INTO resellers (path, name, name_folded, domain, currency, general_updated_at,
+				company_updated_at, contacts_updated_at, created_at, updated_at)
+				VALUES ('/', 'root', 'root', 'root.example.com', 'EUR', 0, 0, 0, 0, 0) RETURNING id`, nil, &rootID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := &domain.Reseller{ID: rootID}
 		want := map[string]domain.BillingType{
 			"monthly":            domain.BillingPayAsYouGo,
 			"one_time":           domain.BillingNonRecurring,
