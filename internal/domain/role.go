@@ -62,6 +62,9 @@ const (
 	ActionAccountCreate   Action = "account.create"
 	ActionAccountUpdate   Action = "account.update"
 	ActionAccountLogin    Action = "account.login_token"
+	// ActionTestClock reads and advances the test clock; the service also requires
+	// the operator's own managers (docs/test-clock.md).
+	ActionTestClock Action = "test_clock.manage"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -84,6 +87,7 @@ var permissions = map[Action][]Role{
 	ActionAccountCreate:   {RoleAdmin, RoleOwner, RoleSales},
 	ActionAccountUpdate:   {RoleAdmin, RoleOwner, RoleSales},
 	ActionAccountLogin:    {RoleAdmin, RoleOwner, RoleSales},
+	ActionTestClock:       {RoleAdmin},
 }
 
 // Permitted reports whether role r may perform action a.

@@ -11,6 +11,7 @@ var mgDeclaredActions = []Action{
 	ActionManagerRead, ActionManagerCreate, ActionManagerUpdate, ActionManagerSelf,
 	ActionManagerRoleRead, ActionCatalogRead, ActionCatalogApply, ActionOrderAttrsCheck,
 	ActionAsyncTaskRead, ActionAccountRead, ActionAccountCreate, ActionAccountUpdate, ActionAccountLogin,
+	ActionTestClock,
 }
 
 func TestActionsListEveryAction(t *testing.T) {
@@ -52,6 +53,7 @@ func TestPermissionsTable(t *testing.T) {
 		ActionAccountCreate:   {true, true, false},
 		ActionAccountUpdate:   {true, true, false},
 		ActionAccountLogin:    {true, true, false},
+		ActionTestClock:       {false, false, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {
