@@ -110,7 +110,7 @@ func (c *cli) jobsRetry(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	retried, err := m.DB.RetryFailedJobs(ctx, ids, m.Config.Clock.Now())
+	retried, err := m.DB.RetryFailedJobs(ctx, ids, m.Clock.Now())
 	if err != nil {
 		return err
 	}
@@ -150,8 +150,8 @@ func (c *cli) jobsPurge(ctx context.Context, args []string) error {
 			return errors.New("CASCADE_JOB_RETENTION=0 keeps finished jobs; give --older-than to purge them anyway")
 		}
 	}
-	now := m.Config.Clock.Now()
-	n, err := jobs.NewPurger(m.DB, m.Config.Clock, jobs.PurgeOptions{Retention: olderThan}).Purge(ctx)
+	now := m.Clock.Now()
+	n, err := jobs.NewPurger(m.DB, m.Clock, jobs.PurgeOptions{Retention: olderThan}).Purge(ctx)
 	if n > 0 || err == nil {
 		fmt.Fprintf(c.stdout, "purged %d finished job(s) that finished before %s (older than %s)\n",
 			n, rfc3339(now.Add(-olderThan)), olderThan)

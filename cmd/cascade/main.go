@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	_ "time/tzdata" // CASCADE_TIMEZONE works on machines without a zoneinfo database
 
@@ -176,6 +177,14 @@ func welcome(w io.Writer, m *app.Main) {
 	if len(m.DemoTokens) > 0 {
 		fmt.Fprintln(w, "\nDemo managers and their API tokens (shown only now):")
 		app.PrintDemoTokens(w, m.DemoTokens)
+	}
+	if m.Config.TestClock {
+		why := ""
+		if m.Config.Demo {
+			why = " (--demo turns it on)"
+		}
+		fmt.Fprintf(w, "\nThe test clock is on%s: it reads %s, and the operator's administrators move it\n"+
+			"forward with POST /api/v3/test_clock/advance (docs/test-clock.md).\n", why, m.Clock.Now().Format(time.RFC3339))
 	}
 	fmt.Fprintf(w, "\nTry:\n  curl -s -H \"X-Api-Token: %s\" %s/api/v3/resellers/1\n\n", token, m.URL())
 }

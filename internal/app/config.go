@@ -42,9 +42,18 @@ type Config struct {
 	// (--db-pool-size, CASCADE_DB_POOL_SIZE): PostgreSQL's pool, or SQLite's
 	// readers beside its one writer. 0 sizes it to the CPUs (store.DefaultPoolSize).
 	DBPoolSize int
+	// TestClock makes the installation's time the machine's plus an offset stored in
+	// the database, which POST /api/v3/test_clock/advance moves forward
+	// (--test-clock, CASCADE_TEST_CLOCK; --demo turns it on). See docs/test-clock.md.
+	TestClock bool
+	// SchedulerInterval is how often worker nodes run the scheduler's passes
+	// (--scheduler-interval, CASCADE_SCHEDULER_INTERVAL).
+	SchedulerInterval time.Duration
 
 	// Set by tests and tools rather than users.
-	Clock        domain.Clock
+	Clock domain.Clock
+	// Passes are scheduler passes to run besides the platform's own.
+	Passes       []jobs.Pass
 	PasswordCost int
 	Stdout       io.Writer // where tokens and the welcome text go
 	LogOutput    io.Writer // where the JSON log goes
@@ -65,12 +74,13 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
 		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention,
-		CatalogLimits: catalogfile.DefaultLimits()}
+		SchedulerInterval: jobs.DefaultSchedulerInterval, CatalogLimits: catalogfile.DefaultLimits()}
 }
 
 // Flags registers the configuration's flags on fs, with defaults taken from the
 // environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
-// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, CASCADE_DB_POOL_SIZE, and
+// CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, CASCADE_DB_POOL_SIZE,
+// CASCADE_TEST_CLOCK, CASCADE_SCHEDULER_INTERVAL, and
 // CASCADE_CATALOG_MAX_PLANS and the like for --catalog-max-plans and the other
 // catalogue limits), so a flag beats the
 // environment. CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the
@@ -86,10 +96,26 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DatabaseURL, "db", env("CASCADE_DATABASE_URL", c.DatabaseURL), "database: sqlite:PATH or postgres://... (CASCADE_DATABASE_URL)")
 	fs.StringVar(&c.Timezone, "timezone", env("CASCADE_TIMEZONE", c.Timezone), "time zone of API times (CASCADE_TIMEZONE)")
 	fs.StringVar(&c.OperatorCurrency, "operator-currency", env("CASCADE_OPERATOR_CURRENCY", c.OperatorCurrency), "currency of a new operator (CASCADE_OPERATOR_CURRENCY)")
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data to an empty database")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data to an empty database, and turn the test clock on")
+	c.limitErrs = nil
+	if v := getenv("CASCADE_TEST_CLOCK"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			c.limitErrs = append(c.limitErrs, fmt.Errorf("CASCADE_TEST_CLOCK %q: want 1 or 0 (true or false)", v))
+		}
+		c.TestClock = on
+	}
+	fs.BoolVar(&c.TestClock, "test-clock", c.TestClock, "let operator administrators move the installation's time forward (CASCADE_TEST_CLOCK)")
+	if v := getenv("CASCADE_SCHEDULER_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.limitErrs = append(c.limitErrs, fmt.Errorf("CASCADE_SCHEDULER_INTERVAL %q: want a duration such as 1m", v))
+		}
+		c.SchedulerInterval = d
+	}
+	fs.DurationVar(&c.SchedulerInterval, "scheduler-interval", c.SchedulerInterval, "how often worker nodes run the scheduler's passes (CASCADE_SCHEDULER_INTERVAL)")
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
-	c.limitErrs = nil
 	if v := getenv("CASCADE_DB_POOL_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -149,6 +175,15 @@ func (c *Config) Validate() error {
 		if *l.Value < 1 {
 			errs = append(errs, fmt.Errorf("catalogue limit %s is %d: want at least 1", l.Name, *l.Value))
 		}
+	}
+	if c.SchedulerInterval == 0 {
+		c.SchedulerInterval = jobs.DefaultSchedulerInterval
+	}
+	if c.SchedulerInterval < time.Second || c.SchedulerInterval > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("scheduler interval %s: want 1s to 24h", c.SchedulerInterval))
+	}
+	if c.Demo {
+		c.TestClock = true // the demo is for trying things, time included
 	}
 	if c.Clock == nil {
 		c.Clock = domain.SystemClock{}

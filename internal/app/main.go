@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/api"
+	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/httpapi"
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/service"
@@ -27,7 +28,11 @@ type Main struct {
 	Service *service.Service
 	// Jobs delivers the durable job queue; it runs only when Config.Workers is set.
 	Jobs *jobs.Runner
-	Log  *slog.Logger
+	// Scheduler runs the time-driven passes; it runs only when Config.Workers is set.
+	Scheduler *jobs.Scheduler
+	// Clock is the installation's clock: Config.Clock, or the test clock over it.
+	Clock domain.Clock
+	Log   *slog.Logger
 
 	// AdminToken is the first administrator's token when this start created it.
 	AdminToken string
@@ -43,6 +48,8 @@ type Main struct {
 	http     *http.Server
 	stop     context.CancelFunc
 	workers  sync.WaitGroup
+	// testClock is the test clock when Config.TestClock is set.
+	testClock *jobs.OffsetClock
 }
 
 // NewMain returns a server for cfg; Run starts it.
@@ -67,9 +74,26 @@ func (m *Main) Open(ctx context.Context) error {
 	if len(applied) > 0 {
 		m.Log.Info("migrated", "versions", applied)
 	}
-	m.Jobs = jobs.NewRunner(db, m.Config.Clock, jobs.Options{Logger: m.Log})
-	m.Service = service.New(db, m.Config.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
-		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits})
+	m.Clock = m.Config.Clock
+	if m.Config.TestClock {
+		if m.testClock, err = jobs.OpenOffsetClock(ctx, db, m.Config.Clock); err != nil {
+			return err
+		}
+		m.Clock = m.testClock
+	}
+	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log})
+	// Leases are measured by the machine's clock, which an advance does not move.
+	m.Scheduler = jobs.NewScheduler(db, m.Clock, jobs.SchedulerOptions{Interval: m.Config.SchedulerInterval,
+		LeaseClock: m.Config.Clock, Logger: m.Log})
+	for _, p := range m.Config.Passes {
+		m.Scheduler.Register(p)
+	}
+	var testClock service.TestClock
+	if m.testClock != nil {
+		testClock = jobs.NewTimeMachine(m.testClock, m.Scheduler, m.Jobs, m.Config.location)
+	}
+	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
+		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock})
 	for kind, h := range m.Service.JobHandlers() {
 		m.Jobs.Handle(kind, h)
 	}
@@ -115,7 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return map[string]sql.DBStats{"read": r, "write": w}
 	})
 	handler := httpapi.New(m.Service, httpapi.Config{Location: m.Config.location, Logger: logger,
-		Metrics: metrics, OpenAPI: api.OpenAPI})
+		Metrics: metrics, OpenAPI: api.OpenAPI, TestClock: m.Config.TestClock})
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -139,22 +163,34 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// startWorkers runs the background loops: the job runner and the purge of old
-// finished jobs (unless this is an API-only node), the auth-epoch poll, which bounds
-// how long another node's token cache may outlive a revocation, and idempotency-key
-// expiry.
+// startWorkers runs the background loops: the job runner, the scheduler and the
+// purge of old finished jobs (unless this is an API-only node), the auth-epoch poll,
+// which bounds how long another node's token cache may outlive a revocation,
+// idempotency-key expiry, and with the test clock on the re-reading of its offset,
+// which other nodes may move.
 func (m *Main) startWorkers(ctx context.Context) {
 	if m.Config.Workers {
-		m.workers.Add(1)
+		m.workers.Add(2)
 		go func() {
 			defer m.workers.Done()
 			m.Jobs.Run(ctx)
+		}()
+		go func() {
+			defer m.workers.Done()
+			m.Scheduler.Run(ctx)
+		}()
+	}
+	if m.testClock != nil {
+		m.workers.Add(1)
+		go func() {
+			defer m.workers.Done()
+			m.testClock.Poll(ctx, time.Second, m.Log)
 		}()
 	}
 	if m.Config.Workers && m.Config.JobRetention > 0 {
 		opts := m.Config.jobPurge
 		opts.Retention, opts.Logger = m.Config.JobRetention, m.Log
-		purger := jobs.NewPurger(m.DB, m.Config.Clock, opts)
+		purger := jobs.NewPurger(m.DB, m.Clock, opts)
 		m.workers.Add(1)
 		go func() {
 			defer m.workers.Done()

@@ -21,6 +21,9 @@ type Config struct {
 	Metrics  *Metrics
 	// OpenAPI is the API description served at /api/v3/openapi.yaml.
 	OpenAPI []byte
+	// TestClock serves the test clock's endpoints; without it they answer like an
+	// unknown path.
+	TestClock bool
 }
 
 // Server is the HTTP face of a Service.
@@ -30,8 +33,10 @@ type Server struct {
 	log     *slog.Logger
 	metrics *Metrics
 	openapi []byte
-	mux     *http.ServeMux
-	handler http.Handler
+	// testClock registers the test clock's routes.
+	testClock bool
+	mux       *http.ServeMux
+	handler   http.Handler
 	// patterns lists every API route, for the test that each is documented.
 	patterns []string
 	// planAttrs and accountAttrs keep plans' and listed accounts' encoded attributes.
@@ -51,7 +56,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.Metrics = NewMetrics(nil)
 	}
 	s := &Server{svc: svc, loc: cfg.Location, log: cfg.Logger, metrics: cfg.Metrics, openapi: cfg.OpenAPI,
-		mux: http.NewServeMux()}
+		testClock: cfg.TestClock, mux: http.NewServeMux()}
 	s.routes()
 	s.handler = s.observe(http.HandlerFunc(s.dispatch))
 	return s
@@ -114,6 +119,12 @@ func (s *Server) routes() {
 
 	// Cascade extension: the declarative catalogue (docs/catalog.md).
 	s.route("PUT "+v3+"/resellers/{reseller_id}/catalog", s.handleCatalogApply, yamlBody|largeBody)
+
+	// Cascade extension: the test clock (docs/test-clock.md), only when it is on.
+	if s.testClock {
+		s.route("GET "+v3+"/test_clock", s.handleTestClockGet, 0)
+		s.route("POST "+v3+"/test_clock/advance", s.handleTestClockAdvance, 0)
+	}
 
 	s.mux.HandleFunc("/", s.handleUnmatched)
 }

@@ -31,6 +31,9 @@ type Options struct {
 	// CatalogApplies is how many catalogue files this process reads and applies at
 	// once (DefaultCatalogApplies when 0); more wait their turn.
 	CatalogApplies int
+	// TestClock moves the installation's time (docs/test-clock.md); nil unless the
+	// test clock is on.
+	TestClock TestClock
 }
 
 // Service is the API's use cases over one database.
