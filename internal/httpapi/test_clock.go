@@ -27,6 +27,10 @@ func (s *Server) toAPITestClock(now time.Time) resource {
 }
 
 func (s *Server) handleTestClockGet(c *call) (reply, error) {
+	// Like every single-resource read, it includes nothing and says so.
+	if _, err := parseInclude(c.r.URL.Query(), nil); err != nil {
+		return reply{}, err
+	}
 	now, err := s.svc.TestClockNow(c.ctx, c.actor)
 	if err != nil {
 		return reply{}, err

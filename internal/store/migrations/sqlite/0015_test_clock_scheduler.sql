@@ -23,4 +23,4 @@ CREATE TABLE scheduler_passes (
     lease_until  BIGINT,
     last_run_for BIGINT,
     runs         BIGINT  NOT NULL DEFAULT 0
-);
+) WITHOUT ROWID;
