@@ -104,6 +104,11 @@ type Order struct {
 	PlanPeriodID int64
 	SwitchType   SwitchType // switch orders only
 	Lines        []OrderLine
+	// QuoteLines are the priced lines of its Total (Quote.Lines).
+	QuoteLines []QuoteLine
+	// AsyncTaskID is the completed order-attributes validation the order was made with;
+	// "" when the plan asks for no attributes.
+	AsyncTaskID string
 	Timestamps
 }
 

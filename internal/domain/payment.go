@@ -75,8 +75,15 @@ type Payment struct {
 	OrderID               int64 // the order it pays; 0 otherwise
 	InvoiceID             int64 // the postpaid invoice it pays; 0 otherwise
 	DocumentID            string
-	Total                 Amount
+	Total                 Amount // what is still to pay
+	InitialTotal          Amount // what was to pay when it was made
+	DiscountAmount        Amount
+	AmountPaidFromBalance Amount // the part taken from the account's balance
 	Currency              string // the reseller's currency
+	Comment               string
+	// Description is the text shown on the receipt (the API's purpose attribute).
+	Description           string
+	RequesterIP           string
 	Status                PaymentStatus
 	PaymentMethodID       int64 // the method it was completed with; 0 before
 	PaymentMethodName     string
@@ -85,6 +92,10 @@ type Payment struct {
 	ExpirationDate        Date  // last day to pay an order (the order's expiration date)
 	ClosedAt              time.Time
 	ExternalTransactionID string
+	// ExternalTotal and ExternalCurrency are a third-party invoice's amount and
+	// currency (an ERP's approval); nil and "" when none.
+	ExternalTotal    *Amount
+	ExternalCurrency string
 	Timestamps
 }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 )
@@ -29,6 +30,22 @@ func monthsOf(r *big.Rat) (Months, error) {
 	}
 	return Months{r.Num().Int64(), r.Denom().Int64()}, nil
 }
+
+// MonthsFraction is num/den months, as Fraction stored them; den must be positive
+// unless num is zero.
+func MonthsFraction(num, den int64) (Months, error) {
+	if num == 0 {
+		return Months{}, nil
+	}
+	if den <= 0 {
+		return Months{}, fmt.Errorf("months %d/%d: the denominator must be positive", num, den)
+	}
+	return monthsOf(big.NewRat(num, den))
+}
+
+// Fraction is m as numerator and denominator in lowest terms (0/0 for zero months),
+// for storing.
+func (m Months) Fraction() (num, den int64) { return m.num, m.den }
 
 // Rat is m as a new big.Rat.
 func (m Months) Rat() *big.Rat {

@@ -159,3 +159,16 @@ func TestMonthsDecimalRoundsHalfAwayFromZero(t *testing.T) {
 		}
 	}
 }
+
+func TestMonthsFractionRoundTrip(t *testing.T) {
+	for _, m := range []Months{{}, WholeMonths(12), {7, 30}, {1, 2}} {
+		num, den := m.Fraction()
+		got, err := MonthsFraction(num, den)
+		if err != nil || got != m {
+			t.Fatalf("MonthsFraction(%d, %d) = %v, %v, want %v", num, den, got, err, m)
+		}
+	}
+	if _, err := MonthsFraction(1, 0); err == nil {
+		t.Fatal("MonthsFraction(1, 0) succeeded, want an error")
+	}
+}

@@ -114,8 +114,11 @@ type Subscription struct {
 	PaidTo       Date
 	PaymentModel PaymentModel
 	CreditLimit  Amount // postpay: the current debt above which it is blocked
-	CurrentDebt  Amount // postpay: what the current billing period owes so far
-	Autorenew    bool
+	// CreditLimitUseSystem: the credit limit is the account's (or its class's) default
+	// rather than CreditLimit.
+	CreditLimitUseSystem bool
+	CurrentDebt          Amount // postpay: what the current billing period owes so far
+	Autorenew            bool
 	// DisableAutorenew keeps Autorenew from being changed through the API.
 	DisableAutorenew bool
 	// AutorenewBeforeApproval is Autorenew as it was before the subscription started
@@ -126,6 +129,9 @@ type Subscription struct {
 	PromoCode               string
 	HoldTo                  Date // billing is skipped until this day (charges closed by hand); zero when none
 	Resources               []SubscriptionResource
+	// Prices are the prices it was bought (or last renewed or switched) at, locked
+	// until its next renewal (Tariff.Snapshot).
+	Prices PriceSnapshot
 	Timestamps
 }
 

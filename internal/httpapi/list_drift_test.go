@@ -32,6 +32,9 @@ var apiLists = map[string]struct {
 	"switchablePlanList": {switchablePlanList, "plans"},
 	"childPlanList":      {childPlanList, "plans"},
 	"paymentMethodList":  {paymentMethodList, "payment_methods"},
+	"orderList":          {orderList, "orders"},
+	"subscriptionList":   {subscriptionList, "subscriptions"},
+	"paymentList":        {paymentList, "payments"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as

@@ -75,6 +75,13 @@ var sqliteUniqueIndexes = map[string]string{
 	"scheduler_passes.name":                                       "scheduler_passes_pkey",
 
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
+
+	"orders.subscription_id":                                                          OrderInFlightIndex,
+	"orders.reseller_id, orders.document_id":                                          "orders_reseller_document_id",
+	"payments.reseller_id, payments.document_id":                                      "payments_reseller_document_id",
+	"document_counters.reseller_id, document_counters.prefix":                         "document_counters_pkey",
+	"order_lines.order_id, order_lines.kind, order_lines.position":                    "order_lines_pkey",
+	"subscription_resources.subscription_id, subscription_resources.plan_resource_id": "subscription_resources_subscription_plan_resource",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"

@@ -30,6 +30,12 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 		l, b = planListing(db.engine, PlanFilter{ResellerID: resellerID})
 	case "payment_methods":
 		l, b = paymentMethodListing(db.engine, resellerID)
+	case "orders":
+		l, b = orderListing(db.engine, resellerID)
+	case "subscriptions":
+		l, b = subscriptionListing(db.engine, resellerID)
+	case "payments":
+		l, b = paymentListing(db.engine, resellerID)
 	default:
 		return nil, fmt.Errorf("no list %q", list)
 	}

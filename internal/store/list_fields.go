@@ -14,6 +14,9 @@ var listColumns = map[string]map[string]column{
 	"products":           productFields,
 	"plans":              planFields,
 	"payment_methods":    paymentMethodFields,
+	"orders":             orderFields,
+	"subscriptions":      subscriptionFields,
+	"payments":           paymentFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:

@@ -18,6 +18,10 @@ var ownListSorts = map[string][]string{
 	"plans":         {"id", "name", "created_at", "updated_at"},
 	// payment_methods sorts by key, text like a name.
 	"payment_methods": {"id", "key"},
+	// Orders, subscriptions and payments sort by dates and statuses, held as text.
+	"orders":        {"id", "created_at", "updated_at", "closed_at", "expiration_date", "provisioning_date"},
+	"subscriptions": {"id", "created_at", "updated_at", "expiration_date"},
+	"payments":      {"id", "created_at", "updated_at", "closed_at", "total"},
 }
 
 // TestOwnListPagesWalkAnIndex checks the engine's plan of a page of every list of a
@@ -45,7 +49,7 @@ func TestOwnListPagesWalkAnIndex(t *testing.T) {
 							c := domain.Cursor{ID: 7}
 							switch field {
 							case "id":
-							case "name", "email", "key":
+							case "name", "email", "key", "expiration_date", "provisioning_date":
 								c.Keys = []any{"m"}
 							default:
 								c.Keys = []any{int64(1_700_000_000_000_000)}

@@ -24,10 +24,15 @@ const (
 	tallyManagers     = "managers"
 	tallyManagerRoles = "manager_roles"
 	tallyPlans        = "plans"
+	// Orders, subscriptions and payments (migration 0016).
+	tallyOrders        = "orders"
+	tallySubscriptions = "subscriptions"
+	tallyPayments      = "payments"
 )
 
 // talliedKinds are the counted kinds; CheckListCounts compares each with its table.
-var talliedKinds = []string{tallyAccounts, tallyManagers, tallyManagerRoles, tallyPlans}
+var talliedKinds = []string{tallyAccounts, tallyManagers, tallyManagerRoles, tallyPlans,
+	tallyOrders, tallySubscriptions, tallyPayments}
 
 // tally names the counters of one list's scope: the rows of kind that belong to
 // one reseller, or to every reseller strictly below the path below.

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// Orders and their lines: the quantities asked for and the priced quote.
+
+// OrderInFlightIndex is the unique index that keeps a second order of a subscription
+// from being written while one is in flight (migration 0016); a write it refuses
+// fails with an ErrUnique naming it.
+const OrderInFlightIndex = "orders_subscription_in_flight"
+
+const orderColumns = `o.id, o.reseller_id, o.account_id, o.subscription_id, o.kind, o.status, o.document_id,
+	o.payment_model, o.total, o.currency, COALESCE(o.payment_id, 0), COALESCE(o.manager_id, 0), o.created_by,
+	o.requester_ip, o.promo_code, o.custom_price, o.expiration_date, o.provisioning_date, o.closed_at,
+	COALESCE(o.plan_id, 0), COALESCE(o.plan_period_id, 0), o.switch_type, COALESCE(o.async_task_id, ''),
+	o.created_at, o.updated_at`
+
+// orderFields maps the API's filter and sort fields of orders to columns; each has
+// an index led by reseller_id (migration 0016). type is the order's kind.
+var orderFields = map[string]column{
+	"id":                {expr: "o.id"},
+	"created_at":        {expr: "o.created_at"},
+	"updated_at":        {expr: "o.updated_at"},
+	"closed_at":         {expr: "o.closed_at"},
+	"expiration_date":   {expr: "o.expiration_date", text: true},
+	"provisioning_date": {expr: "o.provisioning_date", text: true},
+	"account_id":        {expr: "o.account_id"},
+	"type":              {expr: "o.kind", text: true},
+	"status":            {expr: "o.status", text: true},
+}
+
+func scanOrder(sc scanner) (*domain.Order, error) {
+	var (
+		o                            domain.Order
+		kind, status, model, switch_ string
+		total, closed                int64
+		expiration, provisioning     string
+		created, updated             int64
+	)
+	err := sc.Scan(&o.ID, &o.ResellerID, &o.AccountID, &o.SubscriptionID, &kind, &status, &o.DocumentID,
+		&model, &total, &o.Currency, &o.PaymentID, &o.ManagerID, &o.CreatedBy,
+		&o.RequesterIP, &o.PromoCode, &o.CustomPrice, &expiration, &provisioning, &closed,
+		&o.PlanID, &o.PlanPeriodID, &switch_, &o.AsyncTaskID, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	o.Kind, o.Status, o.PaymentModel = domain.OrderKind(kind), domain.OrderStatus(status), domain.PaymentModel(model)
+	o.SwitchType, o.Total, o.ClosedAt = domain.SwitchType(switch_), domain.Amount(total), microsMoment(closed)
+	o.CreatedAt, o.UpdatedAt = fromMicros(created), fromMicros(updated)
+	err = datesFrom([]*domain.Date{&o.ExpirationDate, &o.ProvisioningDate}, []string{expiration, provisioning})
+	return &o, err
+}
+
+// FindOrderByID returns order id of reseller resellerID with its lines; one of
+// another reseller is not found like a missing one. A resellerID of 0 finds it
+// whatever its reseller, for the service's own jobs.
+func (c *Conn) FindOrderByID(ctx context.Context, resellerID, id int64) (*domain.Order, error) {
+	return c.findOrder(ctx, resellerID, id, "")
+}
+
+// FindOrderForUpdate is FindOrderByID holding the order's row until the write
+// transaction ends (see lock.go), for an update built on it.
+func (c *Conn) FindOrderForUpdate(ctx context.Context, resellerID, id int64) (*domain.Order, error) {
+	return readLocked(ctx, c, forUpdate, "orders", "o", id,
+		func(ctx context.Context, id int64, lock string) (*domain.Order, error) {
+			return c.findOrder(ctx, resellerID, id, lock)
+		})
+}
+
+func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string) (*domain.Order, error) {
+	q, args := "SELECT "+orderColumns+" FROM orders o WHERE o.id = $1", []any{id}
+	if resellerID != 0 {
+		q, args = q+" AND o.reseller_id = $2", append(args, resellerID)
+	}
+	o, err := one(ctx, c, domain.NotFound(domain.MsgOrderNotFound), fmt.Sprintf("find order %d", id),
+		scanOrder, q+lock, args...)
+	if err != nil {
+		return nil, err
+	}
+	return o, c.loadOrderLines(ctx, []*domain.Order{o})
+}
+
+// FindInFlightOrder returns the order of the subscription that is in flight
+// (domain.OrderStatus.InFlight), or a not-found error when there is none.
+func (c *Conn) FindInFlightOrder(ctx context.Context, subscriptionID int64) (*domain.Order, error) {
+	b := c.builder()
+	b.cond("o.subscription_id = %s", subscriptionID)
+	var flying []any
+	for _, s := range domain.OrderStatuses {
+		if s.InFlight() {
+			flying = append(flying, string(s))
+		}
+	}
+	b.where = append(b.where, b.in("o.status", flying))
+	return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound),
+		fmt.Sprintf("find the order in flight of subscription %d", subscriptionID),
+		scanOrder, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args...)
+}
+
+// FindOrdersByIDs returns the orders with the given ids and their lines, in that
+// order; ids that match none are left out.
+func (c *Conn) FindOrdersByIDs(ctx context.Context, ids []int64) ([]*domain.Order, error) {
+	out, err := byIDs(ctx, c, "SELECT "+orderColumns+" FROM orders o WHERE ", "o.id", ids,
+		scanOrder, func(o *domain.Order) int64 { return o.ID })
+	if err == nil {
+		err = c.loadOrderLines(ctx, out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find orders by id: %w", err)
+	}
+	return out, nil
+}
+
+// The kinds of order_lines rows.
+const (
+	orderLineRequest = "request"
+	orderLineQuote   = "quote"
+)
+
+// loadOrderLines reads the lines of orders, one query for all.
+func (c *Conn) loadOrderLines(ctx context.Context, orders []*domain.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*domain.Order, len(orders))
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		byID[o.ID], ids[i] = o, o.ID
+		o.Lines, o.QuoteLines = nil, nil
+	}
+	in, arg := oneOf(c.db.engine, "ol.order_id", 1, ids)
+	return eachRow(ctx, c, `SELECT ol.order_id, ol.kind, ol.plan_resource_id, ol.subscription_resource_id,
+		ol.quantity, ol.fee, ol.plan_id, ol.unit_price, ol.months_num, ol.months_den, ol.amount
+		FROM order_lines ol WHERE `+in+` ORDER BY ol.order_id, ol.kind, ol.position`, []any{arg},
+		func(sc scanner) error {
+			var (
+				orderID, planResourceID, subResourceID, qty, planID, unit, num, den, amount int64
+				kind, fee                                                                   string
+			)
+			if err := sc.Scan(&orderID, &kind, &planResourceID, &subResourceID, &qty, &fee, &planID, &unit,
+				&num, &den, &amount); err != nil {
+				return err
+			}
+			o := byID[orderID]
+			if kind == orderLineRequest {
+				o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: planResourceID,
+					SubscriptionResourceID: subResourceID, Quantity: qty})
+				return nil
+			}
+			months, err := domain.MonthsFraction(num, den)
+			if err != nil {
+				return fmt.Errorf("line of order %d: %w", orderID, err)
+			}
+			o.QuoteLines = append(o.QuoteLines, domain.QuoteLine{Fee: domain.FeeKind(fee), PlanID: planID,
+				PlanResourceID: planResourceID, Quantity: qty, UnitPrice: domain.Amount(unit), Months: months,
+				Amount: domain.Amount(amount)})
+			return nil
+		})
+}
+
+// OrderFilter selects the orders of one reseller matching Query.
+type OrderFilter struct {
+	ResellerID int64
+	Query      domain.ListQuery
+}
+
+// FindOrders returns one page of a reseller's orders with their lines, the number of
+// all that match and the cursor of the next page.
+func (c *Conn) FindOrders(ctx context.Context, f OrderFilter) ([]*domain.Order, domain.PageInfo, error) {
+	l, b := orderListing(c.db.engine, f.ResellerID)
+	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Order, error) {
+		return c.FindOrdersByIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, info, fmt.Errorf("find orders: %w", err)
+	}
+	return out, info, nil
+}
+
+// CreateOrder inserts o and its lines and sets its id. A subscription that has an
+// order in flight already refuses it with an ErrUnique naming OrderInFlightIndex.
+func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
+	err := c.row(ctx, `INSERT INTO orders (reseller_id, account_id, subscription_id, kind, status, document_id,
+		payment_model, total, currency, payment_id, manager_id, created_by, requester_ip, promo_code,
+		custom_price, expiration_date, provisioning_date, closed_at, plan_id, plan_period_id, switch_type,
+		async_task_id, updated_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, $23, $24) RETURNING id`,
+		append([]any{o.ResellerID, o.AccountID, o.SubscriptionID, string(o.Kind)}, orderState(o, micros(o.CreatedAt))...),
+		&o.ID)
+	if err != nil {
+		return fmt.Errorf("create order: %w", err)
+	}
+	c.lockedForUpdate("orders", o.ID) // the transaction's own new row
+	for i, l := range o.Lines {
+		if err := c.execLater(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id,
+			subscription_resource_id, quantity) VALUES ($1, $2, $3, $4, $5, $6)`,
+			o.ID, i, orderLineRequest, l.PlanResourceID, l.SubscriptionResourceID, l.Quantity); err != nil {
+			return err
+		}
+	}
+	for i, l := range o.QuoteLines {
+		num, den := l.Months.Fraction()
+		if err := c.execLater(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id, quantity,
+			fee, plan_id, unit_price, months_num, months_den, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+			$9, $10, $11)`, o.ID, i, orderLineQuote, l.PlanResourceID, l.Quantity, string(l.Fee), l.PlanID,
+			int64(l.UnitPrice), num, den, int64(l.Amount)); err != nil {
+			return err
+		}
+	}
+	return c.count(ctx, tallyOrders, o.ResellerID, 1)
+}
+
+// orderState lists the columns of o from status to updated_at, in the order of
+// CreateOrder's INSERT, then more.
+func orderState(o *domain.Order, more ...any) []any {
+	return append([]any{string(o.Status), o.DocumentID, string(o.PaymentModel), int64(o.Total), o.Currency,
+		nullable(o.PaymentID), nullable(o.ManagerID), o.CreatedBy, o.RequesterIP, o.PromoCode, o.CustomPrice,
+		dateText(o.ExpirationDate), dateText(o.ProvisioningDate), momentMicros(o.ClosedAt), nullable(o.PlanID),
+		nullable(o.PlanPeriodID), string(o.SwitchType), nullString(o.AsyncTaskID), micros(o.UpdatedAt)}, more...)
+}
+
+// UpdateOrder writes the mutable fields of o, which the transaction read with
+// FindOrderForUpdate: its status, payment, total and dates. Its lines stay as they
+// were written.
+func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
+	if err := c.needLock("orders", o.ID); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `UPDATE orders SET status = $1, document_id = $2, payment_model = $3, total = $4,
+		currency = $5, payment_id = $6, manager_id = $7, created_by = $8, requester_ip = $9, promo_code = $10,
+		custom_price = $11, expiration_date = $12, provisioning_date = $13, closed_at = $14, plan_id = $15,
+		plan_period_id = $16, switch_type = $17, async_task_id = $18, updated_at = $19 WHERE id = $20`,
+		orderState(o, o.ID)...)
+	if err != nil {
+		return fmt.Errorf("update order %d: %w", o.ID, err)
+	}
+	return nil
+}
+
+// orderListing declares the list of a reseller's orders.
+func orderListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+	b := &sqlBuilder{engine: e}
+	l := listing{from: "FROM orders o", id: "o.id", cols: orderFields}
+	l.scope(b, "o", tallyOrders, resellerID, "")
+	return l, b
+}

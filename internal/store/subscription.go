@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// Subscriptions and their resources with the prices they were bought at.
+
+const subscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.plan_period_id, s.name, s.trial,
+	s.status, s.return_status, s.awaiting_approval, s.start_date, s.expiration_date, s.paid_to, s.hold_to,
+	s.payment_model, s.credit_limit, s.credit_limit_use_system, s.current_debt, s.autorenew,
+	s.disable_autorenew, s.autorenew_before_approval, s.fixed_price, s.custom_price, s.promo_code,
+	s.currency, s.setup_fee, s.recurring_fee, s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at`
+
+// subscriptionFields maps the API's filter and sort fields of subscriptions to
+// columns; each has an index led by reseller_id (migration 0016).
+var subscriptionFields = map[string]column{
+	"id":              {expr: "s.id"},
+	"account_id":      {expr: "s.account_id"},
+	"plan_id":         {expr: "s.plan_id"},
+	"status":          {expr: "s.status", text: true},
+	"payment_model":   {expr: "s.payment_model", text: true},
+	"trial":           {expr: "s.trial"},
+	"created_at":      {expr: "s.created_at"},
+	"updated_at":      {expr: "s.updated_at"},
+	"expiration_date": {expr: "s.expiration_date", text: true},
+}
+
+func scanSubscription(sc scanner) (*domain.Subscription, error) {
+	var (
+		s                                     domain.Subscription
+		status, returnStatus, awaiting, model string
+		start, expiration, paidTo, holdTo     string
+		creditLimit, debt                     int64
+		setup, recurring, renewal, transfer   int64
+		created, updated                      int64
+	)
+	err := sc.Scan(&s.ID, &s.ResellerID, &s.AccountID, &s.PlanID, &s.PlanPeriodID, &s.Name, &s.Trial,
+		&status, &returnStatus, &awaiting, &start, &expiration, &paidTo, &holdTo,
+		&model, &creditLimit, &s.CreditLimitUseSystem, &debt, &s.Autorenew,
+		&s.DisableAutorenew, &s.AutorenewBeforeApproval, &s.FixedPrice, &s.CustomPrice, &s.PromoCode,
+		&s.Prices.Currency, &setup, &recurring, &renewal, &transfer, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	s.Status, s.ReturnStatus = domain.SubscriptionStatus(status), domain.SubscriptionStatus(returnStatus)
+	s.AwaitingApproval, s.PaymentModel = domain.ProvisionOp(awaiting), domain.PaymentModel(model)
+	s.CreditLimit, s.CurrentDebt = domain.Amount(creditLimit), domain.Amount(debt)
+	s.Prices.Period = domain.PeriodFees{Setup: domain.Amount(setup), Recurring: domain.Amount(recurring),
+		Renewal: domain.Amount(renewal), Transfer: domain.Amount(transfer)}
+	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
+	err = datesFrom([]*domain.Date{&s.StartDate, &s.ExpirationDate, &s.PaidTo, &s.HoldTo},
+		[]string{start, expiration, paidTo, holdTo})
+	return &s, err
+}
+
+// FindSubscriptionByID returns subscription id of reseller resellerID with its
+// resources; one of another reseller is not found like a missing one. A resellerID
+// of 0 finds it whatever its reseller, for the service's own jobs.
+func (c *Conn) FindSubscriptionByID(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
+	return c.findSubscription(ctx, resellerID, id, "")
+}
+
+// FindSubscriptionForUpdate is FindSubscriptionByID holding the subscription's row
+// until the write transaction ends (see lock.go), for an update built on it.
+func (c *Conn) FindSubscriptionForUpdate(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
+	return readLocked(ctx, c, forUpdate, "subscriptions", "s", id,
+		func(ctx context.Context, id int64, lock string) (*domain.Subscription, error) {
+			return c.findSubscription(ctx, resellerID, id, lock)
+		})
+}
+
+func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock string) (*domain.Subscription, error) {
+	q, args := "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE s.id = $1", []any{id}
+	if resellerID != 0 {
+		q, args = q+" AND s.reseller_id = $2", append(args, resellerID)
+	}
+	s, err := one(ctx, c, domain.NotFound(domain.MsgSubscriptionNotFound), fmt.Sprintf("find subscription %d", id),
+		scanSubscription, q+lock, args...)
+	if err != nil {
+		return nil, err
+	}
+	return s, c.loadSubscriptionResources(ctx, []*domain.Subscription{s})
+}
+
+// FindSubscriptionsByIDs returns the subscriptions with the given ids and their
+// resources, in that order; ids that match none are left out.
+func (c *Conn) FindSubscriptionsByIDs(ctx context.Context, ids []int64) ([]*domain.Subscription, error) {
+	out, err := byIDs(ctx, c, "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
+		scanSubscription, func(s *domain.Subscription) int64 { return s.ID })
+	if err == nil {
+		err = c.loadSubscriptionResources(ctx, out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find subscriptions by id: %w", err)
+	}
+	return out, nil
+}
+
+// loadSubscriptionResources reads the resources of subs, one query for all, and sets
+// each subscription's Resources and the resources' locked prices.
+func (c *Conn) loadSubscriptionResources(ctx context.Context, subs []*domain.Subscription) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*domain.Subscription, len(subs))
+	ids := make([]int64, len(subs))
+	for i, s := range subs {
+		byID[s.ID], ids[i] = s, s.ID
+		s.Resources, s.Prices.Resources = nil, map[int64]domain.ResourceFees{}
+	}
+	in, arg := oneOf(c.db.engine, "sr.subscription_id", 1, ids)
+	return eachRow(ctx, c, `SELECT sr.subscription_id, sr.id, sr.plan_resource_id, sr.included, sr.additional,
+		sr.setup_fee, sr.recurring_fee, sr.overuse_fee, sr.renewal_fee FROM subscription_resources sr
+		WHERE `+in+` ORDER BY sr.subscription_id, sr.id`, []any{arg}, func(sc scanner) error {
+		var (
+			subID                              int64
+			r                                  domain.SubscriptionResource
+			setup, recurring, overuse, renewal int64
+		)
+		if err := sc.Scan(&subID, &r.ID, &r.PlanResourceID, &r.Included, &r.Additional,
+			&setup, &recurring, &overuse, &renewal); err != nil {
+			return err
+		}
+		s := byID[subID]
+		s.Resources = append(s.Resources, r)
+		s.Prices.Resources[r.PlanResourceID] = domain.ResourceFees{Setup: domain.Amount(setup),
+			Recurring: domain.Amount(recurring), Overuse: domain.Amount(overuse), Renewal: domain.Amount(renewal)}
+		return nil
+	})
+}
+
+// SubscriptionFilter selects the subscriptions of one reseller matching Query.
+type SubscriptionFilter struct {
+	ResellerID int64
+	Query      domain.ListQuery
+}
+
+// FindSubscriptions returns one page of a reseller's subscriptions with their
+// resources, the number of all that match and the cursor of the next page.
+func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*domain.Subscription, domain.PageInfo, error) {
+	l, b := subscriptionListing(c.db.engine, f.ResellerID)
+	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
+		return c.FindSubscriptionsByIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, info, fmt.Errorf("find subscriptions: %w", err)
+	}
+	return out, info, nil
+}
+
+// CreateSubscription inserts s and its resources, and sets their ids. Each resource
+// is written with its locked prices from s.Prices; a price of the snapshot for a
+// resource s does not hold is written as a resource of quantity 0, so the snapshot is
+// kept whole.
+func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) error {
+	err := c.row(ctx, `INSERT INTO subscriptions (reseller_id, account_id, plan_id, plan_period_id, name, trial,
+		status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
+		credit_limit, credit_limit_use_system, current_debt, autorenew, disable_autorenew,
+		autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
+		renewal_fee, transfer_fee, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id`,
+		subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt)), &s.ID)
+	if err != nil {
+		return fmt.Errorf("create subscription: %w", err)
+	}
+	c.lockedForUpdate("subscriptions", s.ID) // the transaction's own new row
+	have := make(map[int64]bool, len(s.Resources))
+	for i := range s.Resources {
+		have[s.Resources[i].PlanResourceID] = true
+	}
+	for id := range s.Prices.Resources {
+		if !have[id] {
+			s.Resources = append(s.Resources, domain.SubscriptionResource{PlanResourceID: id})
+		}
+	}
+	for i := range s.Resources {
+		r := &s.Resources[i]
+		f := s.Prices.Resources[r.PlanResourceID]
+		err := c.row(ctx, `INSERT INTO subscription_resources (subscription_id, plan_resource_id, included,
+			additional, setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			RETURNING id`, []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup),
+			int64(f.Recurring), int64(f.Overuse), int64(f.Renewal)}, &r.ID)
+		if err != nil {
+			return fmt.Errorf("create resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
+		}
+	}
+	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
+}
+
+// subscriptionState lists the columns of s that change over its life, from status
+// to transfer_fee, in the order of CreateSubscription's INSERT.
+func subscriptionState(s *domain.Subscription, more ...any) []any {
+	f := s.Prices.Period
+	return append([]any{string(s.Status), string(s.ReturnStatus), string(s.AwaitingApproval), dateText(s.StartDate),
+		dateText(s.ExpirationDate), dateText(s.PaidTo), dateText(s.HoldTo), string(s.PaymentModel),
+		int64(s.CreditLimit), s.CreditLimitUseSystem, int64(s.CurrentDebt), s.Autorenew, s.DisableAutorenew,
+		s.AutorenewBeforeApproval, s.FixedPrice, s.CustomPrice, s.PromoCode, s.Prices.Currency,
+		int64(f.Setup), int64(f.Recurring), int64(f.Renewal), int64(f.Transfer)}, more...)
+}
+
+// subscriptionArgs are the values of CreateSubscription's INSERT, then more.
+func subscriptionArgs(s *domain.Subscription, more ...any) []any {
+	return append([]any{s.ResellerID, s.AccountID, s.PlanID, s.PlanPeriodID, s.Name, s.Trial},
+		subscriptionState(s, more...)...)
+}
+
+// UpdateSubscription writes every mutable field of s, which the transaction read
+// with FindSubscriptionForUpdate: its plan and period (a switch or renewal moves
+// them), its state, its prices, and its resources' quantities and prices. A
+// resource without an id is added.
+func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) error {
+	if err := c.needLock("subscriptions", s.ID); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `UPDATE subscriptions SET plan_id = $1, plan_period_id = $2, name = $3, trial = $4,
+		status = $5, return_status = $6, awaiting_approval = $7, start_date = $8, expiration_date = $9,
+		paid_to = $10, hold_to = $11, payment_model = $12, credit_limit = $13, credit_limit_use_system = $14,
+		current_debt = $15, autorenew = $16, disable_autorenew = $17, autorenew_before_approval = $18,
+		fixed_price = $19, custom_price = $20, promo_code = $21, currency = $22, setup_fee = $23,
+		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, updated_at = $27 WHERE id = $28`,
+		append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)...)
+	if err != nil {
+		return fmt.Errorf("update subscription %d: %w", s.ID, err)
+	}
+	for i := range s.Resources {
+		r := &s.Resources[i]
+		f := s.Prices.Resources[r.PlanResourceID]
+		if r.ID == 0 {
+			err = c.row(ctx, `INSERT INTO subscription_resources (subscription_id, plan_resource_id, included,
+				additional, setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				RETURNING id`, []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup),
+				int64(f.Recurring), int64(f.Overuse), int64(f.Renewal)}, &r.ID)
+		} else {
+			_, err = c.exec(ctx, `UPDATE subscription_resources SET plan_resource_id = $1, included = $2,
+				additional = $3, setup_fee = $4, recurring_fee = $5, overuse_fee = $6, renewal_fee = $7
+				WHERE id = $8 AND subscription_id = $9`, r.PlanResourceID, r.Included, r.Additional,
+				int64(f.Setup), int64(f.Recurring), int64(f.Overuse), int64(f.Renewal), r.ID, s.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("update resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
+		}
+	}
+	return nil
+}
+
+// subscriptionListing declares the list of a reseller's subscriptions.
+func subscriptionListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+	b := &sqlBuilder{engine: e}
+	l := listing{from: "FROM subscriptions s", id: "s.id", cols: subscriptionFields}
+	l.scope(b, "s", tallySubscriptions, resellerID, "")
+	return l, b
+}
