@@ -93,7 +93,8 @@ func (m *Main) Open(ctx context.Context) error {
 		testClock = jobs.NewTimeMachine(m.testClock, m.Scheduler, m.Jobs, m.Config.location)
 	}
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
-		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock})
+		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
+		Location: m.Config.location})
 	for kind, h := range m.Service.JobHandlers() {
 		m.Jobs.Handle(kind, h)
 	}

@@ -65,6 +65,15 @@ const (
 	// ActionTestClock reads and advances the test clock; the service also requires
 	// the operator's own managers (docs/test-clock.md).
 	ActionTestClock Action = "test_clock.manage"
+	// Orders, subscriptions and payments.
+	ActionOrderRead           Action = "order.read"
+	ActionOrderCreate         Action = "order.create"
+	ActionOrderCancel         Action = "order.cancel"
+	ActionSubscriptionRead    Action = "subscription.read"
+	ActionSubscriptionOperate Action = "subscription.operate"
+	ActionPaymentRead         Action = "payment.read"
+	ActionPaymentCreate       Action = "payment.create"
+	ActionPaymentComplete     Action = "payment.complete"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -88,6 +97,15 @@ var permissions = map[Action][]Role{
 	ActionAccountUpdate:   {RoleAdmin, RoleOwner, RoleSales},
 	ActionAccountLogin:    {RoleAdmin, RoleOwner, RoleSales},
 	ActionTestClock:       {RoleAdmin},
+
+	ActionOrderRead:           {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionOrderCreate:         {RoleAdmin, RoleOwner, RoleSales},
+	ActionOrderCancel:         {RoleAdmin, RoleOwner, RoleSales},
+	ActionSubscriptionRead:    {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionSubscriptionOperate: {RoleAdmin, RoleOwner, RoleSales},
+	ActionPaymentRead:         {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionPaymentCreate:       {RoleAdmin, RoleOwner, RoleSales},
+	ActionPaymentComplete:     {RoleAdmin, RoleOwner, RoleSales},
 }
 
 // Permitted reports whether role r may perform action a.

@@ -12,6 +12,8 @@ var mgDeclaredActions = []Action{
 	ActionManagerRoleRead, ActionCatalogRead, ActionCatalogApply, ActionOrderAttrsCheck,
 	ActionAsyncTaskRead, ActionAccountRead, ActionAccountCreate, ActionAccountUpdate, ActionAccountLogin,
 	ActionTestClock,
+	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
+	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
 }
 
 func TestActionsListEveryAction(t *testing.T) {
@@ -54,6 +56,15 @@ func TestPermissionsTable(t *testing.T) {
 		ActionAccountUpdate:   {true, true, false},
 		ActionAccountLogin:    {true, true, false},
 		ActionTestClock:       {false, false, false},
+
+		ActionOrderRead:           {true, true, true},
+		ActionOrderCreate:         {true, true, false},
+		ActionOrderCancel:         {true, true, false},
+		ActionSubscriptionRead:    {true, true, true},
+		ActionSubscriptionOperate: {true, true, false},
+		ActionPaymentRead:         {true, true, true},
+		ActionPaymentCreate:       {true, true, false},
+		ActionPaymentComplete:     {true, true, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {

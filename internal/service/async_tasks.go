@@ -27,6 +27,7 @@ type JobHandler = func(ctx context.Context, job domain.Job) (json.RawMessage, er
 func (s *Service) JobHandlers() map[string]JobHandler {
 	return map[string]JobHandler{
 		JobOrderAttributesValidation: s.runOrderAttributesValidation,
+		JobProvision:                 s.runProvision,
 	}
 }
 

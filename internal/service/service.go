@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -34,6 +35,11 @@ type Options struct {
 	// TestClock moves the installation's time (docs/test-clock.md); nil unless the
 	// test clock is on.
 	TestClock TestClock
+	// Location is the installation's time zone, whose local day a moment belongs to
+	// (subscription dates, order deadlines); UTC when nil.
+	Location *time.Location
+	// Provisioner carries out provisioning jobs; BuiltinProvisioner when nil.
+	Provisioner Provisioner
 }
 
 // Service is the API's use cases over one database.
@@ -57,6 +63,12 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 	if opts.CatalogLimits == (catalogfile.Limits{}) {
 		opts.CatalogLimits = catalogfile.DefaultLimits()
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Provisioner == nil {
+		opts.Provisioner = BuiltinProvisioner{}
+	}
 	if opts.CatalogApplies < 1 {
 		opts.CatalogApplies = DefaultCatalogApplies
 	}
@@ -66,6 +78,9 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 
 // Clock returns the service's clock.
 func (s *Service) Clock() domain.Clock { return s.clock }
+
+// today is the local day of now in the installation's zone.
+func (s *Service) today(now time.Time) domain.Date { return domain.DateOf(now, s.opts.Location) }
 
 // inTx runs fn in one write transaction. When the request carries an Idempotency-Key,
 // the same transaction marks the key committed, so the key records exactly whether

@@ -1,0 +1,181 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Payments: reading them and completing them by a payment method.
+
+// PaymentCompletion is the body of PATCH payments/{id}: a payment method that the
+// payment was paid by, or the status paid_from_balance.
+type PaymentCompletion struct {
+	PaymentMethodID *int64
+	Status          *string
+}
+
+// Pointers of a payment completion.
+const (
+	ptrPaymentMethod = "/data/attributes/payment_method_id"
+	ptrPaymentStatus = "/data/attributes/status"
+	ptrPaymentAttrs  = "/data/attributes"
+)
+
+// CompletePayment marks a payment of the reseller paid by a payment method of the
+// reseller's (see paymentMethodFor), and lets the order it pays go on in the same
+// transaction: to provisioning (with its job), or to waiting for its provisioning
+// date. The order's row is locked before the payment's, the order every writer takes
+// them in, so two completions of one payment run one after the other and the second
+// is refused. Completing from the balance waits for the account ledger: until then
+// it answers 422 balance_not_available.
+// Errors: forbidden, not_found, invalid.
+func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerID, id int64, in PaymentCompletion) (*domain.Payment, error) {
+	if err := authorize(a, domain.ActionPaymentComplete); err != nil {
+		return nil, err
+	}
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Status != nil && *in.Status == string(domain.PaymentStatusPaidFromBalance):
+		return nil, domain.FieldError(ptrPaymentStatus, domain.MsgBalanceNotYet)
+	case in.Status != nil:
+		return nil, domain.FieldError(ptrPaymentStatus, domain.MsgPaymentCompleteBody)
+	case in.PaymentMethodID == nil:
+		return nil, domain.FieldError(ptrPaymentAttrs, domain.MsgPaymentCompleteBody)
+	}
+	p, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Payment, error) {
+		seen, err := tx.FindPaymentByID(ctx, resellerID, id)
+		if err != nil {
+			return nil, err
+		}
+		var o *domain.Order
+		if seen.OrderID != 0 {
+			if o, err = tx.FindOrderForUpdate(ctx, 0, seen.OrderID); err != nil {
+				return nil, err
+			}
+		}
+		p, err := tx.FindPaymentForUpdate(ctx, resellerID, id)
+		if err != nil {
+			return nil, err
+		}
+		m, err := s.paymentMethodFor(ctx, tx, path, *in.PaymentMethodID)
+		if err != nil {
+			return nil, err
+		}
+		now := s.clock.Now()
+		if err := p.Apply(domain.PaymentEventComplete, now); err != nil {
+			return nil, err
+		}
+		p.PaymentMethodID, p.PaymentMethodName, p.ManagerID, p.UpdatedAt = m.ID, m.Name, a.ManagerID, now
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return nil, err
+		}
+		if o == nil {
+			return p, nil
+		}
+		return p, s.orderPaid(ctx, tx, o, now)
+	})
+	if err != nil {
+		return nil, wrap(err, "complete payment %d", id)
+	}
+	s.jobsEnqueued()
+	return p, nil
+}
+
+// orderPaid moves o, read for update, on by its payment: provisioning starts now, or
+// waits for the order's provisioning date.
+func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order, now time.Time) error {
+	if err := o.Apply(domain.OrderEventPay, now, s.opts.Location); err != nil {
+		return err
+	}
+	o.UpdatedAt = now
+	if err := tx.UpdateOrder(ctx, o); err != nil {
+		return err
+	}
+	if o.Status != domain.OrderStatusProvisioning {
+		return nil
+	}
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, o.SubscriptionID)
+	if err != nil {
+		return err
+	}
+	plan, err := s.planByID(ctx, tx, sub.PlanID)
+	if err != nil {
+		return err
+	}
+	return s.startProvisioning(ctx, tx, sub, plan.BillingType.Rules(), orderProvisionOp(o.Kind), o, now)
+}
+
+// paymentMethodFor finds payment method id among the methods that apply to the
+// reseller at path. A reseller's customers pay by the methods its catalogue declares;
+// a reseller that declares none uses those of the nearest reseller above it that
+// does (its upstream's, then that one's upstream's ...). Any other id is refused at
+// payment_method_id.
+func (s *Service) paymentMethodFor(ctx context.Context, tx *store.Conn, path string, id int64) (*domain.PaymentMethod, error) {
+	chain := resellerChain(path)
+	methods, err := tx.FindPaymentMethodsOf(ctx, chain)
+	if err != nil {
+		return nil, err
+	}
+	byReseller := map[int64][]*domain.PaymentMethod{}
+	for _, m := range methods {
+		byReseller[m.ResellerID] = append(byReseller[m.ResellerID], m)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		own := byReseller[chain[i]]
+		if len(own) == 0 {
+			continue
+		}
+		for _, m := range own {
+			if m.ID == id {
+				return m, nil
+			}
+		}
+		break
+	}
+	return nil, domain.FieldError(ptrPaymentMethod, domain.MsgPaymentMethodUnknown)
+}
+
+// resellerChain is the ids of the resellers on path, from the root down to the
+// reseller itself: "/1/7/12/" is 1, 7, 12.
+func resellerChain(path string) []int64 {
+	var out []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		var n int64
+		for _, r := range part {
+			n = n*10 + int64(r-'0')
+		}
+		if n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// FindPaymentByID returns a payment of the reseller. Errors: forbidden, not_found.
+func (s *Service) FindPaymentByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*domain.Payment, error) {
+	if err := authorize(a, domain.ActionPaymentRead); err != nil {
+		return nil, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, err
+	}
+	return s.db.Reader().FindPaymentByID(ctx, resellerID, id)
+}
+
+// FindPayments lists the payments of one reseller. Errors: forbidden, not_found.
+func (s *Service) FindPayments(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Payment, domain.PageInfo, error) {
+	if err := authorize(a, domain.ActionPaymentRead); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	return s.db.Reader().FindPayments(ctx, store.PaymentFilter{ResellerID: resellerID, Query: q})
+}

@@ -1,0 +1,202 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// The provisioning boundary: every change the vendor must hear about is a job of
+// kind JobProvision, written in the transaction of the change (the outbox). The job's
+// handler asks the Provisioner to carry the operation out and applies the outcome in
+// a transaction of its own, under the rows' locks.
+
+// JobProvision carries one provisioning operation of a subscription to the vendor.
+const JobProvision = "provision"
+
+// provisionAttempts bounds the runs of one provisioning job; only a Provisioner that
+// cannot reach the vendor (an error, not a refusal) makes it run again.
+const provisionAttempts = 10
+
+// ProvisionRequest is one operation the vendor is asked to carry out.
+type ProvisionRequest struct {
+	Subscription *domain.Subscription
+	Op           domain.ProvisionOp
+	Order        *domain.Order // the order that causes it; nil for stops, activations, deletions
+}
+
+// ProvisionOutcome is the vendor's answer: done, or failed with the vendor's text.
+type ProvisionOutcome struct {
+	Done    bool
+	Message string // why it failed; empty when done
+}
+
+// Provisioner carries out provisioning operations on the vendor's side.
+type Provisioner interface {
+	// Provision carries out req and reports the vendor's outcome. An error means no
+	// outcome was had (the vendor did not answer): the job is retried later.
+	Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error)
+}
+
+// BuiltinProvisioner is the provisioner of an installation without vendor calls:
+// every operation is done at once.
+type BuiltinProvisioner struct{}
+
+// Provision implements Provisioner.
+func (BuiltinProvisioner) Provision(context.Context, ProvisionRequest) (ProvisionOutcome, error) {
+	return ProvisionOutcome{Done: true}, nil
+}
+
+// provisionPayload is the payload of a provisioning job.
+type provisionPayload struct {
+	SubscriptionID int64              `json:"subscription_id"`
+	OrderID        int64              `json:"order_id,omitempty"`
+	Op             domain.ProvisionOp `json:"op"`
+}
+
+// startProvisioning moves sub into op's transitional status and writes the job that
+// carries op to the vendor, in tx. order, which causes it, may be nil.
+func (s *Service) startProvisioning(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	rules domain.BillingRules, op domain.ProvisionOp, order *domain.Order, now time.Time) error {
+	if err := sub.Apply(domain.ProvisionStart(op), rules); err != nil {
+		return err
+	}
+	sub.UpdatedAt = now
+	if err := tx.UpdateSubscription(ctx, sub); err != nil {
+		return err
+	}
+	p := provisionPayload{SubscriptionID: sub.ID, Op: op}
+	if order != nil {
+		p.OrderID = order.ID
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, tx, &domain.Job{Kind: JobProvision, ResellerID: sub.ResellerID, Payload: payload,
+		MaxAttempts: provisionAttempts})
+}
+
+// orderProvisionOp is the operation an order of kind k sends to the vendor.
+func orderProvisionOp(k domain.OrderKind) domain.ProvisionOp {
+	switch k {
+	case domain.SalesOrder:
+		return domain.ProvisionOpCreate
+	case domain.SwitchOrder:
+		return domain.ProvisionOpSwitch
+	case domain.RenewalOrder, domain.ProlongOrder:
+		return domain.ProvisionOpRenew
+	}
+	return domain.ProvisionOpUpdate
+}
+
+// runProvision is the handler of provisioning jobs. Only one operation of a
+// subscription runs at a time: an operation starts from a stable status and leaves
+// the subscription in a transitional one, from which nothing else starts until this
+// job applies the outcome; so the jobs of one subscription never overlap.
+func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMessage, error) {
+	var p provisionPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil || !p.Op.Valid() {
+		return nil, jobs.Permanent(fmt.Errorf("payload %s: %v", job.Payload, err))
+	}
+	c := s.db.Reader()
+	sub, err := c.FindSubscriptionByID(ctx, 0, p.SubscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	req := ProvisionRequest{Subscription: sub, Op: p.Op}
+	if p.OrderID != 0 {
+		if req.Order, err = c.FindOrderByID(ctx, 0, p.OrderID); err != nil {
+			return nil, err
+		}
+	}
+	if sub.Status != p.Op.Transitional() {
+		// A run that applied its outcome and died before the job was marked done.
+		return json.Marshal(map[string]any{"skipped": true, "status": sub.Status})
+	}
+	out, err := s.opts.Provisioner.Provision(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applyProvisionOutcome(ctx, p, out); err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
+}
+
+// applyProvisionOutcome applies the vendor's outcome under the rows' locks, the
+// order's before the subscription's (the order every writer takes them in): the order
+// completes or fails, and the subscription reaches the operation's done or failed
+// status. Done for a create starts the subscription's period on today's local date.
+func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, out ProvisionOutcome) error {
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		now := s.clock.Now()
+		if p.OrderID != 0 {
+			o, err := tx.FindOrderForUpdate(ctx, 0, p.OrderID)
+			if err != nil {
+				return err
+			}
+			ev := domain.OrderEventProvisioned
+			if !out.Done {
+				ev = domain.OrderEventProvisioningFailed
+			}
+			// An order no longer provisioning had its outcome applied by an earlier run.
+			if o.Status == domain.OrderStatusProvisioning {
+				if err := o.Apply(ev, now, s.opts.Location); err != nil {
+					return err
+				}
+				o.UpdatedAt = now
+				if err := tx.UpdateOrder(ctx, o); err != nil {
+					return err
+				}
+			}
+		}
+		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
+		if err != nil {
+			return err
+		}
+		if sub.Status != p.Op.Transitional() {
+			return nil // applied already
+		}
+		plan, err := s.planByID(ctx, tx, sub.PlanID)
+		if err != nil {
+			return err
+		}
+		rules := plan.BillingType.Rules()
+		ev := domain.ProvisionDone(p.Op)
+		if !out.Done {
+			ev = domain.ProvisionFailed(p.Op)
+		}
+		if err := sub.Apply(ev, rules); err != nil {
+			return err
+		}
+		if out.Done && p.Op == domain.ProvisionOpCreate {
+			period, ok := planPeriod(plan, sub.PlanPeriodID)
+			if !ok {
+				return fmt.Errorf("subscription %d: period %d is not in plan %d", sub.ID, sub.PlanPeriodID, plan.ID)
+			}
+			sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
+		}
+		sub.UpdatedAt = now
+		return tx.UpdateSubscription(ctx, sub)
+	})
+	if err != nil {
+		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
+	}
+	return nil
+}
+
+// planPeriod is the period id of plan.
+func planPeriod(plan *domain.Plan, id int64) (domain.PlanPeriod, bool) {
+	for _, p := range plan.Periods {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return domain.PlanPeriod{}, false
+}

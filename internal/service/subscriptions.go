@@ -1,0 +1,251 @@
+package service
+
+import (
+	"context"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Subscriptions as the API shows them: the stored state with what is computed from
+// it now (ability) and from its plan (renewal settings).
+
+// SubscriptionView is a subscription with what the API computes for it.
+type SubscriptionView struct {
+	*domain.Subscription
+	Ability domain.Ability
+	// Terms are the plan's service-term settings, which renewal_settings shows.
+	Terms domain.TermSettings
+}
+
+// FindSubscriptionByID returns a subscription of the reseller with its ability now.
+// Errors: forbidden, not_found.
+func (s *Service) FindSubscriptionByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*SubscriptionView, error) {
+	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
+		return nil, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, err
+	}
+	c := s.db.Reader()
+	sub, err := c.FindSubscriptionByID(ctx, resellerID, id)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.subscriptionViews(ctx, c, []*domain.Subscription{sub})
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// FindSubscriptions lists the subscriptions of one reseller with their abilities now.
+// Errors: forbidden, not_found.
+func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
+	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	c := s.db.Reader()
+	subs, info, err := c.FindSubscriptions(ctx, store.SubscriptionFilter{ResellerID: resellerID, Query: q})
+	if err != nil {
+		return nil, info, err
+	}
+	views, err := s.subscriptionViews(ctx, c, subs)
+	return views, info, err
+}
+
+// subscriptionViews computes the view of each subscription: the plans, accounts and
+// orders in flight are read once per page, the plans' terms and switch targets once
+// per plan.
+func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*domain.Subscription) ([]*SubscriptionView, error) {
+	now := s.clock.Now()
+	today := s.today(now)
+	plans := map[int64]*domain.Plan{}
+	terms := map[int64]domain.TermSettings{}
+	targets := map[int64]bool{}
+	accounts := map[int64]*domain.Account{}
+	var accountIDs []int64
+	for _, sub := range subs {
+		if _, ok := plans[sub.PlanID]; ok {
+			continue
+		}
+		plan, err := s.planByID(ctx, c, sub.PlanID)
+		if err != nil {
+			return nil, err
+		}
+		plans[plan.ID] = plan
+		if terms[plan.ID], err = c.PlanTermSettings(ctx, plan); err != nil {
+			return nil, err
+		}
+		switchable, _, err := c.FindPlans(ctx, store.PlanFilter{ResellerID: plan.ResellerID, SwitchFrom: plan.ID,
+			Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}})
+		if err != nil {
+			return nil, err
+		}
+		targets[plan.ID] = len(switchable) > 0
+	}
+	for _, sub := range subs {
+		if accounts[sub.AccountID] == nil {
+			accounts[sub.AccountID] = &domain.Account{}
+			accountIDs = append(accountIDs, sub.AccountID)
+		}
+	}
+	accs, err := c.FindAccountsByIDs(ctx, accountIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, acc := range accs {
+		accounts[acc.ID] = acc
+	}
+	out := make([]*SubscriptionView, len(subs))
+	for i, sub := range subs {
+		plan := plans[sub.PlanID]
+		pending, err := s.pendingOrder(ctx, c, sub)
+		if err != nil {
+			return nil, err
+		}
+		in := domain.AbilityInput{Status: sub.Status, Rules: plan.BillingType.Rules(), PaymentModel: sub.PaymentModel,
+			Trial: sub.Trial, Endless: sub.ExpirationDate.IsZero(), Terms: terms[plan.ID], Today: today,
+			StartDate: sub.StartDate, ExpirationDate: sub.ExpirationDate, PaidTo: sub.PaidTo,
+			CreditHold: accounts[sub.AccountID].Status == domain.AccountStatusCreditHold, Pending: pending,
+			Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
+			PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets[plan.ID]}
+		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID]}
+	}
+	return out, nil
+}
+
+// pendingOrder is the order of sub in flight, if any.
+func (s *Service) pendingOrder(ctx context.Context, c *store.Conn, sub *domain.Subscription) (domain.PendingOrder, error) {
+	o, err := c.FindInFlightOrder(ctx, sub.ID)
+	switch {
+	case domain.CodeOf(err) == domain.ErrNotFound:
+		return domain.PendingOrder{}, nil
+	case err != nil:
+		return domain.PendingOrder{}, err
+	}
+	return domain.PendingOrder{Kind: o.Kind, Status: o.Status}, nil
+}
+
+// OrderIncludes are the objects orders refer to, each read once per page.
+type OrderIncludes struct {
+	Accounts      map[int64]*domain.Account
+	Payments      map[int64]*domain.Payment
+	Subscriptions map[int64]*SubscriptionView
+}
+
+// IncludeForOrders reads what the orders refer to, of the kinds named (account,
+// payment, subscription): one query per kind for all of them.
+func (s *Service) IncludeForOrders(ctx context.Context, orders []*domain.Order, kinds []string) (OrderIncludes, error) {
+	var (
+		out                    = OrderIncludes{}
+		c                      = s.db.Reader()
+		accIDs, payIDs, subIDs []int64
+	)
+	for _, o := range orders {
+		accIDs = append(accIDs, o.AccountID)
+		subIDs = append(subIDs, o.SubscriptionID)
+		if o.PaymentID != 0 {
+			payIDs = append(payIDs, o.PaymentID)
+		}
+	}
+	for _, k := range kinds {
+		switch k {
+		case "account":
+			accs, err := c.FindAccountsByIDs(ctx, distinct(accIDs))
+			if err != nil {
+				return out, err
+			}
+			out.Accounts = map[int64]*domain.Account{}
+			for _, a := range accs {
+				out.Accounts[a.ID] = a
+			}
+		case "payment":
+			pays, err := c.FindPaymentsByIDs(ctx, distinct(payIDs))
+			if err != nil {
+				return out, err
+			}
+			out.Payments = map[int64]*domain.Payment{}
+			for _, p := range pays {
+				out.Payments[p.ID] = p
+			}
+		case "subscription":
+			subs, err := c.FindSubscriptionsByIDs(ctx, distinct(subIDs))
+			if err != nil {
+				return out, err
+			}
+			views, err := s.subscriptionViews(ctx, c, subs)
+			if err != nil {
+				return out, err
+			}
+			out.Subscriptions = map[int64]*SubscriptionView{}
+			for _, v := range views {
+				out.Subscriptions[v.ID] = v
+			}
+		}
+	}
+	return out, nil
+}
+
+// SubscriptionIncludes are the objects subscriptions refer to, each read once per page.
+type SubscriptionIncludes struct {
+	Accounts map[int64]*domain.Account
+	Plans    map[int64]*domain.Plan
+}
+
+// IncludeForSubscriptions reads the accounts and plans subscriptions refer to, of
+// the kinds named (account, plan; subscription_period and subscription_resources
+// come from the plans): one query per kind for all of them.
+func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*SubscriptionView, kinds []string) (SubscriptionIncludes, error) {
+	var (
+		out             SubscriptionIncludes
+		c               = s.db.Reader()
+		accIDs, planIDs []int64
+		needPlans       bool
+	)
+	for _, v := range subs {
+		accIDs, planIDs = append(accIDs, v.AccountID), append(planIDs, v.PlanID)
+	}
+	for _, k := range kinds {
+		switch k {
+		case "account":
+			accs, err := c.FindAccountsByIDs(ctx, distinct(accIDs))
+			if err != nil {
+				return out, err
+			}
+			out.Accounts = map[int64]*domain.Account{}
+			for _, a := range accs {
+				out.Accounts[a.ID] = a
+			}
+		case "plan", "subscription_period", "subscription_resources":
+			needPlans = true
+		}
+	}
+	if needPlans {
+		plans, err := c.FindPlansByIDs(ctx, distinct(planIDs))
+		if err != nil {
+			return out, err
+		}
+		out.Plans = map[int64]*domain.Plan{}
+		for _, p := range plans {
+			out.Plans[p.ID] = p
+		}
+	}
+	return out, nil
+}
+
+// distinct is ids without repeats, in their first order.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

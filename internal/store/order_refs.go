@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// The objects orders, subscriptions and payments refer to, read in batches for the
+// API's include.
+
+// FindAccountsByIDs returns the accounts with the given ids, in that order; ids that
+// match none are left out.
+func (c *Conn) FindAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Account, error) {
+	return c.findAccountsByIDs(ctx, ids)
+}
+
+// FindPlansByIDs returns the plans with the given ids with their periods and
+// resources, in that order; ids that match none are left out.
+func (c *Conn) FindPlansByIDs(ctx context.Context, ids []int64) ([]*domain.Plan, error) {
+	return c.findPlansByIDs(ctx, ids)
+}
+
+// FindPaymentMethodsOf returns the payment methods of the given resellers, for the
+// service to find the ones that apply along a reseller's chain.
+func (c *Conn) FindPaymentMethodsOf(ctx context.Context, resellerIDs []int64) ([]*domain.PaymentMethod, error) {
+	in, arg := oneOf(c.db.engine, "pm.reseller_id", 1, resellerIDs)
+	out, err := collect(ctx, c, "SELECT "+paymentMethodColumns+" FROM payment_methods pm WHERE "+in+
+		" ORDER BY pm.id", []any{arg}, scanPaymentMethod)
+	if err != nil {
+		return nil, fmt.Errorf("find payment methods of resellers %v: %w", resellerIDs, err)
+	}
+	return out, nil
+}
