@@ -10,7 +10,7 @@ import (
 // Orders and their lines: the quantities asked for and the priced quote.
 
 // OrderInFlightIndex is the unique index that keeps a second order of a subscription
-// from being written while one is in flight (migration 0016); a write it refuses
+// from being written while one is in flight (migration 0015); a write it refuses
 // fails with an ErrUnique naming it.
 const OrderInFlightIndex = "orders_subscription_in_flight"
 
@@ -21,7 +21,7 @@ const orderColumns = `o.id, o.reseller_id, o.account_id, o.subscription_id, o.ki
 	o.created_at, o.updated_at`
 
 // orderFields maps the API's filter and sort fields of orders to columns; each has
-// an index led by reseller_id (migration 0016). type is the order's kind.
+// an index led by reseller_id (migration 0015). type is the order's kind.
 var orderFields = map[string]column{
 	"id":                {expr: "o.id"},
 	"created_at":        {expr: "o.created_at"},

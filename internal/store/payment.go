@@ -16,7 +16,7 @@ const paymentColumns = `p.id, p.reseller_id, p.account_id, p.purpose, COALESCE(p
 	p.external_total, p.external_currency, p.external_transaction_id, p.closed_at, p.created_at, p.updated_at`
 
 // paymentFields maps the API's filter and sort fields of payments to columns; each
-// has an index led by reseller_id (migration 0016).
+// has an index led by reseller_id (migration 0015).
 var paymentFields = map[string]column{
 	"id":         {expr: "p.id"},
 	"created_at": {expr: "p.created_at"},

@@ -16,7 +16,7 @@ const subscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.pla
 	s.currency, s.setup_fee, s.recurring_fee, s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at`
 
 // subscriptionFields maps the API's filter and sort fields of subscriptions to
-// columns; each has an index led by reseller_id (migration 0016).
+// columns; each has an index led by reseller_id (migration 0015).
 var subscriptionFields = map[string]column{
 	"id":              {expr: "s.id"},
 	"account_id":      {expr: "s.account_id"},

@@ -24,7 +24,7 @@ const (
 	tallyManagers     = "managers"
 	tallyManagerRoles = "manager_roles"
 	tallyPlans        = "plans"
-	// Orders, subscriptions and payments (migration 0016).
+	// Orders, subscriptions and payments (migration 0015).
 	tallyOrders        = "orders"
 	tallySubscriptions = "subscriptions"
 	tallyPayments      = "payments"
