@@ -82,6 +82,17 @@ var documentedQuery = map[string][]string{
 		"filter[updated_at][gt]", "filter[updated_at][lt]"},
 	"GET /api/v3/resellers/{reseller_id}/user_authentication/token": {"account_id"},
 	"GET /": {"user_email", "user_token"}, // the documented Customer Control Panel sign-in link
+	"GET /api/v3/resellers/{reseller_id}/orders": {"sort", "filter[created_at]", "filter[created_at][gt]",
+		"filter[created_at][lt]", "filter[updated_at]", "filter[updated_at][gt]", "filter[updated_at][lt]",
+		"filter[account_id]", "filter[type]", "filter[status]"},
+	"GET /api/v3/resellers/{reseller_id}/orders/{order_id}": {"include"},
+	"GET /api/v3/resellers/{reseller_id}/subscriptions": {"meta", "include", "filter[account_id]", "filter[status]",
+		"filter[payment_model]", "filter[trial]", "filter[plan_id]", "filter[created_at]", "filter[created_at][gt]",
+		"filter[created_at][lt]"},
+	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}": {"meta", "include"},
+	"GET /api/v3/resellers/{reseller_id}/payments": {"sort", "filter[created_at]", "filter[created_at][gt]",
+		"filter[created_at][lt]", "filter[updated_at]", "filter[updated_at][gt]", "filter[updated_at][lt]",
+		"filter[closed_at]", "filter[closed_at][gt]", "filter[closed_at][lt]"},
 }
 
 func TestDocumentVersion(t *testing.T) {
@@ -175,7 +186,10 @@ func TestOperationsDescribed(t *testing.T) {
 		idempotent := key == "POST /api/v3/resellers/{reseller_id}/child_resellers" ||
 			key == "POST /api/v3/resellers/{reseller_id}/managers" ||
 			key == "POST /api/v3/resellers/{reseller_id}/plans/{plan_id}/order_attributes_validation" ||
-			key == "POST /api/v3/resellers/{reseller_id}/accounts"
+			key == "POST /api/v3/resellers/{reseller_id}/accounts" ||
+			key == "POST /api/v3/resellers/{reseller_id}/sales_order" ||
+			key == "POST /api/v3/resellers/{reseller_id}/orders/{order_id}/cancel_operation" ||
+			key == "PATCH /api/v3/resellers/{reseller_id}/payments/{payment_id}"
 		if got := hasParam(doc, key, "header", "Idempotency-Key"); got != idempotent {
 			t.Errorf("%s: Idempotency-Key parameter = %v, want %v", key, got, idempotent)
 		}

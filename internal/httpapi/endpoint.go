@@ -52,6 +52,10 @@ var pathIDs = map[string]domain.Message{
 	"plan_id":     domain.MsgPlanNotFound,
 	"product_id":  domain.MsgProductNotFound,
 	"account_id":  domain.MsgAccountNotFound,
+
+	"order_id":        domain.MsgOrderNotFound,
+	"subscription_id": domain.MsgSubscriptionNotFound,
+	"payment_id":      domain.MsgPaymentNotFound,
 }
 
 // route registers h under pattern with the machinery every API endpoint shares.

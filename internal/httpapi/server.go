@@ -114,6 +114,16 @@ func (s *Server) routes() {
 	s.route("POST "+v3+"/resellers/{reseller_id}/plans/{plan_id}/order_attributes_validation", s.handleOrderAttributesValidate, idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/async_tasks/{async_task_id}", s.handleAsyncTaskGet, 0)
 
+	s.route("POST "+v3+"/resellers/{reseller_id}/sales_order", s.handleSalesOrderCreate, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/orders", listOf(s, orderList, s.svc.FindOrders, s.orderPage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/orders/{order_id}", s.handleOrderGet, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/orders/{order_id}/cancel_operation", s.handleOrderCancel, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/subscriptions", listOf(s, subscriptionList, s.svc.FindSubscriptions, s.subscriptionPage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}", s.handleSubscriptionGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/payments", listOf(s, paymentList, s.svc.FindPayments, plainPage(s, s.toAPIPayment)), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentComplete, idempotent)
+
 	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
 	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))
 

@@ -1,6 +1,11 @@
 package httpapi
 
-import "github.com/cascade-billing/cascade/internal/domain"
+import (
+	"encoding/json"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+)
 
 // subscriptionList is what the subscriptions list accepts: the documented filters
 // (comma lists of accounts, statuses and plans), and sorts Cascade adds.
@@ -15,4 +20,198 @@ var subscriptionList = listSpec{
 	},
 	sorts:    []string{"id", "created_at", "updated_at", "expiration_date"},
 	includes: []string{"account", "plan", "subscription_period", "subscription_resources"},
+}
+
+// subscriptionAttributes are the attributes of a subscription resource.
+type subscriptionAttributes struct {
+	CreatedAt              string                 `json:"created_at"`
+	UpdatedAt              string                 `json:"updated_at"`
+	PlanID                 int64                  `json:"plan_id"`
+	AccountID              int64                  `json:"account_id"`
+	Name                   string                 `json:"name"`
+	Trial                  bool                   `json:"trial"`
+	Status                 string                 `json:"status"`
+	StartDate              *string                `json:"start_date"`
+	ExpirationDate         *string                `json:"expiration_date"`
+	PlanPeriodID           int64                  `json:"plan_period_id"`
+	PromoCode              string                 `json:"promo_code"`
+	PaymentModel           string                 `json:"payment_model"`
+	PaymentModelParameters paymentModelParameters `json:"payment_model_parameters"`
+	RenewalSettings        renewalSettings        `json:"renewal_settings"`
+	FixedPrice             bool                   `json:"fixed_price"`
+	Ability                domain.Ability         `json:"ability"`
+	CustomPrice            bool                   `json:"custom_price"`
+}
+
+// paymentModelParameters are money as JSON numbers, as the documented example
+// shows them; json.Number keeps the exact decimal.
+type paymentModelParameters struct {
+	CreditLimit json.Number `json:"credit_limit"`
+	CurrentDebt json.Number `json:"current_debt"`
+}
+
+type renewalSettings struct {
+	Autorenew        bool `json:"autorenew"`
+	DisableAutorenew bool `json:"disable_autorenew"`
+	AutorenewPoint   int  `json:"autorenew_point"`
+	ManualRenewPoint int  `json:"manual_renew_point"`
+}
+
+func optionalDate(d domain.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+// toAPISubscription renders a subscription with its ability now and the renewal
+// settings of its plan's service term.
+func (s *Server) toAPISubscription(v *service.SubscriptionView) resource {
+	a := &subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
+		PlanID: v.PlanID, AccountID: v.AccountID, Name: v.Name, Trial: v.Trial, Status: string(v.Status),
+		StartDate: optionalDate(v.StartDate), ExpirationDate: optionalDate(v.ExpirationDate),
+		PlanPeriodID: v.PlanPeriodID, PromoCode: v.PromoCode, PaymentModel: string(v.PaymentModel),
+		PaymentModelParameters: paymentModelParameters{CreditLimit: json.Number(v.CreditLimit.String()),
+			CurrentDebt: json.Number(v.CurrentDebt.String())},
+		RenewalSettings: renewalSettings{Autorenew: v.Autorenew, DisableAutorenew: v.DisableAutorenew,
+			AutorenewPoint: v.Terms.AutoRenewPoint, ManualRenewPoint: v.Terms.ManualRenewPoint},
+		FixedPrice: v.FixedPrice, Ability: v.Ability, CustomPrice: v.CustomPrice}
+	return resource{ID: id(v.ID), Type: "subscriptions", Attributes: a, Relationships: map[string]relationship{
+		"account": {Data: &identifier{Type: "accounts", ID: id(v.AccountID)}},
+		"plan":    {Data: &identifier{Type: "plans", ID: id(v.PlanID)}},
+	}}
+}
+
+// subscriptionResourceAttributes are the attributes of a subscription resource
+// (include=subscription_resources): a resource of the plan with the quantities the
+// subscription holds.
+type subscriptionResourceAttributes struct {
+	SubscriptionID int64  `json:"subscription_id"`
+	PlanResourceID int64  `json:"plan_resource_id"`
+	Name           string `json:"name"`
+	Included       int64  `json:"included"`
+	Additional     int64  `json:"additional"`
+	Quantity       int64  `json:"quantity"`
+}
+
+// subscriptionDocument renders subscriptions with the objects asked for included,
+// each once: accounts, plans, each subscription's period (subscription_period, a
+// plan period) and its resources (subscription_resources).
+func (s *Server) subscriptionDocument(c *call, views []*service.SubscriptionView, includes []string) ([]resource, []resource, error) {
+	data := make([]resource, len(views))
+	for i, v := range views {
+		data[i] = s.toAPISubscription(v)
+	}
+	if len(includes) == 0 {
+		return data, nil, nil
+	}
+	inc, err := s.svc.IncludeForSubscriptions(c.ctx, views, includes)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		included []resource
+		seen     = map[string]bool{}
+	)
+	add := func(key string, r resource) {
+		if !seen[key] {
+			seen[key] = true
+			included = append(included, r)
+		}
+	}
+	for _, v := range views {
+		if a := inc.Accounts[v.AccountID]; a != nil {
+			add("a"+id(a.ID), s.toAPIAccount(a))
+		}
+		plan := inc.Plans[v.PlanID]
+		if plan == nil {
+			continue
+		}
+		if contains(includes, "plan") {
+			add("p"+id(plan.ID), s.toAPIPlan(plan, nil))
+		}
+		if contains(includes, "subscription_period") {
+			for _, pp := range plan.Periods {
+				if pp.ID == v.PlanPeriodID {
+					// The period at the prices the subscription holds them at.
+					f := v.Prices.Period
+					add("pp"+id(pp.ID), resource{ID: id(pp.ID), Type: "plan_periods", Attributes: planPeriodAttrs{
+						ID: pp.ID, Key: pp.Key, Duration: pp.Duration, Unit: string(pp.Unit), Trial: pp.Trial,
+						SetupFee: f.Setup.String(), RecurringFee: f.Recurring.String(), RenewalFee: f.Renewal.String(),
+						TransferFee: f.Transfer.String()}})
+				}
+			}
+		}
+		if contains(includes, "subscription_resources") {
+			names := map[int64]string{}
+			for _, r := range plan.Resources {
+				names[r.ID] = r.Name
+			}
+			for _, r := range v.Resources {
+				add("sr"+id(r.ID), resource{ID: id(r.ID), Type: "subscription_resources",
+					Attributes: subscriptionResourceAttributes{SubscriptionID: v.ID, PlanResourceID: r.PlanResourceID,
+						Name: names[r.PlanResourceID], Included: r.Included, Additional: r.Additional, Quantity: r.Quantity()}})
+			}
+		}
+	}
+	return data, included, nil
+}
+
+func (s *Server) subscriptionPage(c *call, views []*service.SubscriptionView, info domain.PageInfo, p listParams) (reply, error) {
+	if err := metaParam(c); err != nil {
+		return reply{}, err
+	}
+	data, included, err := s.subscriptionDocument(c, views, p.includes)
+	if err != nil {
+		return reply{}, err
+	}
+	return s.page(c, data, included, info, p), nil
+}
+
+func (s *Server) handleSubscriptionGet(c *call) (reply, error) {
+	rid, sid, err := c.subscriptionPath()
+	if err != nil {
+		return reply{}, err
+	}
+	includes, err := parseInclude(c.r.URL.Query(), subscriptionList.includes)
+	if err != nil {
+		return reply{}, err
+	}
+	if err := metaParam(c); err != nil {
+		return reply{}, err
+	}
+	v, err := s.svc.FindSubscriptionByID(c.ctx, c.actor, rid, sid)
+	if err != nil {
+		return reply{}, err
+	}
+	data, included, err := s.subscriptionDocument(c, []*service.SubscriptionView{v}, includes)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{doc: document{Data: data[0], Included: included}}, nil
+}
+
+// metaParam accepts meta=true|false: the service-specific attributes it asks for
+// come from vendor plugins, which Cascade's subscriptions do not have yet, so it
+// adds nothing.
+func metaParam(c *call) error {
+	v, ok, err := queryValue(c.r.URL.Query(), "meta")
+	if err != nil || !ok {
+		return err
+	}
+	if v != "true" && v != "false" {
+		return domain.ParamError("meta", domain.MsgMustBeBoolean)
+	}
+	return nil
+}
+
+// subscriptionPath reads reseller_id and subscription_id from the path.
+func (c *call) subscriptionPath() (int64, int64, error) {
+	rid, err := c.pathID("reseller_id")
+	if err != nil {
+		return 0, 0, err
+	}
+	sid, err := c.pathID("subscription_id")
+	return rid, sid, err
 }
