@@ -521,6 +521,7 @@ func TestOpenAPICoverage(t *testing.T) {
 
 		acDown := acCoverage(t, s, rec)
 		tcCoverage(t, s, rec)
+		odDown := odCoverage(t, s, rec)
 
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal
@@ -557,6 +558,7 @@ func TestOpenAPICoverage(t *testing.T) {
 				ocError(t, admin, "GET", path, "", "", 500, "internal_error")
 			}
 			acDown(t)
+			odDown(t)
 		})
 
 		doc, err := openAPIDoc()
@@ -567,7 +569,8 @@ func TestOpenAPICoverage(t *testing.T) {
 		// reported but not failed.
 		skip := map[string]bool{}
 		for _, k := range []string{ocAnswer("createManager", 409), ocAnswer("createChildReseller", 409),
-			ocAnswer("validateOrderAttributes", 409), ocAnswer("createAccount", 409)} {
+			ocAnswer("validateOrderAttributes", 409), ocAnswer("createAccount", 409), ocAnswer("createSalesOrder", 409),
+			ocAnswer("cancelOrder", 409), ocAnswer("completePayment", 409)} {
 			if !rec.seen[k] {
 				t.Logf("not produced in this run: %s", k)
 				skip[k] = true
@@ -599,7 +602,7 @@ func ocListNames(t *testing.T, e *client.Error, marker string) []string {
 // ocAlternatives returns the names a list parameter's pattern allows: the words of
 // its first (a|b|c) group.
 func ocAlternatives(pattern string) []string {
-	m := regexp.MustCompile(`\(([a-z_|]+)\)`).FindStringSubmatch(pattern)
+	m := regexp.MustCompile(`\(([A-Za-z_|]+)\)`).FindStringSubmatch(pattern)
 	if m == nil {
 		return nil
 	}
@@ -618,6 +621,7 @@ func TestOpenAPIListParameters(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctListParametersSeed(t, s)
+		odListParametersSeed(t, s)
 		for _, path := range doc.Paths.InMatchingOrder() {
 			op := doc.Paths.Value(path).Get
 			// The test clock is served only when it is on (TestTestClockIncludes).
@@ -625,7 +629,8 @@ func TestOpenAPIListParameters(t *testing.T) {
 				path == "/api/v3/test_clock" {
 				continue
 			}
-			concrete := strings.NewReplacer("{reseller_id}", "1", "{manager_id}", "1", "{plan_id}", "1", "{product_id}", "1").Replace(path)
+			concrete := strings.NewReplacer("{reseller_id}", "1", "{manager_id}", "1", "{plan_id}", "1", "{product_id}", "1",
+				"{order_id}", "1", "{subscription_id}", "1", "{payment_id}", "1").Replace(path)
 			params := map[string]*openapi3.Parameter{}
 			required := "" // every call sends the required parameters, with their first value
 			for _, p := range op.Parameters {

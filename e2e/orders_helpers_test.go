@@ -147,3 +147,26 @@ func odErr(t *testing.T, err error, status int, code, pointer string) {
 	}
 	t.Fatalf("errors %+v lack %s at %q", e.Errors, code, pointer)
 }
+
+// odListParametersSeed buys plan 1 of the operator (seeded by ctListParametersSeed)
+// for a new prepaid account of the operator, so that order, subscription and payment
+// 1 exist for the reads TestOpenAPIListParameters sends.
+func odListParametersSeed(t *testing.T, s *server) {
+	t.Helper()
+	ctx := context.Background()
+	plan, err := s.Admin.GetPlan(ctx, domain.OperatorID, 1)
+	if err != nil || len(plan.Periods) == 0 {
+		t.Fatalf("plan 1: %+v, %v", plan, err)
+	}
+	acc := acMustCreate(t, s.Admin, domain.OperatorID, acPerson("List", "Parameters"))
+	in := client.SalesOrderInput{AccountID: acc.ID, PlanID: plan.ID, PlanPeriodID: plan.Periods[0].ID,
+		PaymentModel: "prepay", Resources: &client.ResourceList{}}
+	for _, r := range plan.Resources {
+		in.Resources.Data = append(in.Resources.Data,
+			client.ResourceQuantity{PlanResourceID: r.ID, Quantity: max(r.Included, r.Minimum)})
+	}
+	o, err := s.Admin.CreateSalesOrder(ctx, domain.OperatorID, in)
+	if err != nil || o.ID != 1 || o.SubscriptionID != 1 || o.PaymentID == nil || *o.PaymentID != 1 {
+		t.Fatalf("seeded order = %+v, %v; want order, subscription and payment 1", o, err)
+	}
+}
