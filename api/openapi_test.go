@@ -90,6 +90,7 @@ var documentedQuery = map[string][]string{
 		"filter[payment_model]", "filter[trial]", "filter[plan_id]", "filter[created_at]", "filter[created_at][gt]",
 		"filter[created_at][lt]"},
 	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}": {"meta", "include"},
+	"GET /api/v3/resellers/{reseller_id}/payments/{payment_id}":           {"include"},
 	"GET /api/v3/resellers/{reseller_id}/payments": {"sort", "filter[created_at]", "filter[created_at][gt]",
 		"filter[created_at][lt]", "filter[updated_at]", "filter[updated_at][gt]", "filter[updated_at][lt]",
 		"filter[closed_at]", "filter[closed_at][gt]", "filter[closed_at][lt]"},
@@ -189,7 +190,10 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "POST /api/v3/resellers/{reseller_id}/accounts" ||
 			key == "POST /api/v3/resellers/{reseller_id}/sales_order" ||
 			key == "POST /api/v3/resellers/{reseller_id}/orders/{order_id}/cancel_operation" ||
-			key == "PATCH /api/v3/resellers/{reseller_id}/payments/{payment_id}"
+			key == "PATCH /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
+			key == "POST /api/v3/resellers/{reseller_id}/payments" ||
+			key == "DELETE /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
+			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}"
 		if got := hasParam(doc, key, "header", "Idempotency-Key"); got != idempotent {
 			t.Errorf("%s: Idempotency-Key parameter = %v, want %v", key, got, idempotent)
 		}

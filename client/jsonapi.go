@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"strconv"
@@ -15,9 +16,31 @@ type Resource struct {
 	Relationships map[string]Relationship `json:"relationships,omitempty"`
 }
 
-// Relationship links a resource to another; Data is nil for an empty to-one link.
+// Relationship links a resource to others: Data is the one of a to-one link (nil
+// when empty), Many the ones of a to-many link (such as a payment's orders).
 type Relationship struct {
-	Data *Identifier `json:"data"`
+	Data *Identifier  `json:"data"`
+	Many []Identifier `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler: data may be an object, null or an array.
+func (r *Relationship) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*r = Relationship{}
+	d := bytes.TrimSpace(raw.Data)
+	switch {
+	case len(d) == 0:
+		return nil
+	case d[0] == '[':
+		r.Many = []Identifier{}
+		return json.Unmarshal(d, &r.Many)
+	}
+	return json.Unmarshal(d, &r.Data)
 }
 
 // Identifier names a resource.

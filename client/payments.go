@@ -29,6 +29,9 @@ type Payment struct {
 	ClosedAt              *string `json:"closed_at"`
 	ExternalTotal         *string `json:"external_total"`
 	ExternalCurrency      *string `json:"external_currency"`
+	// ExternalTransactionID is Cascade's addition: the id an external system gave the
+	// transaction that paid it (completion by document number).
+	ExternalTransactionID *string `json:"external_transaction_id"`
 }
 
 func (p *Payment) fromResource(res Resource) error {

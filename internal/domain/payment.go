@@ -72,8 +72,9 @@ type Payment struct {
 	ResellerID            int64
 	AccountID             int64
 	Purpose               PaymentPurpose
-	OrderID               int64 // the order it pays; 0 otherwise
-	InvoiceID             int64 // the postpaid invoice it pays; 0 otherwise
+	OrderID               int64     // the order it pays; 0 otherwise
+	OrderKind             OrderKind // the kind of the order it pays; "" otherwise
+	InvoiceID             int64     // the postpaid invoice it pays; 0 otherwise
 	DocumentID            string
 	Total                 Amount // what is still to pay
 	InitialTotal          Amount // what was to pay when it was made

@@ -19,9 +19,10 @@ type resource struct {
 	Relationships map[string]relationship `json:"relationships,omitempty"`
 }
 
-// relationship links a resource to another; Data is a *identifier or nil.
+// relationship links a resource to others: Data is a *identifier or nil for a
+// to-one relationship, a []identifier (never nil) for a to-many one.
 type relationship struct {
-	Data *identifier `json:"data"`
+	Data any `json:"data"`
 }
 
 // identifier names a resource by type and id.

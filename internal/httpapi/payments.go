@@ -41,6 +41,9 @@ type paymentAttributes struct {
 	DueDate               *string `json:"due_date"`
 	PaymentMethodName     *string `json:"payment_method_name"`
 	ClosedAt              *string `json:"closed_at"`
+	// ExternalTransactionID is Cascade's addition: the id an external system gave the
+	// transaction that paid the payment (completion by document number).
+	ExternalTransactionID *string `json:"external_transaction_id"`
 }
 
 // toAPIPayment renders a payment with its relationships: the order it pays (as a
@@ -53,7 +56,8 @@ func (s *Server) toAPIPayment(p *domain.Payment) resource {
 		DocumentID: p.DocumentID, ExpirationDate: optionalDate(p.ExpirationDate),
 		PaymentMethodID: nullableInt(p.PaymentMethodID), RequesterIP: nullableString(p.RequesterIP),
 		ManagerID: nullableInt(p.ManagerID), Purpose: p.Description, ExternalCurrency: nullableString(p.ExternalCurrency),
-		DueDate: optionalDate(p.DueDate), PaymentMethodName: nullableString(p.PaymentMethodName)}
+		DueDate: optionalDate(p.DueDate), PaymentMethodName: nullableString(p.PaymentMethodName),
+		ExternalTransactionID: nullableString(p.ExternalTransactionID)}
 	if p.AmountPaidFromBalance != 0 {
 		v := p.AmountPaidFromBalance.String()
 		a.AmountPaidFromBalance = &v
@@ -71,6 +75,11 @@ func (s *Server) toAPIPayment(p *domain.Payment) resource {
 		"account":        {Data: &identifier{Type: "accounts", ID: id(p.AccountID)}},
 		"payment_method": {},
 	}
+	orders := []identifier{}
+	if p.OrderID != 0 {
+		orders = append(orders, identifier{Type: p.OrderKind.JSONAPIType(), ID: id(p.OrderID)})
+	}
+	rel["orders"] = relationship{Data: orders}
 	if p.PaymentMethodID != 0 {
 		rel["payment_method"] = relationship{Data: &identifier{Type: "payment_methods", ID: id(p.PaymentMethodID)}}
 	}
@@ -78,7 +87,8 @@ func (s *Server) toAPIPayment(p *domain.Payment) resource {
 }
 
 func (s *Server) handlePaymentGet(c *call) (reply, error) {
-	if err := noInclude(c); err != nil {
+	includes, err := parseInclude(c.r.URL.Query(), paymentIncludes)
+	if err != nil {
 		return reply{}, err
 	}
 	rid, pid, err := c.paymentPath()
@@ -89,7 +99,11 @@ func (s *Server) handlePaymentGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return one(s.toAPIPayment(p)), nil
+	included, err := s.paymentIncluded(c, []*domain.Payment{p}, includes)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{doc: document{Data: s.toAPIPayment(p), Included: included}}, nil
 }
 
 // paymentCompletionInput is the body of PATCH payments/{id}.

@@ -123,6 +123,10 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments", listOf(s, paymentList, s.svc.FindPayments, plainPage(s, s.toAPIPayment)), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentComplete, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/payments", s.handlePaymentCreate, idempotent)
+	s.route("DELETE "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCancel, idempotent)
+	// The path carries the payment's document number here (see handlePaymentCompleteByDocument).
+	s.route("POST "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCompleteByDocument, idempotent)
 
 	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
 	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))

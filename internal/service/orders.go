@@ -314,6 +314,12 @@ func (s *Service) closeUnprovisioned(ctx context.Context, tx *store.Conn, o *dom
 			return err
 		}
 	}
+	return s.discardCancelledSale(ctx, tx, o, now)
+}
+
+// discardCancelledSale discards the subscription a sales order o, read for update,
+// would have made, once o is cancelled; any other order changes nothing.
+func (s *Service) discardCancelledSale(ctx context.Context, tx *store.Conn, o *domain.Order, now time.Time) error {
 	if o.Kind != domain.SalesOrder || o.Status != domain.OrderStatusCancelled {
 		return nil
 	}

@@ -50,42 +50,40 @@ func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerI
 		return nil, domain.FieldError(ptrPaymentAttrs, domain.MsgPaymentCompleteBody)
 	}
 	p, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Payment, error) {
-		seen, err := tx.FindPaymentByID(ctx, resellerID, id)
+		p, o, err := s.paymentForUpdate(ctx, tx, resellerID, id)
 		if err != nil {
 			return nil, err
 		}
-		var o *domain.Order
-		if seen.OrderID != 0 {
-			if o, err = tx.FindOrderForUpdate(ctx, 0, seen.OrderID); err != nil {
-				return nil, err
-			}
-		}
-		p, err := tx.FindPaymentForUpdate(ctx, resellerID, id)
-		if err != nil {
-			return nil, err
-		}
-		m, err := s.paymentMethodFor(ctx, tx, path, *in.PaymentMethodID)
-		if err != nil {
-			return nil, err
-		}
-		now := s.clock.Now()
-		if err := p.Apply(domain.PaymentEventComplete, now); err != nil {
-			return nil, err
-		}
-		p.PaymentMethodID, p.PaymentMethodName, p.ManagerID, p.UpdatedAt = m.ID, m.Name, a.ManagerID, now
-		if err := tx.UpdatePayment(ctx, p); err != nil {
-			return nil, err
-		}
-		if o == nil {
-			return p, nil
-		}
-		return p, s.orderPaid(ctx, tx, o, now)
+		return p, s.completeLocked(ctx, tx, a, path, p, o, *in.PaymentMethodID)
 	})
 	if err != nil {
 		return nil, wrap(err, "complete payment %d", id)
 	}
 	s.jobsEnqueued()
 	return p, nil
+}
+
+// completeLocked completes p, read for update with the order it pays (o, nil when
+// none), by payment method methodID of the reseller at path (see paymentMethodFor),
+// as manager a, and lets the order go on.
+func (s *Service) completeLocked(ctx context.Context, tx *store.Conn, a domain.Actor, path string,
+	p *domain.Payment, o *domain.Order, methodID int64) error {
+	m, err := s.paymentMethodFor(ctx, tx, path, methodID)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	if err := p.Apply(domain.PaymentEventComplete, now); err != nil {
+		return err
+	}
+	p.PaymentMethodID, p.PaymentMethodName, p.ManagerID, p.UpdatedAt = m.ID, m.Name, a.ManagerID, now
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	if o == nil {
+		return nil
+	}
+	return s.orderPaid(ctx, tx, o, now)
 }
 
 // orderPaid moves o, read for update, on by its payment: provisioning starts now, or

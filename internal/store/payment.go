@@ -13,7 +13,8 @@ const paymentColumns = `p.id, p.reseller_id, p.account_id, p.purpose, COALESCE(p
 	COALESCE(p.invoice_id, 0), p.document_id, p.total, p.initial_total, p.discount_amount,
 	p.amount_paid_from_balance, p.currency, p.status, p.comment, p.description, COALESCE(p.payment_method_id, 0),
 	p.payment_method_name, COALESCE(p.manager_id, 0), p.requester_ip, p.due_date, p.expiration_date,
-	p.external_total, p.external_currency, p.external_transaction_id, p.closed_at, p.created_at, p.updated_at`
+	p.external_total, p.external_currency, p.external_transaction_id, p.closed_at, p.created_at, p.updated_at,
+	COALESCE((SELECT o.kind FROM orders o WHERE o.id = p.order_id), '')`
 
 // paymentFields maps the API's filter and sort fields of payments to columns; each
 // has an index led by reseller_id (migration 0015).
@@ -34,16 +35,17 @@ func scanPayment(sc scanner) (*domain.Payment, error) {
 		total, initial, discount, fromBalance int64
 		external                              nullInt64
 		closed, created, updated              int64
+		orderKind                             string
 	)
 	err := sc.Scan(&p.ID, &p.ResellerID, &p.AccountID, &purpose, &p.OrderID,
 		&p.InvoiceID, &p.DocumentID, &total, &initial, &discount,
 		&fromBalance, &p.Currency, &status, &p.Comment, &p.Description, &p.PaymentMethodID,
 		&p.PaymentMethodName, &p.ManagerID, &p.RequesterIP, &due, &expiration,
-		&external, &p.ExternalCurrency, &p.ExternalTransactionID, &closed, &created, &updated)
+		&external, &p.ExternalCurrency, &p.ExternalTransactionID, &closed, &created, &updated, &orderKind)
 	if err != nil {
 		return nil, err
 	}
-	p.Purpose, p.Status = domain.PaymentPurpose(purpose), domain.PaymentStatus(status)
+	p.Purpose, p.Status, p.OrderKind = domain.PaymentPurpose(purpose), domain.PaymentStatus(status), domain.OrderKind(orderKind)
 	p.Total, p.InitialTotal = domain.Amount(total), domain.Amount(initial)
 	p.DiscountAmount, p.AmountPaidFromBalance = domain.Amount(discount), domain.Amount(fromBalance)
 	if external.Valid {
