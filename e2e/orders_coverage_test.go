@@ -65,7 +65,7 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, anon, "GET", rp+"/payments", "", "", 401, "token_missing")
 		ocError(t, admin, "GET", "/api/v3/resellers/999999/payments", "", "", 404, "reseller_not_found")
 		ocDo(t, admin, "GET", pp, "", "", 200)
-		ocError(t, admin, "GET", pp+"?include=orders", "", "", 400, "unknown_include")
+		ocError(t, admin, "GET", pp+"?include=invoices", "", "", 400, "unknown_include")
 		ocError(t, anon, "GET", pp, "", "", 401, "token_missing")
 		ocError(t, admin, "GET", rp+"/payments/999999", "", "", 404, "payment_not_found")
 
