@@ -189,6 +189,10 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "POST /api/v3/resellers/{reseller_id}/plans/{plan_id}/order_attributes_validation" ||
 			key == "POST /api/v3/resellers/{reseller_id}/accounts" ||
 			key == "POST /api/v3/resellers/{reseller_id}/sales_order" ||
+			key == "POST /api/v3/resellers/{reseller_id}/change_order" ||
+			key == "POST /api/v3/resellers/{reseller_id}/switch_order" ||
+			key == "POST /api/v3/resellers/{reseller_id}/renewal_order" ||
+			key == "POST /api/v3/resellers/{reseller_id}/prolong_order" ||
 			key == "POST /api/v3/resellers/{reseller_id}/orders/{order_id}/cancel_operation" ||
 			key == "PATCH /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "POST /api/v3/resellers/{reseller_id}/payments" ||

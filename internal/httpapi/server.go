@@ -115,6 +115,10 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/async_tasks/{async_task_id}", s.handleAsyncTaskGet, 0)
 
 	s.route("POST "+v3+"/resellers/{reseller_id}/sales_order", s.handleSalesOrderCreate, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/change_order", s.handleChangeOrderCreate, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/switch_order", s.handleSubscriptionOrderCreate(domain.SwitchOrder), idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/renewal_order", s.handleSubscriptionOrderCreate(domain.RenewalOrder), idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/prolong_order", s.handleSubscriptionOrderCreate(domain.ProlongOrder), idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/orders", listOf(s, orderList, s.svc.FindOrders, s.orderPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/orders/{order_id}", s.handleOrderGet, 0)
 	s.route("POST "+v3+"/resellers/{reseller_id}/orders/{order_id}/cancel_operation", s.handleOrderCancel, idempotent)

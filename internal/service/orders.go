@@ -174,34 +174,41 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	for _, r := range req.Resources {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
+	return o, s.placeOrder(ctx, tx, a, o, sub, rules, now)
+}
+
+// placeOrder writes o, an order of sub (whose plan has rules), made by a at now:
+// numbered in the reseller's series of its kind, in its first status (Order.Start),
+// with its payment when it needs one, or with provisioning started when it is
+// accepted at once. A subscription with an order in flight refuses it with 422
+// order_in_progress.
+func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor, o *domain.Order,
+	sub *domain.Subscription, rules domain.BillingRules, now time.Time) error {
+	var err error
 	if o.CreatedBy, err = s.createdBy(ctx, tx, a); err != nil {
-		return nil, err
+		return err
 	}
-	n, err := tx.NextDocumentNumber(ctx, resellerID, o.Kind.DocumentPrefix())
+	n, err := tx.NextDocumentNumber(ctx, o.ResellerID, o.Kind.DocumentPrefix())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	o.DocumentID = domain.FormatDocumentID(o.Kind, n)
-	o.Start(today)
+	o.Start(s.today(now))
 	if err := tx.CreateOrder(ctx, o); err != nil {
-		return nil, s.orderInFlight(ctx, o.SubscriptionID, err)
+		return s.orderInFlight(ctx, o.SubscriptionID, err)
 	}
 	switch {
 	case o.NeedsPayment():
 		p, err := s.createOrderPayment(ctx, tx, o, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		o.PaymentID = p.ID
-		if err := tx.UpdateOrder(ctx, o); err != nil {
-			return nil, err
-		}
+		return tx.UpdateOrder(ctx, o)
 	case o.Status == domain.OrderStatusProvisioning:
-		if err := s.startProvisioning(ctx, tx, sub, rules, orderProvisionOp(o.Kind), o, now); err != nil {
-			return nil, err
-		}
+		return s.startProvisioning(ctx, tx, sub, rules, orderProvisionOp(o.Kind), o, now)
 	}
-	return o, nil
+	return nil
 }
 
 // createdBy is the label of the manager a makes an order as: "#343 Jane Doe".

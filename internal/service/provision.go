@@ -136,11 +136,13 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, out ProvisionOutcome) error {
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		now := s.clock.Now()
+		var order *domain.Order
 		if p.OrderID != 0 {
 			o, err := tx.FindOrderForUpdate(ctx, 0, p.OrderID)
 			if err != nil {
 				return err
 			}
+			order = o
 			ev := domain.OrderEventProvisioned
 			if !out.Done {
 				ev = domain.OrderEventProvisioningFailed
@@ -181,6 +183,9 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 				return fmt.Errorf("subscription %d: period %d is not in plan %d", sub.ID, sub.PlanPeriodID, plan.ID)
 			}
 			sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
+		}
+		if out.Done && order != nil && order.Kind != domain.SalesOrder {
+			return s.completeOrder(ctx, tx, order, sub, plan, now)
 		}
 		sub.UpdatedAt = now
 		return tx.UpdateSubscription(ctx, sub)

@@ -80,8 +80,7 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 		if terms[plan.ID], err = c.PlanTermSettings(ctx, plan); err != nil {
 			return nil, err
 		}
-		switchable, _, err := c.FindPlans(ctx, store.PlanFilter{ResellerID: plan.ResellerID, SwitchFrom: plan.ID,
-			Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}})
+		switchable, err := c.FindSwitchTargets(ctx, plan.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -107,15 +106,23 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 		if err != nil {
 			return nil, err
 		}
-		in := domain.AbilityInput{Status: sub.Status, Rules: plan.BillingType.Rules(), PaymentModel: sub.PaymentModel,
-			Trial: sub.Trial, Endless: sub.ExpirationDate.IsZero(), Terms: terms[plan.ID], Today: today,
-			StartDate: sub.StartDate, ExpirationDate: sub.ExpirationDate, PaidTo: sub.PaidTo,
-			CreditHold: accounts[sub.AccountID].Status == domain.AccountStatusCreditHold, Pending: pending,
-			Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
-			PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets[plan.ID]}
+		in := abilityInput(sub, plan, terms[plan.ID], accounts[sub.AccountID], pending, targets[plan.ID], today)
 		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID]}
 	}
 	return out, nil
+}
+
+// abilityInput is what the ability of sub on plan (with its service term's settings
+// terms) depends on today: acc is its account, pending its order in flight, targets
+// whether the plan has active plans to switch to.
+func abilityInput(sub *domain.Subscription, plan *domain.Plan, terms domain.TermSettings, acc *domain.Account,
+	pending domain.PendingOrder, targets bool, today domain.Date) domain.AbilityInput {
+	return domain.AbilityInput{Status: sub.Status, Rules: plan.BillingType.Rules(), PaymentModel: sub.PaymentModel,
+		Trial: sub.Trial, Endless: sub.ExpirationDate.IsZero(), Terms: terms, Today: today,
+		StartDate: sub.StartDate, ExpirationDate: sub.ExpirationDate, PaidTo: sub.PaidTo,
+		CreditHold: acc.Status == domain.AccountStatusCreditHold, Pending: pending,
+		Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
+		PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets}
 }
 
 // pendingOrder is the order of sub in flight, if any.
