@@ -155,7 +155,9 @@ func okSetup(t *testing.T, s *server) *okWorld {
 func (w *okWorld) seat(t *testing.T, key string) int64 { return atResource(t, w.plans[key], "seat") }
 
 // period is the id of period pkey of plan key.
-func (w *okWorld) period(t *testing.T, key, pkey string) int64 { return odPeriod(t, w.plans[key], pkey) }
+func (w *okWorld) period(t *testing.T, key, pkey string) int64 {
+	return odPeriod(t, w.plans[key], pkey)
+}
 
 // buy makes an active subscription of plan key for period pkey with seats seats for
 // account acc, paying the sales order when it is prepaid, and returns its id.
