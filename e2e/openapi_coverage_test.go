@@ -575,8 +575,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		for _, k := range []string{ocAnswer("createManager", 409), ocAnswer("createChildReseller", 409),
 			ocAnswer("validateOrderAttributes", 409), ocAnswer("createAccount", 409), ocAnswer("createSalesOrder", 409),
 			ocAnswer("cancelOrder", 409), ocAnswer("completePayment", 409), ocAnswer("createPayment", 409),
-			ocAnswer("cancelPayment", 409), ocAnswer("completePaymentByDocument", 409)} {
-			ocAnswer("cancelOrder", 409), ocAnswer("completePayment", 409), ocAnswer("createChangeOrder", 409),
+			ocAnswer("cancelPayment", 409), ocAnswer("completePaymentByDocument", 409), ocAnswer("createChangeOrder", 409),
 			ocAnswer("createSwitchOrder", 409), ocAnswer("createRenewalOrder", 409), ocAnswer("createProlongOrder", 409)} {
 			if !rec.seen[k] {
 				t.Logf("not produced in this run: %s", k)
