@@ -85,9 +85,6 @@ func (m *Main) Open(ctx context.Context) error {
 	// Leases are measured by the machine's clock, which an advance does not move.
 	m.Scheduler = jobs.NewScheduler(db, m.Clock, jobs.SchedulerOptions{Interval: m.Config.SchedulerInterval,
 		LeaseClock: m.Config.Clock, Logger: m.Log})
-	for _, p := range m.Config.Passes {
-		m.Scheduler.Register(p)
-	}
 	var testClock service.TestClock
 	if m.testClock != nil {
 		testClock = jobs.NewTimeMachine(m.testClock, m.Scheduler, m.Jobs, m.Config.location)
@@ -95,6 +92,10 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
 		Location: m.Config.location})
+	// The platform's lifecycle passes run first, then those the configuration adds.
+	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
+		m.Scheduler.Register(p)
+	}
 	for kind, h := range m.Service.JobHandlers() {
 		m.Jobs.Handle(kind, h)
 	}

@@ -99,15 +99,7 @@ func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order
 	if o.Status != domain.OrderStatusProvisioning {
 		return nil
 	}
-	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, o.SubscriptionID)
-	if err != nil {
-		return err
-	}
-	plan, err := s.planByID(ctx, tx, sub.PlanID)
-	if err != nil {
-		return err
-	}
-	return s.startProvisioning(ctx, tx, sub, plan.BillingType.Rules(), orderProvisionOp(o.Kind), o, now)
+	return s.provisionOrder(ctx, tx, o, now)
 }
 
 // paymentMethodFor finds payment method id among the methods that apply to the

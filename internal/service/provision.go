@@ -188,7 +188,13 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 			return s.completeOrder(ctx, tx, order, sub, plan, now)
 		}
 		sub.UpdatedAt = now
-		return tx.UpdateSubscription(ctx, sub)
+		if err := tx.UpdateSubscription(ctx, sub); err != nil {
+			return err
+		}
+		if out.Done && p.Op == domain.ProvisionOpStop {
+			return s.recordStopped(ctx, tx, sub, plan, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)

@@ -1,0 +1,291 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// The lifecycle passes of the scheduler: the steps orders and subscriptions take
+// because a day has come (docs/lifecycle.md, "Time: what the scheduler does"). Each
+// pass finds its due rows through an index (store.DueQuery), then takes them in
+// batches, one transaction per batch; every row is locked and checked again inside
+// it, since an API call or another node may have moved it since it was found. A row
+// that is no longer due is skipped, so a second run for one instant changes nothing.
+
+// PassBatch is how many rows one transaction of a lifecycle pass takes at most.
+const PassBatch = 500
+
+// Passes returns the lifecycle passes, in the order they run at each instant:
+// unpaid orders are cancelled before anything is provisioned, expired periods are
+// graced or stopped before graces end, and stops before deletions.
+func (s *Service) Passes() []jobs.Pass {
+	return []jobs.Pass{
+		&lifecyclePass{s: s, name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
+		&lifecyclePass{s: s, name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
+		&lifecyclePass{s: s, name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
+		&lifecyclePass{s: s, name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
+		&lifecyclePass{s: s, name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
+	}
+}
+
+// passStep takes one due row (order or subscription id) in tx: it locks the row,
+// checks it is still due at now (local day today) and moves it on. It reports false
+// when the row was no longer due. A refusal of the state machine (a forbidden error)
+// leaves the row as it is: the batch is run again without it.
+type passStep func(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error)
+
+// passBatch is what the steps of one transaction share: the instant, and the plans'
+// service terms read once per batch.
+type passBatch struct {
+	now   time.Time
+	today domain.Date
+	terms map[int64]domain.TermSettings
+	jobs  bool // a step enqueued jobs
+}
+
+// lifecyclePass is a jobs.Pass over one due query: a row of it falls due at local
+// midnight lag days after its date.
+type lifecyclePass struct {
+	s     *Service
+	name  string
+	query store.DueQuery
+	lag   int
+	step  passStep
+}
+
+// Name implements jobs.Pass.
+func (p *lifecyclePass) Name() string { return p.name }
+
+// Run implements jobs.Pass: it walks every row due at now once, in batches.
+func (p *lifecyclePass) Run(ctx context.Context, now time.Time) error {
+	today := p.s.today(now)
+	through := today.AddDays(-p.lag)
+	var after store.DueKey
+	for {
+		keys, err := p.s.db.Reader().DueRows(ctx, p.query, through, after, PassBatch)
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		if err := p.runBatch(ctx, now, keys); err != nil {
+			return fmt.Errorf("%s at %s: %w", p.name, now, err)
+		}
+		if len(keys) < PassBatch {
+			return nil
+		}
+		after = keys[len(keys)-1]
+	}
+}
+
+// runBatch takes keys in one transaction. A row the state machine refuses rolls the
+// transaction back, and the batch runs again without it: what a refused step wrote
+// before the refusal must not stay.
+func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []store.DueKey) error {
+	refused := map[int64]bool{}
+	for {
+		b := &passBatch{now: now, today: p.s.today(now), terms: map[int64]domain.TermSettings{}}
+		var at int64
+		err := p.s.inTx(ctx, func(tx *store.Conn) error {
+			for _, k := range keys {
+				if refused[k.ID] {
+					continue
+				}
+				at = k.ID
+				if _, err := p.step(ctx, tx, b, k.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if domain.CodeOf(err) == domain.ErrForbidden {
+			p.s.log.Warn("scheduler: a due row was refused and is left as it is", "pass", p.name, "id", at, "err", err)
+			refused[at] = true
+			continue
+		}
+		if err == nil && b.jobs {
+			p.s.jobsEnqueued()
+		}
+		return err
+	}
+}
+
+// NextDue implements jobs.Pass: the local midnight of the day the next row falls due.
+func (p *lifecyclePass) NextDue(ctx context.Context, after time.Time) (time.Time, bool, error) {
+	today := p.s.today(after)
+	d, ok, err := p.s.db.Reader().NextDueDate(ctx, p.query, today.AddDays(-p.lag))
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	return d.AddDays(p.lag).Start(p.s.opts.Location), true, nil
+}
+
+// termsOf returns the service-term settings of plan, read once per batch.
+func (b *passBatch) termsOf(ctx context.Context, tx *store.Conn, plan *domain.Plan) (domain.TermSettings, error) {
+	if t, ok := b.terms[plan.ID]; ok {
+		return t, nil
+	}
+	t, err := tx.PlanTermSettings(ctx, plan)
+	if err == nil {
+		b.terms[plan.ID] = t
+	}
+	return t, err
+}
+
+// expireUnpaidOrder cancels an order still unpaid after its expiration date, with
+// its payment, as cancel_operation does (a sales order's subscription is discarded).
+func (s *Service) expireUnpaidOrder(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	o, err := tx.FindOrderForUpdate(ctx, 0, id)
+	if err != nil || !o.Unpaid(b.today) {
+		return false, err
+	}
+	return true, s.closeUnprovisioned(ctx, tx, o, domain.OrderEventExpire, b.now)
+}
+
+// startDelayedOrder starts provisioning an accepted order whose provisioning date has
+// come, as a payment does for an order that is not delayed.
+func (s *Service) startDelayedOrder(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	o, err := tx.FindOrderForUpdate(ctx, 0, id)
+	if err != nil || o.Status != domain.OrderStatusWaitingForProvisioning || o.Delayed(b.today) {
+		return false, err
+	}
+	if err := o.Apply(domain.OrderEventProvisioningDateReached, b.now, s.opts.Location); err != nil {
+		return false, err
+	}
+	o.UpdatedAt = b.now
+	if err := tx.UpdateOrder(ctx, o); err != nil {
+		return false, err
+	}
+	b.jobs = true
+	return true, s.provisionOrder(ctx, tx, o, b.now)
+}
+
+// provisionOrder starts the provisioning of o, which has just become provisioning:
+// the subscription moves into the operation's transitional status and the job is
+// written, in tx.
+func (s *Service) provisionOrder(ctx context.Context, tx *store.Conn, o *domain.Order, now time.Time) error {
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, o.SubscriptionID)
+	if err != nil {
+		return err
+	}
+	plan, err := s.planByID(ctx, tx, sub.PlanID)
+	if err != nil {
+		return err
+	}
+	return s.startProvisioning(ctx, tx, sub, plan.BillingType.Rules(), orderProvisionOp(o.Kind), o, now)
+}
+
+// lockedSubscription reads subscription id for update with its plan and schedule.
+func (s *Service) lockedSubscription(ctx context.Context, tx *store.Conn, id int64) (*domain.Subscription, *domain.Plan, store.SubscriptionSchedule, error) {
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)
+	if err != nil {
+		return nil, nil, store.SubscriptionSchedule{}, err
+	}
+	plan, err := s.planByID(ctx, tx, sub.PlanID)
+	if err != nil {
+		return nil, nil, store.SubscriptionSchedule{}, err
+	}
+	sched, err := tx.FindSubscriptionSchedule(ctx, id)
+	return sub, plan, sched, err
+}
+
+// endPeriod acts on an active subscription whose period ended without a renewal
+// (domain.LapseOf): it is graced until its grace ends, or its stop is asked for.
+func (s *Service) endPeriod(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || !sub.PeriodEnded(b.today) || sched.ExpiryHandledFor == sub.ExpirationDate {
+		return false, err
+	}
+	terms, err := b.termsOf(ctx, tx, plan)
+	if err != nil {
+		return false, err
+	}
+	lapse := domain.LapseOf(sub, terms)
+	rules := plan.BillingType.Rules()
+	if lapse.Event.Kind == domain.SubscriptionEventGrace {
+		if err := sub.Apply(lapse.Event, rules); err != nil {
+			return false, err
+		}
+		sub.UpdatedAt = b.now
+		if err := tx.UpdateSubscription(ctx, sub); err != nil {
+			return false, err
+		}
+	} else if err := s.requestProvision(ctx, tx, b, sub, rules, lapse.Event); err != nil {
+		return false, err
+	}
+	sched.ExpiryHandledFor, sched.GraceEndsOn = sub.ExpirationDate, lapse.GraceEndsOn
+	return true, tx.UpdateSubscriptionSchedule(ctx, sub.ID, sched)
+}
+
+// endGrace asks for the stop of a graced subscription whose grace has ended.
+func (s *Service) endGrace(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || sub.Status != domain.SubscriptionStatusGraced || sched.GraceEndsOn.IsZero() ||
+		sched.GraceEndsOn.After(b.today) {
+		return false, err
+	}
+	return true, s.requestScheduled(ctx, tx, b, sub, plan, domain.ProvisionOpStop, &sched, &sched.GraceEndsOn)
+}
+
+// deleteStopped asks for the deletion of a subscription stopped for the stop period.
+func (s *Service) deleteStopped(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || sub.Status != domain.SubscriptionStatusStopped || sched.DeleteOn.IsZero() ||
+		sched.DeleteOn.After(b.today) {
+		return false, err
+	}
+	return true, s.requestScheduled(ctx, tx, b, sub, plan, domain.ProvisionOpDelete, &sched, &sched.DeleteOn)
+}
+
+// requestScheduled asks for op on sub under its plan's terms and clears the day it
+// was due on (due, a field of sched): a manager who declines it keeps the
+// subscription as it is, and is not asked again.
+func (s *Service) requestScheduled(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+	plan *domain.Plan, op domain.ProvisionOp, sched *store.SubscriptionSchedule, due *domain.Date) error {
+	terms, err := b.termsOf(ctx, tx, plan)
+	if err != nil {
+		return err
+	}
+	if err := s.requestProvision(ctx, tx, b, sub, plan.BillingType.Rules(), domain.ProvisionRequest(op, terms)); err != nil {
+		return err
+	}
+	*due = domain.Date{}
+	return tx.UpdateSubscriptionSchedule(ctx, sub.ID, *sched)
+}
+
+// requestProvision moves sub by ev, a domain.ProvisionRequest: it waits for a
+// manager's approval, or the operation starts and its job is written.
+func (s *Service) requestProvision(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+	rules domain.BillingRules, ev domain.SubscriptionEvent) error {
+	if ev.Kind == domain.SubscriptionEventStart {
+		b.jobs = true
+		return s.startProvisioning(ctx, tx, sub, rules, ev.Op, nil, b.now)
+	}
+	if err := sub.Apply(ev, rules); err != nil {
+		return err
+	}
+	sub.UpdatedAt = b.now
+	return tx.UpdateSubscription(ctx, sub)
+}
+
+// recordStopped keeps the day sub, read for update, stopped, and the day its
+// deletion falls due under plan's terms of today.
+func (s *Service) recordStopped(ctx context.Context, tx *store.Conn, sub *domain.Subscription, plan *domain.Plan, now time.Time) error {
+	terms, err := tx.PlanTermSettings(ctx, plan)
+	if err != nil {
+		return err
+	}
+	sched, err := tx.FindSubscriptionSchedule(ctx, sub.ID)
+	if err != nil {
+		return err
+	}
+	sched.StoppedOn = s.today(now)
+	sched.DeleteOn = domain.DeletionDay(sched.StoppedOn, terms)
+	return tx.UpdateSubscriptionSchedule(ctx, sub.ID, sched)
+}
