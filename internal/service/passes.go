@@ -24,13 +24,19 @@ const PassBatch = 500
 // unpaid orders are cancelled before anything is provisioned, expired periods are
 // graced or stopped before graces end, and stops before deletions.
 func (s *Service) Passes() []jobs.Pass {
-	return []jobs.Pass{
-		&lifecyclePass{s: s, name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
-		&lifecyclePass{s: s, name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
-		&lifecyclePass{s: s, name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
-		&lifecyclePass{s: s, name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
-		&lifecyclePass{s: s, name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
+	passes := []*lifecyclePass{
+		{name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
+		{name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
+		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
+		{name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
+		{name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
 	}
+	out := make([]jobs.Pass, len(passes))
+	for i, p := range passes {
+		p.s, p.batch = s, PassBatch
+		out[i] = p
+	}
+	return out
 }
 
 // passStep takes one due row (order or subscription id) in tx: it locks the row,
@@ -56,6 +62,7 @@ type lifecyclePass struct {
 	query store.DueQuery
 	lag   int
 	step  passStep
+	batch int // rows per transaction
 }
 
 // Name implements jobs.Pass.
@@ -67,7 +74,7 @@ func (p *lifecyclePass) Run(ctx context.Context, now time.Time) error {
 	through := today.AddDays(-p.lag)
 	var after store.DueKey
 	for {
-		keys, err := p.s.db.Reader().DueRows(ctx, p.query, through, after, PassBatch)
+		keys, err := p.s.db.Reader().DueRows(ctx, p.query, through, after, p.batch)
 		if err != nil {
 			return err
 		}
@@ -77,7 +84,7 @@ func (p *lifecyclePass) Run(ctx context.Context, now time.Time) error {
 		if err := p.runBatch(ctx, now, keys); err != nil {
 			return fmt.Errorf("%s at %s: %w", p.name, now, err)
 		}
-		if len(keys) < PassBatch {
+		if len(keys) < p.batch {
 			return nil
 		}
 		after = keys[len(keys)-1]
