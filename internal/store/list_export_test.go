@@ -43,8 +43,15 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 	if err != nil {
 		return nil, err
 	}
+	return db.explain(ctx, kq.sql, kq.args...)
+}
+
+// explain returns the engine's plan of query, one step a line. On PostgreSQL the
+// planner is told to avoid scans of tables and sorts where it can, so a plan that
+// still shows one has no index that serves the query.
+func (db *DB) explain(ctx context.Context, query string, args ...any) ([]string, error) {
 	var plan []string
-	err = db.InTx(ctx, func(c *Conn) error {
+	err := db.InTx(ctx, func(c *Conn) error {
 		explain := "EXPLAIN QUERY PLAN "
 		if db.engine == Postgres {
 			for _, knob := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
@@ -54,7 +61,7 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 			}
 			explain = "EXPLAIN "
 		}
-		rows, err := c.query(ctx, explain+kq.sql, kq.args...)
+		rows, err := c.query(ctx, explain+query, args...)
 		if err != nil {
 			return err
 		}

@@ -54,13 +54,7 @@ type DueKey struct {
 // id. A walk that resumes after the last key it got visits every due row once, even
 // those a pass skipped and left due.
 func (c *Conn) DueRows(ctx context.Context, q DueQuery, through domain.Date, after DueKey, limit int) ([]DueKey, error) {
-	query := "SELECT " + q.date + ", id FROM " + q.table + " WHERE " + q.where + " AND " + q.date + " <= $1"
-	args := []any{dateText(through)}
-	if after != (DueKey{}) {
-		query += " AND (" + q.date + ", id) > ($2, $3)"
-		args = append(args, dateText(after.Date), after.ID)
-	}
-	query += fmt.Sprintf(" ORDER BY %s, id LIMIT %d", q.date, limit)
+	query, args := q.rowsQuery(through, after, limit)
 	var out []DueKey
 	err := eachRow(ctx, c, query, args, func(sc scanner) error {
 		var (
@@ -83,12 +77,29 @@ func (c *Conn) DueRows(ctx context.Context, q DueQuery, through domain.Date, aft
 	return out, nil
 }
 
+// rowsQuery is the SELECT of DueRows: a walk of q's partial index from after.
+func (q DueQuery) rowsQuery(through domain.Date, after DueKey, limit int) (string, []any) {
+	query := "SELECT " + q.date + ", id FROM " + q.table + " WHERE " + q.where + " AND " + q.date + " <= $1"
+	args := []any{dateText(through)}
+	if after != (DueKey{}) {
+		query += " AND (" + q.date + ", id) > ($2, $3)"
+		args = append(args, dateText(after.Date), after.ID)
+	}
+	return query + fmt.Sprintf(" ORDER BY %s, id LIMIT %d", q.date, limit), args
+}
+
+// nextQuery is the SELECT of NextDueDate: the first entry of q's index after a date.
+func (q DueQuery) nextQuery(after domain.Date) (string, []any) {
+	return "SELECT MIN(" + q.date + ") FROM " + q.table + " WHERE " + q.where + " AND " + q.date + " > $1",
+		[]any{dateText(after)}
+}
+
 // NextDueDate returns the earliest date of q's rows that is after after, and false
 // when there is none.
 func (c *Conn) NextDueDate(ctx context.Context, q DueQuery, after domain.Date) (domain.Date, bool, error) {
 	var next sql.NullString
-	err := c.row(ctx, "SELECT MIN("+q.date+") FROM "+q.table+" WHERE "+q.where+" AND "+q.date+" > $1",
-		[]any{dateText(after)}, &next)
+	query, args := q.nextQuery(after)
+	err := c.row(ctx, query, args, &next)
 	if err != nil {
 		return domain.Date{}, false, fmt.Errorf("next due %s: %w", q.name, err)
 	}
