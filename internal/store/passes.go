@@ -10,7 +10,7 @@ import (
 
 // The queries of the scheduler's lifecycle passes: which orders and subscriptions
 // have a time-driven step due, and the day the next one falls due. Each reads one
-// partial index of migration 0019, which holds only the rows that may become due, so
+// partial index of migration 0016, which holds only the rows that may become due, so
 // a pass costs what it has to do, not the size of the tables.
 
 // DueQuery names the rows one lifecycle pass acts on: those of a table in a status
@@ -22,7 +22,7 @@ type DueQuery struct {
 	where string // the partial index's predicate, word for word, so the index is used
 }
 
-// The lifecycle passes' queries, each over its index of migration 0019.
+// The lifecycle passes' queries, each over its index of migration 0016.
 var (
 	// DueUnpaidOrders: orders waiting for payment, by expiration date.
 	DueUnpaidOrders = DueQuery{"unpaid orders", "orders", "expiration_date",
@@ -111,7 +111,7 @@ func (c *Conn) NextDueDate(ctx context.Context, q DueQuery, after domain.Date) (
 }
 
 // SubscriptionSchedule is the days a subscription's next time-driven steps are due
-// (migration 0019); a zero date is not set.
+// (migration 0016); a zero date is not set.
 type SubscriptionSchedule struct {
 	// ExpiryHandledFor is the expiration date whose end the scheduler acted on.
 	ExpiryHandledFor domain.Date

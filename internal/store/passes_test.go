@@ -10,7 +10,7 @@ import (
 )
 
 // TestDueQueriesWalkTheirIndex checks the engine's plan of every lifecycle pass's
-// queries: each reads its partial index of migration 0019 in order, with no scan of
+// queries: each reads its partial index of migration 0016 in order, with no scan of
 // the orders or subscriptions and no sort, so a pass never reads every row.
 func TestDueQueriesWalkTheirIndex(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
