@@ -63,6 +63,8 @@ var extensions = []string{
 	"PUT /api/v3/resellers/{reseller_id}/catalog",
 	"GET /api/v3/resellers/{reseller_id}/payment_methods",
 	"GET /api/v3/test_clock", "POST /api/v3/test_clock/advance",
+	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation",
+	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation",
 }
 
 // documentedQuery are the query parameters beyond paging that ActivePlatform
@@ -79,7 +81,7 @@ var documentedQuery = map[string][]string{
 	"GET /api/v3/resellers/{reseller_id}/plans/{plan_id}/order_attributes": {"account_id", "plan_resource_ids[]"},
 	"GET /api/v3/resellers/{reseller_id}/accounts": {"filter[email]", "filter[user_email]", "filter[inn]",
 		"filter[created_at]", "filter[created_at][gt]", "filter[created_at][lt]", "filter[updated_at]",
-		"filter[updated_at][gt]", "filter[updated_at][lt]"},
+		"filter[updated_at][gt]", "filter[updated_at][lt]", "include"},
 	"GET /api/v3/resellers/{reseller_id}/user_authentication/token": {"account_id"},
 	"GET /": {"user_email", "user_token"}, // the documented Customer Control Panel sign-in link
 	"GET /api/v3/resellers/{reseller_id}/orders": {"sort", "filter[created_at]", "filter[created_at][gt]",
@@ -91,6 +93,9 @@ var documentedQuery = map[string][]string{
 		"filter[created_at][lt]"},
 	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}": {"meta", "include"},
 	"GET /api/v3/resellers/{reseller_id}/payments/{payment_id}":           {"include"},
+	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}":                {"meta", "include"},
+	"GET /api/v3/resellers/{reseller_id}/child_reseller_subscriptions":                   {"meta"},
+	"GET /api/v3/resellers/{reseller_id}/child_reseller_subscriptions/{subscription_id}": {"meta"},
 	"GET /api/v3/resellers/{reseller_id}/payments": {"sort", "filter[created_at]", "filter[created_at][gt]",
 		"filter[created_at][lt]", "filter[updated_at]", "filter[updated_at][gt]", "filter[updated_at][lt]",
 		"filter[closed_at]", "filter[closed_at][gt]", "filter[closed_at][lt]"},
@@ -198,6 +203,8 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "POST /api/v3/resellers/{reseller_id}/payments" ||
 			key == "DELETE /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}"
+			key == "PATCH /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}" ||
+			strings.HasPrefix(key, "POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/")
 		if got := hasParam(doc, key, "header", "Idempotency-Key"); got != idempotent {
 			t.Errorf("%s: Idempotency-Key parameter = %v, want %v", key, got, idempotent)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 )
 
@@ -53,7 +54,10 @@ type Config struct {
 	// Set by tests and tools rather than users.
 	Clock domain.Clock
 	// Passes are scheduler passes to run besides the platform's own.
-	Passes       []jobs.Pass
+	Passes []jobs.Pass
+	// Provisioner carries out the provisioning jobs; the built-in one (every
+	// operation done at once) when nil.
+	Provisioner  service.Provisioner
 	PasswordCost int
 	Stdout       io.Writer // where tokens and the welcome text go
 	LogOutput    io.Writer // where the JSON log goes

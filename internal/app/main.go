@@ -91,7 +91,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
-		Location: m.Config.location})
+		Location: m.Config.location, Provisioner: m.Config.Provisioner})
 	// The platform's lifecycle passes run first, then those the configuration adds.
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
 		m.Scheduler.Register(p)

@@ -22,12 +22,15 @@ var accountList = listSpec{
 		"created_at":   {kind: kindTime},
 		"updated_at":   {kind: kindTime},
 	},
-	sorts: []string{"id", "name", "created_at", "updated_at"},
+	sorts:    []string{"id", "name", "created_at", "updated_at"},
+	includes: accountIncludes,
 }
 
-// childAccountList also filters by reseller, since it spans many.
+// childAccountList also filters by reseller, since it spans many, and includes
+// nothing.
 var childAccountList = func() listSpec {
 	l := accountList
+	l.includes = nil
 	l.filters = map[string]filterSpec{"reseller_id": {kind: kindInt}}
 	for k, v := range accountList.filters {
 		l.filters[k] = v
@@ -99,7 +102,8 @@ func (s *Server) accountAttributes(a *domain.Account) *accountAttributes {
 }
 
 func (s *Server) handleAccountGet(c *call) (reply, error) {
-	if err := noInclude(c); err != nil {
+	includes, err := parseInclude(c.r.URL.Query(), accountIncludes)
+	if err != nil {
 		return reply{}, err
 	}
 	rid, aid, err := c.accountPath()
@@ -110,7 +114,12 @@ func (s *Server) handleAccountGet(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return one(s.toAPIAccount(a)), nil
+	data := []resource{s.toAPIAccount(a)}
+	included, err := s.withAccountSubscriptions(c, []*domain.Account{a}, data, includes)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{doc: document{Data: data[0], Included: included}}, nil
 }
 
 func (s *Server) handleChildResellerAccountGet(c *call) (reply, error) {
@@ -204,8 +213,8 @@ func (s *Server) handleAccountUpdate(c *call) (reply, error) {
 	return one(s.toAPIAccount(a)), nil
 }
 
-// noInclude refuses an include parameter: accounts relate to nothing includable yet,
-// and a single GET reads only include of its query.
+// noInclude refuses an include parameter, for the reads that include nothing; a
+// single GET reads only include of its query.
 func noInclude(c *call) error {
 	_, err := parseInclude(c.r.URL.Query(), nil)
 	return err

@@ -20,21 +20,22 @@ var apiLists = map[string]struct {
 	spec     listSpec
 	resource string
 }{
-	"accountList":        {accountList, "accounts"},
-	"childAccountList":   {childAccountList, "accounts"},
-	"resellerList":       {resellerList, "resellers"},
-	"managerList":        {managerList, "managers"},
-	"childManagerList":   {childManagerList, "managers"},
-	"managerRoleList":    {managerRoleList, "manager_roles"},
-	"categoryList":       {categoryList, "product_categories"},
-	"productList":        {productList, "products"},
-	"planList":           {planList, "plans"},
-	"switchablePlanList": {switchablePlanList, "plans"},
-	"childPlanList":      {childPlanList, "plans"},
-	"paymentMethodList":  {paymentMethodList, "payment_methods"},
-	"orderList":          {orderList, "orders"},
-	"subscriptionList":   {subscriptionList, "subscriptions"},
-	"paymentList":        {paymentList, "payments"},
+	"accountList":           {accountList, "accounts"},
+	"childAccountList":      {childAccountList, "accounts"},
+	"resellerList":          {resellerList, "resellers"},
+	"managerList":           {managerList, "managers"},
+	"childManagerList":      {childManagerList, "managers"},
+	"managerRoleList":       {managerRoleList, "manager_roles"},
+	"categoryList":          {categoryList, "product_categories"},
+	"productList":           {productList, "products"},
+	"planList":              {planList, "plans"},
+	"switchablePlanList":    {switchablePlanList, "plans"},
+	"childPlanList":         {childPlanList, "plans"},
+	"paymentMethodList":     {paymentMethodList, "payment_methods"},
+	"orderList":             {orderList, "orders"},
+	"subscriptionList":      {subscriptionList, "subscriptions"},
+	"childSubscriptionList": {childSubscriptionList, "subscriptions"},
+	"paymentList":           {paymentList, "payments"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as

@@ -102,7 +102,7 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/payment_methods", listOf(s, paymentMethodList, s.svc.FindPaymentMethods, plainPage(s, s.toAPIPaymentMethod)), 0)
 
 	accountPage := plainPage(s, s.toAPIListedAccount)
-	s.route("GET "+v3+"/resellers/{reseller_id}/accounts", listOf(s, accountList, s.svc.FindAccounts, accountPage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/accounts", listOf(s, accountList, s.svc.FindAccounts, s.accountPage), 0)
 	s.route("POST "+v3+"/resellers/{reseller_id}/accounts", s.handleAccountCreate, idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/accounts/{account_id}", s.handleAccountGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/accounts/{account_id}", s.handleAccountUpdate, 0)
@@ -124,6 +124,12 @@ func (s *Server) routes() {
 	s.route("POST "+v3+"/resellers/{reseller_id}/orders/{order_id}/cancel_operation", s.handleOrderCancel, idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/subscriptions", listOf(s, subscriptionList, s.svc.FindSubscriptions, s.subscriptionPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}", s.handleSubscriptionGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}", s.handleSubscriptionUpdate, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/stop_operation", s.handleSubscriptionStop, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/activate_operation", s.handleSubscriptionActivate, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/delete_operation", s.handleSubscriptionDelete, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_subscriptions", listOf(s, childSubscriptionList, s.svc.FindChildResellerSubscriptions, s.subscriptionPage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_subscriptions/{subscription_id}", s.handleChildResellerSubscriptionGet, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments", listOf(s, paymentList, s.svc.FindPayments, plainPage(s, s.toAPIPayment)), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentComplete, idempotent)
@@ -137,6 +143,10 @@ func (s *Server) routes() {
 
 	// Cascade extension: the declarative catalogue (docs/catalog.md).
 	s.route("PUT "+v3+"/resellers/{reseller_id}/catalog", s.handleCatalogApply, yamlBody|largeBody)
+
+	// Cascade extension: a manager's answer to a stop or deletion waiting for approval.
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation", s.handleSubscriptionApprove, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation", s.handleSubscriptionDecline, idempotent)
 
 	// Cascade extension: the test clock (docs/test-clock.md), only when it is on.
 	if s.testClock {

@@ -70,6 +70,13 @@ func (s *Service) startProvisioning(ctx context.Context, tx *store.Conn, sub *do
 	if err := tx.UpdateSubscription(ctx, sub); err != nil {
 		return err
 	}
+	return s.enqueueProvision(ctx, tx, sub, op, order)
+}
+
+// enqueueProvision writes the job that carries op of sub, which already shows op's
+// transitional status, to the vendor, in tx. order, which causes it, may be nil.
+func (s *Service) enqueueProvision(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	op domain.ProvisionOp, order *domain.Order) error {
 	p := provisionPayload{SubscriptionID: sub.ID, Op: op}
 	if order != nil {
 		p.OrderID = order.ID

@@ -33,7 +33,7 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 	case "orders":
 		l, b = orderListing(db.engine, resellerID)
 	case "subscriptions":
-		l, b = subscriptionListing(db.engine, resellerID)
+		l, b = subscriptionListing(db.engine, resellerID, "")
 	case "payments":
 		l, b = paymentListing(db.engine, resellerID)
 	default:

@@ -19,6 +19,7 @@ const subscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.pla
 // columns; each has an index led by reseller_id (migration 0015).
 var subscriptionFields = map[string]column{
 	"id":              {expr: "s.id"},
+	"reseller_id":     {expr: "s.reseller_id"},
 	"account_id":      {expr: "s.account_id"},
 	"plan_id":         {expr: "s.plan_id"},
 	"status":          {expr: "s.status", text: true},
@@ -133,16 +134,18 @@ func (c *Conn) loadSubscriptionResources(ctx context.Context, subs []*domain.Sub
 	})
 }
 
-// SubscriptionFilter selects the subscriptions of one reseller matching Query.
+// SubscriptionFilter selects the subscriptions of one reseller (ResellerID) or of
+// every reseller strictly below a path (Below), matching Query.
 type SubscriptionFilter struct {
 	ResellerID int64
+	Below      string
 	Query      domain.ListQuery
 }
 
 // FindSubscriptions returns one page of a reseller's subscriptions with their
 // resources, the number of all that match and the cursor of the next page.
 func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*domain.Subscription, domain.PageInfo, error) {
-	l, b := subscriptionListing(c.db.engine, f.ResellerID)
+	l, b := subscriptionListing(c.db.engine, f.ResellerID, f.Below)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
 		return c.FindSubscriptionsByIDs(ctx, ids)
 	})
@@ -248,10 +251,11 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 	return nil
 }
 
-// subscriptionListing declares the list of a reseller's subscriptions.
-func subscriptionListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+// subscriptionListing declares the list of a reseller's subscriptions, or of those
+// of every reseller below a path.
+func subscriptionListing(e Engine, resellerID int64, below string) (listing, *sqlBuilder) {
 	b := &sqlBuilder{engine: e}
 	l := listing{from: "FROM subscriptions s", id: "s.id", cols: subscriptionFields}
-	l.scope(b, "s", tallySubscriptions, resellerID, "")
+	l.scope(b, "s", tallySubscriptions, resellerID, below)
 	return l, b
 }
