@@ -194,7 +194,7 @@ func TestAccountListSortAndPages(t *testing.T) {
 			"sort=email":                   "sort",
 			"page[size]=1001":              "page[size]",
 			"page[number]=0":               "page[number]",
-			"include=subscriptions":        "include",
+			"include=orders":               "include",
 			"filter[user_email]=":          "filter[user_email]",
 		} {
 			e := mgErrorOf(t, mgDo(t, s.Admin, "GET", path+query, ""), 400)
