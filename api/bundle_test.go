@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/cascade-billing/cascade/internal/apibundle"
+	"gopkg.in/yaml.v3"
 )
 
 // TestBundleUpToDate fails when api/openapi.yaml is not what its sources in api/src
@@ -45,5 +46,15 @@ func TestBundleRefusesBrokenPieces(t *testing.T) {
 	}
 	if _, err := apibundle.Bundle(fstest.MapFS{}); err == nil {
 		t.Error("no pieces: bundled")
+	}
+}
+
+// TestBundleHasNoRepeatedKeys parses the bundle strictly: two pieces that define the
+// same schema or path would otherwise be joined silently, and the later one would win
+// in some readers and fail in others.
+func TestBundleHasNoRepeatedKeys(t *testing.T) {
+	var doc map[string]any
+	if err := yaml.Unmarshal(OpenAPI, &doc); err != nil {
+		t.Fatalf("api/openapi.yaml: %v", err)
 	}
 }

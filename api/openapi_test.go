@@ -91,8 +91,7 @@ var documentedQuery = map[string][]string{
 	"GET /api/v3/resellers/{reseller_id}/subscriptions": {"meta", "include", "filter[account_id]", "filter[status]",
 		"filter[payment_model]", "filter[trial]", "filter[plan_id]", "filter[created_at]", "filter[created_at][gt]",
 		"filter[created_at][lt]"},
-	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}": {"meta", "include"},
-	"GET /api/v3/resellers/{reseller_id}/payments/{payment_id}":           {"include"},
+	"GET /api/v3/resellers/{reseller_id}/payments/{payment_id}":                          {"include"},
 	"GET /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}":                {"meta", "include"},
 	"GET /api/v3/resellers/{reseller_id}/child_reseller_subscriptions":                   {"meta"},
 	"GET /api/v3/resellers/{reseller_id}/child_reseller_subscriptions/{subscription_id}": {"meta"},
@@ -202,7 +201,7 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "PATCH /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "POST /api/v3/resellers/{reseller_id}/payments" ||
 			key == "DELETE /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
-			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}"
+			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "PATCH /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}" ||
 			strings.HasPrefix(key, "POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/")
 		if got := hasParam(doc, key, "header", "Idempotency-Key"); got != idempotent {

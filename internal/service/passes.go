@@ -223,7 +223,7 @@ func (s *Service) endPeriod(ctx context.Context, tx *store.Conn, b *passBatch, i
 		if err := tx.UpdateSubscription(ctx, sub); err != nil {
 			return false, err
 		}
-	} else if err := s.requestProvision(ctx, tx, b, sub, rules, lapse.Event); err != nil {
+	} else if err := s.requestAutomatic(ctx, tx, b, sub, rules, lapse.Event); err != nil {
 		return false, err
 	}
 	sched.ExpiryHandledFor, sched.GraceEndsOn = sub.ExpirationDate, lapse.GraceEndsOn
@@ -259,16 +259,16 @@ func (s *Service) requestScheduled(ctx context.Context, tx *store.Conn, b *passB
 	if err != nil {
 		return err
 	}
-	if err := s.requestProvision(ctx, tx, b, sub, plan.BillingType.Rules(), domain.ProvisionRequest(op, terms)); err != nil {
+	if err := s.requestAutomatic(ctx, tx, b, sub, plan.BillingType.Rules(), domain.ProvisionRequest(op, terms)); err != nil {
 		return err
 	}
 	*due = domain.Date{}
 	return tx.UpdateSubscriptionSchedule(ctx, sub.ID, *sched)
 }
 
-// requestProvision moves sub by ev, a domain.ProvisionRequest: it waits for a
+// requestAutomatic moves sub by ev, a domain.ProvisionRequest: it waits for a
 // manager's approval, or the operation starts and its job is written.
-func (s *Service) requestProvision(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+func (s *Service) requestAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
 	rules domain.BillingRules, ev domain.SubscriptionEvent) error {
 	if ev.Kind == domain.SubscriptionEventStart {
 		b.jobs = true

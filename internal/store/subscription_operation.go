@@ -8,7 +8,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// The history of what managers did to subscriptions (migration 0016).
+// The history of what managers did to subscriptions (migration 0017).
 
 // SubscriptionOperationRecord is one entry of a subscription's history.
 type SubscriptionOperationRecord struct {
