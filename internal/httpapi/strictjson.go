@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,34 +25,38 @@ const (
 	indexNamesAt = 16
 )
 
-// checkBody reads a JSON body once, with encoding/json's tokenizer, before
-// encoding/json decodes it, for what decoding lets through: invalid UTF-8 (which it
-// turns into U+FFFD), duplicate members (it keeps the last), members that differ from
-// a known one only in case (it fills the known one), control characters in text
-// (domain.IsControl) and nesting without end. sh is the shape of the destination
-// type.
+// checkBody reads a JSON body once, before encoding/json decodes it, for what
+// decoding lets through: invalid UTF-8 (which it turns into U+FFFD), duplicate
+// members (it keeps the last), members that differ from a known one only in case (it
+// fills the known one), control characters in text (domain.IsControl) and nesting
+// without end. sh is the shape of the destination type.
 //
 // It answers a 400 for a body that is not one unambiguous JSON document, and the
 // validation problems (422) otherwise. A body that is not JSON at all gets nil, so
-// encoding/json reports the syntax error as it always has.
+// encoding/json reports the syntax error as it always has: the reader accepts
+// exactly the grammar encoding/json does (RFC 8259), token by token in the same
+// order, so a syntax error ends it at the same place as it ends encoding/json's
+// tokenizer.
 func checkBody(body []byte, sh *jsonShape) error {
 	if !utf8.Valid(body) {
 		return domain.Errorf(domain.ErrBadRequest, domain.MsgInvalidUTF8, invalidUTF8At(body))
 	}
-	s := bodyScan{dec: json.NewDecoder(bytes.NewReader(body))}
-	s.dec.UseNumber() // numbers are only stepped over: no float conversion
+	s := bodyScan{body: body}
 	if !s.value(sh) {
 		return s.stop // nil after a syntax error
 	}
-	if _, err := s.dec.Token(); err != io.EOF {
+	if s.skipSpace(); s.pos != len(body) {
 		return nil // trailing data: a syntax error
 	}
 	return errors.Join(s.problems...)
 }
 
-// bodyScan is one pass of checkBody over a body.
+// bodyScan is one pass of checkBody over a body: a tokenizer over its bytes, which
+// allocates nothing for a member name or a text without escapes beyond the names it
+// keeps.
 type bodyScan struct {
-	dec      *json.Decoder
+	body     []byte
+	pos      int // the next byte to read
 	depth    int
 	path     []pathSegment // where the value being read sits
 	names    []string      // the member names of the objects being read, innermost last
@@ -68,41 +71,88 @@ type pathSegment struct {
 	isIndex bool
 }
 
+// skipSpace steps over JSON whitespace.
+func (s *bodyScan) skipSpace() {
+	for s.pos < len(s.body) {
+		switch s.body[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// next skips whitespace and returns the byte there, or 0 at the end of the body.
+func (s *bodyScan) next() byte {
+	s.skipSpace()
+	if s.pos == len(s.body) {
+		return 0
+	}
+	return s.body[s.pos]
+}
+
 // value reads one JSON value of shape sh and reports whether the pass may go on.
 func (s *bodyScan) value(sh *jsonShape) bool {
-	tok, err := s.dec.Token()
-	if err != nil {
-		return false
-	}
-	switch t := tok.(type) {
-	case json.Delim: // only an opening one: a closing one here is a syntax error
+	switch c := s.next(); {
+	case c == '{' || c == '[':
+		s.pos++
 		if !s.enter() {
 			return false
 		}
-		if t == '{' {
+		if c == '{' {
 			return s.object(sh)
 		}
 		return s.array(sh.element())
-	case string:
-		if strings.ContainsFunc(t, domain.IsControl) {
+	case c == '"':
+		start := s.pos
+		control, escaped, ok := s.text()
+		if !ok {
+			return false
+		}
+		if escaped {
+			// Only an escape can make a control character the checks below did not
+			// see; decoding the text tells.
+			control = strings.ContainsFunc(unquote(s.body[start:s.pos]), domain.IsControl)
+		}
+		if control {
 			s.problem(domain.FieldError(s.pointer(), domain.MsgControlCharacter))
 		}
+		return true
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number()
 	}
-	return true
+	return false
 }
 
 // object reads the members of an object whose '{' was just read.
 func (s *bodyScan) object(sh *jsonShape) bool {
 	first := len(s.names)
 	var index map[string]bool // the names so far, once there are many
-	for s.dec.More() {
-		tok, err := s.dec.Token()
-		if err != nil {
+	if s.next() == '}' {
+		s.pos++
+		return s.leave()
+	}
+	for {
+		if s.next() != '"' {
 			return false
 		}
-		name, ok := tok.(string)
+		start := s.pos
+		_, escaped, ok := s.text()
 		if !ok {
 			return false
+		}
+		var name string
+		if escaped {
+			name = unquote(s.body[start:s.pos])
+		} else {
+			name = string(s.body[start+1 : s.pos-1])
 		}
 		s.path = append(s.path, pathSegment{key: name})
 		if s.duplicate(name, first, &index) {
@@ -117,13 +167,25 @@ func (s *bodyScan) object(sh *jsonShape) bool {
 		case known != "":
 			s.problem(domain.FieldError(s.pointer(), domain.MsgMemberCase, known))
 		}
+		if s.next() != ':' {
+			return false
+		}
+		s.pos++
 		if !s.value(member) {
 			return false
 		}
 		s.path = s.path[:len(s.path)-1]
+		switch s.next() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			s.names = s.names[:first]
+			return s.leave()
+		default:
+			return false
+		}
 	}
-	s.names = s.names[:first]
-	return s.leave()
 }
 
 // duplicate reports whether name is among the names of the object being read, which
@@ -159,14 +221,26 @@ func (s *bodyScan) duplicate(name string, first int, index *map[string]bool) boo
 
 // array reads the elements, of shape elem, of an array whose '[' was just read.
 func (s *bodyScan) array(elem *jsonShape) bool {
-	for i := 0; s.dec.More(); i++ {
+	if s.next() == ']' {
+		s.pos++
+		return s.leave()
+	}
+	for i := 0; ; i++ {
 		s.path = append(s.path, pathSegment{index: i, isIndex: true})
 		if !s.value(elem) {
 			return false
 		}
 		s.path = s.path[:len(s.path)-1]
+		switch s.next() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return s.leave()
+		default:
+			return false
+		}
 	}
-	return s.leave()
 }
 
 // enter counts one more level of nesting, refusing the body past maxBodyDepth.
@@ -178,11 +252,114 @@ func (s *bodyScan) enter() bool {
 	return true
 }
 
-// leave reads the closing bracket of an object or array, one level up.
+// leave ends an object or array whose closing bracket was just read, one level up.
 func (s *bodyScan) leave() bool {
 	s.depth--
-	_, err := s.dec.Token()
-	return err == nil
+	return true
+}
+
+// text steps over the string that starts at s.pos, its quotes included. It reports
+// whether the string holds a control character as it is written (only DEL can be:
+// the others are a syntax error unescaped), whether it holds escapes, and false for
+// a string that is not valid JSON.
+func (s *bodyScan) text() (control, escaped, ok bool) {
+	b := s.body
+	for i := s.pos + 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			s.pos = i + 1
+			return control, escaped, true
+		case c == '\\':
+			escaped = true
+			if i++; i == len(b) {
+				return false, false, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(b) {
+					return false, false, false
+				}
+				for _, h := range b[i+1 : i+5] {
+					if !isHex(h) {
+						return false, false, false
+					}
+				}
+				i += 4
+			default:
+				return false, false, false
+			}
+		case c < 0x20:
+			return false, false, false
+		case c == 0x7f:
+			control = true
+		}
+	}
+	return false, false, false
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+// unquote decodes a JSON string that text found valid, quotes included, as
+// encoding/json decodes it (a lone surrogate becomes U+FFFD).
+func unquote(quoted []byte) string {
+	var out string
+	json.Unmarshal(quoted, &out) // valid: text checked it
+	return out
+}
+
+// literal steps over the literal word.
+func (s *bodyScan) literal(word string) bool {
+	if !bytes.HasPrefix(s.body[s.pos:], []byte(word)) {
+		return false
+	}
+	s.pos += len(word)
+	return true
+}
+
+// number steps over a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
+// What follows it is the caller's to check.
+func (s *bodyScan) number() bool {
+	b, i := s.body, s.pos
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		if i++; i == len(b) || !isDigit(b[i]) {
+			return false
+		}
+		i = digits(b, i)
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i == len(b) || !isDigit(b[i]) {
+			return false
+		}
+		i = digits(b, i)
+	}
+	s.pos = i
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digits returns the index of the first byte at or after i that is not a digit.
+func digits(b []byte, i int) int {
+	for i < len(b) && isDigit(b[i]) {
+		i++
+	}
+	return i
 }
 
 func (s *bodyScan) problem(err error) {
