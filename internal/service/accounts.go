@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -109,13 +110,26 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	ref, err := s.accountReference(ctx, s.db.Reader())
-	if err != nil {
-		return nil, err
-	}
-	out, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Account, error) {
+	// The account types and classes held in memory, when there are any, with the
+	// INSERT checking that they are still current; otherwise, or when they are not,
+	// read on the read pool before the transaction (see accountReference).
+	ref, gen, held := s.referenceInMemory()
+	create := func(tx *store.Conn) (*domain.Account, error) {
+		tx.ExpectReference(gen)
 		return s.createAccount(ctx, tx, ref, resellerID, &c)
-	})
+	}
+	var out *domain.Account
+	err := store.ErrReferenceMoved
+	if held {
+		out, err = inTxAnswering(ctx, s, create)
+	}
+	if errors.Is(err, store.ErrReferenceMoved) {
+		if ref, err = s.accountReference(ctx, s.db.Reader()); err != nil {
+			return nil, err
+		}
+		gen = 0
+		out, err = inTxAnswering(ctx, s, create)
+	}
 	if err != nil {
 		return nil, wrap(err, "create account of reseller %d", resellerID)
 	}
@@ -136,19 +150,18 @@ func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref account
 	}
 	if refs.Owner != nil {
 		acc.OwnerID = refs.Owner.ID
-		err = tx.CreateAccount(ctx, acc)
+		if err = tx.CreateAccount(ctx, acc); err == nil {
+			err = tx.AddAccountUser(ctx, acc.ID, acc.OwnerID, domain.AccessLevelOwner, now)
+		}
 	} else {
 		// A new owner, or the reseller's user with its e-mail, written with the
-		// account (on PostgreSQL in one statement).
+		// account and linked to it as its owner (on PostgreSQL in one statement).
 		u := c.NewOwner()
 		u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
 		err = tx.CreateAccountWithOwner(ctx, acc, &u)
 	}
 	if err != nil {
 		return nil, uniqueField(err, accountUnique)
-	}
-	if err := tx.AddAccountUser(ctx, acc.ID, acc.OwnerID, domain.AccessLevelOwner, now); err != nil {
-		return nil, err
 	}
 	return acc, nil
 }

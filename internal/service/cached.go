@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/readcache"
@@ -34,6 +35,17 @@ type caches struct {
 	plans         *readcache.Cache[int64, *domain.Plan]
 	planPages     *readcache.Cache[string, page[domain.Plan]]
 	reference     *readcache.Cache[struct{}, accountReference]
+	// referenceAt is the reference data last read with its generation, which the
+	// account creates rely on without reading the generation (see
+	// Service.referenceInMemory).
+	referenceAt atomic.Pointer[referenceAt]
+}
+
+// referenceAt is reference data and a generation of store.ScopeReference it is at
+// least as new as.
+type referenceAt struct {
+	ref accountReference
+	gen int64
 }
 
 // page is one page of a list, the number of all its matches and the next cursor.
@@ -153,13 +165,40 @@ func (s *Service) planPage(ctx context.Context, f store.PlanFilter) ([]*domain.P
 // SQL, which moves the reference scope, and a write that read them a moment before
 // such a change is as if it had committed a moment earlier.
 func (s *Service) accountReference(ctx context.Context, c *store.Conn) (accountReference, error) {
-	return cached(ctx, c, s.caches.reference, store.ScopeReference, struct{}{},
-		func(ctx context.Context, c *store.Conn) (accountReference, error) {
-			types, err := c.FindAccountTypes(ctx)
-			if err != nil {
-				return accountReference{}, err
-			}
-			classes, err := c.FindAccountClasses(ctx)
-			return accountReference{types: types, classes: classes}, err
-		})
+	load := func(ctx context.Context, c *store.Conn) (accountReference, error) {
+		types, err := c.FindAccountTypes(ctx)
+		if err != nil {
+			return accountReference{}, err
+		}
+		classes, err := c.FindAccountClasses(ctx)
+		return accountReference{types: types, classes: classes}, err
+	}
+	gen, ok, err := c.Generation(ctx, store.ScopeReference)
+	if err != nil || !ok {
+		if err != nil {
+			return accountReference{}, err
+		}
+		return load(ctx, c)
+	}
+	ref, err := s.caches.reference.Get(ctx, struct{}{}, gen, func(ctx context.Context) (accountReference, error) {
+		return load(ctx, c)
+	})
+	if err == nil {
+		// The value is at least as new as gen, so a write that finds the reference
+		// data still at gen knows it to be current (store.Conn.ExpectReference).
+		s.caches.referenceAt.Store(&referenceAt{ref: cloneReference(ref), gen: gen})
+	}
+	return ref, err
+}
+
+// referenceInMemory returns the reference data last read and the generation it is
+// current at, if any was read: a write that validates against it must have
+// store.Conn.ExpectReference check that generation, and on
+// store.ErrReferenceMoved run again with accountReference.
+func (s *Service) referenceInMemory() (accountReference, int64, bool) {
+	r := s.caches.referenceAt.Load()
+	if r == nil {
+		return accountReference{}, 0, false
+	}
+	return cloneReference(r.ref), r.gen, true
 }

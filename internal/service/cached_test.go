@@ -257,3 +257,32 @@ func chSet(v reflect.Value, path string) {
 		panic("chSet: no value for " + v.Type().String())
 	}
 }
+
+// TestAccountCreateRereadsMovedReference checks that an account create, which
+// validates against the account types and classes held in memory without reading
+// their generation, still never writes with data older than the database's: when
+// another process has changed them and moved their generation (here: the data held
+// is marked with a generation the database is not at), the create reads them again
+// and uses what the database holds.
+func TestAccountCreateRereadsMovedReference(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		s, admin := mgNewService(t, storetest.Open(t, e), domain.NewTestClock(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)))
+		first := chNewAccount(t, s, admin, domain.OperatorID, "first")
+		held := s.caches.referenceAt.Load()
+		if held == nil {
+			t.Fatal("no reference data held after a create")
+		}
+		stale := cloneReference(held.ref)
+		for _, cl := range stale.classes {
+			cl.CreditLimit = first.Class.CreditLimit + 999
+		}
+		s.caches.referenceAt.Store(&referenceAt{ref: stale, gen: held.gen + 1})
+		acc := chNewAccount(t, s, admin, domain.OperatorID, "second")
+		if acc.Class.CreditLimit != first.Class.CreditLimit {
+			t.Fatalf("class credit limit=%v, want the database's %v", acc.Class.CreditLimit, first.Class.CreditLimit)
+		}
+		if now := s.caches.referenceAt.Load(); now.gen != held.gen {
+			t.Fatalf("reference held at generation %d, want the database's %d", now.gen, held.gen)
+		}
+	})
+}

@@ -150,16 +150,39 @@ func accountInsert(owner string) string {
 		$21, COALESCE(NULLIF($22, ''), r.currency), $23, $24, $25, $26, $27, $28, $29, $30, ` + owner
 }
 
-// createAccountSQL inserts an account whose owner is given ($31).
-var createAccountSQL = accountInsert("$31") + ` FROM resellers r WHERE r.id = $1 RETURNING id, currency`
+// referenceAt is the condition that the reference data is at the generation given
+// by the parameter p, or that p is 0 (no expectation): see ExpectReference.
+func referenceAt(p string) string {
+	return `(CAST(` + p + ` AS BIGINT) = 0 OR (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0)
+		FROM cache_scopes WHERE scope = '` + string(ScopeReference) + `') = ` + p + `)`
+}
+
+// createAccountSQL inserts an account whose owner is given ($31), while the
+// reference data is at $32 (see ExpectReference).
+var createAccountSQL = accountInsert("$31") + ` FROM resellers r WHERE r.id = $1 AND ` + referenceAt("$32") +
+	` RETURNING id, currency`
+
+// ErrReferenceMoved is the error of an account create that relied on the reference
+// data being at a generation (ExpectReference) which it no longer is: nothing was
+// written, and the transaction must be rolled back and run again on the data read
+// afresh.
+var ErrReferenceMoved = errors.New("account types and classes changed")
+
+// ExpectReference makes the account creates of the transaction write only while
+// the reference data (account types and classes, ScopeReference) is at generation
+// gen, which their INSERT checks itself: a create that finds it moved writes
+// nothing and returns ErrReferenceMoved. A writer that validated an account against
+// reference data it holds in memory, read at gen, so needs no read of the
+// generation before it writes, in this process or any other sharing the database.
+func (c *Conn) ExpectReference(gen int64) { c.referenceGen = gen }
 
 // CreateAccount inserts a and sets its id. The class is referred to by a.Class.Key.
 // An empty a.Currency takes the reseller's, read by the INSERT itself, which sets it
 // on a; a reseller that does not exist is not found.
 func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
-	err := c.row(ctx, createAccountSQL, accountRow(a), &a.ID, &a.Currency)
+	err := c.row(ctx, createAccountSQL, append(accountRow(a), c.referenceGen), &a.ID, &a.Currency)
 	if errors.Is(err, sql.ErrNoRows) {
-		return domain.NotFound(domain.MsgResellerNotFound)
+		return c.noAccountWritten(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
@@ -167,42 +190,74 @@ func (c *Conn) CreateAccount(ctx context.Context, a *domain.Account) error {
 	return c.accountCreated(ctx, a)
 }
 
-// createAccountWithOwnerSQL inserts an account with its owner in one statement, for
-// PostgreSQL: the owner user ($31 to $37) unless the reseller has a user with its
-// e-mail, which is then the owner, as EnsureUser does. When that user exists but
-// is not yet visible to the statement (its transaction committed while the INSERT
-// waited on its row), no owner is found and nothing is written.
+// noAccountWritten tells why an account INSERT wrote nothing: the reference data
+// moved from the generation expected, or else there is no such reseller.
+func (c *Conn) noAccountWritten(ctx context.Context) error {
+	if c.referenceGen != 0 {
+		var gen int64
+		err := c.row(ctx, `SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = $1`,
+			[]any{string(ScopeReference)}, &gen)
+		if err != nil {
+			return fmt.Errorf("create account: %w", err)
+		}
+		if gen != c.referenceGen {
+			return ErrReferenceMoved
+		}
+	}
+	return domain.NotFound(domain.MsgResellerNotFound)
+}
+
+// createAccountWithOwnerSQL inserts an account with its owner and the link between
+// them in one statement, for PostgreSQL: the owner user ($31 to $37) unless the
+// reseller has a user with its e-mail, which is then the owner, as EnsureUser does;
+// the link is AddAccountUser's, as the owner, at the account's creation time. It
+// writes the account only while the reference data is at $38 (see
+// ExpectReference). When that user exists but is not yet visible to the statement
+// (its transaction committed while the INSERT waited on its row), no owner is found
+// and no account is written; a user written by the statement stays, for the
+// transaction to roll back or to find.
 var createAccountWithOwnerSQL = `WITH new_owner AS (
 		INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at)
 		VALUES ($1, $31, $32, $33, $34, $35, $36, $37) ON CONFLICT (reseller_id, email) DO NOTHING RETURNING id),
-	owner AS (SELECT id FROM new_owner UNION ALL SELECT id FROM users WHERE reseller_id = $1 AND email = $31)
-	` + accountInsert("o.id") + ` FROM resellers r, (SELECT id FROM owner LIMIT 1) o WHERE r.id = $1
-	RETURNING id, currency, owner_id`
+	owner AS (SELECT id FROM new_owner UNION ALL SELECT id FROM users WHERE reseller_id = $1 AND email = $31),
+	account AS (` + accountInsert("o.id") + ` FROM resellers r, (SELECT id FROM owner LIMIT 1) o
+		WHERE r.id = $1 AND ` + referenceAt("$38") + `
+		RETURNING id, currency, owner_id, created_at),
+	link AS (INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
+		SELECT id, owner_id, '` + string(domain.AccessLevelOwner) + `', '` + string(domain.UserStatusActive) + `',
+		created_at, created_at FROM account)
+	SELECT id, currency, owner_id FROM account`
 
 // CreateAccountWithOwner inserts a with the owner u, a user of a's reseller that
-// EnsureUser would store: u itself, or the reseller's user with u's e-mail. It sets
-// u.ID, a.OwnerID and what CreateAccount sets; u's other fields stay as given. On
-// PostgreSQL the two are one statement, so one round trip.
+// EnsureUser would store: u itself, or the reseller's user with u's e-mail, and
+// links them as AddAccountUser(a.ID, u.ID, owner, a.CreatedAt) does. It sets u.ID,
+// a.OwnerID and what CreateAccount sets; u's other fields stay as given. On
+// PostgreSQL the three writes are one statement, so one round trip.
 func (c *Conn) CreateAccountWithOwner(ctx context.Context, a *domain.Account, u *domain.User) error {
 	if c.db.engine == Postgres {
 		args := append(accountValues(a), u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status),
-			micros(u.CreatedAt), micros(u.UpdatedAt))
+			micros(u.CreatedAt), micros(u.UpdatedAt), c.referenceGen)
 		err := c.row(ctx, createAccountWithOwnerSQL, args, &a.ID, &a.Currency, &a.OwnerID)
 		if err == nil {
 			u.ID = a.OwnerID
+			c.touchAdded(AccountsScope(a.ResellerID)) // the link, as AddAccountUser would
 			return c.accountCreated(ctx, a)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("create account: %w", err)
 		}
-		// No owner visible yet, or no reseller: nothing was written. The two
-		// statements tell which, and EnsureUser reads a user committed meanwhile.
+		// No owner visible yet, no reseller, or the reference data moved: no account
+		// was written. The statements below tell which, and EnsureUser reads a user
+		// committed meanwhile.
 	}
 	if err := c.EnsureUser(ctx, u); err != nil {
 		return err
 	}
 	a.OwnerID = u.ID
-	return c.CreateAccount(ctx, a)
+	if err := c.CreateAccount(ctx, a); err != nil {
+		return err
+	}
+	return c.AddAccountUser(ctx, a.ID, a.OwnerID, domain.AccessLevelOwner, a.CreatedAt)
 }
 
 // accountCreated records what the transaction changed by creating a: its scope,

@@ -26,6 +26,9 @@ type Conn struct {
 	// sent with the scope moves just before the commit: on PostgreSQL one round trip
 	// for all of them instead of one each.
 	later []statement
+	// referenceGen is the generation of ScopeReference the transaction's account
+	// creates rely on (ExpectReference); 0 for none.
+	referenceGen int64
 }
 
 // Reader returns a Conn on the read pool.
