@@ -90,15 +90,18 @@ func (c *Conn) NextJobRunAt(ctx context.Context, kinds []string, after time.Time
 }
 
 // HasLeasedJobs reports whether a job of one of the kinds is running under a lease
-// that has not expired at now: a worker is on it.
+// that has not expired at now, or is due and still pending although the caller's own
+// claim just found nothing to take: another worker's claim holds its row (PostgreSQL
+// skips locked rows) and is about to run it. Either way a worker is on it.
 func (c *Conn) HasLeasedJobs(ctx context.Context, kinds []string, now time.Time) (bool, error) {
 	if len(kinds) == 0 {
 		return false, nil
 	}
 	in, kindArg := oneOf(c.db.engine, "kind", 3, kinds)
 	var n int
-	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE status = $1 AND lease_until > $2 AND `+in+` LIMIT 1) leased`,
-		[]any{string(domain.JobStatusRunning), micros(now), kindArg}, &n)
+	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE ((status = $1 AND lease_until > $2)
+		OR (status = $4 AND run_at <= $2)) AND `+in+` LIMIT 1) leased`,
+		[]any{string(domain.JobStatusRunning), micros(now), kindArg, string(domain.JobStatusPending)}, &n)
 	if err != nil {
 		return false, fmt.Errorf("look for leased jobs: %w", err)
 	}
