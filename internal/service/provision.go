@@ -122,7 +122,7 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 			return nil, err
 		}
 	}
-	if sub.Status != p.Op.Transitional() {
+	if outcomeApplied(p, sub, req.Order) {
 		// A run that applied its outcome and died before the job was marked done.
 		return json.Marshal(map[string]any{"skipped": true, "status": sub.Status})
 	}
@@ -150,27 +150,23 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 				return err
 			}
 			order = o
+		}
+		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
+		if err != nil || outcomeApplied(p, sub, order) {
+			return err
+		}
+		if order != nil {
 			ev := domain.OrderEventProvisioned
 			if !out.Done {
 				ev = domain.OrderEventProvisioningFailed
 			}
-			// An order no longer provisioning had its outcome applied by an earlier run.
-			if o.Status == domain.OrderStatusProvisioning {
-				if err := o.Apply(ev, now, s.opts.Location); err != nil {
-					return err
-				}
-				o.UpdatedAt = now
-				if err := tx.UpdateOrder(ctx, o); err != nil {
-					return err
-				}
+			if err := order.Apply(ev, now, s.opts.Location); err != nil {
+				return err
 			}
-		}
-		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
-		if err != nil {
-			return err
-		}
-		if sub.Status != p.Op.Transitional() {
-			return nil // applied already
+			order.UpdatedAt = now
+			if err := tx.UpdateOrder(ctx, order); err != nil {
+				return err
+			}
 		}
 		plan, err := s.planByID(ctx, tx, sub.PlanID)
 		if err != nil {
@@ -207,6 +203,15 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
 	}
 	return nil
+}
+
+// outcomeApplied reports whether the outcome of the job with payload p was applied
+// already, by a run that died before the job was marked done: the subscription has
+// left the operation's transitional status, or the order that caused it is no longer
+// provisioning. The order is what tells, since a later order of the same kind puts
+// the subscription back into the same status. Both are moved in one transaction.
+func outcomeApplied(p provisionPayload, sub *domain.Subscription, order *domain.Order) bool {
+	return sub.Status != p.Op.Transitional() || order != nil && order.Status != domain.OrderStatusProvisioning
 }
 
 // planPeriod is the period id of plan.
