@@ -99,12 +99,20 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 	for _, acc := range accs {
 		accounts[acc.ID] = acc
 	}
+	subIDs := make([]int64, len(subs))
+	for i, sub := range subs {
+		subIDs[i] = sub.ID
+	}
+	flying, err := c.FindInFlightOrders(ctx, subIDs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*SubscriptionView, len(subs))
 	for i, sub := range subs {
 		plan := plans[sub.PlanID]
-		pending, err := s.pendingOrder(ctx, c, sub)
-		if err != nil {
-			return nil, err
+		var pending domain.PendingOrder
+		if o := flying[sub.ID]; o != nil {
+			pending = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
 		}
 		in := abilityInput(sub, plan, terms[plan.ID], accounts[sub.AccountID], pending, targets[plan.ID], today)
 		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID]}
@@ -123,18 +131,6 @@ func abilityInput(sub *domain.Subscription, plan *domain.Plan, terms domain.Term
 		CreditHold: acc.Status == domain.AccountStatusCreditHold, Pending: pending,
 		Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
 		PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets}
-}
-
-// pendingOrder is the order of sub in flight, if any.
-func (s *Service) pendingOrder(ctx context.Context, c *store.Conn, sub *domain.Subscription) (domain.PendingOrder, error) {
-	o, err := c.FindInFlightOrder(ctx, sub.ID)
-	switch {
-	case domain.CodeOf(err) == domain.ErrNotFound:
-		return domain.PendingOrder{}, nil
-	case err != nil:
-		return domain.PendingOrder{}, err
-	}
-	return domain.PendingOrder{Kind: o.Kind, Status: o.Status}, nil
 }
 
 // OrderIncludes are the objects orders refer to, each read once per page.

@@ -90,16 +90,44 @@ func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string)
 func (c *Conn) FindInFlightOrder(ctx context.Context, subscriptionID int64) (*domain.Order, error) {
 	b := c.builder()
 	b.cond("o.subscription_id = %s", subscriptionID)
+	b.where = append(b.where, b.in("o.status", inFlightStatuses()))
+	return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound),
+		fmt.Sprintf("find the order in flight of subscription %d", subscriptionID),
+		scanOrder, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args...)
+}
+
+// FindInFlightOrders returns the orders in flight of the given subscriptions, by
+// subscription id, without their lines: one query for a page of subscriptions.
+func (c *Conn) FindInFlightOrders(ctx context.Context, subscriptionIDs []int64) (map[int64]*domain.Order, error) {
+	out := make(map[int64]*domain.Order, len(subscriptionIDs))
+	if len(subscriptionIDs) == 0 {
+		return out, nil
+	}
+	b := c.builder()
+	b.where = append(b.where, b.ids("o.subscription_id", subscriptionIDs), b.in("o.status", inFlightStatuses()))
+	err := eachRow(ctx, c, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args, func(sc scanner) error {
+		o, err := scanOrder(sc)
+		if err == nil {
+			out[o.SubscriptionID] = o
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find the orders in flight of subscriptions %v: %w", subscriptionIDs, err)
+	}
+	return out, nil
+}
+
+// inFlightStatuses are the order statuses that are in flight
+// (domain.OrderStatus.InFlight), the predicate of OrderInFlightIndex.
+func inFlightStatuses() []any {
 	var flying []any
 	for _, s := range domain.OrderStatuses {
 		if s.InFlight() {
 			flying = append(flying, string(s))
 		}
 	}
-	b.where = append(b.where, b.in("o.status", flying))
-	return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound),
-		fmt.Sprintf("find the order in flight of subscription %d", subscriptionID),
-		scanOrder, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args...)
+	return flying
 }
 
 // FindOrdersByIDs returns the orders with the given ids and their lines, in that

@@ -245,6 +245,14 @@ func TestOneOrderInFlight(t *testing.T) {
 		if err != nil || got.ID != first.ID {
 			t.Fatalf("order in flight: %v, %v; want order %d", got, err, first.ID)
 		}
+		wantFlying := func(want int64) {
+			t.Helper()
+			flying, err := db.Reader().FindInFlightOrders(ctx, []int64{s.ID, s.ID + 1000})
+			if err != nil || len(flying) != 1 || flying[s.ID] == nil || flying[s.ID].ID != want {
+				t.Fatalf("orders in flight: %v, %v; want order %d of subscription %d only", flying, err, want, s.ID)
+			}
+		}
+		wantFlying(first.ID)
 		err = db.InTx(ctx, func(c *store.Conn) error {
 			o, err := c.FindOrderForUpdate(ctx, 0, first.ID)
 			if err != nil {
@@ -259,6 +267,7 @@ func TestOneOrderInFlight(t *testing.T) {
 		if err != nil {
 			t.Fatalf("order after the first closed: %v", err)
 		}
+		wantFlying(second.ID)
 	})
 }
 
