@@ -57,17 +57,17 @@ func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, reselle
 	return views, info, err
 }
 
-// subscriptionViews computes the view of each subscription: the plans, accounts and
-// orders in flight are read once per page, the plans' terms and switch targets once
-// per plan.
+// subscriptionViews computes the view of each subscription: the accounts, orders in
+// flight and switch targets are read once per page, each plan once, and each
+// service term once.
 func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*domain.Subscription) ([]*SubscriptionView, error) {
 	now := s.clock.Now()
 	today := s.today(now)
 	plans := map[int64]*domain.Plan{}
 	terms := map[int64]domain.TermSettings{}
-	targets := map[int64]bool{}
+	byTerm := map[int64]domain.TermSettings{}
 	accounts := map[int64]*domain.Account{}
-	var accountIDs []int64
+	var accountIDs, planIDs []int64
 	for _, sub := range subs {
 		if _, ok := plans[sub.PlanID]; ok {
 			continue
@@ -76,15 +76,19 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 		if err != nil {
 			return nil, err
 		}
-		plans[plan.ID] = plan
-		if terms[plan.ID], err = c.PlanTermSettings(ctx, plan); err != nil {
-			return nil, err
+		plans[plan.ID], planIDs = plan, append(planIDs, plan.ID)
+		t, ok := byTerm[plan.ServiceTermID]
+		if !ok {
+			if t, err = c.PlanTermSettings(ctx, plan); err != nil {
+				return nil, err
+			}
+			byTerm[plan.ServiceTermID] = t
 		}
-		switchable, err := c.FindSwitchTargets(ctx, plan.ID)
-		if err != nil {
-			return nil, err
-		}
-		targets[plan.ID] = len(switchable) > 0
+		terms[plan.ID] = t
+	}
+	targets, err := c.FindSwitchTargetsOf(ctx, planIDs)
+	if err != nil {
+		return nil, err
 	}
 	for _, sub := range subs {
 		if accounts[sub.AccountID] == nil {
@@ -114,7 +118,7 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 		if o := flying[sub.ID]; o != nil {
 			pending = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
 		}
-		in := abilityInput(sub, plan, terms[plan.ID], accounts[sub.AccountID], pending, targets[plan.ID], today)
+		in := abilityInput(sub, plan, terms[plan.ID], accounts[sub.AccountID], pending, len(targets[plan.ID]) > 0, today)
 		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID]}
 	}
 	return out, nil
