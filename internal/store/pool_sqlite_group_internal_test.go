@@ -286,3 +286,53 @@ func TestSQLiteGroupWaiterGivesUp(t *testing.T) {
 		t.Errorf("committed %v, want [a]", got)
 	}
 }
+
+// TestSQLiteGroupMemberPanics checks that a transaction whose function panics, the
+// group's first or a later member, rolls back its own work alone and gives the turn
+// back: the group commits the others and the next transaction runs.
+func TestSQLiteGroupMemberPanics(t *testing.T) {
+	db := openGroupTest(t)
+	ctx := context.Background()
+	panicking := func(name string) func(*Conn) error {
+		return func(c *Conn) error {
+			if err := insertNamed(ctx, c, name); err != nil {
+				return err
+			}
+			panic("member " + name)
+		}
+	}
+	recovered := func(fn func(*Conn) error) <-chan any {
+		out := make(chan any, 1)
+		go func() {
+			defer func() { out <- recover() }()
+			db.InTx(ctx, fn)
+		}()
+		return out
+	}
+	if p := <-recovered(panicking("lone")); p == nil {
+		t.Fatal("the panic of a lone transaction was not passed on")
+	}
+	release := make(chan struct{})
+	first := holdTurn(t, db, "a", release)
+	later := recovered(panicking("later"))
+	waitQueued(t, db, 1)
+	close(release)
+	if p := <-later; p == nil {
+		t.Error("the panic of a later member was not passed on")
+	}
+	done := make(chan error, 1)
+	go func() { done <- db.InTx(ctx, func(c *Conn) error { return insertNamed(ctx, c, "next") }) }()
+	for name, out := range map[string]<-chan error{"first": first, "next": done} {
+		select {
+		case err := <-out:
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s never returned after a member panicked", name)
+		}
+	}
+	if got := committedNames(t, db); !slices.Equal(got, []string{"a", "next"}) {
+		t.Errorf("committed %v, want [a next]", got)
+	}
+}
