@@ -114,6 +114,11 @@ func keepCurrent(_ PlanResource, current int64) (int64, bool) { return current, 
 const PtrOrderResources = "/data/attributes/resources"
 
 func resolveQuantities(t Tariff, current Quantities, ordered []ResourceOrder, pol quantityPolicy) (Quantities, error) {
+	if len(ordered) > len(t.Resources) {
+		// Such a list repeats a resource or names one the plan lacks: refuse it whole
+		// rather than answer a problem for each of its (up to the body limit) entries.
+		return nil, FieldError(PtrOrderResources, MsgTooManyValues, len(t.Resources))
+	}
 	idField, qtyField := "plan_resource_id", "quantity"
 	if pol.idField != "" {
 		idField, qtyField = pol.idField, pol.qtyField

@@ -54,6 +54,17 @@ func TestSalesQuantities(t *testing.T) {
 			wantOneError(t, err, c.msg, c.pointer)
 		})
 	}
+	t.Run("ErrTooMany", func(t *testing.T) {
+		ordered := make([]ResourceOrder, 1000)
+		for i := range ordered {
+			ordered[i] = ResourceOrder{resSeats, 5}
+		}
+		got, err := SalesQuantities(tariff, ordered)
+		if got != nil {
+			t.Fatalf("quantities=%v, want none", got)
+		}
+		wantOneError(t, err, MsgTooManyValues, PtrOrderResources)
+	})
 	t.Run("ErrEveryProblem", func(t *testing.T) {
 		_, err := SalesQuantities(tariff, []ResourceOrder{{resSeats, 500}, {99, 1}})
 		errs := Errors(err)
