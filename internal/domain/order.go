@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // OrderKind is what an order does to a subscription: buy it, switch its plan, change its
@@ -163,4 +164,19 @@ func (o *Order) Apply(ev OrderEvent, now time.Time, loc *time.Location) error {
 		o.ClosedAt = now
 	}
 	return nil
+}
+
+// MaxPromoCode is the longest promo code an order takes; PtrOrderPromoCode is where
+// the order's body gives it.
+const (
+	MaxPromoCode      = 255
+	PtrOrderPromoCode = "/data/attributes/promo_code"
+)
+
+// checkPromoCode refuses a promo code longer than MaxPromoCode: it is stored with the
+// order as written and shown with it.
+func (p *Problems) checkPromoCode(code string) {
+	if utf8.RuneCountInString(code) > MaxPromoCode {
+		p.Add(PtrOrderPromoCode, MsgTooLong, MaxPromoCode)
+	}
 }

@@ -73,6 +73,7 @@ func (in SubscriptionOrderInput) Validate() (SubscriptionOrderRequest, error) {
 	case RenewalOrder:
 		out.PlanPeriodID = id(in.PlanPeriodID, PtrPlanPeriod)
 	}
+	p.checkPromoCode(in.PromoCode)
 	return out, p.Err()
 }
 

@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func okDate(t *testing.T, s string) Date {
 	t.Helper()
@@ -19,6 +22,10 @@ func TestSubscriptionOrderInputValidate(t *testing.T) {
 		want []string // pointers
 	}{
 		{"change OK", SubscriptionOrderInput{Kind: ChangeOrder, SubscriptionID: &one}, nil},
+		{"prolong OK, promo code at the limit", SubscriptionOrderInput{Kind: ProlongOrder, SubscriptionID: &one,
+			PromoCode: strings.Repeat("p", MaxPromoCode)}, nil},
+		{"ErrPromoCodeTooLong", SubscriptionOrderInput{Kind: ProlongOrder, SubscriptionID: &one,
+			PromoCode: strings.Repeat("p", MaxPromoCode+1)}, []string{PtrOrderPromoCode}},
 		{"ErrSubscriptionRequired", SubscriptionOrderInput{Kind: ProlongOrder}, []string{PtrOrderSubscription}},
 		{"ErrRenewalPeriod", SubscriptionOrderInput{Kind: RenewalOrder, SubscriptionID: &one}, []string{PtrPlanPeriod}},
 		{"ErrSwitchFields", SubscriptionOrderInput{Kind: SwitchOrder, SubscriptionID: &one, SwitchType: &bad},

@@ -87,6 +87,7 @@ func (in SalesOrderInput) Validate() (SalesOrderRequest, error) {
 		}
 		out.ProvisioningDate = d
 	}
+	p.checkPromoCode(in.PromoCode)
 	return out, p.Err()
 }
 

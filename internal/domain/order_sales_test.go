@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSalesOrderInputValidate(t *testing.T) {
 	one, model, bad := int64(1), "prepay", "later"
@@ -14,9 +17,10 @@ func TestSalesOrderInputValidate(t *testing.T) {
 	})
 	t.Run("ErrEveryField", func(t *testing.T) {
 		limit, day := "-1", "10.03.2026"
-		_, err := SalesOrderInput{PaymentModel: &bad, CreditLimit: &limit, ProvisioningDate: &day}.Validate()
+		_, err := SalesOrderInput{PaymentModel: &bad, CreditLimit: &limit, ProvisioningDate: &day,
+			PromoCode: strings.Repeat("p", MaxPromoCode+1)}.Validate()
 		want := map[string]bool{PtrSalesAccount: true, PtrSalesPlan: true, PtrPlanPeriod: true,
-			PtrSalesPaymentModel: true, PtrSalesCreditLimit: true, PtrSalesProvisioningDate: true}
+			PtrSalesPaymentModel: true, PtrSalesCreditLimit: true, PtrSalesProvisioningDate: true, PtrOrderPromoCode: true}
 		for _, e := range Errors(err) {
 			delete(want, e.Pointer)
 		}
