@@ -81,8 +81,12 @@ func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
 			<-p.turn
 			return nil, err
 		}
-		g.batch = &sqliteTx{pool: p, tx: tx}
-		return &sqliteMember{pool: p, tx: g.batch, first: true}, nil
+		batch := &sqliteTx{pool: p, tx: tx}
+		// Under mu: a waiter whose context ended reads batch without the turn.
+		g.mu.Lock()
+		g.batch = batch
+		g.mu.Unlock()
+		return &sqliteMember{pool: p, tx: batch, first: true}, nil
 	}
 	m := &sqliteMember{pool: p, tx: g.batch}
 	if _, err := g.batch.exec(context.Background(), "SAVEPOINT "+memberSavepoint, nil); err != nil {
