@@ -36,15 +36,9 @@ type changeOrderInput struct {
 
 func fromAPISubscriptionOrder(kind domain.OrderKind, in *subscriptionOrderInput) domain.SubscriptionOrderInput {
 	out := domain.SubscriptionOrderInput{Kind: kind, SubscriptionID: in.SubscriptionID.ptr(), PlanID: in.PlanID.ptr(),
-		PlanPeriodID: in.PlanPeriodID.ptr(), SwitchType: in.SwitchType}
+		PlanPeriodID: in.PlanPeriodID.ptr(), SwitchType: in.SwitchType, Resources: in.Resources.orders()}
 	if in.PromoCode != nil {
 		out.PromoCode = *in.PromoCode
-	}
-	if in.Resources != nil {
-		for _, r := range in.Resources.Data {
-			out.Resources = append(out.Resources, domain.ResourceOrder{PlanResourceID: int64(r.PlanResourceID),
-				Quantity: int64(r.Quantity)})
-		}
 	}
 	return out
 }

@@ -178,22 +178,29 @@ type resources struct {
 	} `json:"data"`
 }
 
+// orders is the resources list as the domain takes it; nil when absent.
+func (r *resources) orders() []domain.ResourceOrder {
+	if r == nil {
+		return nil
+	}
+	out := make([]domain.ResourceOrder, len(r.Data))
+	for i, e := range r.Data {
+		out[i] = domain.ResourceOrder{PlanResourceID: int64(e.PlanResourceID), Quantity: int64(e.Quantity)}
+	}
+	return out
+}
+
 func fromAPISalesOrder(in *salesOrderInput) domain.SalesOrderInput {
 	out := domain.SalesOrderInput{AccountID: in.AccountID.ptr(), PlanID: in.PlanID.ptr(),
 		PlanPeriodID: in.PlanPeriodID.ptr(), PaymentModel: in.PaymentModel,
 		CreditLimitUseSystem: in.SubscriptionCreditLimitUseSystem.ptr(),
-		CreditLimit:          (*string)(in.SubscriptionCreditLimit), ProvisioningDate: in.ProvisioningDate}
+		CreditLimit:          (*string)(in.SubscriptionCreditLimit), ProvisioningDate: in.ProvisioningDate,
+		Resources: in.Resources.orders()}
 	if in.PromoCode != nil {
 		out.PromoCode = *in.PromoCode
 	}
 	if in.AsyncTaskID != nil {
 		out.AsyncTaskID = *in.AsyncTaskID
-	}
-	if in.Resources != nil {
-		for _, r := range in.Resources.Data {
-			out.Resources = append(out.Resources, domain.ResourceOrder{PlanResourceID: int64(r.PlanResourceID),
-				Quantity: int64(r.Quantity)})
-		}
 	}
 	return out
 }
