@@ -178,6 +178,10 @@ func welcome(w io.Writer, m *app.Main) {
 		fmt.Fprintln(w, "\nDemo managers and their API tokens (shown only now):")
 		app.PrintDemoTokens(w, m.DemoTokens)
 	}
+	if len(m.DemoSubscriptions) > 0 {
+		fmt.Fprintln(w, "\nDemo subscriptions (README.md walks through orders and payments):")
+		app.PrintDemoSubscriptions(w, m.DemoSubscriptions)
+	}
 	if m.Config.TestClock {
 		why := ""
 		if m.Config.Demo {
@@ -220,6 +224,7 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	}
 	if len(m.DemoTokens) > 0 {
 		app.PrintDemoTokens(c.stdout, m.DemoTokens)
+		app.PrintDemoSubscriptions(c.stdout, m.DemoSubscriptions)
 	} else if m.Config.Demo {
 		fmt.Fprintln(c.stdout, "demo data is already there")
 	}

@@ -43,13 +43,15 @@ func TestSeedResellerAndManagerCommands(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed --demo: %v\n%s", err, out)
 		}
-		for _, want := range []string{"operator administrator API token:", "RESELLER", "Northwind Cloud", "Fabrikam IT"} {
+		for _, want := range []string{"operator administrator API token:", "RESELLER", "Northwind Cloud", "Fabrikam IT",
+			"SUBSCRIPTION", "Documents Premium", "stopped", "waiting_for_payment", "free trial"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("seed --demo output lacks %q:\n%s", want, out)
 			}
 		}
 		out, err = runCLI(t, e.URL, "seed", "--demo")
-		if err != nil || !strings.Contains(out, "demo data is already there") || strings.Contains(out, "API token:") {
+		if err != nil || !strings.Contains(out, "demo data is already there") || strings.Contains(out, "API token:") ||
+			strings.Contains(out, "SUBSCRIPTION") {
 			t.Fatalf("second seed --demo: %q, %v", out, err)
 		}
 

@@ -32,16 +32,16 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// serveWelcome runs "cascade serve" with env until it has printed its welcome text,
-// stops it and returns everything it wrote to standard output.
-func serveWelcome(t *testing.T, env map[string]string) string {
+// serveWelcome runs "cascade serve" with env (and any further flags) until it has
+// printed its welcome text, stops it and returns everything it wrote to standard output.
+func serveWelcome(t *testing.T, env map[string]string, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--workers=false"},
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--workers=false"}, flags...),
 			func(k string) string { return env[k] }, &stdout, &stderr)
 	}()
 	deadline := time.After(30 * time.Second)
@@ -89,7 +89,7 @@ func TestAdminTokenPrintedOnlyWhenGenerated(t *testing.T) {
 	const given = "given-admin-token-0123456789"
 	const note = "the API token in CASCADE_ADMIN_TOKEN"
 	commands := map[string]func(t *testing.T, env map[string]string) string{
-		"Serve": serveWelcome,
+		"Serve": func(t *testing.T, env map[string]string) string { return serveWelcome(t, env) },
 		"Seed": func(t *testing.T, env map[string]string) string {
 			out, err := runCLIEnv(t, env, "seed")
 			if err != nil {
@@ -120,5 +120,21 @@ func TestAdminTokenPrintedOnlyWhenGenerated(t *testing.T) {
 				wantAdminToken(t, dbURL, m[1])
 			})
 		})
+	}
+}
+
+// TestDemoWelcomeListsTheSubscriptions: serve --demo says which subscriptions it
+// bought, in which statuses, on the start that created them and only then.
+func TestDemoWelcomeListsTheSubscriptions(t *testing.T) {
+	env := map[string]string{"CASCADE_DATABASE_URL": storetest.Engines(t)[0].URL}
+	out := serveWelcome(t, env, "--demo")
+	for _, want := range []string{"Demo subscriptions", "Paula Private", "Documents Premium", "active",
+		"stopped", "free trial", "waiting_for_payment"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("welcome lacks %q:\n%s", want, out)
+		}
+	}
+	if out := serveWelcome(t, env, "--demo"); strings.Contains(out, "Demo subscriptions") {
+		t.Errorf("second start lists demo subscriptions again:\n%s", out)
 	}
 }

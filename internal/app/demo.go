@@ -72,19 +72,39 @@ var demoTree = []demoReseller{
 		managers: []demoManager{{"ts-admin", "Tara Admin", domain.RoleAdmin}}},
 }
 
-// SeedDemo adds the demo tree through the same service calls the API makes, acting as
-// the operator's administrator. It does nothing when the demo data is already there,
-// and returns the new managers' tokens otherwise.
+// Demo is what one seeding of the demo created.
+type Demo struct {
+	Managers      []DemoManager
+	Subscriptions []DemoSubscription
+}
+
+// SeedDemo adds the demo tree, its catalogues and its accounts through the same
+// service calls the API makes, acting as the operator's administrator. It does
+// nothing when the demo data is already there, and returns the new managers' tokens
+// otherwise.
 func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) {
+	d, err := seedDemo(ctx, svc, nil)
+	return d.Managers, err
+}
+
+// SeedDemoWithSales is SeedDemo followed, when it created the demo data, by the demo's
+// orders and subscriptions (see seedDemoSales); jobs delivers their provisioning
+// before it returns, so their statuses are the ones the API shows at once.
+func SeedDemoWithSales(ctx context.Context, svc *service.Service, jobs DueRunner) (Demo, error) {
+	return seedDemo(ctx, svc, jobs)
+}
+
+// seedDemo seeds the demo data, with the sales when jobs is not nil.
+func seedDemo(ctx context.Context, svc *service.Service, jobs DueRunner) (Demo, error) {
 	actor, err := svc.OperatorActor(ctx)
 	if err != nil {
-		return nil, err
+		return Demo{}, err
 	}
 	// The first object the demo creates tells whether it ran before.
 	probe := domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}}.
 		Where("manager_key", domain.OpIn, demoTree[0].managers[0].key)
 	if _, n, err := svc.FindManagers(ctx, actor, domain.OperatorID, probe); err != nil || n.Total > 0 {
-		return nil, err
+		return Demo{}, err
 	}
 	ids := map[string]int64{"operator": domain.OperatorID, "": domain.OperatorID}
 	names := map[string]string{"operator": "Cascade Operator"}
@@ -102,7 +122,7 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 			}
 			r, err := svc.CreateReseller(ctx, actor, ids[d.parent], change)
 			if err != nil {
-				return nil, fmt.Errorf("demo reseller %s: %w", d.key, err)
+				return Demo{}, fmt.Errorf("demo reseller %s: %w", d.key, err)
 			}
 			ids[d.key], names[d.key] = r.ID, r.General.Name
 		}
@@ -113,7 +133,7 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 				Name: ptr(dm.name), Email: &email, Role: &role, Password: ptr(service.NewToken() + "7q"), // letters and a digit, whatever the draw
 				ManagerKey: ptr(dm.key)})
 			if err != nil {
-				return nil, fmt.Errorf("demo manager %s: %w", dm.key, err)
+				return Demo{}, fmt.Errorf("demo manager %s: %w", dm.key, err)
 			}
 			managers[dm.key] = m.ID
 			out = append(out, DemoManager{ResellerID: ids[d.key], ResellerName: names[d.key], Role: dm.role,
@@ -126,10 +146,16 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 		doc      []byte
 	}{{domain.OperatorID, examples.Catalog}, {ids["northwind"], examples.NorthwindCatalog}} {
 		if _, err := svc.ApplyCatalog(ctx, actor, c.reseller, c.doc, false); err != nil {
-			return nil, fmt.Errorf("demo catalogue of reseller %d: %w", c.reseller, err)
+			return Demo{}, fmt.Errorf("demo catalogue of reseller %d: %w", c.reseller, err)
 		}
 	}
-	return out, seedDemoAccounts(ctx, svc, actor, ids, managers)
+	demo := Demo{Managers: out}
+	accounts, err := seedDemoAccounts(ctx, svc, actor, ids, managers)
+	if err != nil || jobs == nil {
+		return demo, err
+	}
+	demo.Subscriptions, err = seedDemoSales(ctx, svc, actor, jobs, accounts)
+	return demo, err
 }
 
 // PrintDemoTokens writes the demo managers and their tokens as a table.

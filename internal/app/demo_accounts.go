@@ -35,8 +35,10 @@ var demoAccounts = []demoAccount{
 }
 
 // seedDemoAccounts adds the demo accounts, each with its Owner user, through the
-// service as the API would. ids and managers map the demo tree's keys to ids.
-func seedDemoAccounts(ctx context.Context, svc *service.Service, actor domain.Actor, ids, managers map[string]int64) error {
+// service as the API would. ids and managers map the demo tree's keys to ids. It
+// returns the new accounts by e-mail.
+func seedDemoAccounts(ctx context.Context, svc *service.Service, actor domain.Actor, ids, managers map[string]int64) (map[string]*domain.Account, error) {
+	out := map[string]*domain.Account{}
 	for _, d := range demoAccounts {
 		typeID := int64(2) // personal
 		c := domain.AccountChange{AccountTypeID: &typeID, FirstName: ptr(d.first), LastName: ptr(d.last),
@@ -57,9 +59,11 @@ func seedDemoAccounts(ctx context.Context, svc *service.Service, actor domain.Ac
 		if d.manager != "" {
 			c.ManagerID = ptr(managers[d.manager])
 		}
-		if _, err := svc.CreateAccount(ctx, actor, ids[d.reseller], c); err != nil {
-			return fmt.Errorf("demo account %s: %w", d.email, err)
+		acc, err := svc.CreateAccount(ctx, actor, ids[d.reseller], c)
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", d.email, err)
 		}
+		out[d.email] = acc
 	}
-	return nil
+	return out, nil
 }

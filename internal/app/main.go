@@ -43,6 +43,8 @@ type Main struct {
 	AdminTokenGiven bool
 	// DemoTokens are the demo managers' tokens when this start created them.
 	DemoTokens []DemoManager
+	// DemoSubscriptions are the subscriptions this start's demo bought.
+	DemoSubscriptions []DemoSubscription
 
 	listener net.Listener
 	http     *http.Server
@@ -116,9 +118,11 @@ func (m *Main) Bootstrap(ctx context.Context) error {
 	m.AdminToken = token
 	m.AdminTokenGiven = token != "" && m.Config.AdminToken != ""
 	if m.Config.Demo {
-		if m.DemoTokens, err = SeedDemo(ctx, m.Service); err != nil {
+		demo, err := SeedDemoWithSales(ctx, m.Service, m.Jobs)
+		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		m.DemoTokens, m.DemoSubscriptions = demo.Managers, demo.Subscriptions
 	}
 	return nil
 }
