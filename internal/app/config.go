@@ -50,6 +50,11 @@ type Config struct {
 	// SchedulerInterval is how often worker nodes run the scheduler's passes
 	// (--scheduler-interval, CASCADE_SCHEDULER_INTERVAL).
 	SchedulerInterval time.Duration
+	// JobLease is how long a worker node holds a job it claimed (--job-lease,
+	// CASCADE_JOB_LEASE): the jobs of a node that died are taken over once it
+	// passes, and a run is cut off at half of it (at most a minute). 0 takes the
+	// runner's default of 5 minutes.
+	JobLease time.Duration
 
 	// Set by tests and tools rather than users.
 	Clock domain.Clock
@@ -73,6 +78,14 @@ type Config struct {
 	jobPurge jobs.PurgeOptions
 }
 
+// MinJobLease and MaxJobLease bound --job-lease: a run gets half the lease, which
+// must leave a vendor call time to answer; and a node that died must not hold its
+// jobs for longer than an operator would wait.
+const (
+	MinJobLease = 2 * time.Second
+	MaxJobLease = time.Hour
+)
+
 // DefaultConfig returns the configuration of a server started with no flags and no
 // environment.
 func DefaultConfig() Config {
@@ -84,7 +97,7 @@ func DefaultConfig() Config {
 // Flags registers the configuration's flags on fs, with defaults taken from the
 // environment (CASCADE_ADDR, CASCADE_DATABASE_URL, CASCADE_ADMIN_TOKEN,
 // CASCADE_TIMEZONE, CASCADE_OPERATOR_CURRENCY, CASCADE_DB_POOL_SIZE,
-// CASCADE_TEST_CLOCK, CASCADE_SCHEDULER_INTERVAL, and
+// CASCADE_TEST_CLOCK, CASCADE_SCHEDULER_INTERVAL, CASCADE_JOB_LEASE, and
 // CASCADE_CATALOG_MAX_PLANS and the like for --catalog-max-plans and the other
 // catalogue limits), so a flag beats the
 // environment. CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the
@@ -118,6 +131,15 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 		c.SchedulerInterval = d
 	}
 	fs.DurationVar(&c.SchedulerInterval, "scheduler-interval", c.SchedulerInterval, "how often worker nodes run the scheduler's passes (CASCADE_SCHEDULER_INTERVAL)")
+	if v := getenv("CASCADE_JOB_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.limitErrs = append(c.limitErrs, fmt.Errorf("CASCADE_JOB_LEASE %q: want a duration such as 5m", v))
+		}
+		c.JobLease = d
+	}
+	fs.DurationVar(&c.JobLease, "job-lease", c.JobLease, "how long a worker node holds a job it claimed, so how soon a dead node's jobs are taken over;"+
+		" 0 means 5m (CASCADE_JOB_LEASE)")
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
 	if v := getenv("CASCADE_DB_POOL_SIZE"); v != "" {
@@ -185,6 +207,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SchedulerInterval < time.Second || c.SchedulerInterval > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("scheduler interval %s: want 1s to 24h", c.SchedulerInterval))
+	}
+	if c.JobLease != 0 && (c.JobLease < MinJobLease || c.JobLease > MaxJobLease) {
+		errs = append(errs, fmt.Errorf("job lease %s: want %s to %s, or 0 for 5m", c.JobLease, MinJobLease, MaxJobLease))
 	}
 	if c.Demo {
 		c.TestClock = true // the demo is for trying things, time included

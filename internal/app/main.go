@@ -83,7 +83,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.Clock = m.testClock
 	}
-	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log})
+	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log, Lease: m.Config.JobLease})
 	// Leases are measured by the machine's clock, which an advance does not move.
 	m.Scheduler = jobs.NewScheduler(db, m.Clock, jobs.SchedulerOptions{Interval: m.Config.SchedulerInterval,
 		LeaseClock: m.Config.Clock, Logger: m.Log})
