@@ -122,6 +122,24 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 			return nil, err
 		}
 	}
+	if retryRequested(job, sub, p.Op) {
+		if err := s.retryProvisioning(ctx, p); err != nil {
+			return nil, err
+		}
+		if sub, err = c.FindSubscriptionByID(ctx, 0, p.SubscriptionID); err != nil {
+			return nil, err
+		}
+		req.Subscription = sub
+		if req.Order != nil {
+			if req.Order, err = c.FindOrderByID(ctx, 0, p.OrderID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if sub.Status == p.Op.Failed() {
+		// A run that applied the vendor's refusal and died before the job failed.
+		return nil, refused(p.Op, "the refusal an earlier attempt applied stands")
+	}
 	if outcomeApplied(p, sub, req.Order) {
 		// A run that applied its outcome and died before the job was marked done.
 		return json.Marshal(map[string]any{"skipped": true, "status": sub.Status})
@@ -132,6 +150,9 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	}
 	if err := s.applyProvisionOutcome(ctx, p, out); err != nil {
 		return nil, err
+	}
+	if !out.Done {
+		return nil, refused(p.Op, out.Message)
 	}
 	return json.Marshal(out)
 }
