@@ -204,16 +204,19 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 }
 
 func (c *cli) seed(ctx context.Context, args []string) error {
-	var benchPlans, benchAccounts int
+	var benchPlans, benchAccounts, benchSubscriptions int
 	m, _, err := c.open(ctx, "seed", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&benchPlans, "bench-plans", 0, "also add this many synthetic plans to the operator (load tests)")
 		fs.IntVar(&benchAccounts, "bench-accounts", 0, "also add this many synthetic accounts to the operator (load tests)")
+		fs.IntVar(&benchSubscriptions, "bench-subscriptions", 0,
+			"also add this many active subscriptions, each with its sales order, to the operator's plans and accounts (load tests)")
 	}, true)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts}); err != nil {
+	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts,
+		Subscriptions: benchSubscriptions}); err != nil {
 		return err
 	}
 	switch {

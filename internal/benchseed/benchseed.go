@@ -18,11 +18,15 @@ import (
 type Sizes struct {
 	Plans    int
 	Accounts int
+	// Subscriptions are spread over the plans and accounts (see Subscriptions).
+	Subscriptions int
 }
 
-// Seed fills the operator with sizes.Plans plans and sizes.Accounts accounts and
-// writes to w how long each part took. The plans go through the catalogue file, as
-// an operator's would; the accounts are streamed in bulk (see Accounts).
+// Seed fills the operator with sizes.Plans plans, sizes.Accounts accounts and
+// sizes.Subscriptions subscriptions, and writes to w how long each part took. The
+// plans go through the catalogue file, as an operator's would; the accounts are
+// streamed in bulk (see Accounts), the subscriptions with their orders in pieces
+// (see Subscriptions).
 func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, sizes Sizes) error {
 	if sizes.Plans > 0 {
 		start := time.Now()
@@ -43,6 +47,13 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 			return fmt.Errorf("bench accounts: %w", err)
 		}
 		fmt.Fprintf(w, "seeded %d accounts in %.2fs\n", sizes.Accounts, time.Since(start).Seconds())
+	}
+	if sizes.Subscriptions > 0 {
+		start := time.Now()
+		if err := Subscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions); err != nil {
+			return fmt.Errorf("bench subscriptions: %w", err)
+		}
+		fmt.Fprintf(w, "seeded %d subscriptions in %.2fs\n", sizes.Subscriptions, time.Since(start).Seconds())
 	}
 	return nil
 }

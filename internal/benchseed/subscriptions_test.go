@@ -1,0 +1,76 @@
+package benchseed
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+func TestSeedSubscriptions(t *testing.T) {
+	// Small transactions, so 450 rows cross several of them, the last partial.
+	subTxRows = 200
+	t.Cleanup(func() { subTxRows = 2_000 })
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := s.OperatorActor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := Seed(ctx, &out, s, db, Sizes{Subscriptions: 1}); err == nil || !strings.Contains(err.Error(), "--bench-plans") {
+			t.Errorf("subscriptions without plans and accounts: %v", err)
+		}
+		const n = 450
+		if err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 7, Subscriptions: n}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "seeded 450 subscriptions in") {
+			t.Errorf("output = %q", out.String())
+		}
+		// The counters that answer list totals agree with the rows.
+		if err := db.CheckListCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all := domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}
+		subs, info, err := s.FindSubscriptions(ctx, admin, domain.OperatorID, all)
+		if err != nil || info.Total != n || len(subs) != 50 {
+			t.Fatalf("subscriptions: %d of %d (%v), want 50 of %d", len(subs), info.Total, err, n)
+		}
+		accounts := map[int64]bool{}
+		for _, sub := range subs {
+			accounts[sub.AccountID] = true
+			if sub.Status != domain.SubscriptionStatusActive || sub.StartDate.IsZero() ||
+				!sub.ExpirationDate.After(sub.StartDate) || len(sub.Resources) != 3 {
+				t.Errorf("subscription %+v", sub.Subscription)
+			}
+		}
+		if len(accounts) != 7 {
+			t.Errorf("a page of subscriptions holds %d accounts, want all 7", len(accounts))
+		}
+		orders, info, err := s.FindOrders(ctx, admin, domain.OperatorID, all)
+		if err != nil || info.Total != n {
+			t.Fatalf("orders: %d (%v), want %d", info.Total, err, n)
+		}
+		for _, o := range orders {
+			if o.Status != domain.OrderStatusCompleted || o.Kind != domain.SalesOrder || o.Total <= 0 ||
+				o.ClosedAt.IsZero() || len(o.Lines) != 2 || !strings.HasPrefix(o.DocumentID, "SO000") {
+				t.Errorf("order %+v", o)
+			}
+		}
+	})
+}
