@@ -19,6 +19,9 @@
 #                         and 32 clients, on SQLite and PostgreSQL (bench/writes.sh)
 #   bench/run.sh scale    uncached list requests at 10k and 1M accounts, the large
 #                         figure divided by the small one (bench/scale.sh)
+#   bench/run.sh orders   POST sales orders against raw single-row INSERT transactions,
+#                         and the subscriptions page with orders mixed in against bare
+#                         (bench/orders.sh)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -42,6 +45,7 @@ set -euo pipefail
 SCENARIO=${1:-reseller}
 [ "$SCENARIO" != writes ] || exec "$(dirname "$0")/writes.sh"
 [ "$SCENARIO" != scale ] || exec "$(dirname "$0")/scale.sh"
+[ "$SCENARIO" != orders ] || exec "$(dirname "$0")/orders.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench

@@ -2,7 +2,8 @@
 // net/http server whose every POST opens a transaction, inserts one account row of
 // the shape Cascade writes into the same accounts table, commits, and answers a fixed
 // body of the size Cascade's answer has. It is what a create costs with nothing but
-// the one INSERT: no validation, no references, no owner user.
+// the one INSERT: no validation, no references, no owner user. With -orders it writes
+// the rows of a sales order instead, each in a transaction of its own (orders.go).
 package main
 
 import (
@@ -39,6 +40,7 @@ func main() {
 	bodyFile := flag.String("body", "", "file holding the body to answer (required)")
 	pool := flag.Int("pool", 8, "PostgreSQL connections")
 	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on (off when empty)")
+	orders := flag.Bool("orders", false, "write a subscription, order, payment and job per request, each its own transaction")
 	flag.Parse()
 	body, err := os.ReadFile(*bodyFile)
 	if err != nil {
@@ -58,9 +60,19 @@ func main() {
 	}
 	var seq atomic.Int64
 	run := time.Now().UnixNano()
+	write := func(ctx context.Context) error {
+		return insertOne(ctx, db, stmt, fmt.Sprintf("raw%d-%d@example.com", run, seq.Add(1)))
+	}
+	if *orders {
+		ow, err := newOrderWriter(db, sqlite)
+		if err != nil {
+			log.Fatalf("rawinsert: %v", err)
+		}
+		write = func(ctx context.Context) error { return ow.write(ctx, run, seq.Add(1)) }
+	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
-		if err := insertOne(r.Context(), db, stmt, fmt.Sprintf("raw%d-%d@example.com", run, seq.Add(1))); err != nil {
+		if err := write(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
