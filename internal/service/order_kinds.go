@@ -102,13 +102,24 @@ var orderDrafters = map[domain.OrderKind]orderDrafter{
 func (s *Service) createSubscriptionOrder(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64,
 	req domain.SubscriptionOrderRequest, src OrderSource) (*domain.Order, error) {
 	now := s.clock.Now()
-	b, err := s.orderBasis(ctx, tx, resellerID, req.SubscriptionID, req.Kind, s.today(now))
+	o, b, err := s.draftSubscriptionOrder(ctx, tx, a, resellerID, req, src, now)
 	if err != nil {
 		return nil, err
 	}
+	return o, s.placeOrder(ctx, tx, a, o, b.sub, b.rules, now)
+}
+
+// draftSubscriptionOrder checks and prices req at now and returns the order to
+// place (placeOrder) with what it was checked against; nothing is written.
+func (s *Service) draftSubscriptionOrder(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64,
+	req domain.SubscriptionOrderRequest, src OrderSource, now time.Time) (*domain.Order, orderBasis, error) {
+	b, err := s.orderBasis(ctx, tx, resellerID, req.SubscriptionID, req.Kind, s.today(now))
+	if err != nil {
+		return nil, b, err
+	}
 	d, err := orderDrafters[req.Kind](s, ctx, tx, a, resellerID, b, req)
 	if err != nil {
-		return nil, err
+		return nil, b, err
 	}
 	ts := domain.Timestamps{CreatedAt: now, UpdatedAt: now}
 	o := &domain.Order{ResellerID: resellerID, AccountID: b.sub.AccountID, SubscriptionID: b.sub.ID, Kind: req.Kind,
@@ -117,7 +128,7 @@ func (s *Service) createSubscriptionOrder(ctx context.Context, tx *store.Conn, a
 		ExpirationDate: domain.OrderExpirationDate(now, s.opts.Location, b.terms), ProvisioningDate: d.provisioningDate,
 		PlanID: d.planID, PlanPeriodID: d.periodID, SwitchType: d.switchType, Lines: d.lines,
 		QuoteLines: d.quote.Lines, Timestamps: ts}
-	return o, s.placeOrder(ctx, tx, a, o, b.sub, b.rules, now)
+	return o, b, nil
 }
 
 // orderBasis locks subscription id of the reseller and loads what an order of kind

@@ -211,8 +211,12 @@ func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor
 	return nil
 }
 
-// createdBy is the label of the manager a makes an order as: "#343 Jane Doe".
+// createdBy is the label of the manager a makes an order as: "#343 Jane Doe", or
+// "System" for the scheduler, which acts as no manager.
 func (s *Service) createdBy(ctx context.Context, tx *store.Conn, a domain.Actor) (string, error) {
+	if a.ManagerID == 0 {
+		return domain.CreatedBySystem, nil
+	}
 	m, err := tx.FindManagerByID(ctx, a.ManagerID)
 	if err != nil {
 		return "", err

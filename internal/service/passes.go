@@ -21,11 +21,15 @@ import (
 const PassBatch = 500
 
 // Passes returns the lifecycle passes, in the order they run at each instant:
-// unpaid orders are cancelled before anything is provisioned, expired periods are
-// graced or stopped before graces end, and stops before deletions.
+// unpaid orders are cancelled before anything is provisioned, the automatic renewal
+// and prolong orders are made before delayed orders start (a renewal made on the
+// expiration date starts at once), expired periods are graced or stopped before
+// graces end, and stops before deletions.
 func (s *Service) Passes() []jobs.Pass {
 	passes := []*lifecyclePass{
 		{name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
+		{name: "renew_subscriptions", query: store.DueRenewals, step: s.autoRenew},
+		{name: "prolong_subscriptions", query: store.DueProlongs, step: s.autoProlong},
 		{name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
 		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
 		{name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},

@@ -192,6 +192,9 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 			return fmt.Errorf("create resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
 		}
 	}
+	if err := c.writeAutomaticDays(ctx, s); err != nil {
+		return err
+	}
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
 }
 
@@ -248,7 +251,7 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 			return fmt.Errorf("update resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
 		}
 	}
-	return nil
+	return c.writeAutomaticDays(ctx, s)
 }
 
 // subscriptionListing declares the list of a reseller's subscriptions, or of those

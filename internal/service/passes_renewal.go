@@ -1,0 +1,113 @@
+package service
+
+import (
+	"context"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// The scheduler's own orders (docs/lifecycle.md, "Time: what the scheduler does"):
+// the automatic renewal of an auto-renewing subscription, AutoRenewPoint days before
+// its expiration date, and the prolong order of a subscription paid month by month,
+// AutoRenewPoint days before its paid-to date. Both are made through the path of a
+// manager's order (draftSubscriptionOrder, placeOrder), created by "System", and
+// once per subscription and date: the subscription's due day is cleared when the
+// order is made (store.MarkAutomaticOrder), and a unique index on the orders stands
+// behind it.
+
+// systemActor is who the scheduler's orders are made by: no manager.
+var systemActor = domain.Actor{}
+
+// autoRenew makes the automatic renewal order of subscription id when it is due.
+func (s *Service) autoRenew(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	return s.automaticOrder(ctx, tx, b, id, domain.RenewalOrder)
+}
+
+// autoProlong makes the prolong order of subscription id's next month when it is due.
+func (s *Service) autoProlong(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	return s.automaticOrder(ctx, tx, b, id, domain.ProlongOrder)
+}
+
+// automaticOrder makes the scheduler's order of kind (renewal or prolong) for
+// subscription id when it is due. The rows are locked as a stop locks them: the
+// subscription's waiting order first (a renewal cancels a pending change, switch or
+// prolong order still waiting for its payment: supersede), then the subscription.
+// An order of the same kind in flight (a manager's, say) is the one of this date:
+// none is made. Any other order in flight keeps the subscription due; a later run
+// makes the order once it has ended.
+func (s *Service) automaticOrder(ctx context.Context, tx *store.Conn, b *passBatch, id int64, kind domain.OrderKind) (bool, error) {
+	waiting, err := lockWaitingOrder(ctx, tx, id, nil)
+	if err != nil {
+		return false, err
+	}
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)
+	if err != nil {
+		return false, err
+	}
+	if waiting, err = lockWaitingOrder(ctx, tx, id, waiting); err != nil {
+		return false, err
+	}
+	days, err := tx.FindAutomaticDays(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	due, date, live := days.Renewal, sub.ExpirationDate, sub.Status == domain.SubscriptionStatusActive ||
+		sub.Status == domain.SubscriptionStatusGraced
+	if kind == domain.ProlongOrder {
+		due, date, live = days.Prolong, sub.PaidTo, sub.Status == domain.SubscriptionStatusActive
+	}
+	if !live || due.IsZero() || due.After(b.today) {
+		return false, nil
+	}
+	flying, err := tx.FindInFlightOrder(ctx, id)
+	switch {
+	case domain.CodeOf(err) == domain.ErrNotFound:
+	case err != nil:
+		return false, err
+	case flying.Kind == kind:
+		return true, tx.MarkAutomaticOrder(ctx, sub, kind, date, nil)
+	case kind == domain.RenewalOrder && flying.Kind.SupersededByRenewal() && waiting != nil &&
+		waiting.ID == flying.ID && waiting.Status == domain.OrderStatusWaitingForPayment:
+		if err := s.closeUnprovisioned(ctx, tx, waiting, domain.OrderEventSupersede, b.now); err != nil {
+			return false, err
+		}
+	default:
+		return false, nil
+	}
+	o, err := s.placeAutomatic(ctx, tx, b, sub, kind)
+	if err != nil {
+		return false, err
+	}
+	return true, tx.MarkAutomaticOrder(ctx, sub, kind, date, o)
+}
+
+// placeAutomatic makes the scheduler's order of kind for sub at b's instant: the
+// current period and quantities at the plan's current prices (a renewal) or the
+// locked ones (a prolong). A renewal is provisioned on the expiration date (its
+// provisioning date while that is ahead), and may be paid until the grace that
+// follows an unpaid renewal ends (Subscription.AutoRenewalExpiration).
+func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+	kind domain.OrderKind) (*domain.Order, error) {
+	req := domain.SubscriptionOrderRequest{Kind: kind, SubscriptionID: sub.ID}
+	if kind == domain.RenewalOrder {
+		req.PlanPeriodID = sub.PlanPeriodID
+	}
+	o, basis, err := s.draftSubscriptionOrder(ctx, tx, systemActor, sub.ResellerID, req, OrderSource{}, b.now)
+	if err != nil {
+		return nil, err
+	}
+	if kind == domain.RenewalOrder {
+		if basis.sub.ExpirationDate.After(b.today) {
+			o.ProvisioningDate = basis.sub.ExpirationDate
+		}
+		o.ExpirationDate = basis.sub.AutoRenewalExpiration(o.ExpirationDate, basis.terms)
+	}
+	if err := s.placeOrder(ctx, tx, systemActor, o, basis.sub, basis.rules, b.now); err != nil {
+		return nil, err
+	}
+	if o.Status == domain.OrderStatusProvisioning {
+		b.jobs = true
+	}
+	return o, nil
+}
