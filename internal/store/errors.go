@@ -77,7 +77,7 @@ var sqliteUniqueIndexes = map[string]string{
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 
 	"orders.subscription_id":                                                          OrderInFlightIndex,
-	"orders.subscription_id, orders.kind, orders.automatic_for":                      AutomaticOrderIndex,
+	"orders.subscription_id, orders.kind, orders.automatic_for":                       AutomaticOrderIndex,
 	"orders.reseller_id, orders.document_id":                                          "orders_reseller_document_id",
 	"payments.reseller_id, payments.document_id":                                      "payments_reseller_document_id",
 	"document_counters.reseller_id, document_counters.prefix":                         "document_counters_pkey",
