@@ -67,9 +67,10 @@ func psWantOrder(t *testing.T, s *server, rid, id int64, want string) *client.Or
 // TestPassesMoveOrdersAndSubscriptions advances the test clock over a year of an
 // installation in Berlin and checks what the scheduler did on each due day: an
 // unpaid order cancelled with its payment the day after its expiration date, a
-// delayed order provisioned on its date, an auto-renewing subscription graced when
-// its period ended without renewal, stopped when the grace ended and deleted after
-// the stop period, and a trial (auto-renew off) stopped on its expiration date.
+// delayed order provisioned on its date, an auto-renewing prepaid subscription graced
+// when its period ended with its renewal unpaid, stopped when the grace ended and
+// deleted after the stop period, and a trial (auto-renew off) stopped on its
+// expiration date.
 func TestPassesMoveOrdersAndSubscriptions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -92,8 +93,12 @@ func TestPassesMoveOrdersAndSubscriptions(t *testing.T) {
 		if err != nil || delayed.Status != "waiting_for_provisioning" {
 			t.Fatalf("delayed order = %+v, %v", delayed, err)
 		}
-		now, err := w.sales.CreateSalesOrder(ctx, rid, w.order(t, w.postpaid, "postpay"))
-		if err != nil {
+		// Prepaid: its automatic renewal waits for a payment that never comes.
+		now, err := w.sales.CreateSalesOrder(ctx, rid, w.order(t, w.prepaid, "prepay"))
+		if err != nil || now.PaymentID == nil {
+			t.Fatalf("order = %+v, %v", now, err)
+		}
+		if _, err := w.sales.CompletePayment(ctx, rid, *now.PaymentID, w.cash); err != nil {
 			t.Fatal(err)
 		}
 		trial, err := w.sales.CreateSalesOrder(ctx, rid, client.SalesOrderInput{AccountID: w.prepaid.ID,
@@ -138,21 +143,31 @@ func TestPassesMoveOrdersAndSubscriptions(t *testing.T) {
 		psAdvance(t, s, psAt("2027-02-14", 0))
 		psWantSub(t, s, rid, trial.SubscriptionID, "stopped")
 
-		// No renewal came: graced from the expiration date for the 7 days of grace.
+		// The renewal was not paid: graced from the expiration date for the 7 days of
+		// grace, its order payable until the grace ends.
 		psAdvance(t, s, psAt("2027-02-28", 0))
 		psWantSub(t, s, rid, now.SubscriptionID, "graced")
+		renewal := rnOnlyOrder(t, s, rid, now.SubscriptionID, "RenewalOrder")
+		if renewal.Status != "waiting_for_payment" || renewal.ExpirationDate != "2027-03-06" {
+			t.Fatalf("renewal order %s until %s, want waiting_for_payment until 2027-03-06", renewal.Status, renewal.ExpirationDate)
+		}
 		psAdvance(t, s, psAt("2027-03-06", 23))
 		psWantSub(t, s, rid, now.SubscriptionID, "graced")
 		psAdvance(t, s, psAt("2027-03-07", 0))
 		psWantSub(t, s, rid, now.SubscriptionID, "stopped")
+		psWantOrder(t, s, rid, renewal.ID, "cancelled")
 		psAdvance(t, s, psAt("2027-04-05", 23))
 		psWantSub(t, s, rid, now.SubscriptionID, "stopped")
 
-		// A year on, every one has been deleted 30 days after it stopped.
+		// A year on, the stopped ones have been deleted 30 days after they stopped; the
+		// postpaid one renewed itself on each expiration date.
 		tc, err := s.Admin.AdvanceTestClock(ctx, "P1Y")
 		wantNow(t, tc, err, psAt("2028-04-05", 23))
-		for _, id := range []int64{now.SubscriptionID, delayed.SubscriptionID, trial.SubscriptionID} {
+		for _, id := range []int64{now.SubscriptionID, trial.SubscriptionID} {
 			psWantSub(t, s, rid, id, "deleted")
+		}
+		if d := psWantSub(t, s, rid, delayed.SubscriptionID, "active"); *d.ExpirationDate != "2028-05-05" {
+			t.Fatalf("the postpaid subscription expires %s, want 2028-05-05 (renewed that morning)", *d.ExpirationDate)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -92,8 +93,16 @@ func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBat
 	req := domain.SubscriptionOrderRequest{Kind: kind, SubscriptionID: sub.ID}
 	if kind == domain.RenewalOrder {
 		req.PlanPeriodID = sub.PlanPeriodID
+		for _, r := range sub.Resources {
+			req.Resources = append(req.Resources, domain.ResourceOrder{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity()})
+		}
 	}
 	o, basis, err := s.draftSubscriptionOrder(ctx, tx, systemActor, sub.ResellerID, req, OrderSource{}, b.now)
+	if domain.CodeOf(err) == domain.ErrInvalid {
+		// The subscription as it is cannot be renewed (its period or a resource left
+		// the plan): a refusal, logged, that leaves it to lapse; never the pass's end.
+		return nil, fmt.Errorf("%w: %s of subscription %d: %v", domain.Forbidden(), kind, sub.ID, err)
+	}
 	if err != nil {
 		return nil, err
 	}
