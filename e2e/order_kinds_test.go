@@ -253,6 +253,10 @@ func TestRenewalOrder(t *testing.T) {
 			Resources: w.seats(t, "fixed", 2)}
 		_, err = w.sales.CreateRenewalOrder(ctx, w.r.ID, renew)
 		odErr(t, err, 403, "forbidden", "")
+		// Auto-renew off, so the scheduler makes no renewal of its own on that day.
+		if _, err := w.sales.SetSubscriptionAutorenew(ctx, w.r.ID, fixedID, false); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.Admin.AdvanceTestClock(ctx, "P1M"); err != nil {
 			t.Fatal(err)
 		}
