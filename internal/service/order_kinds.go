@@ -172,7 +172,7 @@ func (s *Service) orderBasis(ctx context.Context, tx *store.Conn, resellerID, id
 		acc = accs[0]
 	}
 	b.rules, b.current = b.plan.BillingType.Rules(), b.sub.Quantities()
-	in := abilityInput(b.sub, b.plan, b.terms, acc, domain.PendingOrder{}, len(b.switches) > 0, today)
+	in := abilityInput(b.sub, b.plan, b.terms, acc.Status == domain.AccountStatusCreditHold, domain.PendingOrder{}, len(b.switches) > 0, today)
 	return b, domain.SubscriptionAbility(in).Check(kind.Ability())
 }
 

@@ -16,6 +16,9 @@ type SubscriptionView struct {
 	Ability domain.Ability
 	// Terms are the plan's service-term settings, which renewal_settings shows.
 	Terms domain.TermSettings
+	// plan is the subscription's plan as the view was computed from it (nil when the
+	// view holds the subscription only), which include=plan renders again.
+	plan *domain.Plan
 }
 
 // FindSubscriptionByID returns a subscription of the reseller with its ability now.
@@ -57,18 +60,19 @@ func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, reselle
 	return views, info, err
 }
 
-// subscriptionViews computes the view of each subscription: the accounts, orders in
-// flight and switch targets are read once per page, each plan once, and each
-// service term once.
+// subscriptionViews computes the view of each subscription: which accounts are on
+// credit hold, the orders in flight and the switch targets are read once per page,
+// each plan once from the plan cache, and each service term once.
 func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*domain.Subscription) ([]*SubscriptionView, error) {
-	now := s.clock.Now()
-	today := s.today(now)
+	today := s.today(s.clock.Now())
 	plans := map[int64]*domain.Plan{}
 	terms := map[int64]domain.TermSettings{}
 	byTerm := map[int64]domain.TermSettings{}
-	accounts := map[int64]*domain.Account{}
-	var accountIDs, planIDs []int64
-	for _, sub := range subs {
+	var planIDs []int64
+	accountIDs := make([]int64, 0, len(subs))
+	subIDs := make([]int64, len(subs))
+	for i, sub := range subs {
+		subIDs[i], accountIDs = sub.ID, append(accountIDs, sub.AccountID)
 		if _, ok := plans[sub.PlanID]; ok {
 			continue
 		}
@@ -90,22 +94,9 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 	if err != nil {
 		return nil, err
 	}
-	for _, sub := range subs {
-		if accounts[sub.AccountID] == nil {
-			accounts[sub.AccountID] = &domain.Account{}
-			accountIDs = append(accountIDs, sub.AccountID)
-		}
-	}
-	accs, err := c.FindAccountsByIDs(ctx, accountIDs)
+	held, err := c.FindCreditHeldAccounts(ctx, distinct(accountIDs))
 	if err != nil {
 		return nil, err
-	}
-	for _, acc := range accs {
-		accounts[acc.ID] = acc
-	}
-	subIDs := make([]int64, len(subs))
-	for i, sub := range subs {
-		subIDs[i] = sub.ID
 	}
 	flying, err := c.FindInFlightOrders(ctx, subIDs)
 	if err != nil {
@@ -118,21 +109,22 @@ func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*
 		if o := flying[sub.ID]; o != nil {
 			pending = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
 		}
-		in := abilityInput(sub, plan, terms[plan.ID], accounts[sub.AccountID], pending, len(targets[plan.ID]) > 0, today)
-		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID]}
+		in := abilityInput(sub, plan, terms[plan.ID], held[sub.AccountID], pending, len(targets[plan.ID]) > 0, today)
+		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID],
+			plan: plan}
 	}
 	return out, nil
 }
 
 // abilityInput is what the ability of sub on plan (with its service term's settings
-// terms) depends on today: acc is its account, pending its order in flight, targets
-// whether the plan has active plans to switch to.
-func abilityInput(sub *domain.Subscription, plan *domain.Plan, terms domain.TermSettings, acc *domain.Account,
+// terms) depends on today: creditHold whether its account is on credit hold, pending
+// its order in flight, targets whether the plan has active plans to switch to.
+func abilityInput(sub *domain.Subscription, plan *domain.Plan, terms domain.TermSettings, creditHold bool,
 	pending domain.PendingOrder, targets bool, today domain.Date) domain.AbilityInput {
 	return domain.AbilityInput{Status: sub.Status, Rules: plan.BillingType.Rules(), PaymentModel: sub.PaymentModel,
 		Trial: sub.Trial, Endless: sub.ExpirationDate.IsZero(), Terms: terms, Today: today,
 		StartDate: sub.StartDate, ExpirationDate: sub.ExpirationDate, PaidTo: sub.PaidTo,
-		CreditHold: acc.Status == domain.AccountStatusCreditHold, Pending: pending,
+		CreditHold: creditHold, Pending: pending,
 		Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
 		PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets}
 }
@@ -208,13 +200,13 @@ type SubscriptionIncludes struct {
 // come from the plans): one query per kind for all of them.
 func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*SubscriptionView, kinds []string) (SubscriptionIncludes, error) {
 	var (
-		out             SubscriptionIncludes
-		c               = s.db.Reader()
-		accIDs, planIDs []int64
-		needPlans       bool
+		out       SubscriptionIncludes
+		c         = s.db.Reader()
+		accIDs    []int64
+		needPlans bool
 	)
 	for _, v := range subs {
-		accIDs, planIDs = append(accIDs, v.AccountID), append(planIDs, v.PlanID)
+		accIDs = append(accIDs, v.AccountID)
 	}
 	for _, k := range kinds {
 		switch k {
@@ -232,13 +224,24 @@ func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*Subscript
 		}
 	}
 	if needPlans {
-		plans, err := c.FindPlansByIDs(ctx, distinct(planIDs))
-		if err != nil {
-			return out, err
-		}
+		// The views carry the plans they were computed from; a view without one reads
+		// it from the plan cache.
 		out.Plans = map[int64]*domain.Plan{}
-		for _, p := range plans {
-			out.Plans[p.ID] = p
+		for _, v := range subs {
+			if out.Plans[v.PlanID] != nil {
+				continue
+			}
+			plan := v.plan
+			if plan == nil {
+				p, err := s.planByID(ctx, c, v.PlanID)
+				if err != nil && domain.CodeOf(err) != domain.ErrNotFound {
+					return out, err
+				}
+				plan = p
+			}
+			if plan != nil {
+				out.Plans[plan.ID] = plan
+			}
 		}
 	}
 	return out, nil
