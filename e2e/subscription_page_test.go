@@ -12,6 +12,14 @@ import (
 	"github.com/cascade-billing/cascade/internal/store"
 )
 
+// spCatalog is soCatalog with a plan of two resources, whose subscriptions show
+// them with include=subscription_resources.
+const spCatalog = soCatalog + `  - {key: res, product: mail, name: Mail Boxes, status: active, public: true, billing_type: pay_as_you_go,
+     currency: USD, service_term: auto, periods: [{key: 1m, duration: 1, unit: months, recurring_fee: "10.00"}],
+     resources: [{key: mailbox, name: Mailbox, unit: unit, measurable: true, included: 1, minimum: 1, limit: 50,
+       recurring_fee: "2.50"}, {key: archive, name: Archive, unit: boolean, included: 0, minimum: 0, limit: 1}]}
+`
+
 // spDocument is an answer's data and included resources as the bytes the server sent.
 type spDocument struct {
 	Data     json.RawMessage   `json:"data"`
@@ -37,8 +45,13 @@ func TestSubscriptionPageMatchesEachSubscription(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
 		ctx := context.Background()
 		w := soSetup(t, s)
+		cfApply(t, s.Admin, w.r.ID, spCatalog)
 		var ids []int64
-		for _, plan := range []string{"auto", "manual", "once", "auto", "nodel"} {
+		for _, plan := range []string{"auto", "res", "manual", "once", "res", "nodel"} {
+			if plan == "res" {
+				ids = append(ids, spBuyResources(t, w))
+				continue
+			}
 			ids = append(ids, w.buy(t, w.sales, w.r.ID, w.postpaid.ID, plan).ID)
 		}
 		heldIn := acPerson("Hugo", "Held")
@@ -86,6 +99,15 @@ func TestSubscriptionPageMatchesEachSubscription(t *testing.T) {
 		if err := json.Unmarshal(page.Data, &rows); err != nil || len(rows) != len(ids) {
 			t.Fatalf("page of %d rows, want %d: %v", len(rows), len(ids), err)
 		}
+		resources := 0
+		for _, inc := range page.Included {
+			if bytes.Contains(inc, []byte(`"type":"subscription_resources"`)) {
+				resources++
+			}
+		}
+		if resources != 4 {
+			t.Errorf("the page includes %d subscription resources, want 4", resources)
+		}
 		for i, id := range ids {
 			one := spGet(t, s, fmt.Sprintf("%s/%d?%s", base, id, includes))
 			if !bytes.Equal(rows[i], one.Data) {
@@ -117,6 +139,23 @@ func TestSubscriptionPageMatchesEachSubscription(t *testing.T) {
 				activate[fmt.Sprint(heldSub.ID)], activate[fmt.Sprint(free.ID)])
 		}
 	})
+}
+
+// spBuyResources buys the plan res with three mailboxes and the archive for the
+// postpaid account, and returns the subscription's id.
+func spBuyResources(t *testing.T, w *soWorld) int64 {
+	t.Helper()
+	plan := atPlan(t, w.sales, w.r.ID, "res")
+	o, err := w.sales.CreateSalesOrder(context.Background(), w.r.ID, client.SalesOrderInput{AccountID: w.postpaid.ID,
+		PlanID: plan.ID, PlanPeriodID: plan.Periods[0].ID, PaymentModel: "postpay",
+		Resources: &client.ResourceList{Data: []client.ResourceQuantity{
+			{PlanResourceID: atResource(t, plan, "mailbox"), Quantity: 3},
+			{PlanResourceID: atResource(t, plan, "archive"), Quantity: 1}}}})
+	if err != nil {
+		t.Fatalf("buy res: %v", err)
+	}
+	odWaitOrder(t, w.sales, w.r.ID, o.ID, "completed")
+	return o.SubscriptionID
 }
 
 // spContains reports whether resources holds r, byte for byte.

@@ -19,6 +19,9 @@ type SubscriptionView struct {
 	// plan is the subscription's plan as the view was computed from it (nil when the
 	// view holds the subscription only), which include=plan renders again.
 	plan *domain.Plan
+	// resourcesUnread tells that a list read the subscription without its resources,
+	// which IncludeForSubscriptions reads when they are asked for.
+	resourcesUnread bool
 }
 
 // FindSubscriptionByID returns a subscription of the reseller with its ability now.
@@ -52,11 +55,22 @@ func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, reselle
 		return nil, domain.PageInfo{}, err
 	}
 	c := s.db.Reader()
-	subs, info, err := c.FindSubscriptions(ctx, store.SubscriptionFilter{ResellerID: resellerID, Query: q})
+	return s.subscriptionPage(ctx, c, store.SubscriptionFilter{ResellerID: resellerID, Query: q})
+}
+
+// subscriptionPage reads the page of subscriptions f selects and their views. It
+// reads them without their resources, which only include=subscription_resources
+// shows (IncludeForSubscriptions reads them then).
+func (s *Service) subscriptionPage(ctx context.Context, c *store.Conn, f store.SubscriptionFilter) ([]*SubscriptionView, domain.PageInfo, error) {
+	f.WithoutResources = true
+	subs, info, err := c.FindSubscriptions(ctx, f)
 	if err != nil {
 		return nil, info, err
 	}
 	views, err := s.subscriptionViews(ctx, c, subs)
+	for _, v := range views {
+		v.resourcesUnread = true
+	}
 	return views, info, err
 }
 
@@ -219,7 +233,12 @@ func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*Subscript
 			for _, a := range accs {
 				out.Accounts[a.ID] = a
 			}
-		case "plan", "subscription_period", "subscription_resources":
+		case "subscription_resources":
+			if err := s.readResources(ctx, c, subs); err != nil {
+				return out, err
+			}
+			needPlans = true
+		case "plan", "subscription_period":
 			needPlans = true
 		}
 	}
@@ -245,6 +264,27 @@ func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*Subscript
 		}
 	}
 	return out, nil
+}
+
+// readResources reads the resources of the views a list read without them, one query
+// for all.
+func (s *Service) readResources(ctx context.Context, c *store.Conn, views []*SubscriptionView) error {
+	var unread []*domain.Subscription
+	for _, v := range views {
+		if v.resourcesUnread {
+			unread = append(unread, v.Subscription)
+		}
+	}
+	if len(unread) == 0 {
+		return nil
+	}
+	if err := c.LoadSubscriptionResources(ctx, unread); err != nil {
+		return err
+	}
+	for _, v := range views {
+		v.resourcesUnread = false
+	}
+	return nil
 }
 
 // distinct is ids without repeats, in their first order.

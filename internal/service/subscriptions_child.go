@@ -20,13 +20,7 @@ func (s *Service) FindChildResellerSubscriptions(ctx context.Context, a domain.A
 	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	c := s.db.Reader()
-	subs, info, err := c.FindSubscriptions(ctx, store.SubscriptionFilter{Below: path, Query: q})
-	if err != nil {
-		return nil, info, err
-	}
-	views, err := s.subscriptionViews(ctx, c, subs)
-	return views, info, err
+	return s.subscriptionPage(ctx, s.db.Reader(), store.SubscriptionFilter{Below: path, Query: q})
 }
 
 // FindChildResellerSubscriptionByID returns a subscription of a reseller strictly

@@ -90,8 +90,7 @@ func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock 
 // FindSubscriptionsByIDs returns the subscriptions with the given ids and their
 // resources, in that order; ids that match none are left out.
 func (c *Conn) FindSubscriptionsByIDs(ctx context.Context, ids []int64) ([]*domain.Subscription, error) {
-	out, err := byIDs(ctx, c, "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
-		scanSubscription, func(s *domain.Subscription) int64 { return s.ID })
+	out, err := c.findSubscriptionRows(ctx, ids)
 	if err == nil {
 		err = c.loadSubscriptionResources(ctx, out)
 	}
@@ -99,6 +98,22 @@ func (c *Conn) FindSubscriptionsByIDs(ctx context.Context, ids []int64) ([]*doma
 		return nil, fmt.Errorf("find subscriptions by id: %w", err)
 	}
 	return out, nil
+}
+
+// findSubscriptionRows reads the subscriptions with the given ids without their
+// resources, in that order.
+func (c *Conn) findSubscriptionRows(ctx context.Context, ids []int64) ([]*domain.Subscription, error) {
+	return byIDs(ctx, c, "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
+		scanSubscription, func(s *domain.Subscription) int64 { return s.ID })
+}
+
+// LoadSubscriptionResources reads the resources of subs, read without them, one
+// query for all.
+func (c *Conn) LoadSubscriptionResources(ctx context.Context, subs []*domain.Subscription) error {
+	if err := c.loadSubscriptionResources(ctx, subs); err != nil {
+		return fmt.Errorf("load subscription resources: %w", err)
+	}
+	return nil
 }
 
 // loadSubscriptionResources reads the resources of subs, one query for all, and sets
@@ -140,13 +155,20 @@ type SubscriptionFilter struct {
 	ResellerID int64
 	Below      string
 	Query      domain.ListQuery
+	// WithoutResources leaves each subscription's Resources and Prices.Resources
+	// unread (nil), for a page that does not show them; LoadSubscriptionResources
+	// reads them later.
+	WithoutResources bool
 }
 
 // FindSubscriptions returns one page of a reseller's subscriptions with their
-// resources, the number of all that match and the cursor of the next page.
+// resources (unless f.WithoutResources), the number of all that match and the cursor of the next page.
 func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*domain.Subscription, domain.PageInfo, error) {
 	l, b := subscriptionListing(c.db.engine, f.ResellerID, f.Below)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
+		if f.WithoutResources {
+			return c.findSubscriptionRows(ctx, ids)
+		}
 		return c.FindSubscriptionsByIDs(ctx, ids)
 	})
 	if err != nil {
