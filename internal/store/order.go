@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -104,7 +105,10 @@ func (c *Conn) FindInFlightOrders(ctx context.Context, subscriptionIDs []int64) 
 		return out, nil
 	}
 	b := c.builder()
-	b.where = append(b.where, b.ids("o.subscription_id", subscriptionIDs), b.in("o.status", inFlightStatuses()))
+	// The statuses are written out as the index's predicate is, so both engines
+	// answer from the partial index orders_subscription_in_flight rather than read
+	// every order of each subscription to test its status.
+	b.where = append(b.where, b.ids("o.subscription_id", subscriptionIDs), inFlightCondition)
 	err := eachRow(ctx, c, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args, func(sc scanner) error {
 		o, err := scanOrder(sc)
 		if err == nil {
@@ -129,6 +133,17 @@ func inFlightStatuses() []any {
 	}
 	return flying
 }
+
+// inFlightCondition is inFlightStatuses as a condition on o.status with the statuses
+// written out as literals, which lets an engine match it to the predicate of the
+// partial index on orders in flight (bound values cannot).
+var inFlightCondition = func() string {
+	var quoted []string
+	for _, s := range inFlightStatuses() {
+		quoted = append(quoted, "'"+s.(string)+"'")
+	}
+	return "o.status IN (" + strings.Join(quoted, ", ") + ")"
+}()
 
 // FindOrdersByIDs returns the orders with the given ids and their lines, in that
 // order; ids that match none are left out.
