@@ -51,6 +51,10 @@ func TestSeedSubscriptions(t *testing.T) {
 		if err != nil || info.Total != n || len(subs) != 50 {
 			t.Fatalf("subscriptions: %d of %d (%v), want 50 of %d", len(subs), info.Total, err, n)
 		}
+		// A page holds its subscriptions' resources once they are asked for.
+		if _, err := s.IncludeForSubscriptions(ctx, subs, []string{"subscription_resources"}); err != nil {
+			t.Fatal(err)
+		}
 		accounts := map[int64]bool{}
 		for _, sub := range subs {
 			accounts[sub.AccountID] = true

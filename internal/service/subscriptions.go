@@ -45,8 +45,9 @@ func (s *Service) FindSubscriptionByID(ctx context.Context, a domain.Actor, rese
 	return views[0], nil
 }
 
-// FindSubscriptions lists the subscriptions of one reseller with their abilities now.
-// Errors: forbidden, not_found.
+// FindSubscriptions lists the subscriptions of one reseller with their abilities now,
+// without their resources (IncludeForSubscriptions reads them for
+// subscription_resources). Errors: forbidden, not_found.
 func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
 		return nil, domain.PageInfo{}, err

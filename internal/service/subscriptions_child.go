@@ -11,7 +11,8 @@ import (
 // the subscriptions of accounts for include=subscriptions.
 
 // FindChildResellerSubscriptions lists the subscriptions of every reseller strictly
-// below the given one, with their abilities now. Errors: forbidden, not_found.
+// below the given one, with their abilities now and without their resources (as
+// FindSubscriptions). Errors: forbidden, not_found.
 func (s *Service) FindChildResellerSubscriptions(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
 		return nil, domain.PageInfo{}, err
