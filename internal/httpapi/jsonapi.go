@@ -125,3 +125,23 @@ func nullableString(v string) *string {
 	}
 	return &v
 }
+
+// includedSet gathers the included resources of a document, each once, in the
+// order they are first met.
+type includedSet struct {
+	list []resource
+	seen map[identifier]bool
+}
+
+// add appends r unless a resource of its type and id is already there.
+func (s *includedSet) add(r resource) {
+	k := identifier{Type: r.Type, ID: r.ID}
+	if s.seen[k] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = make(map[identifier]bool)
+	}
+	s.seen[k] = true
+	s.list = append(s.list, r)
+}

@@ -96,28 +96,19 @@ func (s *Server) orderDocument(c *call, orders []*domain.Order, includes []strin
 	if err != nil {
 		return nil, nil, err
 	}
-	var (
-		included []resource
-		seen     = map[string]bool{}
-	)
-	add := func(key string, r resource) {
-		if !seen[key] {
-			seen[key] = true
-			included = append(included, r)
-		}
-	}
+	var included includedSet
 	for _, o := range orders {
 		if a := inc.Accounts[o.AccountID]; a != nil {
-			add("a"+id(a.ID), s.toAPIAccount(a))
+			included.add(s.toAPIAccount(a))
 		}
 		if p := inc.Payments[o.PaymentID]; p != nil {
-			add("p"+id(p.ID), s.toAPIPayment(p))
+			included.add(s.toAPIPayment(p))
 		}
 		if v := inc.Subscriptions[o.SubscriptionID]; v != nil {
-			add("s"+id(v.ID), s.toAPISubscription(v))
+			included.add(s.toAPISubscription(v))
 		}
 	}
-	return data, included, nil
+	return data, included.list, nil
 }
 
 func (s *Server) orderPage(c *call, orders []*domain.Order, info domain.PageInfo, p listParams) (reply, error) {

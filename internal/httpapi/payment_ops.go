@@ -21,31 +21,22 @@ func (s *Server) paymentIncluded(c *call, payments []*domain.Payment, includes [
 	if err != nil {
 		return nil, err
 	}
-	var (
-		included []resource
-		seen     = map[string]bool{}
-	)
-	add := func(r resource) {
-		if key := r.Type + "/" + r.ID; !seen[key] {
-			seen[key] = true
-			included = append(included, r)
-		}
-	}
+	var included includedSet
 	for _, p := range payments {
 		if a := inc.Accounts[p.AccountID]; a != nil {
-			add(s.toAPIAccount(a))
+			included.add(s.toAPIAccount(a))
 		}
 		if o := inc.Orders[p.OrderID]; o != nil {
-			add(s.toAPIOrder(o))
+			included.add(s.toAPIOrder(o))
 		}
 		if m := inc.PaymentMethods[p.PaymentMethodID]; m != nil {
-			add(s.toAPIPaymentMethod(m))
+			included.add(s.toAPIPaymentMethod(m))
 		}
 		if r := inc.Resellers[p.ResellerID]; r != nil {
-			add(s.toAPIReseller(c.actor, r, nil))
+			included.add(s.toAPIReseller(c.actor, r, nil))
 		}
 	}
-	return included, nil
+	return included.list, nil
 }
 
 // topUpInput is the body of POST payments: a top-up of an account's balance.

@@ -110,33 +110,24 @@ func (s *Server) subscriptionDocument(c *call, views []*service.SubscriptionView
 	if err != nil {
 		return nil, nil, err
 	}
-	var (
-		included []resource
-		seen     = map[string]bool{}
-	)
-	add := func(key string, r resource) {
-		if !seen[key] {
-			seen[key] = true
-			included = append(included, r)
-		}
-	}
+	var included includedSet
 	for _, v := range views {
 		if a := inc.Accounts[v.AccountID]; a != nil {
-			add("a"+id(a.ID), s.toAPIAccount(a))
+			included.add(s.toAPIAccount(a))
 		}
 		plan := inc.Plans[v.PlanID]
 		if plan == nil {
 			continue
 		}
 		if contains(includes, "plan") {
-			add("p"+id(plan.ID), s.toAPIPlan(plan, nil))
+			included.add(s.toAPIPlan(plan, nil))
 		}
 		if contains(includes, "subscription_period") {
 			for _, pp := range plan.Periods {
 				if pp.ID == v.PlanPeriodID {
 					// The period at the prices the subscription holds them at.
 					f := v.Prices.Period
-					add("pp"+id(pp.ID), resource{ID: id(pp.ID), Type: "plan_periods", Attributes: planPeriodAttrs{
+					included.add(resource{ID: id(pp.ID), Type: "plan_periods", Attributes: planPeriodAttrs{
 						ID: pp.ID, Key: pp.Key, Duration: pp.Duration, Unit: string(pp.Unit), Trial: pp.Trial,
 						SetupFee: f.Setup.String(), RecurringFee: f.Recurring.String(), RenewalFee: f.Renewal.String(),
 						TransferFee: f.Transfer.String()}})
@@ -149,13 +140,13 @@ func (s *Server) subscriptionDocument(c *call, views []*service.SubscriptionView
 				names[r.ID] = r.Name
 			}
 			for _, r := range v.Resources {
-				add("sr"+id(r.ID), resource{ID: id(r.ID), Type: "subscription_resources",
+				included.add(resource{ID: id(r.ID), Type: "subscription_resources",
 					Attributes: subscriptionResourceAttributes{SubscriptionID: v.ID, PlanResourceID: r.PlanResourceID,
 						Name: names[r.PlanResourceID], Included: r.Included, Additional: r.Additional, Quantity: r.Quantity()}})
 			}
 		}
 	}
-	return data, included, nil
+	return data, included.list, nil
 }
 
 func (s *Server) subscriptionPage(c *call, views []*service.SubscriptionView, info domain.PageInfo, p listParams) (reply, error) {
