@@ -213,12 +213,3 @@ func (s *Service) IncludeForPayments(ctx context.Context, a domain.Actor, paymen
 	}
 	return out, nil
 }
-
-// byID indexes list by the id key gives.
-func byID[T any](list []T, key func(T) int64) map[int64]T {
-	out := make(map[int64]T, len(list))
-	for _, v := range list {
-		out[key(v)] = v
-	}
-	return out
-}

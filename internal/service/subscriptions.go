@@ -173,19 +173,13 @@ func (s *Service) IncludeForOrders(ctx context.Context, orders []*domain.Order, 
 			if err != nil {
 				return out, err
 			}
-			out.Accounts = map[int64]*domain.Account{}
-			for _, a := range accs {
-				out.Accounts[a.ID] = a
-			}
+			out.Accounts = byID(accs, func(a *domain.Account) int64 { return a.ID })
 		case "payment":
 			pays, err := c.FindPaymentsByIDs(ctx, distinct(payIDs))
 			if err != nil {
 				return out, err
 			}
-			out.Payments = map[int64]*domain.Payment{}
-			for _, p := range pays {
-				out.Payments[p.ID] = p
-			}
+			out.Payments = byID(pays, func(p *domain.Payment) int64 { return p.ID })
 		case "subscription":
 			subs, err := c.FindSubscriptionsByIDs(ctx, distinct(subIDs))
 			if err != nil {
@@ -195,10 +189,7 @@ func (s *Service) IncludeForOrders(ctx context.Context, orders []*domain.Order, 
 			if err != nil {
 				return out, err
 			}
-			out.Subscriptions = map[int64]*SubscriptionView{}
-			for _, v := range views {
-				out.Subscriptions[v.ID] = v
-			}
+			out.Subscriptions = byID(views, func(v *SubscriptionView) int64 { return v.ID })
 		}
 	}
 	return out, nil
@@ -230,10 +221,7 @@ func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*Subscript
 			if err != nil {
 				return out, err
 			}
-			out.Accounts = map[int64]*domain.Account{}
-			for _, a := range accs {
-				out.Accounts[a.ID] = a
-			}
+			out.Accounts = byID(accs, func(a *domain.Account) int64 { return a.ID })
 		case "subscription_resources":
 			if err := s.readResources(ctx, c, subs); err != nil {
 				return out, err
@@ -286,17 +274,4 @@ func (s *Service) readResources(ctx context.Context, c *store.Conn, views []*Sub
 		v.resourcesUnread = false
 	}
 	return nil
-}
-
-// distinct is ids without repeats, in their first order.
-func distinct(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
