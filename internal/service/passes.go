@@ -95,12 +95,18 @@ func (p *lifecyclePass) Run(ctx context.Context, now time.Time) error {
 	}
 }
 
+// maxDeadlockRetries bounds how often a batch runs again after the database broke a
+// deadlock with another node's batch by failing this one.
+const maxDeadlockRetries = 5
+
 // runBatch takes keys in one transaction. A row the state machine refuses rolls the
 // transaction back, and the batch runs again without it: what a refused step wrote
-// before the refusal must not stay.
+// before the refusal must not stay. A batch that another node's batch deadlocked
+// with runs again too: its steps re-check every row, so what the other node did
+// meanwhile is not done twice.
 func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []store.DueKey) error {
 	refused := map[int64]bool{}
-	for {
+	for retries := 0; ; {
 		b := &passBatch{now: now, today: p.s.today(now), terms: map[int64]domain.TermSettings{}}
 		var at int64
 		err := p.s.inTx(ctx, func(tx *store.Conn) error {
@@ -115,6 +121,10 @@ func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []stor
 			}
 			return nil
 		})
+		if store.IsDeadlock(err) && retries < maxDeadlockRetries {
+			retries++
+			continue
+		}
 		if domain.CodeOf(err) == domain.ErrForbidden {
 			p.s.log.Warn("scheduler: a due row was refused and is left as it is", "pass", p.name, "id", at, "err", err)
 			refused[at] = true

@@ -18,6 +18,14 @@ func (e *ErrUnique) Error() string { return "unique constraint violated: " + e.C
 // ErrForeignKey marks a write refused by a foreign key.
 var ErrForeignKey = errors.New("foreign key constraint violated")
 
+// IsDeadlock reports whether err is PostgreSQL breaking a deadlock by failing this
+// transaction: nothing of it was kept, so it may simply run again. (SQLite has one
+// writer and cannot deadlock.)
+func IsDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40P01"
+}
+
 // translate turns the drivers' constraint errors into the store's own, once, by
 // driver error code.
 func translate(err error) error {
