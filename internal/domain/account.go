@@ -92,9 +92,34 @@ func (t *AccountType) UsesPrimaryName() bool {
 // BuildName fills the type's name pattern with the account's names, collapsing the
 // spaces an empty middle name leaves.
 func (t *AccountType) BuildName(a *Account) string {
-	r := strings.NewReplacer("%primary_name", a.PrimaryName, "%first_name", a.FirstName,
-		"%middle_name", a.MiddleName, "%last_name", a.LastName)
-	return strings.Join(strings.Fields(r.Replace(t.NamePattern)), " ")
+	fields := [...]struct{ key, value string }{{"%primary_name", a.PrimaryName},
+		{"%first_name", a.FirstName}, {"%middle_name", a.MiddleName}, {"%last_name", a.LastName}}
+	// A hand-written scan, not strings.NewReplacer: a replacer builds a lookup trie on
+	// first use, and one is needed per account, which costs more than the scan.
+	var b strings.Builder
+	rest := t.NamePattern
+	for rest != "" {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		n := 1 // a '%' that starts no placeholder stays as it is
+		for _, f := range fields {
+			if strings.HasPrefix(rest, f.key) {
+				b.WriteString(f.value)
+				n = len(f.key)
+				break
+			}
+		}
+		if n == 1 {
+			b.WriteByte('%')
+		}
+		rest = rest[n:]
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // AccountClass is an installation-wide set of financial rules accounts follow.

@@ -85,6 +85,10 @@ func TestAccountTypeBuildName(t *testing.T) {
 		"%first_name %last_name":                  "Ann Lee",
 		"%first_name %middle_name %last_name":     "Ann Lee",
 		"%last_name, %first_name (%primary_name)": "Lee, Ann (Example LLC)",
+		"100% %first_name%":                       "100% Ann%",
+		"%%first_name %unknown %":                 "%Ann %unknown %",
+		"%last_name%first_name":                   "LeeAnn",
+		"":                                        "",
 	} {
 		typ := &AccountType{NamePattern: pattern}
 		if got := typ.BuildName(a); got != want {
