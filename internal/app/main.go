@@ -50,6 +50,7 @@ type Main struct {
 	http     *http.Server
 	stop     context.CancelFunc
 	workers  sync.WaitGroup
+	httpLog  *logBatch // the HTTP server's log, written in batches
 	// testClock is the test clock when Config.TestClock is set.
 	testClock *jobs.OffsetClock
 }
@@ -136,7 +137,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Bootstrap(ctx); err != nil {
 		return err
 	}
-	logger := m.Log
+	// The HTTP server's log (a line per request) goes out in batches; the rest of the
+	// process logs line by line.
+	m.httpLog = newLogBatch(m.Config.LogOutput)
+	logger := slog.New(slog.NewJSONHandler(m.httpLog, nil))
 	if m.Config.Quiet {
 		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
@@ -247,6 +251,9 @@ func (m *Main) Close() error {
 	if m.stop != nil {
 		m.stop()
 		m.workers.Wait()
+	}
+	if m.httpLog != nil {
+		errs = append(errs, m.httpLog.Close())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
