@@ -123,7 +123,7 @@ func (s *Service) CompletePaymentByDocument(ctx context.Context, a domain.Actor,
 		if err != nil {
 			return nil, err
 		}
-		p, o, err := s.paymentForUpdate(ctx, tx, resellerID, seen.ID)
+		p, o, err := s.lockPayment(ctx, tx, resellerID, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -151,13 +151,20 @@ func (s *Service) paymentForUpdate(ctx context.Context, tx *store.Conn, reseller
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.lockPayment(ctx, tx, resellerID, seen)
+}
+
+// lockPayment reads seen, a payment of the reseller read without a lock, again for
+// update, after locking the order it pays, as paymentForUpdate does.
+func (s *Service) lockPayment(ctx context.Context, tx *store.Conn, resellerID int64, seen *domain.Payment) (*domain.Payment, *domain.Order, error) {
 	var o *domain.Order
 	if seen.OrderID != 0 {
+		var err error
 		if o, err = tx.FindOrderForUpdate(ctx, 0, seen.OrderID); err != nil {
 			return nil, nil, err
 		}
 	}
-	p, err := tx.FindPaymentForUpdate(ctx, resellerID, id)
+	p, err := tx.FindPaymentForUpdate(ctx, resellerID, seen.ID)
 	return p, o, err
 }
 
