@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/cascade-billing/cascade/client"
@@ -100,8 +101,19 @@ func TestRenewalPassesPostpaidYear(t *testing.T) {
 			}
 		}
 		sub = psWantSub(t, s, rid, o.SubscriptionID, "active")
-		if *sub.ExpirationDate != "2028-02-28" {
-			t.Fatalf("after a year expires %s, want 2028-02-28 (twelve months on)", *sub.ExpirationDate)
+		// Bought on 31 January: each renewal ends on a month's last day, counted from
+		// that day (the 28th would be a drift from February's end), and the renewal
+		// made on 31 January 2028 runs to 29 February, a leap year's.
+		if *sub.ExpirationDate != "2028-02-29" {
+			t.Fatalf("after a year expires %s, want 2028-02-29 (thirteen months from 31 January)", *sub.ExpirationDate)
+		}
+		var ends []string
+		for _, r := range renewals { // made and provisioned on each expiration date
+			ends = append(ends, r.CreatedAt[:10])
+		}
+		if want := "2027-02-28 2027-03-31 2027-04-30 2027-05-31 2027-06-30 2027-07-31 2027-08-31 2027-09-30 " +
+			"2027-10-31 2027-11-30 2027-12-31 2028-01-31"; strings.Join(ends, " ") != want {
+			t.Fatalf("renewals made on %v, want %s", ends, want)
 		}
 	})
 }
@@ -141,8 +153,8 @@ func TestRenewalPassesPrepaid(t *testing.T) {
 		psAdvance(t, s, psAt("2027-02-28", 0))
 		psWantOrder(t, s, rid, r.ID, "completed")
 		sub := psWantSub(t, s, rid, o.SubscriptionID, "active")
-		if *sub.ExpirationDate != "2027-03-28" {
-			t.Fatalf("renewed to %s, want 2027-03-28", *sub.ExpirationDate)
+		if *sub.ExpirationDate != "2027-03-31" {
+			t.Fatalf("renewed to %s, want 2027-03-31 (two months from 31 January)", *sub.ExpirationDate)
 		}
 		rnOnlyOrder(t, s, rid, o.SubscriptionID, "RenewalOrder")
 	})
@@ -184,6 +196,11 @@ func TestRenewalPassesProlong(t *testing.T) {
 		}
 		if n := len(rnOrders(t, s, rid, o.SubscriptionID, "RenewalOrder")); n != 0 {
 			t.Fatalf("%d renewal orders in the middle of the year", n)
+		}
+		// Months are counted from 31 January: paid to the last day of August.
+		paid, err := s.DB.Reader().FindSubscriptionByID(ctx, 0, o.SubscriptionID)
+		if err != nil || paid.PaidTo.String() != "2027-08-31" {
+			t.Fatalf("paid to %v (%v), want 2027-08-31", paid.PaidTo, err)
 		}
 	})
 }

@@ -142,13 +142,13 @@ func (s *Subscription) PaidTerm(p PlanPeriod, rules BillingRules, today Date) (T
 		}
 		return MonthTerm(start), nil
 	case rules.Prolong && !s.PaidTo.IsZero():
-		return Term{Start: s.PaidTo.AddMonths(-1), End: s.PaidTo, Months: WholeMonths(1)}, nil
+		return Term{Start: s.paidMonthStart(), End: s.PaidTo, Months: WholeMonths(1)}, nil
 	}
 	months, err := PeriodMonths(p)
 	if err != nil {
 		return Term{}, err
 	}
-	start := periodStartBefore(s.ExpirationDate, p)
+	start := previousPeriodStart(s.Anchor(), s.ExpirationDate, p)
 	if start.Before(s.StartDate) {
 		start = s.StartDate
 	}
@@ -238,9 +238,11 @@ type Completion struct {
 
 // ApplyOrder makes s what its order asked for, once the vendor has confirmed it:
 //   - change: the listed resources take their new additional quantities;
-//   - prolong: the listed quantities, and paid-to one month on (never past expiration);
+//   - prolong: the listed quantities, and paid-to one month on, counted from the
+//     anchor (never past expiration);
 //   - renewal: the period and the prices of the renewal, the quantities ordered, and
-//     the expiration date one period on from the current one;
+//     the expiration date one period on from the current one, counted from the
+//     subscription's anchor (period_anchor.go);
 //   - switch: the target plan, period, resources and prices; the dates stay, but a
 //     switch out of a trial starts a new period today.
 func (s *Subscription) ApplyOrder(c Completion) {
@@ -257,21 +259,24 @@ func (s *Subscription) ApplyOrder(c Completion) {
 		}
 	case ProlongOrder:
 		s.setQuantities(t, OrderedQuantities(o.Lines, s.Quantities()))
-		s.PaidTo = s.PaidTo.AddMonths(1)
+		s.PaidTo = s.nextPaidTo(s.PaidTo)
 		if !s.ExpirationDate.IsZero() && s.PaidTo.After(s.ExpirationDate) {
 			s.PaidTo = s.ExpirationDate
 		}
 	case RenewalOrder:
 		s.setQuantities(t, OrderedQuantities(o.Lines, s.Quantities()))
 		s.PlanPeriodID, s.Trial, s.Prices = t.Period.ID, false, t.Snapshot()
-		from := s.ExpirationDate
+		from, anchor := s.ExpirationDate, s.Anchor()
 		if from.IsZero() {
-			from = c.Today
+			from, anchor = c.Today, c.Today
 		}
-		s.ExpirationDate, _ = PeriodEnd(from, t.Period)
+		s.ExpirationDate, anchor, _ = NextPeriodEnd(anchor, from, t.Period)
+		if anchor != s.StartDate {
+			s.PeriodAnchor = anchor
+		}
 		s.PaidTo = s.ExpirationDate
 		if rules.Prolong {
-			s.PaidTo = from.AddMonths(1)
+			s.PaidTo = s.nextPaidTo(from)
 		}
 	case SwitchOrder:
 		q := OrderedQuantities(o.Lines, Quantities{})
@@ -283,6 +288,7 @@ func (s *Subscription) ApplyOrder(c Completion) {
 		}
 		if wasTrial {
 			s.StartDate, s.ExpirationDate, s.PaidTo = ActivePeriod(c.Today, t.Period, rules)
+			s.PeriodAnchor = Date{} // a new first period: the count starts on its start
 		}
 	}
 }

@@ -111,7 +111,10 @@ type Subscription struct {
 	ExpirationDate Date
 	// PaidTo is how far a prolonged subscription is paid; for billing types without
 	// prolong orders it equals ExpirationDate.
-	PaidTo       Date
+	PaidTo Date
+	// PeriodAnchor is the day the current series of periods is counted from, once a
+	// renewal restarted the count; zero while it counts from StartDate (Anchor).
+	PeriodAnchor Date
 	PaymentModel PaymentModel
 	CreditLimit  Amount // postpay: the current debt above which it is blocked
 	// CreditLimitUseSystem: the credit limit is the account's (or its class's) default

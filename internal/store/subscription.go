@@ -13,7 +13,8 @@ const subscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.pla
 	s.status, s.return_status, s.awaiting_approval, s.start_date, s.expiration_date, s.paid_to, s.hold_to,
 	s.payment_model, s.credit_limit, s.credit_limit_use_system, s.current_debt, s.autorenew,
 	s.disable_autorenew, s.autorenew_before_approval, s.fixed_price, s.custom_price, s.promo_code,
-	s.currency, s.setup_fee, s.recurring_fee, s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at`
+	s.currency, s.setup_fee, s.recurring_fee, s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at,
+	s.period_anchor`
 
 // subscriptionFields maps the API's filter and sort fields of subscriptions to
 // columns; each has an index led by reseller_id (migration 0015).
@@ -35,6 +36,7 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 		s                                     domain.Subscription
 		status, returnStatus, awaiting, model string
 		start, expiration, paidTo, holdTo     string
+		anchor                                string
 		creditLimit, debt                     int64
 		setup, recurring, renewal, transfer   int64
 		created, updated                      int64
@@ -43,7 +45,7 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 		&status, &returnStatus, &awaiting, &start, &expiration, &paidTo, &holdTo,
 		&model, &creditLimit, &s.CreditLimitUseSystem, &debt, &s.Autorenew,
 		&s.DisableAutorenew, &s.AutorenewBeforeApproval, &s.FixedPrice, &s.CustomPrice, &s.PromoCode,
-		&s.Prices.Currency, &setup, &recurring, &renewal, &transfer, &created, &updated)
+		&s.Prices.Currency, &setup, &recurring, &renewal, &transfer, &created, &updated, &anchor)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +55,8 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 	s.Prices.Period = domain.PeriodFees{Setup: domain.Amount(setup), Recurring: domain.Amount(recurring),
 		Renewal: domain.Amount(renewal), Transfer: domain.Amount(transfer)}
 	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
-	err = datesFrom([]*domain.Date{&s.StartDate, &s.ExpirationDate, &s.PaidTo, &s.HoldTo},
-		[]string{start, expiration, paidTo, holdTo})
+	err = datesFrom([]*domain.Date{&s.StartDate, &s.ExpirationDate, &s.PaidTo, &s.HoldTo, &s.PeriodAnchor},
+		[]string{start, expiration, paidTo, holdTo, anchor})
 	return &s, err
 }
 
@@ -186,9 +188,9 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 		status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
 		credit_limit, credit_limit_use_system, current_debt, autorenew, disable_autorenew,
 		autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
-		renewal_fee, transfer_fee, created_at, updated_at)
+		renewal_fee, transfer_fee, period_anchor, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id`,
+		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
 		subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt)), &s.ID)
 	if err != nil {
 		return fmt.Errorf("create subscription: %w", err)
@@ -221,14 +223,14 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 }
 
 // subscriptionState lists the columns of s that change over its life, from status
-// to transfer_fee, in the order of CreateSubscription's INSERT.
+// to period_anchor, in the order of CreateSubscription's INSERT.
 func subscriptionState(s *domain.Subscription, more ...any) []any {
 	f := s.Prices.Period
 	return append([]any{string(s.Status), string(s.ReturnStatus), string(s.AwaitingApproval), dateText(s.StartDate),
 		dateText(s.ExpirationDate), dateText(s.PaidTo), dateText(s.HoldTo), string(s.PaymentModel),
 		int64(s.CreditLimit), s.CreditLimitUseSystem, int64(s.CurrentDebt), s.Autorenew, s.DisableAutorenew,
 		s.AutorenewBeforeApproval, s.FixedPrice, s.CustomPrice, s.PromoCode, s.Prices.Currency,
-		int64(f.Setup), int64(f.Recurring), int64(f.Renewal), int64(f.Transfer)}, more...)
+		int64(f.Setup), int64(f.Recurring), int64(f.Renewal), int64(f.Transfer), dateText(s.PeriodAnchor)}, more...)
 }
 
 // subscriptionArgs are the values of CreateSubscription's INSERT, then more.
@@ -250,7 +252,8 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 		paid_to = $10, hold_to = $11, payment_model = $12, credit_limit = $13, credit_limit_use_system = $14,
 		current_debt = $15, autorenew = $16, disable_autorenew = $17, autorenew_before_approval = $18,
 		fixed_price = $19, custom_price = $20, promo_code = $21, currency = $22, setup_fee = $23,
-		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, updated_at = $27 WHERE id = $28`,
+		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, period_anchor = $27, updated_at = $28
+		WHERE id = $29`,
 		append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)...)
 	if err != nil {
 		return fmt.Errorf("update subscription %d: %w", s.ID, err)
