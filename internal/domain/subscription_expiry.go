@@ -37,3 +37,17 @@ func LapseOf(s *Subscription, terms TermSettings) Lapse {
 // DeletionDay is the day a subscription that stopped on stoppedOn is deleted under
 // terms: StopPeriod days later.
 func DeletionDay(stoppedOn Date, terms TermSettings) Date { return stoppedOn.AddDays(terms.StopPeriod) }
+
+// EndsWaitingOrders reports whether ev begins the end of a subscription: the request
+// of a stop or a deletion (ProvisionRequest), whether it starts at once or waits for
+// a manager's approval. The subscription's order that still waits for its payment or
+// its provisioning date is then cancelled with its payment (OrderEventSubscriptionStopped),
+// whoever asked: nothing ordered could be provisioned from the statuses a stop or
+// deletion leads to, and a late payment must not bring back what was stopped.
+func (ev SubscriptionEvent) EndsWaitingOrders() bool {
+	switch ev.Kind {
+	case SubscriptionEventStart, SubscriptionEventAwaitApproval:
+		return ev.Op == ProvisionOpStop || ev.Op == ProvisionOpDelete
+	}
+	return false
+}

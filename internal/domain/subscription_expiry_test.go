@@ -58,3 +58,21 @@ func TestLapseOf(t *testing.T) {
 		t.Fatalf("DeletionDay = %s, want 2027-03-31", got)
 	}
 }
+
+func TestEndsWaitingOrders(t *testing.T) {
+	manual := DefaultTermSettings
+	manual.StopType, manual.DeleteType = ApprovalManual, ApprovalManual
+	for _, terms := range []TermSettings{DefaultTermSettings, manual} {
+		for _, op := range []ProvisionOp{ProvisionOpStop, ProvisionOpDelete} {
+			if ev := ProvisionRequest(op, terms); !ev.EndsWaitingOrders() {
+				t.Errorf("%s does not end the waiting orders", ev)
+			}
+		}
+	}
+	for _, ev := range []SubscriptionEvent{{Kind: SubscriptionEventGrace}, ProvisionStart(ProvisionOpRenew),
+		ProvisionStart(ProvisionOpActivate), ProvisionDone(ProvisionOpStop), {Kind: SubscriptionEventDecline}} {
+		if ev.EndsWaitingOrders() {
+			t.Errorf("%s ends the waiting orders", ev)
+		}
+	}
+}

@@ -202,97 +202,116 @@ func (s *Service) provisionOrder(ctx context.Context, tx *store.Conn, o *domain.
 	return s.startProvisioning(ctx, tx, sub, plan.BillingType.Rules(), orderProvisionOp(o.Kind), o, now)
 }
 
-// lockedSubscription reads subscription id for update with its plan and schedule.
-func (s *Service) lockedSubscription(ctx context.Context, tx *store.Conn, id int64) (*domain.Subscription, *domain.Plan, store.SubscriptionSchedule, error) {
+// lockedSubscription reads subscription id for update with its plan and schedule,
+// and its order that waits for its payment or its provisioning date (nil when none),
+// which a stop or a deletion the step asks for cancels. The rows are locked in the
+// order every writer takes them: the waiting order first, then the subscription
+// (see operateSubscription).
+func (s *Service) lockedSubscription(ctx context.Context, tx *store.Conn, id int64) (*lockedSub, error) {
+	waiting, err := lockWaitingOrder(ctx, tx, id, nil)
+	if err != nil {
+		return nil, err
+	}
 	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)
 	if err != nil {
-		return nil, nil, store.SubscriptionSchedule{}, err
+		return nil, err
+	}
+	if waiting, err = lockWaitingOrder(ctx, tx, id, waiting); err != nil {
+		return nil, err
 	}
 	plan, err := s.planByID(ctx, tx, sub.PlanID)
 	if err != nil {
-		return nil, nil, store.SubscriptionSchedule{}, err
+		return nil, err
 	}
 	sched, err := tx.FindSubscriptionSchedule(ctx, id)
-	return sub, plan, sched, err
+	return &lockedSub{sub: sub, plan: plan, sched: sched, waiting: waiting}, err
+}
+
+// lockedSub is a subscription a pass step holds: its row, plan and schedule, and
+// its waiting order.
+type lockedSub struct {
+	sub     *domain.Subscription
+	plan    *domain.Plan
+	sched   store.SubscriptionSchedule
+	waiting *domain.Order
 }
 
 // endPeriod acts on an active subscription whose period ended without a renewal
 // (domain.LapseOf): it is graced until its grace ends, or its stop is asked for.
 func (s *Service) endPeriod(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
-	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
-	if err != nil || !sub.PeriodEnded(b.today) || sched.ExpiryHandledFor == sub.ExpirationDate {
+	l, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || !l.sub.PeriodEnded(b.today) || l.sched.ExpiryHandledFor == l.sub.ExpirationDate {
 		return false, err
 	}
-	terms, err := b.termsOf(ctx, tx, plan)
+	terms, err := b.termsOf(ctx, tx, l.plan)
 	if err != nil {
 		return false, err
 	}
-	lapse := domain.LapseOf(sub, terms)
-	rules := plan.BillingType.Rules()
-	if lapse.Event.Kind == domain.SubscriptionEventGrace {
-		if err := sub.Apply(lapse.Event, rules); err != nil {
-			return false, err
-		}
-		sub.UpdatedAt = b.now
-		if err := tx.UpdateSubscription(ctx, sub); err != nil {
-			return false, err
-		}
-	} else if err := s.requestAutomatic(ctx, tx, b, sub, rules, lapse.Event); err != nil {
+	lapse := domain.LapseOf(l.sub, terms)
+	if err := s.requestAutomatic(ctx, tx, b, l, lapse.Event); err != nil {
 		return false, err
 	}
-	sched.ExpiryHandledFor, sched.GraceEndsOn = sub.ExpirationDate, lapse.GraceEndsOn
-	return true, tx.UpdateSubscriptionSchedule(ctx, sub.ID, sched)
+	l.sched.ExpiryHandledFor, l.sched.GraceEndsOn = l.sub.ExpirationDate, lapse.GraceEndsOn
+	return true, tx.UpdateSubscriptionSchedule(ctx, l.sub.ID, l.sched)
 }
 
 // endGrace asks for the stop of a graced subscription whose grace has ended.
 func (s *Service) endGrace(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
-	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
-	if err != nil || sub.Status != domain.SubscriptionStatusGraced || sched.GraceEndsOn.IsZero() ||
-		sched.GraceEndsOn.After(b.today) {
+	l, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || l.sub.Status != domain.SubscriptionStatusGraced || l.sched.GraceEndsOn.IsZero() ||
+		l.sched.GraceEndsOn.After(b.today) {
 		return false, err
 	}
-	return true, s.requestScheduled(ctx, tx, b, sub, plan, domain.ProvisionOpStop, &sched, &sched.GraceEndsOn)
+	return true, s.requestScheduled(ctx, tx, b, l, domain.ProvisionOpStop, &l.sched.GraceEndsOn)
 }
 
 // deleteStopped asks for the deletion of a subscription stopped for the stop period.
 func (s *Service) deleteStopped(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
-	sub, plan, sched, err := s.lockedSubscription(ctx, tx, id)
-	if err != nil || sub.Status != domain.SubscriptionStatusStopped || sched.DeleteOn.IsZero() ||
-		sched.DeleteOn.After(b.today) {
+	l, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || l.sub.Status != domain.SubscriptionStatusStopped || l.sched.DeleteOn.IsZero() ||
+		l.sched.DeleteOn.After(b.today) {
 		return false, err
 	}
-	return true, s.requestScheduled(ctx, tx, b, sub, plan, domain.ProvisionOpDelete, &sched, &sched.DeleteOn)
+	return true, s.requestScheduled(ctx, tx, b, l, domain.ProvisionOpDelete, &l.sched.DeleteOn)
 }
 
-// requestScheduled asks for op on sub under its plan's terms and clears the day it
-// was due on (due, a field of sched): a manager who declines it keeps the
-// subscription as it is, and is not asked again.
-func (s *Service) requestScheduled(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
-	plan *domain.Plan, op domain.ProvisionOp, sched *store.SubscriptionSchedule, due *domain.Date) error {
-	terms, err := b.termsOf(ctx, tx, plan)
+// requestScheduled asks for op on l's subscription under its plan's terms and clears
+// the day it was due on (due, a field of l.sched): a manager who declines it keeps
+// the subscription as it is, and is not asked again.
+func (s *Service) requestScheduled(ctx context.Context, tx *store.Conn, b *passBatch, l *lockedSub,
+	op domain.ProvisionOp, due *domain.Date) error {
+	terms, err := b.termsOf(ctx, tx, l.plan)
 	if err != nil {
 		return err
 	}
-	if err := s.requestAutomatic(ctx, tx, b, sub, plan.BillingType.Rules(), domain.ProvisionRequest(op, terms)); err != nil {
+	if err := s.requestAutomatic(ctx, tx, b, l, domain.ProvisionRequest(op, terms)); err != nil {
 		return err
 	}
 	*due = domain.Date{}
-	return tx.UpdateSubscriptionSchedule(ctx, sub.ID, *sched)
+	return tx.UpdateSubscriptionSchedule(ctx, l.sub.ID, l.sched)
 }
 
-// requestAutomatic moves sub by ev, a domain.ProvisionRequest: it waits for a
-// manager's approval, or the operation starts and its job is written.
-func (s *Service) requestAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
-	rules domain.BillingRules, ev domain.SubscriptionEvent) error {
+// requestAutomatic moves l's subscription by ev: grace, or a domain.ProvisionRequest
+// that waits for a manager's approval or starts the operation and writes its job. A
+// stop or a deletion first cancels the subscription's waiting order with its
+// payment, as a manager's stop does (domain.SubscriptionEvent.EndsWaitingOrders).
+func (s *Service) requestAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, l *lockedSub,
+	ev domain.SubscriptionEvent) error {
+	if ev.EndsWaitingOrders() && l.waiting != nil {
+		if err := s.closeUnprovisioned(ctx, tx, l.waiting, domain.OrderEventSubscriptionStopped, b.now); err != nil {
+			return err
+		}
+	}
+	rules := l.plan.BillingType.Rules()
 	if ev.Kind == domain.SubscriptionEventStart {
 		b.jobs = true
-		return s.startProvisioning(ctx, tx, sub, rules, ev.Op, nil, b.now)
+		return s.startProvisioning(ctx, tx, l.sub, rules, ev.Op, nil, b.now)
 	}
-	if err := sub.Apply(ev, rules); err != nil {
+	if err := l.sub.Apply(ev, rules); err != nil {
 		return err
 	}
-	sub.UpdatedAt = b.now
-	return tx.UpdateSubscription(ctx, sub)
+	l.sub.UpdatedAt = b.now
+	return tx.UpdateSubscription(ctx, l.sub)
 }
 
 // recordStopped keeps the day sub, read for update, stopped, and the day its
