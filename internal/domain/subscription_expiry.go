@@ -51,3 +51,14 @@ func (ev SubscriptionEvent) EndsWaitingOrders() bool {
 	}
 	return false
 }
+
+// PaidMonthEnded reports whether s, of a billing type whose months are paid one at a
+// time through prolong orders (rules.Prolong), is active and today is on or after
+// its paid-to date while its period goes on: the next month was not paid in time
+// (its prolong order was not completed by then). The documentation stops such a
+// subscription on that day; no grace applies, since the grace period follows the end
+// of a period, not of a paid month. A trial is free and is not paid month by month.
+func (s *Subscription) PaidMonthEnded(rules BillingRules, today Date) bool {
+	return s.Status == SubscriptionStatusActive && rules.Prolong && !s.Trial && !s.PaidTo.IsZero() &&
+		!s.ExpirationDate.IsZero() && s.PaidTo.Before(s.ExpirationDate) && !today.Before(s.PaidTo)
+}

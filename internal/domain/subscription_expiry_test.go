@@ -76,3 +76,35 @@ func TestEndsWaitingOrders(t *testing.T) {
 		}
 	}
 }
+
+func TestPaidMonthEnded(t *testing.T) {
+	csp := BillingCSPMonthly.Rules()
+	base := Subscription{Status: SubscriptionStatusActive, StartDate: okDate(t, "2027-01-31"),
+		ExpirationDate: okDate(t, "2028-01-31"), PaidTo: okDate(t, "2027-02-28")}
+	cases := []struct {
+		name  string
+		edit  func(s *Subscription)
+		rules BillingRules
+		today string
+		want  bool
+	}{
+		{"the day before paid-to", nil, csp, "2027-02-27", false},
+		{"on paid-to", nil, csp, "2027-02-28", true},
+		{"after paid-to", nil, csp, "2027-03-05", true},
+		{"no prolong orders", nil, BillingPayAsYouGo.Rules(), "2027-03-05", false},
+		{"paid to the expiration date", func(s *Subscription) { s.PaidTo = s.ExpirationDate }, csp, "2028-01-31", false},
+		{"stopped", func(s *Subscription) { s.Status = SubscriptionStatusStopped }, csp, "2027-03-05", false},
+		{"graced", func(s *Subscription) { s.Status = SubscriptionStatusGraced }, csp, "2027-03-05", false},
+		{"trial", func(s *Subscription) { s.Trial = true }, csp, "2027-03-05", false},
+		{"endless", func(s *Subscription) { s.ExpirationDate = Date{} }, csp, "2027-03-05", false},
+	}
+	for _, c := range cases {
+		s := base
+		if c.edit != nil {
+			c.edit(&s)
+		}
+		if got := s.PaidMonthEnded(c.rules, okDate(t, c.today)); got != c.want {
+			t.Errorf("%s: PaidMonthEnded = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -23,14 +23,16 @@ const PassBatch = 500
 // Passes returns the lifecycle passes, in the order they run at each instant:
 // unpaid orders are cancelled before anything is provisioned, the automatic renewal
 // and prolong orders are made before delayed orders start (a renewal made on the
-// expiration date starts at once), expired periods are graced or stopped before
-// graces end, and stops before deletions.
+// expiration date starts at once), a prolong order paid and waiting for the paid-to
+// date starts before unpaid months stop, expired periods are graced or stopped
+// before graces end, and stops before deletions.
 func (s *Service) Passes() []jobs.Pass {
 	passes := []*lifecyclePass{
 		{name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
 		{name: "renew_subscriptions", query: store.DueRenewals, step: s.autoRenew},
 		{name: "prolong_subscriptions", query: store.DueProlongs, step: s.autoProlong},
 		{name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
+		{name: "end_paid_months", query: store.DuePaidMonths, step: s.endPaidMonth},
 		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
 		{name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
 		{name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
@@ -252,6 +254,30 @@ func (s *Service) endPeriod(ctx context.Context, tx *store.Conn, b *passBatch, i
 		return false, err
 	}
 	l.sched.ExpiryHandledFor, l.sched.GraceEndsOn = l.sub.ExpirationDate, lapse.GraceEndsOn
+	return true, tx.UpdateSubscriptionSchedule(ctx, l.sub.ID, l.sched)
+}
+
+// endPaidMonth asks for the stop of a subscription paid month by month whose
+// paid-to date has come with the next month unpaid (domain.PaidMonthEnded); its
+// prolong order still waiting for payment is cancelled with it. The paid-to date is
+// acted on once: a declined stop is not asked again for that month, and a row the
+// domain leaves alone (a trial) leaves the pass's index.
+func (s *Service) endPaidMonth(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
+	l, err := s.lockedSubscription(ctx, tx, id)
+	if err != nil || l.sub.Status != domain.SubscriptionStatusActive || l.sub.PaidTo.IsZero() ||
+		l.sub.PaidTo.After(b.today) || l.sched.PaidToHandledFor == l.sub.PaidTo {
+		return false, err
+	}
+	if l.sub.PaidMonthEnded(l.plan.BillingType.Rules(), b.today) {
+		terms, err := b.termsOf(ctx, tx, l.plan)
+		if err != nil {
+			return false, err
+		}
+		if err := s.requestAutomatic(ctx, tx, b, l, domain.ProvisionRequest(domain.ProvisionOpStop, terms)); err != nil {
+			return false, err
+		}
+	}
+	l.sched.PaidToHandledFor = l.sub.PaidTo
 	return true, tx.UpdateSubscriptionSchedule(ctx, l.sub.ID, l.sched)
 }
 

@@ -34,6 +34,10 @@ var (
 	// whose end the scheduler acted on already left out.
 	DueExpiredSubscriptions = DueQuery{"expiring subscriptions", "subscriptions", "expiration_date",
 		"status = 'active' AND expiration_date <> '' AND expiry_handled_for <> expiration_date"}
+	// DuePaidMonths: active subscriptions paid month by month whose paid-to date is
+	// before their expiration date, by that paid-to date (migration 0019).
+	DuePaidMonths = DueQuery{"paid months", "subscriptions", "paid_to",
+		"status = 'active' AND paid_to <> '' AND paid_to < expiration_date AND paid_to_handled_for <> paid_to"}
 	// DueGraceEnds: graced subscriptions by the day their grace ends.
 	DueGraceEnds = DueQuery{"grace ends", "subscriptions", "grace_ends_on",
 		"status = 'graced' AND grace_ends_on <> ''"}
@@ -121,6 +125,8 @@ type SubscriptionSchedule struct {
 	StoppedOn domain.Date
 	// DeleteOn is the day a stopped subscription's deletion is asked for.
 	DeleteOn domain.Date
+	// PaidToHandledFor is the paid-to date whose passing the scheduler acted on.
+	PaidToHandledFor domain.Date
 }
 
 // FindSubscriptionSchedule returns the schedule of subscription id, which the
@@ -129,15 +135,16 @@ func (c *Conn) FindSubscriptionSchedule(ctx context.Context, id int64) (Subscrip
 	var (
 		s                                 SubscriptionSchedule
 		handled, grace, stopped, deleteOn string
+		paidHandled                       string
 	)
 	if err := c.needLock("subscriptions", id); err != nil {
 		return s, err
 	}
-	err := c.row(ctx, `SELECT expiry_handled_for, grace_ends_on, stopped_on, delete_on FROM subscriptions
-		WHERE id = $1`, []any{id}, &handled, &grace, &stopped, &deleteOn)
+	err := c.row(ctx, `SELECT expiry_handled_for, grace_ends_on, stopped_on, delete_on, paid_to_handled_for
+		FROM subscriptions WHERE id = $1`, []any{id}, &handled, &grace, &stopped, &deleteOn, &paidHandled)
 	if err == nil {
-		err = datesFrom([]*domain.Date{&s.ExpiryHandledFor, &s.GraceEndsOn, &s.StoppedOn, &s.DeleteOn},
-			[]string{handled, grace, stopped, deleteOn})
+		err = datesFrom([]*domain.Date{&s.ExpiryHandledFor, &s.GraceEndsOn, &s.StoppedOn, &s.DeleteOn,
+			&s.PaidToHandledFor}, []string{handled, grace, stopped, deleteOn, paidHandled})
 	}
 	if err != nil {
 		return s, fmt.Errorf("schedule of subscription %d: %w", id, err)
@@ -152,8 +159,8 @@ func (c *Conn) UpdateSubscriptionSchedule(ctx context.Context, id int64, s Subsc
 		return err
 	}
 	_, err := c.exec(ctx, `UPDATE subscriptions SET expiry_handled_for = $1, grace_ends_on = $2, stopped_on = $3,
-		delete_on = $4 WHERE id = $5`, dateText(s.ExpiryHandledFor), dateText(s.GraceEndsOn), dateText(s.StoppedOn),
-		dateText(s.DeleteOn), id)
+		delete_on = $4, paid_to_handled_for = $5 WHERE id = $6`, dateText(s.ExpiryHandledFor), dateText(s.GraceEndsOn),
+		dateText(s.StoppedOn), dateText(s.DeleteOn), dateText(s.PaidToHandledFor), id)
 	if err != nil {
 		return fmt.Errorf("update the schedule of subscription %d: %w", id, err)
 	}

@@ -12,7 +12,7 @@ ALTER TABLE subscriptions ADD COLUMN period_anchor TEXT NOT NULL DEFAULT '';
 ALTER TABLE subscriptions ADD COLUMN paid_to_handled_for TEXT NOT NULL DEFAULT '';
 
 -- Active subscriptions paid month by month, by the day their paid month ends; those
--- paid to the expiration date (every other billing type) are left out.
+-- paid to the expiration date (every other billing type, and the last month) are
+-- left out. The predicate is store.DuePaidMonths's, word for word.
 CREATE INDEX subscriptions_paid_to_due ON subscriptions (paid_to, id)
-    WHERE status = 'active' AND paid_to <> '' AND paid_to <> expiration_date
-    AND paid_to_handled_for <> paid_to;
+    WHERE status = 'active' AND paid_to <> '' AND paid_to < expiration_date AND paid_to_handled_for <> paid_to;
