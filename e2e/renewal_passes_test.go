@@ -204,3 +204,43 @@ func TestRenewalPassesProlong(t *testing.T) {
 		}
 	})
 }
+
+// TestRenewalPassesUnpaidMonthStops: a prepaid CSP monthly subscription whose prolong
+// order is left unpaid is stopped on its paid-to date; the order, expired the day
+// after its expiration date, stays cancelled, and the stop is asked for once.
+func TestRenewalPassesUnpaidMonthStops(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s, w := rnWorld(t, e)
+		rid := w.r.ID
+		plan := atPlan(t, s.Admin, rid, "mail-csp")
+		o, err := w.sales.CreateSalesOrder(ctx, rid, client.SalesOrderInput{AccountID: w.prepaid.ID, PlanID: plan.ID,
+			PlanPeriodID: odPeriod(t, plan, "1y"), PaymentModel: "prepay"})
+		if err != nil || o.PaymentID == nil {
+			t.Fatalf("order %+v, %v", o, err)
+		}
+		if _, err := w.sales.CompletePayment(ctx, rid, *o.PaymentID, w.cash); err != nil {
+			t.Fatal(err)
+		}
+		odWaitOrder(t, s.Admin, rid, o.ID, "completed")
+		psAdvance(t, s, psAt("2027-02-23", 0))
+		prolong := rnOnlyOrder(t, s, rid, o.SubscriptionID, "ProlongOrder")
+		if prolong.Status != "waiting_for_payment" || prolong.DocumentID != "PO000001" || prolong.Total != "10.0" {
+			t.Fatalf("prolong order %+v, want PO000001 waiting for payment, 10.0", prolong)
+		}
+		psAdvance(t, s, psAt("2027-02-27", 23))
+		psWantSub(t, s, rid, o.SubscriptionID, "active")
+		psWantOrder(t, s, rid, prolong.ID, "cancelled")
+		psAdvance(t, s, psAt("2027-02-28", 0))
+		sub := psWantSub(t, s, rid, o.SubscriptionID, "stopped")
+		if *sub.ExpirationDate != "2028-01-31" {
+			t.Fatalf("expires %s, want 2028-01-31", *sub.ExpirationDate)
+		}
+		if p, err := s.Admin.GetPayment(ctx, rid, *prolong.PaymentID); err != nil || p.Status != "cancelled" {
+			t.Fatalf("prolong payment %+v, %v; want cancelled", p, err)
+		}
+		psAdvance(t, s, psAt("2027-03-01", 10))
+		psWantSub(t, s, rid, o.SubscriptionID, "stopped")
+		rnOnlyOrder(t, s, rid, o.SubscriptionID, "ProlongOrder")
+	})
+}
