@@ -35,7 +35,7 @@ var (
 	DueExpiredSubscriptions = DueQuery{"expiring subscriptions", "subscriptions", "expiration_date",
 		"status = 'active' AND expiration_date <> '' AND expiry_handled_for <> expiration_date"}
 	// DuePaidMonths: active subscriptions paid month by month whose paid-to date is
-	// before their expiration date, by that paid-to date (migration 0019).
+	// before their expiration date, by that paid-to date (migration 0020).
 	DuePaidMonths = DueQuery{"paid months", "subscriptions", "paid_to",
 		"status = 'active' AND paid_to <> '' AND paid_to < expiration_date AND paid_to_handled_for <> paid_to"}
 	// DueGraceEnds: graced subscriptions by the day their grace ends.
