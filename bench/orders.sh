@@ -22,6 +22,12 @@
 #   ENGINES="sqlite postgres"    the engines to measure (postgres only with the URL below)
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; the script makes
 #                    schemas of its own there and drops them at the end
+#   BASELINE=path    another build of Cascade measured in the orders case in the same
+#                    alternation, on a database of its own, for before/after figures
+#   PROFILE=0        when > 0, after each engine's orders measurements load each server
+#                    PROFILE more seconds at PROFILE_CLIENTS (8) connections, save its
+#                    CPU profile to bench/out/orders/cpu-TARGET-ENGINE.pprof and print
+#                    its CPU time per request
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,6 +43,9 @@ SUBSCRIPTIONS=${SUBSCRIPTIONS:-100000}
 ACCOUNTS=${ACCOUNTS:-10000}
 PLANS=${PLANS:-20}
 ENGINES=${ENGINES:-"sqlite postgres"}
+BASELINE=${BASELINE:-}
+PROFILE=${PROFILE:-0}
+PROFILE_CLIENTS=${PROFILE_CLIENTS:-8}
 TARGET_ORDERS=0.25 # orders/s / raw single-row transactions/s, at least
 TARGET_LIST=0.15   # mixed list requests/s / bare requests/s, at least
 RAW_ROWS=4         # rows (and transactions) per request of rawinsert -orders
@@ -62,7 +71,7 @@ JSONAPI="Content-Type: application/vnd.api+json"
 
 # database ENGINE NAME [SEED_ARGS...] sets DB to the URL of a fresh database seeded
 # with the operator and SEED_ARGS (cascade seed's --bench-* flags), timed in
-# $OUT/seed-NAME.out.
+# $OUT/seed-NAME.out, by the build SEED_BIN (this tree's when unset).
 database() {
 	local engine=$1 name=$2
 	shift 2
@@ -72,7 +81,7 @@ database() {
 		new_pg_schema orders
 		DB=$PG_SCHEMA_URL
 	fi
-	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$DB" "$@" >"$OUT/seed-$name.out" 2>&1 ||
+	env CASCADE_ADMIN_TOKEN="$TOKEN" "${SEED_BIN:-$OUT/cascade}" seed --db "$DB" "$@" >"$OUT/seed-$name.out" 2>&1 ||
 		die "seeding $name failed; see $OUT/seed-$name.out"
 }
 
@@ -85,11 +94,13 @@ start() {
 	PID[$name]=$!
 }
 
-# start_cascade NAME sets BASE[NAME] to Cascade serving DB.
+# start_cascade NAME [BIN] sets BASE[NAME] to Cascade (this tree's build, or BIN)
+# serving DB, with a profiling listener on PPROF[NAME] when PROFILE is set.
 start_cascade() {
-	local port
+	local port env=(CASCADE_ADMIN_TOKEN="$TOKEN")
 	port=$(free_port)
-	start "$1" env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" serve --addr "127.0.0.1:$port" --db "$DB"
+	[ "$PROFILE" -le 0 ] || env+=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[$1]}")
+	start "$1" env "${env[@]}" "${2:-$OUT/cascade}" serve --addr "127.0.0.1:$port" --db "$DB"
 	BASE[$1]="http://127.0.0.1:$port"
 	wait_ready "$1" "${PID[$1]}" "${BASE[$1]}/readyz"
 }
@@ -168,35 +179,75 @@ measure() {
 	done
 }
 
-# orders_case ENGINE measures sales orders against raw single-row transactions.
+# orders_case ENGINE measures sales orders against raw single-row transactions (and
+# BASELINE's sales orders, when set).
 orders_case() {
-	local engine=$1 c raw_tx ratio pass
+	local engine=$1 c raw_tx ratio pass base t targets=(raw cascade) bodies
+	[ -z "$BASELINE" ] || targets+=(baseline)
+	for t in "${targets[@]}"; do PPROF[$t]=$(free_port); done
 	say "$engine: a database for Cascade and one for rawinsert"
 	database "$engine" "orders-cascade-$engine" --bench-plans 1
 	start_cascade cascade
 	order_bodies "${BASE[cascade]}"
 	cp "$OUT/answer.json" "$OUT/body-orders-$engine.json" # rawinsert answers a sales order's bytes
+	if [ -n "$BASELINE" ]; then
+		SEED_BIN=$BASELINE database "$engine" "orders-baseline-$engine" --bench-plans 1
+		start_cascade baseline "$BASELINE"
+		bodies=("${BODIES[@]}")
+		order_bodies "${BASE[baseline]}" # the same ids on a database seeded the same way
+		[ "${bodies[*]}" = "${BODIES[*]}" ] || die "the baseline's orders differ from Cascade's"
+		URL[baseline]="${BASE[baseline]}$ORDER" EVERY[baseline]=1
+	fi
 	database "$engine" "orders-raw-$engine" --bench-plans 1 --bench-accounts 1
 	local port
 	port=$(free_port)
-	start raw "$OUT/rawinsert" -orders -addr "127.0.0.1:$port" -db "$DB" -body "$OUT/body-orders-$engine.json"
+	start raw "$OUT/rawinsert" -orders -addr "127.0.0.1:$port" -db "$DB" -body "$OUT/body-orders-$engine.json" \
+		-pprof "$([ "$PROFILE" -le 0 ] || echo "127.0.0.1:${PPROF[raw]}")"
 	URL[raw]="http://127.0.0.1:$port$ORDER" URL[cascade]="${BASE[cascade]}$ORDER"
 	EVERY[raw]=1 EVERY[cascade]=1
 	wait_ready rawinsert "${PID[raw]}" "${URL[raw]}" -X POST
 	for c in $CLIENTS; do
-		measure "orders-$engine-$c" "$c" raw cascade
+		measure "orders-$engine-$c" "$c" "${targets[@]}"
 		raw_tx=$(awk -v r="${RPS[raw]}" -v n="$RAW_ROWS" 'BEGIN { printf "%.1f", r * n }')
 		ratio=$(ratio "${RPS[cascade]}" "$raw_tx" %.3f)
 		pass=$(verdict "$ratio >= $TARGET_ORDERS && ${BAD[raw]} + ${BAD[cascade]} == 0")
 		[ "$pass" = PASS ] || ALL_PASS=false
-		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %s\n' "$engine" "$c" "${RPS[raw]}" "$raw_tx" \
+		base=-
+		[ -z "$BASELINE" ] || base=$(ratio "${RPS[baseline]}" "$raw_tx" %.3f)
+		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %-7s %s\n' "$engine" "$c" "${RPS[raw]}" "$raw_tx" \
 			"${RPS[cascade]}" "$ratio" ">=$TARGET_ORDERS" "${P99[raw]}" "${P99[cascade]}" \
-			"$((BAD[raw] + BAD[cascade]))" "$pass" >>"$OUT/orders.txt"
+			"$((BAD[raw] + BAD[cascade]))" "$pass" "$base" >>"$OUT/orders.txt"
 		echo "RUN $(date -u +%FT%TZ) scenario=orders engine=$engine clients=$c raw_tx_per_s=$raw_tx" \
 			"orders_per_s=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" \
-			>>bench/out/history.txt
+			"baseline_ratio=$base" >>bench/out/history.txt
 	done
-	stop raw cascade
+	[ "$PROFILE" -le 0 ] || for t in "${targets[@]}"; do profile "$engine" "$t"; done
+	stop "${targets[@]}"
+}
+
+# profile ENGINE TARGET loads TARGET for PROFILE seconds at PROFILE_CLIENTS clients
+# while saving its CPU profile, and prints its CPU time per request.
+profile() {
+	local engine=$1 t=$2 curl_pid reqs bin
+	say "$engine: ${PROFILE}s of CPU profile of $t at $PROFILE_CLIENTS clients"
+	curl -sf -o "$OUT/cpu-$t-$engine.pprof" "http://127.0.0.1:${PPROF[$t]}/debug/pprof/profile?seconds=$PROFILE" &
+	curl_pid=$!
+	run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" "${EVERY[$t]}" >"$OUT/profile-$engine-$t.txt"
+	wait "$curl_pid" || die "no CPU profile of $t"
+	reqs=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' \
+		"$OUT/profile-$engine-$t.txt")
+	case $t in
+	raw) bin="$OUT/rawinsert" ;;
+	baseline) bin=$BASELINE ;;
+	*) bin="$OUT/cascade" ;;
+	esac
+	# The profile's samples over the requests answered while it ran (wrk ran a little
+	# longer than the profile).
+	go tool pprof -top -nodecount=0 "$bin" "$OUT/cpu-$t-$engine.pprof" 2>/dev/null |
+		awk -v t="$t" -v e="$engine" -v n="$reqs" -v s="$PROFILE" '/Total samples/ {
+			v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
+			printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
+		}' | tee -a "$OUT/profile.txt"
 }
 
 # list_case ENGINE measures the subscriptions page, read-only and mixed with orders,
@@ -229,10 +280,11 @@ list_case() {
 }
 
 ALL_PASS=true
-declare -A PID=() BASE=() URL=() EVERY=() RPS=() P99=() BAD=()
+declare -A PID=() BASE=() URL=() EVERY=() RPS=() P99=() BAD=() PPROF=()
 BODIES=()
 : >"$OUT/orders.txt"
 : >"$OUT/list.txt"
+: >"$OUT/profile.txt"
 for engine in $ENGINES; do
 	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
 	for c in $CASES; do
@@ -251,9 +303,10 @@ done
 	if [ -s "$OUT/orders.txt" ]; then
 		echo
 		echo "POST $ORDER (prepaid and postpaid in turn) against rawinsert -orders ($RAW_ROWS single-row INSERT transactions per request)"
-		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %s\n' engine clients "raw req/s" "raw tx/s" \
-			"orders/s" ratio target "raw p99us" "order p99us" errors verdict
+		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %-7s %s\n' engine clients "raw req/s" "raw tx/s" \
+			"orders/s" ratio target "raw p99us" "order p99us" errors verdict baseline
 		cat "$OUT/orders.txt"
+		[ ! -s "$OUT/profile.txt" ] || { echo; cat "$OUT/profile.txt"; }
 	fi
 	if [ -s "$OUT/list.txt" ]; then
 		echo

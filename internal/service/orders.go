@@ -24,7 +24,9 @@ type OrderSource struct {
 // numbered, all in one transaction. An order that needs no payment is accepted at
 // once: it waits for its provisioning date, or starts provisioning with its job
 // written in the same transaction. Every problem of the body is reported at once.
-// Errors: forbidden, not_found (reseller), invalid.
+// The plan comes from memory (see sale_plans.go): when the catalogue has moved from
+// the generation it was read at, nothing is written and the order runs again on the
+// plan read afresh. Errors: forbidden, not_found (reseller), invalid.
 func (s *Service) CreateSalesOrder(ctx context.Context, a domain.Actor, resellerID int64, in domain.SalesOrderInput, src OrderSource) (*domain.Order, error) {
 	if err := authorize(a, domain.ActionOrderCreate); err != nil {
 		return nil, err
@@ -36,9 +38,20 @@ func (s *Service) CreateSalesOrder(ctx context.Context, a domain.Actor, reseller
 	if err != nil {
 		return nil, err
 	}
-	o, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Order, error) {
-		return s.createSalesOrder(ctx, tx, a, resellerID, req, src)
-	})
+	var o *domain.Order
+	err = store.ErrCatalogMoved
+	// A catalogue that moves at every try is being rewritten without pause; three
+	// tries are plenty otherwise.
+	for try := 0; try < 3 && errors.Is(err, store.ErrCatalogMoved); try++ {
+		plan, perr := s.salePlan(ctx, req.PlanID, try > 0)
+		if perr != nil && domain.CodeOf(perr) != domain.ErrNotFound {
+			return nil, wrap(perr, "create %s", req)
+		}
+		o, err = inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Order, error) {
+			tx.ExpectCatalog(plan.gen)
+			return s.createSalesOrder(ctx, tx, a, resellerID, req, plan, perr, src)
+		})
+	}
 	if err != nil {
 		return nil, wrap(err, "create %s", req)
 	}
@@ -48,39 +61,48 @@ func (s *Service) CreateSalesOrder(ctx context.Context, a domain.Actor, reseller
 
 // salesRefs is what a sales order is checked and priced against.
 type salesRefs struct {
-	account *domain.Account
-	plan    *domain.Plan
-	tariff  domain.Tariff
-	qty     domain.Quantities
-	quote   domain.Quote
-	terms   domain.TermSettings
+	account   *domain.Account
+	plan      *domain.Plan
+	tariff    domain.Tariff
+	qty       domain.Quantities
+	quote     domain.Quote
+	terms     domain.TermSettings
+	createdBy string // the order's CreatedBy
 }
 
-// salesRefs loads and checks the references of req: the account, the plan and its
-// period, the resources, the payment model, the validated order attributes and the
-// provisioning date. The problems of the account and plan stop it at once (nothing
-// else can be checked without them); the others are reported together.
+// salesRefs loads and checks the references of req: the account (with the label of
+// the manager a, read with it), the plan and its period (plan, or planErr when it
+// could not be found), the resources, the payment model, the validated order
+// attributes and the provisioning date. The problems of the account and plan stop
+// it at once (nothing else can be checked without them); the others are reported
+// together.
 func (s *Service) salesRefs(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64,
-	req domain.SalesOrderRequest, today domain.Date) (salesRefs, error) {
+	req domain.SalesOrderRequest, plan salePlan, planErr error, today domain.Date) (salesRefs, error) {
 	var (
-		refs salesRefs
-		err  error
-		errs []error
+		refs    salesRefs
+		err     error
+		errs    []error
+		manager string
 	)
-	refs.account, err = s.accountOf(ctx, tx, a, resellerID, req.AccountID)
+	refs.account, err = s.accountBy(ctx, a, resellerID, req.AccountID, func(ctx context.Context, id int64) (*domain.Account, error) {
+		acc, name, err := tx.FindAccountWithManagerName(ctx, id, a.ManagerID)
+		manager = name
+		return acc, err
+	})
 	if domain.CodeOf(err) == domain.ErrNotFound {
 		errs = append(errs, domain.FieldError(domain.PtrSalesAccount, domain.MsgAccountNotFound))
 	} else if err != nil {
 		return refs, err
 	}
-	refs.plan, err = s.planOf(ctx, tx, a, resellerID, req.PlanID)
-	if domain.CodeOf(err) == domain.ErrNotFound || err == nil && refs.plan.Status != domain.PlanActive {
+	refs.plan, refs.terms = plan.plan, plan.terms
+	if planErr != nil || refs.plan.ResellerID != resellerID || refs.plan.Status != domain.PlanActive {
 		errs = append(errs, domain.FieldError(domain.PtrSalesPlan, domain.MsgPlanNotFound))
-	} else if err != nil {
-		return refs, err
 	}
 	if len(errs) > 0 {
 		return refs, errors.Join(errs...)
+	}
+	if refs.createdBy, err = s.createdByNamed(ctx, tx, a, manager); err != nil {
+		return refs, err
 	}
 	if refs.tariff, err = domain.SalesTariff(*refs.plan, req.PlanPeriodID); err != nil {
 		errs = append(errs, err)
@@ -93,16 +115,13 @@ func (s *Service) salesRefs(ctx context.Context, tx *store.Conn, a domain.Actor,
 	if err := req.CheckProvisioningDate(today); err != nil {
 		errs = append(errs, err)
 	}
-	if err := s.checkAttributesTask(ctx, tx, resellerID, refs.plan.ID, req); err != nil {
+	if err := s.checkAttributesTask(ctx, tx, resellerID, refs.plan.ID, plan.attributes, req); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return refs, errors.Join(errs...)
 	}
-	if refs.quote, err = domain.QuoteSales(refs.tariff, refs.qty); err != nil {
-		return refs, err
-	}
-	refs.terms, err = tx.PlanTermSettings(ctx, refs.plan)
+	refs.quote, err = domain.QuoteSales(refs.tariff, refs.qty)
 	return refs, err
 }
 
@@ -110,11 +129,11 @@ func (s *Service) salesRefs(ctx context.Context, tx *store.Conn, a domain.Actor,
 // completed order attributes validation of this plan and account, of this reseller,
 // whose results are valid. A task given for a plan without attributes is checked
 // the same way.
-func (s *Service) checkAttributesTask(ctx context.Context, tx *store.Conn, resellerID, planID int64, req domain.SalesOrderRequest) error {
+func (s *Service) checkAttributesTask(ctx context.Context, tx *store.Conn, resellerID, planID int64, attributes bool,
+	req domain.SalesOrderRequest) error {
 	if req.AsyncTaskID == "" {
-		attrs, err := tx.FindOrderAttributes(ctx, planID)
-		if err != nil || len(attrs) == 0 {
-			return err
+		if !attributes {
+			return nil
 		}
 		return domain.FieldError(domain.PtrSalesAsyncTask, domain.MsgAsyncTaskRequired)
 	}
@@ -142,10 +161,10 @@ func (s *Service) checkAttributesTask(ctx context.Context, tx *store.Conn, resel
 }
 
 func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64,
-	req domain.SalesOrderRequest, src OrderSource) (*domain.Order, error) {
+	req domain.SalesOrderRequest, plan salePlan, planErr error, src OrderSource) (*domain.Order, error) {
 	now := s.clock.Now()
 	today := s.today(now)
-	refs, err := s.salesRefs(ctx, tx, a, resellerID, req, today)
+	refs, err := s.salesRefs(ctx, tx, a, resellerID, req, plan, planErr, today)
 	if err != nil {
 		return nil, err
 	}
@@ -162,51 +181,76 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 		sub.Resources = append(sub.Resources, domain.SubscriptionResource{PlanResourceID: r.ID,
 			Included: r.Included, Additional: max(0, refs.qty[r.ID]-r.Included)})
 	}
-	if err := tx.CreateSubscription(ctx, sub); err != nil {
-		return nil, err
-	}
-	o := &domain.Order{ResellerID: resellerID, AccountID: refs.account.ID, SubscriptionID: sub.ID,
+	o := &domain.Order{ResellerID: resellerID, AccountID: refs.account.ID,
 		Kind: domain.SalesOrder, PaymentModel: req.PaymentModel, Total: refs.quote.Total,
-		Currency: refs.quote.Currency, ManagerID: a.ManagerID, RequesterIP: src.RequesterIP,
+		Currency: refs.quote.Currency, ManagerID: a.ManagerID, CreatedBy: refs.createdBy, RequesterIP: src.RequesterIP,
 		PromoCode: req.PromoCode, ExpirationDate: domain.OrderExpirationDate(now, s.opts.Location, refs.terms),
 		ProvisioningDate: req.ProvisioningDate, PlanID: refs.plan.ID, PlanPeriodID: period.ID,
 		QuoteLines: refs.quote.Lines, AsyncTaskID: req.AsyncTaskID, Timestamps: ts}
 	for _, r := range req.Resources {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
-	return o, s.placeOrder(ctx, tx, a, o, sub, rules, now)
+	return o, s.writeOrder(ctx, tx, o, sub, rules, now)
 }
 
-// placeOrder writes o, an order of sub (whose plan has rules), made by a at now:
-// numbered in the reseller's series of its kind, in its first status (Order.Start),
-// with its payment when it needs one, or with provisioning started when it is
-// accepted at once. A subscription with an order in flight refuses it with 422
-// order_in_progress.
+// placeOrder writes o, an order of sub (whose plan has rules), made by a at now (see
+// writeOrder).
 func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor, o *domain.Order,
 	sub *domain.Subscription, rules domain.BillingRules, now time.Time) error {
 	var err error
 	if o.CreatedBy, err = s.createdBy(ctx, tx, a); err != nil {
 		return err
 	}
-	n, err := tx.NextDocumentNumber(ctx, o.ResellerID, o.Kind.DocumentPrefix())
+	return s.writeOrder(ctx, tx, o, sub, rules, now)
+}
+
+// writeOrder writes o, an order of sub (whose plan has rules), at now: numbered in
+// the reseller's series of its kind, in its first status (Order.Start), with its
+// payment when it needs one, or with provisioning started when it is accepted at
+// once. A new subscription (no id yet, a sale's) is written first, already in the
+// status provisioning gives it when the order starts it. A subscription with an order
+// in flight refuses the order with 422 order_in_progress. The series are taken after
+// the subscription is written, so their rows stay locked as briefly as may be.
+func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Order,
+	sub *domain.Subscription, rules domain.BillingRules, now time.Time) error {
+	o.Start(s.today(now))
+	pay, provision, sale := o.NeedsPayment(), o.Status == domain.OrderStatusProvisioning, sub.ID == 0
+	op := orderProvisionOp(o.Kind)
+	if sale {
+		if provision {
+			if err := sub.Apply(domain.ProvisionStart(op), rules); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateSubscription(ctx, sub); err != nil {
+			return err
+		}
+		o.SubscriptionID = sub.ID
+	}
+	series := []string{o.Kind.DocumentPrefix()}
+	if pay {
+		series = append(series, store.PaymentDocumentPrefix)
+	}
+	numbers, err := tx.NextDocumentNumbers(ctx, o.ResellerID, series...)
 	if err != nil {
 		return err
 	}
-	o.DocumentID = domain.FormatDocumentID(o.Kind, n)
-	o.Start(s.today(now))
+	o.DocumentID = domain.FormatDocumentID(o.Kind, numbers[0])
 	if err := tx.CreateOrder(ctx, o); err != nil {
 		return s.orderInFlight(ctx, o.SubscriptionID, err)
 	}
 	switch {
-	case o.NeedsPayment():
-		p, err := s.createOrderPayment(ctx, tx, o, now)
-		if err != nil {
+	case pay:
+		p := s.orderPayment(o, numbers[1], now)
+		if err := tx.CreatePayment(ctx, p); err != nil {
 			return err
 		}
 		o.PaymentID = p.ID
-		return tx.UpdateOrder(ctx, o)
-	case o.Status == domain.OrderStatusProvisioning:
-		return s.startProvisioning(ctx, tx, sub, rules, orderProvisionOp(o.Kind), o, now)
+		return tx.SetOrderPayment(o)
+	case provision && sale:
+		return s.enqueueProvision(ctx, tx, sub, op, o)
+	case provision:
+		return s.startProvisioning(ctx, tx, sub, rules, op, o, now)
 	}
 	return nil
 }
@@ -214,8 +258,17 @@ func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor
 // createdBy is the label of the manager a makes an order as: "#343 Jane Doe", or
 // "System" for the scheduler, which acts as no manager.
 func (s *Service) createdBy(ctx context.Context, tx *store.Conn, a domain.Actor) (string, error) {
+	return s.createdByNamed(ctx, tx, a, "")
+}
+
+// createdByNamed is createdBy with the manager's name already read ("" when not),
+// which it then reads.
+func (s *Service) createdByNamed(ctx context.Context, tx *store.Conn, a domain.Actor, name string) (string, error) {
 	if a.ManagerID == 0 {
 		return domain.CreatedBySystem, nil
+	}
+	if name != "" {
+		return domain.CreatedByManager(a.ManagerID, name), nil
 	}
 	m, err := tx.FindManagerByID(ctx, a.ManagerID)
 	if err != nil {
@@ -224,18 +277,13 @@ func (s *Service) createdBy(ctx context.Context, tx *store.Conn, a domain.Actor)
 	return domain.CreatedByManager(m.ID, m.Name), nil
 }
 
-// createOrderPayment writes the payment of o, numbered in the reseller's series of
+// orderPayment is the payment of o, numbered n in the reseller's series of
 // payments, waiting until the order's expiration date.
-func (s *Service) createOrderPayment(ctx context.Context, tx *store.Conn, o *domain.Order, now time.Time) (*domain.Payment, error) {
-	n, err := tx.NextDocumentNumber(ctx, o.ResellerID, store.PaymentDocumentPrefix)
-	if err != nil {
-		return nil, err
-	}
-	p := &domain.Payment{ResellerID: o.ResellerID, AccountID: o.AccountID, Purpose: domain.PaymentForOrder,
+func (s *Service) orderPayment(o *domain.Order, n int64, now time.Time) *domain.Payment {
+	return &domain.Payment{ResellerID: o.ResellerID, AccountID: o.AccountID, Purpose: domain.PaymentForOrder,
 		OrderID: o.ID, DocumentID: formatPaymentNumber(n), Total: o.Total, InitialTotal: o.Total,
 		Currency: o.Currency, Status: domain.PaymentStatusWaitingForPayment, ExpirationDate: o.ExpirationDate,
 		RequesterIP: o.RequesterIP, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-	return p, tx.CreatePayment(ctx, p)
 }
 
 // formatPaymentNumber is payment number n: six digits at least, no letters ("002018").

@@ -85,8 +85,10 @@ func (s *Service) enqueueProvision(ctx context.Context, tx *store.Conn, sub *dom
 	if err != nil {
 		return err
 	}
-	return s.enqueue(ctx, tx, &domain.Job{Kind: JobProvision, ResellerID: sub.ResellerID, Payload: payload,
-		MaxAttempts: provisionAttempts})
+	// Nothing reads the job before the commit: it is sent with it.
+	j := &domain.Job{Kind: JobProvision, ResellerID: sub.ResellerID, Payload: payload, MaxAttempts: provisionAttempts}
+	j.CreatedAt = s.clock.Now()
+	return tx.EnqueueJobLater(j)
 }
 
 // orderProvisionOp is the operation an order of kind k sends to the vendor.

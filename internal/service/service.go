@@ -12,6 +12,7 @@ import (
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/readcache"
 	"github.com/cascade-billing/cascade/internal/store"
 )
 
@@ -51,6 +52,8 @@ type Service struct {
 
 	tokens *tokenCache
 	caches *caches // see cached.go
+	// salePlans are the plans sales orders are checked against (see sale_plans.go).
+	salePlans *readcache.Cache[int64, salePlan]
 	// catalogSlots holds a token for each catalogue apply running (see ApplyCatalog).
 	catalogSlots chan struct{}
 }
@@ -73,6 +76,7 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 		opts.CatalogApplies = DefaultCatalogApplies
 	}
 	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(), caches: newCaches(),
+		salePlans:    newSalePlans(),
 		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
 }
 

@@ -152,10 +152,7 @@ func accountInsert(owner string) string {
 
 // referenceAt is the condition that the reference data is at the generation given
 // by the parameter p, or that p is 0 (no expectation): see ExpectReference.
-func referenceAt(p string) string {
-	return `(CAST(` + p + ` AS BIGINT) = 0 OR (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0)
-		FROM cache_scopes WHERE scope = '` + string(ScopeReference) + `') = ` + p + `)`
-}
+func referenceAt(p string) string { return generationIs(ScopeReference, p) }
 
 // createAccountSQL inserts an account whose owner is given ($31), while the
 // reference data is at $32 (see ExpectReference).

@@ -29,6 +29,9 @@ type Conn struct {
 	// referenceGen is the generation of ScopeReference the transaction's account
 	// creates rely on (ExpectReference); 0 for none.
 	referenceGen int64
+	// catalogGen is the generation of ScopeCatalog the transaction's sales rely on
+	// (ExpectCatalog); 0 for none.
+	catalogGen int64
 }
 
 // Reader returns a Conn on the read pool.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -30,6 +32,51 @@ func (c *Conn) NextDocumentNumber(ctx context.Context, resellerID int64, prefix 
 		return 0, fmt.Errorf("next document number %q of reseller %d: %w", prefix, resellerID, err)
 	}
 	return n, nil
+}
+
+// NextDocumentNumbers is NextDocumentNumber for several series of the reseller at
+// once, in one statement: the numbers in the order of prefixes, which are distinct.
+// The series' rows
+// are locked in that order, so callers name them in one order (an order's series
+// before the payments'), and two transactions never wait for each other's.
+func (c *Conn) NextDocumentNumbers(ctx context.Context, resellerID int64, prefixes ...string) ([]int64, error) {
+	if len(prefixes) == 1 {
+		n, err := c.NextDocumentNumber(ctx, resellerID, prefixes[0])
+		return []int64{n}, err
+	}
+	if c.tx == nil {
+		return nil, errLockOutsideTx
+	}
+	var (
+		q    strings.Builder
+		args = make([]any, 0, 2*len(prefixes))
+		out  = make([]int64, len(prefixes))
+	)
+	q.WriteString(`INSERT INTO document_counters (reseller_id, prefix, last) VALUES `)
+	for i, p := range prefixes {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d, 1)", len(args)+1, len(args)+2)
+		args = append(args, resellerID, p)
+	}
+	q.WriteString(` ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + 1
+		RETURNING prefix, last`)
+	err := eachRow(ctx, c, q.String(), args, func(sc scanner) error {
+		var (
+			prefix string
+			n      int64
+		)
+		if err := sc.Scan(&prefix, &n); err != nil {
+			return err
+		}
+		out[slices.Index(prefixes, prefix)] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("next document numbers %q of reseller %d: %w", prefixes, resellerID, err)
+	}
+	return out, nil
 }
 
 // dateText is a civil date as its column holds it: YYYY-MM-DD, or ” when not set.

@@ -59,6 +59,22 @@ func NewJobID() string { return uuid.NewString() }
 // when that change commits. An empty ID gets a new one; a zero RunAt means at once
 // (CreatedAt); MaxAttempts below 1 means 1.
 func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
+	q, args := enqueueJob(j)
+	if _, err := c.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
+	}
+	return nil
+}
+
+// EnqueueJobLater is EnqueueJob sent just before the commit (execLater), for a job
+// the transaction does not read: its id is new, so the INSERT cannot clash.
+func (c *Conn) EnqueueJobLater(j *domain.Job) error {
+	q, args := enqueueJob(j)
+	return c.execLater(q, args...)
+}
+
+// enqueueJob fills in j's defaults (see EnqueueJob) and returns its INSERT.
+func enqueueJob(j *domain.Job) (string, []any) {
 	if j.ID == "" {
 		j.ID = NewJobID()
 	}
@@ -72,14 +88,10 @@ func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
 		j.Payload = json.RawMessage("{}")
 	}
 	j.Status, j.Attempts, j.UpdatedAt = domain.JobStatusPending, 0, j.CreatedAt
-	_, err := c.exec(ctx, `INSERT INTO jobs (id, kind, reseller_id, payload, status, attempts, max_attempts, run_at,
+	return `INSERT INTO jobs (id, kind, reseller_id, payload, status, attempts, max_attempts, run_at,
 		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8)`,
-		j.ID, j.Kind, nullable(j.ResellerID), string(j.Payload), string(j.Status), j.MaxAttempts, micros(j.RunAt),
-		micros(j.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
-	}
-	return nil
+		[]any{j.ID, j.Kind, nullable(j.ResellerID), string(j.Payload), string(j.Status), j.MaxAttempts,
+			micros(j.RunAt), micros(j.CreatedAt)}
 }
 
 // FindJobByID returns the job with the given id, or a not-found error.

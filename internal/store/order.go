@@ -240,23 +240,54 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 		return fmt.Errorf("create order: %w", err)
 	}
 	c.lockedForUpdate("orders", o.ID) // the transaction's own new row
+	if err := c.insertOrderLines(o); err != nil {
+		return err
+	}
+	return c.count(ctx, tallyOrders, o.ResellerID, 1)
+}
+
+// orderLineColumns are the columns of an order line as insertOrderLines writes them.
+const orderLineColumns = 12
+
+// insertOrderLines writes the lines of o, a new order, requested and priced, in one
+// statement just before the commit: nothing reads them before, and they cannot clash.
+func (c *Conn) insertOrderLines(o *domain.Order) error {
+	if len(o.Lines)+len(o.QuoteLines) == 0 {
+		return nil
+	}
+	var (
+		q    strings.Builder
+		args = make([]any, 0, orderLineColumns*(len(o.Lines)+len(o.QuoteLines)))
+	)
+	q.WriteString(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id, subscription_resource_id,
+		quantity, fee, plan_id, unit_price, months_num, months_den, amount) VALUES `)
+	line := func(v ...any) {
+		writeTuple(&q, len(args)+1, orderLineColumns)
+		args = append(args, v...)
+	}
+	// A requested line leaves the priced columns at what their defaults are.
 	for i, l := range o.Lines {
-		if err := c.execLater(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id,
-			subscription_resource_id, quantity) VALUES ($1, $2, $3, $4, $5, $6)`,
-			o.ID, i, orderLineRequest, l.PlanResourceID, l.SubscriptionResourceID, l.Quantity); err != nil {
-			return err
-		}
+		line(o.ID, i, orderLineRequest, l.PlanResourceID, l.SubscriptionResourceID, l.Quantity, "", 0, 0, 0, 0, 0)
 	}
 	for i, l := range o.QuoteLines {
 		num, den := l.Months.Fraction()
-		if err := c.execLater(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id, quantity,
-			fee, plan_id, unit_price, months_num, months_den, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-			$9, $10, $11)`, o.ID, i, orderLineQuote, l.PlanResourceID, l.Quantity, string(l.Fee), l.PlanID,
-			int64(l.UnitPrice), num, den, int64(l.Amount)); err != nil {
-			return err
-		}
+		line(o.ID, i, orderLineQuote, l.PlanResourceID, 0, l.Quantity, string(l.Fee), l.PlanID,
+			int64(l.UnitPrice), num, den, int64(l.Amount))
 	}
-	return c.count(ctx, tallyOrders, o.ResellerID, 1)
+	if err := c.execLater(q.String(), args...); err != nil {
+		return fmt.Errorf("lines of order %d: %w", o.ID, err)
+	}
+	return nil
+}
+
+// SetOrderPayment records payment paymentID on order o, which the transaction
+// created, just before the commit: the order is written before the payment that
+// refers to it, and nothing reads the link before the commit.
+func (c *Conn) SetOrderPayment(o *domain.Order) error {
+	if err := c.needLock("orders", o.ID); err != nil {
+		return err
+	}
+	return c.execLater(`UPDATE orders SET payment_id = $1 WHERE id = $2`, o.PaymentID, o.ID)
 }
 
 // orderState lists the columns of o from status to updated_at, in the order of

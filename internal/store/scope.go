@@ -144,6 +144,15 @@ func (c *Conn) declaredAdds(s Scope) any {
 	return sb.String()
 }
 
+// generationIs is the condition that scope is at the generation given by the
+// parameter p, or that p is 0 (no expectation): a write that validated against
+// values held in memory, read at that generation, checks it in its own statement
+// rather than reading it first (see ExpectReference, ExpectCatalog).
+func generationIs(scope Scope, p string) string {
+	return `(CAST(` + p + ` AS BIGINT) = 0 OR (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0)
+		FROM cache_scopes WHERE scope = '` + string(scope) + `') = ` + p + `)`
+}
+
 // Generation returns the generation of scope as of a moment after the call began,
 // and false when the scope has none yet: a value read from it must then not be
 // cached. A value read after this call is at least as new as the generation. It is

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -179,19 +182,38 @@ func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*
 	return out, info, nil
 }
 
+// ErrCatalogMoved is the error of a write that relied on the catalogue being at a
+// generation (ExpectCatalog) which it no longer is: nothing was written, and the
+// transaction must be rolled back and run again on the catalogue read afresh.
+var ErrCatalogMoved = errors.New("the catalogue changed")
+
+// ExpectCatalog makes the subscriptions the transaction creates write only while the
+// catalogue (ScopeCatalog) is at generation gen, which their INSERT checks itself: a
+// create that finds it moved writes nothing and returns ErrCatalogMoved. A writer
+// that validated and priced a subscription against a plan it holds in memory, read
+// at gen, so needs no read of the generation before it writes.
+func (c *Conn) ExpectCatalog(gen int64) { c.catalogGen = gen }
+
+// createSubscriptionSQL inserts a subscription while the catalogue is at $32 (see
+// ExpectCatalog).
+var createSubscriptionSQL = `INSERT INTO subscriptions (reseller_id, account_id, plan_id, plan_period_id, name,
+	trial, status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
+	credit_limit, credit_limit_use_system, current_debt, autorenew, disable_autorenew,
+	autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
+	renewal_fee, transfer_fee, period_anchor, created_at, updated_at)
+	SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31 WHERE ` + generationIs(ScopeCatalog, "$32") + ` RETURNING id`
+
 // CreateSubscription inserts s and its resources, and sets their ids. Each resource
 // is written with its locked prices from s.Prices; a price of the snapshot for a
 // resource s does not hold is written as a resource of quantity 0, so the snapshot is
-// kept whole.
+// kept whole. The resources are one statement.
 func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) error {
-	err := c.row(ctx, `INSERT INTO subscriptions (reseller_id, account_id, plan_id, plan_period_id, name, trial,
-		status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
-		credit_limit, credit_limit_use_system, current_debt, autorenew, disable_autorenew,
-		autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
-		renewal_fee, transfer_fee, period_anchor, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
-		subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt)), &s.ID)
+	err := c.row(ctx, createSubscriptionSQL, subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt),
+		c.catalogGen), &s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrCatalogMoved
+	}
 	if err != nil {
 		return fmt.Errorf("create subscription: %w", err)
 	}
@@ -205,21 +227,54 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 			s.Resources = append(s.Resources, domain.SubscriptionResource{PlanResourceID: id})
 		}
 	}
-	for i := range s.Resources {
-		r := &s.Resources[i]
-		f := s.Prices.Resources[r.PlanResourceID]
-		err := c.row(ctx, `INSERT INTO subscription_resources (subscription_id, plan_resource_id, included,
-			additional, setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			RETURNING id`, []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup),
-			int64(f.Recurring), int64(f.Overuse), int64(f.Renewal)}, &r.ID)
-		if err != nil {
-			return fmt.Errorf("create resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
-		}
-	}
-	if err := c.writeAutomaticDays(ctx, s); err != nil {
+	if err := c.insertSubscriptionResources(ctx, s); err != nil {
 		return err
 	}
+	// A subscription without an expiration or paid-to date has no automatic days,
+	// which is what the columns hold when not written.
+	if !s.ExpirationDate.IsZero() || !s.PaidTo.IsZero() {
+		if err := c.writeAutomaticDays(ctx, s); err != nil {
+			return err
+		}
+	}
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
+}
+
+// insertSubscriptionResources writes the resources of s, new subscription, with
+// their prices from s.Prices in one statement, and sets their ids.
+func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscription) error {
+	if len(s.Resources) == 0 {
+		return nil
+	}
+	const cols = 8
+	var (
+		q    strings.Builder
+		args = make([]any, 0, cols*len(s.Resources))
+		at   = make(map[int64]int, len(s.Resources)) // plan resource id -> index in s.Resources
+	)
+	q.WriteString(`INSERT INTO subscription_resources (subscription_id, plan_resource_id, included, additional,
+		setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES `)
+	for i, r := range s.Resources {
+		f := s.Prices.Resources[r.PlanResourceID]
+		writeTuple(&q, len(args)+1, cols)
+		args = append(args, s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup), int64(f.Recurring),
+			int64(f.Overuse), int64(f.Renewal))
+		at[r.PlanResourceID] = i
+	}
+	// The order of the rows RETURNING gives is not promised: each names its resource.
+	q.WriteString(" RETURNING id, plan_resource_id")
+	err := eachRow(ctx, c, q.String(), args, func(sc scanner) error {
+		var id, planResourceID int64
+		if err := sc.Scan(&id, &planResourceID); err != nil {
+			return err
+		}
+		s.Resources[at[planResourceID]].ID = id
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create the resources of subscription %d: %w", s.ID, err)
+	}
+	return nil
 }
 
 // subscriptionState lists the columns of s that change over its life, from status

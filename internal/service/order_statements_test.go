@@ -1,0 +1,98 @@
+package service
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// soCatalog sells a monthly plan on a service term with three resources, two of them
+// ordered above nothing, as the orders benchmark's plan is.
+const soCatalog = `service_terms:
+  - {key: short, name: Short, grace_period: 5, stop_period: 10, cancel_unpaid_order_in: 2}
+categories: [{key: c, name: C}]
+products: [{key: p, name: P, category: c, integration: {mode: manual, email: a@b.example}}]
+plans:
+  - key: monthly
+    product: p
+    name: Monthly
+    currency: EUR
+    status: active
+    service_term: short
+    billing_type: csp_monthly
+    periods: [{key: m, duration: 1, unit: months, setup_fee: "5.00", recurring_fee: "10.00"}]
+    resources:
+      - {key: seats, name: Seats, unit: unit, included: 5, minimum: 5, limit: 500, recurring_fee: "2.50"}
+      - {key: storage, name: Storage, unit: unit, measurable: true, included: 10, minimum: 10, unlimited: true, overuse_fee: "0.125"}
+      - {key: archive, name: Archive, unit: boolean, included: 0, minimum: 0, limit: 1, recurring_fee: "4.00"}
+`
+
+// TestSalesOrderStatements holds a sales order to the statements its data needs,
+// and on PostgreSQL to the round trips it makes, so a new read or write in the path
+// cannot come in unnoticed.
+func TestSalesOrderStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, soCatalog)
+		plan := w.plan("monthly")
+		pg := e.Name == "postgres"
+		order := func(account int64, model string) func() error {
+			in := domain.SalesOrderInput{AccountID: &account, PlanID: &plan.ID, PlanPeriodID: &plan.Periods[0].ID,
+				PaymentModel: &model}
+			for _, r := range plan.Resources {
+				if r.Minimum == 0 {
+					continue
+				}
+				in.Resources = append(in.Resources, domain.ResourceOrder{PlanResourceID: r.ID, Quantity: r.Minimum})
+			}
+			return func() error {
+				_, err := w.s.CreateSalesOrder(ctx, w.admin, domain.OperatorID, in, OrderSource{RequesterIP: "192.0.2.1"})
+				return err
+			}
+		}
+		counted := func(name string, f func() error) (statements, trips uint64) {
+			t.Helper()
+			before, tripsBefore := w.db.Statements(), w.db.RoundTrips()
+			if err := f(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return w.db.Statements() - before, w.db.RoundTrips() - tripsBefore
+		}
+		for _, tc := range []struct {
+			name         string
+			want, wantPG uint64 // statements
+			trips        uint64 // round trips on PostgreSQL
+			run          func() error
+		}{
+			// The account with the manager's name, the subscription, its resources,
+			// the order's and the payment's numbers, the order, the payment; with the
+			// commit: the order's lines, its link to the payment and the three list
+			// counters. The plan, its term and attributes come from memory, and the
+			// subscription's INSERT checks that the catalogue has not moved. On
+			// PostgreSQL the first read goes with BEGIN and the last five with COMMIT.
+			{"Prepaid", 11, 11, 7, order(w.prepaid, "prepay")},
+			// No payment: the subscription is written installing, with the
+			// provisioning job sent with the commit.
+			{"Postpaid", 9, 9, 6, order(w.postpaid, "postpay")},
+		} {
+			// A statement a connection runs for the first time costs a round trip
+			// more, to prepare it: run each case once on every connection first.
+			for range 16 {
+				counted(tc.name, tc.run)
+			}
+			want := tc.want
+			if pg {
+				want = tc.wantPG
+			}
+			got, trips := counted(tc.name, tc.run)
+			if got != want {
+				t.Errorf("%s ran %d statements, want %d", tc.name, got, want)
+			}
+			if pg && trips != tc.trips {
+				t.Errorf("%s made %d round trips, want %d", tc.name, trips, tc.trips)
+			}
+		}
+	})
+}
