@@ -58,6 +58,7 @@ var extensions = []string{
 	"POST /api/v3/resellers/{reseller_id}/child_resellers",
 	"PATCH /api/v3/resellers/{reseller_id}",
 	"POST /api/v3/resellers/{reseller_id}/managers/{manager_id}/api_token",
+	"POST /api/v3/resellers/{reseller_id}/products/{product_id}/secret",
 	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v3/openapi.yaml",
 	"GET /", // the Customer Control Panel entry that redeems an Owner's login token
 	"PUT /api/v3/resellers/{reseller_id}/catalog",

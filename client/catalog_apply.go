@@ -13,6 +13,9 @@ type CatalogChanges struct {
 	DryRun     bool            `json:"dry_run"`
 	Changed    bool            `json:"changed"`
 	Changes    []CatalogChange `json:"changes"`
+	// ProductSecrets are the signing secrets of the products that entered automatic
+	// mode, by product key (meta.product_secrets): shown by this answer only.
+	ProductSecrets map[string]string `json:"-"`
 }
 
 // CatalogChange is one change: Action create, update, delete or deactivate of an
@@ -40,6 +43,9 @@ const CatalogMediaType = "application/yaml"
 func (c *Client) ApplyCatalog(ctx context.Context, resellerID int64, doc []byte, dryRun bool, opts ...RequestOption) (*CatalogChanges, error) {
 	var out struct {
 		Data Resource `json:"data"`
+		Meta struct {
+			ProductSecrets map[string]string `json:"product_secrets"`
+		} `json:"meta"`
 	}
 	path := pathf("/api/v3/resellers/%s/catalog", resellerID) + "?dry_run=" + strconv.FormatBool(dryRun)
 	if err := c.sendRaw(ctx, "PUT", path, doc, CatalogMediaType, &out, opts...); err != nil {
@@ -49,6 +55,7 @@ func (c *Client) ApplyCatalog(ctx context.Context, resellerID int64, doc []byte,
 	if err := json.Unmarshal(out.Data.Attributes, ch); err != nil {
 		return nil, err
 	}
+	ch.ProductSecrets = out.Meta.ProductSecrets
 	var err error
 	ch.ResellerID, err = parseID(out.Data.ID)
 	return ch, err

@@ -17,6 +17,9 @@ type Reseller struct {
 	Contacts         ResellerContacts  `json:"contacts"`
 	Manager          *UpstreamManager  `json:"manager"`
 	CustomAttributes map[string]string `json:"custom_attributes"`
+	// APGUID is the installation's identity towards vendors: set on the operator's
+	// reseller when an operator's manager reads it, empty otherwise.
+	APGUID string `json:"ap_guid"`
 	// Relationships and Included are filled when the request asked to include
 	// related objects.
 	Relationships map[string]Relationship `json:"-"`

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -81,5 +83,9 @@ func printChanges(c *cli, res *catalogfile.Result, file string) {
 		fmt.Fprintf(c.stdout, "dry run: %d change(s) to reseller %d's catalogue, nothing applied\n", len(res.Changes), res.ResellerID)
 	default:
 		fmt.Fprintf(c.stdout, "applied %d change(s) to reseller %d's catalogue\n", len(res.Changes), res.ResellerID)
+	}
+	// Products entering automatic mode got signing secrets, shown this once.
+	for _, key := range slices.Sorted(maps.Keys(res.ProductSecrets)) {
+		fmt.Fprintf(c.stdout, "signing secret of product %s, shown only now: %s\n", key, res.ProductSecrets[key])
 	}
 }

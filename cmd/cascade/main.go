@@ -35,7 +35,8 @@ Commands:
   manager    manager tools: manager token MANAGER_ID (issue a new API token)
   catalog    apply a catalogue file: catalog apply [--dry-run] [--reseller ID] FILE.yaml
   jobs       job queue tools: jobs list [--status S] | retry ID... | purge [--older-than D]
-  version    print the version
+  product    product tools: product secret rotate [--reseller ID] KEY (a new vendor signing secret)
+  version    print the version and the installation's ap_guid
 
 Run "cascade <command> -h" for the flags of a command.
 `
@@ -73,9 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return c.catalog(ctx, args)
 	case "jobs":
 		return c.jobs(ctx, args)
+	case "product":
+		return c.product(ctx, args)
 	case "version", "-v", "--version":
-		fmt.Fprintln(stdout, "cascade", version)
-		return nil
+		return c.version(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

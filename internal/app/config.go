@@ -19,6 +19,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/vendor"
 )
 
 // Config is everything a server needs, read once from flags and environment and
@@ -55,6 +56,9 @@ type Config struct {
 	// passes, and a run is cut off at half of it (at most a minute). 0 takes the
 	// runner's default of 5 minutes.
 	JobLease time.Duration
+	// Vendor tunes the calls to vendors' services (CASCADE_VENDOR_TIMEOUT,
+	// CASCADE_VENDOR_RETRY, CASCADE_VENDOR_ALLOW_PRIVATE; docs/vendor-protocol.md).
+	Vendor vendor.Settings
 
 	// Set by tests and tools rather than users.
 	Clock domain.Clock
@@ -91,7 +95,8 @@ const (
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
 		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention,
-		SchedulerInterval: jobs.DefaultSchedulerInterval, CatalogLimits: catalogfile.DefaultLimits()}
+		SchedulerInterval: jobs.DefaultSchedulerInterval, CatalogLimits: catalogfile.DefaultLimits(),
+		Vendor: vendor.DefaultSettings()}
 }
 
 // Flags registers the configuration's flags on fs, with defaults taken from the
@@ -140,6 +145,11 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.DurationVar(&c.JobLease, "job-lease", c.JobLease, "how long a worker node holds a job it claimed, so how soon a dead node's jobs are taken over;"+
 		" 0 means 5m (CASCADE_JOB_LEASE)")
+	if v, err := vendor.SettingsFromEnv(getenv); err != nil {
+		c.limitErrs = append(c.limitErrs, err)
+	} else {
+		c.Vendor = v
+	}
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
 	if v := getenv("CASCADE_DB_POOL_SIZE"); v != "" {

@@ -77,6 +77,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if len(applied) > 0 {
 		m.Log.Info("migrated", "versions", applied)
 	}
+	apGUID, err := db.Reader().InstallationGUID(ctx)
+	if err != nil {
+		return err
+	}
 	m.Clock = m.Config.Clock
 	if m.Config.TestClock {
 		if m.testClock, err = jobs.OpenOffsetClock(ctx, db, m.Config.Clock); err != nil {
@@ -94,7 +98,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
-		Location: m.Config.location, Provisioner: m.Config.Provisioner})
+		Location: m.Config.location, Provisioner: m.Config.Provisioner, VendorAddresses: m.Config.Vendor.Addresses,
+		APGUID: apGUID})
 	// The platform's lifecycle passes run first, then those the configuration adds.
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
 		m.Scheduler.Register(p)

@@ -73,6 +73,9 @@ type Result struct {
 	ResellerID int64
 	DryRun     bool
 	Changes    []Change
+	// ProductSecrets are the signing secrets made for the products that entered
+	// automatic mode, by product key: shown this once (never on a dry run).
+	ProductSecrets map[string]string
 }
 
 // Changed reports whether anything differed.

@@ -48,6 +48,7 @@ type Product struct {
 	domain.Product
 	CategoryKey string
 	at          *object
+	integration *object // the integration mapping; nil when absent or not a mapping
 }
 
 // Plan is a plans entry. Its Periods, Resources and OrderAttributes are in file

@@ -218,6 +218,7 @@ func (r *reader) product(n *yaml.Node, p path) (Product, bool) {
 	if in == nil {
 		return pr, true
 	}
+	pr.integration = in
 	it := &pr.Integration
 	it.Mode = domain.ProvisioningMode(in.oneOf("mode", true, "", string(domain.ProvisioningManual), string(domain.ProvisioningAutomatic)))
 	it.ManualEmail = strings.ToLower(in.text("email", it.Mode == domain.ProvisioningManual, 254))

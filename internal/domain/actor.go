@@ -65,3 +65,10 @@ func (a Actor) SeesUpstreamManager(r *Reseller) bool {
 func PathRange(path string) (lo, hi string) {
 	return path, path[:len(path)-1] + "0"
 }
+
+// SeesInstallation reports whether the actor sees the installation's identity
+// towards vendors (ap_guid) on r: only on the operator's reseller, and only to the
+// operator's own managers, who run the installation.
+func (a Actor) SeesInstallation(r *Reseller) bool {
+	return r.ID == OperatorID && a.ResellerID == OperatorID
+}

@@ -74,6 +74,8 @@ const (
 	ActionPaymentRead         Action = "payment.read"
 	ActionPaymentCreate       Action = "payment.create"
 	ActionPaymentComplete     Action = "payment.complete"
+	// ActionProductSecret rotates the secret a product's vendor calls are signed with.
+	ActionProductSecret Action = "product.secret_rotate"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -106,6 +108,7 @@ var permissions = map[Action][]Role{
 	ActionPaymentRead:         {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
 	ActionPaymentCreate:       {RoleAdmin, RoleOwner, RoleSales},
 	ActionPaymentComplete:     {RoleAdmin, RoleOwner, RoleSales},
+	ActionProductSecret:       {RoleAdmin, RoleOwner},
 }
 
 // Permitted reports whether role r may perform action a.

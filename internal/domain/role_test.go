@@ -14,6 +14,7 @@ var mgDeclaredActions = []Action{
 	ActionTestClock,
 	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
 	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
+	ActionProductSecret,
 }
 
 func TestActionsListEveryAction(t *testing.T) {

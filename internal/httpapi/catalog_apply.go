@@ -48,7 +48,22 @@ func (s *Server) handleCatalogApply(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return one(resource{ID: id(rid), Type: "catalog_changes", Attributes: toAPICatalogChanges(res)}), nil
+	data := resource{ID: id(rid), Type: "catalog_changes", Attributes: toAPICatalogChanges(res)}
+	if len(res.ProductSecrets) == 0 {
+		return one(data), nil
+	}
+	return reply{doc: catalogChangesDocument{Data: data, Meta: catalogChangesMeta{ProductSecrets: res.ProductSecrets}}}, nil
+}
+
+// catalogChangesDocument is the answer of an apply that made product secrets: they
+// are shown this once, in meta, by product key.
+type catalogChangesDocument struct {
+	Data resource           `json:"data"`
+	Meta catalogChangesMeta `json:"meta"`
+}
+
+type catalogChangesMeta struct {
+	ProductSecrets map[string]string `json:"product_secrets"`
 }
 
 func toAPICatalogChanges(res *catalogfile.Result) catalogChanges {

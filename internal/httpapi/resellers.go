@@ -37,6 +37,9 @@ type resellerAttributes struct {
 	Contacts         resellerContacts  `json:"contacts"`
 	Manager          any               `json:"manager"`
 	CustomAttributes map[string]string `json:"custom_attributes"`
+	// APGUID is the installation's identity towards vendors, on the operator's
+	// reseller for the operator's managers only (domain.Actor.SeesInstallation).
+	APGUID string `json:"ap_guid,omitempty"`
 }
 
 type resellerGeneral struct {
@@ -119,6 +122,9 @@ func (s *Server) toAPIReseller(viewer domain.Actor, r *domain.Reseller, includes
 			FirstName: ct.FirstName, LastName: ct.LastName, MiddleName: ct.MiddleName, Position: ct.Position,
 			Phone: ct.Phone, Email: ct.Email},
 		CustomAttributes: orEmpty(r.CustomAttributes),
+	}
+	if viewer.SeesInstallation(r) {
+		a.APGUID = s.svc.APGUID()
 	}
 	if m := r.Manager; m != nil {
 		a.General.Manager = m.Name

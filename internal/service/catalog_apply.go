@@ -55,7 +55,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		if err != nil {
 			return err
 		}
-		if err := catalogfile.Join(parseErr, f.Check(stored)); err != nil {
+		if err := catalogfile.Join(parseErr, f.Check(stored), f.CheckAddresses(s.opts.VendorAddresses)); err != nil {
 			return err
 		}
 		ap := &applier{ctx: ctx, tx: tx, now: s.clock.Now(), resellerID: resellerID, st: st,
@@ -67,6 +67,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		if dryRun {
 			return errDryRun
 		}
+		res.ProductSecrets = ap.secrets
 		return nil
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
@@ -181,6 +182,8 @@ type applier struct {
 	bumped map[int64]bool
 	// ownKeys maps the reseller's plan ids to keys, once asked for (see ownKey).
 	ownKeys map[int64]string
+	// secrets are the signing secrets made for products entering automatic mode.
+	secrets map[string]string
 }
 
 func (ap *applier) record(c catalogfile.Change) { ap.changes = append(ap.changes, c) }
@@ -272,8 +275,9 @@ func (ap *applier) product(p catalogfile.Product) error {
 		}
 		ap.st.Products[pr.Key] = &pr
 		ap.record(catalogfile.Change{Action: catalogfile.Create, Kind: catalogfile.KindProduct, Key: pr.Key})
-		return nil
+		return ap.enterAutomatic(&pr, "")
 	}
+	wasMode := cur.Integration.Mode
 	var d diff
 	d.text("name", &cur.Name, want.Name)
 	d.text("type", &cur.Type, want.Type)
@@ -290,8 +294,12 @@ func (ap *applier) product(p catalogfile.Product) error {
 	d.bool("integration.allow_usage_url", &ci.AllowUsageURL, wi.AllowUsageURL)
 	d.bool("integration.allow_consumption_url", &ci.AllowConsumptionURL, wi.AllowConsumptionURL)
 	d.bool("integration.allow_resource_validation", &ci.AllowResourceValidation, wi.AllowResourceValidation)
-	return ap.saveChanges(catalogfile.KindProduct, cur.Key, &d, &cur.Timestamps,
+	err := ap.saveChanges(catalogfile.KindProduct, cur.Key, &d, &cur.Timestamps,
 		func() error { return ap.tx.UpdateProduct(ap.ctx, cur) })
+	if err != nil {
+		return err
+	}
+	return ap.enterAutomatic(cur, wasMode)
 }
 
 // saveChanges writes an object whose fields d compared, with update, when any

@@ -14,6 +14,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/readcache"
 	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/vendor"
 )
 
 // Options tune a Service.
@@ -41,6 +42,12 @@ type Options struct {
 	Location *time.Location
 	// Provisioner carries out provisioning jobs; BuiltinProvisioner when nil.
 	Provisioner Provisioner
+	// VendorAddresses is which addresses a product's API path may point at
+	// (CASCADE_VENDOR_ALLOW_PRIVATE).
+	VendorAddresses vendor.AddressPolicy
+	// APGUID is the installation's ap_guid (store.Conn.InstallationGUID), shown on
+	// the operator's reseller to the operator's managers; empty leaves it out.
+	APGUID string
 }
 
 // Service is the API's use cases over one database.

@@ -1,0 +1,27 @@
+package domain
+
+// Messages of the vendor integration: product signing secrets and the addresses a
+// vendor's API path may point at.
+const (
+	// MsgProductSecretNotFound answers a read of a product's secret when it has none.
+	MsgProductSecretNotFound Message = "product_secret_not_found"
+	// MsgProductNotAutomatic refuses to rotate the secret of a product that is not in
+	// automatic mode: only calls to the vendor's API are signed.
+	MsgProductNotAutomatic Message = "product_not_automatic"
+	// MsgVendorAddressLinkLocal refuses an API path at a link-local or cloud metadata
+	// address, never a vendor's service.
+	MsgVendorAddressLinkLocal Message = "vendor_address_link_local"
+	// MsgVendorAddressPrivate refuses an API path at a loopback or private address
+	// unless the installation allows them.
+	MsgVendorAddressPrivate Message = "vendor_address_private"
+)
+
+var vendorTexts = map[Message]texts{
+	MsgProductSecretNotFound: {"The product has no signing secret", "У продукта нет секрета подписи"},
+	MsgProductNotAutomatic: {"The product is not in automatic provisioning mode",
+		"Продукт не в автоматическом режиме провизионинга"},
+	MsgVendorAddressLinkLocal: {"must not point at a link-local or cloud metadata address",
+		"не может указывать на link-local адрес или адрес метаданных облака"},
+	MsgVendorAddressPrivate: {"must not point at a loopback or private address unless CASCADE_VENDOR_ALLOW_PRIVATE=1",
+		"не может указывать на loopback или частный адрес без CASCADE_VENDOR_ALLOW_PRIVATE=1"},
+}

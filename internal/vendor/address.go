@@ -1,0 +1,96 @@
+// Package vendor is Cascade's client of vendors' services: the outbound calls of
+// docs/vendor-protocol.md, signed, with a timeout, to addresses the installation
+// allows, and the classification of their outcomes that delivery retries by.
+package vendor
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+)
+
+// Address refusals. Both are permanent: calling again reaches the same address.
+var (
+	// ErrLinkLocal refuses link-local and cloud metadata addresses (169.254.0.0/16,
+	// fe80::/10), which are never a vendor's service, whatever the settings.
+	ErrLinkLocal = errors.New("link-local or metadata address refused")
+	// ErrPrivate refuses loopback, private and other internal addresses unless the
+	// installation allows them (CASCADE_VENDOR_ALLOW_PRIVATE=1).
+	ErrPrivate = errors.New("loopback or private address refused")
+	// ErrScheme refuses URLs other than absolute http and https ones.
+	ErrScheme = errors.New("not an absolute http or https URL")
+)
+
+// metadataHosts are names of cloud metadata services, refused like their addresses
+// before anything resolves them.
+var metadataHosts = map[string]bool{"metadata.google.internal": true, "metadata": true, "instance-data": true}
+
+// AddressPolicy decides which addresses vendor calls may reach.
+type AddressPolicy struct {
+	// AllowPrivate lets calls reach loopback and private addresses, for a vendor's
+	// service on the same machine or network (tests, the demo, a private cloud).
+	AllowPrivate bool
+}
+
+// CheckURL checks raw before a call, and a product's API path when the catalogue is
+// applied: an absolute http or https URL whose host, when it is an address or a
+// well-known local name, is allowed. Names are checked again at dial time, on the
+// address they resolve to (see CheckIP).
+func (p AddressPolicy) CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return fmt.Errorf("%q: %w", raw, ErrScheme)
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if metadataHosts[host] {
+		return fmt.Errorf("%s: %w", host, ErrLinkLocal)
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		if !p.AllowPrivate {
+			return fmt.Errorf("%s: %w", host, ErrPrivate)
+		}
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return p.CheckIP(ip)
+	}
+	return nil
+}
+
+// CheckIP checks an address a call is about to connect to.
+func (p AddressPolicy) CheckIP(ip netip.Addr) error {
+	ip = ip.Unmap()
+	switch {
+	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(), ip == netip.MustParseAddr("fd00:ec2::254"):
+		return fmt.Errorf("%s: %w", ip, ErrLinkLocal)
+	case p.AllowPrivate:
+		return nil
+	case ip.IsLoopback(), ip.IsPrivate(), ip.IsUnspecified(), ip.IsMulticast(), ip.IsInterfaceLocalMulticast(),
+		sharedAddressSpace.Contains(ip):
+		return fmt.Errorf("%s: %w", ip, ErrPrivate)
+	}
+	return nil
+}
+
+// sharedAddressSpace is 100.64.0.0/10 (carrier-grade NAT), internal like the private
+// ranges.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// dialControl is the net.Dialer Control hook that checks every address a call
+// connects to, after name resolution and on every redirect-free reconnect: a name
+// that resolves to a refused address is refused here.
+func (p AddressPolicy) dialControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", address, err)
+	}
+	return p.CheckIP(ip)
+}
