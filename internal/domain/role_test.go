@@ -66,6 +66,7 @@ func TestPermissionsTable(t *testing.T) {
 		ActionPaymentRead:         {true, true, true},
 		ActionPaymentCreate:       {true, true, false},
 		ActionPaymentComplete:     {true, true, false},
+		ActionProductSecret:       {true, false, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {
