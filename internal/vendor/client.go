@@ -139,4 +139,3 @@ func (c *Client) call(ctx context.Context, t Target, e vendorkit.Event, eventID 
 	}
 	return resp.StatusCode, nil
 }
-
