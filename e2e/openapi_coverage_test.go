@@ -525,6 +525,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		poDown := poCoverage(t, s, rec)
 		okDown := okCoverage(t, s, rec)
 		soDown := soCoverage(t, s, rec)
+		vsDown := vsCoverage(t, s, rec)
 
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal
@@ -565,6 +566,7 @@ func TestOpenAPICoverage(t *testing.T) {
 			poDown(t)
 			okDown(t)
 			soDown(t)
+			vsDown(t)
 		})
 
 		doc, err := openAPIDoc()

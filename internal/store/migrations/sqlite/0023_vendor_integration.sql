@@ -17,4 +17,4 @@ CREATE TABLE product_secrets (
     product_id INTEGER PRIMARY KEY REFERENCES products (id),
     secret     TEXT    NOT NULL,
     created_at BIGINT  NOT NULL
-) WITHOUT ROWID;
+);
