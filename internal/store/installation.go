@@ -10,7 +10,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// InstallationGUID returns the installation's ap_guid, made once by migration 0023
+// InstallationGUID returns the installation's ap_guid, made once by migration 0021
 // and never changed.
 func (c *Conn) InstallationGUID(ctx context.Context) (string, error) {
 	var guid string
