@@ -13,11 +13,12 @@ import (
 // filter[type] takes the order kinds as attributes.type shows them (SalesOrder ...).
 var orderList = listSpec{
 	filters: map[string]filterSpec{
-		"created_at": {kind: kindTime},
-		"updated_at": {kind: kindTime},
-		"account_id": {kind: kindInt},
-		"type":       {kind: kindEnum, values: enumValues(domain.OrderKinds)},
-		"status":     {kind: kindEnum, values: enumValues(domain.OrderStatuses)},
+		"created_at":  {kind: kindTime},
+		"updated_at":  {kind: kindTime},
+		"account_id":  {kind: kindInt},
+		"reseller_id": {kind: kindInt},
+		"type":        {kind: kindEnum, values: enumValues(domain.OrderKinds)},
+		"status":      {kind: kindEnum, values: enumValues(domain.OrderStatuses)},
 	},
 	sorts:    []string{"id", "created_at", "closed_at", "updated_at", "expiration_date", "provisioning_date"},
 	includes: []string{"account", "payment", "subscription"},

@@ -9,11 +9,12 @@ import (
 // status and account filters, and sorts by the fields that have an index.
 var paymentList = listSpec{
 	filters: map[string]filterSpec{
-		"created_at": {kind: kindTime},
-		"updated_at": {kind: kindTime},
-		"closed_at":  {kind: kindTime},
-		"status":     {kind: kindEnum, values: enumValues(domain.PaymentStatuses)},
-		"account_id": {kind: kindInt},
+		"created_at":  {kind: kindTime},
+		"updated_at":  {kind: kindTime},
+		"closed_at":   {kind: kindTime},
+		"status":      {kind: kindEnum, values: enumValues(domain.PaymentStatuses)},
+		"account_id":  {kind: kindInt},
+		"reseller_id": {kind: kindInt},
 	},
 	sorts: []string{"id", "created_at", "updated_at", "closed_at", "total"},
 }

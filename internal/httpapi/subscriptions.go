@@ -12,6 +12,7 @@ import (
 var subscriptionList = listSpec{
 	filters: map[string]filterSpec{
 		"account_id":    {kind: kindInt},
+		"reseller_id":   {kind: kindInt},
 		"status":        {kind: kindEnum, values: enumValues(domain.SubscriptionStatuses)},
 		"payment_model": {kind: kindEnum, values: []string{string(domain.PaymentModelPrepay), string(domain.PaymentModelPostpay)}},
 		"trial":         {kind: kindBool},

@@ -304,26 +304,37 @@ func (s *Service) orderInFlight(ctx context.Context, subscriptionID int64, err e
 	return domain.Errorf(domain.ErrInvalid, domain.MsgOrderInProgress, doc)
 }
 
-// FindOrderByID returns an order of the reseller. Errors: forbidden, not_found.
+// FindOrderByID returns an order of the reseller or of a reseller below it.
+// Errors: forbidden, not_found.
 func (s *Service) FindOrderByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*domain.Order, error) {
 	if err := authorize(a, domain.ActionOrderRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
 		return nil, err
 	}
-	return s.db.Reader().FindOrderByID(ctx, resellerID, id)
+	o, err := s.db.Reader().FindOrderByID(ctx, 0, id)
+	if err != nil {
+		return nil, err
+	}
+	if within, err := s.ownedWithin(ctx, a, path, o.ResellerID); err != nil || !within {
+		return nil, notFoundUnless(err, domain.MsgOrderNotFound)
+	}
+	return o, nil
 }
 
-// FindOrders lists the orders of one reseller. Errors: forbidden, not_found.
+// FindOrders lists the orders of a reseller and of every reseller below it.
+// Errors: forbidden, not_found.
 func (s *Service) FindOrders(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Order, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionOrderRead); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	t, err := s.subtree(ctx, a, resellerID)
+	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	return s.db.Reader().FindOrders(ctx, store.OrderFilter{ResellerID: resellerID, Query: q})
+	return s.db.Reader().FindOrders(ctx, store.OrderFilter{Within: t, Query: q})
 }
 
 // CancelOrder cancels an order of the reseller (cancel_operation): while it waits for

@@ -148,24 +148,35 @@ func resellerChain(path string) []int64 {
 	return out
 }
 
-// FindPaymentByID returns a payment of the reseller. Errors: forbidden, not_found.
+// FindPaymentByID returns a payment of the reseller or of a reseller below it.
+// Errors: forbidden, not_found.
 func (s *Service) FindPaymentByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*domain.Payment, error) {
 	if err := authorize(a, domain.ActionPaymentRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
 		return nil, err
 	}
-	return s.db.Reader().FindPaymentByID(ctx, resellerID, id)
+	p, err := s.db.Reader().FindPaymentByID(ctx, 0, id)
+	if err != nil {
+		return nil, err
+	}
+	if within, err := s.ownedWithin(ctx, a, path, p.ResellerID); err != nil || !within {
+		return nil, notFoundUnless(err, domain.MsgPaymentNotFound)
+	}
+	return p, nil
 }
 
-// FindPayments lists the payments of one reseller. Errors: forbidden, not_found.
+// FindPayments lists the payments of a reseller and of every reseller below it.
+// Errors: forbidden, not_found.
 func (s *Service) FindPayments(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*domain.Payment, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionPaymentRead); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	t, err := s.subtree(ctx, a, resellerID)
+	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	return s.db.Reader().FindPayments(ctx, store.PaymentFilter{ResellerID: resellerID, Query: q})
+	return s.db.Reader().FindPayments(ctx, store.PaymentFilter{Within: t, Query: q})
 }

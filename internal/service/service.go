@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
@@ -189,9 +190,43 @@ func (s *Service) ownedBelow(ctx context.Context, a domain.Actor, path string, o
 	return domain.StrictlyBelow(owner, path), nil
 }
 
+// subtree returns the reseller resellerID, which the actor must see, with whether
+// any reseller sits below it: the resellers a list of its orders, subscriptions or
+// payments covers.
+func (s *Service) subtree(ctx context.Context, a domain.Actor, resellerID int64) (store.Subtree, error) {
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
+		return store.Subtree{}, err
+	}
+	return s.db.Reader().SubtreeOf(ctx, resellerID, path)
+}
+
+// ownedWithin reports whether the reseller ownerID, owner of an object the actor
+// asked for through the reseller at path, is that reseller or sits below it. A
+// reseller the actor does not see is not.
+func (s *Service) ownedWithin(ctx context.Context, a domain.Actor, path string, ownerID int64) (bool, error) {
+	owner, err := s.resellerPath(ctx, a, ownerID)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return strings.HasPrefix(owner, path), nil
+}
+
 func wrap(err error, format string, args ...any) error {
 	if err == nil || domain.CodeOf(err) != domain.ErrInternal {
 		return err
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// notFoundUnless returns err, or when it is nil the not-found error of msg: an
+// object outside the subtree asked for is answered like a missing one.
+func notFoundUnless(err error, msg domain.Message) error {
+	if err != nil {
+		return err
+	}
+	return domain.NotFound(msg)
 }

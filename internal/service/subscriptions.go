@@ -24,19 +24,23 @@ type SubscriptionView struct {
 	resourcesUnread bool
 }
 
-// FindSubscriptionByID returns a subscription of the reseller with its ability now.
-// Errors: forbidden, not_found.
+// FindSubscriptionByID returns a subscription of the reseller or of a reseller below
+// it, with its ability now. Errors: forbidden, not_found.
 func (s *Service) FindSubscriptionByID(ctx context.Context, a domain.Actor, resellerID, id int64) (*SubscriptionView, error) {
 	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	path, err := s.resellerPath(ctx, a, resellerID)
+	if err != nil {
 		return nil, err
 	}
 	c := s.db.Reader()
-	sub, err := c.FindSubscriptionByID(ctx, resellerID, id)
+	sub, err := c.FindSubscriptionByID(ctx, 0, id)
 	if err != nil {
 		return nil, err
+	}
+	if within, err := s.ownedWithin(ctx, a, path, sub.ResellerID); err != nil || !within {
+		return nil, notFoundUnless(err, domain.MsgSubscriptionNotFound)
 	}
 	views, err := s.subscriptionViews(ctx, c, []*domain.Subscription{sub})
 	if err != nil {
@@ -45,18 +49,19 @@ func (s *Service) FindSubscriptionByID(ctx context.Context, a domain.Actor, rese
 	return views[0], nil
 }
 
-// FindSubscriptions lists the subscriptions of one reseller with their abilities now,
+// FindSubscriptions lists the subscriptions of a reseller and of every reseller
+// below it with their abilities now,
 // without their resources (IncludeForSubscriptions reads them for
 // subscription_resources). Errors: forbidden, not_found.
 func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, resellerID int64, q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
 	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
+	t, err := s.subtree(ctx, a, resellerID)
+	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	c := s.db.Reader()
-	return s.subscriptionPage(ctx, c, store.SubscriptionFilter{ResellerID: resellerID, Query: q})
+	return s.subscriptionPage(ctx, s.db.Reader(), store.SubscriptionFilter{Within: t, Query: q})
 }
 
 // subscriptionPage reads the page of subscriptions f selects and their views. It

@@ -31,11 +31,27 @@ func (db *DB) ExplainListPage(ctx context.Context, list string, resellerID int64
 	case "payment_methods":
 		l, b = paymentMethodListing(db.engine, resellerID)
 	case "orders":
-		l, b = orderListing(db.engine, resellerID)
+		l, b = orderListing(db.engine, Subtree{}, resellerID)
 	case "subscriptions":
-		l, b = subscriptionListing(db.engine, resellerID, "")
+		l, b = subscriptionListing(db.engine, Subtree{}, resellerID, "")
 	case "payments":
-		l, b = paymentListing(db.engine, resellerID)
+		l, b = paymentListing(db.engine, Subtree{}, resellerID)
+	case "subtree_orders", "subtree_subscriptions", "subtree_payments":
+		// The reseller and every reseller below it, walked as a subtree whether or
+		// not it has any.
+		var path string
+		if err := db.Reader().row(ctx, "SELECT path FROM resellers WHERE id = $1", []any{resellerID}, &path); err != nil {
+			return nil, err
+		}
+		t := Subtree{ResellerID: resellerID, Path: path}
+		switch list {
+		case "subtree_orders":
+			l, b = orderListing(db.engine, t, 0)
+		case "subtree_subscriptions":
+			l, b = subscriptionListing(db.engine, t, 0, "")
+		default:
+			l, b = paymentListing(db.engine, t, 0)
+		}
 	default:
 		return nil, fmt.Errorf("no list %q", list)
 	}

@@ -31,6 +31,7 @@ var orderFields = map[string]column{
 	"expiration_date":   {expr: "o.expiration_date", text: true},
 	"provisioning_date": {expr: "o.provisioning_date", text: true},
 	"account_id":        {expr: "o.account_id"},
+	"reseller_id":       {expr: "o.reseller_id"},
 	"type":              {expr: "o.kind", text: true},
 	"status":            {expr: "o.status", text: true},
 }
@@ -206,16 +207,18 @@ func (c *Conn) loadOrderLines(ctx context.Context, orders []*domain.Order) error
 		})
 }
 
-// OrderFilter selects the orders of one reseller matching Query.
+// OrderFilter selects the orders of one reseller (ResellerID) or of a reseller and
+// every reseller below it (Within) matching Query.
 type OrderFilter struct {
 	ResellerID int64
+	Within     Subtree
 	Query      domain.ListQuery
 }
 
 // FindOrders returns one page of a reseller's orders with their lines, the number of
 // all that match and the cursor of the next page.
 func (c *Conn) FindOrders(ctx context.Context, f OrderFilter) ([]*domain.Order, domain.PageInfo, error) {
-	l, b := orderListing(c.db.engine, f.ResellerID)
+	l, b := orderListing(c.db.engine, f.Within, f.ResellerID)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Order, error) {
 		return c.FindOrdersByIDs(ctx, ids)
 	})
@@ -317,10 +320,10 @@ func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	return nil
 }
 
-// orderListing declares the list of a reseller's orders.
-func orderListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+// orderListing declares the list of the orders of a subtree or of one reseller.
+func orderListing(e Engine, t Subtree, resellerID int64) (listing, *sqlBuilder) {
 	b := &sqlBuilder{engine: e}
 	l := listing{from: "FROM orders o", id: "o.id", cols: orderFields}
-	l.scope(b, "o", tallyOrders, resellerID, "")
+	l.scopeTo(b, "o", tallyOrders, t, resellerID, "")
 	return l, b
 }

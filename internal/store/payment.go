@@ -19,13 +19,14 @@ const paymentColumns = `p.id, p.reseller_id, p.account_id, p.purpose, COALESCE(p
 // paymentFields maps the API's filter and sort fields of payments to columns; each
 // has an index led by reseller_id (migration 0015).
 var paymentFields = map[string]column{
-	"id":         {expr: "p.id"},
-	"created_at": {expr: "p.created_at"},
-	"updated_at": {expr: "p.updated_at"},
-	"closed_at":  {expr: "p.closed_at"},
-	"total":      {expr: "p.total"},
-	"status":     {expr: "p.status", text: true},
-	"account_id": {expr: "p.account_id"},
+	"id":          {expr: "p.id"},
+	"created_at":  {expr: "p.created_at"},
+	"updated_at":  {expr: "p.updated_at"},
+	"closed_at":   {expr: "p.closed_at"},
+	"total":       {expr: "p.total"},
+	"status":      {expr: "p.status", text: true},
+	"account_id":  {expr: "p.account_id"},
+	"reseller_id": {expr: "p.reseller_id"},
 }
 
 func scanPayment(sc scanner) (*domain.Payment, error) {
@@ -93,16 +94,18 @@ func (c *Conn) FindPaymentsByIDs(ctx context.Context, ids []int64) ([]*domain.Pa
 	return out, nil
 }
 
-// PaymentFilter selects the payments of one reseller matching Query.
+// PaymentFilter selects the payments of one reseller (ResellerID) or of a reseller
+// and every reseller below it (Within) matching Query.
 type PaymentFilter struct {
 	ResellerID int64
+	Within     Subtree
 	Query      domain.ListQuery
 }
 
 // FindPayments returns one page of a reseller's payments, the number of all that
 // match and the cursor of the next page.
 func (c *Conn) FindPayments(ctx context.Context, f PaymentFilter) ([]*domain.Payment, domain.PageInfo, error) {
-	l, b := paymentListing(c.db.engine, f.ResellerID)
+	l, b := paymentListing(c.db.engine, f.Within, f.ResellerID)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Payment, error) {
 		return c.FindPaymentsByIDs(ctx, ids)
 	})
@@ -161,10 +164,10 @@ func (c *Conn) UpdatePayment(ctx context.Context, p *domain.Payment) error {
 	return nil
 }
 
-// paymentListing declares the list of a reseller's payments.
-func paymentListing(e Engine, resellerID int64) (listing, *sqlBuilder) {
+// paymentListing declares the list of the payments of a subtree or of one reseller.
+func paymentListing(e Engine, t Subtree, resellerID int64) (listing, *sqlBuilder) {
 	b := &sqlBuilder{engine: e}
 	l := listing{from: "FROM payments p", id: "p.id", cols: paymentFields}
-	l.scope(b, "p", tallyPayments, resellerID, "")
+	l.scopeTo(b, "p", tallyPayments, t, resellerID, "")
 	return l, b
 }

@@ -90,6 +90,63 @@ func (l *listing) scope(b *sqlBuilder, alias, kind string, resellerID int64, bel
 	}
 }
 
+// scopeWithin restricts l to the rows of the reseller at path and of every reseller
+// below it, by the reseller_id of the listed table (alias), and names that subtree's
+// counters of kind as l's tally. A reseller with nothing below it (leaf, with its id
+// resellerID) is listed by its reseller_id alone, through the indexes led by it; a
+// subtree walks the index of the sort across resellers, keeping the subtree's rows
+// (see docs/architecture.md, "Below a reseller").
+func (l *listing) scopeWithin(b *sqlBuilder, alias, kind string, resellerID int64, path string, leaf bool) {
+	if leaf {
+		l.scope(b, alias, kind, resellerID, "")
+		return
+	}
+	// SQLite, without statistics, would rather collect the subtree's rows through
+	// the reseller index and sort them all; its CROSS JOIN keeps the listed table
+	// the outer loop, walked in the order of the sort. PostgreSQL chooses by its
+	// statistics.
+	join := " JOIN resellers r ON r.id = " + alias + ".reseller_id"
+	if b.engine == SQLite {
+		join = " CROSS JOIN resellers r"
+		b.where = append(b.where, "r.id = "+alias+".reseller_id")
+	}
+	l.from += join
+	b.subtree("r.path", path, false)
+	l.tally = tally{kind: kind, within: path}
+}
+
+// Subtree names the resellers a list of orders, subscriptions or payments covers:
+// the reseller ResellerID, at Path, and, unless Leaf (no reseller below it), every
+// reseller below it.
+type Subtree struct {
+	ResellerID int64
+	Path       string
+	Leaf       bool
+}
+
+// SubtreeOf returns the subtree of reseller id at path: whether any reseller sits
+// below it is one probe of the path index.
+func (c *Conn) SubtreeOf(ctx context.Context, id int64, path string) (Subtree, error) {
+	lo, hi := domain.PathRange(path)
+	var below int
+	err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM resellers WHERE path > $1 AND path < $2 LIMIT 1) x`,
+		[]any{lo, hi}, &below)
+	if err != nil {
+		return Subtree{}, fmt.Errorf("resellers below %d: %w", id, err)
+	}
+	return Subtree{ResellerID: id, Path: path, Leaf: below == 0}, nil
+}
+
+// scopeTo restricts l to t when it names a subtree, and otherwise to the one reseller
+// resellerID or the resellers strictly below the path below.
+func (l *listing) scopeTo(b *sqlBuilder, alias, kind string, t Subtree, resellerID int64, below string) {
+	if t.Path != "" {
+		l.scopeWithin(b, alias, kind, t.ResellerID, t.Path, t.Leaf)
+		return
+	}
+	l.scope(b, alias, kind, resellerID, below)
+}
+
 // listKeys reads the ids of one page of l, in order, and the page's total and next
 // cursor. b holds the list's scope (say, the reseller); q adds its conditions,
 // order and page. The page is read through the index of its sort, one row more

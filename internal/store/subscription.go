@@ -154,11 +154,13 @@ func (c *Conn) loadSubscriptionResources(ctx context.Context, subs []*domain.Sub
 	})
 }
 
-// SubscriptionFilter selects the subscriptions of one reseller (ResellerID) or of
-// every reseller strictly below a path (Below), matching Query.
+// SubscriptionFilter selects the subscriptions of one reseller (ResellerID), of
+// every reseller strictly below a path (Below) or of a reseller and every reseller
+// below it (Within), matching Query.
 type SubscriptionFilter struct {
 	ResellerID int64
 	Below      string
+	Within     Subtree
 	Query      domain.ListQuery
 	// WithoutResources leaves each subscription's Resources and Prices.Resources
 	// unread (nil), for a page that does not show them; LoadSubscriptionResources
@@ -169,7 +171,7 @@ type SubscriptionFilter struct {
 // FindSubscriptions returns one page of a reseller's subscriptions with their
 // resources (unless f.WithoutResources), the number of all that match and the cursor of the next page.
 func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*domain.Subscription, domain.PageInfo, error) {
-	l, b := subscriptionListing(c.db.engine, f.ResellerID, f.Below)
+	l, b := subscriptionListing(c.db.engine, f.Within, f.ResellerID, f.Below)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
 		if f.WithoutResources {
 			return c.findSubscriptionRows(ctx, ids)
@@ -334,11 +336,11 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 	return c.writeAutomaticDays(ctx, s)
 }
 
-// subscriptionListing declares the list of a reseller's subscriptions, or of those
-// of every reseller below a path.
-func subscriptionListing(e Engine, resellerID int64, below string) (listing, *sqlBuilder) {
+// subscriptionListing declares the list of the subscriptions of a subtree, of one
+// reseller, or of every reseller below a path.
+func subscriptionListing(e Engine, t Subtree, resellerID int64, below string) (listing, *sqlBuilder) {
 	b := &sqlBuilder{engine: e}
 	l := listing{from: "FROM subscriptions s", id: "s.id", cols: subscriptionFields}
-	l.scope(b, "s", tallySubscriptions, resellerID, below)
+	l.scopeTo(b, "s", tallySubscriptions, t, resellerID, below)
 	return l, b
 }

@@ -35,11 +35,13 @@ var talliedKinds = []string{tallyAccounts, tallyManagers, tallyManagerRoles, tal
 	tallyOrders, tallySubscriptions, tallyPayments}
 
 // tally names the counters of one list's scope: the rows of kind that belong to
-// one reseller, or to every reseller strictly below the path below.
+// one reseller, to every reseller strictly below the path below, or to the reseller
+// at the path within and every reseller below it.
 type tally struct {
 	kind     string
 	reseller int64
 	below    string
+	within   string
 }
 
 // tallied returns the number of rows t counts. One reseller costs an index range
@@ -49,10 +51,14 @@ func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
 	b := c.builder()
 	b.cond("lc.kind = %s", t.kind)
 	from := "FROM list_counts lc"
-	if t.below != "" {
+	switch {
+	case t.below != "":
 		from = "FROM resellers r JOIN list_counts lc ON lc.reseller_id = r.id"
 		b.subtree("r.path", t.below, true)
-	} else {
+	case t.within != "":
+		from = "FROM resellers r JOIN list_counts lc ON lc.reseller_id = r.id"
+		b.subtree("r.path", t.within, false)
+	default:
 		b.cond("lc.reseller_id = %s", t.reseller)
 	}
 	var n int64
