@@ -110,16 +110,32 @@ func (w *jsonWriter) resource(r resource) {
 		return
 	}
 	w.buf.WriteString(`{"id":`)
-	w.value(r.ID)
+	w.buf.Write(appendString(w.buf.AvailableBuffer(), r.ID))
 	w.buf.WriteString(`,"type":`)
-	w.value(r.Type)
+	w.buf.Write(appendString(w.buf.AvailableBuffer(), r.Type))
 	w.buf.WriteString(`,"attributes":`)
 	w.buf.Write(attrs)
 	if len(r.Relationships) > 0 {
 		w.buf.WriteString(`,"relationships":`)
-		w.value(r.Relationships)
+		w.relationships(r.Relationships)
 	}
 	w.buf.WriteByte('}')
+}
+
+// relationships writes rels by hand when they hold only identifiers, the common
+// case, and through encoding/json otherwise.
+func (w *jsonWriter) relationships(rels map[string]relationship) {
+	if w.err != nil {
+		return
+	}
+	mark := w.buf.Len()
+	b, ok := appendRelationships(w.buf.AvailableBuffer(), rels)
+	if !ok {
+		w.buf.Truncate(mark)
+		w.value(rels)
+		return
+	}
+	w.buf.Write(b)
 }
 
 // encodedCache keeps the encoded attributes of objects that are read again and

@@ -42,6 +42,8 @@ type Server struct {
 	// planAttrs and accountAttrs keep plans' and listed accounts' encoded attributes.
 	planAttrs    encodedCache[domain.Plan, *domain.Plan]
 	accountAttrs encodedCache[domain.Account, *domain.Account]
+	// subscriptionAttrs keep the encoded attributes of subscriptions of cached pages.
+	subscriptionAttrs subscriptionAttrsCache
 }
 
 // New returns the API server for svc.

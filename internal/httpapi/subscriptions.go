@@ -69,7 +69,16 @@ func optionalDate(d domain.Date) *string {
 // toAPISubscription renders a subscription with its ability now and the renewal
 // settings of its plan's service term.
 func (s *Server) toAPISubscription(v *service.SubscriptionView) resource {
-	a := &subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
+	return resource{ID: id(v.ID), Type: "subscriptions", Attributes: s.subscriptionAttrs.get(v, s.subscriptionAttributes),
+		Relationships: map[string]relationship{
+			"account": {Data: &identifier{Type: "accounts", ID: id(v.AccountID)}},
+			"plan":    {Data: &identifier{Type: "plans", ID: id(v.PlanID)}},
+		}}
+}
+
+// subscriptionAttributes are the attributes of v as the API shows them.
+func (s *Server) subscriptionAttributes(v *service.SubscriptionView) *subscriptionAttributes {
+	return &subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
 		PlanID: v.PlanID, AccountID: v.AccountID, Name: v.Name, Trial: v.Trial, Status: string(v.Status),
 		StartDate: optionalDate(v.StartDate), ExpirationDate: optionalDate(v.ExpirationDate),
 		PlanPeriodID: v.PlanPeriodID, PromoCode: v.PromoCode, PaymentModel: string(v.PaymentModel),
@@ -78,10 +87,6 @@ func (s *Server) toAPISubscription(v *service.SubscriptionView) resource {
 		RenewalSettings: renewalSettings{Autorenew: v.Autorenew, DisableAutorenew: v.DisableAutorenew,
 			AutorenewPoint: v.Terms.AutoRenewPoint, ManualRenewPoint: v.Terms.ManualRenewPoint},
 		FixedPrice: v.FixedPrice, Ability: v.Ability, CustomPrice: v.CustomPrice}
-	return resource{ID: id(v.ID), Type: "subscriptions", Attributes: a, Relationships: map[string]relationship{
-		"account": {Data: &identifier{Type: "accounts", ID: id(v.AccountID)}},
-		"plan":    {Data: &identifier{Type: "plans", ID: id(v.PlanID)}},
-	}}
 }
 
 // subscriptionResourceAttributes are the attributes of a subscription resource

@@ -25,6 +25,9 @@ const (
 	maxCachedAccountRows   = 20_000 // accounts over all cached pages, about 1 KB each
 	maxCachedPlanRows      = 10_000 // plans over all cached pages, a few KB each
 	maxCachedPlans         = 5_000  // plans by id
+	// subscriptions over all cached pages, about 1 KB each with their share of the
+	// page's facts
+	maxCachedSubscriptionRows = 20_000
 )
 
 // caches are a Service's read caches.
@@ -34,7 +37,10 @@ type caches struct {
 	accountPages  *readcache.Cache[string, accountsPage]
 	plans         *readcache.Cache[int64, *domain.Plan]
 	planPages     *readcache.Cache[string, page[domain.Plan]]
-	reference     *readcache.Cache[struct{}, accountReference]
+	// subscriptionPages are pages of subscriptions (cached_subscriptions.go),
+	// handed out as they are: nobody changes them.
+	subscriptionPages *readcache.Cache[subscriptionsKey, subscriptionsPage]
+	reference         *readcache.Cache[struct{}, accountReference]
 	// referenceAt is the reference data last read with its generation, which the
 	// account creates rely on without reading the generation (see
 	// Service.referenceInMemory).
@@ -74,6 +80,8 @@ func newCaches() *caches {
 		planPages: readcache.New[string](readcache.Options[page[domain.Plan]]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedPlanRows,
 			Cost: pageRows[domain.Plan], Copy: clonePage((*domain.Plan).CloneInto)}),
+		subscriptionPages: readcache.New[subscriptionsKey](readcache.Options[subscriptionsPage]{
+			MaxEntries: maxCachedPages, MaxCost: maxCachedSubscriptionRows, Cost: subscriptionsPageRows}),
 		reference: readcache.New[struct{}](readcache.Options[accountReference]{MaxEntries: 1, Copy: cloneReference}),
 	}
 }

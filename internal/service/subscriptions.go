@@ -22,7 +22,14 @@ type SubscriptionView struct {
 	// resourcesUnread tells that a list read the subscription without its resources,
 	// which IncludeForSubscriptions reads when they are asked for.
 	resourcesUnread bool
+	// source is the row of a cached page the view was computed from (see Source).
+	source *domain.Subscription
 }
+
+// Source returns the row of a cached page the view was computed from, or nil. Such a
+// row never changes, and a new read of the page gives new rows, so a renderer may
+// keep what it made of a view by its source, ability and terms.
+func (v *SubscriptionView) Source() *domain.Subscription { return v.source }
 
 // FindSubscriptionByID returns a subscription of the reseller or of a reseller below
 // it, with its ability now. Errors: forbidden, not_found.
@@ -57,83 +64,112 @@ func (s *Service) FindSubscriptions(ctx context.Context, a domain.Actor, reselle
 	if err := authorize(a, domain.ActionSubscriptionRead); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	t, err := s.subtree(ctx, a, resellerID)
+	path, err := s.resellerPath(ctx, a, resellerID)
 	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	return s.subscriptionPage(ctx, s.db.Reader(), store.SubscriptionFilter{Within: t, Query: q})
-}
-
-// subscriptionPage reads the page of subscriptions f selects and their views. It
-// reads them without their resources, which only include=subscription_resources
-// shows (IncludeForSubscriptions reads them then).
-func (s *Service) subscriptionPage(ctx context.Context, c *store.Conn, f store.SubscriptionFilter) ([]*SubscriptionView, domain.PageInfo, error) {
-	f.WithoutResources = true
-	subs, info, err := c.FindSubscriptions(ctx, f)
-	if err != nil {
-		return nil, info, err
-	}
-	views, err := s.subscriptionViews(ctx, c, subs)
-	for _, v := range views {
-		v.resourcesUnread = true
-	}
-	return views, info, err
+	return s.cachedSubscriptionPage(ctx, resellerID, path, false, q)
 }
 
 // subscriptionViews computes the view of each subscription: which accounts are on
 // credit hold, the orders in flight and the switch targets are read once per page,
 // each plan once from the plan cache, and each service term once.
 func (s *Service) subscriptionViews(ctx context.Context, c *store.Conn, subs []*domain.Subscription) ([]*SubscriptionView, error) {
-	today := s.today(s.clock.Now())
-	plans := map[int64]*domain.Plan{}
-	terms := map[int64]domain.TermSettings{}
+	facts, err := s.viewFactsOf(ctx, c, subs)
+	if err != nil {
+		return nil, err
+	}
+	held, err := creditHeld(ctx, c, subs)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewsFrom(subs, facts, held, false), nil
+}
+
+// creditHeld reads which accounts of subs are on credit hold, one query for all.
+func creditHeld(ctx context.Context, c *store.Conn, subs []*domain.Subscription) (map[int64]bool, error) {
+	accountIDs := make([]int64, len(subs))
+	for i, sub := range subs {
+		accountIDs[i] = sub.AccountID
+	}
+	return c.FindCreditHeldAccounts(ctx, distinct(accountIDs))
+}
+
+// viewFacts is what the views of a page of subscriptions are computed from, besides
+// the accounts' credit hold and today: read once per page, and kept with a cached
+// page (see cached_subscriptions.go), which nobody changes.
+type viewFacts struct {
+	plans   map[int64]*domain.Plan        // by id
+	terms   map[int64]domain.TermSettings // by plan id
+	targets map[int64]bool                // plans with active plans to switch to
+	pending map[int64]domain.PendingOrder // the orders in flight, by subscription id
+}
+
+// viewFactsOf reads the facts of subs: each plan once from the plan cache, each
+// service term once, the switch targets and the orders in flight in one query each.
+func (s *Service) viewFactsOf(ctx context.Context, c *store.Conn, subs []*domain.Subscription) (viewFacts, error) {
+	f := viewFacts{plans: map[int64]*domain.Plan{}, terms: map[int64]domain.TermSettings{},
+		targets: map[int64]bool{}, pending: map[int64]domain.PendingOrder{}}
 	byTerm := map[int64]domain.TermSettings{}
 	var planIDs []int64
-	accountIDs := make([]int64, 0, len(subs))
 	subIDs := make([]int64, len(subs))
 	for i, sub := range subs {
-		subIDs[i], accountIDs = sub.ID, append(accountIDs, sub.AccountID)
-		if _, ok := plans[sub.PlanID]; ok {
+		subIDs[i] = sub.ID
+		if _, ok := f.plans[sub.PlanID]; ok {
 			continue
 		}
 		plan, err := s.planByID(ctx, c, sub.PlanID)
 		if err != nil {
-			return nil, err
+			return f, err
 		}
-		plans[plan.ID], planIDs = plan, append(planIDs, plan.ID)
+		f.plans[plan.ID], planIDs = plan, append(planIDs, plan.ID)
 		t, ok := byTerm[plan.ServiceTermID]
 		if !ok {
 			if t, err = c.PlanTermSettings(ctx, plan); err != nil {
-				return nil, err
+				return f, err
 			}
 			byTerm[plan.ServiceTermID] = t
 		}
-		terms[plan.ID] = t
+		f.terms[plan.ID] = t
 	}
 	targets, err := c.FindSwitchTargetsOf(ctx, planIDs)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
-	held, err := c.FindCreditHeldAccounts(ctx, distinct(accountIDs))
-	if err != nil {
-		return nil, err
+	for id, list := range targets {
+		f.targets[id] = len(list) > 0
 	}
 	flying, err := c.FindInFlightOrders(ctx, subIDs)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
+	for id, o := range flying {
+		f.pending[id] = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
+	}
+	return f, nil
+}
+
+// viewsFrom computes the views of subs from their facts, which of their accounts are
+// on credit hold (held) and today's date from the clock. With shared the rows
+// belong to a cached page: the views point at them, never change them
+// (readResources copies a row before it adds resources), and name them as their
+// Source.
+func (s *Service) viewsFrom(subs []*domain.Subscription, f viewFacts, held map[int64]bool,
+	shared bool) []*SubscriptionView {
+	today := s.today(s.clock.Now())
 	out := make([]*SubscriptionView, len(subs))
+	views := make([]SubscriptionView, len(subs))
 	for i, sub := range subs {
-		plan := plans[sub.PlanID]
-		var pending domain.PendingOrder
-		if o := flying[sub.ID]; o != nil {
-			pending = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
+		plan := f.plans[sub.PlanID]
+		in := abilityInput(sub, plan, f.terms[plan.ID], held[sub.AccountID], f.pending[sub.ID], f.targets[plan.ID], today)
+		views[i] = SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: f.terms[plan.ID],
+			plan: plan, resourcesUnread: shared}
+		if shared {
+			views[i].source = sub
 		}
-		in := abilityInput(sub, plan, terms[plan.ID], held[sub.AccountID], pending, len(targets[plan.ID]) > 0, today)
-		out[i] = &SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: terms[plan.ID],
-			plan: plan}
+		out[i] = &views[i]
 	}
-	return out, nil
+	return out
 }
 
 // abilityInput is what the ability of sub on plan (with its service term's settings
@@ -266,6 +302,9 @@ func (s *Service) readResources(ctx context.Context, c *store.Conn, views []*Sub
 	var unread []*domain.Subscription
 	for _, v := range views {
 		if v.resourcesUnread {
+			// A copy: the row may be a cached page's, which nobody changes.
+			row := *v.Subscription
+			v.Subscription, v.source = &row, nil
 			unread = append(unread, v.Subscription)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/cascade-billing/cascade/internal/domain"
-	"github.com/cascade-billing/cascade/internal/store"
 )
 
 // The subscriptions of the resellers below one (child_reseller_subscriptions), and
@@ -21,7 +20,7 @@ func (s *Service) FindChildResellerSubscriptions(ctx context.Context, a domain.A
 	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	return s.subscriptionPage(ctx, s.db.Reader(), store.SubscriptionFilter{Below: path, Query: q})
+	return s.cachedSubscriptionPage(ctx, resellerID, path, true, q)
 }
 
 // FindChildResellerSubscriptionByID returns a subscription of a reseller strictly

@@ -42,6 +42,9 @@ type DB struct {
 	gens    *scopeGens
 	// noScopes is set by tests that write in a schema without cache_scopes.
 	noScopes bool
+	// paths are the resellers' paths, which writes of subscriptions and orders
+	// name the scopes of (see touchSubscriptions).
+	paths pathCache
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in

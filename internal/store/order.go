@@ -246,6 +246,9 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	if err := c.insertOrderLines(o); err != nil {
 		return err
 	}
+	if err := c.touchSubscriptions(ctx, o.ResellerID); err != nil {
+		return err
+	}
 	return c.count(ctx, tallyOrders, o.ResellerID, 1)
 }
 
@@ -317,7 +320,7 @@ func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	if err != nil {
 		return fmt.Errorf("update order %d: %w", o.ID, err)
 	}
-	return nil
+	return c.touchSubscriptions(ctx, o.ResellerID)
 }
 
 // orderListing declares the list of the orders of a subtree or of one reseller.

@@ -164,6 +164,7 @@ func (c *Conn) CreateReseller(ctx context.Context, r *domain.Reseller, parentPat
 		return fmt.Errorf("create reseller %d: %w", r.ID, err)
 	}
 	c.touch(ResellerScope(r.ID), AccountsScope(r.ID)) // gives the new reseller's scopes their rows
+	touchAlong(c, r.Path)                             // the subtrees above it now hold it
 	return nil
 }
 

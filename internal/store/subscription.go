@@ -239,6 +239,9 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 			return err
 		}
 	}
+	if err := c.touchSubscriptions(ctx, s.ResellerID); err != nil {
+		return err
+	}
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
 }
 
@@ -332,6 +335,9 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 		if err != nil {
 			return fmt.Errorf("update resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
 		}
+	}
+	if err := c.touchSubscriptions(ctx, s.ResellerID); err != nil {
+		return err
 	}
 	return c.writeAutomaticDays(ctx, s)
 }

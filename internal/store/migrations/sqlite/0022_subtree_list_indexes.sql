@@ -18,3 +18,8 @@ CREATE INDEX payments_created_at ON payments (created_at, id);
 CREATE INDEX payments_updated_at ON payments (updated_at, id);
 CREATE INDEX payments_closed_at ON payments (closed_at, id);
 CREATE INDEX payments_total ON payments (total, id);
+
+-- The scope of each reseller's subscription pages (store.SubscriptionsScope), so
+-- they can be cached before the first write moves it.
+INSERT INTO cache_scopes (scope, shard, generation) SELECT 'subscriptions:' || id, 0, 1 FROM resellers WHERE true
+    ON CONFLICT (scope, shard) DO NOTHING;

@@ -1,0 +1,139 @@
+package service
+
+import (
+	"context"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/readcache"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// subscriptionsPage is a cached page of subscriptions: the rows as read, the number
+// of all matches and the next cursor, and the facts their views are computed from
+// (viewFacts). Nothing changes a page once it is cached: every request builds its
+// views from copies of the rows (viewsFrom), so the value is handed out as it is.
+type subscriptionsPage struct {
+	subs  []*domain.Subscription
+	info  domain.PageInfo
+	facts viewFacts
+	// held are the rows' accounts on credit hold, read after the generations of the
+	// AccountsScope of the rows' resellers (heldAt, nil when one had none): while
+	// those stay, no account of the page changed, and held is current.
+	held   map[int64]bool
+	heldAt map[int64]int64
+}
+
+func subscriptionsPageRows(p subscriptionsPage) int { return len(p.subs) }
+
+// subscriptionsKey names a cached page: the reseller in the path, whether the page
+// is of the resellers strictly below it (child_reseller_subscriptions) or of it and
+// everything below, and the list's query.
+type subscriptionsKey struct {
+	resellerID int64
+	below      bool
+	query      string
+}
+
+// cachedSubscriptionPage returns one page of the subscriptions of the reseller at
+// path and everything below it (or, with below, of every reseller strictly below
+// it), with their views. Pages are cached under the SubscriptionsScope of the
+// reseller, which every write of a subscription or an order in its subtree moves,
+// and the catalogue's scope (plans, service terms and switch targets); each
+// request then computes the views from the cached rows, reading which of their
+// accounts are on credit hold and taking today's date, which a cached page cannot
+// know.
+func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, path string, below bool,
+	q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
+	c := s.db.Reader()
+	load := func(ctx context.Context) (subscriptionsPage, error) {
+		f := store.SubscriptionFilter{Query: q, WithoutResources: true}
+		if below {
+			f.Below = path
+		} else {
+			t, err := c.SubtreeOf(ctx, resellerID, path)
+			if err != nil {
+				return subscriptionsPage{}, err
+			}
+			f.Within = t
+		}
+		subs, info, err := c.FindSubscriptions(ctx, f)
+		if err != nil {
+			return subscriptionsPage{}, err
+		}
+		p := subscriptionsPage{subs: subs, info: info}
+		if p.facts, err = s.viewFactsOf(ctx, c, subs); err != nil {
+			return p, err
+		}
+		if p.heldAt, err = accountGenerations(ctx, c, subs); err != nil {
+			return p, err
+		}
+		p.held, err = creditHeld(ctx, c, subs)
+		return p, err
+	}
+	p, err := s.subscriptionsPageAt(ctx, c, subscriptionsKey{resellerID: resellerID, below: below,
+		query: readcache.Key(q)}, load)
+	if err != nil {
+		return nil, p.info, err
+	}
+	held, err := s.heldNow(ctx, c, p)
+	if err != nil {
+		return nil, p.info, err
+	}
+	return s.viewsFrom(p.subs, p.facts, held, true), p.info, nil
+}
+
+// accountGenerations returns the generation of the AccountsScope of each reseller
+// of subs, or nil when one has none.
+func accountGenerations(ctx context.Context, c *store.Conn, subs []*domain.Subscription) (map[int64]int64, error) {
+	gens := map[int64]int64{}
+	for _, sub := range subs {
+		if _, ok := gens[sub.ResellerID]; ok {
+			continue
+		}
+		g, ok, err := c.Generation(ctx, store.AccountsScope(sub.ResellerID))
+		if err != nil || !ok {
+			return nil, err
+		}
+		gens[sub.ResellerID] = g
+	}
+	return gens, nil
+}
+
+// heldNow returns which accounts of p's rows are on credit hold: p's own answer while
+// the accounts of its rows' resellers stayed as they were, and otherwise a new read.
+func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage) (map[int64]bool, error) {
+	if p.heldAt == nil {
+		return creditHeld(ctx, c, p.subs)
+	}
+	for reseller, at := range p.heldAt {
+		g, ok, err := c.Generation(ctx, store.AccountsScope(reseller))
+		if err != nil {
+			return nil, err
+		}
+		if !ok || g != at {
+			return creditHeld(ctx, c, p.subs)
+		}
+	}
+	return p.held, nil
+}
+
+// subscriptionsPageAt answers key from the cache while neither the reseller's
+// subscriptions nor the catalogue moved since it was read, and loads it otherwise.
+// Both scopes only move forward, so the sum of their generations moves whenever
+// either does and serves as the page's generation. Without a generation for either
+// scope the page is read every time.
+func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
+	load func(context.Context) (subscriptionsPage, error)) (subscriptionsPage, error) {
+	var gen int64
+	for _, scope := range []store.Scope{store.SubscriptionsScope(key.resellerID), store.ScopeCatalog} {
+		g, ok, err := c.Generation(ctx, scope)
+		if err != nil {
+			return subscriptionsPage{}, err
+		}
+		if !ok {
+			return load(ctx)
+		}
+		gen += g
+	}
+	return s.caches.subscriptionPages.Get(ctx, key, gen, load)
+}

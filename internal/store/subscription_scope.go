@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// SubscriptionsScope covers what a page of the subscriptions of reseller id and of
+// every reseller below it shows, besides the catalogue and the accounts' credit
+// hold: the subscriptions of that subtree, their orders (an order in flight changes
+// a subscription's ability) and which resellers the subtree holds. Every write of a
+// subscription or of an order moves the scope of its reseller and of each reseller
+// above it, and a new reseller moves its ancestors' (see touchSubscriptions), so a
+// cached page of an upstream reseller sees a write made below it.
+func SubscriptionsScope(resellerID int64) Scope {
+	return Scope("subscriptions:" + strconv.FormatInt(resellerID, 10))
+}
+
+// touchSubscriptions records that the transaction changes the subscriptions (or
+// orders) of reseller id: it touches the SubscriptionsScope of the reseller and of
+// every reseller above it.
+func (c *Conn) touchSubscriptions(ctx context.Context, resellerID int64) error {
+	path, err := c.db.paths.of(ctx, c, resellerID)
+	if err != nil {
+		return err
+	}
+	touchAlong(c, path)
+	return nil
+}
+
+// touchAlong touches the SubscriptionsScope of every reseller on path, the
+// reseller's own included.
+func touchAlong(c *Conn, path string) {
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+			c.touch(SubscriptionsScope(id))
+		}
+	}
+}
+
+// maxCachedPaths bounds pathCache: about 100 bytes a reseller.
+const maxCachedPaths = 50_000
+
+// pathCache maps reseller ids to their paths. A path never changes once its reseller
+// exists (resellers do not move), so an entry needs no invalidation; the zero value
+// is ready to use.
+type pathCache struct {
+	mu    sync.Mutex
+	paths *lru[int64, string]
+}
+
+// of returns the path of reseller id, read on c when it is not in memory.
+func (p *pathCache) of(ctx context.Context, c *Conn, id int64) (string, error) {
+	p.mu.Lock()
+	if p.paths == nil {
+		p.paths = newLRU[int64, string](maxCachedPaths)
+	}
+	path, ok := p.paths.get(id)
+	p.mu.Unlock()
+	if ok {
+		return path, nil
+	}
+	if err := c.row(ctx, "SELECT path FROM resellers WHERE id = $1", []any{id}, &path); err != nil {
+		return "", fmt.Errorf("path of reseller %d: %w", id, err)
+	}
+	if path == "" { // a reseller whose path its own transaction has yet to write
+		return "", fmt.Errorf("path of reseller %d: not written yet", id)
+	}
+	p.mu.Lock()
+	p.paths.add(id, path)
+	p.mu.Unlock()
+	return path, nil
+}
