@@ -17,10 +17,12 @@ type subscriptionsPage struct {
 	info  domain.PageInfo
 	facts viewFacts
 	// held are the rows' accounts on credit hold, read after the generations of the
-	// AccountsScope of the rows' resellers (heldAt, nil when one had none): while
-	// those stay, no account of the page changed, and held is current.
-	held   map[int64]bool
-	heldAt map[int64]int64
+	// AccountsScope of the rows' resellers: while those stay, no account of the page
+	// changed, and held is current.
+	held    map[int64]bool
+	heldAt  []store.Scope // the AccountsScope of each reseller of the rows
+	heldGen int64         // the sum of their generations (GenerationSum)
+	heldOK  bool          // each of them had a generation
 }
 
 func subscriptionsPageRows(p subscriptionsPage) int { return len(p.subs) }
@@ -64,7 +66,8 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		if p.facts, err = s.viewFactsOf(ctx, c, subs); err != nil {
 			return p, err
 		}
-		if p.heldAt, err = accountGenerations(ctx, c, subs); err != nil {
+		p.heldAt = accountScopes(subs)
+		if p.heldGen, p.heldOK, err = c.GenerationSum(ctx, p.heldAt...); err != nil {
 			return p, err
 		}
 		p.held, err = creditHeld(ctx, c, subs)
@@ -82,58 +85,48 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	return s.viewsFrom(p.subs, p.facts, held, true), p.info, nil
 }
 
-// accountGenerations returns the generation of the AccountsScope of each reseller
-// of subs, or nil when one has none.
-func accountGenerations(ctx context.Context, c *store.Conn, subs []*domain.Subscription) (map[int64]int64, error) {
-	gens := map[int64]int64{}
+// accountScopes returns the AccountsScope of each reseller of subs, once each.
+func accountScopes(subs []*domain.Subscription) []store.Scope {
+	var out []store.Scope
+	seen := map[int64]bool{}
 	for _, sub := range subs {
-		if _, ok := gens[sub.ResellerID]; ok {
-			continue
+		if !seen[sub.ResellerID] {
+			seen[sub.ResellerID] = true
+			out = append(out, store.AccountsScope(sub.ResellerID))
 		}
-		g, ok, err := c.Generation(ctx, store.AccountsScope(sub.ResellerID))
-		if err != nil || !ok {
-			return nil, err
-		}
-		gens[sub.ResellerID] = g
 	}
-	return gens, nil
+	return out
 }
 
 // heldNow returns which accounts of p's rows are on credit hold: p's own answer while
 // the accounts of its rows' resellers stayed as they were, and otherwise a new read.
 func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage) (map[int64]bool, error) {
-	if p.heldAt == nil {
+	if !p.heldOK || len(p.heldAt) == 0 {
 		return creditHeld(ctx, c, p.subs)
 	}
-	for reseller, at := range p.heldAt {
-		g, ok, err := c.Generation(ctx, store.AccountsScope(reseller))
-		if err != nil {
-			return nil, err
-		}
-		if !ok || g != at {
-			return creditHeld(ctx, c, p.subs)
-		}
+	gen, ok, err := c.GenerationSum(ctx, p.heldAt...)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || gen != p.heldGen {
+		return creditHeld(ctx, c, p.subs)
 	}
 	return p.held, nil
 }
 
 // subscriptionsPageAt answers key from the cache while neither the reseller's
-// subscriptions nor the catalogue moved since it was read, and loads it otherwise.
-// Both scopes only move forward, so the sum of their generations moves whenever
-// either does and serves as the page's generation. Without a generation for either
-// scope the page is read every time.
+// subscriptions nor the catalogue moved since it was read, and loads it otherwise
+// (the sum of the two generations moves whenever either does; see
+// store.Conn.GenerationSum). Without a generation for either scope the page is read
+// every time.
 func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
 	load func(context.Context) (subscriptionsPage, error)) (subscriptionsPage, error) {
-	var gen int64
-	for _, scope := range []store.Scope{store.SubscriptionsScope(key.resellerID), store.ScopeCatalog} {
-		g, ok, err := c.Generation(ctx, scope)
-		if err != nil {
-			return subscriptionsPage{}, err
-		}
-		if !ok {
-			return load(ctx)
-		}
-		gen += g
+	gen, ok, err := c.GenerationSum(ctx, store.SubscriptionsScope(key.resellerID), store.ScopeCatalog)
+	if err != nil {
+		return subscriptionsPage{}, err
+	}
+	if !ok {
+		return load(ctx)
 	}
 	return s.caches.subscriptionPages.Get(ctx, key, gen, load)
 }

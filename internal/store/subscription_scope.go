@@ -74,3 +74,37 @@ func (p *pathCache) of(ctx context.Context, c *Conn, id int64) (string, error) {
 	p.mu.Unlock()
 	return path, nil
 }
+
+// GenerationSum returns the sum of the generations of scopes, each given once, and
+// false when one of them has none yet. Every generation only moves forward, so the
+// sum moves whenever one of them does: it serves as the generation of a value read
+// from all of them. On PostgreSQL it is one query, where a Generation each would be
+// a round trip each.
+func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool, error) {
+	if c.db.version != nil || len(c.touched) > 0 || c.tx != nil {
+		var sum int64
+		for _, s := range scopes {
+			g, ok, err := c.Generation(ctx, s)
+			if err != nil || !ok {
+				return 0, false, err
+			}
+			sum += g
+		}
+		return sum, true, nil
+	}
+	names := make([]string, len(scopes))
+	for i, s := range scopes {
+		names[i] = string(s)
+	}
+	in, arg := oneOf(c.db.engine, "scope", 1, names)
+	var (
+		found int
+		sum   int64
+	)
+	err := c.row(c.lookupCtx(ctx), `SELECT COUNT(DISTINCT scope), COALESCE(CAST(SUM(generation) AS BIGINT), 0)
+		FROM cache_scopes WHERE `+in, []any{arg}, &found, &sum)
+	if err != nil {
+		return 0, false, fmt.Errorf("read generations of %v: %w", scopes, err)
+	}
+	return sum, found == len(scopes), nil
+}
