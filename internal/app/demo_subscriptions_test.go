@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/cascade-billing/cascade/client"
@@ -69,9 +70,14 @@ func TestDemoSubscriptionsHaveRealStatuses(t *testing.T) {
 			}
 		}
 		// Every demo subscription lies below the operator: its own two, and three below.
-		own, err := admin.ListSubscriptions(ctx, domain.OperatorID, nil)
+		operatorOnly := &client.ListOptions{Filter: map[string]string{"reseller_id": fmt.Sprint(domain.OperatorID)}}
+		own, err := admin.ListSubscriptions(ctx, domain.OperatorID, operatorOnly)
 		if err != nil || own.TotalCount != 2 {
 			t.Fatalf("the operator's subscriptions: %+v, %v; want 2", own, err)
+		}
+		all, err := admin.ListSubscriptions(ctx, domain.OperatorID, nil)
+		if err != nil || all.TotalCount != 5 {
+			t.Fatalf("the subscriptions of the operator's subtree: %+v, %v; want 5", all, err)
 		}
 		below, err := admin.ListChildResellerSubscriptions(ctx, domain.OperatorID, nil)
 		if err != nil || below.TotalCount != 3 {
@@ -90,7 +96,7 @@ func TestDemoSubscriptionsHaveRealStatuses(t *testing.T) {
 			t.Fatalf("second start bought %d subscriptions and made %d managers; want none",
 				len(again.DemoSubscriptions), len(again.DemoTokens))
 		}
-		orders, err := client.New(again.URL(), cfg.AdminToken).ListOrders(ctx, domain.OperatorID, nil)
+		orders, err := client.New(again.URL(), cfg.AdminToken).ListOrders(ctx, domain.OperatorID, operatorOnly)
 		if err != nil || orders.TotalCount != 2 {
 			t.Fatalf("the operator's orders after a second start: %+v, %v; want the first start's 2", orders, err)
 		}
