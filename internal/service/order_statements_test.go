@@ -68,14 +68,16 @@ func TestSalesOrderStatements(t *testing.T) {
 		}{
 			// The account with the manager's name, the subscription, its resources,
 			// the order's and the payment's numbers, the order, the payment; with the
-			// commit: the order's lines, its link to the payment and the three list
-			// counters. The plan, its term and attributes come from memory, and the
-			// subscription's INSERT checks that the catalogue has not moved. On
-			// PostgreSQL the first read goes with BEGIN and the last five with COMMIT.
-			{"Prepaid", 11, 11, 7, order(w.prepaid, "prepay")},
+			// commit: the order's lines, its link to the payment, the three list
+			// counters and the move of the subscriptions scope (of the operator,
+			// which has no reseller above it). The plan, its term and attributes come
+			// from memory, and the subscription's INSERT checks that the catalogue
+			// has not moved. On PostgreSQL the first read goes with BEGIN and the
+			// last six with COMMIT.
+			{"Prepaid", 12, 12, 7, order(w.prepaid, "prepay")},
 			// No payment: the subscription is written installing, with the
 			// provisioning job sent with the commit.
-			{"Postpaid", 9, 9, 6, order(w.postpaid, "postpay")},
+			{"Postpaid", 10, 10, 6, order(w.postpaid, "postpay")},
 		} {
 			// A statement a connection runs for the first time costs a round trip
 			// more, to prepare it: run each case once on every connection first.
