@@ -17,6 +17,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/mail"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/vendor"
@@ -59,6 +60,10 @@ type Config struct {
 	// Vendor tunes the calls to vendors' services (CASCADE_VENDOR_TIMEOUT,
 	// CASCADE_VENDOR_RETRY, CASCADE_VENDOR_ALLOW_PRIVATE; docs/vendor-protocol.md).
 	Vendor vendor.Settings
+	// SMTP is the server that e-mails the operations of products in manual mode
+	// (CASCADE_SMTP_URL, environment only as it holds a password); unconfigured, the
+	// messages are logged instead.
+	SMTP mail.Settings
 
 	// Set by tests and tools rather than users.
 	Clock domain.Clock
@@ -105,8 +110,8 @@ func DefaultConfig() Config {
 // CASCADE_TEST_CLOCK, CASCADE_SCHEDULER_INTERVAL, CASCADE_JOB_LEASE, and
 // CASCADE_CATALOG_MAX_PLANS and the like for --catalog-max-plans and the other
 // catalogue limits), so a flag beats the
-// environment. CASCADE_ADMIN_TOKEN and CASCADE_JOB_RETENTION are read from the
-// environment only.
+// environment. CASCADE_ADMIN_TOKEN, CASCADE_JOB_RETENTION, CASCADE_SMTP_URL and the
+// CASCADE_VENDOR_* settings are read from the environment only.
 func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
@@ -149,6 +154,11 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 		c.limitErrs = append(c.limitErrs, err)
 	} else {
 		c.Vendor = v
+	}
+	if v, err := mail.SettingsFromEnv(getenv); err != nil {
+		c.limitErrs = append(c.limitErrs, err)
+	} else {
+		c.SMTP = v
 	}
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
