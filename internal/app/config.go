@@ -16,8 +16,8 @@ import (
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/email"
 	"github.com/cascade-billing/cascade/internal/jobs"
-	"github.com/cascade-billing/cascade/internal/mail"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/vendor"
@@ -63,7 +63,7 @@ type Config struct {
 	// SMTP is the server that e-mails the operations of products in manual mode
 	// (CASCADE_SMTP_URL, environment only as it holds a password); unconfigured, the
 	// messages are logged instead.
-	SMTP mail.Settings
+	SMTP email.Settings
 
 	// Set by tests and tools rather than users.
 	Clock domain.Clock
@@ -155,7 +155,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	} else {
 		c.Vendor = v
 	}
-	if v, err := mail.SettingsFromEnv(getenv); err != nil {
+	if v, err := email.SettingsFromEnv(getenv); err != nil {
 		c.limitErrs = append(c.limitErrs, err)
 	} else {
 		c.SMTP = v

@@ -1,4 +1,4 @@
-package mailtest
+package emailtest
 
 import (
 	"crypto/tls"
@@ -34,7 +34,7 @@ func (c *session) run() {
 		c.stall()
 		return
 	}
-	c.reply("220 mailtest ESMTP ready")
+	c.reply("220 emailtest ESMTP ready")
 	for {
 		line, err := c.tp.ReadLine()
 		if err != nil {
@@ -62,7 +62,7 @@ func (c *session) handle(verb, arg string) bool {
 	switch verb {
 	case "EHLO":
 		c.msg = nil
-		lines := []string{"mailtest greets " + arg, "8BITMIME"}
+		lines := []string{"emailtest greets " + arg, "8BITMIME"}
 		if c.srv.opts.StartTLS && !c.tls {
 			lines = append(lines, "STARTTLS")
 		}
@@ -81,7 +81,7 @@ func (c *session) handle(verb, arg string) bool {
 		return true
 	case "HELO":
 		c.msg = nil
-		return c.reply("250 mailtest")
+		return c.reply("250 emailtest")
 	case "STARTTLS":
 		return c.startTLS()
 	case "AUTH":

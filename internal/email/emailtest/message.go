@@ -1,4 +1,4 @@
-package mailtest
+package emailtest
 
 import (
 	"bytes"

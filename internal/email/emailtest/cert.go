@@ -1,4 +1,4 @@
-package mailtest
+package emailtest
 
 import (
 	"crypto/ecdsa"
@@ -22,7 +22,7 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "mailtest"},
+		Subject:               pkix.Name{CommonName: "emailtest"},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,

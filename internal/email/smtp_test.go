@@ -1,4 +1,4 @@
-package mail_test
+package email_test
 
 import (
 	"context"
@@ -10,35 +10,35 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
-	"github.com/cascade-billing/cascade/internal/mail"
-	"github.com/cascade-billing/cascade/internal/mail/mailtest"
+	"github.com/cascade-billing/cascade/internal/email"
+	"github.com/cascade-billing/cascade/internal/email/emailtest"
 )
 
 // settingsFor points settings at srv, trusting its certificate.
-func settingsFor(t *testing.T, srv *mailtest.Server, implicitTLS bool) mail.Settings {
+func settingsFor(t *testing.T, srv *emailtest.Server, implicitTLS bool) email.Settings {
 	t.Helper()
 	host, port, err := net.SplitHostPort(srv.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, _ := strconv.Atoi(port)
-	return mail.Settings{Host: host, Port: p, ImplicitTLS: implicitTLS, From: "Cascade Billing <billing@cascade.example>",
+	return email.Settings{Host: host, Port: p, ImplicitTLS: implicitTLS, From: "Cascade Billing <billing@cascade.example>",
 		Timeout: 5 * time.Second, TLS: srv.ClientTLS}
 }
 
 var sentAt = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 
-func send(t *testing.T, s mail.Settings, m mail.Message) error {
+func send(t *testing.T, s email.Settings, m email.Message) error {
 	t.Helper()
-	return mail.NewSMTPSender(s, domain.NewTestClock(sentAt)).Send(context.Background(), m)
+	return email.NewSMTPSender(s, domain.NewTestClock(sentAt)).Send(context.Background(), m)
 }
 
 // TestSendDelivers: a message arrives with its headers (non-ASCII ones encoded and
 // decoded back) and its body intact, a dot-led line and a long line included.
 func TestSendDelivers(t *testing.T) {
-	srv := mailtest.Start(t, mailtest.Options{})
+	srv := emailtest.Start(t, emailtest.Options{})
 	body := "Grüße aus Köln.\n.a line that starts with a dot\n" + strings.Repeat("long ", 40) + "\nend\n"
-	m := mail.Message{To: []string{"Zoë Manager <zoe@vendor.example>", "ops@vendor.example"},
+	m := email.Message{To: []string{"Zoë Manager <zoe@vendor.example>", "ops@vendor.example"},
 		Subject: "Create subscription 42: Почта Pro for Acme Industries of the Greater Metropolitan Area", Body: body}
 	if err := send(t, settingsFor(t, srv, false), m); err != nil {
 		t.Fatalf("Send: %v", err)
@@ -80,10 +80,10 @@ func TestSendDelivers(t *testing.T) {
 // TestSendStartTLS: a server offering STARTTLS gets the message encrypted, and the
 // credentials only after TLS (the server offers AUTH only then).
 func TestSendStartTLS(t *testing.T) {
-	srv := mailtest.Start(t, mailtest.Options{StartTLS: true, Users: map[string]string{"mailer": "s3cret"}})
+	srv := emailtest.Start(t, emailtest.Options{StartTLS: true, Users: map[string]string{"mailer": "s3cret"}})
 	s := settingsFor(t, srv, false)
 	s.Username, s.Password = "mailer", "s3cret"
-	if err := send(t, s, mail.Message{To: []string{"ops@vendor.example"}, Subject: "hi", Body: "hello\n"}); err != nil {
+	if err := send(t, s, email.Message{To: []string{"ops@vendor.example"}, Subject: "hi", Body: "hello\n"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	msgs := srv.Messages()
@@ -94,10 +94,10 @@ func TestSendStartTLS(t *testing.T) {
 
 // TestSendImplicitTLS: smtps speaks TLS from the start and authenticates in it.
 func TestSendImplicitTLS(t *testing.T) {
-	srv := mailtest.Start(t, mailtest.Options{ImplicitTLS: true, Users: map[string]string{"mailer": "s3cret"}})
+	srv := emailtest.Start(t, emailtest.Options{ImplicitTLS: true, Users: map[string]string{"mailer": "s3cret"}})
 	s := settingsFor(t, srv, true)
 	s.Username, s.Password = "mailer", "s3cret"
-	if err := send(t, s, mail.Message{To: []string{"ops@vendor.example"}, Subject: "hi", Body: "hello\n"}); err != nil {
+	if err := send(t, s, email.Message{To: []string{"ops@vendor.example"}, Subject: "hi", Body: "hello\n"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	if msgs := srv.Messages(); len(msgs) != 1 || !msgs[0].TLS || msgs[0].User != "mailer" {
@@ -111,32 +111,32 @@ func TestSendErrors(t *testing.T) {
 	to := []string{"ops@vendor.example"}
 	tests := []struct {
 		name  string
-		opts  mailtest.Options
-		setup func(*mail.Settings)
-		msg   mail.Message
+		opts  emailtest.Options
+		setup func(*email.Settings)
+		msg   email.Message
 		err   string
 		said  string // the server's answer, also in the error
 	}{
-		{name: "ErrRecipientRefused", opts: mailtest.Options{Refuse: []string{"gone@vendor.example"}},
-			msg: mail.Message{To: []string{"ops@vendor.example", "gone@vendor.example"}, Subject: "s"},
+		{name: "ErrRecipientRefused", opts: emailtest.Options{Refuse: []string{"gone@vendor.example"}},
+			msg: email.Message{To: []string{"ops@vendor.example", "gone@vendor.example"}, Subject: "s"},
 			err: "RCPT TO <gone@vendor.example>: 550 ", said: "no such mailbox"},
-		{name: "ErrWrongPassword", opts: mailtest.Options{StartTLS: true, Users: map[string]string{"mailer": "s3cret"}},
-			setup: func(s *mail.Settings) { s.Username, s.Password = "mailer", "wrong" },
-			msg:   mail.Message{To: to, Subject: "s"}, err: "AUTH: 535 ", said: "authentication failed"},
-		{name: "ErrAuthRequired", opts: mailtest.Options{Users: map[string]string{"mailer": "s3cret"}},
-			msg: mail.Message{To: to, Subject: "s"}, err: "MAIL FROM: 530 ", said: "authentication required"},
-		{name: "ErrUntrustedCertificate", opts: mailtest.Options{StartTLS: true},
-			setup: func(s *mail.Settings) { s.TLS = nil },
-			msg:   mail.Message{To: to, Subject: "s"}, err: "STARTTLS: tls: failed to verify certificate"},
-		{name: "ErrHeaderInjection", msg: mail.Message{To: to, Subject: "Mail Pro\r\nBcc: thief@evil.example"},
+		{name: "ErrWrongPassword", opts: emailtest.Options{StartTLS: true, Users: map[string]string{"mailer": "s3cret"}},
+			setup: func(s *email.Settings) { s.Username, s.Password = "mailer", "wrong" },
+			msg:   email.Message{To: to, Subject: "s"}, err: "AUTH: 535 ", said: "authentication failed"},
+		{name: "ErrAuthRequired", opts: emailtest.Options{Users: map[string]string{"mailer": "s3cret"}},
+			msg: email.Message{To: to, Subject: "s"}, err: "MAIL FROM: 530 ", said: "authentication required"},
+		{name: "ErrUntrustedCertificate", opts: emailtest.Options{StartTLS: true},
+			setup: func(s *email.Settings) { s.TLS = nil },
+			msg:   email.Message{To: to, Subject: "s"}, err: "STARTTLS: tls: failed to verify certificate"},
+		{name: "ErrHeaderInjection", msg: email.Message{To: to, Subject: "Mail Pro\r\nBcc: thief@evil.example"},
 			err: "line break in a header value"},
-		{name: "ErrRecipientInjection", msg: mail.Message{To: []string{"ops@vendor.example\nBcc: thief@evil.example"}, Subject: "s"},
+		{name: "ErrRecipientInjection", msg: email.Message{To: []string{"ops@vendor.example\nBcc: thief@evil.example"}, Subject: "s"},
 			err: "line break in a header value"},
-		{name: "ErrNoRecipient", msg: mail.Message{Subject: "s"}, err: "no recipient"},
+		{name: "ErrNoRecipient", msg: email.Message{Subject: "s"}, err: "no recipient"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := mailtest.Start(t, tt.opts)
+			srv := emailtest.Start(t, tt.opts)
 			s := settingsFor(t, srv, false)
 			if tt.setup != nil {
 				tt.setup(&s)
@@ -155,9 +155,9 @@ func TestSendErrors(t *testing.T) {
 // TestSendHeaderInjectionSendsNothing: a header with a line break is refused before
 // connecting, so the server never even sees the envelope.
 func TestSendHeaderInjectionSendsNothing(t *testing.T) {
-	s := mail.Settings{Host: "127.0.0.1", Port: 1, From: "billing@cascade.example", Timeout: time.Second}
-	err := send(t, s, mail.Message{To: []string{"ops@vendor.example"}, Subject: "x\nBcc: thief@evil.example"})
-	if !errors.Is(err, mail.ErrHeaderBreak) {
+	s := email.Settings{Host: "127.0.0.1", Port: 1, From: "billing@cascade.example", Timeout: time.Second}
+	err := send(t, s, email.Message{To: []string{"ops@vendor.example"}, Subject: "x\nBcc: thief@evil.example"})
+	if !errors.Is(err, email.ErrHeaderBreak) {
 		t.Fatalf("Send = %v, want ErrHeaderBreak (and no connection to port 1)", err)
 	}
 }
@@ -167,11 +167,11 @@ func TestSendHeaderInjectionSendsNothing(t *testing.T) {
 func TestSendTimeout(t *testing.T) {
 	for _, stall := range []string{"GREETING", "DATA"} {
 		t.Run(stall, func(t *testing.T) {
-			srv := mailtest.Start(t, mailtest.Options{StallOn: stall})
+			srv := emailtest.Start(t, emailtest.Options{StallOn: stall})
 			s := settingsFor(t, srv, false)
 			s.Timeout = 300 * time.Millisecond
 			start := time.Now()
-			err := send(t, s, mail.Message{To: []string{"ops@vendor.example"}, Subject: "s"})
+			err := send(t, s, email.Message{To: []string{"ops@vendor.example"}, Subject: "s"})
 			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "gave up") {
 				t.Fatalf("Send = %v, want a deadline error", err)
 			}

@@ -1,7 +1,7 @@
 // Package mailtest runs an SMTP server in the test's process: it speaks enough SMTP
 // for Cascade's sender (EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP,
 // QUIT) and keeps the messages it accepts for the test to read.
-package mailtest
+package emailtest
 
 import (
 	"context"

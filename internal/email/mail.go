@@ -2,7 +2,7 @@
 // of products in manual mode, which a manager of the vendor reads and carries out.
 // An SMTPSender delivers them over SMTP (CASCADE_SMTP_URL); without SMTP configured a
 // LogSender writes them to the log, so operations still wait for a manager.
-package mail
+package email
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package mail_test
+package email_test
 
 import (
 	"bytes"
@@ -8,18 +8,18 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/cascade-billing/cascade/internal/mail"
+	"github.com/cascade-billing/cascade/internal/email"
 )
 
 // TestLogSender: without SMTP the message goes to the log, whole, and Send
 // succeeds; a message with a line break in a header is still refused.
 func TestLogSender(t *testing.T) {
 	var buf bytes.Buffer
-	s := mail.NewSender(mail.Settings{}, nil, slog.New(slog.NewJSONHandler(&buf, nil)))
-	if _, ok := s.(mail.LogSender); !ok {
+	s := email.NewSender(email.Settings{}, nil, slog.New(slog.NewJSONHandler(&buf, nil)))
+	if _, ok := s.(email.LogSender); !ok {
 		t.Fatalf("NewSender without a host = %T, want LogSender", s)
 	}
-	m := mail.Message{To: []string{"ops@vendor.example"}, Subject: "Stop subscription 7", Body: "Stop it.\n"}
+	m := email.Message{To: []string{"ops@vendor.example"}, Subject: "Stop subscription 7", Body: "Stop it.\n"}
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send = %v, want nil", err)
 	}
@@ -34,16 +34,16 @@ func TestLogSender(t *testing.T) {
 		t.Fatalf("logged %+v, want the message at INFO", rec)
 	}
 	buf.Reset()
-	err := s.Send(context.Background(), mail.Message{To: m.To, Subject: "a\r\nBcc: thief@evil.example"})
-	if !errors.Is(err, mail.ErrHeaderBreak) || buf.Len() != 0 {
+	err := s.Send(context.Background(), email.Message{To: m.To, Subject: "a\r\nBcc: thief@evil.example"})
+	if !errors.Is(err, email.ErrHeaderBreak) || buf.Len() != 0 {
 		t.Fatalf("Send = %v, logged %q; want ErrHeaderBreak and nothing logged", err, buf.String())
 	}
 }
 
 // TestNewSenderSMTP: settings naming a host make an SMTPSender.
 func TestNewSenderSMTP(t *testing.T) {
-	s := mail.NewSender(mail.Settings{Host: "mail.example.com", Port: 587, From: "a@b.example"}, nil, slog.Default())
-	if _, ok := s.(*mail.SMTPSender); !ok {
+	s := email.NewSender(email.Settings{Host: "mail.example.com", Port: 587, From: "a@b.example"}, nil, slog.Default())
+	if _, ok := s.(*email.SMTPSender); !ok {
 		t.Fatalf("NewSender with a host = %T, want *SMTPSender", s)
 	}
 }
