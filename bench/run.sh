@@ -22,6 +22,9 @@
 #   bench/run.sh orders   POST sales orders against raw single-row INSERT transactions,
 #                         and the subscriptions page with orders mixed in against bare
 #                         (bench/orders.sh)
+#   bench/run.sh renewals the scheduler pass renewing 100,000 subscriptions due at one
+#                         instant, against raw single-row INSERT transactions
+#                         (bench/renewals.sh)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -46,6 +49,7 @@ SCENARIO=${1:-reseller}
 [ "$SCENARIO" != writes ] || exec "$(dirname "$0")/writes.sh"
 [ "$SCENARIO" != scale ] || exec "$(dirname "$0")/scale.sh"
 [ "$SCENARIO" != orders ] || exec "$(dirname "$0")/orders.sh"
+[ "$SCENARIO" != renewals ] || exec "$(dirname "$0")/renewals.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench

@@ -42,13 +42,19 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on (off when empty)")
 	orders := flag.Bool("orders", false, "write a subscription, order, payment and job per request, each its own transaction")
 	flag.Parse()
-	body, err := os.ReadFile(*bodyFile)
-	if err != nil {
-		log.Fatalf("rawinsert: read body: %v", err)
-	}
 	db, sqlite, err := open(*dbURL, *pool)
 	if err != nil {
 		log.Fatalf("rawinsert: %v", err)
+	}
+	if done, err := rowsMode(db, sqlite); done {
+		if err != nil {
+			log.Fatalf("rawinsert: %v", err)
+		}
+		return
+	}
+	body, err := os.ReadFile(*bodyFile)
+	if err != nil {
+		log.Fatalf("rawinsert: read body: %v", err)
 	}
 	query := insert
 	if sqlite {

@@ -206,19 +206,29 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 }
 
 func (c *cli) seed(ctx context.Context, args []string) error {
-	var benchPlans, benchAccounts, benchSubscriptions int
+	var (
+		benchPlans, benchAccounts, benchSubscriptions int
+		benchRenewalDay                               string
+	)
 	m, _, err := c.open(ctx, "seed", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&benchPlans, "bench-plans", 0, "also add this many synthetic plans to the operator (load tests)")
 		fs.IntVar(&benchAccounts, "bench-accounts", 0, "also add this many synthetic accounts to the operator (load tests)")
 		fs.IntVar(&benchSubscriptions, "bench-subscriptions", 0,
 			"also add this many active subscriptions, each with its sales order, to the operator's plans and accounts (load tests)")
+		fs.StringVar(&benchRenewalDay, "bench-renewal-day", "",
+			"YYYY-MM-DD: the bench subscriptions auto-renew, every one's renewal order falling due that day, half of them postpaid (load tests)")
 	}, true)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts,
-		Subscriptions: benchSubscriptions}); err != nil {
+	sizes := benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts, Subscriptions: benchSubscriptions}
+	if benchRenewalDay != "" {
+		if sizes.RenewalDay, err = domain.ParseDate(benchRenewalDay); err != nil {
+			return fmt.Errorf("--bench-renewal-day: %w", err)
+		}
+	}
+	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, sizes); err != nil {
 		return err
 	}
 	switch {

@@ -20,6 +20,10 @@ type Sizes struct {
 	Accounts int
 	// Subscriptions are spread over the plans and accounts (see Subscriptions).
 	Subscriptions int
+	// RenewalDay, when set, makes the subscriptions auto-renewing ones whose
+	// automatic renewal falls due on that day (RenewingSubscriptions), and the plans
+	// those of RenewalCatalog.
+	RenewalDay domain.Date
 }
 
 // Seed fills the operator with sizes.Plans plans, sizes.Accounts accounts and
@@ -34,7 +38,11 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 		if err != nil {
 			return err
 		}
-		res, err := svc.ApplyCatalog(ctx, actor, domain.OperatorID, Catalog(sizes.Plans), false)
+		catalog := Catalog(sizes.Plans)
+		if !sizes.RenewalDay.IsZero() {
+			catalog = RenewalCatalog(sizes.Plans)
+		}
+		res, err := svc.ApplyCatalog(ctx, actor, domain.OperatorID, catalog, false)
 		if err != nil {
 			return fmt.Errorf("bench catalogue: %w", err)
 		}
@@ -50,10 +58,18 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 	}
 	if sizes.Subscriptions > 0 {
 		start := time.Now()
-		if err := Subscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions); err != nil {
+		var err error
+		due := ""
+		if sizes.RenewalDay.IsZero() {
+			err = Subscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions)
+		} else {
+			err = RenewingSubscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions, sizes.RenewalDay)
+			due = fmt.Sprintf(", renewing on %s,", sizes.RenewalDay)
+		}
+		if err != nil {
 			return fmt.Errorf("bench subscriptions: %w", err)
 		}
-		fmt.Fprintf(w, "seeded %d subscriptions in %.2fs\n", sizes.Subscriptions, time.Since(start).Seconds())
+		fmt.Fprintf(w, "seeded %d subscriptions%s in %.2fs\n", sizes.Subscriptions, due, time.Since(start).Seconds())
 	}
 	return nil
 }

@@ -8,8 +8,25 @@ import (
 // Catalog writes a catalogue file with n plans spread over ten products, each plan
 // with a monthly and a yearly period and three resources, so a page of plans carries
 // as much nested data as a real one.
-func Catalog(n int) []byte {
+func Catalog(n int) []byte { return catalog(n, false) }
+
+// RenewalAhead is the auto-renew point of RenewalCatalog's service term: the
+// automatic renewal orders are made this many days before the periods end.
+const RenewalAhead = 3
+
+// RenewalCatalog is Catalog with every plan on a service term whose automatic
+// renewals are made RenewalAhead days before the period ends, as most installations
+// set it: a renewal made ahead waits for its date or its payment, so the pass that
+// makes it writes orders and payments, and nothing else falls due with it.
+func RenewalCatalog(n int) []byte { return catalog(n, true) }
+
+func catalog(n int, renewalTerm bool) []byte {
 	var b strings.Builder
+	term := ""
+	if renewalTerm {
+		fmt.Fprintf(&b, "service_terms:\n  - {key: bench-renewal, name: Bench renewal, autorenew_point: %d}\n", RenewalAhead)
+		term = "\n    service_term: bench-renewal"
+	}
 	b.WriteString("categories:\n")
 	for c := 0; c < 2; c++ {
 		fmt.Fprintf(&b, "  - {key: bench-cat-%d, name: Bench category %d, public: true, priority: %d}\n", c, c, c)
@@ -28,7 +45,7 @@ func Catalog(n int) []byte {
     description: A plan of the load benchmark
     status: active
     public: true
-    billing_type: csp_monthly
+    billing_type: csp_monthly%[4]s
     currency: USD
     sku: BP-%[1]d
     periods:
@@ -38,7 +55,7 @@ func Catalog(n int) []byte {
       - {key: seats, name: Seats, unit: unit, included: 5, minimum: 5, limit: 500, recurring_fee: "2.50", overuse_fee: "3.00"}
       - {key: storage, name: Storage GB, unit: unit, measurable: true, included: 10, minimum: 10, unlimited: true, overuse_fee: "0.125"}
       - {key: archive, name: Archive, unit: boolean, included: 0, minimum: 0, limit: 1, recurring_fee: "4.00"}
-`, i, i%10, 10+i%40)
+`, i, i%10, 10+i%40, term)
 	}
 	return []byte(b.String())
 }

@@ -37,6 +37,57 @@ var errNothingToSubscribe = errors.New("subscriptions need active plans and acco
 // resources and priced order lines are what sales orders leave behind; only the
 // payments and provisioning jobs of those orders are not written.
 func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
+	return subscribeAll(ctx, db, resellerID, n, nil, func(i int, _ subscriptionPlan) subscriptionShape {
+		created := now.Add(-time.Duration(i) * time.Minute)
+		return subscriptionShape{created: created, start: domain.DateOf(created, time.UTC), model: domain.PaymentModelPrepay}
+	})
+}
+
+// RenewingSubscriptions adds n active auto-renewing subscriptions to a reseller, like
+// Subscriptions, whose automatic renewal orders all fall due on day: each started on
+// the day that makes its plan's service term put the renewal there (for a monthly
+// period and an auto-renew point of 3 days, a month before day + 3), which must not
+// be after now's day (UTC). Every other one is postpaid, the rest prepaid, the mix
+// the renewal benchmark measures. Plans whose renewal cannot fall on day (no
+// recurring period, or one that would start later than today) are left out.
+func RenewingSubscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, day domain.Date) error {
+	today := domain.DateOf(now, time.UTC)
+	pick := func(plans []subscriptionPlan) ([]subscriptionPlan, error) {
+		var out []subscriptionPlan
+		for _, p := range plans {
+			if p.start = p.startRenewingOn(day); !p.start.IsZero() && !p.start.After(today) {
+				out = append(out, p)
+			}
+		}
+		if len(out) == 0 && len(plans) > 0 {
+			return nil, fmt.Errorf("no plan has a period that started by %s and renews on %s: choose a later day", today, day)
+		}
+		return out, nil
+	}
+	return subscribeAll(ctx, db, resellerID, n, pick, func(i int, p subscriptionPlan) subscriptionShape {
+		model := domain.PaymentModelPrepay
+		if i%2 == 1 {
+			model = domain.PaymentModelPostpay
+		}
+		// Created on their first day, a second apart, so none is created in the future.
+		created := p.start.Start(time.UTC).Add(time.Duration(i%86_400) * time.Second)
+		return subscriptionShape{created: created, start: p.start, model: model}
+	})
+}
+
+// subscriptionShape is what tells one seeded subscription from another: when it was
+// created, the day its period started and how it is paid.
+type subscriptionShape struct {
+	created time.Time
+	start   domain.Date
+	model   domain.PaymentModel
+}
+
+// subscribeAll writes n subscriptions spread round-robin over the reseller's first
+// active plans (those pick keeps, when given; it may refuse them all) and first
+// accounts, shape giving each its own dates and payment model.
+func subscribeAll(ctx context.Context, db *store.DB, resellerID int64, n int,
+	pick func([]subscriptionPlan) ([]subscriptionPlan, error), shape func(i int, p subscriptionPlan) subscriptionShape) error {
 	var (
 		plans    []subscriptionPlan
 		accounts []int64
@@ -51,6 +102,11 @@ func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID 
 	if err != nil {
 		return err
 	}
+	if pick != nil {
+		if plans, err = pick(plans); err != nil {
+			return err
+		}
+	}
 	if len(plans) == 0 || len(accounts) == 0 {
 		return errNothingToSubscribe
 	}
@@ -58,8 +114,8 @@ func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID 
 		end := min(start+subTxRows, n)
 		err := db.InTx(ctx, func(tx *store.Conn) error {
 			for i := start; i < end; i++ {
-				created := now.Add(-time.Duration(i) * time.Minute)
-				if err := plans[i%len(plans)].subscribe(ctx, tx, resellerID, accounts[i%len(accounts)], created); err != nil {
+				p := plans[i%len(plans)]
+				if err := p.subscribe(ctx, tx, resellerID, accounts[i%len(accounts)], shape(i, p)); err != nil {
 					return fmt.Errorf("subscription %d: %w", i, err)
 				}
 			}
@@ -80,6 +136,8 @@ type subscriptionPlan struct {
 	ordered []domain.ResourceOrder
 	qty     domain.Quantities
 	quote   domain.Quote
+	terms   domain.TermSettings
+	start   domain.Date // the first day of RenewingSubscriptions' periods
 }
 
 // subscriptionPlansOf prices the reseller's first active plans that have a period.
@@ -95,6 +153,9 @@ func subscriptionPlansOf(ctx context.Context, tx *store.Conn, resellerID int64) 
 			continue
 		}
 		sp := subscriptionPlan{plan: p}
+		if sp.terms, err = tx.PlanTermSettings(ctx, p); err != nil {
+			return nil, err
+		}
 		if sp.tariff, err = domain.SalesTariff(*p, p.Periods[0].ID); err != nil {
 			return nil, err
 		}
@@ -125,20 +186,38 @@ func accountIDsOf(ctx context.Context, tx *store.Conn, resellerID int64) ([]int6
 	return ids, err
 }
 
-// subscribe writes one active prepaid subscription of p for the account, created at
-// created, and the completed sales order that bought it, numbered in the reseller's
-// series.
-func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, resellerID, accountID int64, created time.Time) error {
-	today := domain.DateOf(created, time.UTC)
+// startRenewingOn returns the day a subscription of p must start for its automatic
+// renewal to fall due on day under p's terms, or the zero day when none does within
+// two years before it.
+func (p subscriptionPlan) startRenewingOn(day domain.Date) domain.Date {
+	for k := 0; k <= 2*366; k++ {
+		start := day.AddDays(-k)
+		if p.active(start).AutoRenewalDay(p.plan.BillingType.Rules(), p.terms) == day {
+			return start
+		}
+	}
+	return domain.Date{}
+}
+
+// active is a subscription of p whose period started on start, without its owner.
+func (p subscriptionPlan) active(start domain.Date) *domain.Subscription {
 	period := p.tariff.Period
 	rules := p.plan.BillingType.Rules()
-	ts := domain.Timestamps{CreatedAt: created, UpdatedAt: created}
-	sub := &domain.Subscription{ResellerID: resellerID, AccountID: accountID, PlanID: p.plan.ID,
-		PlanPeriodID: period.ID, Name: domain.SubscriptionName(*p.plan), Trial: period.Trial,
-		Status: domain.SubscriptionStatusActive, PaymentModel: domain.PaymentModelPrepay, CreditLimitUseSystem: true,
+	sub := &domain.Subscription{PlanID: p.plan.ID, PlanPeriodID: period.ID, Name: domain.SubscriptionName(*p.plan),
+		Trial: period.Trial, Status: domain.SubscriptionStatusActive, CreditLimitUseSystem: true,
 		Autorenew:  rules.Recurring && !period.Trial && period.Unit != domain.UnitEndless,
-		FixedPrice: p.plan.FixedPrice, Prices: p.tariff.Snapshot(), Timestamps: ts}
-	sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(today, period, rules)
+		FixedPrice: p.plan.FixedPrice, Prices: p.tariff.Snapshot()}
+	sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(start, period, rules)
+	return sub
+}
+
+// subscribe writes one active subscription of p for the account, shaped by sh, and
+// the completed sales order that bought it, numbered in the reseller's series.
+func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, resellerID, accountID int64, sh subscriptionShape) error {
+	period := p.tariff.Period
+	ts := domain.Timestamps{CreatedAt: sh.created, UpdatedAt: sh.created}
+	sub := p.active(sh.start)
+	sub.ResellerID, sub.AccountID, sub.PaymentModel, sub.Timestamps = resellerID, accountID, sh.model, ts
 	for _, r := range p.tariff.Resources {
 		sub.Resources = append(sub.Resources, domain.SubscriptionResource{PlanResourceID: r.ID, Included: r.Included,
 			Additional: max(0, p.qty[r.ID]-r.Included)})
@@ -152,8 +231,8 @@ func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, reselle
 	}
 	o := &domain.Order{ResellerID: resellerID, AccountID: accountID, SubscriptionID: sub.ID, Kind: domain.SalesOrder,
 		Status: domain.OrderStatusCompleted, DocumentID: domain.FormatDocumentID(domain.SalesOrder, num),
-		PaymentModel: domain.PaymentModelPrepay, Total: p.quote.Total, Currency: p.quote.Currency, CreatedBy: "System",
-		ExpirationDate: today, ClosedAt: created, PlanID: p.plan.ID, PlanPeriodID: period.ID,
+		PaymentModel: sh.model, Total: p.quote.Total, Currency: p.quote.Currency, CreatedBy: "System",
+		ExpirationDate: sh.start, ClosedAt: sh.created, PlanID: p.plan.ID, PlanPeriodID: period.ID,
 		QuoteLines: p.quote.Lines, Timestamps: ts}
 	for _, r := range p.ordered {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
@@ -75,6 +76,64 @@ func TestSeedSubscriptions(t *testing.T) {
 				o.ClosedAt.IsZero() || len(o.Lines) != 2 || !strings.HasPrefix(o.DocumentID, "SO000") {
 				t.Errorf("order %+v", o)
 			}
+		}
+	})
+}
+
+func TestSeedRenewingSubscriptions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		// Renewing on 2 March, a period would start on 5 February: later than today.
+		err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 5, Subscriptions: 1,
+			RenewalDay: domain.Date{Year: 2031, Month: 3, Day: 2}})
+		if err == nil || !strings.Contains(err.Error(), "choose a later day") {
+			t.Fatalf("a renewal day whose periods start later than today: %v", err)
+		}
+		// 2 February: the periods started on 5 January (a month before 2 + 3 days).
+		day := domain.Date{Year: 2031, Month: 2, Day: 2}
+		const n = 40
+		if err := Seed(ctx, &out, s, db, Sizes{Subscriptions: n, RenewalDay: day}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "seeded 40 subscriptions, renewing on 2031-02-02, in") {
+			t.Errorf("output = %q", out.String())
+		}
+		due, err := db.Reader().DueRows(ctx, store.DueRenewals, day, store.DueKey{}, 1000)
+		if err != nil || len(due) != n {
+			t.Fatalf("%d renewals due by %s (%v), want %d", len(due), day, err, n)
+		}
+		if early, err := db.Reader().DueRows(ctx, store.DueRenewals, day.AddDays(-1), store.DueKey{}, 1000); err != nil || len(early) != 0 {
+			t.Fatalf("%d renewals due the day before (%v), want none", len(early), err)
+		}
+		ids := make([]int64, len(due))
+		for i, k := range due {
+			ids[i] = k.ID
+		}
+		subs, err := db.Reader().FindSubscriptionsByIDs(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		postpaid := 0
+		for _, sub := range subs {
+			if sub.PaymentModel == domain.PaymentModelPostpay {
+				postpaid++
+			}
+			if sub.Status != domain.SubscriptionStatusActive || !sub.Autorenew || sub.StartDate.String() != "2031-01-05" ||
+				sub.ExpirationDate.String() != "2031-02-05" || sub.CreatedAt.After(clock.Now()) {
+				t.Fatalf("subscription %d: %s, auto-renew %v, %s to %s, created %s", sub.ID, sub.Status, sub.Autorenew,
+					sub.StartDate, sub.ExpirationDate, sub.CreatedAt)
+			}
+		}
+		if postpaid != n/2 {
+			t.Errorf("%d of %d subscriptions postpaid, want half", postpaid, n)
 		}
 	})
 }

@@ -117,9 +117,17 @@ func (s *Service) draftSubscriptionOrder(ctx context.Context, tx *store.Conn, a 
 	if err != nil {
 		return nil, b, err
 	}
+	o, err := s.draftOn(ctx, tx, a, resellerID, b, req, src, now)
+	return o, b, err
+}
+
+// draftOn checks and prices req on b, the basis orderBasis gave, at now, and returns
+// the order to place; nothing is written.
+func (s *Service) draftOn(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64, b orderBasis,
+	req domain.SubscriptionOrderRequest, src OrderSource, now time.Time) (*domain.Order, error) {
 	d, err := orderDrafters[req.Kind](s, ctx, tx, a, resellerID, b, req)
 	if err != nil {
-		return nil, b, err
+		return nil, err
 	}
 	ts := domain.Timestamps{CreatedAt: now, UpdatedAt: now}
 	o := &domain.Order{ResellerID: resellerID, AccountID: b.sub.AccountID, SubscriptionID: b.sub.ID, Kind: req.Kind,
@@ -128,7 +136,7 @@ func (s *Service) draftSubscriptionOrder(ctx context.Context, tx *store.Conn, a 
 		ExpirationDate: domain.OrderExpirationDate(now, s.opts.Location, b.terms), ProvisioningDate: d.provisioningDate,
 		PlanID: d.planID, PlanPeriodID: d.periodID, SwitchType: d.switchType, Lines: d.lines,
 		QuoteLines: d.quote.Lines, Timestamps: ts}
-	return o, b, nil
+	return o, nil
 }
 
 // orderBasis locks subscription id of the reseller and loads what an order of kind
@@ -171,9 +179,17 @@ func (s *Service) orderBasis(ctx context.Context, tx *store.Conn, resellerID, id
 	if len(accs) == 1 {
 		acc = accs[0]
 	}
+	return b, b.check(acc, kind)
+}
+
+// check completes b, whose subscription (without an order in flight), plan, terms
+// and switches are read, for an order of kind by the subscription's account acc,
+// and asks the subscription's ability whether kind is allowed now.
+func (b *orderBasis) check(acc *domain.Account, kind domain.OrderKind) error {
 	b.rules, b.current = b.plan.BillingType.Rules(), b.sub.Quantities()
-	in := abilityInput(b.sub, b.plan, b.terms, acc.Status == domain.AccountStatusCreditHold, domain.PendingOrder{}, len(b.switches) > 0, today)
-	return b, domain.SubscriptionAbility(in).Check(kind.Ability())
+	in := abilityInput(b.sub, b.plan, b.terms, acc.Status == domain.AccountStatusCreditHold, domain.PendingOrder{},
+		len(b.switches) > 0, b.today)
+	return domain.SubscriptionAbility(in).Check(kind.Ability())
 }
 
 // completeOrder applies o, a change, switch, renewal or prolong order the vendor has

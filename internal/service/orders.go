@@ -241,7 +241,7 @@ func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Orde
 	}
 	switch {
 	case pay:
-		p := s.orderPayment(o, numbers[1], now)
+		p := orderPayment(o, numbers[1], now)
 		if err := tx.CreatePayment(ctx, p); err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func (s *Service) createdByNamed(ctx context.Context, tx *store.Conn, a domain.A
 
 // orderPayment is the payment of o, numbered n in the reseller's series of
 // payments, waiting until the order's expiration date.
-func (s *Service) orderPayment(o *domain.Order, n int64, now time.Time) *domain.Payment {
+func orderPayment(o *domain.Order, n int64, now time.Time) *domain.Payment {
 	return &domain.Payment{ResellerID: o.ResellerID, AccountID: o.AccountID, Purpose: domain.PaymentForOrder,
 		OrderID: o.ID, DocumentID: formatPaymentNumber(n), Total: o.Total, InitialTotal: o.Total,
 		Currency: o.Currency, Status: domain.PaymentStatusWaitingForPayment, ExpirationDate: o.ExpirationDate,

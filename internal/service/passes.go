@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -29,8 +30,10 @@ const PassBatch = 500
 func (s *Service) Passes() []jobs.Pass {
 	passes := []*lifecyclePass{
 		{name: "expire_unpaid_orders", query: store.DueUnpaidOrders, lag: 1, step: s.expireUnpaidOrder},
-		{name: "renew_subscriptions", query: store.DueRenewals, step: s.autoRenew},
-		{name: "prolong_subscriptions", query: store.DueProlongs, step: s.autoProlong},
+		{name: "renew_subscriptions", query: store.DueRenewals, step: s.autoRenew,
+			batchStep: s.automaticBatch(domain.RenewalOrder)},
+		{name: "prolong_subscriptions", query: store.DueProlongs, step: s.autoProlong,
+			batchStep: s.automaticBatch(domain.ProlongOrder)},
 		{name: "start_delayed_orders", query: store.DueDelayedOrders, step: s.startDelayedOrder},
 		{name: "end_paid_months", query: store.DuePaidMonths, step: s.endPaidMonth},
 		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
@@ -51,8 +54,8 @@ func (s *Service) Passes() []jobs.Pass {
 // leaves the row as it is: the batch is run again without it.
 type passStep func(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error)
 
-// passBatch is what the steps of one transaction share: the instant, and the plans'
-// service terms read once per batch.
+// passBatch is what the steps of one transaction share: the instant, and the
+// service terms read once per batch, by id (0: the default terms).
 type passBatch struct {
 	now   time.Time
 	today domain.Date
@@ -68,33 +71,124 @@ type lifecyclePass struct {
 	query store.DueQuery
 	lag   int
 	step  passStep
-	batch int // rows per transaction
+	// batchStep, when set, takes the rows of each batch first, together, and
+	// leaves the rows it cannot take to step.
+	batchStep batchStep
+	batch     int // rows per transaction
 }
 
 // Name implements jobs.Pass.
 func (p *lifecyclePass) Name() string { return p.name }
 
-// Run implements jobs.Pass: it walks every row due at now once, in batches.
+// Run implements jobs.Pass: it walks every row due at now once, in batches. A run
+// that found rows logs how many and how long it took.
 func (p *lifecyclePass) Run(ctx context.Context, now time.Time) error {
 	today := p.s.today(now)
 	through := today.AddDays(-p.lag)
-	var after store.DueKey
-	for {
+	var (
+		after store.DueKey
+		found int
+		start = time.Now() // the machine's time: how long the run takes
+	)
+	defer func() {
+		if found > 0 {
+			p.s.log.Info("scheduler pass ran", "pass", p.name, "at", now, "due", found,
+				"seconds", time.Since(start).Seconds())
+		}
+	}()
+	batches := p.overlapping()
+	defer batches.wait()
+	for batches.err() == nil {
 		keys, err := p.s.db.Reader().DueRows(ctx, p.query, through, after, p.batch)
 		if err != nil {
 			return err
 		}
 		if len(keys) == 0 {
+			break
+		}
+		found += len(keys)
+		batches.run(func() error {
+			if err := p.runBatch(ctx, now, keys); err != nil {
+				return fmt.Errorf("%s at %s: %w", p.name, now, err)
+			}
 			return nil
-		}
-		if err := p.runBatch(ctx, now, keys); err != nil {
-			return fmt.Errorf("%s at %s: %w", p.name, now, err)
-		}
+		})
 		if len(keys) < p.batch {
-			return nil
+			break
 		}
 		after = keys[len(keys)-1]
 	}
+	return batches.wait()
+}
+
+// batchesInFlight is how many batches of a pass with a batch step run at once on
+// PostgreSQL. There most of a batch's work is the server's (its inserts and
+// updates), so the next batch reads, locks and drafts its rows in this process while
+// the one before writes. More would only queue: every batch holds its series'
+// document counters from its first order to its commit. The rows of two batches
+// are apart (the walk hands each row out once) and the second waits for the first
+// only at the counters, which the first takes last of what the two share, so they
+// cannot deadlock. On SQLite, with one writer, batches run one after another.
+const batchesInFlight = 2
+
+// overlapping returns the runner of p's batches for one run.
+func (p *lifecyclePass) overlapping() *batchRunner {
+	n := 1
+	if p.batchStep != nil && p.s.db.Engine() == store.Postgres {
+		n = batchesInFlight
+	}
+	return &batchRunner{slots: make(chan struct{}, n)}
+}
+
+// batchRunner runs the batches of a pass run, up to cap(slots) at once, and keeps
+// the first error; after one, no batch starts.
+type batchRunner struct {
+	slots chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	first error
+}
+
+// run runs batch when a slot is free, in a goroutine of its own unless batches run
+// one at a time.
+func (r *batchRunner) run(batch func() error) {
+	if cap(r.slots) == 1 {
+		r.fail(batch())
+		return
+	}
+	r.slots <- struct{}{}
+	r.wg.Add(1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil { // as the scheduler's guard does for a pass
+				r.fail(fmt.Errorf("batch panicked: %v", v))
+			}
+			<-r.slots
+			r.wg.Done()
+		}()
+		r.fail(batch())
+	}()
+}
+
+func (r *batchRunner) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.first == nil {
+		r.first = err
+	}
+}
+
+// err returns the first error of the batches run so far.
+func (r *batchRunner) err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.first
+}
+
+// wait waits for the batches running and returns the first error.
+func (r *batchRunner) wait() error {
+	r.wg.Wait()
+	return r.err()
 }
 
 // maxDeadlockRetries bounds how often a batch runs again after the database broke a
@@ -112,12 +206,21 @@ func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []stor
 		b := &passBatch{now: now, today: p.s.today(now), terms: map[int64]domain.TermSettings{}}
 		var at int64
 		err := p.s.inTx(ctx, func(tx *store.Conn) error {
+			ids := make([]int64, 0, len(keys))
 			for _, k := range keys {
-				if refused[k.ID] {
-					continue
+				if !refused[k.ID] {
+					ids = append(ids, k.ID)
 				}
-				at = k.ID
-				if _, err := p.step(ctx, tx, b, k.ID); err != nil {
+			}
+			if p.batchStep != nil {
+				var err error
+				if ids, err = p.batchStep(ctx, tx, b, ids); err != nil {
+					return err
+				}
+			}
+			for _, id := range ids {
+				at = id
+				if _, err := p.step(ctx, tx, b, id); err != nil {
 					return err
 				}
 			}
@@ -127,7 +230,7 @@ func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []stor
 			retries++
 			continue
 		}
-		if domain.CodeOf(err) == domain.ErrForbidden {
+		if domain.CodeOf(err) == domain.ErrForbidden && at != 0 {
 			p.s.log.Warn("scheduler: a due row was refused and is left as it is", "pass", p.name, "id", at, "err", err)
 			refused[at] = true
 			continue
@@ -149,14 +252,15 @@ func (p *lifecyclePass) NextDue(ctx context.Context, after time.Time) (time.Time
 	return d.AddDays(p.lag).Start(p.s.opts.Location), true, nil
 }
 
-// termsOf returns the service-term settings of plan, read once per batch.
+// termsOf returns the service-term settings of plan, each service term read once
+// per batch (plans share a few terms).
 func (b *passBatch) termsOf(ctx context.Context, tx *store.Conn, plan *domain.Plan) (domain.TermSettings, error) {
-	if t, ok := b.terms[plan.ID]; ok {
+	if t, ok := b.terms[plan.ServiceTermID]; ok {
 		return t, nil
 	}
 	t, err := tx.PlanTermSettings(ctx, plan)
 	if err == nil {
-		b.terms[plan.ID] = t
+		b.terms[plan.ServiceTermID] = t
 	}
 	return t, err
 }

@@ -53,12 +53,8 @@ func (s *Service) automaticOrder(ctx context.Context, tx *store.Conn, b *passBat
 	if err != nil {
 		return false, err
 	}
-	due, date, live := days.Renewal, sub.ExpirationDate, sub.Status == domain.SubscriptionStatusActive ||
-		sub.Status == domain.SubscriptionStatusGraced
-	if kind == domain.ProlongOrder {
-		due, date, live = days.Prolong, sub.PaidTo, sub.Status == domain.SubscriptionStatusActive
-	}
-	if !live || due.IsZero() || due.After(b.today) {
+	date, due := automaticDue(sub, days, kind, b.today)
+	if !due {
 		return false, nil
 	}
 	flying, err := tx.FindInFlightOrder(ctx, id)
@@ -83,13 +79,57 @@ func (s *Service) automaticOrder(ctx context.Context, tx *store.Conn, b *passBat
 	return true, tx.MarkAutomaticOrder(ctx, sub, kind, date, o)
 }
 
-// placeAutomatic makes the scheduler's order of kind for sub at b's instant: the
+// automaticDue reports whether the scheduler's order of kind is due for sub (read
+// for update, with its automatic days) today, and the date it is made for: the
+// expiration date of a renewal, the paid-to date of a prolong.
+func automaticDue(sub *domain.Subscription, days store.AutomaticDays, kind domain.OrderKind, today domain.Date) (domain.Date, bool) {
+	due, date, live := days.Renewal, sub.ExpirationDate, sub.Status == domain.SubscriptionStatusActive ||
+		sub.Status == domain.SubscriptionStatusGraced
+	if kind == domain.ProlongOrder {
+		due, date, live = days.Prolong, sub.PaidTo, sub.Status == domain.SubscriptionStatusActive
+	}
+	return date, live && !due.IsZero() && !due.After(today)
+}
+
+// placeAutomatic makes the scheduler's order of kind for sub at b's instant
+// (draftAutomatic) and places it.
+func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+	kind domain.OrderKind) (*domain.Order, error) {
+	basis, err := s.orderBasis(ctx, tx, sub.ResellerID, sub.ID, kind, b.today)
+	if err != nil {
+		return nil, automaticRefusal(err, sub, kind)
+	}
+	o, err := s.draftAutomatic(ctx, tx, b, basis, kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.placeOrder(ctx, tx, systemActor, o, basis.sub, basis.rules, b.now); err != nil {
+		return nil, err
+	}
+	if o.Status == domain.OrderStatusProvisioning {
+		b.jobs = true
+	}
+	return o, nil
+}
+
+// automaticRefusal turns a request the domain finds invalid (the subscription as it
+// is cannot be renewed: its period or a resource left the plan) into a refusal,
+// logged, that leaves it to lapse; never the pass's end. Other errors pass through.
+func automaticRefusal(err error, sub *domain.Subscription, kind domain.OrderKind) error {
+	if domain.CodeOf(err) == domain.ErrInvalid {
+		return fmt.Errorf("%w: %s of subscription %d: %v", domain.Forbidden(), kind, sub.ID, err)
+	}
+	return err
+}
+
+// draftAutomatic drafts the scheduler's order of kind on basis at b's instant: the
 // current period and quantities at the plan's current prices (a renewal) or the
 // locked ones (a prolong). A renewal is provisioned on the expiration date (its
 // provisioning date while that is ahead), and may be paid until the grace that
 // follows an unpaid renewal ends (Subscription.AutoRenewalExpiration).
-func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
+func (s *Service) draftAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, basis orderBasis,
 	kind domain.OrderKind) (*domain.Order, error) {
+	sub := basis.sub
 	req := domain.SubscriptionOrderRequest{Kind: kind, SubscriptionID: sub.ID}
 	if kind == domain.RenewalOrder {
 		req.PlanPeriodID = sub.PlanPeriodID
@@ -97,26 +137,15 @@ func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBat
 			req.Resources = append(req.Resources, domain.ResourceOrder{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity()})
 		}
 	}
-	o, basis, err := s.draftSubscriptionOrder(ctx, tx, systemActor, sub.ResellerID, req, OrderSource{}, b.now)
-	if domain.CodeOf(err) == domain.ErrInvalid {
-		// The subscription as it is cannot be renewed (its period or a resource left
-		// the plan): a refusal, logged, that leaves it to lapse; never the pass's end.
-		return nil, fmt.Errorf("%w: %s of subscription %d: %v", domain.Forbidden(), kind, sub.ID, err)
-	}
+	o, err := s.draftOn(ctx, tx, systemActor, sub.ResellerID, basis, req, OrderSource{}, b.now)
 	if err != nil {
-		return nil, err
+		return nil, automaticRefusal(err, sub, kind)
 	}
 	if kind == domain.RenewalOrder {
-		if basis.sub.ExpirationDate.After(b.today) {
-			o.ProvisioningDate = basis.sub.ExpirationDate
+		if sub.ExpirationDate.After(b.today) {
+			o.ProvisioningDate = sub.ExpirationDate
 		}
-		o.ExpirationDate = basis.sub.AutoRenewalExpiration(o.ExpirationDate, basis.terms)
-	}
-	if err := s.placeOrder(ctx, tx, systemActor, o, basis.sub, basis.rules, b.now); err != nil {
-		return nil, err
-	}
-	if o.Status == domain.OrderStatusProvisioning {
-		b.jobs = true
+		o.ExpirationDate = sub.AutoRenewalExpiration(o.ExpirationDate, basis.terms)
 	}
 	return o, nil
 }

@@ -231,10 +231,7 @@ func (c *Conn) FindOrders(ctx context.Context, f OrderFilter) ([]*domain.Order, 
 // CreateOrder inserts o and its lines and sets its id. A subscription that has an
 // order in flight already refuses it with an ErrUnique naming OrderInFlightIndex.
 func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
-	err := c.row(ctx, `INSERT INTO orders (reseller_id, account_id, subscription_id, kind, status, document_id,
-		payment_model, total, currency, payment_id, manager_id, created_by, requester_ip, promo_code,
-		custom_price, expiration_date, provisioning_date, closed_at, plan_id, plan_period_id, switch_type,
-		async_task_id, updated_at, created_at)
+	err := c.row(ctx, `INSERT INTO orders (`+orderInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 		$21, $22, $23, $24) RETURNING id`,
 		append([]any{o.ResellerID, o.AccountID, o.SubscriptionID, string(o.Kind)}, orderState(o, micros(o.CreatedAt))...),
@@ -243,7 +240,7 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 		return fmt.Errorf("create order: %w", err)
 	}
 	c.lockedForUpdate("orders", o.ID) // the transaction's own new row
-	if err := c.insertOrderLines(o); err != nil {
+	if err := c.insertOrderLines(ctx, o); err != nil {
 		return err
 	}
 	if err := c.touchSubscriptions(ctx, o.ResellerID); err != nil {
@@ -252,38 +249,34 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	return c.count(ctx, tallyOrders, o.ResellerID, 1)
 }
 
-// orderLineColumns are the columns of an order line as insertOrderLines writes them.
-const orderLineColumns = 12
-
-// insertOrderLines writes the lines of o, a new order, requested and priced, in one
-// statement just before the commit: nothing reads them before, and they cannot clash.
-func (c *Conn) insertOrderLines(o *domain.Order) error {
-	if len(o.Lines)+len(o.QuoteLines) == 0 {
-		return nil
-	}
-	var (
-		q    strings.Builder
-		args = make([]any, 0, orderLineColumns*(len(o.Lines)+len(o.QuoteLines)))
-	)
-	q.WriteString(`INSERT INTO order_lines (order_id, position, kind, plan_resource_id, subscription_resource_id,
-		quantity, fee, plan_id, unit_price, months_num, months_den, amount) VALUES `)
-	line := func(v ...any) {
-		writeTuple(&q, len(args)+1, orderLineColumns)
-		args = append(args, v...)
-	}
-	// A requested line leaves the priced columns at what their defaults are.
-	for i, l := range o.Lines {
-		line(o.ID, i, orderLineRequest, l.PlanResourceID, l.SubscriptionResourceID, l.Quantity, "", 0, 0, 0, 0, 0)
-	}
-	for i, l := range o.QuoteLines {
-		num, den := l.Months.Fraction()
-		line(o.ID, i, orderLineQuote, l.PlanResourceID, 0, l.Quantity, string(l.Fee), l.PlanID,
-			int64(l.UnitPrice), num, den, int64(l.Amount))
-	}
-	if err := c.execLater(q.String(), args...); err != nil {
+// insertOrderLines writes the lines of o, a new order, requested and priced, just
+// before the commit: nothing reads them before, and they cannot clash.
+func (c *Conn) insertOrderLines(ctx context.Context, o *domain.Order) error {
+	err := c.insertMany(ctx, "order_lines", orderLineColumnList, orderLineRows(o), "", nil, true)
+	if err != nil {
 		return fmt.Errorf("lines of order %d: %w", o.ID, err)
 	}
 	return nil
+}
+
+// orderLineColumnList are the columns of an order line, both kinds: a request line
+// leaves the quote's columns at their defaults.
+const orderLineColumnList = `order_id, position, kind, plan_resource_id, subscription_resource_id, quantity, fee,
+	plan_id, unit_price, months_num, months_den, amount`
+
+// orderLineRows are the rows of o's lines, as CreateOrder writes them.
+func orderLineRows(o *domain.Order) [][]any {
+	rows := make([][]any, 0, len(o.Lines)+len(o.QuoteLines))
+	for i, l := range o.Lines {
+		rows = append(rows, []any{o.ID, i, orderLineRequest, l.PlanResourceID, l.SubscriptionResourceID, l.Quantity,
+			"", int64(0), int64(0), int64(0), int64(0), int64(0)})
+	}
+	for i, l := range o.QuoteLines {
+		num, den := l.Months.Fraction()
+		rows = append(rows, []any{o.ID, i, orderLineQuote, l.PlanResourceID, int64(0), l.Quantity, string(l.Fee),
+			l.PlanID, int64(l.UnitPrice), num, den, int64(l.Amount)})
+	}
+	return rows
 }
 
 // SetOrderPayment records payment paymentID on order o, which the transaction
@@ -295,6 +288,12 @@ func (c *Conn) SetOrderPayment(o *domain.Order) error {
 	}
 	return c.execLater(`UPDATE orders SET payment_id = $1 WHERE id = $2`, o.PaymentID, o.ID)
 }
+
+// orderInsertColumns are the columns CreateOrder writes, in the order of its values.
+const orderInsertColumns = `reseller_id, account_id, subscription_id, kind, status, document_id,
+	payment_model, total, currency, payment_id, manager_id, created_by, requester_ip, promo_code,
+	custom_price, expiration_date, provisioning_date, closed_at, plan_id, plan_period_id, switch_type,
+	async_task_id, updated_at, created_at`
 
 // orderState lists the columns of o from status to updated_at, in the order of
 // CreateOrder's INSERT, then more.

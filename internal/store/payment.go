@@ -117,10 +117,7 @@ func (c *Conn) FindPayments(ctx context.Context, f PaymentFilter) ([]*domain.Pay
 
 // CreatePayment inserts p and sets its id.
 func (c *Conn) CreatePayment(ctx context.Context, p *domain.Payment) error {
-	err := c.row(ctx, `INSERT INTO payments (reseller_id, account_id, purpose, order_id, invoice_id, document_id,
-		total, initial_total, discount_amount, amount_paid_from_balance, currency, status, comment, description,
-		payment_method_id, payment_method_name, manager_id, requester_ip, due_date, expiration_date,
-		external_total, external_currency, external_transaction_id, closed_at, updated_at, created_at)
+	err := c.row(ctx, `INSERT INTO payments (`+paymentInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 		$21, $22, $23, $24, $25, $26) RETURNING id`,
 		append([]any{p.ResellerID, p.AccountID, string(p.Purpose), nullable(p.OrderID), nullable(p.InvoiceID)},
@@ -131,6 +128,12 @@ func (c *Conn) CreatePayment(ctx context.Context, p *domain.Payment) error {
 	c.lockedForUpdate("payments", p.ID) // the transaction's own new row
 	return c.count(ctx, tallyPayments, p.ResellerID, 1)
 }
+
+// paymentInsertColumns are the columns CreatePayment writes, in the order of its values.
+const paymentInsertColumns = `reseller_id, account_id, purpose, order_id, invoice_id, document_id,
+	total, initial_total, discount_amount, amount_paid_from_balance, currency, status, comment, description,
+	payment_method_id, payment_method_name, manager_id, requester_ip, due_date, expiration_date,
+	external_total, external_currency, external_transaction_id, closed_at, updated_at, created_at`
 
 // paymentState lists the columns of p from document_id to updated_at, in the order
 // of CreatePayment's INSERT, then more.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -246,36 +245,26 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 }
 
 // insertSubscriptionResources writes the resources of s, new subscription, with
-// their prices from s.Prices in one statement, and sets their ids.
+// their prices from s.Prices, in multi-row statements, and sets their ids.
 func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscription) error {
-	if len(s.Resources) == 0 {
-		return nil
-	}
-	const cols = 8
-	var (
-		q    strings.Builder
-		args = make([]any, 0, cols*len(s.Resources))
-		at   = make(map[int64]int, len(s.Resources)) // plan resource id -> index in s.Resources
-	)
-	q.WriteString(`INSERT INTO subscription_resources (subscription_id, plan_resource_id, included, additional,
-		setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES `)
+	rows := make([][]any, len(s.Resources))
+	at := make(map[int64]int, len(s.Resources)) // plan resource id -> index in s.Resources
 	for i, r := range s.Resources {
 		f := s.Prices.Resources[r.PlanResourceID]
-		writeTuple(&q, len(args)+1, cols)
-		args = append(args, s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup), int64(f.Recurring),
-			int64(f.Overuse), int64(f.Renewal))
+		rows[i] = []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup), int64(f.Recurring),
+			int64(f.Overuse), int64(f.Renewal)}
 		at[r.PlanResourceID] = i
 	}
 	// The order of the rows RETURNING gives is not promised: each names its resource.
-	q.WriteString(" RETURNING id, plan_resource_id")
-	err := eachRow(ctx, c, q.String(), args, func(sc scanner) error {
+	err := c.insertMany(ctx, "subscription_resources", `subscription_id, plan_resource_id, included, additional,
+		setup_fee, recurring_fee, overuse_fee, renewal_fee`, rows, "id, plan_resource_id", func(sc scanner) error {
 		var id, planResourceID int64
 		if err := sc.Scan(&id, &planResourceID); err != nil {
 			return err
 		}
 		s.Resources[at[planResourceID]].ID = id
 		return nil
-	})
+	}, false)
 	if err != nil {
 		return fmt.Errorf("create the resources of subscription %d: %w", s.ID, err)
 	}
