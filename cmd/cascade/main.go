@@ -36,6 +36,7 @@ Commands:
   catalog    apply a catalogue file: catalog apply [--dry-run] [--reseller ID] FILE.yaml
   jobs       job queue tools: jobs list [--status S] | retry ID... | purge [--older-than D]
   product    product tools: product secret rotate [--reseller ID] KEY (a new vendor signing secret)
+  vendor     vendor tools: vendor check URL (run the integration check against a vendor service)
   version    print the version and the installation's ap_guid
 
 Run "cascade <command> -h" for the flags of a command.
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return c.jobs(ctx, args)
 	case "product":
 		return c.product(ctx, args)
+	case "vendor":
+		return c.vendor(ctx, args)
 	case "version", "-v", "--version":
 		return c.version(ctx, args)
 	case "help", "-h", "--help":
