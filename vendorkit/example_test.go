@@ -45,7 +45,7 @@ func Example() {
 	body := []byte(`{"plan":{"resources":[{"key":"mailbox","quantity":5}]},"subscription":{"id":"3007255"}}`)
 	req, _ := http.NewRequest("POST", srv.URL+"/cascade/subscription/create?ap_guid=5d6c&reseller_id=1", bytes.NewReader(body))
 	req.Header.Set(vendorkit.HeaderEventID, "evt-1")
-	req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(secret, time.Now(), body))
+	req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(secret, time.Now(), vendorkit.EventSubscriptionCreate, "evt-1", body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		panic(err)

@@ -78,13 +78,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, Refuse(http.StatusRequestEntityTooLarge, "body over 1 MiB"))
 		return
 	}
-	if err := Verify(r.Header.Get(HeaderSignature), body, h.cfg.Secrets, h.cfg.Now(), h.cfg.Tolerance); err != nil {
-		writeError(w, Refuse(http.StatusUnauthorized, err.Error()))
-		return
-	}
 	q := r.URL.Query()
 	c := Call{Event: rt.event, EventID: r.Header.Get(HeaderEventID), APGUID: q.Get(QueryAPGUID),
 		ResellerID: q.Get(QueryResellerID)}
+	if err := Verify(r.Header.Get(HeaderSignature), c.Event, c.EventID, body, h.cfg.Secrets, h.cfg.Now(), h.cfg.Tolerance); err != nil {
+		writeError(w, Refuse(http.StatusUnauthorized, err.Error()))
+		return
+	}
 	if c.EventID == "" {
 		writeError(w, Refuse(http.StatusBadRequest, "no "+HeaderEventID+" header"))
 		return

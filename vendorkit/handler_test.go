@@ -38,7 +38,7 @@ func (c *counting) SubscriptionCreate(_ context.Context, call Call, r *Subscript
 // signed is a signed call of event with body at t, with the event id.
 func signed(t time.Time, event Event, eventID string, body []byte, key string) *http.Request {
 	r := httptest.NewRequest(event.Method(), event.Path()+"?ap_guid=g-1&reseller_id=7", bytes.NewReader(body))
-	r.Header.Set(HeaderSignature, Sign(key, t, body))
+	r.Header.Set(HeaderSignature, Sign(key, t, event, eventID, body))
 	r.Header.Set(HeaderEventID, eventID)
 	r.Header.Set(HeaderEvent, string(event))
 	return r
@@ -62,7 +62,7 @@ func TestSignatureRefusals(t *testing.T) {
 	}
 	// The body changed after signing: "42" became "43".
 	tampered := httptest.NewRequest("POST", "/subscription/create", bytes.NewReader(bytes.Replace(createBody, []byte(`"42"`), []byte(`"43"`), 1)))
-	tampered.Header.Set(HeaderSignature, Sign(secret, now, createBody))
+	tampered.Header.Set(HeaderSignature, Sign(secret, now, EventSubscriptionCreate, "e-tampered", createBody))
 	tampered.Header.Set(HeaderEventID, "e-tampered")
 	for name, r := range map[string]*http.Request{
 		"tampered body": tampered,
@@ -199,5 +199,29 @@ func TestParseErrorShapes(t *testing.T) {
 		if got := ParseError(400, []byte(tc.body)).Message; got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.body, got, tc.want)
 		}
+	}
+}
+
+// TestSignatureBindsEventAndID: a captured call, within the tolerance, is refused
+// when sent to another call's path (a stop's body would do for a delete) or under
+// another event id (deduplication would take it for a new event).
+func TestSignatureBindsEventAndID(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	svc := &counting{}
+	h := NewHandler(svc, Config{Secrets: []string{secret}, Now: func() time.Time { return now }})
+	if w := serve(h, signed(now, EventSubscriptionCreate, "e-1", createBody, secret)); w.Code != 201 {
+		t.Fatalf("the signed call: %d %s", w.Code, w.Body)
+	}
+	newID := signed(now, EventSubscriptionCreate, "e-1", createBody, secret)
+	newID.Header.Set(HeaderEventID, "e-2")
+	otherPath := signed(now, EventSubscriptionCreate, "e-3", createBody, secret)
+	otherPath.URL.Path = EventSubscriptionDelete.Path()
+	for name, r := range map[string]*http.Request{"another event id": newID, "another path": otherPath} {
+		if w := serve(h, r); w.Code != 401 {
+			t.Errorf("%s: %d %s, want 401", name, w.Code, w.Body)
+		}
+	}
+	if n := svc.creates.Load(); n != 1 {
+		t.Fatalf("create ran %d times, want once", n)
 	}
 }

@@ -12,11 +12,14 @@ import (
 
 // Every call is signed with the product's secret:
 //
-//	X-Cascade-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+//	X-Cascade-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>\n<event>\n<event id>\n<raw body>")>
 //
 // The timestamp is inside what is signed, so a captured call cannot be sent again
 // later with a fresh one; a receiver accepts a timestamp within Tolerance of its own
-// clock. A GET signs an empty body.
+// clock. The event and its id are signed too, so within that time a captured call
+// cannot be sent to another path (a stop as a delete: their bodies are alike) nor
+// under a new event id, which deduplication would take for a new event. None of
+// the first three lines can hold a line break. A GET signs an empty body.
 
 // DefaultTolerance is how far a signature's timestamp may be from the receiver's
 // clock, either way.
@@ -29,26 +32,30 @@ var (
 	ErrStale        = errors.New("vendorkit: signature timestamp outside the tolerance")
 )
 
-// Sign returns the X-Cascade-Signature value of body signed with secret at t.
-func Sign(secret string, t time.Time, body []byte) string {
+// Sign returns the X-Cascade-Signature value of the call of event e with the id
+// eventID and body, signed with secret at t.
+func Sign(secret string, t time.Time, e Event, eventID string, body []byte) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, e, eventID, body))
 }
 
-func mac(secret, ts string, body []byte) []byte {
+func mac(secret, ts string, e Event, eventID string, body []byte) []byte {
 	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
+	m.Write([]byte(ts + "\n" + string(e) + "\n" + eventID + "\n"))
 	m.Write(body)
 	return m.Sum(nil)
 }
 
-// Verify checks header, an X-Cascade-Signature value, against body: it must carry a
-// v1 signature by one of secrets (several while a rotation is rolled out) over its
-// timestamp, which must be within tolerance of now.
-func Verify(header string, body []byte, secrets []string, now time.Time, tolerance time.Duration) error {
+// Verify checks header, an X-Cascade-Signature value, against the call of event e
+// with the id eventID and body: it must carry a v1 signature by one of secrets
+// (several while a rotation is rolled out) over its timestamp, which must be within
+// tolerance of now.
+func Verify(header string, e Event, eventID string, body []byte, secrets []string, now time.Time, tolerance time.Duration) error {
 	if header == "" {
 		return ErrNoSignature
+	}
+	if strings.ContainsRune(eventID, '\n') {
+		return ErrBadSignature
 	}
 	var ts string
 	var sigs [][]byte
@@ -68,7 +75,7 @@ func Verify(header string, body []byte, secrets []string, now time.Time, toleran
 		return ErrBadSignature
 	}
 	for _, secret := range secrets {
-		want := mac(secret, ts, body)
+		want := mac(secret, ts, e, eventID, body)
 		for _, s := range sigs {
 			if hmac.Equal(s, want) {
 				if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {

@@ -116,7 +116,7 @@ func (c *Client) call(ctx context.Context, t Target, e vendorkit.Event, eventID 
 	req.Header.Set("User-Agent", "Cascade")
 	req.Header.Set(vendorkit.HeaderEvent, string(e))
 	req.Header.Set(vendorkit.HeaderEventID, eventID)
-	req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(t.Secret, c.now(), body))
+	req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(t.Secret, c.now(), e, eventID, body))
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, transportFailure(err)

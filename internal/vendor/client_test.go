@@ -190,7 +190,7 @@ func TestEveryCall(t *testing.T) {
 			if !strings.HasPrefix(sig, "t=") || !strings.Contains(sig, ",v1=") {
 				t.Fatalf("signature header %q", sig)
 			}
-			if err := vendorkit.Verify(sig, r.body, []string{testSecret}, time.Now(), time.Minute); err != nil {
+			if err := vendorkit.Verify(sig, tc.event, eventID, r.body, []string{testSecret}, time.Now(), time.Minute); err != nil {
 				t.Fatalf("signature %q does not verify: %v", sig, err)
 			}
 			if tc.body == nil {
