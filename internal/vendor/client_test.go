@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cascade-billing/cascade/vendorkit"
 )
@@ -310,6 +312,26 @@ func TestAnswerOverOneMiBRefused(t *testing.T) {
 	_, err := c.SubscriptionUpdate(context.Background(), target(v), "evt", sampleSub)
 	if Classify(err) != Permanent || !strings.Contains(err.Error(), "1 MiB") {
 		t.Fatalf("an answer over 1 MiB: %v, want a permanent refusal", err)
+	}
+}
+
+// TestRefusalTextCleaned: a refusal's text is kept as valid UTF-8 without control
+// characters, within maxMessage bytes, whatever the vendor answered.
+func TestRefusalTextCleaned(t *testing.T) {
+	v := newTestVendor(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		w.Write([]byte("bad\x00\xff\x1b[31mred\r\nline " + strings.Repeat("ж", MaxAnswer/4)))
+	})
+	_, err := privateClient(5*time.Second).SubscriptionUpdate(context.Background(), target(v), "evt", sampleSub)
+	var f *Failure
+	if !errors.As(err, &f) {
+		t.Fatalf("err %v, want a Failure", err)
+	}
+	if !utf8.ValidString(f.Message) || strings.ContainsFunc(f.Message, unicode.IsControl) || len(f.Message) > maxMessage+len("…") {
+		t.Fatalf("message of %d bytes %q", len(f.Message), f.Message[:min(len(f.Message), 40)])
+	}
+	if want := "bad \ufffd [31mred  line жж"; !strings.HasPrefix(f.Message, want) {
+		t.Fatalf("message %q, want it to start with %q", f.Message[:40], want)
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cascade-billing/cascade/vendorkit"
 )
@@ -89,7 +92,32 @@ func answerFailure(status int, body []byte) *Failure {
 		return &Failure{Outcome: Permanent, Status: status, Message: "redirects are not followed; point the API path at the final address"}
 	}
 	e := vendorkit.ParseError(status, body)
-	return &Failure{Outcome: statusOutcome(status), Status: status, Message: e.Message, AvailableQuantity: e.AvailableQuantity}
+	return &Failure{Outcome: statusOutcome(status), Status: status, Message: vendorText(e.Message),
+		AvailableQuantity: e.AvailableQuantity}
+}
+
+// maxMessage bounds the vendor's text a Failure keeps, in bytes: an answer may hold
+// up to MaxAnswer of anything, and the text is stored with the operation and shown.
+const maxMessage = 1000
+
+// vendorText is a vendor's text fit to store and show: valid UTF-8 (invalid bytes
+// become U+FFFD), control characters as spaces (NUL, which PostgreSQL text refuses,
+// and terminal escapes), cut to maxMessage bytes on a character's boundary.
+func vendorText(s string) string {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s))
+	if len(s) <= maxMessage {
+		return s
+	}
+	i := maxMessage
+	for !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // transportFailure is the failure of a call that got no answer.
