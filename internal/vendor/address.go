@@ -64,6 +64,10 @@ func (p AddressPolicy) CheckURL(raw string) error {
 // CheckIP checks an address a call is about to connect to.
 func (p AddressPolicy) CheckIP(ip netip.Addr) error {
 	ip = ip.Unmap()
+	if nat64.Contains(ip) {
+		a := ip.As16()
+		ip = netip.AddrFrom4([4]byte(a[12:]))
+	}
 	switch {
 	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(), ip == netip.MustParseAddr("fd00:ec2::254"):
 		return fmt.Errorf("%s: %w", ip, ErrLinkLocal)
@@ -75,6 +79,11 @@ func (p AddressPolicy) CheckIP(ip netip.Addr) error {
 	}
 	return nil
 }
+
+// nat64 is the well-known NAT64 prefix (RFC 6052): an address in it reaches, through
+// the network's NAT64 gateway, the IPv4 address in its last 32 bits, which is the
+// one checked.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 
 // sharedAddressSpace is 100.64.0.0/10 (carrier-grade NAT), internal like the private
 // ranges.
