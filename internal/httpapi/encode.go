@@ -128,10 +128,10 @@ func (w *jsonWriter) relationships(rels map[string]relationship) {
 	if w.err != nil {
 		return
 	}
-	mark := w.buf.Len()
+	// appendRelationships writes into the buffer's spare capacity, which holds
+	// nothing until Write: a fallback has nothing to undo.
 	b, ok := appendRelationships(w.buf.AvailableBuffer(), rels)
 	if !ok {
-		w.buf.Truncate(mark)
 		w.value(rels)
 		return
 	}
