@@ -103,14 +103,11 @@ func (s *Service) draftAutomaticOrders(ctx context.Context, tx *store.Conn, b *p
 	if len(subs) == 0 {
 		return w, nil
 	}
-	var accountIDs, planIDs []int64
+	accountIDs := make([]int64, len(subs))
+	var planIDs []int64
 	plans := map[int64]*domain.Plan{}
-	seen := map[int64]bool{}
-	for _, sub := range subs {
-		if !seen[sub.AccountID] {
-			seen[sub.AccountID] = true
-			accountIDs = append(accountIDs, sub.AccountID)
-		}
+	for i, sub := range subs {
+		accountIDs[i] = sub.AccountID
 		if plans[sub.PlanID] == nil {
 			p, err := s.planByID(ctx, tx, sub.PlanID)
 			if err != nil {
@@ -120,14 +117,11 @@ func (s *Service) draftAutomaticOrders(ctx context.Context, tx *store.Conn, b *p
 			planIDs = append(planIDs, sub.PlanID)
 		}
 	}
-	accs, err := tx.FindAccountsByIDs(ctx, accountIDs)
+	accs, err := tx.FindAccountsByIDs(ctx, distinct(accountIDs))
 	if err != nil {
 		return w, err
 	}
-	accounts := make(map[int64]*domain.Account, len(accs))
-	for _, a := range accs {
-		accounts[a.ID] = a
-	}
+	accounts := byID(accs, func(a *domain.Account) int64 { return a.ID })
 	switches, err := tx.FindSwitchTargetsOf(ctx, planIDs)
 	if err != nil {
 		return w, err
