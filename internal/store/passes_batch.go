@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -17,16 +17,9 @@ import (
 // sortedIDs returns ids in ascending order, without repeats: the order a batch
 // locks rows in.
 func sortedIDs(ids []int64) []int64 {
-	out := append([]int64(nil), ids...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	n := 0
-	for i, id := range out {
-		if i == 0 || id != out[n-1] {
-			out[n] = id
-			n++
-		}
-	}
-	return out[:n]
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // LockOrders holds the orders with the given ids for update until the transaction
