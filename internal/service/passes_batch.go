@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -219,7 +220,9 @@ func (w automaticWrite) write(ctx context.Context, s *Service, tx *store.Conn, b
 }
 
 // nextNumbers takes a document number of the series prefix for each of orders, in
-// their order, from each reseller's series.
+// their order, from each reseller's series. The series are taken in the order of
+// the resellers' ids, so that two batches running at once never hold each other's
+// in opposite orders.
 func nextNumbers(ctx context.Context, tx *store.Conn, orders []*domain.Order, prefix string) ([]int64, error) {
 	count := map[int64]int{}
 	var resellers []int64
@@ -229,6 +232,7 @@ func nextNumbers(ctx context.Context, tx *store.Conn, orders []*domain.Order, pr
 		}
 		count[o.ResellerID]++
 	}
+	slices.Sort(resellers)
 	next := make(map[int64]int64, len(count))
 	for _, r := range resellers {
 		first, err := tx.NextDocumentRange(ctx, r, prefix, count[r])
