@@ -66,6 +66,7 @@ var extensions = []string{
 	"GET /api/v3/test_clock", "POST /api/v3/test_clock/advance",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation",
+	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_retry",
 }
 
 // documentedQuery are the query parameters beyond paging that ActivePlatform

@@ -78,3 +78,11 @@ func (c *Client) GetAccountIncluding(ctx context.Context, resellerID, accountID 
 	var a Account
 	return &a, c.getOne(ctx, pathf("/api/v3/resellers/%s/accounts/%s", resellerID, accountID), &a, included, opts...)
 }
+
+// RetrySubscriptionProvisioning sends a subscription's failed vendor operation again
+// and returns the subscription; a Cascade extension
+// (POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_retry).
+func (c *Client) RetrySubscriptionProvisioning(ctx context.Context, resellerID, id int64, opts ...RequestOption) (*Subscription, error) {
+	var s Subscription
+	return &s, c.send(ctx, "POST", pathf("/api/v3/resellers/%s/subscriptions/%s/provisioning_retry", resellerID, id), nil, &s, opts...)
+}

@@ -33,6 +33,19 @@ type Subscription struct {
 	FixedPrice  bool            `json:"fixed_price"`
 	Ability     map[string]bool `json:"ability"`
 	CustomPrice bool            `json:"custom_price"`
+	// What the vendor answered and where provisioning stands (Cascade extensions).
+	ExternalID        *string            `json:"external_id"`
+	VendorAttributes  map[string]string  `json:"vendor_attributes"`
+	ProvisioningError *ProvisioningError `json:"provisioning_error"`
+	ProvisioningJobID *string            `json:"provisioning_job_id"`
+}
+
+// ProvisioningError is why a subscription's latest vendor operation failed: the
+// vendor's HTTP status ("422"), or "no_answer", with its text and when.
+type ProvisioningError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	At      string `json:"at"`
 }
 
 func (s *Subscription) fromResource(res Resource) error {

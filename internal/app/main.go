@@ -98,8 +98,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
-		Location: m.Config.location, Provisioner: m.Config.Provisioner, VendorAddresses: m.Config.Vendor.Addresses,
-		APGUID: apGUID})
+		Location: m.Config.location, Provisioner: m.Config.Provisioner, VendorCalls: m.Config.vendorCalls(),
+		VendorAddresses: m.Config.Vendor.Addresses, APGUID: apGUID})
 	// The platform's lifecycle passes run first, then those the configuration adds.
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
 		m.Scheduler.Register(p)

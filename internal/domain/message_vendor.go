@@ -14,6 +14,12 @@ const (
 	// MsgVendorAddressPrivate refuses an API path at a loopback or private address
 	// unless the installation allows them.
 	MsgVendorAddressPrivate Message = "vendor_address_private"
+	// MsgProvisioningNotFailed refuses a provisioning retry of a subscription whose
+	// latest operation did not fail, or was not sent to a vendor.
+	MsgProvisioningNotFailed Message = "provisioning_not_failed"
+	// MsgProvisioningRetrying refuses a provisioning retry of an operation that is
+	// being retried already.
+	MsgProvisioningRetrying Message = "provisioning_retrying"
 )
 
 var vendorTexts = map[Message]texts{
@@ -24,4 +30,8 @@ var vendorTexts = map[Message]texts{
 		"не может указывать на link-local адрес или адрес метаданных облака"},
 	MsgVendorAddressPrivate: {"must not point at a loopback or private address unless CASCADE_VENDOR_ALLOW_PRIVATE=1",
 		"не может указывать на loopback или частный адрес без CASCADE_VENDOR_ALLOW_PRIVATE=1"},
+	MsgProvisioningNotFailed: {"The subscription has no failed vendor operation to retry",
+		"У подписки нет неудавшейся операции у вендора, которую можно повторить"},
+	MsgProvisioningRetrying: {"The failed operation is being retried already",
+		"Неудавшаяся операция уже повторяется"},
 }

@@ -76,6 +76,8 @@ const (
 	ActionPaymentComplete     Action = "payment.complete"
 	// ActionProductSecret rotates the secret a product's vendor calls are signed with.
 	ActionProductSecret Action = "product.secret_rotate"
+	// ActionProvisioningRetry sends a subscription's failed vendor operation again.
+	ActionProvisioningRetry Action = "subscription.provisioning_retry"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -109,6 +111,7 @@ var permissions = map[Action][]Role{
 	ActionPaymentCreate:       {RoleAdmin, RoleOwner, RoleSales},
 	ActionPaymentComplete:     {RoleAdmin, RoleOwner, RoleSales},
 	ActionProductSecret:       {RoleAdmin, RoleOwner},
+	ActionProvisioningRetry:   {RoleAdmin, RoleOwner},
 }
 
 // Permitted reports whether role r may perform action a.

@@ -14,7 +14,7 @@ var mgDeclaredActions = []Action{
 	ActionTestClock,
 	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
 	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
-	ActionProductSecret,
+	ActionProductSecret, ActionProvisioningRetry,
 }
 
 func TestActionsListEveryAction(t *testing.T) {
@@ -67,6 +67,7 @@ func TestPermissionsTable(t *testing.T) {
 		ActionPaymentCreate:       {true, true, false},
 		ActionPaymentComplete:     {true, true, false},
 		ActionProductSecret:       {true, false, false},
+		ActionProvisioningRetry:   {true, false, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {

@@ -135,6 +135,8 @@ type Subscription struct {
 	// Prices are the prices it was bought (or last renewed or switched) at, locked
 	// until its next renewal (Tariff.Snapshot).
 	Prices PriceSnapshot
+	// Vendor is what the vendor answered and where provisioning stands.
+	Vendor SubscriptionVendor
 	Timestamps
 }
 

@@ -24,6 +24,12 @@ func TestSubscriptionAttributesJSON(t *testing.T) {
 			Ability: domain.Ability{Stop: true, Adjust: i%2 == 0, DecreaseResourcesProlongOrder: true}}
 		if i%2 == 0 {
 			a.StartDate, a.ExpirationDate = &date, &text
+			a.ExternalID, a.ProvisioningJobID = &text, &date
+			a.VendorAttributes = map[string]string{text: text, "z": "last", "a": text}
+			a.ProvisioningError = &provisioningError{Code: "422", Message: text, At: text}
+		}
+		if i%3 == 0 {
+			a.VendorAttributes = map[string]string{}
 		}
 		want, err := encodeCompact(a)
 		if err != nil {

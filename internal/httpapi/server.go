@@ -151,6 +151,8 @@ func (s *Server) routes() {
 	// Cascade extension: a manager's answer to a stop or deletion waiting for approval.
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation", s.handleSubscriptionApprove, idempotent)
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation", s.handleSubscriptionDecline, idempotent)
+	// Cascade extension: an operator's retry of a subscription's failed vendor operation.
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_retry", s.handleSubscriptionProvisioningRetry, idempotent)
 
 	// Cascade extension: the test clock (docs/test-clock.md), only when it is on.
 	if s.testClock {

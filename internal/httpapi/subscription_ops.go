@@ -156,3 +156,15 @@ func (s *Server) accountPage(c *call, accounts []*domain.Account, info domain.Pa
 	}
 	return s.page(c, data, included, info, p), nil
 }
+
+// handleSubscriptionProvisioningRetry sends a subscription's failed vendor operation
+// again (Cascade extension, docs/vendor-protocol.md) and answers the subscription.
+func (s *Server) handleSubscriptionProvisioningRetry(c *call) (reply, error) {
+	rid, sid, err := c.subscriptionPath()
+	if err != nil {
+		return reply{}, err
+	}
+	return answer(c, func(ctx context.Context) (*service.SubscriptionView, error) {
+		return s.svc.RetrySubscriptionProvisioning(ctx, c.actor, rid, sid)
+	}, func(v *service.SubscriptionView) reply { return one(s.toAPISubscription(v)) })
+}

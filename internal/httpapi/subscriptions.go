@@ -42,6 +42,39 @@ type subscriptionAttributes struct {
 	FixedPrice             bool                   `json:"fixed_price"`
 	Ability                domain.Ability         `json:"ability"`
 	CustomPrice            bool                   `json:"custom_price"`
+	// What the vendor answered and where provisioning stands (docs/vendor-protocol.md).
+	ExternalID        *string            `json:"external_id"`
+	VendorAttributes  map[string]string  `json:"vendor_attributes"`
+	ProvisioningError *provisioningError `json:"provisioning_error"`
+	ProvisioningJobID *string            `json:"provisioning_job_id"`
+}
+
+// provisioningError is why a subscription's latest provisioning operation failed.
+type provisioningError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	At      string `json:"at"`
+}
+
+// optionalString is s, or nil when it is empty.
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// vendorAttributes fills a's vendor fields from v: null before the vendor answered,
+// and the attributes always an object.
+func (s *Server) vendorAttributes(a *subscriptionAttributes, v domain.SubscriptionVendor) *subscriptionAttributes {
+	a.ExternalID, a.ProvisioningJobID, a.VendorAttributes = optionalString(v.ExternalID), optionalString(v.JobID), v.Attributes
+	if a.VendorAttributes == nil {
+		a.VendorAttributes = map[string]string{}
+	}
+	if e := v.Error; e != nil {
+		a.ProvisioningError = &provisioningError{Code: e.Code, Message: e.Message, At: s.formatTime(e.At)}
+	}
+	return a
 }
 
 // paymentModelParameters are money as JSON numbers, as the documented example
@@ -78,7 +111,7 @@ func (s *Server) toAPISubscription(v *service.SubscriptionView) resource {
 
 // subscriptionAttributes are the attributes of v as the API shows them.
 func (s *Server) subscriptionAttributes(v *service.SubscriptionView) *subscriptionAttributes {
-	return &subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
+	return s.vendorAttributes(&subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
 		PlanID: v.PlanID, AccountID: v.AccountID, Name: v.Name, Trial: v.Trial, Status: string(v.Status),
 		StartDate: optionalDate(v.StartDate), ExpirationDate: optionalDate(v.ExpirationDate),
 		PlanPeriodID: v.PlanPeriodID, PromoCode: v.PromoCode, PaymentModel: string(v.PaymentModel),
@@ -86,7 +119,7 @@ func (s *Server) subscriptionAttributes(v *service.SubscriptionView) *subscripti
 			CurrentDebt: json.Number(v.CurrentDebt.String())},
 		RenewalSettings: renewalSettings{Autorenew: v.Autorenew, DisableAutorenew: v.DisableAutorenew,
 			AutorenewPoint: v.Terms.AutoRenewPoint, ManualRenewPoint: v.Terms.ManualRenewPoint},
-		FixedPrice: v.FixedPrice, Ability: v.Ability, CustomPrice: v.CustomPrice}
+		FixedPrice: v.FixedPrice, Ability: v.Ability, CustomPrice: v.CustomPrice}, v.Vendor)
 }
 
 // subscriptionResourceAttributes are the attributes of a subscription resource

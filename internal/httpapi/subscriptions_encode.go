@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 
@@ -67,7 +68,45 @@ func subscriptionAttributesJSON(a *subscriptionAttributes) rawJSON {
 	}
 	b = appendKey(append(b, '}', ','), "custom_price")
 	b = appendBool(b, a.CustomPrice)
+	b = appendKey(append(b, ','), "external_id")
+	b = appendOptionalString(b, a.ExternalID)
+	b = appendKey(append(b, ','), "vendor_attributes")
+	b = appendStringMap(b, a.VendorAttributes)
+	b = appendKey(append(b, ','), "provisioning_error")
+	if e := a.ProvisioningError; e == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendKey(append(b, '{'), "code")
+		b = appendString(b, e.Code)
+		b = appendKey(append(b, ','), "message")
+		b = appendString(b, e.Message)
+		b = appendKey(append(b, ','), "at")
+		b = appendString(b, e.At)
+		b = append(b, '}')
+	}
+	b = appendKey(append(b, ','), "provisioning_job_id")
+	b = appendOptionalString(b, a.ProvisioningJobID)
 	return rawJSON(append(b, '}'))
+}
+
+// appendStringMap appends m as encoding/json writes it: keys sorted, null when nil.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(append(appendString(b, k), ':'), m[k])
+	}
+	return append(b, '}')
 }
 
 // subscriptionAttrsCache keeps the encoded attributes of the subscriptions of cached

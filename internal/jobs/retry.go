@@ -51,3 +51,31 @@ func Backoff(attempt int, base, max time.Duration) time.Duration {
 	half := d / 2
 	return half + rand.N(d-half+1)
 }
+
+// retryAfterError asks for the next attempt after a delay the handler chose.
+type retryAfterError struct {
+	err   error
+	delay time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
+
+// RetryAfter marks err as worth retrying after delay, in place of the runner's own
+// backoff: a handler that follows a schedule of its own (a vendor's retry
+// schedule) names the delay. The job's attempts still bound its runs.
+func RetryAfter(err error, delay time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &retryAfterError{err: err, delay: max(delay, 0)}
+}
+
+// retryDelay returns the delay err asks for with RetryAfter, if any.
+func retryDelay(err error) (time.Duration, bool) {
+	var r *retryAfterError
+	if errors.As(err, &r) {
+		return r.delay, true
+	}
+	return 0, false
+}

@@ -232,7 +232,10 @@ func (r *Runner) run(hard context.Context, j *domain.Job) {
 		log.Error("jobs: failed", "err", err)
 		r.record(log, r.db.FailJob(rec, j, err.Error(), now))
 	default:
-		delay := Backoff(j.Attempts, r.opts.RetryBase, r.opts.RetryMax)
+		delay, chosen := retryDelay(err)
+		if !chosen {
+			delay = Backoff(j.Attempts, r.opts.RetryBase, r.opts.RetryMax)
+		}
 		log.Warn("jobs: will retry", "err", err, "in", delay)
 		r.record(log, r.db.RetryJob(rec, j, now.Add(delay), err.Error(), now))
 	}

@@ -28,6 +28,9 @@ type ProvisionRequest struct {
 	Subscription *domain.Subscription
 	Op           domain.ProvisionOp
 	Order        *domain.Order // the order that causes it; nil for stops, activations, deletions
+	// Job is the provisioning job that carries the operation: its id names the
+	// operation to the vendor on every attempt, and its Attempts count this one.
+	Job domain.Job
 }
 
 // ProvisionOutcome is the vendor's answer: done, or failed with the vendor's text.
@@ -118,7 +121,7 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	req := ProvisionRequest{Subscription: sub, Op: p.Op}
+	req := ProvisionRequest{Subscription: sub, Op: p.Op, Job: job}
 	if p.OrderID != 0 {
 		if req.Order, err = c.FindOrderByID(ctx, 0, p.OrderID); err != nil {
 			return nil, err

@@ -43,6 +43,10 @@ type Options struct {
 	Location *time.Location
 	// Provisioner carries out provisioning jobs; BuiltinProvisioner when nil.
 	Provisioner Provisioner
+	// VendorCalls, when set, has the operations of products in automatic mode with
+	// an API path called on their vendors with these settings (provision_vendor.go);
+	// those of other products still go to Provisioner.
+	VendorCalls *vendor.Settings
 	// VendorAddresses is which addresses a product's API path may point at
 	// (CASCADE_VENDOR_ALLOW_PRIVATE).
 	VendorAddresses vendor.AddressPolicy
@@ -83,9 +87,13 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 	if opts.CatalogApplies < 1 {
 		opts.CatalogApplies = DefaultCatalogApplies
 	}
-	return &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(), caches: newCaches(),
+	s := &Service{db: db, clock: clock, opts: opts, log: opts.Logger, tokens: newTokenCache(), caches: newCaches(),
 		salePlans:    newSalePlans(),
 		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
+	if opts.VendorCalls != nil {
+		s.opts.Provisioner = newVendorProvisioner(s, *opts.VendorCalls, opts.Provisioner)
+	}
+	return s
 }
 
 // Clock returns the service's clock.

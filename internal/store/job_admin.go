@@ -78,8 +78,7 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 		}
 		byID := map[string]*domain.Job{}
 		in, idArg := oneOf(c.db.engine, "id", 3, ids)
-		err = eachRow(ctx, c, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
-			lease_until = NULL, finished_at = NULL, updated_at = $1
+		err = eachRow(ctx, c, `UPDATE jobs SET `+requeueJob+`
 			WHERE status = $2 AND `+in+` RETURNING `+jobColumns,
 			[]any{micros(now), string(domain.JobStatusFailed), idArg}, func(s scanner) error {
 				j, err := scanJob(s)
@@ -105,6 +104,22 @@ func (db *DB) RetryFailedJobs(ctx context.Context, ids []string, now time.Time) 
 		return nil, fmt.Errorf("retry jobs: %w", err)
 	}
 	return out, nil
+}
+
+// requeueJob is the SET clause that puts a failed job back in the queue, due at $1.
+const requeueJob = `status = 'pending', attempts = 0, run_at = $1, lease_owner = NULL,
+	lease_until = NULL, finished_at = NULL, updated_at = $1`
+
+// RequeueFailedJob is RetryFailedJobs of one job inside the caller's transaction: it
+// reports false, changing nothing, when job id is not failed (or does not exist).
+func (c *Conn) RequeueFailedJob(ctx context.Context, id string, now time.Time) (bool, error) {
+	res, err := c.exec(ctx, `UPDATE jobs SET `+requeueJob+` WHERE status = $2 AND id = $3`,
+		micros(now), string(domain.JobStatusFailed), id)
+	if err != nil {
+		return false, fmt.Errorf("retry job %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // jobStatuses returns the status of each of the jobs with the given ids that exists.

@@ -16,7 +16,7 @@ const subscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.pla
 	s.payment_model, s.credit_limit, s.credit_limit_use_system, s.current_debt, s.autorenew,
 	s.disable_autorenew, s.autorenew_before_approval, s.fixed_price, s.custom_price, s.promo_code,
 	s.currency, s.setup_fee, s.recurring_fee, s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at,
-	s.period_anchor`
+	s.period_anchor, ` + subscriptionVendorColumns
 
 // subscriptionFields maps the API's filter and sort fields of subscriptions to
 // columns; each has an index led by reseller_id (migration 0015).
@@ -39,6 +39,7 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 		status, returnStatus, awaiting, model string
 		start, expiration, paidTo, holdTo     string
 		anchor                                string
+		vendor                                vendorColumns
 		creditLimit, debt                     int64
 		setup, recurring, renewal, transfer   int64
 		created, updated                      int64
@@ -47,10 +48,12 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 		&status, &returnStatus, &awaiting, &start, &expiration, &paidTo, &holdTo,
 		&model, &creditLimit, &s.CreditLimitUseSystem, &debt, &s.Autorenew,
 		&s.DisableAutorenew, &s.AutorenewBeforeApproval, &s.FixedPrice, &s.CustomPrice, &s.PromoCode,
-		&s.Prices.Currency, &setup, &recurring, &renewal, &transfer, &created, &updated, &anchor)
+		&s.Prices.Currency, &setup, &recurring, &renewal, &transfer, &created, &updated, &anchor,
+		&vendor.externalID, &vendor.attributes, &vendor.errCode, &vendor.errMessage, &vendor.errAt, &vendor.jobID)
 	if err != nil {
 		return nil, err
 	}
+	s.Vendor = vendor.subscriptionVendor()
 	s.Status, s.ReturnStatus = domain.SubscriptionStatus(status), domain.SubscriptionStatus(returnStatus)
 	s.AwaitingApproval, s.PaymentModel = domain.ProvisionOp(awaiting), domain.PaymentModel(model)
 	s.CreditLimit, s.CurrentDebt = domain.Amount(creditLimit), domain.Amount(debt)

@@ -1,0 +1,199 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/vendor"
+	"github.com/cascade-billing/cascade/vendorkit"
+)
+
+// Provisioning through the vendor's service (docs/vendor-protocol.md): a product in
+// automatic mode with an API path has each operation called on its vendor, signed
+// with the product's secret, under the provisioning job's id as the event id, so
+// every attempt of one operation is the same event to the vendor. A retryable
+// failure runs the job again on the installation's retry schedule; a refusal, or a
+// schedule run out, fails the operation with the vendor's text. Products without
+// such settings go to the provisioner the installation was given (the built-in one
+// completes them at once).
+
+// vendorProvisioner is the Provisioner that calls vendors.
+type vendorProvisioner struct {
+	s      *Service
+	client *vendor.Client
+	// retry is the delay before each retry of a call that may succeed later.
+	retry []time.Duration
+	// other provisions the operations of products without vendor calls.
+	other Provisioner
+}
+
+// newVendorProvisioner returns the Provisioner of s that calls vendors with
+// settings, and hands the operations of other products to other.
+func newVendorProvisioner(s *Service, settings vendor.Settings, other Provisioner) *vendorProvisioner {
+	return &vendorProvisioner{s: s, client: vendor.New(settings), retry: settings.Retry, other: other}
+}
+
+// Provision implements Provisioner.
+func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error) {
+	c := v.s.db.Reader()
+	product, err := v.productOf(ctx, c, req.Subscription)
+	if err != nil {
+		return ProvisionOutcome{}, err
+	}
+	in := product.Integration
+	if in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
+		return v.other.Provision(ctx, req)
+	}
+	secret, err := c.FindProductSecret(ctx, product.ID)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return v.settle(ctx, req, nil, &vendor.Failure{Outcome: vendor.Permanent,
+			Message: fmt.Sprintf("product %q has no signing secret: rotate it to make one", product.Key)})
+	}
+	if err != nil {
+		return ProvisionOutcome{}, err
+	}
+	body, err := v.s.subscriptionRequest(ctx, c, req, product)
+	if err != nil {
+		return ProvisionOutcome{}, err
+	}
+	target := vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: v.s.opts.APGUID,
+		ResellerID: req.Subscription.ResellerID}
+	answer, err := v.call(ctx, target, req, body)
+	return v.settle(ctx, req, answer, err)
+}
+
+// productOf returns the product of sub's plan.
+func (v *vendorProvisioner) productOf(ctx context.Context, c *store.Conn, sub *domain.Subscription) (*domain.Product, error) {
+	plan, err := v.s.planByID(ctx, c, sub.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	return c.FindProductByID(ctx, plan.ProductID)
+}
+
+// vendorAnswer is what a successful call answered: the vendor's id of the
+// subscription (create only) and the attributes it sent (nil when none).
+type vendorAnswer struct {
+	externalID string
+	attributes map[string]string
+}
+
+// call makes req's operation to the vendor at t, with body, under the job's id.
+func (v *vendorProvisioner) call(ctx context.Context, t vendor.Target, req ProvisionRequest,
+	body *vendorkit.SubscriptionRequest) (*vendorAnswer, error) {
+	event := req.Job.ID
+	switch req.Op {
+	case domain.ProvisionOpCreate:
+		a, err := v.client.SubscriptionCreate(ctx, t, event, body)
+		if err != nil {
+			return nil, err
+		}
+		return &vendorAnswer{externalID: a.ExternalID, attributes: a.Attributes}, nil
+	case domain.ProvisionOpUpdate, domain.ProvisionOpSwitch:
+		a, err := v.client.SubscriptionUpdate(ctx, t, event, body)
+		if err != nil {
+			return nil, err
+		}
+		return &vendorAnswer{attributes: a.Attributes}, nil
+	case domain.ProvisionOpRenew:
+		a, err := v.client.SubscriptionRenew(ctx, t, event, body)
+		if err != nil {
+			return nil, err
+		}
+		return &vendorAnswer{attributes: a.Attributes}, nil
+	case domain.ProvisionOpStop:
+		return &vendorAnswer{}, v.client.SubscriptionDeactivate(ctx, t, event, body)
+	case domain.ProvisionOpActivate:
+		return &vendorAnswer{}, v.client.SubscriptionActivate(ctx, t, event, body)
+	case domain.ProvisionOpDelete:
+		return &vendorAnswer{}, v.client.SubscriptionDelete(ctx, t, event, body)
+	}
+	return nil, jobs.Permanent(fmt.Errorf("no vendor call for operation %q", req.Op))
+}
+
+// settle turns a call's result into the operation's outcome, keeping on the
+// subscription what the vendor answered: done, with the vendor's id and attributes;
+// tried again later on the retry schedule; or failed with the vendor's text once it
+// refused or the schedule (or the job's attempts) ran out.
+func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, answer *vendorAnswer, callErr error) (ProvisionOutcome, error) {
+	if jobs.IsPermanent(callErr) {
+		return ProvisionOutcome{}, callErr
+	}
+	job := req.Job
+	switch vendor.Classify(callErr) {
+	case vendor.Success:
+		err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) {
+			if answer.externalID != "" {
+				st.ExternalID = answer.externalID
+			}
+			if answer.attributes != nil {
+				st.Attributes = answer.attributes
+			}
+			st.Error, st.JobID = nil, job.ID
+		})
+		if err != nil {
+			return ProvisionOutcome{}, err
+		}
+		return ProvisionOutcome{Done: true}, nil
+	case vendor.Retryable:
+		// The last attempt the job allows fails the operation, whatever the schedule.
+		if delay, ok := vendor.RetryDelay(v.retry, job.Attempts, rand.Float64()); ok && job.Attempts < job.MaxAttempts {
+			if req.Subscription.Vendor.JobID != job.ID {
+				err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) { st.JobID = job.ID })
+				if err != nil {
+					return ProvisionOutcome{}, err
+				}
+			}
+			return ProvisionOutcome{}, jobs.RetryAfter(callErr, delay)
+		}
+	}
+	code, message := failureOf(callErr)
+	at := v.s.clock.Now()
+	err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) {
+		st.Error = &domain.ProvisioningError{Code: code, Message: message, At: at}
+		st.JobID = job.ID
+	})
+	if err != nil {
+		return ProvisionOutcome{}, err
+	}
+	return ProvisionOutcome{Message: message}, nil
+}
+
+// failureOf returns the code and the text of a failed call: the vendor's status and
+// text, or ProvisioningNoAnswer and what went wrong.
+func failureOf(err error) (code, message string) {
+	var f *vendor.Failure
+	if !errors.As(err, &f) {
+		return domain.ProvisioningNoAnswer, err.Error()
+	}
+	code = domain.ProvisioningNoAnswer
+	if f.Status != 0 {
+		code = strconv.Itoa(f.Status)
+	}
+	return code, f.Message
+}
+
+// recordVendorState changes the vendor state of subscription id with change, under
+// the subscription's lock.
+func (s *Service) recordVendorState(ctx context.Context, id int64, change func(*domain.SubscriptionVendor)) error {
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)
+		if err != nil {
+			return err
+		}
+		change(&sub.Vendor)
+		sub.UpdatedAt = s.clock.Now()
+		return tx.UpdateSubscriptionVendor(ctx, sub)
+	})
+	if err != nil {
+		return fmt.Errorf("record the vendor state of subscription %d: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// subscriptionVendorColumns are the columns of a subscription's SubscriptionVendor
+// (migration 0025), read at the end of subscriptionColumns.
+const subscriptionVendorColumns = `s.external_id, s.vendor_attributes, s.provisioning_error_code,
+	s.provisioning_error_message, s.provisioning_error_at, s.provisioning_job_id`
+
+// vendorColumns are subscriptionVendorColumns as scanned.
+type vendorColumns struct {
+	externalID, errCode, errMessage, jobID string
+	attributes                             attrs
+	errAt                                  int64
+}
+
+func (v *vendorColumns) subscriptionVendor() domain.SubscriptionVendor {
+	out := domain.SubscriptionVendor{ExternalID: v.externalID, Attributes: v.attributes, JobID: v.jobID}
+	if v.errCode != "" || v.errMessage != "" {
+		out.Error = &domain.ProvisioningError{Code: v.errCode, Message: v.errMessage, At: fromMicros(v.errAt)}
+	}
+	return out
+}
+
+// UpdateSubscriptionVendor writes s.Vendor, what the vendor answered and where
+// provisioning stands, and s.UpdatedAt. The subscription's row must be locked
+// (FindSubscriptionForUpdate).
+func (c *Conn) UpdateSubscriptionVendor(ctx context.Context, s *domain.Subscription) error {
+	if err := c.needLock("subscriptions", s.ID); err != nil {
+		return err
+	}
+	v := s.Vendor
+	var code, message string
+	var at int64
+	if v.Error != nil {
+		code, message, at = v.Error.Code, v.Error.Message, micros(v.Error.At)
+	}
+	attributes := ""
+	if v.Attributes != nil {
+		attributes = attrsJSON(v.Attributes)
+	}
+	_, err := c.exec(ctx, `UPDATE subscriptions SET external_id = $1, vendor_attributes = $2,
+		provisioning_error_code = $3, provisioning_error_message = $4, provisioning_error_at = $5,
+		provisioning_job_id = $6, updated_at = $7 WHERE id = $8`,
+		v.ExternalID, attributes, code, message, at, v.JobID, micros(s.UpdatedAt), s.ID)
+	if err != nil {
+		return fmt.Errorf("update the vendor state of subscription %d: %w", s.ID, err)
+	}
+	return c.touchSubscriptions(ctx, s.ResellerID)
+}
