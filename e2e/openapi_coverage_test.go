@@ -526,6 +526,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		okDown := okCoverage(t, s, rec)
 		soDown := soCoverage(t, s, rec)
 		vsDown := vsCoverage(t, s, rec)
+		vdCoverage(t, s.engine.Name, rec)
 
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal
