@@ -111,9 +111,11 @@ func (w *vdWorld) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		signed := vendorkit.Verify(r.Header.Get(vendorkit.HeaderSignature), body, []string{w.secret}, time.Now(), 5*time.Minute) == nil
+		event, eventID := vendorkit.Event(r.Header.Get(vendorkit.HeaderEvent)), r.Header.Get(vendorkit.HeaderEventID)
+		signed := vendorkit.Verify(r.Header.Get(vendorkit.HeaderSignature), event, eventID, body, []string{w.secret},
+			time.Now(), 5*time.Minute) == nil
 		w.mu.Lock()
-		w.calls = append(w.calls, vdCall{event: r.Header.Get(vendorkit.HeaderEvent), eventID: r.Header.Get(vendorkit.HeaderEventID), signed: signed})
+		w.calls = append(w.calls, vdCall{event: string(event), eventID: eventID, signed: signed})
 		w.mu.Unlock()
 		next.ServeHTTP(rw, r)
 	})

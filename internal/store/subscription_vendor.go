@@ -8,7 +8,7 @@ import (
 )
 
 // subscriptionVendorColumns are the columns of a subscription's SubscriptionVendor
-// (migration 0025), read at the end of subscriptionColumns.
+// (migration 0023), read at the end of subscriptionColumns.
 const subscriptionVendorColumns = `s.external_id, s.vendor_attributes, s.provisioning_error_code,
 	s.provisioning_error_message, s.provisioning_error_at, s.provisioning_job_id`
 
