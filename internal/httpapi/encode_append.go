@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -48,11 +49,7 @@ func appendOptionalString(b []byte, s *string) []byte {
 // appendRelationships appends rels as encoding/json writes the map: keys in order,
 // each {"data":...} with an identifier, null or a list of identifiers.
 func appendRelationships(b []byte, rels map[string]relationship) ([]byte, bool) {
-	keys := make([]string, 0, len(rels))
-	for k := range rels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(rels))
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
