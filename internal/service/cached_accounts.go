@@ -64,29 +64,11 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		if !old.exact {
 			return accountsPage{}, false, nil
 		}
-		st, _, err := c.ScopeState(ctx, scope)
-		if err != nil {
-			return accountsPage{}, false, err
-		}
-		ids, ok, err := c.AddedSince(ctx, scope, old.state, st)
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, func(ids []int64) (store.AddedToPage, error) {
+			return c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
+		})
 		if err != nil || !ok {
 			return accountsPage{}, false, err
-		}
-		added, err := c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
-		if err != nil || added.Within > 0 {
-			return accountsPage{}, false, err
-		}
-		// The count must be of the state st exactly, as the old page was of its own:
-		// it is, unless something other than more additions (which leave the rows
-		// counted as they were) moved the scope meanwhile.
-		if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
-			now, _, err := c.ScopeState(ctx, scope)
-			if err != nil {
-				return accountsPage{}, false, err
-			}
-			if _, onlyAdded, err := c.AddedSince(ctx, scope, st, now); err != nil || !onlyAdded {
-				return accountsPage{}, false, err
-			}
 		}
 		p := old
 		p.info.Total += added.Matching
@@ -95,6 +77,45 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 	}
 	p, err := s.caches.accountPages.GetOrRefresh(ctx, readcache.Key(f), gen, load, refresh)
 	return p.rows, p.info, err
+}
+
+// onlyAdded tells how a page, exactly the list's at state old of scope, changed
+// since: when the moves of scope since only added rows, it returns the scope's state
+// st now and what count (given the added rows' ids) says of them, and true when
+// none of them falls within the page, which then holds the list's rows at st with
+// its total moved by added.Matching. Otherwise it returns false, and the page must
+// be read again.
+func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scope, old store.ScopeState,
+	count func(ids []int64) (store.AddedToPage, error)) (store.ScopeState, store.AddedToPage, bool, error) {
+	var none store.AddedToPage
+	st, _, err := c.ScopeState(ctx, scope)
+	if err != nil {
+		return st, none, false, err
+	}
+	ids, ok, err := c.AddedSince(ctx, scope, old, st)
+	if err != nil || !ok {
+		return st, none, false, err
+	}
+	added, err := count(ids)
+	if err != nil || added.Within > 0 {
+		return st, none, false, err
+	}
+	// The count must be of the state st exactly, as the old page was of its own: it
+	// is, unless something other than more additions (which leave the rows counted
+	// as they were) moved the scope meanwhile.
+	if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
+		if err != nil {
+			return st, none, false, err
+		}
+		now, _, err := c.ScopeState(ctx, scope)
+		if err != nil {
+			return st, none, false, err
+		}
+		if _, onlyAdded, err := c.AddedSince(ctx, scope, st, now); err != nil || !onlyAdded {
+			return st, none, false, err
+		}
+	}
+	return st, added, true, nil
 }
 
 // unmoved reports whether scope is still at state st: then whatever was read since

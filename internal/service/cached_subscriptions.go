@@ -16,6 +16,14 @@ type subscriptionsPage struct {
 	subs  []*domain.Subscription
 	info  domain.PageInfo
 	facts viewFacts
+	// filter is the list's, with the subtree the page was read in; exact says the
+	// page is the list's at state of the reseller's SubscriptionsScope and at
+	// generation catalog of the catalogue, no newer: then a later state that only
+	// added subscriptions brings it up to date (see refresh).
+	filter  store.SubscriptionFilter
+	exact   bool
+	state   store.ScopeState
+	catalog int64
 	// held are the rows' accounts on credit hold, read after the generations of the
 	// AccountsScope of the rows' resellers: while those stay, no account of the page
 	// changed, and held is current.
@@ -47,34 +55,67 @@ type subscriptionsKey struct {
 func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, path string, below bool,
 	q domain.ListQuery) ([]*SubscriptionView, domain.PageInfo, error) {
 	c := s.db.Reader()
+	scope := store.SubscriptionsScope(resellerID)
 	load := func(ctx context.Context) (subscriptionsPage, error) {
-		f := store.SubscriptionFilter{Query: q, WithoutResources: true}
-		if below {
-			f.Below = path
-		} else {
-			t, err := c.SubtreeOf(ctx, resellerID, path)
-			if err != nil {
-				return subscriptionsPage{}, err
-			}
-			f.Within = t
-		}
-		subs, info, err := c.FindSubscriptions(ctx, f)
+		p := subscriptionsPage{filter: store.SubscriptionFilter{Query: q, WithoutResources: true}}
+		// The states first: what is read after them is at least as new.
+		st, _, err := c.ScopeState(ctx, scope)
 		if err != nil {
-			return subscriptionsPage{}, err
-		}
-		p := subscriptionsPage{subs: subs, info: info}
-		if p.facts, err = s.viewFactsOf(ctx, c, subs); err != nil {
 			return p, err
 		}
-		p.heldAt = accountScopes(subs)
+		catalog, catalogOK, err := c.Generation(ctx, store.ScopeCatalog)
+		if err != nil {
+			return p, err
+		}
+		if below {
+			p.filter.Below = path
+		} else if p.filter.Within, err = c.SubtreeOf(ctx, resellerID, path); err != nil {
+			return p, err
+		}
+		if p.subs, p.info, err = c.FindSubscriptions(ctx, p.filter); err != nil {
+			return p, err
+		}
+		if p.facts, err = s.viewFactsOf(ctx, c, p.subs); err != nil {
+			return p, err
+		}
+		p.heldAt = accountScopes(p.subs)
 		if p.heldGen, p.heldOK, err = c.GenerationSum(ctx, p.heldAt...); err != nil {
 			return p, err
 		}
-		p.held, err = creditHeld(ctx, c, subs)
+		if p.held, err = creditHeld(ctx, c, p.subs); err != nil {
+			return p, err
+		}
+		p.state, p.catalog = st, catalog
+		p.exact, err = s.unmoved(ctx, c, scope, st)
+		if p.exact && err == nil {
+			p.exact, err = s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: catalog})
+			p.exact = p.exact && catalogOK
+		}
 		return p, err
 	}
+	// A page whose reseller's subscriptions only grew since (sales orders) keeps its
+	// rows when none of the new ones falls within it; the rows' orders in flight,
+	// plans and accounts are as they were, since any change of them is no addition.
+	refresh := func(ctx context.Context, old subscriptionsPage) (subscriptionsPage, bool, error) {
+		if !old.exact {
+			return subscriptionsPage{}, false, nil
+		}
+		if same, err := s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: old.catalog}); err != nil || !same {
+			return subscriptionsPage{}, false, err
+		}
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, func(ids []int64) (store.AddedToPage, error) {
+			return c.SubscriptionsAddedToPage(ctx, old.filter, ids, old.info.Next)
+		})
+		if err != nil || !ok {
+			return subscriptionsPage{}, false, err
+		}
+		p := old
+		p.info.Total += added.Matching
+		p.state = st
+		return p, true, nil
+	}
 	p, err := s.subscriptionsPageAt(ctx, c, subscriptionsKey{resellerID: resellerID, below: below,
-		query: readcache.Key(q)}, load)
+		query: readcache.Key(q)}, load, refresh)
 	if err != nil {
 		return nil, p.info, err
 	}
@@ -115,12 +156,13 @@ func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPag
 }
 
 // subscriptionsPageAt answers key from the cache while neither the reseller's
-// subscriptions nor the catalogue moved since it was read, and loads it otherwise
+// subscriptions nor the catalogue moved since it was read, and otherwise refreshes
+// or loads it
 // (the sum of the two generations moves whenever either does; see
 // store.Conn.GenerationSum). Without a generation for either scope the page is read
 // every time.
 func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
-	load func(context.Context) (subscriptionsPage, error)) (subscriptionsPage, error) {
+	load func(context.Context) (subscriptionsPage, error), refresh readcache.Refresh[subscriptionsPage]) (subscriptionsPage, error) {
 	gen, ok, err := c.GenerationSum(ctx, store.SubscriptionsScope(key.resellerID), store.ScopeCatalog)
 	if err != nil {
 		return subscriptionsPage{}, err
@@ -128,5 +170,5 @@ func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key su
 	if !ok {
 		return load(ctx)
 	}
-	return s.caches.subscriptionPages.Get(ctx, key, gen, load)
+	return s.caches.subscriptionPages.GetOrRefresh(ctx, key, gen, load, refresh)
 }

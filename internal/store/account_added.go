@@ -28,11 +28,22 @@ type AddedToPage struct {
 // engine on the sort's columns, so they agree with a fresh read; a row whose place
 // cannot be told (a NULL in a sort column) counts as within.
 func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, ids []int64, last *domain.Cursor) (AddedToPage, error) {
+	l, b, q := accountListing(c.db.engine, f)
+	out, err := addedToPage(ctx, c, l, b, q, "accounts a", ids, last)
+	if err != nil {
+		return out, fmt.Errorf("count accounts added to a page: %w", err)
+	}
+	return out, nil
+}
+
+// addedToPage is AccountsAddedToPage for any list: l and b its listing and scope,
+// q its query, table the listed table with its alias as l.from names it.
+func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.ListQuery, table string,
+	ids []int64, last *domain.Cursor) (AddedToPage, error) {
 	var out AddedToPage
 	if len(ids) == 0 {
 		return out, nil
 	}
-	l, b, q := accountListing(c.db.engine, f)
 	if err := b.apply(l.cols, q.Conditions); err != nil {
 		return out, err
 	}
@@ -71,11 +82,9 @@ func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, ids []i
 		// The added ids are few, but SQLite would rather walk the index of a
 		// filter's range (a day of created_at) and test each row against them:
 		// NOT INDEXED leaves it the primary key, looked up once per id.
-		from = strings.Replace(from, "FROM accounts a", "FROM accounts a NOT INDEXED", 1)
+		from = strings.Replace(from, "FROM "+table, "FROM "+table+" NOT INDEXED", 1)
 	}
 	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0) " + from + b.whereSQL()
-	if err := c.row(ctx, query, b.args, &out.Matching, &out.Within); err != nil {
-		return out, fmt.Errorf("count accounts added to a page: %w", err)
-	}
-	return out, nil
+	err = c.row(ctx, query, b.args, &out.Matching, &out.Within)
+	return out, err
 }

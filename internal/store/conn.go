@@ -22,6 +22,9 @@ type Conn struct {
 	// created, so that writes about them know the scope without asking.
 	touched          map[Scope]bool
 	accountResellers map[int64]int64
+	// madeSubscriptions holds the subscriptions the transaction created, each with
+	// the SubscriptionsScopes that declare it added (see touchSubscriptionAdded).
+	madeSubscriptions map[int64][]Scope
 	// later holds writes whose answers nobody reads (counters, links of new rows),
 	// sent with the scope moves just before the commit: on PostgreSQL one round trip
 	// for all of them instead of one each.

@@ -243,7 +243,7 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	if err := c.insertOrderLines(ctx, o); err != nil {
 		return err
 	}
-	if err := c.touchSubscriptions(ctx, o.ResellerID); err != nil {
+	if err := c.touchSubscriptionOrder(ctx, o.ResellerID, o.SubscriptionID); err != nil {
 		return err
 	}
 	return c.count(ctx, tallyOrders, o.ResellerID, 1)

@@ -121,12 +121,18 @@ const scopeMove = `INSERT INTO cache_scopes (scope, shard, generation, added, ad
 		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3
 		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3 END`
 
-// declaredAdds returns the ids of the accounts of scope s the transaction created,
-// as a comma list in ascending order, or nil (unknown) when there are too many.
+// declaredAdds returns the ids of the rows of scope s the transaction created (the
+// accounts of an AccountsScope, the subscriptions of a SubscriptionsScope), as a
+// comma list in ascending order, or nil (unknown) when there are too many.
 func (c *Conn) declaredAdds(s Scope) any {
 	var ids []int64
 	for id, reseller := range c.accountResellers {
 		if AccountsScope(reseller) == s {
+			ids = append(ids, id)
+		}
+	}
+	for id, scopes := range c.madeSubscriptions {
+		if slices.Contains(scopes, s) {
 			ids = append(ids, id)
 		}
 	}
@@ -252,10 +258,11 @@ type shardMove struct {
 	declared bool
 }
 
-// AddedSince returns the ids of the accounts added to scope between states old and
-// st, when that is all that changed: every move of every shard in between declared
-// what it added, and the shard still holds those declarations. Otherwise it returns
-// false, and a value read at old must be read again.
+// AddedSince returns the ids of the rows (accounts, or subscriptions) added to
+// scope between states old and st, when that is all that changed: every move of
+// every shard in between declared what it added, and the shard still holds those
+// declarations. Otherwise it returns false, and a value read at old must be read
+// again.
 func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) ([]int64, bool, error) {
 	was := make(map[int]int64, len(old.shards))
 	for _, m := range old.shards {

@@ -241,7 +241,7 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 			return err
 		}
 	}
-	if err := c.touchSubscriptions(ctx, s.ResellerID); err != nil {
+	if err := c.touchSubscriptionAdded(ctx, s.ResellerID, s.ID); err != nil {
 		return err
 	}
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)

@@ -31,6 +31,45 @@ func (c *Conn) touchSubscriptions(ctx context.Context, resellerID int64) error {
 	return nil
 }
 
+// touchSubscriptionAdded records that the transaction creates subscription id of
+// reseller resellerID: it touches the SubscriptionsScope of the reseller and of every
+// reseller above it as touchAdded does, so each move declares the subscription
+// added. A page of those scopes read before shows nothing of it: the subscription,
+// its resources and its first order are all new.
+func (c *Conn) touchSubscriptionAdded(ctx context.Context, resellerID, id int64) error {
+	path, err := c.db.paths.of(ctx, c, resellerID)
+	if err != nil {
+		return err
+	}
+	var scopes []Scope
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if rid, err := strconv.ParseInt(part, 10, 64); err == nil {
+			scopes = append(scopes, SubscriptionsScope(rid))
+			c.touchAdded(SubscriptionsScope(rid))
+		}
+	}
+	if c.madeSubscriptions == nil {
+		c.madeSubscriptions = make(map[int64][]Scope, 1)
+	}
+	c.madeSubscriptions[id] = scopes
+	return nil
+}
+
+// touchSubscriptionOrder records that the transaction writes an order of
+// subscription subID, of reseller resellerID. The order of a subscription the
+// transaction created is part of what the move declares added; any other changes
+// the ability a page shows of a subscription that was there before (its order in
+// flight), which is an unknown change.
+func (c *Conn) touchSubscriptionOrder(ctx context.Context, resellerID, subID int64) error {
+	if scopes, made := c.madeSubscriptions[subID]; made {
+		for _, s := range scopes {
+			c.touchAdded(s)
+		}
+		return nil
+	}
+	return c.touchSubscriptions(ctx, resellerID)
+}
+
 // touchAlong touches the SubscriptionsScope of every reseller on path, the
 // reseller's own included.
 func touchAlong(c *Conn, path string) {

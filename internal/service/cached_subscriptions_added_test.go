@@ -1,0 +1,130 @@
+package service
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// csCheckFresh reads every query of the operator's subscriptions through w's service
+// (from memory where it can) and straight from the database, fails when the two
+// differ, and returns the pages shown.
+func csCheckFresh(t *testing.T, w *psWorld, queries map[string]domain.ListQuery, when string) map[string]csShown {
+	t.Helper()
+	ctx := context.Background()
+	tree, err := w.db.Reader().SubtreeOf(ctx, domain.OperatorID, "/1/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]csShown{}
+	for name, q := range queries {
+		views, info, err := w.s.FindSubscriptions(ctx, w.admin, domain.OperatorID, q)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", when, name, err)
+		}
+		subs, freshInfo, err := w.db.Reader().FindSubscriptions(ctx, store.SubscriptionFilter{Within: tree, Query: q})
+		if err != nil {
+			t.Fatalf("%s: %s fresh: %v", when, name, err)
+		}
+		fresh, err := w.s.subscriptionViews(ctx, w.db.Reader(), subs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := csShow(views, info), csShow(fresh, freshInfo)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %s: cached page %+v, database %+v", when, name, got, want)
+		}
+		out[name] = got
+	}
+	return out
+}
+
+// csPageStats returns the loads and refreshes of w's subscription pages.
+func csPageStats(w *psWorld) (loads, refreshes int64) {
+	st := w.s.caches.subscriptionPages.Stats()
+	return st.Loads, st.Refreshes
+}
+
+// TestSubscriptionPagesSurviveSalesOrders checks that a sales order, which only adds
+// a subscription (with its order and payment), keeps the pages it cannot change (the
+// new subscription sorts after them, or their filter leaves it out) with their
+// totals moved where it counts, and reads again those it does change (the newest
+// first, a page that ended the list); and that an order on a subscription a page
+// shows, which changes its ability, reads every page again and shows the new
+// ability. Each read is compared with the database.
+func TestSubscriptionPagesSurviveSalesOrders(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, rnCatalog)
+		// Prepaid subscriptions: an order of one waits for its payment, so placing it
+		// writes the order alone.
+		var subs []*domain.Subscription
+		for range 3 {
+			sale := w.order(w.prepaid, "prepay", "monthly", "")
+			w.pay(sale.PaymentID)
+			subs = append(subs, w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusActive))
+		}
+		size2 := domain.Page{Number: 1, Size: 2}
+		survive := map[string]domain.ListQuery{
+			"page 1":       {Page: size2},
+			"active":       domain.ListQuery{Page: size2}.Where("status", domain.OpIn, "active"),
+			"ordered too":  domain.ListQuery{Page: size2}.Where("status", domain.OpIn, "active", "ordered"),
+			"after cursor": {Page: domain.Page{Size: 1, After: &domain.Cursor{ID: subs[0].ID}}},
+		}
+		change := map[string]domain.ListQuery{
+			"newest first": {Page: size2, Sort: []domain.SortKey{{Field: "id", Desc: true}}},
+			"last page":    {Page: domain.Page{Number: 2, Size: 2}},
+		}
+		all := map[string]domain.ListQuery{}
+		for name, q := range survive {
+			all[name] = q
+		}
+		for name, q := range change {
+			all[name] = q
+		}
+		before := csCheckFresh(t, w, all, "first read")
+		loads, refreshes := csPageStats(w)
+		sale := w.order(w.prepaid, "prepay", "monthly", "") // waits for its payment
+		after := csCheckFresh(t, w, all, "after a sales order")
+		gotLoads, gotRefreshes := csPageStats(w)
+		if gotLoads-loads != int64(len(change)) || gotRefreshes-refreshes != int64(len(survive)) {
+			t.Fatalf("after a sales order: %d loads and %d refreshes, want %d and %d", gotLoads-loads,
+				gotRefreshes-refreshes, len(change), len(survive))
+		}
+		if after["ordered too"].Total != before["ordered too"].Total+1 || after["active"].Total != before["active"].Total {
+			t.Fatalf("totals after a sales order: %+v, before %+v", after, before)
+		}
+
+		// A change order of a subscription page 1 shows puts an order in flight (it
+		// waits for its payment): the subscription's ability changes, and no page
+		// may keep what it showed.
+		sub := w.sub(subs[0].ID)
+		if _, err := w.s.CreateSubscriptionOrder(ctx, w.admin, domain.OperatorID, domain.SubscriptionOrderInput{
+			Kind: domain.ChangeOrder, SubscriptionID: &sub.ID,
+			Changes: []domain.ResourceChange{{SubscriptionResourceID: sub.Resources[0].ID, Additional: 2}}},
+			OrderSource{}); err != nil {
+			t.Fatal(err)
+		}
+		loads, refreshes = csPageStats(w)
+		changed := csCheckFresh(t, w, all, "after a change order")
+		if gotLoads, gotRefreshes := csPageStats(w); gotLoads-loads != int64(len(all)) || gotRefreshes != refreshes {
+			t.Fatalf("after a change order: %d loads and %d refreshes, want %d and none", gotLoads-loads,
+				gotRefreshes-refreshes, len(all))
+		}
+		if changed["page 1"].Rows[0] == after["page 1"].Rows[0] {
+			t.Fatalf("page 1 after the change order shows %s as before", changed["page 1"].Rows[0])
+		}
+
+		// Paying the sale changes the new subscription: no addition either.
+		w.pay(sale.PaymentID)
+		loads, _ = csPageStats(w)
+		csCheckFresh(t, w, all, "after the payment")
+		if gotLoads, _ := csPageStats(w); gotLoads-loads != int64(len(all)) {
+			t.Fatalf("after the payment: %d loads, want %d", gotLoads-loads, len(all))
+		}
+	})
+}
