@@ -22,9 +22,10 @@
 #   ENGINES="sqlite postgres"    the engines to measure (postgres only with the URL below)
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; the script makes
 #                    schemas of its own there and drops them at the end
-#   BASELINE=path    another build of Cascade measured in the orders case in the same
-#                    alternation, on a database of its own, for before/after figures
-#   PROFILE=0        when > 0, after each engine's orders measurements load each server
+#   BASELINE=path    another build of Cascade measured in the same alternation, on a
+#                    database of its own, for before/after figures: its sales orders in
+#                    the orders case, its page read-only and mixed in the list case
+#   PROFILE=0        when > 0, after each engine's measurements of a case load each server
 #                    PROFILE more seconds at PROFILE_CLIENTS (8) connections, save its
 #                    CPU profile to bench/out/orders/cpu-TARGET-ENGINE.pprof and print
 #                    its CPU time per request
@@ -238,7 +239,7 @@ profile() {
 		"$OUT/profile-$engine-$t.txt")
 	case $t in
 	raw) bin="$OUT/rawinsert" ;;
-	baseline) bin=$BASELINE ;;
+	baseline*) bin=$BASELINE ;;
 	*) bin="$OUT/cascade" ;;
 	esac
 	# The profile's samples over the requests answered while it ran (wrk ran a little
@@ -251,32 +252,56 @@ profile() {
 }
 
 # list_case ENGINE measures the subscriptions page, read-only and mixed with orders,
-# against the bare server.
+# against the bare server (and BASELINE's page the same two ways, when set).
 list_case() {
-	local engine=$1 port ratio ro pass
+	local engine=$1 port ratio ro pass targets=(bare read-only cascade) bodies t base_ro=- base_mixed=- bad=0
+	[ -z "$BASELINE" ] || targets+=(baseline-ro baseline)
+	PPROF[cascade]=$(free_port) PPROF[baseline]=$(free_port)
 	say "$engine: seeding $PLANS plans, $ACCOUNTS accounts, $SUBSCRIPTIONS subscriptions"
 	database "$engine" "list-$engine" --bench-plans "$PLANS" --bench-accounts "$ACCOUNTS" \
 		--bench-subscriptions "$SUBSCRIPTIONS"
 	start_cascade cascade
 	order_bodies "${BASE[cascade]}"
 	curl -sgf -o "$OUT/list-$engine.json" -H "X-Api-Token: $TOKEN" "${BASE[cascade]}$LIST" || die "GET $LIST failed"
+	if [ -n "$BASELINE" ]; then
+		say "$engine: the same database for the baseline"
+		SEED_BIN=$BASELINE database "$engine" "list-baseline-$engine" --bench-plans "$PLANS" \
+			--bench-accounts "$ACCOUNTS" --bench-subscriptions "$SUBSCRIPTIONS"
+		start_cascade baseline "$BASELINE"
+		bodies=("${BODIES[@]}")
+		order_bodies "${BASE[baseline]}" # the same ids on a database seeded the same way
+		[ "${bodies[*]}" = "${BODIES[*]}" ] || die "the baseline's orders differ from Cascade's"
+		URL[baseline]="${BASE[baseline]}$LIST" URL[baseline-ro]="${BASE[baseline]}$LIST"
+		EVERY[baseline]=10 EVERY[baseline-ro]=0
+	fi
 	port=$(free_port)
 	start bare "$OUT/bare" -addr "127.0.0.1:$port" -body "$OUT/list-$engine.json"
 	URL[bare]="http://127.0.0.1:$port$LIST" URL[cascade]="${BASE[cascade]}$LIST" URL[read-only]="${BASE[cascade]}$LIST"
 	EVERY[bare]=0 EVERY[read-only]=0 EVERY[cascade]=10
 	wait_ready bare "${PID[bare]}" "${URL[bare]}"
-	measure "list-$engine" "$CONNECTIONS" bare read-only cascade
+	measure "list-$engine" "$CONNECTIONS" "${targets[@]}"
 	ratio=$(ratio "${RPS[cascade]}" "${RPS[bare]}" %.3f)
 	ro=$(ratio "${RPS[read-only]}" "${RPS[bare]}" %.3f)
-	pass=$(verdict "$ratio >= $TARGET_LIST && ${BAD[bare]} + ${BAD[read-only]} + ${BAD[cascade]} == 0")
+	for t in "${targets[@]}"; do bad=$((bad + BAD[$t])); done
+	if [ -n "$BASELINE" ]; then
+		base_ro=$(ratio "${RPS[baseline-ro]}" "${RPS[bare]}" %.3f)
+		base_mixed=$(ratio "${RPS[baseline]}" "${RPS[bare]}" %.3f)
+	fi
+	pass=$(verdict "$ratio >= $TARGET_LIST && $bad == 0")
 	[ "$pass" = PASS ] || ALL_PASS=false
-	printf '%-9s %7s %10s %10s %10s %7s %7s %8s %10s %10s %6s %s\n' "$engine" "$CONNECTIONS" "${RPS[bare]}" \
+	printf '%-9s %7s %10s %10s %10s %7s %7s %8s %10s %10s %6s %-7s %7s %7s\n' "$engine" "$CONNECTIONS" "${RPS[bare]}" \
 		"${RPS[read-only]}" "${RPS[cascade]}" "$ro" "$ratio" ">=$TARGET_LIST" "${P99[bare]}" "${P99[cascade]}" \
-		"$((BAD[bare] + BAD[read-only] + BAD[cascade]))" "$pass" >>"$OUT/list.txt"
+		"$bad" "$pass" "$base_ro" "$base_mixed" >>"$OUT/list.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=orders-list engine=$engine subscriptions=$SUBSCRIPTIONS" \
 		"bare_rps=${RPS[bare]} read_only_rps=${RPS[read-only]} mixed_rps=${RPS[cascade]} ratio=$ratio" \
-		"bare_p99_us=${P99[bare]} mixed_p99_us=${P99[cascade]}" >>bench/out/history.txt
+		"bare_p99_us=${P99[bare]} mixed_p99_us=${P99[cascade]} baseline_ro=$base_ro baseline_mixed=$base_mixed" \
+		>>bench/out/history.txt
+	if [ "$PROFILE" -gt 0 ]; then
+		PPROF[read-only]=${PPROF[cascade]} PPROF[baseline-ro]=${PPROF[baseline]}
+		for t in "${targets[@]}"; do [ "$t" = bare ] || profile "$engine" "$t"; done
+	fi
 	stop bare cascade
+	[ -z "$BASELINE" ] || stop baseline
 }
 
 ALL_PASS=true
@@ -311,8 +336,8 @@ done
 	if [ -s "$OUT/list.txt" ]; then
 		echo
 		echo "GET $LIST on $SUBSCRIPTIONS subscriptions; mixed: a sales order every 10th request; ratios to bare"
-		printf '%-9s %7s %10s %10s %10s %7s %7s %8s %10s %10s %6s %s\n' engine conns "bare/s" "read-only/s" \
-			"mixed/s" "ro" mixed target "bare p99us" "mixed p99us" errors verdict
+		printf '%-9s %7s %10s %10s %10s %7s %7s %8s %10s %10s %6s %-7s %7s %7s\n' engine conns "bare/s" "read-only/s" \
+			"mixed/s" "ro" mixed target "bare p99us" "mixed p99us" errors verdict "base ro" "base mx"
 		cat "$OUT/list.txt"
 	fi
 } | tee "$OUT/report.txt"

@@ -64,7 +64,7 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		if !old.exact {
 			return accountsPage{}, false, nil
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, func(ids []int64) (store.AddedToPage, error) {
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, nil, func(ids []int64) (store.AddedToPage, error) {
 			return c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
 		})
 		if err != nil || !ok {
@@ -80,19 +80,28 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 }
 
 // onlyAdded tells how a page, exactly the list's at state old of scope, changed
-// since: when the moves of scope since only added rows, it returns the scope's state
-// st now and what count (given the added rows' ids) says of them, and true when
-// none of them falls within the page, which then holds the list's rows at st with
-// its total moved by added.Matching. Otherwise it returns false, and the page must
-// be read again.
+// since: when the moves of scope since only added rows, and changed none but rows
+// that unmovedBy (nil: none) says leave the page as it is, it returns the scope's
+// state st now and what count (given the added rows' ids) says of the added rows,
+// and true when none of them falls within the page, which then holds the list's
+// rows at st with its total moved by added.Matching. Otherwise it returns false,
+// and the page must be read again.
 func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scope, old store.ScopeState,
-	count func(ids []int64) (store.AddedToPage, error)) (store.ScopeState, store.AddedToPage, bool, error) {
+	unmovedBy func(changed []int64) bool, count func(ids []int64) (store.AddedToPage, error)) (store.ScopeState,
+	store.AddedToPage, bool, error) {
 	var none store.AddedToPage
+	since := func(from, to store.ScopeState) ([]int64, bool, error) {
+		ids, changed, ok, err := c.ChangedSince(ctx, scope, from, to)
+		if err != nil || !ok || len(changed) == 0 {
+			return ids, ok, err
+		}
+		return ids, unmovedBy != nil && unmovedBy(changed), nil
+	}
 	st, _, err := c.ScopeState(ctx, scope)
 	if err != nil {
 		return st, none, false, err
 	}
-	ids, ok, err := c.AddedSince(ctx, scope, old, st)
+	ids, ok, err := since(old, st)
 	if err != nil || !ok {
 		return st, none, false, err
 	}
@@ -101,7 +110,7 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		return st, none, false, err
 	}
 	// The count must be of the state st exactly, as the old page was of its own: it
-	// is, unless something other than more additions (which leave the rows counted
+	// is, unless something other than more such moves (which leave the rows counted
 	// as they were) moved the scope meanwhile.
 	if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
 		if err != nil {
@@ -111,7 +120,7 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		if err != nil {
 			return st, none, false, err
 		}
-		if _, onlyAdded, err := c.AddedSince(ctx, scope, st, now); err != nil || !onlyAdded {
+		if _, ok, err := since(st, now); err != nil || !ok {
 			return st, none, false, err
 		}
 	}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/readcache"
@@ -94,8 +95,11 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		return p, err
 	}
 	// A page whose reseller's subscriptions only grew since (sales orders) keeps its
-	// rows when none of the new ones falls within it; the rows' orders in flight,
-	// plans and accounts are as they were, since any change of them is no addition.
+	// rows when none of the new ones falls within it, and so does a page whose
+	// filter and order no change can move a row into or out of, when the
+	// subscriptions changed since (a row, or its order in flight) are none of its
+	// rows. The plans are the catalogue's, which has not moved, and the credit holds
+	// are read apart (heldNow).
 	refresh := func(ctx context.Context, old subscriptionsPage) (subscriptionsPage, bool, error) {
 		if !old.exact {
 			return subscriptionsPage{}, false, nil
@@ -103,9 +107,10 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		if same, err := s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: old.catalog}); err != nil || !same {
 			return subscriptionsPage{}, false, err
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, func(ids []int64) (store.AddedToPage, error) {
-			return c.SubscriptionsAddedToPage(ctx, old.filter, ids, old.info.Next)
-		})
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy,
+			func(ids []int64) (store.AddedToPage, error) {
+				return c.SubscriptionsAddedToPage(ctx, old.filter, ids, old.info.Next)
+			})
 		if err != nil || !ok {
 			return subscriptionsPage{}, false, err
 		}
@@ -125,6 +130,34 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	}
 	return s.viewsFrom(p.subs, p.facts, held, true), p.info, nil
 }
+
+// unmovedBy reports whether the subscriptions changed leave p as it is: none of them
+// is one of p's rows, and p's filter and order read only columns no write changes,
+// so a change moves no row into the page, out of it or across it, and its total
+// stays.
+func (p subscriptionsPage) unmovedBy(changed []int64) bool {
+	q := p.filter.Query
+	for _, c := range q.Conditions {
+		if !fixedSubscriptionField[c.Field] {
+			return false
+		}
+	}
+	for _, k := range q.Sort {
+		if !fixedSubscriptionField[k.Field] {
+			return false
+		}
+	}
+	for _, sub := range p.subs {
+		if slices.Contains(changed, sub.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// fixedSubscriptionField names the filter and sort fields of subscriptions that
+// keep their value for a subscription's life.
+var fixedSubscriptionField = map[string]bool{"id": true, "reseller_id": true, "account_id": true, "created_at": true}
 
 // accountScopes returns the AccountsScope of each reseller of subs, once each.
 func accountScopes(subs []*domain.Subscription) []store.Scope {

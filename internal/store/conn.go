@@ -22,9 +22,11 @@ type Conn struct {
 	// created, so that writes about them know the scope without asking.
 	touched          map[Scope]bool
 	accountResellers map[int64]int64
-	// madeSubscriptions holds the subscriptions the transaction created, each with
-	// the SubscriptionsScopes that declare it added (see touchSubscriptionAdded).
-	madeSubscriptions map[int64][]Scope
+	// declared holds, by scope, the ids of the subscriptions the transaction added
+	// and, negated, of those it changed, which the scope's move declares (see
+	// touchSubscriptionAdded); madeSubscriptions the subscriptions it created.
+	declared          map[Scope][]int64
+	madeSubscriptions map[int64]bool
 	// later holds writes whose answers nobody reads (counters, links of new rows),
 	// sent with the scope moves just before the commit: on PostgreSQL one round trip
 	// for all of them instead of one each.

@@ -243,7 +243,7 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	if err := c.insertOrderLines(ctx, o); err != nil {
 		return err
 	}
-	if err := c.touchSubscriptionOrder(ctx, o.ResellerID, o.SubscriptionID); err != nil {
+	if err := c.touchSubscriptionChanged(ctx, o.ResellerID, o.SubscriptionID); err != nil {
 		return err
 	}
 	return c.count(ctx, tallyOrders, o.ResellerID, 1)
@@ -319,7 +319,7 @@ func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	if err != nil {
 		return fmt.Errorf("update order %d: %w", o.ID, err)
 	}
-	return c.touchSubscriptions(ctx, o.ResellerID)
+	return c.touchSubscriptionChanged(ctx, o.ResellerID, o.SubscriptionID)
 }
 
 // orderListing declares the list of the orders of a subtree or of one reseller.

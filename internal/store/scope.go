@@ -122,8 +122,9 @@ const scopeMove = `INSERT INTO cache_scopes (scope, shard, generation, added, ad
 		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3 END`
 
 // declaredAdds returns the ids of the rows of scope s the transaction created (the
-// accounts of an AccountsScope, the subscriptions of a SubscriptionsScope), as a
-// comma list in ascending order, or nil (unknown) when there are too many.
+// accounts of an AccountsScope, the subscriptions of a SubscriptionsScope) and,
+// negated, of the rows it changed (subscriptions), as a comma list in ascending
+// order, or nil (unknown) when there are too many.
 func (c *Conn) declaredAdds(s Scope) any {
 	var ids []int64
 	for id, reseller := range c.accountResellers {
@@ -131,15 +132,12 @@ func (c *Conn) declaredAdds(s Scope) any {
 			ids = append(ids, id)
 		}
 	}
-	for id, scopes := range c.madeSubscriptions {
-		if slices.Contains(scopes, s) {
-			ids = append(ids, id)
-		}
-	}
+	ids = append(ids, c.declared[s]...)
 	if len(ids) > maxDeclaredAdds {
 		return nil
 	}
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	var sb strings.Builder
 	for i, id := range ids {
 		if i > 0 {
@@ -258,12 +256,26 @@ type shardMove struct {
 	declared bool
 }
 
-// AddedSince returns the ids of the rows (accounts, or subscriptions) added to
-// scope between states old and st, when that is all that changed: every move of
-// every shard in between declared what it added, and the shard still holds those
+// AddedSince returns the ids of the rows added to scope between states old and st,
+// when that is all that changed: every move of every shard in between declared what
+// it changed, which was only additions, and the shard still holds those
 // declarations. Otherwise it returns false, and a value read at old must be read
 // again.
 func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) ([]int64, bool, error) {
+	added, changed, ok, err := c.ChangedSince(ctx, scope, old, st)
+	if err != nil || !ok || len(changed) > 0 {
+		return nil, false, err
+	}
+	return added, true, nil
+}
+
+// ChangedSince returns the ids of the rows added to scope between states old and
+// st, and of the rows of it changed (subscriptions, whose writes declare which
+// they change; see touchSubscriptionChanged), when every move of every shard in
+// between declared what it did and the shard still holds those declarations.
+// Otherwise it returns false, and a value read at old must be read again.
+func (c *Conn) ChangedSince(ctx context.Context, scope Scope, old, st ScopeState) (added, changed []int64, ok bool,
+	err error) {
 	was := make(map[int]int64, len(old.shards))
 	for _, m := range old.shards {
 		was[m.shard] = m.gen
@@ -273,26 +285,26 @@ func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) 
 		switch w := was[m.shard]; {
 		case m.gen == w:
 		case m.gen < w || !m.declared:
-			return nil, false, nil
+			return nil, nil, false, nil
 		default:
 			moved[m.shard] = m
 		}
 	}
 	if len(moved) == 0 {
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
 	var (
 		ids   []int64
 		found = 0
 		known = true
 	)
-	err := eachRow(c.lookupCtx(ctx), c, `SELECT shard, added FROM cache_scopes WHERE scope = $1`, []any{string(scope)},
+	err = eachRow(c.lookupCtx(ctx), c, `SELECT shard, added FROM cache_scopes WHERE scope = $1`, []any{string(scope)},
 		func(s scanner) error {
 			var (
 				shard int
-				added nullText
+				list  nullText
 			)
-			if err := s.Scan(&shard, &added); err != nil {
+			if err := s.Scan(&shard, &list); err != nil {
 				return err
 			}
 			m, ok := moved[shard]
@@ -300,16 +312,23 @@ func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) 
 				return nil
 			}
 			found++
-			ids, known = addedBetween(added.String, was[shard], m.gen, ids)
+			ids, known = addedBetween(list.String, was[shard], m.gen, ids)
 			return nil
 		})
 	if err != nil {
-		return nil, false, fmt.Errorf("read what %s added: %w", scope, err)
+		return nil, nil, false, fmt.Errorf("read what %s added: %w", scope, err)
 	}
 	if !known || found != len(moved) {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
-	return ids, true, nil
+	for _, id := range ids {
+		if id < 0 {
+			changed = append(changed, -id)
+		} else {
+			added = append(added, id)
+		}
+	}
+	return added, changed, true, nil
 }
 
 // addedBetween appends to ids the ids that a shard's moves after generation was,

@@ -328,7 +328,7 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 			return fmt.Errorf("update resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
 		}
 	}
-	if err := c.touchSubscriptions(ctx, s.ResellerID); err != nil {
+	if err := c.touchSubscriptionChanged(ctx, s.ResellerID, s.ID); err != nil {
 		return err
 	}
 	return c.writeAutomaticDays(ctx, s)

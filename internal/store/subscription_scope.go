@@ -35,39 +35,55 @@ func (c *Conn) touchSubscriptions(ctx context.Context, resellerID int64) error {
 // reseller resellerID: it touches the SubscriptionsScope of the reseller and of every
 // reseller above it as touchAdded does, so each move declares the subscription
 // added. A page of those scopes read before shows nothing of it: the subscription,
-// its resources and its first order are all new.
+// its resources and its orders are all new.
 func (c *Conn) touchSubscriptionAdded(ctx context.Context, resellerID, id int64) error {
+	if c.madeSubscriptions == nil {
+		c.madeSubscriptions = make(map[int64]bool, 1)
+	}
+	c.madeSubscriptions[id] = true
+	return c.declareAlong(ctx, resellerID, id)
+}
+
+// touchSubscriptionChanged records that the transaction changes what a page shows
+// of subscription subID, of reseller resellerID: the subscription's row, or its
+// order in flight (which its ability shows). Each move of the scopes along the
+// reseller's path declares the subscription changed, so a page that does not show
+// it, and whose filter and order cannot move it (see ChangedSince), stays. The
+// change of a subscription the transaction created is part of its addition; an
+// order of no subscription is an unknown change.
+func (c *Conn) touchSubscriptionChanged(ctx context.Context, resellerID, subID int64) error {
+	switch {
+	case c.madeSubscriptions[subID]:
+		return c.declareAlong(ctx, resellerID, 0)
+	case subID == 0:
+		return c.touchSubscriptions(ctx, resellerID)
+	}
+	return c.declareAlong(ctx, resellerID, -subID)
+}
+
+// declareAlong touches the SubscriptionsScope of every reseller on the path of
+// reseller resellerID as touchAdded does, declaring id (unless 0) in each.
+func (c *Conn) declareAlong(ctx context.Context, resellerID, id int64) error {
 	path, err := c.db.paths.of(ctx, c, resellerID)
 	if err != nil {
 		return err
 	}
-	var scopes []Scope
 	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		if rid, err := strconv.ParseInt(part, 10, 64); err == nil {
-			scopes = append(scopes, SubscriptionsScope(rid))
-			c.touchAdded(SubscriptionsScope(rid))
+		rid, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			continue
 		}
+		s := SubscriptionsScope(rid)
+		c.touchAdded(s)
+		if id == 0 {
+			continue
+		}
+		if c.declared == nil {
+			c.declared = make(map[Scope][]int64, 2)
+		}
+		c.declared[s] = append(c.declared[s], id)
 	}
-	if c.madeSubscriptions == nil {
-		c.madeSubscriptions = make(map[int64][]Scope, 1)
-	}
-	c.madeSubscriptions[id] = scopes
 	return nil
-}
-
-// touchSubscriptionOrder records that the transaction writes an order of
-// subscription subID, of reseller resellerID. The order of a subscription the
-// transaction created is part of what the move declares added; any other changes
-// the ability a page shows of a subscription that was there before (its order in
-// flight), which is an unknown change.
-func (c *Conn) touchSubscriptionOrder(ctx context.Context, resellerID, subID int64) error {
-	if scopes, made := c.madeSubscriptions[subID]; made {
-		for _, s := range scopes {
-			c.touchAdded(s)
-		}
-		return nil
-	}
-	return c.touchSubscriptions(ctx, resellerID)
 }
 
 // touchAlong touches the SubscriptionsScope of every reseller on path, the
