@@ -85,6 +85,23 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, gen int64, load func(conte
 	return c.GetOrRefresh(ctx, key, gen, load, nil)
 }
 
+// Peek returns the value held for key whatever its generation, without reading
+// anything or marking it used: a hint of what the next Get will find, such as
+// which other generations it depends on, to read them together with its own.
+func (c *Cache[K, V]) Peek(key K) (V, bool) {
+	c.mu.Lock()
+	el, ok := c.entries[key]
+	var v V
+	if ok {
+		v = el.Value.(*entry[K, V]).value
+	}
+	c.mu.Unlock()
+	if !ok {
+		return v, false
+	}
+	return c.out(v), true
+}
+
 // Refresh brings old, a value the cache holds for an older generation, up to the
 // generation a Get asks for, cheaper than loading it: it returns the new value and
 // true, or false when it cannot tell (then the value is loaded). It must not change

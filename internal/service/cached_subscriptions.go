@@ -58,7 +58,7 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	c := s.db.Reader()
 	scope := store.SubscriptionsScope(resellerID)
 	load := func(ctx context.Context) (subscriptionsPage, error) {
-		p := subscriptionsPage{filter: store.SubscriptionFilter{Query: q, WithoutResources: true}}
+		p := subscriptionsPage{filter: store.SubscriptionFilter{Query: q, Listed: true}}
 		// The states first: what is read after them is at least as new.
 		st, _, err := c.ScopeState(ctx, scope)
 		if err != nil {
@@ -119,12 +119,12 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		p.state = st
 		return p, true, nil
 	}
-	p, err := s.subscriptionsPageAt(ctx, c, subscriptionsKey{resellerID: resellerID, below: below,
+	p, heldSeen, err := s.subscriptionsPageAt(ctx, c, subscriptionsKey{resellerID: resellerID, below: below,
 		query: readcache.Key(q)}, load, refresh)
 	if err != nil {
 		return nil, p.info, err
 	}
-	held, err := s.heldNow(ctx, c, p)
+	held, err := s.heldNow(ctx, c, p, heldSeen)
 	if err != nil {
 		return nil, p.info, err
 	}
@@ -174,13 +174,18 @@ func accountScopes(subs []*domain.Subscription) []store.Scope {
 
 // heldNow returns which accounts of p's rows are on credit hold: p's own answer while
 // the accounts of its rows' resellers stayed as they were, and otherwise a new read.
-func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage) (map[int64]bool, error) {
+// seen is the sum of the generations of those accounts' scopes when the request
+// read it already (heldSeen).
+func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage, seen heldSeen) (map[int64]bool, error) {
 	if !p.heldOK || len(p.heldAt) == 0 {
 		return creditHeld(ctx, c, p.subs)
 	}
-	gen, ok, err := c.GenerationSum(ctx, p.heldAt...)
-	if err != nil {
-		return nil, err
+	gen, ok := seen.gen, seen.ok
+	if !slices.Equal(seen.at, p.heldAt) {
+		var err error
+		if gen, ok, err = c.GenerationSum(ctx, p.heldAt...); err != nil {
+			return nil, err
+		}
 	}
 	if !ok || gen != p.heldGen {
 		return creditHeld(ctx, c, p.subs)
@@ -188,20 +193,37 @@ func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPag
 	return p.held, nil
 }
 
+// heldSeen is the sum of the generations of the scopes at (gen; ok when each had
+// one), read with the page's own generations.
+type heldSeen struct {
+	at  []store.Scope
+	gen int64
+	ok  bool
+}
+
 // subscriptionsPageAt answers key from the cache while neither the reseller's
 // subscriptions nor the catalogue moved since it was read, and otherwise refreshes
-// or loads it
-// (the sum of the two generations moves whenever either does; see
+// or loads it (the sum of the two generations moves whenever either does; see
 // store.Conn.GenerationSum). Without a generation for either scope the page is read
-// every time.
+// every time. With them it reads the generations of the account scopes whose credit
+// holds the page held last kept (heldNow), in the same query on PostgreSQL.
 func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
-	load func(context.Context) (subscriptionsPage, error), refresh readcache.Refresh[subscriptionsPage]) (subscriptionsPage, error) {
-	gen, ok, err := c.GenerationSum(ctx, store.SubscriptionsScope(key.resellerID), store.ScopeCatalog)
+	load func(context.Context) (subscriptionsPage, error),
+	refresh readcache.Refresh[subscriptionsPage]) (subscriptionsPage, heldSeen, error) {
+	var seen heldSeen
+	if held, ok := s.caches.subscriptionPages.Peek(key); ok && held.heldOK {
+		seen.at = held.heldAt
+	}
+	sums, oks, err := c.GenerationSums(ctx, []store.Scope{store.SubscriptionsScope(key.resellerID), store.ScopeCatalog},
+		seen.at)
 	if err != nil {
-		return subscriptionsPage{}, err
+		return subscriptionsPage{}, seen, err
 	}
-	if !ok {
-		return load(ctx)
+	seen.gen, seen.ok = sums[1], oks[1]
+	if !oks[0] {
+		p, err := load(ctx)
+		return p, heldSeen{}, err
 	}
-	return s.caches.subscriptionPages.GetOrRefresh(ctx, key, gen, load, refresh)
+	p, err := s.caches.subscriptionPages.GetOrRefresh(ctx, key, sums[0], load, refresh)
+	return p, seen, err
 }

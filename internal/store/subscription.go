@@ -65,6 +65,40 @@ func scanSubscription(sc scanner) (*domain.Subscription, error) {
 	return &s, err
 }
 
+// listedSubscriptionColumns are the columns of subscriptionColumns a page of
+// subscriptions shows or computes abilities from: not the return status, the
+// operation awaiting approval, the hold date, whether the credit limit is the
+// system's, the autorenew before approval, the currency and the period anchor.
+const listedSubscriptionColumns = `s.id, s.reseller_id, s.account_id, s.plan_id, s.plan_period_id, s.name,
+	s.trial, s.status, s.start_date, s.expiration_date, s.paid_to, s.payment_model, s.credit_limit, s.current_debt,
+	s.autorenew, s.disable_autorenew, s.fixed_price, s.custom_price, s.promo_code, s.setup_fee, s.recurring_fee,
+	s.renewal_fee, s.transfer_fee, s.created_at, s.updated_at`
+
+// scanListedSubscription scans the columns listedSubscriptionColumns names.
+func scanListedSubscription(sc scanner) (*domain.Subscription, error) {
+	var (
+		s                                   domain.Subscription
+		status, model                       string
+		start, expiration, paidTo           string
+		creditLimit, debt                   int64
+		setup, recurring, renewal, transfer int64
+		created, updated                    int64
+	)
+	err := sc.Scan(&s.ID, &s.ResellerID, &s.AccountID, &s.PlanID, &s.PlanPeriodID, &s.Name, &s.Trial, &status,
+		&start, &expiration, &paidTo, &model, &creditLimit, &debt, &s.Autorenew, &s.DisableAutorenew, &s.FixedPrice,
+		&s.CustomPrice, &s.PromoCode, &setup, &recurring, &renewal, &transfer, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	s.Status, s.PaymentModel = domain.SubscriptionStatus(status), domain.PaymentModel(model)
+	s.CreditLimit, s.CurrentDebt = domain.Amount(creditLimit), domain.Amount(debt)
+	s.Prices.Period = domain.PeriodFees{Setup: domain.Amount(setup), Recurring: domain.Amount(recurring),
+		Renewal: domain.Amount(renewal), Transfer: domain.Amount(transfer)}
+	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
+	err = datesFrom([]*domain.Date{&s.StartDate, &s.ExpirationDate, &s.PaidTo}, []string{start, expiration, paidTo})
+	return &s, err
+}
+
 // FindSubscriptionByID returns subscription id of reseller resellerID with its
 // resources; one of another reseller is not found like a missing one. A resellerID
 // of 0 finds it whatever its reseller, for the service's own jobs.
@@ -164,19 +198,21 @@ type SubscriptionFilter struct {
 	Below      string
 	Within     Subtree
 	Query      domain.ListQuery
-	// WithoutResources leaves each subscription's Resources and Prices.Resources
-	// unread (nil), for a page that does not show them; LoadSubscriptionResources
-	// reads them later.
-	WithoutResources bool
+	// Listed reads only what a page of subscriptions shows, and its abilities are
+	// computed from (listedSubscriptionColumns): the other fields stay zero, and
+	// Resources and Prices.Resources unread (nil), which LoadSubscriptionResources
+	// reads later.
+	Listed bool
 }
 
 // FindSubscriptions returns one page of a reseller's subscriptions with their
-// resources (unless f.WithoutResources), the number of all that match and the cursor of the next page.
+// resources (unless f.Listed), the number of all that match and the cursor of the next page.
 func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*domain.Subscription, domain.PageInfo, error) {
 	l, b := subscriptionListing(c.db.engine, f.Within, f.ResellerID, f.Below)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
-		if f.WithoutResources {
-			return c.findSubscriptionRows(ctx, ids)
+		if f.Listed {
+			return byIDs(ctx, c, "SELECT "+listedSubscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
+				scanListedSubscription, func(s *domain.Subscription) int64 { return s.ID })
 		}
 		return c.FindSubscriptionsByIDs(ctx, ids)
 	})

@@ -163,3 +163,50 @@ func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool,
 	}
 	return sum, found == len(scopes), nil
 }
+
+// GenerationSums is GenerationSum of each group of scopes, and whether each group's
+// scopes all had a generation: on PostgreSQL one query for every group, where a
+// GenerationSum each would be a round trip each.
+func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, []bool, error) {
+	sums, oks := make([]int64, len(groups)), make([]bool, len(groups))
+	if c.db.version != nil || len(c.touched) > 0 || c.tx != nil {
+		for i, g := range groups {
+			var err error
+			if sums[i], oks[i], err = c.GenerationSum(ctx, g...); err != nil {
+				return nil, nil, err
+			}
+		}
+		return sums, oks, nil
+	}
+	var names []string
+	for _, g := range groups {
+		for _, s := range g {
+			names = append(names, string(s))
+		}
+	}
+	gens := make(map[Scope]int64, len(names))
+	in, arg := oneOf(c.db.engine, "scope", 1, names)
+	err := eachRow(c.lookupCtx(ctx), c, `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE `+in+
+		` GROUP BY scope`, []any{arg}, func(sc scanner) error {
+		var (
+			name string
+			gen  int64
+		)
+		if err := sc.Scan(&name, &gen); err != nil {
+			return err
+		}
+		gens[Scope(name)] = gen
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read generations of %v: %w", groups, err)
+	}
+	for i, g := range groups {
+		oks[i] = true
+		for _, s := range g {
+			gen, ok := gens[s]
+			sums[i], oks[i] = sums[i]+gen, oks[i] && ok
+		}
+	}
+	return sums, oks, nil
+}
