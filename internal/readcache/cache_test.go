@@ -180,3 +180,23 @@ func ExampleCache() {
 	fmt.Println(page)
 	// Output: [basic pro]
 }
+
+// TestPeek checks that Peek hands out the value held whatever its generation, as a
+// copy, and nothing for a key never filed.
+func TestPeek(t *testing.T) {
+	c := New[string, []int](Options[[]int]{MaxEntries: 2, Copy: func(v []int) []int { return append([]int(nil), v...) }})
+	if _, ok := c.Peek("page"); ok {
+		t.Fatal("Peek found a value never filed")
+	}
+	if _, err := c.Get(context.Background(), "page", 3, func(context.Context) ([]int, error) { return []int{1, 2}, nil }); err != nil {
+		t.Fatal(err)
+	}
+	v, ok := c.Peek("page")
+	if !ok || fmt.Sprint(v) != "[1 2]" {
+		t.Fatalf("Peek = %v, %t; want [1 2], true", v, ok)
+	}
+	v[0] = 9
+	if again, _ := c.Peek("page"); again[0] != 1 {
+		t.Fatalf("a change of a peeked value reached the cache: %v", again)
+	}
+}
