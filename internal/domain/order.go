@@ -55,14 +55,20 @@ func (k OrderKind) SupersededByRenewal() bool {
 	return k == ChangeOrder || k == SwitchOrder || k == ProlongOrder
 }
 
-// documentDigits is the least number of digits of an order number; larger numbers
+// DocumentDigits is the least number of digits of an order number; larger numbers
 // simply grow wider.
-const documentDigits = 6
+const DocumentDigits = 6
 
 // FormatDocumentID is the order number n of kind k: the kind's prefix and n padded to
 // six digits, such as SO000329. Numbers run per reseller and prefix.
 func FormatDocumentID(k OrderKind, n int64) string {
-	return fmt.Sprintf("%s%0*d", k.DocumentPrefix(), documentDigits, n)
+	return DocumentNumber(k.DocumentPrefix(), n)
+}
+
+// DocumentNumber is number n of the series with the given prefix: the prefix and n
+// padded to DocumentDigits digits with zeros ("SO000329", "002018" without prefix).
+func DocumentNumber(prefix string, n int64) string {
+	return fmt.Sprintf("%s%0*d", prefix, DocumentDigits, n)
 }
 
 // OrderLine is one resource quantity an order asks for. Sales, switch, renewal and

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -138,10 +139,12 @@ func (r *Runner) Run(ctx context.Context) {
 	var (
 		running int
 		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
+		woken   bool                                  // a job was committed since the last claim
 	)
 	for ctx.Err() == nil {
 		if free := r.opts.Workers - running; free > 0 {
-			jobs := r.claim(ctx, free)
+			jobs := r.claim(ctx, free, woken)
+			woken = false
 			for _, j := range jobs {
 				running++
 				go func() {
@@ -154,6 +157,7 @@ func (r *Runner) Run(ctx context.Context) {
 		case <-ctx.Done():
 		case <-ticker.C:
 		case <-r.wake:
+			woken = true
 		case <-done:
 			running--
 		}
@@ -184,14 +188,18 @@ func (r *Runner) drain(running int, done chan struct{}, stopHandlers context.Can
 }
 
 // claim leases up to n due jobs; a database error is logged and retried at the next
-// poll.
-func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
+// poll. woken says a job was committed since the last claim, which is then due.
+func (r *Runner) claim(ctx context.Context, n int, woken bool) []*domain.Job {
 	now := r.clock.Now()
-	// A read first: an idle queue then costs no write transaction per poll, which on
-	// SQLite would take the one write lock five times a second.
-	due, err := r.db.Reader().HasDueJobs(ctx, r.kinds, now)
-	if err == nil && !due {
-		return nil
+	// A read first, unless woken: an idle queue then costs no write transaction per
+	// poll, which on SQLite would take the one write lock five times a second.
+	var err error
+	if !woken {
+		due, derr := r.db.Reader().HasDueJobs(ctx, r.kinds, now)
+		if derr == nil && !due {
+			return nil
+		}
+		err = derr
 	}
 	var jobs []*domain.Job
 	if err == nil {
@@ -219,12 +227,17 @@ func (r *Runner) run(hard context.Context, j *domain.Job) {
 		return
 	}
 	ctx, stop := context.WithTimeout(hard, r.opts.Timeout)
+	ctx, lease := withLease(ctx, j)
 	result, err := call(ctx, r.handlers[j.Kind], *j)
 	stop()
 	now := r.clock.Now()
 	switch {
+	case err == nil && lease.completed:
+		// The handler recorded the job's success with its own changes (CompleteIn).
 	case err == nil:
 		r.record(log, r.db.CompleteJob(rec, j, result, now))
+	case errors.Is(err, store.ErrLeaseLost):
+		r.record(log, err)
 	case hard.Err() != nil:
 		log.Info("jobs: released at shutdown", "err", err)
 		r.record(log, r.db.ReleaseJob(rec, j, now))

@@ -66,18 +66,20 @@ func TestSalesOrderStatements(t *testing.T) {
 			trips        uint64 // round trips on PostgreSQL
 			run          func() error
 		}{
-			// The account with the manager's name, the subscription, its resources,
-			// the order's and the payment's numbers, the order, the payment; with the
-			// commit: the order's lines, its link to the payment, the three list
-			// counters and the move of the subscriptions scope (of the operator,
-			// which has no reseller above it). The plan, its term and attributes come
-			// from memory, and the subscription's INSERT checks that the catalogue
-			// has not moved. On PostgreSQL the first read goes with BEGIN and the
-			// last six with COMMIT.
-			{"Prepaid", 12, 12, 7, order(w.prepaid, "prepay")},
+			// The account with the manager's name, the subscription, its resources;
+			// on SQLite the order's and the payment's numbers, the order and the
+			// payment, on PostgreSQL those three in one statement; with the commit:
+			// the order's lines, its link to the payment, the three list counters
+			// and the move of the subscriptions scope (of the operator, which has no
+			// reseller above it). The plan, its term and attributes come from
+			// memory, and the subscription's INSERT checks that the catalogue has
+			// not moved. On PostgreSQL the first read goes with BEGIN and the last
+			// six with COMMIT.
+			{"Prepaid", 12, 10, 5, order(w.prepaid, "prepay")},
 			// No payment: the subscription is written installing, with the
-			// provisioning job sent with the commit.
-			{"Postpaid", 10, 10, 6, order(w.postpaid, "postpay")},
+			// provisioning job sent with the commit; the order's number and the
+			// order are one statement on PostgreSQL.
+			{"Postpaid", 10, 9, 5, order(w.postpaid, "postpay")},
 		} {
 			// A statement a connection runs for the first time costs a round trip
 			// more, to prepare it: run each case once on every connection first.
@@ -95,6 +97,67 @@ func TestSalesOrderStatements(t *testing.T) {
 			if pg && trips != tc.trips {
 				t.Errorf("%s made %d round trips, want %d", tc.name, trips, tc.trips)
 			}
+		}
+	})
+}
+
+// TestProvisionJobStatements holds the provisioning job of a postpaid sales order,
+// as the job runner delivers it (claim, run, outcome, completion), to the statements
+// and round trips it needs.
+func TestProvisionJobStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, soCatalog)
+		plan := w.plan("monthly")
+		account, model := w.postpaid, "postpay"
+		in := domain.SalesOrderInput{AccountID: &account, PlanID: &plan.ID, PlanPeriodID: &plan.Periods[0].ID,
+			PaymentModel: &model}
+		for _, r := range plan.Resources {
+			if r.Minimum > 0 {
+				in.Resources = append(in.Resources, domain.ResourceOrder{PlanResourceID: r.ID, Quantity: r.Minimum})
+			}
+		}
+		deliver := func() (statements, trips uint64) {
+			t.Helper()
+			o, err := w.s.CreateSalesOrder(ctx, w.admin, domain.OperatorID, in, OrderSource{RequesterIP: "192.0.2.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, tripsBefore := w.db.Statements(), w.db.RoundTrips()
+			if n, err := w.runner.RunDue(ctx); err != nil || n != 1 {
+				t.Fatalf("ran %d jobs (%v), want 1", n, err)
+			}
+			statements, trips = w.db.Statements()-before, w.db.RoundTrips()-tripsBefore
+			if got := w.orderOf(o.ID); got.Status != domain.OrderStatusCompleted {
+				t.Fatalf("order %d is %s, want completed", o.ID, got.Status)
+			}
+			w.wantSub(o.SubscriptionID, domain.SubscriptionStatusActive)
+			return statements, trips
+		}
+		for range 16 { // prepare every statement on every connection
+			deliver()
+		}
+		// RunDue's claim of the job (a transaction of its own); the run's reads of
+		// the subscription with its resources, of the order and of its lines,
+		// for the provisioner; the outcome's transaction: the job's completion,
+		// the order's row (its lines are those read before), the subscription and
+		// on PostgreSQL its resources (on SQLite, which holds the write lock, read
+		// with it), the order's update, the subscription's with its automatic
+		// days (no resource changed), checking the catalogue that the plan and
+		// its terms came from memory at, and the move of the subscriptions scope
+		// with the commit; then RunDue's claim that finds none left and its look
+		// for jobs other workers run. On PostgreSQL each claim is two round trips
+		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction seven.
+		want, wantTrips := uint64(12), uint64(15)
+		if e.Name == "postgres" {
+			want = 13
+		}
+		got, trips := deliver()
+		if got != want {
+			t.Errorf("the provisioning job ran %d statements, want %d", got, want)
+		}
+		if e.Name == "postgres" && trips != wantTrips {
+			t.Errorf("the provisioning job made %d round trips, want %d", trips, wantTrips)
 		}
 	})
 }

@@ -210,7 +210,8 @@ func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor
 // once. A new subscription (no id yet, a sale's) is written first, already in the
 // status provisioning gives it when the order starts it. A subscription with an order
 // in flight refuses the order with 422 order_in_progress. The series are taken after
-// the subscription is written, so their rows stay locked as briefly as may be.
+// the subscription is written, with the order (store.Conn.CreateNumberedOrder), so
+// their rows stay locked as briefly as may be.
 func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Order,
 	sub *domain.Subscription, rules domain.BillingRules, now time.Time) error {
 	o.Start(s.today(now))
@@ -227,26 +228,16 @@ func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Orde
 		}
 		o.SubscriptionID = sub.ID
 	}
-	series := []string{o.Kind.DocumentPrefix()}
+	var p *domain.Payment
 	if pay {
-		series = append(series, store.PaymentDocumentPrefix)
+		p = orderPayment(o, 0, now) // numbered with the order
 	}
-	numbers, err := tx.NextDocumentNumbers(ctx, o.ResellerID, series...)
-	if err != nil {
-		return err
-	}
-	o.DocumentID = domain.FormatDocumentID(o.Kind, numbers[0])
-	if err := tx.CreateOrder(ctx, o); err != nil {
+	if err := tx.CreateNumberedOrder(ctx, o, o.Kind.DocumentPrefix(), p); err != nil {
 		return s.orderInFlight(ctx, o.SubscriptionID, err)
 	}
 	switch {
 	case pay:
-		p := orderPayment(o, numbers[1], now)
-		if err := tx.CreatePayment(ctx, p); err != nil {
-			return err
-		}
-		o.PaymentID = p.ID
-		return tx.SetOrderPayment(o)
+		return nil
 	case provision && sale:
 		return s.enqueueProvision(ctx, tx, sub, op, o)
 	case provision:

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -153,80 +154,117 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	if err := s.applyProvisionOutcome(ctx, p, out); err != nil {
+	result, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applyProvisionOutcome(ctx, p, req, out, result); err != nil {
 		return nil, err
 	}
 	if !out.Done {
 		return nil, refused(p.Op, out.Message)
 	}
-	return json.Marshal(out)
+	return result, nil
 }
 
 // applyProvisionOutcome applies the vendor's outcome under the rows' locks, the
 // order's before the subscription's (the order every writer takes them in): the order
 // completes or fails, and the subscription reaches the operation's done or failed
 // status. Done for a create starts the subscription's period on today's local date.
-func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, out ProvisionOutcome) error {
-	err := s.inTx(ctx, func(tx *store.Conn) error {
-		now := s.clock.Now()
-		var order *domain.Order
-		if p.OrderID != 0 {
-			o, err := tx.FindOrderForUpdate(ctx, 0, p.OrderID)
-			if err != nil {
-				return err
-			}
-			order = o
+// An outcome done ends the job, as done with result, in the same transaction
+// (jobs.CompleteIn). req is what the run read before it asked the vendor: the
+// transaction does not read the order's lines again (they never change), and takes
+// the plan of the subscription from memory (see sale_plans.go), checked by the
+// subscription's update against the catalogue's generation; when the catalogue has
+// moved, the outcome is applied again on the plan read afresh.
+func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, req ProvisionRequest,
+	out ProvisionOutcome, result json.RawMessage) error {
+	err := store.ErrCatalogMoved
+	for try := 0; try < 3 && errors.Is(err, store.ErrCatalogMoved); try++ {
+		var held salePlan
+		if held, err = s.salePlan(ctx, req.Subscription.PlanID, try > 0); err != nil {
+			break
 		}
-		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
-		if err != nil || outcomeApplied(p, sub, order) {
+		err = s.inTx(ctx, func(tx *store.Conn) error {
+			return s.applyOutcomeIn(ctx, tx, p, req.Order, held, out, result)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
+	}
+	return nil
+}
+
+// applyOutcomeIn is applyProvisionOutcome's transaction tx, with read the order read
+// before (nil without one) and held the plan the subscription was read with.
+func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisionPayload, read *domain.Order,
+	held salePlan, out ProvisionOutcome, result json.RawMessage) error {
+	now := s.clock.Now()
+	if out.Done {
+		if err := jobs.CompleteIn(ctx, tx, result, now); err != nil {
 			return err
 		}
-		if order != nil {
-			ev := domain.OrderEventProvisioned
-			if !out.Done {
-				ev = domain.OrderEventProvisioningFailed
-			}
-			if err := order.Apply(ev, now, s.opts.Location); err != nil {
-				return err
-			}
-			order.UpdatedAt = now
-			if err := tx.UpdateOrder(ctx, order); err != nil {
-				return err
-			}
-		}
-		plan, err := s.planByID(ctx, tx, sub.PlanID)
+	}
+	var order *domain.Order
+	if p.OrderID != 0 {
+		o, err := tx.FindOrderRowForUpdate(ctx, p.OrderID)
 		if err != nil {
 			return err
 		}
-		rules := plan.BillingType.Rules()
-		ev := domain.ProvisionDone(p.Op)
+		if read != nil && read.ID == o.ID {
+			o.Lines = read.Lines
+		} else if o, err = tx.FindOrderForUpdate(ctx, 0, p.OrderID); err != nil {
+			return err
+		}
+		order = o
+	}
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
+	if err != nil || outcomeApplied(p, sub, order) {
+		return err
+	}
+	if sub.PlanID != held.plan.ID { // moved since the run's first read
+		if held, err = s.currentSalePlan(ctx, tx, sub.PlanID); err != nil {
+			return err
+		}
+	}
+	if order != nil {
+		ev := domain.OrderEventProvisioned
 		if !out.Done {
-			ev = domain.ProvisionFailed(p.Op)
+			ev = domain.OrderEventProvisioningFailed
 		}
-		if err := sub.Apply(ev, rules); err != nil {
+		if err := order.Apply(ev, now, s.opts.Location); err != nil {
 			return err
 		}
-		if out.Done && p.Op == domain.ProvisionOpCreate {
-			period, ok := planPeriod(plan, sub.PlanPeriodID)
-			if !ok {
-				return fmt.Errorf("subscription %d: period %d is not in plan %d", sub.ID, sub.PlanPeriodID, plan.ID)
-			}
-			sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
-		}
-		if out.Done && order != nil && order.Kind != domain.SalesOrder {
-			return s.completeOrder(ctx, tx, order, sub, plan, now)
-		}
-		sub.UpdatedAt = now
-		if err := tx.UpdateSubscription(ctx, sub); err != nil {
+		order.UpdatedAt = now
+		if err := tx.UpdateOrder(ctx, order); err != nil {
 			return err
 		}
-		if out.Done && p.Op == domain.ProvisionOpStop {
-			return s.recordStopped(ctx, tx, sub, plan, now)
+	}
+	plan, rules := held.plan, held.plan.BillingType.Rules()
+	tx.HoldPlanTerms(plan.ID, plan.BillingType, held.terms, held.gen)
+	ev := domain.ProvisionDone(p.Op)
+	if !out.Done {
+		ev = domain.ProvisionFailed(p.Op)
+	}
+	if err := sub.Apply(ev, rules); err != nil {
+		return err
+	}
+	if out.Done && p.Op == domain.ProvisionOpCreate {
+		period, ok := planPeriod(plan, sub.PlanPeriodID)
+		if !ok {
+			return fmt.Errorf("subscription %d: period %d is not in plan %d", sub.ID, sub.PlanPeriodID, plan.ID)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
+		sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
+	}
+	if out.Done && order != nil && order.Kind != domain.SalesOrder {
+		return s.completeOrder(ctx, tx, order, sub, plan, now)
+	}
+	sub.UpdatedAt = now
+	if err := tx.UpdateSubscription(ctx, sub); err != nil {
+		return err
+	}
+	if out.Done && p.Op == domain.ProvisionOpStop {
+		return s.recordStopped(ctx, tx, sub, plan, now)
 	}
 	return nil
 }

@@ -49,7 +49,13 @@ func (s *Service) salePlan(ctx context.Context, id int64, fresh bool) (salePlan,
 			return p, err
 		}
 	}
-	c := s.db.Reader()
+	return s.currentSalePlan(ctx, s.db.Reader(), id)
+}
+
+// currentSalePlan returns plan id as salePlan does, current at the catalogue's
+// generation read on c, which may be a write transaction: held in memory at that
+// generation, or read on c and kept.
+func (s *Service) currentSalePlan(ctx context.Context, c *store.Conn, id int64) (salePlan, error) {
 	gen, ok, err := c.Generation(ctx, store.ScopeCatalog)
 	if err != nil {
 		return salePlan{}, err

@@ -37,6 +37,13 @@ type Conn struct {
 	// catalogGen is the generation of ScopeCatalog the transaction's sales rely on
 	// (ExpectCatalog); 0 for none.
 	catalogGen int64
+	// resources holds the subscription resources as the transaction last read them
+	// under their subscription's lock or wrote them, by id, so an update writes only
+	// those that changed (see UpdateSubscription).
+	resources map[int64]resourceRow
+	// planTerms holds the billing type and service-term settings of the plans the
+	// caller read them for (HoldPlanTerms), by plan id.
+	planTerms map[int64]heldTerms
 }
 
 // Reader returns a Conn on the read pool.

@@ -174,33 +174,53 @@ func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit
 // another attempt.
 const leased = `id = $1 AND status = 'running' AND lease_owner = $2 AND attempts = $3`
 
-// finishJob runs one outcome update guarded by the lease.
+// finishJob runs one outcome update guarded by the lease, in a transaction of its own.
 func (db *DB) finishJob(ctx context.Context, what string, j *domain.Job, query string, args ...any) error {
-	err := db.InTx(ctx, func(c *Conn) error {
-		res, err := c.exec(ctx, query, append([]any{j.ID, j.LeaseOwner, j.Attempts}, args...)...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrLeaseLost
-		}
-		return nil
-	})
+	err := db.InTx(ctx, func(c *Conn) error { return c.finishJob(ctx, j, query, args...) })
 	if err != nil {
 		return fmt.Errorf("%s job %s: %w", what, j.ID, err)
 	}
 	return nil
 }
 
+// finishJob runs one outcome update guarded by the lease in c's transaction.
+func (c *Conn) finishJob(ctx context.Context, j *domain.Job, query string, args ...any) error {
+	res, err := c.exec(ctx, query, append([]any{j.ID, j.LeaseOwner, j.Attempts}, args...)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// completeJobSQL records a leased job's success.
+const completeJobSQL = `UPDATE jobs SET status = 'completed', result = $4, failure_message = '',
+	lease_owner = NULL, lease_until = NULL, updated_at = $5, finished_at = $5 WHERE ` + leased
+
 // CompleteJob records that the leased job j succeeded with result. It fails with
 // ErrLeaseLost unless j's lease is still held.
 func (db *DB) CompleteJob(ctx context.Context, j *domain.Job, result json.RawMessage, now time.Time) error {
-	if len(result) == 0 {
-		result = json.RawMessage("null")
+	return db.finishJob(ctx, "complete", j, completeJobSQL, resultText(result), micros(now))
+}
+
+// CompleteLeasedJob is CompleteJob in c's transaction: the handler's own, so that the
+// job is done exactly when the changes it made commit. It fails with ErrLeaseLost,
+// and the transaction must roll back, unless j's lease is still held.
+func (c *Conn) CompleteLeasedJob(ctx context.Context, j *domain.Job, result json.RawMessage, now time.Time) error {
+	if err := c.finishJob(ctx, j, completeJobSQL, resultText(result), micros(now)); err != nil {
+		return fmt.Errorf("complete job %s: %w", j.ID, err)
 	}
-	return db.finishJob(ctx, "complete", j, `UPDATE jobs SET status = 'completed', result = $4, failure_message = '',
-		lease_owner = NULL, lease_until = NULL, updated_at = $5, finished_at = $5 WHERE `+leased,
-		string(result), micros(now))
+	return nil
+}
+
+// resultText is a job's result as its column holds it: JSON null for none.
+func resultText(result json.RawMessage) string {
+	if len(result) == 0 {
+		return "null"
+	}
+	return string(result)
 }
 
 // FailJob records that the leased job j failed for good with message. It fails with

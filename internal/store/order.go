@@ -74,6 +74,16 @@ func (c *Conn) FindOrderForUpdate(ctx context.Context, resellerID, id int64) (*d
 		})
 }
 
+// FindOrderRowForUpdate is FindOrderForUpdate without the order's lines (nil): for
+// a caller that has them already, since an order's lines never change once written.
+func (c *Conn) FindOrderRowForUpdate(ctx context.Context, id int64) (*domain.Order, error) {
+	return readLocked(ctx, c, forUpdate, "orders", "o", id,
+		func(ctx context.Context, id int64, lock string) (*domain.Order, error) {
+			return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound), fmt.Sprintf("find order %d", id),
+				scanOrder, "SELECT "+orderColumns+" FROM orders o WHERE o.id = $1"+lock, id)
+		})
+}
+
 func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string) (*domain.Order, error) {
 	q, args := "SELECT "+orderColumns+" FROM orders o WHERE o.id = $1", []any{id}
 	if resellerID != 0 {
@@ -239,6 +249,12 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	if err != nil {
 		return fmt.Errorf("create order: %w", err)
 	}
+	return c.orderCreated(ctx, o)
+}
+
+// orderCreated does what follows the INSERT of o: its lines and the orders'
+// counter, with the commit.
+func (c *Conn) orderCreated(ctx context.Context, o *domain.Order) error {
 	c.lockedForUpdate("orders", o.ID) // the transaction's own new row
 	if err := c.insertOrderLines(ctx, o); err != nil {
 		return err

@@ -109,13 +109,23 @@ func (c *Conn) FindSubscriptionByID(ctx context.Context, resellerID, id int64) (
 // FindSubscriptionForUpdate is FindSubscriptionByID holding the subscription's row
 // until the write transaction ends (see lock.go), for an update built on it.
 func (c *Conn) FindSubscriptionForUpdate(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
-	return readLocked(ctx, c, forUpdate, "subscriptions", "s", id,
+	s, err := readLocked(ctx, c, forUpdate, "subscriptions", "s", id,
 		func(ctx context.Context, id int64, lock string) (*domain.Subscription, error) {
 			return c.findSubscription(ctx, resellerID, id, lock)
 		})
+	if err == nil {
+		c.rememberResources(s)
+	}
+	return s, err
 }
 
 func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock string) (*domain.Subscription, error) {
+	if lock == "" {
+		return c.findSubscriptionJoined(ctx, resellerID, id)
+	}
+	// The resources are read after the row is locked, by a statement of their own:
+	// a join would read them as of the statement's start, before a writer that held
+	// the row committed.
 	q, args := "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE s.id = $1", []any{id}
 	if resellerID != 0 {
 		q, args = q+" AND s.reseller_id = $2", append(args, resellerID)
@@ -127,6 +137,58 @@ func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock 
 	}
 	return s, c.loadSubscriptionResources(ctx, []*domain.Subscription{s})
 }
+
+// findSubscriptionJoined reads subscription id (of reseller resellerID unless 0)
+// with its resources in one statement, a row per resource, without a lock.
+func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
+	q, args := "SELECT "+subscriptionColumns+`, sr.id, sr.plan_resource_id, sr.included, sr.additional,
+		sr.setup_fee, sr.recurring_fee, sr.overuse_fee, sr.renewal_fee FROM subscriptions s
+		LEFT JOIN subscription_resources sr ON sr.subscription_id = s.id WHERE s.id = $1`, []any{id}
+	if resellerID != 0 {
+		q, args = q+" AND s.reseller_id = $2", append(args, resellerID)
+	}
+	var (
+		sub *domain.Subscription
+		r   [8]nullInt64 // the resource's columns, NULL for a subscription without any
+	)
+	extra := make([]any, len(r))
+	for i := range r {
+		extra[i] = &r[i]
+	}
+	err := eachRow(ctx, c, q+" ORDER BY sr.id", args, func(sc scanner) error {
+		row, err := scanSubscription(scanningMore{sc, extra})
+		if err != nil {
+			return err
+		}
+		if sub == nil {
+			sub = row
+			sub.Prices.Resources = map[int64]domain.ResourceFees{}
+		}
+		if !r[0].Valid {
+			return nil
+		}
+		sub.Resources = append(sub.Resources, domain.SubscriptionResource{ID: r[0].Int64,
+			PlanResourceID: r[1].Int64, Included: r[2].Int64, Additional: r[3].Int64})
+		sub.Prices.Resources[r[1].Int64] = domain.ResourceFees{Setup: domain.Amount(r[4].Int64),
+			Recurring: domain.Amount(r[5].Int64), Overuse: domain.Amount(r[6].Int64), Renewal: domain.Amount(r[7].Int64)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find subscription %d: %w", id, err)
+	}
+	if sub == nil {
+		return nil, domain.NotFound(domain.MsgSubscriptionNotFound)
+	}
+	return sub, nil
+}
+
+// scanningMore is a scanner that scans the columns its caller names, then more.
+type scanningMore struct {
+	sc   scanner
+	more []any
+}
+
+func (m scanningMore) Scan(dest ...any) error { return m.sc.Scan(append(dest, m.more...)...) }
 
 // FindSubscriptionsByIDs returns the subscriptions with the given ids and their
 // resources, in that order; ids that match none are left out.
@@ -307,6 +369,7 @@ func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscr
 	if err != nil {
 		return fmt.Errorf("create the resources of subscription %d: %w", s.ID, err)
 	}
+	c.rememberResources(s)
 	return nil
 }
 
@@ -329,26 +392,48 @@ func subscriptionArgs(s *domain.Subscription, more ...any) []any {
 
 // UpdateSubscription writes every mutable field of s, which the transaction read
 // with FindSubscriptionForUpdate: its plan and period (a switch or renewal moves
-// them), its state, its prices, and its resources' quantities and prices. A
-// resource without an id is added.
+// them), its state, its prices, the days its automatic orders fall due, and its
+// resources' quantities and prices. A resource without an id is added; one equal to
+// what the transaction read under the lock (or last wrote) is not written again.
 func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) error {
 	if err := c.needLock("subscriptions", s.ID); err != nil {
 		return err
 	}
-	_, err := c.exec(ctx, `UPDATE subscriptions SET plan_id = $1, plan_period_id = $2, name = $3, trial = $4,
+	// With its plan's terms held (HoldPlanTerms), the automatic days are written by
+	// the same statement, compared with the new expiration ($9) and paid-to ($10)
+	// dates: a SET's right side reads the row as it was before the statement.
+	// The terms are those of the catalogue at held.gen, which the statement checks.
+	days, where := "", ""
+	args := append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)
+	held, ok := c.planTerms[s.PlanID]
+	if ok {
+		days = `, renewal_due_on = CASE WHEN renewal_made_for = $9 THEN '' ELSE $30 END,
+		prolong_due_on = CASE WHEN prolong_made_for = $10 THEN '' ELSE $31 END`
+		where = " AND " + generationIs(ScopeCatalog, "$32")
+		rules := held.billing.Rules()
+		args = append(args, dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)),
+			held.gen)
+	}
+	res, err := c.exec(ctx, `UPDATE subscriptions SET plan_id = $1, plan_period_id = $2, name = $3, trial = $4,
 		status = $5, return_status = $6, awaiting_approval = $7, start_date = $8, expiration_date = $9,
 		paid_to = $10, hold_to = $11, payment_model = $12, credit_limit = $13, credit_limit_use_system = $14,
 		current_debt = $15, autorenew = $16, disable_autorenew = $17, autorenew_before_approval = $18,
 		fixed_price = $19, custom_price = $20, promo_code = $21, currency = $22, setup_fee = $23,
-		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, period_anchor = $27, updated_at = $28
-		WHERE id = $29`,
-		append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)...)
+		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, period_anchor = $27, updated_at = $28`+days+`
+		WHERE id = $29`+where, args...)
 	if err != nil {
 		return fmt.Errorf("update subscription %d: %w", s.ID, err)
+	}
+	if n, _ := res.RowsAffected(); ok && n == 0 {
+		return ErrCatalogMoved // the row is held, so only the catalogue's check can fail
 	}
 	for i := range s.Resources {
 		r := &s.Resources[i]
 		f := s.Prices.Resources[r.PlanResourceID]
+		row := resourceRow{r.PlanResourceID, r.Included, r.Additional, f}
+		if was, read := c.resources[r.ID]; r.ID != 0 && read && was == row {
+			continue
+		}
 		if r.ID == 0 {
 			err = c.row(ctx, `INSERT INTO subscription_resources (subscription_id, plan_resource_id, included,
 				additional, setup_fee, recurring_fee, overuse_fee, renewal_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -363,11 +448,61 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 		if err != nil {
 			return fmt.Errorf("update resource %d of subscription %d: %w", r.PlanResourceID, s.ID, err)
 		}
+		c.rememberResource(r.ID, row)
 	}
 	if err := c.touchSubscriptionChanged(ctx, s.ResellerID, s.ID); err != nil {
 		return err
 	}
+	if ok {
+		return nil
+	}
 	return c.writeAutomaticDays(ctx, s)
+}
+
+// resourceRow is what a subscription_resources row holds besides its ids.
+type resourceRow struct {
+	planResourceID       int64
+	included, additional int64
+	fees                 domain.ResourceFees
+}
+
+// rememberResources records the resources of s as the transaction holds them.
+func (c *Conn) rememberResources(subs ...*domain.Subscription) {
+	for _, s := range subs {
+		for _, r := range s.Resources {
+			c.rememberResource(r.ID, resourceRow{r.PlanResourceID, r.Included, r.Additional,
+				s.Prices.Resources[r.PlanResourceID]})
+		}
+	}
+}
+
+func (c *Conn) rememberResource(id int64, row resourceRow) {
+	if c.resources == nil {
+		c.resources = make(map[int64]resourceRow)
+	}
+	c.resources[id] = row
+}
+
+// heldTerms is what the automatic days of a plan's subscriptions are computed from,
+// and the catalogue's generation it was read at.
+type heldTerms struct {
+	billing domain.BillingType
+	terms   domain.TermSettings
+	gen     int64
+}
+
+// HoldPlanTerms gives the transaction the billing type and service-term settings of
+// plan planID, read by the caller at generation gen of the catalogue (ScopeCatalog;
+// 0 for none): the automatic days of the plan's subscriptions it updates are then
+// computed from them and written with the subscription, rather than read and
+// written apart. The update checks that the catalogue is still at gen, as
+// ExpectCatalog's creates do: when it is not, nothing is written and
+// UpdateSubscription returns ErrCatalogMoved.
+func (c *Conn) HoldPlanTerms(planID int64, billing domain.BillingType, terms domain.TermSettings, gen int64) {
+	if c.planTerms == nil {
+		c.planTerms = make(map[int64]heldTerms)
+	}
+	c.planTerms[planID] = heldTerms{billing, terms, gen}
 }
 
 // subscriptionListing declares the list of the subscriptions of a subtree, of one

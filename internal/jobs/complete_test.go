@@ -1,0 +1,75 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// TestCompleteInHandlerTransaction runs a handler that records its job's success in
+// its own transaction, with the change it makes (a job of another kind): the job
+// ends completed with the result given there, once. A run whose lease passed to
+// another worker before it completed writes neither its change nor the job's end,
+// and the job stays with the worker that holds it now.
+func TestCompleteInHandlerTransaction(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		clock := domain.NewTestClock(start)
+		opts := fastOptions("worker")
+		opts.Timeout = 300 * time.Millisecond
+		r := jobs.NewRunner(db, clock, opts)
+		stolen := false // the next run loses its lease before it completes
+		r.Handle("write", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
+			if stolen {
+				clock.Advance(opts.Lease)
+				thief, err := db.ClaimJobs(ctx, "thief", []string{"write"}, 1, clock.Now(), clock.Now().Add(time.Hour))
+				if err != nil || len(thief) != 1 {
+					t.Fatalf("the other worker's claim: %v, %v", thief, err)
+				}
+			}
+			err := db.InTx(ctx, func(tx *store.Conn) error {
+				change := &domain.Job{Kind: "change", Payload: j.Payload, Timestamps: domain.Timestamps{CreatedAt: clock.Now()}}
+				if err := tx.EnqueueJob(ctx, change); err != nil {
+					return err
+				}
+				return jobs.CompleteIn(ctx, tx, json.RawMessage(`"done in the transaction"`), clock.Now())
+			})
+			return json.RawMessage(`"returned"`), err
+		})
+		changes := func() int {
+			t.Helper()
+			js, err := db.Reader().ListJobs(ctx, store.JobFilter{Kind: "change", Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(js)
+		}
+
+		j := mustEnqueue(t, db, "write", 3, start)
+		if n, err := r.RunDue(ctx); err != nil || n != 1 {
+			t.Fatalf("RunDue ran %d (%v), want 1", n, err)
+		}
+		got := mustFind(t, db, j.ID)
+		if got.Status != domain.JobStatusCompleted || string(got.Result) != `"done in the transaction"` ||
+			got.Attempts != 1 || changes() != 1 {
+			t.Fatalf("job %+v with %d changes, want completed in the handler's transaction with 1", got, changes())
+		}
+
+		stolen = true
+		lost := mustEnqueue(t, db, "write", 3, clock.Now())
+		if _, err := r.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got = mustFind(t, db, lost.ID)
+		if got.Status != domain.JobStatusRunning || got.LeaseOwner != "thief" || got.Attempts != 2 || changes() != 1 {
+			t.Fatalf("job %+v with %d changes, want running under the other worker's lease, 1 change", got, changes())
+		}
+	})
+}
