@@ -16,9 +16,9 @@ import (
 //
 // The series' rows stay locked from the numbering to the commit, so every document
 // of a series waits for the transaction before it to end. On PostgreSQL the
-// numbering, the order and the payment are therefore one statement, the
-// transaction's last before the commit: the rows are held for two round trips
-// rather than four. SQLite has one writer at a time and needs no such care.
+// numbering, the order and the payment are therefore one statement, which a sales
+// order sends last before its commit: the rows are held for two round trips rather
+// than four. SQLite has one writer at a time and needs no such care.
 func (c *Conn) CreateNumberedOrder(ctx context.Context, o *domain.Order, prefix string, p *domain.Payment) error {
 	if c.db.engine != Postgres {
 		return c.createNumberedOrderApart(ctx, o, prefix, p)
