@@ -101,6 +101,10 @@ type AbilityInput struct {
 	// ExpirationDate and PaidTo as on the Subscription.
 	ExpirationDate Date
 	PaidTo         Date
+	// PaidMonthStart is the first day of the month ending on PaidTo, counted from
+	// the subscription's anchor (Subscription.PaidMonthStart); zero for one
+	// calendar month before PaidTo.
+	PaidMonthStart Date
 	CreditHold     bool         // the account is on credit hold
 	Pending        PendingOrder // the subscription's order in flight
 	Autorenew      bool

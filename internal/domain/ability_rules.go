@@ -75,11 +75,15 @@ func (in AbilityInput) switchWindowOpen() bool {
 }
 
 // prolongWindowOpen: the next month may be paid once the current paid month has begun
-// (from one month before PaidTo), and only while PaidTo is before the expiration date;
-// so months are paid one at a time, never far ahead.
+// (PaidMonthStart), and only while PaidTo is before the expiration date; so months
+// are paid one at a time, never far ahead.
 func (in AbilityInput) prolongWindowOpen() bool {
 	if in.PaidTo.IsZero() || !in.Endless && !in.PaidTo.Before(in.ExpirationDate) {
 		return false
 	}
-	return !in.Today.Before(in.PaidTo.AddMonths(-1))
+	opens := in.PaidMonthStart
+	if opens.IsZero() {
+		opens = in.PaidTo.AddMonths(-1)
+	}
+	return !in.Today.Before(opens)
 }

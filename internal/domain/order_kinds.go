@@ -142,7 +142,7 @@ func (s *Subscription) PaidTerm(p PlanPeriod, rules BillingRules, today Date) (T
 		}
 		return MonthTerm(start), nil
 	case rules.Prolong && !s.PaidTo.IsZero():
-		return Term{Start: s.paidMonthStart(), End: s.PaidTo, Months: WholeMonths(1)}, nil
+		return Term{Start: s.PaidMonthStart(), End: s.PaidTo, Months: WholeMonths(1)}, nil
 	}
 	months, err := PeriodMonths(p)
 	if err != nil {

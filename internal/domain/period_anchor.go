@@ -80,7 +80,8 @@ func (s *Subscription) nextPaidTo(paidTo Date) Date {
 	return end
 }
 
-// paidMonthStart is the first day of the month that ends on s's paid-to date.
-func (s *Subscription) paidMonthStart() Date {
+// PaidMonthStart is the first day of the month that ends on s's paid-to date, on
+// the months counted from s's anchor: from it the next month may be paid.
+func (s *Subscription) PaidMonthStart() Date {
 	return previousPeriodStart(s.Anchor(), s.PaidTo, oneMonth)
 }

@@ -110,3 +110,30 @@ func TestPaidTermFromTheAnchor(t *testing.T) {
 		t.Fatalf("prolonged term = %+v, %v; want 2027-03-31 to 2027-04-30", term, err)
 	}
 }
+
+// TestProlongWindowFromTheMonthStart: the month ending 30 April, counted from a 31
+// January anchor, begins on 31 March; the next month may be paid, and is ordered by
+// the scheduler, from that day, not from 30 March (30 April less a month).
+func TestProlongWindowFromTheMonthStart(t *testing.T) {
+	yearly := PlanPeriod{ID: 2, Duration: 1, Unit: UnitYears}
+	s, _ := anchorFixture(t, "2027-01-31", yearly, BillingCSPMonthly)
+	s.PaidTo = okDate(t, "2027-04-30")
+	if got := s.PaidMonthStart(); got.String() != "2027-03-31" {
+		t.Fatalf("PaidMonthStart = %s, want 2027-03-31", got)
+	}
+	terms := DefaultTermSettings
+	terms.AutoRenewPoint = 45 // earlier than the month's start: the start wins
+	if got := s.AutoProlongDay(BillingCSPMonthly.Rules(), terms); got.String() != "2027-03-31" {
+		t.Errorf("AutoProlongDay = %s, want 2027-03-31", got)
+	}
+	in := AbilityInput{Status: SubscriptionStatusActive, Rules: BillingCSPMonthly.Rules(),
+		PaymentModel: PaymentModelPrepay, Terms: terms, StartDate: s.StartDate,
+		ExpirationDate: s.ExpirationDate, PaidTo: s.PaidTo, PaidMonthStart: s.PaidMonthStart(), Autorenew: true,
+		PlanActive: true}
+	for day, want := range map[string]bool{"2027-03-30": false, "2027-03-31": true} {
+		in.Today = okDate(t, day)
+		if got := in.prolongWindowOpen(); got != want {
+			t.Errorf("prolong window on %s: %v, want %v", day, got, want)
+		}
+	}
+}

@@ -32,8 +32,8 @@ func (s *Subscription) AutoRenewalDay(rules BillingRules, terms TermSettings) Da
 }
 
 // AutoProlongDay is the day the prolong order of s's next month is made under rules
-// and terms: AutoRenewPoint days before the paid-to date, never before the month
-// before it (months are paid one at a time). It is zero when s is not paid month by
+// and terms: AutoRenewPoint days before the paid-to date, never before the paid
+// month began (PaidMonthStart: months are paid one at a time). It is zero when s is not paid month by
 // month (a billing type without prolong orders, or a trial) or its last month is
 // paid (paid-to reached the expiration date: the renewal comes next). An endless
 // period is prolonged month after month.
@@ -43,7 +43,7 @@ func (s *Subscription) AutoProlongDay(rules BillingRules, terms TermSettings) Da
 		return Date{}
 	}
 	day := s.PaidTo.AddDays(-terms.AutoRenewPoint)
-	if opens := s.PaidTo.AddMonths(-1); opens.After(day) {
+	if opens := s.PaidMonthStart(); opens.After(day) {
 		day = opens
 	}
 	return day

@@ -180,7 +180,8 @@ func abilityInput(sub *domain.Subscription, plan *domain.Plan, terms domain.Term
 	return domain.AbilityInput{Status: sub.Status, Rules: plan.BillingType.Rules(), PaymentModel: sub.PaymentModel,
 		Trial: sub.Trial, Endless: sub.ExpirationDate.IsZero(), Terms: terms, Today: today,
 		StartDate: sub.StartDate, ExpirationDate: sub.ExpirationDate, PaidTo: sub.PaidTo,
-		CreditHold: creditHold, Pending: pending,
+		PaidMonthStart: sub.PaidMonthStart(),
+		CreditHold:     creditHold, Pending: pending,
 		Autorenew: sub.Autorenew, DisableAutorenew: sub.DisableAutorenew,
 		PlanActive: plan.Status == domain.PlanActive, SwitchTargets: targets}
 }
