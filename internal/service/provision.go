@@ -21,8 +21,19 @@ import (
 const JobProvision = "provision"
 
 // provisionAttempts bounds the runs of one provisioning job; only a Provisioner that
-// cannot reach the vendor (an error, not a refusal) makes it run again.
+// cannot reach the vendor (an error, not a refusal) makes it run again. A vendor
+// retry schedule of more delays raises it (Service.provisionAttempts).
 const provisionAttempts = 10
+
+// provisionAttempts is how many runs a provisioning job gets: provisionAttempts, or
+// the first run and one after each delay of the vendor retry schedule when that is
+// more, so the job's bound never cuts the schedule short.
+func (s *Service) provisionAttempts() int {
+	if s.opts.VendorCalls != nil {
+		return max(provisionAttempts, len(s.opts.VendorCalls.Retry)+1)
+	}
+	return provisionAttempts
+}
 
 // ProvisionRequest is one operation the vendor is asked to carry out.
 type ProvisionRequest struct {
@@ -90,7 +101,7 @@ func (s *Service) enqueueProvision(ctx context.Context, tx *store.Conn, sub *dom
 		return err
 	}
 	// Nothing reads the job before the commit: it is sent with it.
-	j := &domain.Job{Kind: JobProvision, ResellerID: sub.ResellerID, Payload: payload, MaxAttempts: provisionAttempts}
+	j := &domain.Job{Kind: JobProvision, ResellerID: sub.ResellerID, Payload: payload, MaxAttempts: s.provisionAttempts()}
 	j.CreatedAt = s.clock.Now()
 	return tx.EnqueueJobLater(j)
 }
