@@ -189,25 +189,31 @@ func (s *bodyScan) object(sh *jsonShape) bool {
 }
 
 // duplicate reports whether name is among the names of the object being read, which
-// start at s.names[first], and adds it to them. From indexNamesAt names on, index
-// holds them all.
+// start at s.names[first], and adds it to them (see duplicateName).
 func (s *bodyScan) duplicate(name string, first int, index *map[string]bool) bool {
-	names := s.names[first:]
+	return duplicateName(&s.names, name, first, index)
+}
+
+// duplicateName reports whether name is among (*names)[first:], the names of the
+// object being read, and appends it to them. From indexNamesAt names on, index holds
+// them all, so an object of many names is not searched name by name.
+func duplicateName(names *[]string, name string, first int, index *map[string]bool) bool {
+	own := (*names)[first:]
 	switch {
 	case *index != nil:
 		if (*index)[name] {
 			return true
 		}
 		(*index)[name] = true
-	case len(names) < indexNamesAt:
-		for _, n := range names {
+	case len(own) < indexNamesAt:
+		for _, n := range own {
 			if n == name {
 				return true
 			}
 		}
 	default:
-		*index = make(map[string]bool, 2*len(names))
-		for _, n := range names {
+		*index = make(map[string]bool, 2*len(own))
+		for _, n := range own {
 			(*index)[n] = true
 		}
 		if (*index)[name] {
@@ -215,7 +221,7 @@ func (s *bodyScan) duplicate(name string, first int, index *map[string]bool) boo
 		}
 		(*index)[name] = true
 	}
-	s.names = append(s.names, name)
+	*names = append(*names, name)
 	return false
 }
 

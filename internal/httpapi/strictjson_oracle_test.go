@@ -110,35 +110,9 @@ func (s *tokenScan) object(sh *jsonShape) bool {
 	return s.leave()
 }
 
-// duplicate reports whether name is among the names of the object being read, which
-// start at s.names[first], and adds it to them. From indexNamesAt names on, index
-// holds them all.
+// duplicate is bodyScan's: see duplicateName.
 func (s *tokenScan) duplicate(name string, first int, index *map[string]bool) bool {
-	names := s.names[first:]
-	switch {
-	case *index != nil:
-		if (*index)[name] {
-			return true
-		}
-		(*index)[name] = true
-	case len(names) < indexNamesAt:
-		for _, n := range names {
-			if n == name {
-				return true
-			}
-		}
-	default:
-		*index = make(map[string]bool, 2*len(names))
-		for _, n := range names {
-			(*index)[n] = true
-		}
-		if (*index)[name] {
-			return true
-		}
-		(*index)[name] = true
-	}
-	s.names = append(s.names, name)
-	return false
+	return duplicateName(&s.names, name, first, index)
 }
 
 // array reads the elements, of shape elem, of an array whose '[' was just read.
