@@ -162,6 +162,17 @@ func (s *Service) orderBasis(ctx context.Context, tx *store.Conn, resellerID, id
 	case domain.CodeOf(err) != domain.ErrNotFound:
 		return b, err
 	}
+	return s.basisOf(ctx, tx, b.sub, kind, today)
+}
+
+// basisOf loads what an order of kind on sub, read for update and without an order
+// in flight, is checked against, and asks sub's ability whether kind is allowed now.
+func (s *Service) basisOf(ctx context.Context, tx *store.Conn, sub *domain.Subscription, kind domain.OrderKind,
+	today domain.Date) (orderBasis, error) {
+	var (
+		b   = orderBasis{sub: sub, today: today}
+		err error
+	)
 	if b.plan, err = s.planByID(ctx, tx, b.sub.PlanID); err != nil {
 		return b, err
 	}

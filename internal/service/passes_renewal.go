@@ -91,11 +91,11 @@ func automaticDue(sub *domain.Subscription, days store.AutomaticDays, kind domai
 	return date, live && !due.IsZero() && !due.After(today)
 }
 
-// placeAutomatic makes the scheduler's order of kind for sub at b's instant
-// (draftAutomatic) and places it.
+// placeAutomatic makes the scheduler's order of kind for sub (read for update, with
+// no order in flight left) at b's instant (draftAutomatic) and places it.
 func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBatch, sub *domain.Subscription,
 	kind domain.OrderKind) (*domain.Order, error) {
-	basis, err := s.orderBasis(ctx, tx, sub.ResellerID, sub.ID, kind, b.today)
+	basis, err := s.basisOf(ctx, tx, sub, kind, b.today)
 	if err != nil {
 		return nil, automaticRefusal(err, sub, kind)
 	}
