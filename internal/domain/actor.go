@@ -38,6 +38,18 @@ func ResellerPath(parentPath string, id int64) string {
 	return parentPath + strconv.FormatInt(id, 10) + "/"
 }
 
+// PathIDs returns the ids of the resellers on path, the operator first and the
+// reseller at path last ("/1/7/12/" gives 1, 7, 12).
+func PathIDs(path string) []int64 {
+	var out []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil && id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // ParentPath returns the path of the parent of the reseller at path ("/1/7/" for
 // "/1/7/12/"), or "" for the operator, which has none.
 func ParentPath(path string) string {

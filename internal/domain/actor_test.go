@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestParentPath(t *testing.T) {
 	for path, want := range map[string]string{"/1/": "", "/1/7/": "/1/", "/1/7/12/": "/1/7/", "": ""} {
@@ -38,5 +41,13 @@ func TestSeesUpstreamManager(t *testing.T) {
 	}
 	if (Actor{ResellerPath: "/1/"}).SeesUpstreamManager(&Reseller{ParentID: 7, Path: "/1/7/12/"}) {
 		t.Error("a reseller without a manager reports one to see")
+	}
+}
+
+func TestPathIDs(t *testing.T) {
+	for path, want := range map[string][]int64{"/1/": {1}, "/1/7/12/": {1, 7, 12}, "": nil} {
+		if got := PathIDs(path); !slices.Equal(got, want) {
+			t.Errorf("PathIDs(%q) = %v, want %v", path, got, want)
+		}
 	}
 }

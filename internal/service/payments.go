@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -108,7 +107,7 @@ func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order
 // does (its upstream's, then that one's upstream's ...). Any other id is refused at
 // payment_method_id.
 func (s *Service) paymentMethodFor(ctx context.Context, tx *store.Conn, path string, id int64) (*domain.PaymentMethod, error) {
-	chain := resellerChain(path)
+	chain := domain.PathIDs(path)
 	methods, err := tx.FindPaymentMethodsOf(ctx, chain)
 	if err != nil {
 		return nil, err
@@ -130,22 +129,6 @@ func (s *Service) paymentMethodFor(ctx context.Context, tx *store.Conn, path str
 		break
 	}
 	return nil, domain.FieldError(ptrPaymentMethod, domain.MsgPaymentMethodUnknown)
-}
-
-// resellerChain is the ids of the resellers on path, from the root down to the
-// reseller itself: "/1/7/12/" is 1, 7, 12.
-func resellerChain(path string) []int64 {
-	var out []int64
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		var n int64
-		for _, r := range part {
-			n = n*10 + int64(r-'0')
-		}
-		if n > 0 {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // FindPaymentByID returns a payment of the reseller or of a reseller below it.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // SubscriptionsScope covers what a page of the subscriptions of reseller id and of
@@ -68,11 +69,7 @@ func (c *Conn) declareAlong(ctx context.Context, resellerID, id int64) error {
 	if err != nil {
 		return err
 	}
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		rid, err := strconv.ParseInt(part, 10, 64)
-		if err != nil {
-			continue
-		}
+	for _, rid := range domain.PathIDs(path) {
 		s := SubscriptionsScope(rid)
 		c.touchAdded(s)
 		if id == 0 {
@@ -89,10 +86,8 @@ func (c *Conn) declareAlong(ctx context.Context, resellerID, id int64) error {
 // touchAlong touches the SubscriptionsScope of every reseller on path, the
 // reseller's own included.
 func touchAlong(c *Conn, path string) {
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
-			c.touch(SubscriptionsScope(id))
-		}
+	for _, id := range domain.PathIDs(path) {
+		c.touch(SubscriptionsScope(id))
 	}
 }
 
