@@ -2,8 +2,6 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -103,7 +101,7 @@ func (m *TimeMachine) Location() *time.Location { return m.loc }
 // database: another one answers conflict at once. An advance cut short (ctx ended,
 // a failure) leaves the clock at the last step it reached; it never moves back.
 func (m *TimeMachine) Advance(ctx context.Context, target func(now time.Time) (time.Time, error)) (time.Time, error) {
-	owner := defaultOwner() + ":" + randomHex()
+	owner := defaultOwner()
 	base := m.clock.Base()
 	at := base.Now()
 	ok, err := m.clock.db.TakeTestClockAdvance(ctx, owner, at, at.Add(m.lease))
@@ -191,10 +189,4 @@ func (m *TimeMachine) nextStep(ctx context.Context, t time.Time) (time.Time, err
 		return next, nil
 	}
 	return time.Time{}, nil
-}
-
-func randomHex() string {
-	b := make([]byte, 4)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
