@@ -97,3 +97,19 @@ result_of() {
 # ratio A B FORMAT prints A / B; verdict EXPR prints PASS when the awk EXPR holds.
 ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
+
+# wrk_requests FILE prints the requests of the RESULT line in FILE.
+wrk_requests() {
+	awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' "$1"
+}
+
+# cpu_per_request TARGET ENGINE BIN SECONDS PPROF REQUESTS prints TARGET's CPU time
+# per request: the samples of PPROF, a CPU profile of BIN SECONDS long, over the
+# REQUESTS answered by a load of SECONDS+2 (wrk ran a little longer than the profile).
+cpu_per_request() {
+	go tool pprof -top -nodecount=0 "$3" "$5" 2>/dev/null |
+		awk -v t="$1" -v e="$2" -v n="$6" -v s="$4" '/Total samples/ {
+			v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
+			printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
+		}'
+}

@@ -229,26 +229,19 @@ orders_case() {
 # profile ENGINE TARGET loads TARGET for PROFILE seconds at PROFILE_CLIENTS clients
 # while saving its CPU profile, and prints its CPU time per request.
 profile() {
-	local engine=$1 t=$2 curl_pid reqs bin
+	local engine=$1 t=$2 curl_pid bin
 	say "$engine: ${PROFILE}s of CPU profile of $t at $PROFILE_CLIENTS clients"
 	curl -sf -o "$OUT/cpu-$t-$engine.pprof" "http://127.0.0.1:${PPROF[$t]}/debug/pprof/profile?seconds=$PROFILE" &
 	curl_pid=$!
 	run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" "${EVERY[$t]}" >"$OUT/profile-$engine-$t.txt"
 	wait "$curl_pid" || die "no CPU profile of $t"
-	reqs=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' \
-		"$OUT/profile-$engine-$t.txt")
 	case $t in
 	raw) bin="$OUT/rawinsert" ;;
 	baseline*) bin=$BASELINE ;;
 	*) bin="$OUT/cascade" ;;
 	esac
-	# The profile's samples over the requests answered while it ran (wrk ran a little
-	# longer than the profile).
-	go tool pprof -top -nodecount=0 "$bin" "$OUT/cpu-$t-$engine.pprof" 2>/dev/null |
-		awk -v t="$t" -v e="$engine" -v n="$reqs" -v s="$PROFILE" '/Total samples/ {
-			v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
-			printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
-		}' | tee -a "$OUT/profile.txt"
+	cpu_per_request "$t" "$engine" "$bin" "$PROFILE" "$OUT/cpu-$t-$engine.pprof" "$(wrk_requests "$OUT/profile-$engine-$t.txt")" |
+		tee -a "$OUT/profile.txt"
 }
 
 # list_case ENGINE measures the subscriptions page, read-only and mixed with orders,

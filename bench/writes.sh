@@ -165,20 +165,14 @@ for engine in $ENGINES; do
 			run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" >"$OUT/profile-$engine-$t.txt"
 			pg_after=$(postgres_cpu)
 			wait "$curl_pid" || die "no CPU profile of $t"
-			# CPU per request: the profile's samples over the requests answered while
-			# it ran (wrk ran a little longer than the profile).
-			reqs=$(awk '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { sub("requests=", "", $i); print $i } }' \
-				"$OUT/profile-$engine-$t.txt")
+			reqs=$(wrk_requests "$OUT/profile-$engine-$t.txt")
 			case $t in
 			cascade) bin="$OUT/cascade" ;;
 			raw) bin="$OUT/rawinsert" ;;
 			baseline) bin=$BASELINE ;;
 			esac
-			go tool pprof -top -nodecount=0 "$bin" "$OUT/cpu-$t-$engine.pprof" 2>/dev/null |
-				awk -v t="$t" -v e="$engine" -v n="$reqs" -v s="$PROFILE" '/Total samples/ {
-					v = $6; u = 1; if (v ~ /ms$/) u = 0.001; sub(/m?s$/, "", v)
-					printf "%s %s: %.3f ms CPU per request (%s requests in %ss)\n", t, e, v * u * 1000 * (s + 2) / s / n, n, s + 2
-				}' | tee -a "$OUT/profile.txt"
+			cpu_per_request "$t" "$engine" "$bin" "$PROFILE" "$OUT/cpu-$t-$engine.pprof" "$reqs" |
+				tee -a "$OUT/profile.txt"
 			[ "$engine" = postgres ] && [ "$pg_after" -gt 0 ] &&
 				awk -v t="$t" -v n="$reqs" -v j=$((pg_after - pg_before)) -v hz="$(getconf CLK_TCK)" \
 					'BEGIN { printf "%s postgres: %.3f ms CPU of the PostgreSQL server processes per request\n", t, j * 1000 / hz / n }' |
