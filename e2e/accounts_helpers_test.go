@@ -34,6 +34,13 @@ func acPerson(first, last string) client.AccountInput {
 		LastName: client.String(last), Email: client.String(unique(strings.ToLower(first)+".") + "@example.com")}
 }
 
+// acPostpaid is acPerson of the postpaid account class.
+func acPostpaid(first, last string) client.AccountInput {
+	in := acPerson(first, last)
+	in.AccountClassKey = client.String("postpay")
+	return in
+}
+
 // acCompany is a valid business account input.
 func acCompany(company string) client.AccountInput {
 	in := acPerson("Ann", "Lee")

@@ -43,11 +43,11 @@ type server struct {
 	http  *http.Client
 }
 
-// eachEngine runs f against a fresh server on every engine.
-func eachEngine(t *testing.T, f func(t *testing.T, s *server)) {
+// eachEngine runs f against a fresh server on every engine, configured by options.
+func eachEngine(t *testing.T, f func(t *testing.T, s *server), options ...func(*app.Config)) {
 	t.Helper()
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		f(t, start(t, e, "admin-token-"+service.NewToken()))
+		f(t, start(t, e, "admin-token-"+service.NewToken(), options...))
 	})
 }
 
@@ -280,4 +280,20 @@ func (s *server) checkListCounts() error {
 		return nil
 	}
 	return s.DB.CheckListCounts(context.Background())
+}
+
+// cashMethod returns the id of the payment method of reseller rid whose key is cash.
+func cashMethod(t testing.TB, s *server, rid int64) int64 {
+	t.Helper()
+	methods, err := s.Admin.ListPaymentMethods(context.Background(), rid, nil)
+	if err != nil {
+		t.Fatalf("payment methods of reseller %d: %v", rid, err)
+	}
+	for _, m := range methods.Items {
+		if m.Key == "cash" {
+			return m.ID
+		}
+	}
+	t.Fatalf("reseller %d has no cash payment method: %+v", rid, methods.Items)
+	return 0
 }

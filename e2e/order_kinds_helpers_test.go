@@ -136,18 +136,12 @@ func okSetup(t *testing.T, s *server) *okWorld {
 		w.plans[k] = atPlan(t, s.Admin, w.r.ID, k)
 	}
 	w.prepaid = acMustCreate(t, s.Admin, w.r.ID, acPerson("Petra", "Prepaid"))
-	post := acPerson("Paul", "Postpaid")
-	post.AccountClassKey = client.String("postpay")
-	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, post)
+	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, acPostpaid("Paul", "Postpaid"))
 	w.siblingAcc = acMustCreate(t, s.Admin, w.sibling.ID, acPerson("Sid", "Sibling"))
 	w.sales = s.client(mustCreateManager(t, s.Admin, w.r.ID, "sales").APIToken)
 	w.marketing = s.client(mustCreateManager(t, s.Admin, w.r.ID, "marketing").APIToken)
 	w.siblingOwner = s.client(mustCreateManager(t, s.Admin, w.sibling.ID, "owner").APIToken)
-	methods, err := s.Admin.ListPaymentMethods(context.Background(), w.r.ID, nil)
-	if err != nil || len(methods.Items) == 0 {
-		t.Fatalf("payment methods of reseller %d: %v", w.r.ID, err)
-	}
-	w.cash = methods.Items[0].ID
+	w.cash = cashMethod(t, s, w.r.ID)
 	return w
 }
 

@@ -74,23 +74,13 @@ func odSetup(t *testing.T, s *server) *odWorld {
 	w.basic = atPlan(t, s.Admin, w.r.ID, "mail-basic")
 	w.attrs = atPlan(t, s.Admin, w.r.ID, "mail-attrs")
 	w.prepaid = acMustCreate(t, s.Admin, w.r.ID, acPerson("Olga", "Prepaid"))
-	post := acPerson("Pavel", "Postpaid")
-	post.AccountClassKey = client.String("postpay")
-	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, post)
+	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, acPostpaid("Pavel", "Postpaid"))
 	w.siblingAcc = acMustCreate(t, s.Admin, w.sibling.ID, acPerson("Sam", "Sibling"))
 	w.sales = s.client(mustCreateManager(t, s.Admin, w.r.ID, "sales").APIToken)
 	w.owner = s.client(mustCreateManager(t, s.Admin, w.r.ID, "owner").APIToken)
 	w.marketing = s.client(mustCreateManager(t, s.Admin, w.r.ID, "marketing").APIToken)
 	w.siblingOwner = s.client(mustCreateManager(t, s.Admin, w.sibling.ID, "owner").APIToken)
-	methods, err := s.Admin.ListPaymentMethods(context.Background(), w.r.ID, nil)
-	if err != nil || len(methods.Items) == 0 {
-		t.Fatalf("payment methods of reseller %d: %v", w.r.ID, err)
-	}
-	for _, m := range methods.Items {
-		if m.Key == "cash" {
-			w.cash = m.ID
-		}
-	}
+	w.cash = cashMethod(t, s, w.r.ID)
 	return w
 }
 

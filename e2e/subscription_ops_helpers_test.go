@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/client"
-	"github.com/cascade-billing/cascade/internal/app"
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
-	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
 // soCatalog sells monthly plans under three service terms: stops and deletions at
@@ -62,13 +60,9 @@ func soSetup(t *testing.T, s *server) *soWorld {
 	for _, id := range []int64{w.r.ID, w.child.ID} {
 		cfApply(t, s.Admin, id, soCatalog)
 	}
-	post := acPerson("Pavel", "Postpaid")
-	post.AccountClassKey = client.String("postpay")
-	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, post)
+	w.postpaid = acMustCreate(t, s.Admin, w.r.ID, acPostpaid("Pavel", "Postpaid"))
 	w.prepaid = acMustCreate(t, s.Admin, w.r.ID, acPerson("Olga", "Prepaid"))
-	childPost := acPerson("Chris", "Child")
-	childPost.AccountClassKey = client.String("postpay")
-	w.childAcc = acMustCreate(t, s.Admin, w.child.ID, childPost)
+	w.childAcc = acMustCreate(t, s.Admin, w.child.ID, acPostpaid("Chris", "Child"))
 	w.sales = s.client(mustCreateManager(t, s.Admin, w.r.ID, "sales").APIToken)
 	w.owner = s.client(mustCreateManager(t, s.Admin, w.r.ID, "owner").APIToken)
 	w.marketing = s.client(mustCreateManager(t, s.Admin, w.r.ID, "marketing").APIToken)
@@ -183,12 +177,4 @@ func (refusingProvisioner) Provision(_ context.Context, req service.ProvisionReq
 		return service.ProvisionOutcome{Message: "the vendor cannot stop this service now"}, nil
 	}
 	return service.ProvisionOutcome{Done: true}, nil
-}
-
-// soEachEngine runs f against a fresh server on every engine, configured by options.
-func soEachEngine(t *testing.T, f func(t *testing.T, s *server), options ...func(*app.Config)) {
-	t.Helper()
-	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		f(t, start(t, e, "admin-token-"+service.NewToken(), options...))
-	})
 }

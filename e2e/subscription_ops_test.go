@@ -319,7 +319,7 @@ func TestSubscriptionOperationIdempotent(t *testing.T) {
 // TestSubscriptionStoppingFailed runs a server whose provisioner refuses stops: the
 // subscription ends in stopping_failed, where no operation is offered.
 func TestSubscriptionStoppingFailed(t *testing.T) {
-	soEachEngine(t, func(t *testing.T, s *server) {
+	eachEngine(t, func(t *testing.T, s *server) {
 		ctx := context.Background()
 		w := soSetup(t, s)
 		sub := w.buy(t, w.sales, w.r.ID, w.postpaid.ID, "auto")

@@ -111,11 +111,7 @@ func twEachEngine(t *testing.T, f func(t *testing.T, w *twWorld)) {
 		}
 		w.acc = acMustCreate(t, s.Admin, w.rid, acPerson("Dana", "Desk"))
 		w.sales = s.client(mustCreateManager(t, s.Admin, w.rid, "sales").APIToken)
-		methods, err := s.Admin.ListPaymentMethods(context.Background(), w.rid, nil)
-		if err != nil || len(methods.Items) != 1 {
-			t.Fatalf("payment methods: %+v, %v", methods, err)
-		}
-		w.cash = methods.Items[0].ID
+		w.cash = cashMethod(t, s, w.rid)
 		f(t, w)
 	})
 }

@@ -97,9 +97,7 @@ func vdStart(t *testing.T, e storetest.Engine, retry ...time.Duration) *vdWorld 
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close(); w.vendor.Close() })
 	w.plan = atPlan(t, w.s.Admin, w.r.ID, "mail-basic")
-	post := acPerson("Vera", "Vendor")
-	post.AccountClassKey = client.String("postpay")
-	w.account = acMustCreate(t, w.s.Admin, w.r.ID, post)
+	w.account = acMustCreate(t, w.s.Admin, w.r.ID, acPostpaid("Vera", "Vendor"))
 	w.owner = w.s.client(mustCreateManager(t, w.s.Admin, w.r.ID, "owner").APIToken)
 	w.sales = w.s.client(mustCreateManager(t, w.s.Admin, w.r.ID, "sales").APIToken)
 	return w
