@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/vendor"
 )
 
@@ -41,7 +40,7 @@ func (c *cli) vendor(ctx context.Context, args []string) error {
 	}
 	secret := c.getenv("CASCADE_VENDOR_CHECK_SECRET")
 	if secret == "" {
-		secret = throwawaySecret()
+		secret = service.NewProductSecret()
 		fmt.Fprintf(c.stdout, "calls are signed with a throwaway secret (start the service with it, or set CASCADE_VENDOR_CHECK_SECRET):\n  %s\n", secret)
 	} else {
 		fmt.Fprintln(c.stdout, "calls are signed with the secret in CASCADE_VENDOR_CHECK_SECRET")
@@ -62,11 +61,4 @@ func (c *cli) vendor(ctx context.Context, args []string) error {
 		return errCheckFailed
 	}
 	return nil
-}
-
-// throwawaySecret returns a secret of the products' form for one check.
-func throwawaySecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return "cvs_" + hex.EncodeToString(b)
 }

@@ -18,8 +18,9 @@ import (
 // is recognised.
 const productSecretPrefix = "cvs_"
 
-// newProductSecret returns a fresh random secret: 256 bits, in hex.
-func newProductSecret() string {
+// NewProductSecret returns a fresh random secret of the products' form: 256 bits, in
+// hex, after productSecretPrefix.
+func NewProductSecret() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return productSecretPrefix + hex.EncodeToString(b)
@@ -37,7 +38,7 @@ func (ap *applier) enterAutomatic(p *domain.Product, was domain.ProvisioningMode
 	if p.Integration.Mode != domain.ProvisioningAutomatic || was == domain.ProvisioningAutomatic {
 		return nil
 	}
-	secret := newProductSecret()
+	secret := NewProductSecret()
 	if err := ap.tx.SetProductSecret(ap.ctx, p.ID, secret, ap.now); err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (s *Service) RotateProductSecret(ctx context.Context, a domain.Actor, resel
 	if _, err := s.resellerPath(ctx, a, resellerID); err != nil {
 		return nil, err
 	}
-	out := &ProductSecret{Secret: newProductSecret()}
+	out := &ProductSecret{Secret: NewProductSecret()}
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		if err := tx.LockCatalogs(ctx); err != nil {
 			return err
