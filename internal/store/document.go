@@ -21,17 +21,25 @@ const PaymentDocumentPrefix = ""
 // after another; a transaction that rolls back gives its number back, so the series
 // has no gaps.
 func (c *Conn) NextDocumentNumber(ctx context.Context, resellerID int64, prefix string) (int64, error) {
+	return c.NextDocumentRange(ctx, resellerID, prefix, 1)
+}
+
+// NextDocumentRange takes the next n numbers of the reseller's series of documents
+// with the given prefix (NextDocumentNumber for many) and returns the first; the
+// others follow it.
+func (c *Conn) NextDocumentRange(ctx context.Context, resellerID int64, prefix string, n int) (int64, error) {
 	if c.tx == nil {
 		return 0, errLockOutsideTx
 	}
-	var n int64
-	err := c.row(ctx, `INSERT INTO document_counters (reseller_id, prefix, last) VALUES ($1, $2, 1)
-		ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + 1
-		RETURNING last`, []any{resellerID, prefix}, &n)
+	var (
+		series string
+		last   int64
+	)
+	err := c.row(ctx, bumpCountersSQL("$3", "$2"), []any{resellerID, prefix, n}, &series, &last)
 	if err != nil {
-		return 0, fmt.Errorf("next document number %q of reseller %d: %w", prefix, resellerID, err)
+		return 0, fmt.Errorf("next %d document numbers %q of reseller %d: %w", n, prefix, resellerID, err)
 	}
-	return n, nil
+	return last - int64(n) + 1, nil
 }
 
 // NextDocumentNumbers is NextDocumentNumber for several series of the reseller at
@@ -40,29 +48,19 @@ func (c *Conn) NextDocumentNumber(ctx context.Context, resellerID int64, prefix 
 // are locked in that order, so callers name them in one order (an order's series
 // before the payments'), and two transactions never wait for each other's.
 func (c *Conn) NextDocumentNumbers(ctx context.Context, resellerID int64, prefixes ...string) ([]int64, error) {
-	if len(prefixes) == 1 {
-		n, err := c.NextDocumentNumber(ctx, resellerID, prefixes[0])
-		return []int64{n}, err
-	}
 	if c.tx == nil {
 		return nil, errLockOutsideTx
 	}
 	var (
-		q    strings.Builder
-		args = make([]any, 0, 2*len(prefixes))
-		out  = make([]int64, len(prefixes))
+		params = make([]string, len(prefixes))
+		args   = []any{resellerID}
+		out    = make([]int64, len(prefixes))
 	)
-	q.WriteString(`INSERT INTO document_counters (reseller_id, prefix, last) VALUES `)
 	for i, p := range prefixes {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "($%d, $%d, 1)", len(args)+1, len(args)+2)
-		args = append(args, resellerID, p)
+		args = append(args, p)
+		params[i] = fmt.Sprintf("$%d", len(args))
 	}
-	q.WriteString(` ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + 1
-		RETURNING prefix, last`)
-	err := eachRow(ctx, c, q.String(), args, func(sc scanner) error {
+	err := eachRow(ctx, c, bumpCountersSQL("1", params...), args, func(sc scanner) error {
 		var (
 			prefix string
 			n      int64
@@ -77,6 +75,19 @@ func (c *Conn) NextDocumentNumbers(ctx context.Context, resellerID int64, prefix
 		return nil, fmt.Errorf("next document numbers %q of reseller %d: %w", prefixes, resellerID, err)
 	}
 	return out, nil
+}
+
+// bumpCountersSQL is the statement that takes the next step numbers of series of
+// the reseller $1, one for each of the parameters prefixes, locking their rows in
+// that order; it returns each series' prefix and last number taken.
+func bumpCountersSQL(step string, prefixes ...string) string {
+	rows := make([]string, len(prefixes))
+	for i, p := range prefixes {
+		rows[i] = "($1, " + p + ", " + step + ")"
+	}
+	return `INSERT INTO document_counters (reseller_id, prefix, last) VALUES ` + strings.Join(rows, ", ") + `
+		ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + excluded.last
+		RETURNING prefix, last`
 }
 
 // dateText is a civil date as its column holds it: YYYY-MM-DD, or ” when not set.

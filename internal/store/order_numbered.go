@@ -87,15 +87,12 @@ func (c *Conn) paymentCreated(ctx context.Context, o *domain.Order, p *domain.Pa
 // own and the order's id, and returns the order's id and number and the payment's
 // (NULL without one).
 func numberedOrderSQL(o *domain.Order, prefix string, p *domain.Payment) (string, []any) {
-	args := []any{o.ResellerID, prefix}
-	var q strings.Builder
-	q.WriteString(`WITH n AS (INSERT INTO document_counters (reseller_id, prefix, last) VALUES ($1, $2, 1)`)
+	args, series := []any{o.ResellerID, prefix}, []string{"$2"}
 	if p != nil {
-		args = append(args, PaymentDocumentPrefix)
-		q.WriteString(`, ($1, $3, 1)`)
+		args, series = append(args, PaymentDocumentPrefix), append(series, "$3")
 	}
-	q.WriteString(` ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + 1
-		RETURNING prefix, last),
+	var q strings.Builder
+	q.WriteString(`WITH n AS (` + bumpCountersSQL("1", series...) + `),
 		o AS (INSERT INTO orders (` + orderInsertColumns + `) SELECT `)
 	number := func(prefixArg string) string {
 		return fmt.Sprintf("%s || lpad(n.last::text, greatest(%d, length(n.last::text)), '0')", prefixArg,

@@ -112,23 +112,6 @@ func (c *Conn) FindAutomaticDaysOf(ctx context.Context, ids []int64) (map[int64]
 	return out, nil
 }
 
-// NextDocumentRange takes the next n numbers of the reseller's series of documents
-// with the given prefix (NextDocumentNumber for many) and returns the first; the
-// others follow it.
-func (c *Conn) NextDocumentRange(ctx context.Context, resellerID int64, prefix string, n int) (int64, error) {
-	if c.tx == nil {
-		return 0, errLockOutsideTx
-	}
-	var last int64
-	err := c.row(ctx, `INSERT INTO document_counters (reseller_id, prefix, last) VALUES ($1, $2, $3)
-		ON CONFLICT (reseller_id, prefix) DO UPDATE SET last = document_counters.last + excluded.last
-		RETURNING last`, []any{resellerID, prefix, n}, &last)
-	if err != nil {
-		return 0, fmt.Errorf("next %d document numbers %q of reseller %d: %w", n, prefix, resellerID, err)
-	}
-	return last - int64(n) + 1, nil
-}
-
 // CreateAutomaticOrders inserts the scheduler's orders (CreateOrder for many), each
 // made for the date of its subscription at the same place of dates (the
 // automatic_for of MarkAutomaticOrder), and sets their ids. The orders are new
