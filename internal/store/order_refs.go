@@ -16,12 +16,6 @@ func (c *Conn) FindAccountsByIDs(ctx context.Context, ids []int64) ([]*domain.Ac
 	return c.findAccountsByIDs(ctx, ids)
 }
 
-// FindPlansByIDs returns the plans with the given ids with their periods and
-// resources, in that order; ids that match none are left out.
-func (c *Conn) FindPlansByIDs(ctx context.Context, ids []int64) ([]*domain.Plan, error) {
-	return c.findPlansByIDs(ctx, ids)
-}
-
 // FindPaymentMethodsOf returns the payment methods of the given resellers, for the
 // service to find the ones that apply along a reseller's chain.
 func (c *Conn) FindPaymentMethodsOf(ctx context.Context, resellerIDs []int64) ([]*domain.PaymentMethod, error) {
