@@ -10,14 +10,15 @@ import (
 )
 
 // TestDueQueriesWalkTheirIndex checks the engine's plan of every lifecycle pass's
-// queries: each reads its partial index of migration 0016 in order, with no scan of
+// queries: each reads its partial index (migrations 0016, 0018, 0020) in order, with no scan of
 // the orders or subscriptions and no sort, so a pass never reads every row.
 func TestDueQueriesWalkTheirIndex(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		indexes := map[string]string{"unpaid orders": "orders_unpaid_due", "delayed orders": "orders_delayed_due",
 			"expiring subscriptions": "subscriptions_expiry_due", "grace ends": "subscriptions_grace_due",
-			"deletions": "subscriptions_delete_due"}
+			"deletions": "subscriptions_delete_due", "paid months": "subscriptions_paid_to_due",
+			"automatic renewals": "subscriptions_renewal_due", "automatic prolongs": "subscriptions_prolong_due"}
 		for _, q := range store.DueQueries {
 			rows, next, err := db.ExplainDue(context.Background(), q)
 			if err != nil {
