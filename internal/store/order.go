@@ -100,13 +100,15 @@ func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string)
 // FindInFlightOrder returns the order of the subscription that is in flight
 // (domain.OrderStatus.InFlight), or a not-found error when there is none.
 func (c *Conn) FindInFlightOrder(ctx context.Context, subscriptionID int64) (*domain.Order, error) {
-	b := c.builder()
-	b.cond("o.subscription_id = %s", subscriptionID)
-	b.where = append(b.where, b.in("o.status", inFlightStatuses()))
 	return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound),
 		fmt.Sprintf("find the order in flight of subscription %d", subscriptionID),
-		scanOrder, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args...)
+		scanOrder, findInFlightOrderSQL, subscriptionID)
 }
+
+// findInFlightOrderSQL is FindInFlightOrder's query: one probe of the partial index
+// on orders in flight, however many orders the subscription had.
+var findInFlightOrderSQL = "SELECT " + orderColumns + " FROM orders o WHERE o.subscription_id = $1 AND " +
+	inFlightCondition
 
 // FindInFlightOrders returns the orders in flight of the given subscriptions, by
 // subscription id, without their lines: one query for a page of subscriptions.
@@ -133,25 +135,16 @@ func (c *Conn) FindInFlightOrders(ctx context.Context, subscriptionIDs []int64) 
 	return out, nil
 }
 
-// inFlightStatuses are the order statuses that are in flight
-// (domain.OrderStatus.InFlight), the predicate of OrderInFlightIndex.
-func inFlightStatuses() []any {
-	var flying []any
-	for _, s := range domain.OrderStatuses {
-		if s.InFlight() {
-			flying = append(flying, string(s))
-		}
-	}
-	return flying
-}
-
-// inFlightCondition is inFlightStatuses as a condition on o.status with the statuses
-// written out as literals, which lets an engine match it to the predicate of the
-// partial index on orders in flight (bound values cannot).
+// inFlightCondition is the condition on o.status that the order is in flight
+// (domain.OrderStatus.InFlight), with the statuses written out as literals as the
+// predicate of OrderInFlightIndex has them: an engine matches it to that partial
+// index, as it cannot bound values.
 var inFlightCondition = func() string {
 	var quoted []string
-	for _, s := range inFlightStatuses() {
-		quoted = append(quoted, "'"+s.(string)+"'")
+	for _, s := range domain.OrderStatuses {
+		if s.InFlight() {
+			quoted = append(quoted, "'"+string(s)+"'")
+		}
 	}
 	return "o.status IN (" + strings.Join(quoted, ", ") + ")"
 }()

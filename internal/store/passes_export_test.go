@@ -25,3 +25,8 @@ func (db *DB) ExplainDue(ctx context.Context, q DueQuery) (rows, next []string, 
 	next, err = db.explain(ctx, query, args...)
 	return rows, next, err
 }
+
+// ExplainInFlightOrder returns the engine's plan of FindInFlightOrder's query.
+func (db *DB) ExplainInFlightOrder(ctx context.Context) ([]string, error) {
+	return db.explain(ctx, findInFlightOrderSQL, int64(7))
+}

@@ -36,3 +36,19 @@ func TestDueQueriesWalkTheirIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestInFlightOrderProbesItsIndex checks that FindInFlightOrder reads the partial
+// index of the orders in flight, not every order the subscription ever had.
+func TestInFlightOrderProbesItsIndex(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		plan, err := db.ExplainInFlightOrder(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(plan, "\n")
+		if !strings.Contains(text, store.OrderInFlightIndex) {
+			t.Errorf("the plan does not use %s:\n%s", store.OrderInFlightIndex, text)
+		}
+	})
+}
