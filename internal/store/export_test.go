@@ -45,3 +45,6 @@ func SearchTables() []string {
 // SQLiteUniqueIndexes returns the translation of SQLite's unique-constraint column
 // lists into index names (errors.go).
 func SQLiteUniqueIndexes() map[string]string { return sqliteUniqueIndexes }
+
+// Script runs sql, several statements, in the transaction, as a migration runs.
+func (c *Conn) Script(ctx context.Context, sql string) error { return c.tx.script(ctx, sql) }

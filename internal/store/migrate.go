@@ -80,6 +80,9 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if err := db.InTx(ctx, func(c *Conn) error { return c.renumberApplied(ctx, ms) }); err != nil {
+		return nil, fmt.Errorf("renumber applied migrations: %w", err)
+	}
 	var applied []int
 	for _, m := range ms {
 		if last > 0 && m.Version > last {
@@ -110,4 +113,59 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 		}
 	}
 	return applied, nil
+}
+
+// migrationTitle is a migration file's name without its number: what stays when a
+// migration is renumbered.
+func migrationTitle(name string) string {
+	_, title, _ := strings.Cut(name, "_")
+	return title
+}
+
+// renumberApplied moves the rows of applied migrations that were renumbered since
+// (the same title under another number, as when two changes made at once took the
+// same number and one moved up) to their numbers now, so the migration is not
+// applied twice and the one that took its old number is not taken for applied. The
+// rows move through negative numbers, so two migrations may swap. A recorded number
+// that another applied migration must take is refused: the history cannot be told.
+func (c *Conn) renumberApplied(ctx context.Context, ms []Migration) error {
+	now := make(map[string]Migration, len(ms))
+	for _, m := range ms {
+		now[migrationTitle(m.Name)] = m
+	}
+	recorded := map[int64]string{}
+	err := eachRow(ctx, c, `SELECT version, name FROM schema_migrations`, nil, func(sc scanner) error {
+		var v int64
+		var name string
+		err := sc.Scan(&v, &name)
+		recorded[v] = name
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	moves := map[int64]Migration{} // recorded version -> the migration it is now
+	for v, name := range recorded {
+		if m, ok := now[migrationTitle(name)]; ok && int64(m.Version) != v {
+			moves[v] = m
+		}
+	}
+	for v, m := range moves {
+		if other, taken := recorded[int64(m.Version)]; taken {
+			if _, moving := moves[int64(m.Version)]; !moving {
+				return fmt.Errorf("%s was applied as version %d, and version %d is recorded as %s",
+					m.Name, v, m.Version, other)
+			}
+		}
+		if _, err := c.exec(ctx, `UPDATE schema_migrations SET version = $1 WHERE version = $2`, -v, v); err != nil {
+			return err
+		}
+	}
+	for v, m := range moves {
+		if _, err := c.exec(ctx, `UPDATE schema_migrations SET version = $1, name = $2 WHERE version = $3`,
+			m.Version, m.Name, -v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
