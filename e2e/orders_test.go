@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -209,6 +210,11 @@ func TestSalesOrderRefusals(t *testing.T) {
 			}, "resource_not_in_plan", "/data/attributes/resources/data/1/plan_resource_id"},
 			{"resource missing", func(in *client.SalesOrderInput) { in.Resources = nil },
 				"resource_must_be_ordered", "/data/attributes/resources"},
+			{"resource twice", func(in *client.SalesOrderInput) {
+				in.Resources.Data = append(in.Resources.Data, client.ResourceQuantity{PlanResourceID: mailbox, Quantity: 4})
+			}, "resource_ordered_twice", "/data/attributes/resources/data/1/plan_resource_id"},
+			{"credit limit negative", func(in *client.SalesOrderInput) { in.SubscriptionCreditLimit = client.String("-1") },
+				"credit_limit_value", "/data/attributes/subscription_credit_limit"},
 			{"payment model not allowed", func(in *client.SalesOrderInput) { in.PaymentModel = "postpay" },
 				"payment_model_not_allowed", "/data/attributes/payment_model"},
 			{"payment model unknown", func(in *client.SalesOrderInput) { in.PaymentModel = "later" },
@@ -289,6 +295,14 @@ func TestSalesOrderRefusals(t *testing.T) {
 			[]byte(`{"data":{"attributes":{"status":"paid_from_balance"}}}`), client.MediaType)
 		if err != nil || resp.StatusCode != 422 {
 			t.Errorf("complete from the balance: %v %v, want 422", resp, err)
+		}
+		// A body without a payment method, or with another status, says what it must hold.
+		for _, body := range []string{`{"data":{"attributes":{}}}`, `{"data":{"attributes":{"status":"completed"}}}`} {
+			resp, err := w.sales.Do(ctx, "PATCH", fmt.Sprintf("/api/v3/resellers/%d/payments/%d", w.r.ID, *o.PaymentID),
+				[]byte(body), client.MediaType)
+			if err != nil || resp.StatusCode != 422 || !strings.Contains(string(resp.Body), `"code":"payment_complete_body"`) {
+				t.Errorf("complete with %s: %v %v, want 422 payment_complete_body", body, resp, err)
+			}
 		}
 	})
 }
