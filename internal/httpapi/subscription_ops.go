@@ -89,13 +89,9 @@ func (s *Server) handleSubscriptionUpdate(c *call) (reply, error) {
 }
 
 // childSubscriptionList is the subscriptions list of the resellers below one: the
-// same filters and sorts, plus filter[reseller_id], and nothing to include.
+// same filters and sorts, and nothing to include.
 var childSubscriptionList = func() listSpec {
 	l := subscriptionList
-	l.filters = map[string]filterSpec{"reseller_id": {kind: kindInt}}
-	for k, v := range subscriptionList.filters {
-		l.filters[k] = v
-	}
 	l.includes = nil
 	return l
 }()
