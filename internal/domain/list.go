@@ -55,6 +55,10 @@ const (
 	// sortable fields, and each may be named once; the cap lets a sort of thousands
 	// of terms be refused by counting its commas.
 	MaxSortFields = 10
+	// MaxIncludes is the most names an include may list. No object has that many
+	// relationships to include; the cap lets an include of thousands of names be
+	// refused by counting its commas, with one error rather than one per name.
+	MaxIncludes = 10
 )
 
 // Offset is the number of rows before the page; a page after a cursor has none to

@@ -227,6 +227,9 @@ func parseInclude(q url.Values, allowed []string) ([]string, error) {
 	if err != nil || !ok || v == "" {
 		return nil, err
 	}
+	if strings.Count(v, ",") >= domain.MaxIncludes {
+		return nil, domain.ParamError("include", domain.MsgTooManyValues, domain.MaxIncludes)
+	}
 	var (
 		out  []string
 		errs []error

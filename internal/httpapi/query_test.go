@@ -211,6 +211,8 @@ func TestParseListErrors(t *testing.T) {
 			[]string{"sorting[reversed] invalid_boolean"}},
 		{"ErrUnknownInclude", "include=children", false, []string{"include unknown_include"}},
 		{"ErrOneOfSeveralIncludes", "include=parent,children", false, []string{"include unknown_include"}},
+		{"ErrElevenIncludes", "include=" + strings.Repeat("parent,", 10) + "parent", false, []string{"include too_many_values"}},
+		{"ErrThousandsOfIncludes", "include=" + strings.Repeat("x,", 2000), false, []string{"include too_many_values"}},
 		{"ErrTooManyValues", "filter[id]=" + strings.Repeat("1,", 1001), false, []string{"filter[id] too_many_values"}},
 		{"ErrTooManyStrings", "filter[key]=" + strings.Repeat("a,", 1001), false, []string{"filter[key] too_many_values"}},
 		{"ErrTooManyEnum", "filter[status]=" + strings.Repeat("active,", 1001), false, []string{"filter[status] too_many_values"}},
