@@ -153,7 +153,25 @@ func parseList(q url.Values, spec listSpec, loc *time.Location, scope string) (l
 			out.query.Page.After = &after
 		}
 	}
-	return out, errors.Join(errs...)
+	return out, firstProblems(errors.Join(errs...))
+}
+
+// maxQueryProblems is how many problems of one query string an answer lists, as many
+// as of a body: thousands of unknown parameters are not answered with thousands of
+// entries.
+const maxQueryProblems = maxBodyProblems
+
+// firstProblems keeps the first maxQueryProblems problems of err.
+func firstProblems(err error) error {
+	all := domain.Errors(err)
+	if len(all) <= maxQueryProblems {
+		return err
+	}
+	kept := make([]error, maxQueryProblems)
+	for i, e := range all[:maxQueryProblems] {
+		kept[i] = e
+	}
+	return errors.Join(kept...)
 }
 
 // queryValue returns the value of query parameter name and whether it was given.

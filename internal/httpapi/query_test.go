@@ -277,6 +277,19 @@ func TestParseListErrors(t *testing.T) {
 	}
 }
 
+// TestParseListProblemCap lists at most maxQueryProblems problems of one query.
+func TestParseListProblemCap(t *testing.T) {
+	q := url.Values{}
+	for i := range 5000 {
+		q.Set(fmt.Sprintf("filter[f%d]", i), "1")
+		q.Set(fmt.Sprintf("page[p%d]", i), "1")
+	}
+	_, err := parseList(q, testList, msk, "")
+	if got := len(domain.Errors(err)); got != maxQueryProblems {
+		t.Fatalf("got %d problems, want %d", got, maxQueryProblems)
+	}
+}
+
 // TestParseListMessages checks the texts that tell a caller what is allowed.
 func TestParseListMessages(t *testing.T) {
 	cases := []struct{ query, want string }{
