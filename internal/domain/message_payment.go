@@ -16,8 +16,8 @@ var paymentTexts = map[Message]texts{
 		"Only payments for prepaid orders and balance top-ups can be cancelled.",
 		"Отменить можно только платежи за предоплаченные заказы и пополнения баланса."},
 	MsgPaymentCompleteStatus: {
-		`Only payments with "waiting for payment" or "expired" status can be completed.`,
-		`Провести можно только платежи в статусе «Ожидает оплаты» или «Просрочен».`},
+		`Only payments with "waiting for payment", "expired" or "receipt sent" status can be completed.`,
+		`Провести можно только платежи в статусе «Ожидает оплаты», «Просрочен» или «Квитанция отправлена».`},
 	MsgPaymentFromBalance: {
 		"This payment cannot be completed by balance",
 		"Этот платёж нельзя провести с баланса"},
