@@ -67,6 +67,7 @@ var extensions = []string{
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_retry",
+	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_completion",
 }
 
 // documentedQuery are the query parameters beyond paging that ActivePlatform

@@ -86,3 +86,19 @@ func (c *Client) RetrySubscriptionProvisioning(ctx context.Context, resellerID, 
 	var s Subscription
 	return &s, c.send(ctx, "POST", pathf("/api/v3/resellers/%s/subscriptions/%s/provisioning_retry", resellerID, id), nil, &s, opts...)
 }
+
+// ProvisioningCompletion is a manager's report on a subscription's operation that
+// waits for them (manual mode): Outcome "done" or "failed", and Message, required
+// when it failed.
+type ProvisioningCompletion struct {
+	Outcome string `json:"outcome"`
+	Message string `json:"message,omitempty"`
+}
+
+// CompleteSubscriptionProvisioning marks a subscription's waiting operation done or
+// failed and returns the subscription; a Cascade extension
+// (POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_completion).
+func (c *Client) CompleteSubscriptionProvisioning(ctx context.Context, resellerID, id int64, in ProvisioningCompletion, opts ...RequestOption) (*Subscription, error) {
+	var s Subscription
+	return &s, c.send(ctx, "POST", pathf("/api/v3/resellers/%s/subscriptions/%s/provisioning_completion", resellerID, id), in, &s, opts...)
+}

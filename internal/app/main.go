@@ -15,6 +15,7 @@ import (
 
 	"github.com/cascade-billing/cascade/api"
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/email"
 	"github.com/cascade-billing/cascade/internal/httpapi"
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/service"
@@ -99,7 +100,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
 		Location: m.Config.location, Provisioner: m.Config.Provisioner, VendorCalls: m.Config.vendorCalls(),
-		VendorAddresses: m.Config.Vendor.Addresses, APGUID: apGUID})
+		VendorAddresses: m.Config.Vendor.Addresses, APGUID: apGUID,
+		Mail: email.NewSender(m.Config.SMTP, m.Clock, m.Log)})
 	// The platform's lifecycle passes run first, then those the configuration adds.
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
 		m.Scheduler.Register(p)

@@ -20,6 +20,10 @@ const (
 	// MsgProvisioningRetrying refuses a provisioning retry of an operation that is
 	// being retried already.
 	MsgProvisioningRetrying Message = "provisioning_retrying"
+	// MsgProvisioningNotWaiting refuses a provisioning completion of a subscription
+	// with no operation waiting for a manager: none was e-mailed, the e-mail is still
+	// being sent, or the operation was marked done or failed already.
+	MsgProvisioningNotWaiting Message = "provisioning_not_waiting"
 )
 
 var vendorTexts = map[Message]texts{
@@ -34,4 +38,6 @@ var vendorTexts = map[Message]texts{
 		"У подписки нет неудавшейся операции у вендора, которую можно повторить"},
 	MsgProvisioningRetrying: {"The failed operation is being retried already",
 		"Неудавшаяся операция уже повторяется"},
+	MsgProvisioningNotWaiting: {"The subscription has no provisioning operation waiting to be marked done or failed",
+		"У подписки нет операции провизионинга, ожидающей отметки о выполнении или неудаче"},
 }

@@ -34,7 +34,7 @@ func render(m Message, from string, now time.Time) ([]byte, error) {
 	header("To", strings.Join(to, ", "))
 	header("Subject", fold(len("Subject: "), mime.QEncoding.Encode("utf-8", m.Subject)))
 	header("Date", now.Format(time.RFC1123Z))
-	header("Message-ID", messageID(fromAddr.Address))
+	header("Message-ID", messageID(m.ID, fromAddr.Address))
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "quoted-printable")
@@ -73,12 +73,16 @@ func fold(used int, value string) string {
 	return b.String()
 }
 
-// messageID is a new unique Message-ID in the sender's domain.
-func messageID(from string) string {
-	var r [16]byte
-	_, _ = rand.Read(r[:]) // crypto/rand never fails on supported systems
+// messageID is the Message-ID of left part id in the sender's domain, a new unique
+// one when id is empty.
+func messageID(id, from string) string {
+	if id == "" {
+		var r [16]byte
+		_, _ = rand.Read(r[:]) // crypto/rand never fails on supported systems
+		id = hex.EncodeToString(r[:])
+	}
 	domain := from[strings.LastIndexByte(from, '@')+1:]
-	return "<" + hex.EncodeToString(r[:]) + "@" + domain + ">"
+	return "<" + id + "@" + domain + ">"
 }
 
 // addressOnly is the bare address of a To or From value, for the SMTP envelope.

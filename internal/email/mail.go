@@ -18,6 +18,10 @@ type Message struct {
 	To      []string // addresses, "name@example.com" or "Name <name@example.com>"
 	Subject string
 	Body    string // plain text; lines end in "\n"
+	// ID is the left part of the Message-ID, before "@" and the sender's domain:
+	// letters, digits, "-" and "."; a random one when empty. A message sent again
+	// with the same ID reads to mail programs as the same message.
+	ID string
 }
 
 // Sender delivers messages. Send returns an error saying which step failed; a
@@ -46,7 +50,15 @@ func (m Message) Validate() error {
 		}
 	}
 	errs = append(errs, checkHeader("Subject", m.Subject))
+	if strings.TrimFunc(m.ID, idChar) != "" || strings.Trim(m.ID, ".") != m.ID {
+		errs = append(errs, fmt.Errorf("id %q: want letters, digits, '-' and '.' inside", m.ID))
+	}
 	return errors.Join(errs...)
+}
+
+// idChar reports whether r may appear in a Message ID's left part.
+func idChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.'
 }
 
 // checkHeader refuses a value with CR or LF for the header name.

@@ -153,6 +153,8 @@ func (s *Server) routes() {
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation", s.handleSubscriptionDecline, idempotent)
 	// Cascade extension: an operator's retry of a subscription's failed vendor operation.
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_retry", s.handleSubscriptionProvisioningRetry, idempotent)
+	// Cascade extension: a manager marks an operation of a product in manual mode done or failed.
+	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/provisioning_completion", s.handleSubscriptionProvisioningCompletion, idempotent)
 
 	// Cascade extension: the test clock (docs/test-clock.md), only when it is on.
 	if s.testClock {

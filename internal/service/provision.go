@@ -45,10 +45,14 @@ type ProvisionRequest struct {
 	Job domain.Job
 }
 
-// ProvisionOutcome is the vendor's answer: done, or failed with the vendor's text.
+// ProvisionOutcome is the vendor's answer: done, failed with the vendor's text, or
+// waiting for a manager to carry the operation out (manual mode).
 type ProvisionOutcome struct {
 	Done    bool
 	Message string // why it failed; empty when done
+	// Waiting ends the job leaving the operation open, until a manager marks it
+	// done or failed (CompleteSubscriptionProvisioning).
+	Waiting bool `json:",omitempty"`
 }
 
 // Provisioner carries out provisioning operations on the vendor's side.
@@ -165,6 +169,9 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
+	if out.Waiting {
+		return s.awaitManager(ctx, p, job)
+	}
 	result, err := json.Marshal(out)
 	if err != nil {
 		return nil, err
@@ -190,20 +197,30 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 // moved, the outcome is applied again on the plan read afresh.
 func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, req ProvisionRequest,
 	out ProvisionOutcome, result json.RawMessage) error {
-	err := store.ErrCatalogMoved
-	for try := 0; try < 3 && errors.Is(err, store.ErrCatalogMoved); try++ {
-		var held salePlan
-		if held, err = s.salePlan(ctx, req.Subscription.PlanID, try > 0); err != nil {
-			break
-		}
-		err = s.inTx(ctx, func(tx *store.Conn) error {
+	err := s.onSalePlan(ctx, req.Subscription.PlanID, func(held salePlan) error {
+		return s.inTx(ctx, func(tx *store.Conn) error {
 			return s.applyOutcomeIn(ctx, tx, p, req.Order, held, out, result)
 		})
-	}
+	})
 	if err != nil {
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
 	}
 	return nil
+}
+
+// onSalePlan runs apply, a transaction applying an outcome, with the plan planID
+// held in memory, and again on the plan read afresh while it fails because the
+// catalogue moved (store.ErrCatalogMoved), at most three times in all.
+func (s *Service) onSalePlan(ctx context.Context, planID int64, apply func(held salePlan) error) error {
+	err := store.ErrCatalogMoved
+	for try := 0; try < 3 && errors.Is(err, store.ErrCatalogMoved); try++ {
+		var held salePlan
+		if held, err = s.salePlan(ctx, planID, try > 0); err != nil {
+			break
+		}
+		err = apply(held)
+	}
+	return err
 }
 
 // applyOutcomeIn is applyProvisionOutcome's transaction tx, with read the order read

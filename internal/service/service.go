@@ -13,6 +13,7 @@ import (
 
 	"github.com/cascade-billing/cascade/internal/catalogfile"
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/email"
 	"github.com/cascade-billing/cascade/internal/readcache"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/vendor"
@@ -47,6 +48,9 @@ type Options struct {
 	// an API path called on their vendors with these settings (provision_vendor.go);
 	// those of other products still go to Provisioner.
 	VendorCalls *vendor.Settings
+	// Mail sends the operations of products in manual mode to their addresses when
+	// VendorCalls is set (provision_manual.go); email.LogSender{} when nil.
+	Mail email.Sender
 	// VendorAddresses is which addresses a product's API path may point at
 	// (CASCADE_VENDOR_ALLOW_PRIVATE).
 	VendorAddresses vendor.AddressPolicy
@@ -91,7 +95,13 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 		salePlans:    newSalePlans(),
 		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
 	if opts.VendorCalls != nil {
-		s.opts.Provisioner = newVendorProvisioner(s, *opts.VendorCalls, opts.Provisioner)
+		v := newVendorProvisioner(s, *opts.VendorCalls, opts.Provisioner)
+		mail := opts.Mail
+		if mail == nil {
+			mail = email.LogSender{Logger: opts.Logger}
+		}
+		v.other = &manualProvisioner{vendor: v, mail: mail, next: opts.Provisioner}
+		s.opts.Provisioner = v
 	}
 	return s
 }

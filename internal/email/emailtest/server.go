@@ -27,6 +27,10 @@ type Options struct {
 	// StallOn is a command (such as "DATA") the server never answers, holding the
 	// connection open until Close; "GREETING" stalls before the greeting.
 	StallOn string
+	// Busy is how many connections, the first ones, the server turns away with
+	// "421 try again later" in place of its greeting, as a server that is down for
+	// a while does.
+	Busy int
 }
 
 // Server is a running SMTP server on 127.0.0.1.
@@ -46,6 +50,8 @@ type Server struct {
 	conns    map[net.Conn]bool
 	messages []Message
 	changed  chan struct{} // closed and replaced when a message arrives
+	busy     int           // connections still to turn away
+	refused  int           // connections turned away so far
 }
 
 // Start runs a server for the test, closed when the test ends.
@@ -61,7 +67,7 @@ func Start(tb testing.TB, opts Options) *Server {
 	}
 	s := &Server{Addr: ln.Addr().String(), ClientTLS: &tls.Config{RootCAs: pool},
 		opts: opts, ln: ln, tls: &tls.Config{Certificates: []tls.Certificate{cert}},
-		closing: make(chan struct{}), conns: map[net.Conn]bool{}, changed: make(chan struct{})}
+		closing: make(chan struct{}), conns: map[net.Conn]bool{}, changed: make(chan struct{}), busy: opts.Busy}
 	if opts.ImplicitTLS {
 		s.ln = tls.NewListener(ln, s.tls)
 	}
@@ -140,6 +146,25 @@ func (s *Server) add(m Message) {
 	s.messages = append(s.messages, m)
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// TurnedAway is how many connections the server answered busy (Options.Busy).
+func (s *Server) TurnedAway() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
+// turnAway reports whether a new connection is to be answered busy, counting it.
+func (s *Server) turnAway() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy == 0 {
+		return false
+	}
+	s.busy--
+	s.refused++
+	return true
 }
 
 func (s *Server) refuses(addr string) bool {

@@ -34,6 +34,10 @@ func (c *session) run() {
 		c.stall()
 		return
 	}
+	if c.srv.turnAway() {
+		c.reply("421 4.3.2 emailtest busy, try again later")
+		return
+	}
 	c.reply("220 emailtest ESMTP ready")
 	for {
 		line, err := c.tp.ReadLine()

@@ -1,0 +1,136 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/email"
+	"github.com/cascade-billing/cascade/internal/email/emailtest"
+	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// mdCatalog is vdCatalog's product in manual mode, mailed to ops@vendor.example.
+var mdCatalog = strings.Replace(vdCatalog, `{mode: automatic, api_path: "{api_path}"}`,
+	`{mode: manual, email: ops@vendor.example}`, 1)
+
+// mdWorld is a Cascade server provisioning the product of mdCatalog by e-mail,
+// through an SMTP server in the test's process (nil when it has none, and logs the
+// messages), sold by reseller r to a postpaid account.
+type mdWorld struct {
+	s       *server
+	smtp    *emailtest.Server
+	log     *syncBuffer
+	r       *client.Reseller
+	account *client.Account
+	owner   *client.Client
+	sales   *client.Client
+	plan    *client.Plan
+}
+
+// syncBuffer is a log output the server writes to while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// mdStart starts the server with provisioning calls on, a retry schedule of retry,
+// and SMTP through srv when it is not nil, and applies mdCatalog.
+func mdStart(t *testing.T, e storetest.Engine, srv *emailtest.Server, retry ...time.Duration) *mdWorld {
+	t.Helper()
+	w := &mdWorld{smtp: srv, log: &syncBuffer{}}
+	w.s = start(t, e, "admin-token-"+service.NewToken(), func(c *app.Config) {
+		c.Provisioner = nil
+		c.Vendor.Retry = retry
+		c.LogOutput = w.log
+		if srv != nil {
+			host, port, err := net.SplitHostPort(srv.Addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := strconv.Atoi(port)
+			c.SMTP = email.Settings{Host: host, Port: p, From: "Cascade <billing@cascade.example>",
+				Timeout: 5 * time.Second, TLS: srv.ClientTLS}
+		}
+	})
+	w.r = mustCreateReseller(t, w.s.Admin, domain.OperatorID, "Manual Seller")
+	cfApply(t, w.s.Admin, w.r.ID, mdCatalog)
+	w.plan = atPlan(t, w.s.Admin, w.r.ID, "mail-basic")
+	w.account = acMustCreate(t, w.s.Admin, w.r.ID, acPostpaid("Mona", "Manual"))
+	w.owner = w.s.client(mustCreateManager(t, w.s.Admin, w.r.ID, "owner").APIToken)
+	w.sales = w.s.client(mustCreateManager(t, w.s.Admin, w.r.ID, "sales").APIToken)
+	return w
+}
+
+// sell places a sales order of three mailboxes for a month, postpaid.
+func (w *mdWorld) sell(t *testing.T) *client.Order {
+	t.Helper()
+	o, err := w.owner.CreateSalesOrder(context.Background(), w.r.ID, client.SalesOrderInput{AccountID: w.account.ID,
+		PlanID: w.plan.ID, PlanPeriodID: odPeriod(t, w.plan, "1m"), PaymentModel: "postpay",
+		Resources: &client.ResourceList{Data: []client.ResourceQuantity{{PlanResourceID: atResource(t, w.plan, "mailbox"), Quantity: 3}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// mail waits for the n-th message (from 1) the SMTP server accepts.
+func (w *mdWorld) mail(t *testing.T, n int) emailtest.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msgs, err := w.smtp.Wait(ctx, n)
+	if err != nil {
+		t.Fatalf("%d messages, want %d: %v", len(msgs), n, err)
+	}
+	return msgs[n-1]
+}
+
+// waiting waits until subscription id waits for a manager: in status, with the job
+// that sent its e-mail as provisioning_job_id, other than the previous job's.
+func (w *mdWorld) waiting(t *testing.T, id int64, status string, previousJob string) *client.Subscription {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sub := soWait(t, w.owner, w.r.ID, id, status)
+		if sub.ProvisioningJobID != nil && *sub.ProvisioningJobID != previousJob {
+			return sub
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("subscription %d never waited with a new job (job %v)", id, sub.ProvisioningJobID)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// complete marks subscription id's waiting operation as c says.
+func (w *mdWorld) complete(t *testing.T, id int64, outcome, message string) *client.Subscription {
+	t.Helper()
+	sub, err := w.owner.CompleteSubscriptionProvisioning(context.Background(), w.r.ID, id,
+		client.ProvisioningCompletion{Outcome: outcome, Message: message})
+	if err != nil {
+		t.Fatalf("complete %s: %v", outcome, err)
+	}
+	return sub
+}
