@@ -358,6 +358,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		soDown := soCoverage(t, s, rec)
 		vsDown := vsCoverage(t, s, rec)
 		vdCoverage(t, s.engine.Name, rec)
+		mdCoverage(t, s.engine.Name, rec)
 
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal
@@ -415,7 +416,8 @@ func TestOpenAPICoverage(t *testing.T) {
 			ocAnswer("createSwitchOrder", 409), ocAnswer("createRenewalOrder", 409), ocAnswer("createProlongOrder", 409),
 			ocAnswer("stopSubscription", 409),
 			ocAnswer("activateSubscription", 409), ocAnswer("deleteSubscription", 409), ocAnswer("updateSubscription", 409),
-			ocAnswer("approveSubscriptionOperation", 409), ocAnswer("declineSubscriptionOperation", 409)} {
+			ocAnswer("approveSubscriptionOperation", 409), ocAnswer("declineSubscriptionOperation", 409),
+			ocAnswer("completeSubscriptionProvisioning", 409)} {
 			if !rec.seen[k] {
 				t.Logf("not produced in this run: %s", k)
 				skip[k] = true

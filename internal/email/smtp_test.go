@@ -184,3 +184,46 @@ func TestSendTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestSendMessageID: a message with an ID carries it as its Message-ID in the
+// sender's domain, the same on every send; an ID that could break the header is
+// refused before connecting.
+func TestSendMessageID(t *testing.T) {
+	srv := emailtest.Start(t, emailtest.Options{})
+	m := email.Message{To: []string{"ops@vendor.example"}, Subject: "s", Body: "b\n", ID: "provision.4f1c-77.1741944413000000"}
+	for range 2 {
+		if err := send(t, settingsFor(t, srv, false), m); err != nil {
+			t.Fatalf("Send: %v", err)
+		}
+	}
+	for _, got := range srv.Messages() {
+		if id := got.Header("Message-ID"); id != "<provision.4f1c-77.1741944413000000@cascade.example>" {
+			t.Errorf("Message-ID %q, want it from the ID", id)
+		}
+	}
+	for _, bad := range []string{"a b", "a>b", "x@y", ".a", "a\r\nBcc: thief@evil.example"} {
+		m.ID = bad
+		if err := send(t, settingsFor(t, srv, false), m); err == nil || !strings.Contains(err.Error(), "id ") {
+			t.Errorf("ID %q: Send = %v, want it refused", bad, err)
+		}
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("%d messages, want the 2 with a good ID", n)
+	}
+}
+
+// TestSendBusyServer: a server that turns a connection away with 421 fails the send
+// with its answer, and takes the next one.
+func TestSendBusyServer(t *testing.T) {
+	srv := emailtest.Start(t, emailtest.Options{Busy: 1})
+	m := email.Message{To: []string{"ops@vendor.example"}, Subject: "s", Body: "b\n"}
+	if err := send(t, settingsFor(t, srv, false), m); err == nil || !strings.Contains(err.Error(), "421") {
+		t.Fatalf("first Send = %v, want the 421 answer", err)
+	}
+	if err := send(t, settingsFor(t, srv, false), m); err != nil {
+		t.Fatalf("second Send = %v", err)
+	}
+	if n, away := len(srv.Messages()), srv.TurnedAway(); n != 1 || away != 1 {
+		t.Fatalf("%d messages, %d turned away; want 1 and 1", n, away)
+	}
+}
