@@ -134,3 +134,24 @@ func (w *mdWorld) complete(t *testing.T, id int64, outcome, message string) *cli
 	}
 	return sub
 }
+
+// change places a change order setting the mailboxes beyond the included one of
+// subscription id to additional.
+func (w *mdWorld) change(t *testing.T, id, additional int64) *client.Order {
+	t.Helper()
+	var included []client.Resource
+	if _, err := w.owner.GetSubscription(context.Background(), w.r.ID, id, &included,
+		client.WithInclude("subscription_resources")); err != nil || len(included) != 1 {
+		t.Fatalf("subscription %d's resources: %d, %v", id, len(included), err)
+	}
+	rid, err := strconv.ParseInt(included[0].ID, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := w.owner.CreateChangeOrder(context.Background(), w.r.ID, client.ChangeOrderInput{SubscriptionID: id,
+		Resources: &client.ResourceChangeList{Data: []client.ResourceChange{{ResourceID: rid, Additional: additional}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}

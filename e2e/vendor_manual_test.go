@@ -17,7 +17,8 @@ import (
 // TestManualProvisioning: a sales order of a product in manual mode is e-mailed to
 // the product's address over STARTTLS, and waits: the subscription installing, the
 // order provisioning. A manager marks it done: the subscription active, the order
-// completed, and a second completion finds nothing waiting. A stop marked failed
+// completed, and a second completion finds nothing waiting. A change order's update
+// shows the new quantity beside the old one. A stop marked failed
 // leaves stopping_failed with the manager's text; provisioning_retry mails it
 // again, under a new Message-ID, and marked done it stops.
 func TestManualProvisioning(t *testing.T) {
@@ -58,10 +59,23 @@ func TestManualProvisioning(t *testing.T) {
 		_, err = w.owner.CompleteSubscriptionProvisioning(ctx, w.r.ID, sub.ID, client.ProvisioningCompletion{Outcome: "done"})
 		odErr(t, err, http.StatusUnprocessableEntity, "provisioning_not_waiting", "")
 
+		change := w.change(t, sub.ID, 4) // 1 included and 4 more: 5
+		update := w.mail(t, 2)
+		updating := w.waiting(t, sub.ID, "updating", job)
+		if s := update.Header("Subject"); !strings.HasPrefix(s, fmt.Sprintf("Update subscription %d:", sub.ID)) ||
+			!strings.Contains(update.Body(), "mailbox:      5 (was 3)\n") {
+			t.Errorf("update mail: subject %q, body\n%s", s, update.Body())
+		}
+		if got := w.complete(t, sub.ID, "done", ""); got.Status != "active" {
+			t.Fatalf("after the update: %s", got.Status)
+		}
+		odWaitOrder(t, w.owner, w.r.ID, change.ID, "completed")
+		job = *updating.ProvisioningJobID
+
 		if err := w.owner.StopSubscription(ctx, w.r.ID, sub.ID, soNote); err != nil {
 			t.Fatal(err)
 		}
-		stop := w.mail(t, 2)
+		stop := w.mail(t, 3)
 		stopping := w.waiting(t, sub.ID, "stopping", job)
 		if s := stop.Header("Subject"); !strings.HasPrefix(s, fmt.Sprintf("Stop subscription %d:", sub.ID)) ||
 			!strings.Contains(stop.Body(), "Operation:      stop\n") {
@@ -80,7 +94,7 @@ func TestManualProvisioning(t *testing.T) {
 		if _, err := w.owner.RetrySubscriptionProvisioning(ctx, w.r.ID, sub.ID); err != nil {
 			t.Fatalf("provisioning_retry: %v", err)
 		}
-		again := w.mail(t, 3)
+		again := w.mail(t, 4)
 		if again.Header("Message-ID") == stop.Header("Message-ID") || again.Header("Subject") != stop.Header("Subject") {
 			t.Errorf("resent stop: Message-ID %q (first %q), subject %q", again.Header("Message-ID"), stop.Header("Message-ID"), again.Header("Subject"))
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/email"
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/vendorkit"
 )
 
 // Manual mode (docs/vendor-protocol.md): a product in manual mode has each
@@ -41,8 +42,12 @@ func (m *manualProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
+	previous, err := m.previousPlan(ctx, c, req)
+	if err != nil {
+		return ProvisionOutcome{}, err
+	}
 	msg := email.ProvisioningMessage(email.Provisioning{Op: req.Op, Product: *product,
-		SubscriptionID: req.Subscription.ID, Request: *body})
+		SubscriptionID: req.Subscription.ID, Request: *body, Previous: previous})
 	msg.ID = provisioningMessageID(req.Job)
 	if err := m.mail.Send(ctx, msg); err != nil {
 		// Every failed send may succeed later (a server down, a mailbox full), so
@@ -50,6 +55,21 @@ func (m *manualProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 		return m.vendor.settle(ctx, req, nil, err)
 	}
 	return ProvisionOutcome{Waiting: true}, nil
+}
+
+// previousPlan is the plan and quantities an update or a switch changes, for the
+// e-mail to show beside the new ones; nil for other operations.
+func (m *manualProvisioner) previousPlan(ctx context.Context, c *store.Conn, req ProvisionRequest) (*vendorkit.Plan, error) {
+	if req.Op != domain.ProvisionOpUpdate && req.Op != domain.ProvisionOpSwitch {
+		return nil, nil
+	}
+	sub := req.Subscription
+	plan, err := m.vendor.s.planByID(ctx, c, sub.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	p := vendorPlan(plan, sub.PlanPeriodID, sub.Quantities())
+	return &p, nil
 }
 
 // provisioningMessageID is the Message-ID's left part of the e-mail of job's
