@@ -104,7 +104,8 @@ type ErrorObject struct {
 	Title  string       `json:"title"`
 	Detail string       `json:"detail"`
 	Source *ErrorSource `json:"source,omitempty"`
-	// Meta places the problem in a document the request carried, such as a catalogue file.
+	// Meta places the problem in a document the request carried, such as a catalogue
+	// file, or holds what a vendor's service said.
 	Meta *ErrorMeta `json:"meta,omitempty"`
 }
 
@@ -112,6 +113,8 @@ type ErrorObject struct {
 type ErrorMeta struct {
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
+	// VendorMessage is what the vendor's service said when it refused the request.
+	VendorMessage string `json:"vendor_message,omitempty"`
 }
 
 // ErrorSource says which part of the request an error is about.

@@ -359,6 +359,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		vsDown := vsCoverage(t, s, rec)
 		vdCoverage(t, s.engine.Name, rec)
 		mdCoverage(t, s.engine.Name, rec)
+		vqCoverage(t, s.engine.Name, rec)
 
 		t.Run("database down", func(t *testing.T) {
 			// Closing the database makes readiness fail and every API call an internal

@@ -72,6 +72,12 @@ type vdWorld struct {
 // schedule) and the vendor service, and applies vdCatalog.
 func vdStart(t *testing.T, e storetest.Engine, retry ...time.Duration) *vdWorld {
 	t.Helper()
+	return vdStartCatalog(t, e, vdCatalog, retry...)
+}
+
+// vdStartCatalog is vdStart with catalog, a catalogue like vdCatalog, in its place.
+func vdStartCatalog(t *testing.T, e storetest.Engine, catalog string, retry ...time.Duration) *vdWorld {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +90,7 @@ func vdStart(t *testing.T, e storetest.Engine, retry ...time.Duration) *vdWorld 
 		c.Vendor.Retry = retry
 	})
 	w.r = mustCreateReseller(t, w.s.Admin, domain.OperatorID, "Vendor Seller")
-	ch := cfApply(t, w.s.Admin, w.r.ID, strings.Replace(vdCatalog, "{api_path}", "http://"+ln.Addr().String()+"/cascade", 1))
+	ch := cfApply(t, w.s.Admin, w.r.ID, strings.Replace(catalog, "{api_path}", "http://"+ln.Addr().String()+"/cascade", 1))
 	w.secret = ch.ProductSecrets["mail"]
 	if w.secret == "" {
 		t.Fatalf("no secret for the product: %v", ch.ProductSecrets)

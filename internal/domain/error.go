@@ -40,6 +40,9 @@ type Error struct {
 	// Line and Column place the error in a document the request carries, such as a
 	// catalogue file (1-based; 0 when unknown). The API shows them as meta.
 	Line, Column int
+	// VendorMessage is what a vendor's service said about the request (its
+	// error_message), shown as it is in meta.vendor_message; empty when none.
+	VendorMessage string
 }
 
 func (e *Error) Error() string {

@@ -24,6 +24,21 @@ const (
 	// with no operation waiting for a manager: none was e-mailed, the e-mail is still
 	// being sent, or the operation was marked done or failed already.
 	MsgProvisioningNotWaiting Message = "provisioning_not_waiting"
+	// MsgResourceChangeRefused refuses an order whose new quantity the vendor's
+	// resource validation denied, with the quantity the vendor said is available.
+	MsgResourceChangeRefused Message = "resource_change_not_available_up_to"
+	// MsgResourceChangeRefusedBare is MsgResourceChangeRefused when the vendor gave
+	// no available quantity.
+	MsgResourceChangeRefusedBare Message = "resource_change_not_available"
+	// MsgVendorUnavailable answers a request that needs the vendor's answer when the
+	// vendor's service did not give one (down, slow or failing).
+	MsgVendorUnavailable Message = "vendor_unavailable"
+	// MsgVendorChanged refuses an order whose subscription kept changing while the
+	// vendor was asked about it.
+	MsgVendorChanged Message = "vendor_validation_outdated"
+	// MsgNoVendorAPI refuses the integration check of a product that is not in
+	// automatic mode with an API path.
+	MsgNoVendorAPI Message = "product_without_vendor_api"
 )
 
 var vendorTexts = map[Message]texts{
@@ -40,4 +55,14 @@ var vendorTexts = map[Message]texts{
 		"Неудавшаяся операция уже повторяется"},
 	MsgProvisioningNotWaiting: {"The subscription has no provisioning operation waiting to be marked done or failed",
 		"У подписки нет операции провизионинга, ожидающей отметки о выполнении или неудаче"},
+	MsgResourceChangeRefused: {"Order could not be created: resource change %d is not available. You can change up to %d",
+		"Заказ не может быть создан: изменение ресурса %d недоступно. Можно изменить не более чем до %d"},
+	MsgResourceChangeRefusedBare: {"Order could not be created: resource change %d is not available",
+		"Заказ не может быть создан: изменение ресурса %d недоступно"},
+	MsgVendorUnavailable: {"The vendor's service did not answer: %s. Try again later",
+		"Сервис вендора не ответил: %s. Повторите попытку позже"},
+	MsgVendorChanged: {"The subscription changed while the vendor checked the order: place it again",
+		"Подписка изменилась, пока вендор проверял заказ: оформите его снова"},
+	MsgNoVendorAPI: {"must be in automatic provisioning mode with an API path to be checked",
+		"должен быть в автоматическом режиме провизионинга с API path, чтобы его проверить"},
 }

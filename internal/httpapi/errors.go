@@ -39,10 +39,12 @@ type errorObject struct {
 	Meta   *errorMeta   `json:"meta,omitempty"`
 }
 
-// errorMeta places an error in a document the request carries (a catalogue file).
+// errorMeta places an error in a document the request carries (a catalogue file),
+// or says what a vendor's service answered.
 type errorMeta struct {
-	Line   int `json:"line,omitempty"`
-	Column int `json:"column,omitempty"`
+	Line          int    `json:"line,omitempty"`
+	Column        int    `json:"column,omitempty"`
+	VendorMessage string `json:"vendor_message,omitempty"`
 }
 
 type errorSource struct {
@@ -89,8 +91,8 @@ func errorResponse(err error, l domain.Locale) (int, errorDocument) {
 		if o.Code == "" {
 			o.Code = string(e.Message)
 		}
-		if e.Line > 0 {
-			o.Meta = &errorMeta{Line: e.Line, Column: e.Column}
+		if e.Line > 0 || e.VendorMessage != "" {
+			o.Meta = &errorMeta{Line: e.Line, Column: e.Column, VendorMessage: e.VendorMessage}
 		}
 		doc.Errors = append(doc.Errors, o)
 	}

@@ -21,8 +21,11 @@ import (
 // so concurrent orders of one subscription are checked one after another: while one
 // is in flight every other is refused with 422 order_in_progress naming it, and the
 // unique index on orders in flight stands behind that check. A kind the
-// subscription's ability does not allow now is 403 This action is forbidden.
-// Errors: forbidden, not_found (reseller), invalid.
+// subscription's ability does not allow now is 403 This action is forbidden. A
+// product that asks its vendor to validate resources has the order shown to the
+// vendor first (order_validation.go).
+// Errors: forbidden, not_found (reseller), invalid (also the vendor's refusal),
+// unavailable (the vendor did not answer), conflict.
 func (s *Service) CreateSubscriptionOrder(ctx context.Context, a domain.Actor, resellerID int64,
 	in domain.SubscriptionOrderInput, src OrderSource) (*domain.Order, error) {
 	if err := authorize(a, domain.ActionOrderCreate); err != nil {
@@ -35,9 +38,7 @@ func (s *Service) CreateSubscriptionOrder(ctx context.Context, a domain.Actor, r
 	if err != nil {
 		return nil, err
 	}
-	o, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Order, error) {
-		return s.createSubscriptionOrder(ctx, tx, a, resellerID, req, src)
-	})
+	o, err := s.placeSubscriptionOrder(ctx, a, resellerID, req, src)
 	if err != nil {
 		return nil, wrap(err, "create %s", req)
 	}
@@ -97,16 +98,6 @@ var orderDrafters = map[domain.OrderKind]orderDrafter{
 	domain.SwitchOrder:  draftSwitch,
 	domain.RenewalOrder: draftRenewal,
 	domain.ProlongOrder: draftProlong,
-}
-
-func (s *Service) createSubscriptionOrder(ctx context.Context, tx *store.Conn, a domain.Actor, resellerID int64,
-	req domain.SubscriptionOrderRequest, src OrderSource) (*domain.Order, error) {
-	now := s.clock.Now()
-	o, b, err := s.draftSubscriptionOrder(ctx, tx, a, resellerID, req, src, now)
-	if err != nil {
-		return nil, err
-	}
-	return o, s.placeOrder(ctx, tx, a, o, b.sub, b.rules, now)
 }
 
 // draftSubscriptionOrder checks and prices req at now and returns the order to

@@ -72,6 +72,9 @@ type Service struct {
 	salePlans *readcache.Cache[int64, salePlan]
 	// catalogSlots holds a token for each catalogue apply running (see ApplyCatalog).
 	catalogSlots chan struct{}
+	// vendorCalls asks vendors the questions a request waits for (vendor_target.go);
+	// nil when the installation makes no vendor calls.
+	vendorCalls *vendor.Client
 }
 
 // New returns a Service over db reading time from clock.
@@ -101,7 +104,7 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 			mail = email.LogSender{Logger: opts.Logger}
 		}
 		v.other = &manualProvisioner{vendor: v, mail: mail, next: opts.Provisioner}
-		s.opts.Provisioner = v
+		s.opts.Provisioner, s.vendorCalls = v, v.client
 	}
 	return s
 }
