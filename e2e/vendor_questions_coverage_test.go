@@ -10,7 +10,8 @@ import (
 
 // vqCoverage produces the answers of the synchronous vendor questions on a server of
 // its own that calls the example vendor service: the 503 of each order kind whose
-// resource validation gets no answer. The server has a fresh database of engine's
+// resource validation gets no answer, and of order attributes the vendor does not
+// list. The server has a fresh database of engine's
 // kind.
 func vqCoverage(t *testing.T, engine string, rec *ocRecorder) {
 	var w *vdWorld
@@ -49,5 +50,7 @@ func vqCoverage(t *testing.T, engine string, rec *ocRecorder) {
 		for kind, body := range bodies {
 			ocError(t, admin, "POST", rp+"/"+kind, body, "", 503, "vendor_unavailable")
 		}
+		ocError(t, admin, "GET", fmt.Sprintf("%s/plans/%d/order_attributes?account_id=%d", rp, w.plan.ID, w.account.ID),
+			"", "", 503, "vendor_unavailable")
 	})
 }

@@ -18,7 +18,8 @@ type asyncTaskAttributes struct {
 
 // toAPIAsyncTask renders a job as an async task. The stored failure message of a
 // failed job is for operators (it may name internals); the API says what kind of
-// failure it was, in the caller's language.
+// failure it was, in the caller's language, unless the failure is one meant to be
+// shown (a vendor's refusal, in the language of the request that started the task).
 func toAPIAsyncTask(j *domain.Job, l domain.Locale) resource {
 	a := &asyncTaskAttributes{Status: string(j.Status)}
 	switch j.Status {
@@ -26,6 +27,9 @@ func toAPIAsyncTask(j *domain.Job, l domain.Locale) resource {
 		a.Results = j.Result
 	case domain.JobStatusFailed:
 		a.FailureMessage = domain.MsgAsyncTaskFailed.Text(l)
+		if text, ok := j.PublicFailure(); ok {
+			a.FailureMessage = text
+		}
 	}
 	return resource{ID: j.ID, Type: "async_tasks", Attributes: a}
 }

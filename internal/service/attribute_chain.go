@@ -98,10 +98,11 @@ type AttributeResults struct {
 	ApplicationAttributes map[string]any   `json:"application_attributes"`
 }
 
-// validateAttributes runs the chain on in.
-func (s *Service) validateAttributes(ctx context.Context, in AttributeCheck) (AttributeResults, error) {
+// validateAttributes runs the chain on in, with the steps more (the vendor's own)
+// after the platform's.
+func (s *Service) validateAttributes(ctx context.Context, in AttributeCheck, more ...AttributeStep) (AttributeResults, error) {
 	in.Application = map[string]any{}
-	steps := append([]AttributeStep{platformStep}, s.opts.AttributeSteps...)
+	steps := append(append([]AttributeStep{platformStep}, more...), s.opts.AttributeSteps...)
 	for _, step := range steps {
 		if step.Applies != nil && !step.Applies(in) {
 			continue

@@ -18,8 +18,9 @@ const orderAttributesAttempts = 5
 // for an order by one of its accounts of the given resources of the plan. Cascade's
 // own attributes depend on neither the account nor the resources, but both are
 // checked: the account must be the reseller's (not_found) and every resource id one
-// of the plan's resources on offer (bad_request on plan_resource_ids[]).
-// Errors: forbidden, not_found, bad_request.
+// of the plan's resources on offer (bad_request on plan_resource_ids[]). A product
+// that takes its order attributes from its vendor has the vendor list them.
+// Errors: forbidden, not_found, bad_request, unavailable (the vendor did not answer).
 func (s *Service) FindOrderAttributes(ctx context.Context, a domain.Actor, resellerID, planID, accountID int64, resourceIDs []int64) ([]domain.OrderAttribute, error) {
 	if err := authorize(a, domain.ActionCatalogRead); err != nil {
 		return nil, err
@@ -40,6 +41,17 @@ func (s *Service) FindOrderAttributes(ctx context.Context, a domain.Actor, resel
 		if !offered[id] {
 			return nil, domain.ParamError("plan_resource_ids[]", domain.MsgNotPlanResource)
 		}
+	}
+	product, err := c.FindProductByID(ctx, plan.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.attributeQuestion(ctx, c, plan, product, resellerID, accountID, resourceIDs)
+	if err != nil {
+		return nil, err
+	}
+	if q != nil {
+		return s.askOrderAttributes(ctx, q)
 	}
 	return c.FindOrderAttributes(ctx, plan.ID)
 }
@@ -120,14 +132,28 @@ func (s *Service) runOrderAttributesValidation(ctx context.Context, job domain.J
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := c.FindOrderAttributes(ctx, plan.ID)
+	q, err := s.attributeQuestion(ctx, c, plan, product, job.ResellerID, p.AccountID, nil)
 	if err != nil {
 		return nil, err
 	}
-	results, err := s.validateAttributes(ctx, AttributeCheck{ResellerID: job.ResellerID, AccountID: p.AccountID,
-		Plan: plan, Product: product, Attributes: attrs, Values: p.Values, Locale: p.Locale})
-	if err != nil {
+	var (
+		attrs []domain.OrderAttribute
+		more  []AttributeStep
+	)
+	if q != nil {
+		// The vendor's attributes and its check take the catalogue's place.
+		attrs, err = s.askOrderAttributes(ctx, q)
+		if err != nil {
+			return nil, &publicTaskError{text: taskText(err, p.Locale), cause: err}
+		}
+		more = append(more, s.vendorAttributeStep(q, p.Locale))
+	} else if attrs, err = c.FindOrderAttributes(ctx, plan.ID); err != nil {
 		return nil, err
+	}
+	results, err := s.validateAttributes(ctx, AttributeCheck{ResellerID: job.ResellerID, AccountID: p.AccountID,
+		Plan: plan, Product: product, Attributes: attrs, Values: p.Values, Locale: p.Locale}, more...)
+	if err != nil {
+		return nil, publicTaskFailure(err)
 	}
 	return json.Marshal(results)
 }

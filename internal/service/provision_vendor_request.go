@@ -28,7 +28,7 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 	if err != nil {
 		return nil, err
 	}
-	resellers, err := c.FindResellersByIDs(ctx, uniqueIDs(sub.ResellerID, product.ResellerID))
+	reseller, distributor, err := s.vendorParties(ctx, c, sub.ResellerID, product)
 	if err != nil {
 		return nil, err
 	}
@@ -36,19 +36,34 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 	if err != nil {
 		return nil, err
 	}
-	out := &vendorkit.SubscriptionRequest{ExternalID: sub.Vendor.ExternalID, Tenant: tenant,
+	return &vendorkit.SubscriptionRequest{ExternalID: sub.Vendor.ExternalID, Tenant: tenant,
+		Reseller: reseller, Distributor: distributor,
 		Plan:         vendorPlan(plan, periodID, orderedQuantities(sub, req.Order)),
-		Subscription: vendorkit.Subscription{ID: strconv.FormatInt(sub.ID, 10), Attributes: map[string]string{}}}
+		Subscription: vendorkit.Subscription{ID: strconv.FormatInt(sub.ID, 10), Attributes: map[string]string{}}}, nil
+}
+
+// vendorParties returns reseller resellerID, which sells product, and the product's
+// own reseller as the distributor, as the vendor sees them.
+func (s *Service) vendorParties(ctx context.Context, c *store.Conn, resellerID int64,
+	product *domain.Product) (vendorkit.Reseller, vendorkit.Distributor, error) {
+	var (
+		reseller    vendorkit.Reseller
+		distributor vendorkit.Distributor
+	)
+	resellers, err := c.FindResellersByIDs(ctx, uniqueIDs(resellerID, product.ResellerID))
+	if err != nil {
+		return reseller, distributor, err
+	}
 	for _, r := range resellers {
-		if r.ID == sub.ResellerID {
-			out.Reseller = vendorReseller(r)
+		if r.ID == resellerID {
+			reseller = vendorReseller(r)
 		}
 		if r.ID == product.ResellerID {
-			out.Distributor = vendorkit.Distributor{ID: r.ID, Name: r.General.Name, Region: r.Company.State,
+			distributor = vendorkit.Distributor{ID: r.ID, Name: r.General.Name, Region: r.Company.State,
 				Currency: r.General.Currency, Attributes: map[string]string{}}
 		}
 	}
-	return out, nil
+	return reseller, distributor, nil
 }
 
 // uniqueIDs returns a and b, once each.

@@ -59,9 +59,14 @@ func vendorAnswered(err error) (*vendor.Failure, bool) {
 // vendor's address and the network's details go to the log.
 func (s *Service) vendorUnavailable(ctx context.Context, product *domain.Product, err error) error {
 	s.log.WarnContext(ctx, "vendor question failed", "product", product.Key, "err", err)
-	why := "no answer"
+	return domain.Errorf(domain.ErrUnavailable, domain.MsgVendorUnavailable, unanswered(err))
+}
+
+// unanswered says what kind of failure a call without a usable answer was: its
+// status, or none.
+func unanswered(err error) string {
 	if f, ok := vendorAnswered(err); ok {
-		why = fmt.Sprintf("HTTP %d", f.Status)
+		return fmt.Sprintf("HTTP %d", f.Status)
 	}
-	return domain.Errorf(domain.ErrUnavailable, domain.MsgVendorUnavailable, why)
+	return "no answer"
 }
