@@ -59,6 +59,7 @@ var extensions = []string{
 	"PATCH /api/v3/resellers/{reseller_id}",
 	"POST /api/v3/resellers/{reseller_id}/managers/{manager_id}/api_token",
 	"POST /api/v3/resellers/{reseller_id}/products/{product_id}/secret",
+	"POST /api/v3/resellers/{reseller_id}/products/{product_id}/integration_check",
 	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v3/openapi.yaml",
 	"GET /", // the Customer Control Panel entry that redeems an Owner's login token
 	"PUT /api/v3/resellers/{reseller_id}/catalog",

@@ -31,13 +31,20 @@ type AsyncTask struct {
 // Done reports whether the task has finished, completed or failed.
 func (t *AsyncTask) Done() bool { return t.Status == AsyncTaskCompleted || t.Status == AsyncTaskFailed }
 
-// AsyncTaskResults is the outcome of an order attributes validation.
+// AsyncTaskResults is the outcome of a task: of an order attributes validation
+// (Valid, Errors, ApplicationAttributes) or of an integration check (Ready, Summary,
+// Steps).
 type AsyncTaskResults struct {
 	Valid  bool             `json:"valid"`
 	Errors []AttributeError `json:"errors"`
 	// ApplicationAttributes are the accepted values in normal form, to be used for
 	// provisioning.
 	ApplicationAttributes map[string]any `json:"application_attributes"`
+	// Ready tells whether every step of an integration check passed; Summary says
+	// so in words.
+	Ready   bool                   `json:"ready"`
+	Summary string                 `json:"summary"`
+	Steps   []IntegrationCheckStep `json:"steps"`
 }
 
 // AttributeError is one refused order attribute value.

@@ -76,6 +76,8 @@ const (
 	ActionPaymentComplete     Action = "payment.complete"
 	// ActionProductSecret rotates the secret a product's vendor calls are signed with.
 	ActionProductSecret Action = "product.secret_rotate"
+	// ActionIntegrationCheck runs the integration check of a product's vendor service.
+	ActionIntegrationCheck Action = "product.integration_check"
 	// ActionProvisioningRetry sends a subscription's failed vendor operation again.
 	ActionProvisioningRetry Action = "subscription.provisioning_retry"
 )
@@ -111,6 +113,7 @@ var permissions = map[Action][]Role{
 	ActionPaymentCreate:       {RoleAdmin, RoleOwner, RoleSales},
 	ActionPaymentComplete:     {RoleAdmin, RoleOwner, RoleSales},
 	ActionProductSecret:       {RoleAdmin, RoleOwner},
+	ActionIntegrationCheck:    {RoleAdmin, RoleOwner},
 	ActionProvisioningRetry:   {RoleAdmin, RoleOwner},
 }
 

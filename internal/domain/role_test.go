@@ -14,7 +14,7 @@ var mgDeclaredActions = []Action{
 	ActionTestClock,
 	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
 	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
-	ActionProductSecret, ActionProvisioningRetry,
+	ActionProductSecret, ActionProvisioningRetry, ActionIntegrationCheck,
 }
 
 func TestActionsListEveryAction(t *testing.T) {
@@ -68,6 +68,7 @@ func TestPermissionsTable(t *testing.T) {
 		ActionPaymentComplete:     {true, true, false},
 		ActionProductSecret:       {true, false, false},
 		ActionProvisioningRetry:   {true, false, false},
+		ActionIntegrationCheck:    {true, false, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {

@@ -147,6 +147,8 @@ func (s *Server) routes() {
 	s.route("PUT "+v3+"/resellers/{reseller_id}/catalog", s.handleCatalogApply, yamlBody|largeBody)
 	// Cascade extension: a new signing secret for a product's vendor calls (docs/vendor-protocol.md).
 	s.route("POST "+v3+"/resellers/{reseller_id}/products/{product_id}/secret", s.handleProductSecretRotate, 0)
+	// Cascade extension: the integration check of a product's vendor service (docs/vendor-protocol.md).
+	s.route("POST "+v3+"/resellers/{reseller_id}/products/{product_id}/integration_check", s.handleIntegrationCheck, 0)
 
 	// Cascade extension: a manager's answer to a stop or deletion waiting for approval.
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation", s.handleSubscriptionApprove, idempotent)

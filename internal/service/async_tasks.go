@@ -13,11 +13,14 @@ const (
 	// JobOrderAttributesValidation checks the order attribute values of a plan; it is
 	// an async task.
 	JobOrderAttributesValidation = "order_attributes_validation"
+	// JobIntegrationCheck runs the integration check of a product's vendor service;
+	// it is an async task.
+	JobIntegrationCheck = "integration_check"
 )
 
 // asyncTaskKinds are the job kinds the API shows as async tasks; other jobs (vendor
 // calls, e-mails) are the installation's own business.
-var asyncTaskKinds = map[string]bool{JobOrderAttributesValidation: true}
+var asyncTaskKinds = map[string]bool{JobOrderAttributesValidation: true, JobIntegrationCheck: true}
 
 // JobHandler runs one job of a kind the service enqueues; see jobs.Handler.
 type JobHandler = func(ctx context.Context, job domain.Job) (json.RawMessage, error)
@@ -28,6 +31,7 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 	return map[string]JobHandler{
 		JobOrderAttributesValidation: s.runOrderAttributesValidation,
 		JobProvision:                 s.runProvision,
+		JobIntegrationCheck:          s.runIntegrationCheck,
 	}
 }
 

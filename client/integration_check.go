@@ -1,0 +1,37 @@
+package client
+
+import "context"
+
+// Statuses of an integration check step.
+const (
+	CheckStepPassed  = "passed"
+	CheckStepFailed  = "failed"
+	CheckStepSkipped = "skipped"
+)
+
+// IntegrationCheckStep is one step of an integration check: Step is check,
+// subscription_create or subscription_update; Message says why it failed or was
+// skipped.
+type IntegrationCheckStep struct {
+	Step    string `json:"step"`
+	Title   string `json:"title"`
+	Status  string `json:"status"`
+	Message string `json:"message,omitempty"`
+}
+
+// StartIntegrationCheck starts the integration check of a product's vendor service
+// and returns its async task; once completed, the task's Results hold Ready,
+// Summary and Steps
+// (POST /api/v3/resellers/{reseller_id}/products/{product_id}/integration_check, a
+// Cascade extension).
+func (c *Client) StartIntegrationCheck(ctx context.Context, resellerID, productID int64, opts ...RequestOption) (*AsyncTask, error) {
+	var out struct {
+		Data Resource `json:"data"`
+	}
+	path := pathf("/api/v3/resellers/%s/products/%s/integration_check", resellerID, productID)
+	if err := c.sendRaw(ctx, "POST", path, nil, "", &out, opts...); err != nil {
+		return nil, err
+	}
+	t := &AsyncTask{}
+	return t, t.fromResource(out.Data)
+}
