@@ -72,11 +72,13 @@ type vdWorld struct {
 // schedule) and the vendor service, and applies vdCatalog.
 func vdStart(t *testing.T, e storetest.Engine, retry ...time.Duration) *vdWorld {
 	t.Helper()
-	return vdStartCatalog(t, e, vdCatalog, retry...)
+	return vdStartCatalog(t, e, vdCatalog, nil, retry...)
 }
 
-// vdStartCatalog is vdStart with catalog, a catalogue like vdCatalog, in its place.
-func vdStartCatalog(t *testing.T, e storetest.Engine, catalog string, retry ...time.Duration) *vdWorld {
+// vdStartCatalog is vdStart with catalog (its {api_path} filled in) instead of
+// vdCatalog, and the configuration adjusted by configure when not nil.
+func vdStartCatalog(t *testing.T, e storetest.Engine, catalog string, configure func(*app.Config),
+	retry ...time.Duration) *vdWorld {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -88,6 +90,9 @@ func vdStartCatalog(t *testing.T, e storetest.Engine, catalog string, retry ...t
 		c.Vendor.Addresses.AllowPrivate = true
 		c.Vendor.Timeout = 5 * time.Second
 		c.Vendor.Retry = retry
+		if configure != nil {
+			configure(c)
+		}
 	})
 	w.r = mustCreateReseller(t, w.s.Admin, domain.OperatorID, "Vendor Seller")
 	ch := cfApply(t, w.s.Admin, w.r.ID, strings.Replace(catalog, "{api_path}", "http://"+ln.Addr().String()+"/cascade", 1))

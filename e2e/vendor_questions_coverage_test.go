@@ -20,7 +20,7 @@ func vqCoverage(t *testing.T, engine string, rec *ocRecorder) {
 	var w *vdWorld
 	for _, e := range storetest.Engines(t) {
 		if e.Name == engine {
-			w = vdStartCatalog(t, e, vqCatalog, 20*time.Millisecond)
+			w = vdStartCatalog(t, e, vqCatalog, nil, 20*time.Millisecond)
 		}
 	}
 	// Answers are recorded against this server's address, then handed to rec.

@@ -68,7 +68,7 @@ plans:
 // vqStart is vdStart with vqCatalog.
 func vqStart(t *testing.T, e storetest.Engine) *vdWorld {
 	t.Helper()
-	return vdStartCatalog(t, e, vqCatalog, 50*time.Millisecond)
+	return vdStartCatalog(t, e, vqCatalog, nil, 50*time.Millisecond)
 }
 
 // mailboxResource returns the id of the mailbox subscription resource of

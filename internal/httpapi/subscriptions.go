@@ -132,6 +132,8 @@ type subscriptionResourceAttributes struct {
 	Included       int64  `json:"included"`
 	Additional     int64  `json:"additional"`
 	Quantity       int64  `json:"quantity"`
+	// Usage is the units in use as the vendor last answered; null until read.
+	Usage *int64 `json:"usage"`
 }
 
 // subscriptionDocument renders subscriptions with the objects asked for included,
@@ -181,11 +183,20 @@ func (s *Server) subscriptionDocument(c *call, views []*service.SubscriptionView
 			for _, r := range v.Resources {
 				included.add(resource{ID: id(r.ID), Type: "subscription_resources",
 					Attributes: subscriptionResourceAttributes{SubscriptionID: v.ID, PlanResourceID: r.PlanResourceID,
-						Name: names[r.PlanResourceID], Included: r.Included, Additional: r.Additional, Quantity: r.Quantity()}})
+						Name: names[r.PlanResourceID], Included: r.Included, Additional: r.Additional, Quantity: r.Quantity(),
+						Usage: usageOf(inc.Usage[v.ID], r.PlanResourceID)}})
 			}
 		}
 	}
 	return data, included.list, nil
+}
+
+// usageOf is the usage read of plan resource id among read, nil when none was.
+func usageOf(read map[int64]int64, id int64) *int64 {
+	if u, ok := read[id]; ok {
+		return &u
+	}
+	return nil
 }
 
 func (s *Server) subscriptionPage(c *call, views []*service.SubscriptionView, info domain.PageInfo, p listParams) (reply, error) {

@@ -45,7 +45,7 @@ func (s *Service) Passes() []jobs.Pass {
 		p.s, p.batch = s, PassBatch
 		out[i] = p
 	}
-	return out
+	return append(out, s.vendorReadPasses()...)
 }
 
 // passStep takes one due row (order or subscription id) in tx: it locks the row,

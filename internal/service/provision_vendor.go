@@ -66,7 +66,12 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	target := vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: v.s.opts.APGUID,
 		ResellerID: req.Subscription.ResellerID}
 	answer, err := v.call(ctx, target, req, body)
-	return v.settle(ctx, req, answer, err)
+	out, err := v.settle(ctx, req, answer, err)
+	if err == nil && out.Done {
+		// A failure here runs the job again, which the vendor deduplicates.
+		err = v.s.scheduleVendorReads(ctx, req.Subscription.ID, product)
+	}
+	return out, err
 }
 
 // productOf returns the product of sub's plan.

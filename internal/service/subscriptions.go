@@ -241,6 +241,9 @@ func (s *Service) IncludeForOrders(ctx context.Context, orders []*domain.Order, 
 type SubscriptionIncludes struct {
 	Accounts map[int64]*domain.Account
 	Plans    map[int64]*domain.Plan
+	// Usage is the units of each resource in use as the vendor last answered, by
+	// subscription id and plan resource id (subscription_resources only).
+	Usage map[int64]map[int64]int64
 }
 
 // IncludeForSubscriptions reads the accounts and plans subscriptions refer to, of
@@ -268,6 +271,11 @@ func (s *Service) IncludeForSubscriptions(ctx context.Context, subs []*Subscript
 			if err := s.readResources(ctx, c, subs); err != nil {
 				return out, err
 			}
+			usage, err := s.resourceUsage(ctx, c, subs)
+			if err != nil {
+				return out, err
+			}
+			out.Usage = usage
 			needPlans = true
 		case "plan", "subscription_period":
 			needPlans = true

@@ -12,6 +12,8 @@ import (
 const (
 	DefaultTimeout = 30 * time.Second
 	DefaultRetry   = "10s,1m,5m,30m,2h,6h"
+	// DefaultUsageInterval is how often usage and consumption are read.
+	DefaultUsageInterval = time.Hour
 )
 
 // Settings tune the vendor calls of an installation.
@@ -24,12 +26,15 @@ type Settings struct {
 	Retry []time.Duration
 	// Addresses is which addresses calls may reach (CASCADE_VENDOR_ALLOW_PRIVATE).
 	Addresses AddressPolicy
+	// UsageInterval is how often each subscription's usage and consumption are
+	// read from its vendor (CASCADE_VENDOR_USAGE_INTERVAL).
+	UsageInterval time.Duration
 }
 
 // DefaultSettings returns the settings of an installation that sets none.
 func DefaultSettings() Settings {
 	retry, _ := ParseRetry(DefaultRetry)
-	return Settings{Timeout: DefaultTimeout, Retry: retry}
+	return Settings{Timeout: DefaultTimeout, Retry: retry, UsageInterval: DefaultUsageInterval}
 }
 
 // SettingsFromEnv reads CASCADE_VENDOR_TIMEOUT, CASCADE_VENDOR_RETRY and
@@ -51,6 +56,14 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 			errs = append(errs, fmt.Errorf("CASCADE_VENDOR_RETRY: %w", err))
 		} else {
 			s.Retry = r
+		}
+	}
+	if v := getenv("CASCADE_VENDOR_USAGE_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > maxRetryDelay {
+			errs = append(errs, fmt.Errorf("CASCADE_VENDOR_USAGE_INTERVAL %q: want a duration from 1s to 168h, such as 1h", v))
+		} else {
+			s.UsageInterval = d
 		}
 	}
 	if v := getenv("CASCADE_VENDOR_ALLOW_PRIVATE"); v != "" {
