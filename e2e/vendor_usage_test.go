@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/cascade-billing/cascade/client"
 	"github.com/cascade-billing/cascade/examples/vendor-service/vendorsvc"
 	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 	"github.com/cascade-billing/cascade/vendorkit"
 )
@@ -98,8 +100,7 @@ func TestVendorUsageAndConsumption(t *testing.T) {
 				t.Errorf("an unsigned read call: %+v", c)
 			}
 		}
-		// The pass again at the same instant, and its read forced due again: the
-		// period already kept is not counted twice.
+		// The pass again at the same instant: nothing is due, nothing is read.
 		if err := w.s.Scheduler.RunAll(ctx, w.s.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -113,6 +114,40 @@ func TestVendorUsageAndConsumption(t *testing.T) {
 		}
 		if !kept[0].From.Before(kept[0].To) || kept[0].To.After(w.s.Clock.Now()) {
 			t.Fatalf("consumption period %s to %s", kept[0].From, kept[0].To)
+		}
+
+		// Two runs of the pass at once, as two processes that both skip the pass's
+		// lease would make them, an interval later: one read of each kind.
+		var pass jobs.Pass
+		for _, p := range w.s.Scheduler.Passes() {
+			if p.Name() == "read_vendor_usage" {
+				pass = p
+			}
+		}
+		if pass == nil {
+			t.Fatal("no read_vendor_usage pass")
+		}
+		later := w.s.Clock.Now().Add(2 * time.Hour)
+		if err := w.vendor.AddConsumption(ctx, ext, "mailbox", later.Add(-time.Hour), "0.5"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := pass.Run(ctx, later); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if n, m := len(w.callsOf(vendorkit.EventUsageStatistics)), len(w.callsOf(vendorkit.EventConsumption)); n != 3 || m != 3 {
+			t.Fatalf("after two runs at once: %d usage and %d consumption calls in all, want 3 each", n, m)
+		}
+		kept, err = w.s.DB.Reader().FindConsumption(ctx, sub.ID)
+		if err != nil || len(kept) != 2 || kept[1].Quantity != "0.5" || !kept[1].From.Equal(kept[0].To) || !kept[1].To.Equal(later.Truncate(time.Microsecond)) {
+			t.Fatalf("consumption after two runs at once: %+v, %v; want a second period from the first's end", kept, err)
 		}
 	})
 }

@@ -65,6 +65,9 @@ func (p *vendorReadPass) NextDue(context.Context, time.Time) (time.Time, bool, e
 // a few at a time. A read that fails is logged and left to the next interval; only
 // the database failing the walk fails the run.
 func (p *vendorReadPass) Run(ctx context.Context, now time.Time) error {
+	// Periods are kept to the microsecond: the next one starts exactly where this
+	// one is kept to end.
+	now = now.Truncate(time.Microsecond)
 	var (
 		after store.VendorReadKey
 		wg    sync.WaitGroup
