@@ -73,13 +73,16 @@ func TestSalesOrderStatements(t *testing.T) {
 			// and the move of the subscriptions scope (of the operator, which has no
 			// reseller above it). The plan, its term and attributes come from
 			// memory, and the subscription's INSERT checks that the catalogue has
-			// not moved. On PostgreSQL the first read goes with BEGIN and the last
-			// six with COMMIT.
-			{"Prepaid", 12, 10, 5, order(w.prepaid, "prepay")},
+			// not moved. On PostgreSQL the first read goes with BEGIN, the order's
+			// and the payment's ids from their sequences with the subscription's
+			// INSERT, and the numbering statement, which writes the order already
+			// linked to its payment, first of the six sent with COMMIT.
+			{"Prepaid", 12, 10, 4, order(w.prepaid, "prepay")},
 			// No payment: the subscription is written installing, with the
 			// provisioning job sent with the commit; the order's number and the
-			// order are one statement on PostgreSQL.
-			{"Postpaid", 10, 9, 5, order(w.postpaid, "postpay")},
+			// order are one statement on PostgreSQL, sent with the commit, and the
+			// order's id is taken with the subscription's INSERT.
+			{"Postpaid", 10, 10, 4, order(w.postpaid, "postpay")},
 		} {
 			// A statement a connection runs for the first time costs a round trip
 			// more, to prepare it: run each case once on every connection first.

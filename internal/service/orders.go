@@ -211,12 +211,26 @@ func (s *Service) placeOrder(ctx context.Context, tx *store.Conn, a domain.Actor
 // status provisioning gives it when the order starts it. A subscription with an order
 // in flight refuses the order with 422 order_in_progress. The series are taken after
 // the subscription is written, with the order (store.Conn.CreateNumberedOrder), so
-// their rows stay locked as briefly as may be.
+// their rows stay locked as briefly as may be: for a sale, with the commit.
 func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Order,
 	sub *domain.Subscription, rules domain.BillingRules, now time.Time) error {
 	o.Start(s.today(now))
 	pay, provision, sale := o.NeedsPayment(), o.Status == domain.OrderStatusProvisioning, sub.ID == 0
 	op := orderProvisionOp(o.Kind)
+	var p *domain.Payment
+	if pay {
+		p = orderPayment(o, 0, now) // numbered with the order
+	}
+	create := tx.CreateNumberedOrder
+	if sale && claimFrom(ctx) == nil {
+		// Nothing reads the numbers before the commit (an idempotent request renders
+		// its answer inside the transaction), so they may be taken with it; the ids
+		// go with the subscription's INSERT.
+		if err := tx.ReserveOrderIDs(ctx, o, p); err != nil {
+			return err
+		}
+		create = tx.CreateNumberedOrderAtCommit
+	}
 	if sale {
 		if provision {
 			if err := sub.Apply(domain.ProvisionStart(op), rules); err != nil {
@@ -228,11 +242,7 @@ func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Orde
 		}
 		o.SubscriptionID = sub.ID
 	}
-	var p *domain.Payment
-	if pay {
-		p = orderPayment(o, 0, now) // numbered with the order
-	}
-	if err := tx.CreateNumberedOrder(ctx, o, o.Kind.DocumentPrefix(), p); err != nil {
+	if err := create(ctx, o, o.Kind.DocumentPrefix(), p); err != nil {
 		return s.orderInFlight(ctx, o.SubscriptionID, err)
 	}
 	switch {

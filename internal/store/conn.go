@@ -31,6 +31,9 @@ type Conn struct {
 	// sent with the scope moves just before the commit: on PostgreSQL one round trip
 	// for all of them instead of one each.
 	later []statement
+	// first holds writes sent with the commit ahead of those in later, whose rows
+	// the commit scans (see CreateNumberedOrderAtCommit).
+	first []statement
 	// referenceGen is the generation of ScopeReference the transaction's account
 	// creates rely on (ExpectReference); 0 for none.
 	referenceGen int64
@@ -92,10 +95,28 @@ func (c *Conn) execLater(query string, args ...any) error {
 	return nil
 }
 
+// along runs s, a statement whose answer nobody needs before the transaction's
+// next statement returns: on PostgreSQL it goes in that statement's round trip
+// (or the commit's), ahead of it; elsewhere, where statements cost no round trip,
+// it runs at once. A row s returns is scanned into s.dest.
+func (c *Conn) along(ctx context.Context, s statement) error {
+	if c.tx == nil {
+		return errors.New("store: write outside a transaction")
+	}
+	c.db.statements.counted()
+	if t, ok := c.tx.(*pgxTx); ok {
+		t.sendAhead(s)
+		return nil
+	}
+	return translate(c.tx.execAll(ctx, []statement{s}))
+}
+
 // pending returns the queued writes followed by the scope moves, which the commit
-// sends ahead of itself: on PostgreSQL in the same round trip.
+// sends ahead of itself: on PostgreSQL in the same round trip. The writes in first
+// go before all others, so the rows they lock are taken in the same order as when
+// they are written at once.
 func (c *Conn) pending() []statement {
-	stmts := append(c.later, c.scopeMoves()...)
+	stmts := append(append(c.first, c.later...), c.scopeMoves()...)
 	for range stmts {
 		c.db.statements.counted()
 	}

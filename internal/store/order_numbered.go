@@ -26,7 +26,7 @@ func (c *Conn) CreateNumberedOrder(ctx context.Context, o *domain.Order, prefix 
 	if c.tx == nil {
 		return errLockOutsideTx
 	}
-	q, args := numberedOrderSQL(o, prefix, p)
+	q, args := numberedOrderSQL(o, prefix, p, false)
 	var (
 		paymentID sql.NullInt64
 		paymentNo sql.NullString
@@ -42,6 +42,56 @@ func (c *Conn) CreateNumberedOrder(ctx context.Context, o *domain.Order, prefix 
 	}
 	p.ID, p.DocumentID, p.OrderID = paymentID.Int64, paymentNo.String, o.ID
 	return c.paymentCreated(ctx, o, p)
+}
+
+// ReserveOrderIDs takes the ids of o, a new order, and of p, its payment (nil for
+// none), from their sequences on PostgreSQL, in the round trip of the
+// transaction's next statement, which sets them; CreateNumberedOrderAtCommit then
+// writes the rows with them. Elsewhere it does nothing.
+func (c *Conn) ReserveOrderIDs(ctx context.Context, o *domain.Order, p *domain.Payment) error {
+	if c.db.engine != Postgres {
+		return nil
+	}
+	q, dest := `SELECT nextval(pg_get_serial_sequence('orders', 'id'))`, []any{&o.ID}
+	if p != nil {
+		q, dest = q+`, nextval(pg_get_serial_sequence('payments', 'id'))`, append(dest, &p.ID)
+	}
+	if err := c.along(ctx, statement{query: q, dest: dest}); err != nil {
+		return fmt.Errorf("ids of an order of reseller %d: %w", o.ResellerID, err)
+	}
+	return nil
+}
+
+// CreateNumberedOrderAtCommit is CreateNumberedOrder for an order that nobody
+// reads the numbers of before the transaction commits, and of a subscription the
+// transaction created, which no other order can be in flight for, whose ids
+// ReserveOrderIDs took before a statement since. On PostgreSQL it sends the
+// numbering, the order and the payment first with the commit, in its round
+// trip: the rows of the series, which every order of the reseller waits for, are
+// then held while the server runs the commit's statements and no longer, with no
+// round trip to the client in between; and the order is written with its link to
+// the payment, which needs no statement of its own. The numbers are set on o and p
+// once the commit has returned. Elsewhere it is CreateNumberedOrder.
+func (c *Conn) CreateNumberedOrderAtCommit(ctx context.Context, o *domain.Order, prefix string, p *domain.Payment) error {
+	if c.db.engine != Postgres || !c.madeSubscriptions[o.SubscriptionID] || o.ID == 0 || (p != nil && p.ID == 0) {
+		return c.CreateNumberedOrder(ctx, o, prefix, p)
+	}
+	numbers := []any{&o.DocumentID}
+	if p != nil {
+		// The order is written linked to its payment: payment_id has no foreign key.
+		o.PaymentID, p.OrderID = p.ID, o.ID
+		numbers = append(numbers, &p.DocumentID)
+	}
+	q, args := numberedOrderSQL(o, prefix, p, true)
+	c.first = append(c.first, statement{query: q, args: args, dest: numbers})
+	if err := c.orderCreated(ctx, o); err != nil {
+		return err
+	}
+	if p == nil {
+		return nil
+	}
+	c.lockedForUpdate("payments", p.ID) // the transaction's own new row
+	return c.count(ctx, tallyPayments, p.ResellerID, 1)
 }
 
 // createNumberedOrderApart is CreateNumberedOrder as three statements: the numbers,
@@ -85,34 +135,56 @@ func (c *Conn) paymentCreated(ctx context.Context, o *domain.Order, p *domain.Pa
 // series' counters (the order's before the payments', the order in which every
 // writer takes them), inserts the order with its number and the payment with its
 // own and the order's id, and returns the order's id and number and the payment's
-// (NULL without one).
-func numberedOrderSQL(o *domain.Order, prefix string, p *domain.Payment) (string, []any) {
+// (NULL without one). With withIDs the rows are written with the ids o and p hold,
+// and it returns the numbers alone: the order's, and the payment's with one.
+func numberedOrderSQL(o *domain.Order, prefix string, p *domain.Payment, withIDs bool) (string, []any) {
 	args, series := []any{o.ResellerID, prefix}, []string{"$2"}
 	if p != nil {
 		args, series = append(args, PaymentDocumentPrefix), append(series, "$3")
 	}
-	var q strings.Builder
-	q.WriteString(`WITH n AS (` + bumpCountersSQL("1", series...) + `),
-		o AS (INSERT INTO orders (` + orderInsertColumns + `) SELECT `)
+	// insert is the start of an INSERT … SELECT into table of values, but for
+	// the places in exprs, with the row's id first when withIDs.
+	insert := func(table, cols string, id int64, values []any, exprs map[int]string) string {
+		if withIDs {
+			cols, values = "id, "+cols, append([]any{id}, values...)
+			shifted := make(map[int]string, len(exprs))
+			for i, e := range exprs {
+				shifted[i+1] = e
+			}
+			exprs = shifted
+		}
+		return `INSERT INTO ` + table + ` (` + cols + `) SELECT ` + selectList(&args, values, exprs)
+	}
 	number := func(prefixArg string) string {
 		return fmt.Sprintf("%s || lpad(n.last::text, greatest(%d, length(n.last::text)), '0')", prefixArg,
 			domain.DocumentDigits)
 	}
+	var q strings.Builder
+	q.WriteString(`WITH n AS (` + bumpCountersSQL("1", series...) + `), o AS (`)
 	orderArgs := append([]any{o.ResellerID, o.AccountID, o.SubscriptionID, string(o.Kind)}, orderState(o, micros(o.CreatedAt))...)
 	const orderDocument = 5 // document_id's place among orderInsertColumns
-	q.WriteString(selectList(&args, orderArgs, map[int]string{orderDocument: number("$2")}))
+	q.WriteString(insert("orders", orderInsertColumns, o.ID, orderArgs, map[int]string{orderDocument: number("$2")}))
 	q.WriteString(` FROM n WHERE n.prefix = $2 RETURNING id, document_id)`)
 	if p == nil {
-		q.WriteString(` SELECT o.id, o.document_id, NULL::bigint, NULL::text FROM o`)
+		if withIDs {
+			q.WriteString(` SELECT o.document_id FROM o`)
+		} else {
+			q.WriteString(` SELECT o.id, o.document_id, NULL::bigint, NULL::text FROM o`)
+		}
 		return q.String(), args
 	}
-	q.WriteString(`, p AS (INSERT INTO payments (` + paymentInsertColumns + `) SELECT `)
+	q.WriteString(`, p AS (`)
 	paymentArgs := append([]any{p.ResellerID, p.AccountID, string(p.Purpose), nil, nullable(p.InvoiceID)},
 		paymentState(p, micros(p.CreatedAt))...)
 	const paymentOrder, paymentDocument = 3, 5 // order_id's and document_id's places among paymentInsertColumns
-	q.WriteString(selectList(&args, paymentArgs, map[int]string{paymentOrder: "o.id", paymentDocument: number("$3")}))
-	q.WriteString(` FROM o, n WHERE n.prefix = $3 RETURNING id, document_id)
-		SELECT o.id, o.document_id, p.id, p.document_id FROM o, p`)
+	q.WriteString(insert("payments", paymentInsertColumns, p.ID, paymentArgs,
+		map[int]string{paymentOrder: "o.id", paymentDocument: number("$3")}))
+	q.WriteString(` FROM o, n WHERE n.prefix = $3 RETURNING id, document_id)`)
+	if withIDs {
+		q.WriteString(` SELECT o.document_id, p.document_id FROM o, p`)
+	} else {
+		q.WriteString(` SELECT o.id, o.document_id, p.id, p.document_id FROM o, p`)
+	}
 	return q.String(), args
 }
 

@@ -13,25 +13,23 @@ import (
 )
 
 // TestNumberedOrdersGapless writes orders with their payments from concurrent
-// transactions, every third of which rolls back after numbering: the committed
-// orders hold exactly SO000001..n and their payments 000001..n, each order linked
-// to its own payment and back. Numbers past six digits grow wider.
+// transactions, every third of which rolls back after numbering, half of them
+// numbered with the commit (CreateNumberedOrderAtCommit) and half at once: the
+// committed orders hold exactly SO000001..n and their payments 000001..n, each
+// order linked to its own payment and back. Numbers past six digits grow wider.
 func TestNumberedOrdersGapless(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		db := storetest.Open(t, e)
 		f := osSeed(t, db)
 		// write numbers and writes an order with its payment, or only the order.
-		write := func(withPayment bool, fail error) (*domain.Order, *domain.Payment, error) {
+		write := func(withPayment, atCommit bool, fail error) (*domain.Order, *domain.Payment, error) {
 			var (
 				o *domain.Order
 				p *domain.Payment
 			)
 			err := db.InTx(ctx, func(c *store.Conn) error {
 				s := f.subscription(t)
-				if err := c.CreateSubscription(ctx, s); err != nil {
-					return err
-				}
 				o = f.order(s, "")
 				if withPayment {
 					p = &domain.Payment{ResellerID: o.ResellerID, AccountID: o.AccountID,
@@ -39,7 +37,18 @@ func TestNumberedOrdersGapless(t *testing.T) {
 						Status: domain.PaymentStatusWaitingForPayment, ExpirationDate: o.ExpirationDate,
 						Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
 				}
-				if err := c.CreateNumberedOrder(ctx, o, "SO", p); err != nil {
+				create := c.CreateNumberedOrder
+				if atCommit {
+					if err := c.ReserveOrderIDs(ctx, o, p); err != nil {
+						return err
+					}
+					create = c.CreateNumberedOrderAtCommit
+				}
+				if err := c.CreateSubscription(ctx, s); err != nil {
+					return err
+				}
+				o.SubscriptionID = s.ID
+				if err := create(ctx, o, "SO", p); err != nil {
 					return err
 				}
 				return fail
@@ -61,7 +70,7 @@ func TestNumberedOrdersGapless(t *testing.T) {
 				if i%3 == 0 {
 					fail = rollback
 				}
-				o, _, err := write(true, fail)
+				o, _, err := write(true, i%2 == 0, fail)
 				if err != nil && !errors.Is(err, rollback) {
 					t.Errorf("numbered order: %v", err)
 					return
@@ -105,10 +114,10 @@ func TestNumberedOrdersGapless(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o, _, err := write(false, nil); err != nil || o.DocumentID != "SO999999" || o.PaymentID != 0 {
+		if o, _, err := write(false, true, nil); err != nil || o.DocumentID != "SO999999" || o.PaymentID != 0 {
 			t.Fatalf("order %+v (%v), want SO999999 without a payment", o, err)
 		}
-		o, p, err := write(true, nil)
+		o, p, err := write(true, false, nil)
 		if err != nil || o.DocumentID != "SO1000000" || p.DocumentID != domain.DocumentNumber("", int64(len(orders)+1)) {
 			t.Fatalf("order %+v, payment %+v (%v), want SO1000000 and the next payment", o, p, err)
 		}

@@ -101,8 +101,10 @@ func DefaultPoolSize(e Engine, procs int) int {
 	return max(4, 2*procs)
 }
 
-// statement is one SQL text with its arguments, run later by txn.execAll.
+// statement is one SQL text with its arguments, run later by txn.execAll. When
+// dest is set, the statement returns one row, which is scanned into dest.
 type statement struct {
 	query string
 	args  []any
+	dest  []any
 }

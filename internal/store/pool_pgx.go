@@ -137,6 +137,22 @@ type pgxTx struct {
 	pool  *pgxPool
 	conn  *pgxpool.Conn
 	begun bool // BEGIN has been sent
+	// ahead holds statements to send in the batch of the next statement, ahead of
+	// it (Conn.along).
+	ahead []statement
+}
+
+// sendAhead queues stmts to go with the next statement the transaction sends, in
+// its round trip.
+func (t *pgxTx) sendAhead(stmts ...statement) { t.ahead = append(t.ahead, stmts...) }
+
+// readAnswer reads the answer of s from br: its row into s.dest when it has one.
+func readAnswer(br pgx.BatchResults, s statement) error {
+	if s.dest != nil {
+		return br.QueryRow().Scan(s.dest...)
+	}
+	_, err := br.Exec()
+	return err
 }
 
 // begin takes a connection for a transaction; BEGIN waits for the first statement.
@@ -156,12 +172,23 @@ func (t *pgxTx) send(ctx context.Context, query string, args []any) (pgx.BatchRe
 	if !t.begun {
 		b.Queue("BEGIN")
 	}
+	ahead := t.ahead
+	t.ahead = nil
+	for _, s := range ahead {
+		b.Queue(s.query, s.args...)
+	}
 	b.Queue(query, args...)
 	t.pool.roundTrips.Add(1)
 	br := t.conn.SendBatch(ctx, &b)
 	if !t.begun {
 		t.begun = true
 		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, err
+		}
+	}
+	for _, s := range ahead {
+		if err := readAnswer(br, s); err != nil {
 			br.Close()
 			return nil, err
 		}
@@ -217,13 +244,20 @@ func (t *pgxTx) commitAfter(ctx context.Context, stmts []statement) error {
 
 // batch sends stmts, preceded by BEGIN when the transaction has not begun and
 // followed by COMMIT when commit is set, in one round trip, and reads every answer.
-// It stops at the first error: the server skips what follows a failed statement.
+// A statement with a dest has its row scanned into it. It stops at the first error:
+// the server skips what follows a failed statement.
 // A COMMIT of a transaction that a failed statement aborted answers ROLLBACK, which
 // is an error here as it is for pgx's own transactions.
 func (t *pgxTx) batch(ctx context.Context, stmts []statement, commit bool) error {
+	if len(t.ahead) > 0 {
+		stmts = append(t.ahead, stmts...)
+		t.ahead = nil
+	}
 	var b pgx.Batch
+	first := 0 // the place of stmts[0] in the batch
 	if !t.begun {
 		b.Queue("BEGIN")
+		first = 1
 	}
 	for _, s := range stmts {
 		b.Queue(s.query, s.args...)
@@ -238,6 +272,13 @@ func (t *pgxTx) batch(ctx context.Context, stmts []statement, commit bool) error
 	br := t.conn.SendBatch(ctx, &b)
 	t.begun = true
 	for i := range b.Len() {
+		if j := i - first; j >= 0 && j < len(stmts) && stmts[j].dest != nil {
+			if err := readAnswer(br, stmts[j]); err != nil {
+				br.Close()
+				return err
+			}
+			continue
+		}
 		tag, err := br.Exec()
 		if err == nil && commit && i == b.Len()-1 && tag.String() == "ROLLBACK" {
 			err = pgx.ErrTxCommitRollback
