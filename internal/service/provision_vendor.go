@@ -149,7 +149,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 		return ProvisionOutcome{Done: true}, nil
 	case vendor.Retryable:
 		// The last attempt the job allows fails the operation, whatever the schedule.
-		if delay, ok := vendor.RetryDelay(v.retry, job.Attempts, rand.Float64()); ok && job.Attempts < job.MaxAttempts {
+		if delay, ok := vendor.NextRetryDelay(v.retry, job.Attempts, rand.Float64(), callErr); ok && job.Attempts < job.MaxAttempts {
 			if req.Subscription.Vendor.JobID != job.ID {
 				err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) { st.JobID = job.ID })
 				if err != nil {

@@ -130,7 +130,9 @@ func (c *Client) call(ctx context.Context, t Target, e vendorkit.Event, eventID 
 		return resp.StatusCode, permanent(resp.StatusCode, "answer over 1 MiB refused")
 	}
 	if statusOutcome(resp.StatusCode) != Success {
-		return resp.StatusCode, answerFailure(resp.StatusCode, answer)
+		f := answerFailure(resp.StatusCode, answer)
+		f.RetryAfter = retryAfter(resp, c.now())
+		return resp.StatusCode, f
 	}
 	if out != nil && len(bytes.TrimSpace(answer)) > 0 {
 		if err := json.Unmarshal(answer, out); err != nil {

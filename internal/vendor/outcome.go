@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,7 +50,10 @@ type Failure struct {
 	// AvailableQuantity is how many units a refused resource validation allows,
 	// when the vendor said.
 	AvailableQuantity *int64
-	cause             error
+	// RetryAfter is how long a 429 or 503 answer asked to wait (its Retry-After
+	// header), 0 when it did not say.
+	RetryAfter time.Duration
+	cause      error
 }
 
 func (f *Failure) Error() string {
