@@ -50,6 +50,7 @@ plans:
 type vdCall struct {
 	event, eventID string
 	signed         bool // its signature verified with the product's secret
+	body           []byte
 }
 
 // vdWorld is a Cascade server calling the example vendor service on loopback for
@@ -124,7 +125,7 @@ func (w *vdWorld) record(next http.Handler) http.Handler {
 		signed := vendorkit.Verify(r.Header.Get(vendorkit.HeaderSignature), event, eventID, body, []string{w.secret},
 			time.Now(), 5*time.Minute) == nil
 		w.mu.Lock()
-		w.calls = append(w.calls, vdCall{event: string(event), eventID: eventID, signed: signed})
+		w.calls = append(w.calls, vdCall{event: string(event), eventID: eventID, signed: signed, body: body})
 		w.mu.Unlock()
 		next.ServeHTTP(rw, r)
 	})

@@ -36,10 +36,14 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 	if err != nil {
 		return nil, err
 	}
+	attrs, err := s.vendorSubscriptionAttributes(ctx, c, sub)
+	if err != nil {
+		return nil, err
+	}
 	return &vendorkit.SubscriptionRequest{ExternalID: sub.Vendor.ExternalID, Tenant: tenant,
 		Reseller: reseller, Distributor: distributor,
 		Plan:         vendorPlan(plan, periodID, orderedQuantities(sub, req.Order)),
-		Subscription: vendorkit.Subscription{ID: strconv.FormatInt(sub.ID, 10), Attributes: map[string]string{}}}, nil
+		Subscription: vendorkit.Subscription{ID: strconv.FormatInt(sub.ID, 10), Attributes: attrs}}, nil
 }
 
 // vendorParties returns reseller resellerID, which sells product, and the product's

@@ -1,0 +1,60 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// vendorSubscriptionAttributes returns the attributes of subscription sub as the
+// vendor receives them: the order attribute values its sales order was validated
+// with (the application attributes of that task, after every step of the chain), as
+// strings; an empty map when the order had none. Every call about the subscription
+// carries them, so a vendor never has to remember what the create said.
+func (s *Service) vendorSubscriptionAttributes(ctx context.Context, c *store.Conn, sub *domain.Subscription) (map[string]string, error) {
+	out := map[string]string{}
+	taskID, err := c.FindSalesOrderTask(ctx, sub.ID)
+	if err != nil || taskID == "" {
+		return out, err
+	}
+	job, err := c.FindJobByID(ctx, taskID)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return out, nil // a task pruned since; nothing left to send
+	}
+	if err != nil {
+		return nil, err
+	}
+	var results AttributeResults
+	if len(job.Result) == 0 {
+		return out, nil
+	}
+	if err := json.Unmarshal(job.Result, &results); err != nil {
+		return nil, fmt.Errorf("read the attributes of subscription %d from task %s: %w", sub.ID, taskID, err)
+	}
+	for k, v := range results.ApplicationAttributes {
+		out[k] = attributeText(v)
+	}
+	return out, nil
+}
+
+// attributeText is an attribute value as the protocol's string map carries it: a
+// string as itself, null as "", and a number or checkbox as its JSON text.
+func attributeText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
