@@ -187,6 +187,10 @@ func welcome(w io.Writer, m *app.Main) {
 		fmt.Fprintln(w, "\nDemo subscriptions (README.md walks through orders and payments):")
 		app.PrintDemoSubscriptions(w, m.DemoSubscriptions)
 	}
+	if m.DemoVendorURL != "" {
+		fmt.Fprintf(w, "\nThe demo's vendor service (examples/vendor-service) listens on %s;\n"+
+			"the demo catalogue's automatic products are provisioned through it.\n", m.DemoVendorURL)
+	}
 	if m.Config.TestClock {
 		why := ""
 		if m.Config.Demo {

@@ -83,7 +83,7 @@ type Demo struct {
 // nothing when the demo data is already there, and returns the new managers' tokens
 // otherwise.
 func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) {
-	d, err := seedDemo(ctx, svc, nil)
+	d, err := seedDemo(ctx, svc, nil, demoSetup{})
 	return d.Managers, err
 }
 
@@ -91,11 +91,27 @@ func SeedDemo(ctx context.Context, svc *service.Service) ([]DemoManager, error) 
 // orders and subscriptions (see seedDemoSales); jobs delivers their provisioning
 // before it returns, so their statuses are the ones the API shows at once.
 func SeedDemoWithSales(ctx context.Context, svc *service.Service, jobs DueRunner) (Demo, error) {
-	return seedDemo(ctx, svc, jobs)
+	return seedDemo(ctx, svc, jobs, demoSetup{})
+}
+
+// demoSetup adapts the seeding to where the demo runs.
+type demoSetup struct {
+	// catalog replaces the operator's catalogue file (examples.Catalog) when set.
+	catalog []byte
+	// ready, when set, runs once the catalogues are applied, before the sales.
+	ready func(context.Context) error
+}
+
+// operatorCatalog is the operator's catalogue file of the demo.
+func (s demoSetup) operatorCatalog() []byte {
+	if s.catalog != nil {
+		return s.catalog
+	}
+	return examples.Catalog
 }
 
 // seedDemo seeds the demo data, with the sales when jobs is not nil.
-func seedDemo(ctx context.Context, svc *service.Service, jobs DueRunner) (Demo, error) {
+func seedDemo(ctx context.Context, svc *service.Service, jobs DueRunner, setup demoSetup) (Demo, error) {
 	actor, err := svc.OperatorActor(ctx)
 	if err != nil {
 		return Demo{}, err
@@ -144,9 +160,14 @@ func seedDemo(ctx context.Context, svc *service.Service, jobs DueRunner) (Demo, 
 	for _, c := range []struct {
 		reseller int64
 		doc      []byte
-	}{{domain.OperatorID, examples.Catalog}, {ids["northwind"], examples.NorthwindCatalog}} {
+	}{{domain.OperatorID, setup.operatorCatalog()}, {ids["northwind"], examples.NorthwindCatalog}} {
 		if _, err := svc.ApplyCatalog(ctx, actor, c.reseller, c.doc, false); err != nil {
 			return Demo{}, fmt.Errorf("demo catalogue of reseller %d: %w", c.reseller, err)
+		}
+	}
+	if setup.ready != nil {
+		if err := setup.ready(ctx); err != nil {
+			return Demo{}, err
 		}
 	}
 	demo := Demo{Managers: out}

@@ -46,6 +46,8 @@ type Main struct {
 	DemoTokens []DemoManager
 	// DemoSubscriptions are the subscriptions this start's demo bought.
 	DemoSubscriptions []DemoSubscription
+	// DemoVendorURL is where the demo's vendor service listens; "" outside the demo.
+	DemoVendorURL string
 
 	listener net.Listener
 	http     *http.Server
@@ -54,6 +56,9 @@ type Main struct {
 	httpLog  *logBatch // the HTTP server's log, written in batches
 	// testClock is the test clock when Config.TestClock is set.
 	testClock *jobs.OffsetClock
+	// demoVendor is the demo's vendor service, and demoVendorDB its database.
+	demoVendor   *demoVendor
+	demoVendorDB string
 }
 
 // NewMain returns a server for cfg; Run starts it.
@@ -81,6 +86,14 @@ func (m *Main) Open(ctx context.Context) error {
 	apGUID, err := db.Reader().InstallationGUID(ctx)
 	if err != nil {
 		return err
+	}
+	if m.Config.Demo && m.Config.Provisioner == nil {
+		if m.demoVendor, err = listenDemoVendor(); err != nil {
+			return err
+		}
+		m.DemoVendorURL = m.demoVendor.URL()
+		m.demoVendorDB = demoVendorDatabase(m.Config.DatabaseURL, apGUID)
+		m.Config.Vendor.Addresses.Exact = append(m.Config.Vendor.Addresses.Exact, m.demoVendor.addr())
 	}
 	m.Clock = m.Config.Clock
 	if m.Config.TestClock {
@@ -126,13 +139,41 @@ func (m *Main) Bootstrap(ctx context.Context) error {
 	m.AdminToken = token
 	m.AdminTokenGiven = token != "" && m.Config.AdminToken != ""
 	if m.Config.Demo {
-		demo, err := SeedDemoWithSales(ctx, m.Service, m.Jobs)
+		demo, err := m.seedDemo(ctx)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		m.DemoTokens, m.DemoSubscriptions = demo.Managers, demo.Subscriptions
 	}
 	return nil
+}
+
+// seedDemo seeds the demo data with its sales, and starts the demo's vendor service
+// when there is one: on a new database between the catalogues and the sales, so the
+// sales are provisioned through it; on one seeded before, after pointing the demo
+// catalogue's products at this start's address.
+func (m *Main) seedDemo(ctx context.Context) (Demo, error) {
+	if m.demoVendor == nil {
+		return SeedDemoWithSales(ctx, m.Service, m.Jobs)
+	}
+	catalog, keys := m.demoVendor.catalog()
+	started := false
+	ready := func(ctx context.Context) error {
+		started = true
+		return m.demoVendor.start(ctx, m.DB.Reader(), keys, m.demoVendorDB)
+	}
+	demo, err := seedDemo(ctx, m.Service, m.Jobs, demoSetup{catalog: catalog, ready: ready})
+	if err != nil || started {
+		return demo, err
+	}
+	actor, err := m.Service.OperatorActor(ctx)
+	if err != nil {
+		return demo, err
+	}
+	if _, err := m.Service.ApplyCatalog(ctx, actor, domain.OperatorID, catalog, false); err != nil {
+		return demo, fmt.Errorf("point the demo catalogue at its vendor service: %w", err)
+	}
+	return demo, ready(ctx)
 }
 
 // Run opens everything, starts the workers and serves HTTP in the background. It
@@ -261,6 +302,9 @@ func (m *Main) Close() error {
 	}
 	if m.httpLog != nil {
 		errs = append(errs, m.httpLog.Close())
+	}
+	if m.demoVendor != nil {
+		errs = append(errs, m.demoVendor.Close())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

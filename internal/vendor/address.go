@@ -6,9 +6,9 @@ package vendor
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -34,6 +34,34 @@ type AddressPolicy struct {
 	// AllowPrivate lets calls reach loopback and private addresses, for a vendor's
 	// service on the same machine or network (tests, the demo, a private cloud).
 	AllowPrivate bool
+	// Exact are addresses (IP and port) calls may reach even when they are loopback
+	// or private: one known service, such as the demo's own vendor service, without
+	// opening the whole private network. Link-local addresses stay refused.
+	Exact []netip.AddrPort
+}
+
+// exact reports whether ip and port are one of p's exact addresses.
+func (p AddressPolicy) exact(ip netip.Addr, port uint16) bool {
+	if errors.Is(AddressPolicy{AllowPrivate: true}.CheckIP(ip), ErrLinkLocal) {
+		return false
+	}
+	for _, a := range p.Exact {
+		if a.Addr().Unmap() == ip.Unmap() && a.Port() == port {
+			return true
+		}
+	}
+	return false
+}
+
+// portOf is the port of u, explicit or the scheme's default.
+func portOf(u *url.URL) uint16 {
+	if p, err := strconv.ParseUint(u.Port(), 10, 16); err == nil {
+		return uint16(p)
+	}
+	if u.Scheme == "https" {
+		return 443
+	}
+	return 80
 }
 
 // CheckURL checks raw before a call, and a product's API path when the catalogue is
@@ -56,6 +84,9 @@ func (p AddressPolicy) CheckURL(raw string) error {
 		return nil
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
+		if p.exact(ip, portOf(u)) {
+			return nil
+		}
 		return p.CheckIP(ip)
 	}
 	return nil
@@ -93,13 +124,12 @@ var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 // connects to, after name resolution and on every redirect-free reconnect: a name
 // that resolves to a refused address is refused here.
 func (p AddressPolicy) dialControl(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip, err := netip.ParseAddr(host)
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", address, err)
 	}
-	return p.CheckIP(ip)
+	if p.exact(ap.Addr(), ap.Port()) {
+		return nil
+	}
+	return p.CheckIP(ap.Addr())
 }
