@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,6 +68,10 @@ type vdWorld struct {
 
 	mu    sync.Mutex
 	calls []vdCall
+	// down makes the service drop every connection unanswered, as a service that is
+	// down does; dropped counts the calls it dropped.
+	down    atomic.Bool
+	dropped atomic.Int64
 }
 
 // vdStart starts the server with vendor calls on (loopback allowed, a short retry
@@ -119,6 +124,13 @@ func vdStartCatalog(t *testing.T, e storetest.Engine, catalog string, configure 
 // verifies with the product's secret.
 func (w *vdWorld) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if w.down.Load() {
+			w.dropped.Add(1)
+			if conn, _, err := http.NewResponseController(rw).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		event, eventID := vendorkit.Event(r.Header.Get(vendorkit.HeaderEvent)), r.Header.Get(vendorkit.HeaderEventID)
