@@ -25,6 +25,9 @@
 #   bench/run.sh renewals the scheduler pass renewing 100,000 subscriptions due at one
 #                         instant, against raw single-row INSERT transactions
 #                         (bench/renewals.sh)
+#   bench/run.sh delivery queued provisioning events delivered to the example vendor
+#                         service, against a plain Go HTTP client posting the same
+#                         bodies; a page's p99 during delivery (bench/delivery.sh)
 #
 # Settings (environment):
 #   DURATION=20      measured seconds per server, split over ROUNDS alternating runs
@@ -50,6 +53,7 @@ SCENARIO=${1:-reseller}
 [ "$SCENARIO" != scale ] || exec "$(dirname "$0")/scale.sh"
 [ "$SCENARIO" != orders ] || exec "$(dirname "$0")/orders.sh"
 [ "$SCENARIO" != renewals ] || exec "$(dirname "$0")/renewals.sh"
+[ "$SCENARIO" != delivery ] || exec "$(dirname "$0")/delivery.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Delivery benchmark (run it as bench/run.sh delivery; see bench/README.md): EVENTS
+# queued provisioning events (Subscription Creates of as many postpaid sales
+# orders) delivered by Cascade's job workers to the example vendor service on
+# loopback, timed, beside a plain Go HTTP client posting the same signed bodies to a
+# fresh vendor service with the same concurrency; and the p99 of a subscriptions page
+# read during the delivery against the same page read before it. bench/delivery does
+# the work, in one process; this script gives it a fresh database per engine.
+#
+# Settings (environment):
+#   EVENTS=20000      events to deliver
+#   ENGINES="sqlite postgres"    the engines to measure (postgres only with the URL below)
+#   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; the script makes a
+#                     schema of its own there and drops it at the end
+#   IDLE=5s           how long the page is read before the delivery
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=bench/out/delivery
+EVENTS=${EVENTS:-20000}
+ENGINES=${ENGINES:-"sqlite postgres"}
+IDLE=${IDLE:-5s}
+TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
+TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
+
+. bench/lib.sh
+PG_URL=${CASCADE_BENCH_POSTGRES_URL:-}
+[ -z "$PG_URL" ] || command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+say "building"
+go build -o "$OUT/delivery" ./bench/delivery
+
+# field NAME LINE prints the value of NAME=... in LINE.
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+ALL_PASS=true
+: >"$OUT/delivery.txt"
+for engine in $ENGINES; do
+	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
+	if [ "$engine" = sqlite ]; then
+		db="sqlite:$OUT/cascade.db"
+	else
+		new_pg_schema delivery
+		db=$PG_SCHEMA_URL
+	fi
+	say "$engine: queueing and delivering $EVENTS events"
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE") || die "bench/delivery failed on $engine"
+	ratio=$(field ratio "$line")
+	p99=$(field p99_ratio "$line")
+	verdict=$(verdict "$ratio >= $TARGET_RATIO && $p99 <= $TARGET_P99_RATIO")
+	[ "$verdict" = PASS ] || ALL_PASS=false
+	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %s\n' "$engine" "$EVENTS" "$(field cascade_events_per_s "$line")" \
+		"$(field baseline_events_per_s "$line")" "$ratio" "$(field page_p99_idle_ms "$line")" \
+		"$(field page_p99_delivery_ms "$line")" "$p99" "$verdict" >>"$OUT/delivery.txt"
+	echo "RUN $(date -u +%FT%TZ) scenario=delivery engine=$engine $line verdict=$verdict" >>bench/out/history.txt
+done
+
+{
+	echo
+	echo "$EVENTS queued Subscription Creates delivered to the example vendor service on loopback, by Cascade's"
+	echo "job workers and by a plain Go HTTP client posting the same signed bodies with the same concurrency."
+	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo
+	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %s\n' engine events "events/s" "base e/s" ratio "p99 ms" \
+		"p99 deliv." "p99 x" verdict
+	cat "$OUT/delivery.txt"
+	echo
+	echo "targets: ratio >= $TARGET_RATIO; p99 during delivery <= ${TARGET_P99_RATIO}x the p99 before it"
+} | tee "$OUT/report.txt"
+$ALL_PASS

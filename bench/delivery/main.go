@@ -1,0 +1,424 @@
+// Command delivery measures how fast Cascade delivers queued provisioning events to
+// the example vendor service, beside a plain Go HTTP client posting the same signed
+// bodies to the same service with the same concurrency (bench/delivery.sh runs it;
+// see bench/README.md, "Delivery").
+//
+// It queues -events sales orders through the API of a server without job workers
+// (each writes one provisioning job: a Subscription Create to the vendor), reads the
+// p99 of a subscriptions page then, starts a server with the workers on the same
+// database and times until the vendor service has handled every create, reading the
+// same page meanwhile. The calls the vendor received are kept, and the baseline posts
+// them again, signed anew, to a fresh vendor service.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/examples/vendor-service/vendorsvc"
+	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/vendorkit"
+)
+
+// catalog is the product the events are about, provisioned by the vendor at
+// {api_path}, with one plan.
+const catalog = `
+categories:
+  - {key: bench, name: Bench, public: true}
+products:
+  - key: bench-mail
+    name: Bench Mail
+    category: bench
+    public: true
+    integration: {mode: automatic, api_path: "%s"}
+plans:
+  - key: bench-mail-basic
+    product: bench-mail
+    name: Bench Mail Basic
+    sku: BENCH-1M
+    status: active
+    public: true
+    billing_type: pay_as_you_go
+    currency: USD
+    periods:
+      - {key: 1m, duration: 1, unit: months, recurring_fee: "10.00"}
+    resources:
+      - {key: mailbox, name: Mailbox, unit: unit, measurable: true, included: 1, minimum: 1, limit: 50, recurring_fee: "2.50"}
+`
+
+// jobWorkers is how many jobs a Cascade process runs at once (jobs.Options'
+// default), the baseline's concurrency.
+const jobWorkers = 4
+
+func main() {
+	var (
+		db       = flag.String("db", "", "the database: sqlite:PATH or postgres://... (empty, new)")
+		events   = flag.Int("events", 20000, "provisioning events to queue and deliver")
+		out      = flag.String("out", "bench/out/delivery", "directory for the vendor service's databases")
+		clients  = flag.Int("queue-clients", 8, "clients placing the sales orders")
+		idleSecs = flag.Duration("idle", 5*time.Second, "how long to read the page without delivery")
+		every    = flag.Duration("page-every", 20*time.Millisecond, "the pace of the page reads: one request started this often")
+	)
+	flag.Parse()
+	pageEvery = *every
+	if err := run(context.Background(), *db, *events, *out, *clients, *idleSecs); err != nil {
+		fmt.Fprintln(os.Stderr, "delivery:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, db string, events int, out string, clients int, idle time.Duration) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	vendor, err := listenVendor()
+	if err != nil {
+		return err
+	}
+	defer vendor.close()
+	token := "bench-delivery-" + fmt.Sprint(time.Now().UnixNano())
+
+	// Queue the events on a server that runs no jobs.
+	api, err := startCascade(ctx, db, token, false)
+	if err != nil {
+		return err
+	}
+	admin := client.New(api.URL(), token)
+	secret, order, err := setUp(ctx, admin, vendor.url())
+	if err != nil {
+		api.Close()
+		return err
+	}
+	t0 := time.Now()
+	if err := queue(ctx, admin, order, events, clients); err != nil {
+		api.Close()
+		return err
+	}
+	queueSecs := time.Since(t0).Seconds()
+	page := api.URL() + "/api/v3/resellers/1/subscriptions?page[size]=50"
+	idleP99, idleN, err := readPage(ctx, page, token, func(start time.Time) bool { return time.Since(start) >= idle })
+	api.Close()
+	if err != nil {
+		return err
+	}
+
+	// Deliver them.
+	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-cascade.db")); err != nil {
+		return err
+	}
+	workers, err := startCascade(ctx, db, token, true)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	var busyP99 time.Duration
+	var busyN int
+	var readErr error
+	reading := make(chan struct{})
+	go func() {
+		defer close(reading)
+		busyP99, busyN, readErr = readPage(ctx, workers.URL()+"/api/v3/resellers/1/subscriptions?page[size]=50", token,
+			func(time.Time) bool { return vendor.created() >= int64(events) })
+	}()
+	deadline := time.Now().Add(time.Duration(events)*10*time.Millisecond + 5*time.Minute)
+	for vendor.created() < int64(events) {
+		if time.Now().After(deadline) {
+			workers.Close()
+			return fmt.Errorf("the vendor created %d of %d subscriptions before the deadline", vendor.created(), events)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cascadeSecs := time.Since(t0).Seconds()
+	<-reading
+	workers.Close()
+	if readErr != nil {
+		return readErr
+	}
+	calls := vendor.calls()
+	if len(calls) != events {
+		return fmt.Errorf("the vendor answered %d distinct events, want %d", len(calls), events)
+	}
+
+	// The baseline: the same bodies, signed anew, to a fresh vendor service.
+	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-baseline.db")); err != nil {
+		return err
+	}
+	vendor.recording.Store(false)
+	t0 = time.Now()
+	if err := replay(ctx, vendor.url(), secret, calls, jobWorkers); err != nil {
+		return err
+	}
+	baseSecs := time.Since(t0).Seconds()
+	if got := vendor.created(); got != int64(events) {
+		return fmt.Errorf("the baseline created %d of %d subscriptions", got, events)
+	}
+	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
+	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
+		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
+		" page_delivery_requests=%d p99_ratio=%.2f\n",
+		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
+		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99))
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// startCascade starts a server on db, with or without job workers, that may call the
+// loopback vendor service.
+func startCascade(ctx context.Context, db, token string, workers bool) (*app.Main, error) {
+	cfg := app.DefaultConfig()
+	cfg.Addr, cfg.DatabaseURL, cfg.AdminToken, cfg.Workers = "127.0.0.1:0", db, token, workers
+	cfg.LogOutput, cfg.Stdout, cfg.Quiet = io.Discard, io.Discard, true
+	cfg.Vendor.Addresses.AllowPrivate = true
+	m := app.NewMain(cfg)
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// setUp applies the catalogue and makes a postpaid account, and returns the
+// product's secret and the sales order to queue.
+func setUp(ctx context.Context, admin *client.Client, vendorURL string) (string, client.SalesOrderInput, error) {
+	var order client.SalesOrderInput
+	ch, err := admin.ApplyCatalog(ctx, 1, []byte(fmt.Sprintf(catalog, vendorURL)), false)
+	if err != nil {
+		return "", order, fmt.Errorf("apply the catalogue: %w", err)
+	}
+	secret := ch.ProductSecrets["bench-mail"]
+	if secret == "" {
+		return "", order, errors.New("no secret for the product: is the database fresh?")
+	}
+	acc, err := admin.CreateAccount(ctx, 1, client.AccountInput{AccountTypeID: client.Int(2), FirstName: client.String("Bench"),
+		LastName: client.String("Buyer"), Email: client.String("bench.buyer@example.com"), AccountClassKey: client.String("postpay")})
+	if err != nil {
+		return "", order, fmt.Errorf("create the account: %w", err)
+	}
+	plans, err := admin.ListPlans(ctx, 1, &client.ListOptions{Filter: map[string]string{"key": "bench-mail-basic"}})
+	if err != nil || len(plans.Items) != 1 {
+		return "", order, fmt.Errorf("find the plan: %v", err)
+	}
+	p := plans.Items[0]
+	order = client.SalesOrderInput{AccountID: acc.ID, PlanID: p.ID, PlanPeriodID: p.Periods[0].ID, PaymentModel: "postpay",
+		Resources: &client.ResourceList{Data: []client.ResourceQuantity{{PlanResourceID: p.Resources[0].ID, Quantity: 3}}}}
+	return secret, order, nil
+}
+
+// queue places n copies of order with clients at once.
+func queue(ctx context.Context, admin *client.Client, order client.SalesOrderInput, n, clients int) error {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		errs = make(chan error, clients)
+	)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if _, err := admin.CreateSalesOrder(ctx, 1, order); err != nil {
+					errs <- fmt.Errorf("sales order: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// pageEvery paces the page reads: an API client reading now and then, not a load
+// generator competing with delivery for the CPU.
+var pageEvery = 20 * time.Millisecond
+
+// readPage reads url, one request started every pageEvery (or when the previous
+// ends, when it takes longer), until done, and returns the p99 latency and the
+// number of requests.
+func readPage(ctx context.Context, url, token string, done func(start time.Time) bool) (time.Duration, int, error) {
+	var lat []time.Duration
+	start := time.Now()
+	for len(lat) < 20 || !done(start) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		req.Header.Set("X-Api-Token", token)
+		t0 := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, fmt.Errorf("GET %s: %d", url, resp.StatusCode)
+		}
+		d := time.Since(t0)
+		lat = append(lat, d)
+		time.Sleep(pageEvery - d)
+	}
+	slices.Sort(lat)
+	return lat[(len(lat)*99+99)/100-1], len(lat), nil
+}
+
+// replay posts calls to base with concurrency clients of one plain http.Client,
+// each signed now with secret, and requires a 2xx for each.
+func replay(ctx context.Context, base, secret string, calls []call, concurrency int) error {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		errs = make(chan error, concurrency)
+	)
+	for range concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(calls)) {
+					return
+				}
+				c := calls[i]
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+c.uri, bytes.NewReader(c.body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set(vendorkit.HeaderEvent, string(c.event))
+				req.Header.Set(vendorkit.HeaderEventID, c.eventID)
+				req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(secret, time.Now(), c.event, c.eventID, c.body))
+				resp, err := hc.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode/100 != 2 {
+					errs <- fmt.Errorf("baseline call %s: %d", c.uri, resp.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// call is one call the vendor answered with a 2xx.
+type call struct {
+	uri, eventID string
+	event        vendorkit.Event
+	body         []byte
+}
+
+// vendor is the example vendor service on a loopback port, which keeps the calls it
+// answered while recording.
+type vendor struct {
+	ln        net.Listener
+	srv       *http.Server
+	svc       atomic.Pointer[vendorsvc.Server]
+	recording atomic.Bool
+
+	mu   sync.Mutex
+	seen map[string]call
+}
+
+func listenVendor() (*vendor, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	v := &vendor{ln: ln, seen: map[string]call{}}
+	v.recording.Store(true)
+	v.srv = &http.Server{Handler: v}
+	go v.srv.Serve(ln)
+	return v, nil
+}
+
+func (v *vendor) url() string { return "http://" + v.ln.Addr().String() }
+
+// open replaces the service with a fresh one keeping its state in path.
+func (v *vendor) open(ctx context.Context, secret, path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
+	}
+	s, err := vendorsvc.Open(ctx, vendorsvc.Options{Secrets: []string{secret}, Database: path})
+	if err != nil {
+		return err
+	}
+	if old := v.svc.Swap(s); old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// created is how many creates the current service ran.
+func (v *vendor) created() int64 {
+	if s := v.svc.Load(); s != nil {
+		return int64(s.Handled(vendorkit.EventSubscriptionCreate))
+	}
+	return 0
+}
+
+func (v *vendor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := v.svc.Load()
+	if s == nil {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "not yet", http.StatusServiceUnavailable)
+		return
+	}
+	if !v.recording.Load() {
+		s.ServeHTTP(w, r)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.ServeHTTP(rec, r)
+	if rec.status/100 == 2 {
+		id := r.Header.Get(vendorkit.HeaderEventID)
+		v.mu.Lock()
+		v.seen[id] = call{uri: r.URL.RequestURI(), eventID: id, event: vendorkit.Event(r.Header.Get(vendorkit.HeaderEvent)), body: body}
+		v.mu.Unlock()
+	}
+}
+
+// calls returns the calls answered while recording, one per event id.
+func (v *vendor) calls() []call {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make([]call, 0, len(v.seen))
+	for _, c := range v.seen {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (v *vendor) close() {
+	v.srv.Close()
+	if s := v.svc.Load(); s != nil {
+		s.Close()
+	}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
