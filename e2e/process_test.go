@@ -97,8 +97,15 @@ var servingOn = regexp.MustCompile(`is serving on (http://\S+) `)
 // the test ends a process still running is killed.
 func startProcess(t *testing.T, dbURL, adminToken string, args ...string) *process {
 	t.Helper()
+	return startProcessEnv(t, dbURL, adminToken, nil, args...)
+}
+
+// startProcessEnv is startProcess with the CASCADE_ settings of extra (KEY=value)
+// added to its environment.
+func startProcessEnv(t *testing.T, dbURL, adminToken string, extra []string, args ...string) *process {
+	t.Helper()
 	cmd := exec.Command(cascadeBinary(t), append([]string{"serve"}, args...)...)
-	env := []string{"CASCADE_DATABASE_URL=" + dbURL, "CASCADE_ADMIN_TOKEN=" + adminToken, "CASCADE_ADDR=127.0.0.1:0"}
+	env := append([]string{"CASCADE_DATABASE_URL=" + dbURL, "CASCADE_ADMIN_TOKEN=" + adminToken, "CASCADE_ADDR=127.0.0.1:0"}, extra...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CASCADE_") {
 			env = append(env, kv)

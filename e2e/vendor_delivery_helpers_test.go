@@ -52,6 +52,8 @@ type vdCall struct {
 	event, eventID string
 	signed         bool // its signature verified with the product's secret
 	body           []byte
+	uri            string // path below the API path, with the query
+	header         http.Header
 }
 
 // vdWorld is a Cascade server calling the example vendor service on loopback for
@@ -137,7 +139,8 @@ func (w *vdWorld) record(next http.Handler) http.Handler {
 		signed := vendorkit.Verify(r.Header.Get(vendorkit.HeaderSignature), event, eventID, body, []string{w.secret},
 			time.Now(), 5*time.Minute) == nil
 		w.mu.Lock()
-		w.calls = append(w.calls, vdCall{event: string(event), eventID: eventID, signed: signed, body: body})
+		w.calls = append(w.calls, vdCall{event: string(event), eventID: eventID, signed: signed, body: body,
+			uri: r.URL.RequestURI(), header: r.Header.Clone()})
 		w.mu.Unlock()
 		next.ServeHTTP(rw, r)
 	})

@@ -60,7 +60,7 @@ func TestSlowVendorDoesNotBlockTheAPI(t *testing.T) {
 }
 
 // soWaitLong is soWait with a longer deadline.
-func soWaitLong(t *testing.T, c *client.Client, rid, id int64, want string, wait time.Duration) {
+func soWaitLong(t *testing.T, c *client.Client, rid, id int64, want string, wait time.Duration) *client.Subscription {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for {
@@ -69,7 +69,7 @@ func soWaitLong(t *testing.T, c *client.Client, rid, id int64, want string, wait
 			t.Fatalf("get subscription %d: %v", id, err)
 		}
 		if sub.Status == want {
-			return
+			return sub
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("subscription %d is %s, want %s", id, sub.Status, want)
