@@ -40,6 +40,9 @@ type DB struct {
 	// gens remembers scopes' generations by it (see Conn.Generation).
 	version *dataVersion
 	gens    *scopeGens
+	// batch reads generations outside transactions, for many callers at once
+	// (PostgreSQL only, nil on SQLite; see genBatch).
+	batch *genBatch
 	// noScopes is set by tests that write in a schema without cache_scopes.
 	noScopes bool
 	// paths are the resellers' paths, which writes of subscriptions and orders
@@ -221,6 +224,9 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.batch.close()
+	}
 	err := db.pool.close()
 	if db.version != nil {
 		err = errors.Join(err, db.version.close())

@@ -52,7 +52,9 @@ func openPostgres(ctx context.Context, rawURL string, size int) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return newDB(Postgres, &pgxPool{pool: p}, nil), nil
+	db := newDB(Postgres, &pgxPool{pool: p}, nil)
+	db.batch = newGenBatch(db)
+	return db, nil
 }
 
 // hasQueryParam reports whether the URL rawURL sets the query parameter name.

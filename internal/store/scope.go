@@ -163,11 +163,20 @@ func generationIs(scope Scope, p string) string {
 // ScopeState's Gen.
 //
 // On PostgreSQL, where every cached read asks, it is one aggregate row rather than
-// a row per shard.
+// a row per shard, and outside a transaction one query shared by every caller of
+// the moment (see genBatch).
 func (c *Conn) Generation(ctx context.Context, scope Scope) (int64, bool, error) {
 	if _, ok := c.touched[scope]; ok || c.db.version != nil {
 		st, ok, err := c.ScopeState(ctx, scope)
 		return st.Gen, ok, err
+	}
+	if c.tx == nil && c.db.batch != nil {
+		gens, err := c.db.batch.read(c.lookupCtx(ctx), scope)
+		if err != nil {
+			return 0, false, err
+		}
+		gen, ok := gens[scope]
+		return gen, ok, nil
 	}
 	var (
 		rows int
@@ -212,7 +221,28 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 		if st, ok := c.db.gens.get(scope, dv); ok {
 			return st, len(st.shards) > 0, nil
 		}
+		// Readers that miss at one data version share one read: after a commit
+		// every reader of the moment misses at once.
+		f, lead := c.db.gens.join(scope, dv)
+		if !lead {
+			<-f.done
+			if f.err == nil {
+				return f.state, len(f.state.shards) > 0, nil
+			}
+		} else {
+			st, ok, err := c.readScopeState(ctx, scope)
+			if err == nil {
+				c.db.gens.put(scope, dv, st)
+			}
+			c.db.gens.finish(scope, f, st, err)
+			return st, ok, err
+		}
 	}
+	return c.readScopeState(ctx, scope)
+}
+
+// readScopeState reads the state of scope from its rows.
+func (c *Conn) readScopeState(ctx context.Context, scope Scope) (ScopeState, bool, error) {
 	st := ScopeState{}
 	// Whether each shard's added column is current, not the column itself, which
 	// only a refresh needs (see AddedSince): every cached read comes here.
@@ -233,9 +263,6 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 	})
 	if err != nil {
 		return ScopeState{}, false, fmt.Errorf("read generation of %s: %w", scope, err)
-	}
-	if c.db.version != nil {
-		c.db.gens.put(scope, dv, st)
 	}
 	return st, len(st.shards) > 0, nil
 }
@@ -378,6 +405,45 @@ const maxScopeGens = 10_000
 type scopeGens struct {
 	mu      sync.Mutex
 	entries *lru[Scope, *versionedState]
+	flights map[Scope]*stateFlight // the reads of states running now, at most one a scope
+}
+
+// stateFlight is a read of a scope's state under data version version, which the
+// readers missing at that version wait for; done is closed when state or err is
+// set.
+type stateFlight struct {
+	version int64
+	done    chan struct{}
+	state   ScopeState
+	err     error
+}
+
+// join returns the read of scope's state under data version dv that the caller
+// waits for, and true when there is none yet and the caller is to make it (and
+// finish it).
+func (g *scopeGens) join(scope Scope, dv int64) (*stateFlight, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f, ok := g.flights[scope]; ok && f.version == dv {
+		return f, false
+	}
+	if g.flights == nil {
+		g.flights = make(map[Scope]*stateFlight)
+	}
+	f := &stateFlight{version: dv, done: make(chan struct{})}
+	g.flights[scope] = f
+	return f, true
+}
+
+// finish hands the outcome of f to its waiters.
+func (g *scopeGens) finish(scope Scope, f *stateFlight, st ScopeState, err error) {
+	g.mu.Lock()
+	if g.flights[scope] == f {
+		delete(g.flights, scope)
+	}
+	g.mu.Unlock()
+	f.state, f.err = st, err
+	close(f.done)
 }
 
 type versionedState struct {

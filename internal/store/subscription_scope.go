@@ -129,7 +129,7 @@ func (p *pathCache) of(ctx context.Context, c *Conn, id int64) (string, error) {
 // false when one of them has none yet. Every generation only moves forward, so the
 // sum moves whenever one of them does: it serves as the generation of a value read
 // from all of them. On PostgreSQL it is one query, where a Generation each would be
-// a round trip each.
+// a round trip each, shared with the other callers of the moment (see genBatch).
 func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool, error) {
 	if c.db.version != nil || len(c.touched) > 0 || c.tx != nil {
 		var sum int64
@@ -142,26 +142,24 @@ func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool,
 		}
 		return sum, true, nil
 	}
-	names := make([]string, len(scopes))
-	for i, s := range scopes {
-		names[i] = string(s)
-	}
-	in, arg := oneOf(c.db.engine, "scope", 1, names)
-	var (
-		found int
-		sum   int64
-	)
-	err := c.row(c.lookupCtx(ctx), `SELECT COUNT(DISTINCT scope), COALESCE(CAST(SUM(generation) AS BIGINT), 0)
-		FROM cache_scopes WHERE `+in, []any{arg}, &found, &sum)
+	gens, err := c.db.batch.read(c.lookupCtx(ctx), scopes...)
 	if err != nil {
-		return 0, false, fmt.Errorf("read generations of %v: %w", scopes, err)
+		return 0, false, err
 	}
-	return sum, found == len(scopes), nil
+	var sum int64
+	for _, s := range scopes {
+		gen, ok := gens[s]
+		if !ok {
+			return 0, false, nil
+		}
+		sum += gen
+	}
+	return sum, true, nil
 }
 
 // GenerationSums is GenerationSum of each group of scopes, and whether each group's
 // scopes all had a generation: on PostgreSQL one query for every group, where a
-// GenerationSum each would be a round trip each.
+// GenerationSum each would be a round trip each (shared, see genBatch).
 func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, []bool, error) {
 	sums, oks := make([]int64, len(groups)), make([]bool, len(groups))
 	if c.db.version != nil || len(c.touched) > 0 || c.tx != nil {
@@ -173,28 +171,13 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 		}
 		return sums, oks, nil
 	}
-	var names []string
+	var all []Scope
 	for _, g := range groups {
-		for _, s := range g {
-			names = append(names, string(s))
-		}
+		all = append(all, g...)
 	}
-	gens := make(map[Scope]int64, len(names))
-	in, arg := oneOf(c.db.engine, "scope", 1, names)
-	err := eachRow(c.lookupCtx(ctx), c, `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE `+in+
-		` GROUP BY scope`, []any{arg}, func(sc scanner) error {
-		var (
-			name string
-			gen  int64
-		)
-		if err := sc.Scan(&name, &gen); err != nil {
-			return err
-		}
-		gens[Scope(name)] = gen
-		return nil
-	})
+	gens, err := c.db.batch.read(c.lookupCtx(ctx), all...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read generations of %v: %w", groups, err)
+		return nil, nil, err
 	}
 	for i, g := range groups {
 		oks[i] = true

@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// genBatch reads the generations of scopes on PostgreSQL for every caller outside a
+// transaction, one query for all callers waiting at once. Nearly every cached read
+// asks for the generations of a few scopes before answering from memory, so under
+// load a query each was most of a cached read's cost, on both sides of the socket.
+// One goroutine runs the checks, one at a time: a caller adds its scopes to the
+// next check and waits for it. A check starts after every caller it answers
+// arrived, so it sees every commit that came before them, by this process or any
+// other: the answer is as exact as a query of the caller's own (the pattern of
+// SQLite's data_version reader, see dataVersion).
+type genBatch struct {
+	db      *DB
+	kick    chan struct{} // a caller waits for a check
+	quit    chan struct{} // close asks the loop to stop
+	stopped chan struct{} // the loop has stopped
+
+	mu     sync.Mutex
+	next   *genCheck // the check the next callers join, not started yet
+	closed bool
+}
+
+// genCheck is one reading of the generations of the scopes its callers asked for;
+// done is closed when gens (the sum of each scope's shards, for each scope that has
+// any) or err is set.
+type genCheck struct {
+	scopes map[Scope]struct{}
+	done   chan struct{}
+	gens   map[Scope]int64
+	err    error
+}
+
+func newGenCheck() *genCheck {
+	return &genCheck{scopes: make(map[Scope]struct{}, 4), done: make(chan struct{})}
+}
+
+func newGenBatch(db *DB) *genBatch {
+	b := &genBatch{db: db, kick: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
+		next: newGenCheck()}
+	go b.loop()
+	return b
+}
+
+// read returns the generation of each of scopes that has one, as of a moment after
+// the call began. The map is shared with the other callers of the same check:
+// callers only read it.
+func (b *genBatch) read(ctx context.Context, scopes ...Scope) (map[Scope]int64, error) {
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, errVersionClosed
+	}
+	c := b.next
+	for _, s := range scopes {
+		c.scopes[s] = struct{}{}
+	}
+	b.mu.Unlock()
+	select {
+	case b.kick <- struct{}{}:
+	default: // a check is already asked for; it starts after c was taken
+	}
+	select {
+	case <-c.done:
+		return c.gens, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// loop runs the checks, one at a time, until close.
+func (b *genBatch) loop() {
+	defer close(b.stopped)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for {
+		select {
+		case <-b.quit:
+			b.mu.Lock()
+			b.closed = true
+			c := b.next
+			b.mu.Unlock()
+			c.err = errVersionClosed
+			close(c.done)
+			return
+		case <-b.kick:
+		}
+		b.mu.Lock()
+		c := b.next
+		b.next = newGenCheck()
+		b.mu.Unlock()
+		c.gens, c.err = b.query(ctx, c.scopes)
+		close(c.done)
+	}
+}
+
+// query reads the generations of scopes in one statement.
+func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Scope]int64, error) {
+	names := make([]string, 0, len(scopes))
+	for s := range scopes {
+		names = append(names, string(s))
+	}
+	slices.Sort(names) // one order, for the logs
+	gens := make(map[Scope]int64, len(names))
+	in, arg := oneOf(b.db.engine, "scope", 1, names)
+	err := eachRow(ctx, b.db.Reader(), `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE `+in+
+		` GROUP BY scope`, []any{arg}, func(sc scanner) error {
+		var (
+			name string
+			gen  int64
+		)
+		if err := sc.Scan(&name, &gen); err != nil {
+			return err
+		}
+		gens[Scope(name)] = gen
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read generations of %v: %w", names, err)
+	}
+	return gens, nil
+}
+
+func (b *genBatch) close() {
+	close(b.quit)
+	<-b.stopped
+}
