@@ -90,19 +90,18 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 	unmovedBy func(changed []int64) bool, count func(ids []int64) (store.AddedToPage, error)) (store.ScopeState,
 	store.AddedToPage, bool, error) {
 	var none store.AddedToPage
-	since := func(from, to store.ScopeState) ([]int64, bool, error) {
-		ids, changed, ok, err := c.ChangedSince(ctx, scope, from, to)
+	keeps := func(ids, changed []int64, ok bool, err error) ([]int64, bool, error) {
 		if err != nil || !ok || len(changed) == 0 {
 			return ids, ok, err
 		}
 		return ids, unmovedBy != nil && unmovedBy(changed), nil
 	}
-	st, _, err := c.ScopeState(ctx, scope)
-	if err != nil {
-		return st, none, false, err
+	since := func(from, to store.ScopeState) ([]int64, bool, error) {
+		return keeps(c.ChangedSince(ctx, scope, from, to))
 	}
-	ids, ok, err := since(old, st)
-	if err != nil || !ok {
+	// The state now and what changed since old, in one read.
+	st, ids, changed, ok, err := c.StateChangedSince(ctx, scope, old)
+	if ids, ok, err = keeps(ids, changed, ok, err); err != nil || !ok {
 		return st, none, false, err
 	}
 	added, err := count(ids)

@@ -98,14 +98,12 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	// rows when none of the new ones falls within it, and so does a page whose
 	// filter and order no change can move a row into or out of, when the
 	// subscriptions changed since (a row, or its order in flight) are none of its
-	// rows. The plans are the catalogue's, which has not moved, and the credit holds
-	// are read apart (heldNow).
-	refresh := func(ctx context.Context, old subscriptionsPage) (subscriptionsPage, bool, error) {
-		if !old.exact {
+	// rows. The plans are the catalogue's, which has not moved (catalog is its
+	// generation read with the page's), and the credit holds are read apart
+	// (heldNow).
+	refresh := func(ctx context.Context, old subscriptionsPage, catalog int64) (subscriptionsPage, bool, error) {
+		if !old.exact || catalog != old.catalog {
 			return subscriptionsPage{}, false, nil
-		}
-		if same, err := s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: old.catalog}); err != nil || !same {
-			return subscriptionsPage{}, false, err
 		}
 		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy,
 			func(ids []int64) (store.AddedToPage, error) {
@@ -206,24 +204,32 @@ type heldSeen struct {
 // or loads it (the sum of the two generations moves whenever either does; see
 // store.Conn.GenerationSum). Without a generation for either scope the page is read
 // every time. With them it reads the generations of the account scopes whose credit
-// holds the page held last kept (heldNow), in the same query on PostgreSQL.
+// holds the page held last kept (heldNow), in the same query on PostgreSQL. refresh
+// is given the catalogue's generation read with them: both generations only move
+// forward, so every caller that reads the same sum read the same catalogue
+// generation too.
 func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
 	load func(context.Context) (subscriptionsPage, error),
-	refresh readcache.Refresh[subscriptionsPage]) (subscriptionsPage, heldSeen, error) {
+	refresh func(ctx context.Context, old subscriptionsPage, catalog int64) (subscriptionsPage, bool, error),
+) (subscriptionsPage, heldSeen, error) {
 	var seen heldSeen
 	if held, ok := s.caches.subscriptionPages.Peek(key); ok && held.heldOK {
 		seen.at = held.heldAt
 	}
-	sums, oks, err := c.GenerationSums(ctx, []store.Scope{store.SubscriptionsScope(key.resellerID), store.ScopeCatalog},
-		seen.at)
+	sums, oks, err := c.GenerationSums(ctx, []store.Scope{store.SubscriptionsScope(key.resellerID)},
+		[]store.Scope{store.ScopeCatalog}, seen.at)
 	if err != nil {
 		return subscriptionsPage{}, seen, err
 	}
-	seen.gen, seen.ok = sums[1], oks[1]
-	if !oks[0] {
+	seen.gen, seen.ok = sums[2], oks[2]
+	if !oks[0] || !oks[1] {
 		p, err := load(ctx)
 		return p, heldSeen{}, err
 	}
-	p, err := s.caches.subscriptionPages.GetOrRefresh(ctx, key, sums[0], load, refresh)
+	catalog := sums[1]
+	p, err := s.caches.subscriptionPages.GetOrRefresh(ctx, key, sums[0]+catalog, load,
+		func(ctx context.Context, old subscriptionsPage) (subscriptionsPage, bool, error) {
+			return refresh(ctx, old, catalog)
+		})
 	return p, seen, err
 }

@@ -303,28 +303,11 @@ func (c *Conn) AddedSince(ctx context.Context, scope Scope, old, st ScopeState) 
 // Otherwise it returns false, and a value read at old must be read again.
 func (c *Conn) ChangedSince(ctx context.Context, scope Scope, old, st ScopeState) (added, changed []int64, ok bool,
 	err error) {
-	was := make(map[int]int64, len(old.shards))
-	for _, m := range old.shards {
-		was[m.shard] = m.gen
+	moved, ok := movedShards(old, st)
+	if !ok || len(moved) == 0 {
+		return nil, nil, ok, nil
 	}
-	moved := map[int]shardMove{}
-	for _, m := range st.shards {
-		switch w := was[m.shard]; {
-		case m.gen == w:
-		case m.gen < w || !m.declared:
-			return nil, nil, false, nil
-		default:
-			moved[m.shard] = m
-		}
-	}
-	if len(moved) == 0 {
-		return nil, nil, true, nil
-	}
-	var (
-		ids   []int64
-		found = 0
-		known = true
-	)
+	lists := make(map[int]string, len(moved))
 	err = eachRow(c.lookupCtx(ctx), c, `SELECT shard, added FROM cache_scopes WHERE scope = $1`, []any{string(scope)},
 		func(s scanner) error {
 			var (
@@ -334,20 +317,101 @@ func (c *Conn) ChangedSince(ctx context.Context, scope Scope, old, st ScopeState
 			if err := s.Scan(&shard, &list); err != nil {
 				return err
 			}
-			m, ok := moved[shard]
-			if !ok || !known {
-				return nil
-			}
-			found++
-			ids, known = addedBetween(list.String, was[shard], m.gen, ids)
+			lists[shard] = list.String
 			return nil
 		})
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("read what %s added: %w", scope, err)
 	}
-	if !known || found != len(moved) {
-		return nil, nil, false, nil
+	added, changed, ok = declaredBetween(old, moved, lists)
+	return added, changed, ok, nil
+}
+
+// StateChangedSince is ScopeState and ChangedSince from the state it returns, in
+// one read of the scope's rows: the scope's state now, and what was added and
+// changed since old when every move since declared it (ok).
+func (c *Conn) StateChangedSince(ctx context.Context, scope Scope, old ScopeState) (st ScopeState, added,
+	changed []int64, ok bool, err error) {
+	if _, touched := c.touched[scope]; touched || c.db.version != nil {
+		// A transaction's own view, or SQLite, where the state is mostly in memory.
+		if st, ok, err = c.ScopeState(ctx, scope); err != nil || !ok {
+			return st, nil, nil, false, err
+		}
+		added, changed, ok, err = c.ChangedSince(ctx, scope, old, st)
+		return st, added, changed, ok, err
 	}
+	lists := map[int]string{}
+	err = eachRow(c.lookupCtx(ctx), c, `SELECT shard, generation,
+		CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END, added
+		FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
+		var (
+			m        shardMove
+			declared int
+			list     nullText
+		)
+		if err := s.Scan(&m.shard, &m.gen, &declared, &list); err != nil {
+			return err
+		}
+		m.declared = declared == 1
+		st.Gen += m.gen
+		st.shards = append(st.shards, m)
+		lists[m.shard] = list.String
+		return nil
+	})
+	if err != nil {
+		return ScopeState{}, nil, nil, false, fmt.Errorf("read the state of %s: %w", scope, err)
+	}
+	if len(st.shards) == 0 {
+		return st, nil, nil, false, nil
+	}
+	moved, ok := movedShards(old, st)
+	if !ok {
+		return st, nil, nil, false, nil
+	}
+	added, changed, ok = declaredBetween(old, moved, lists)
+	return st, added, changed, ok, nil
+}
+
+// movedShards returns the shards of st that moved since old, and false when one of
+// them went back or its last move did not declare what it did.
+func movedShards(old, st ScopeState) (map[int]shardMove, bool) {
+	was := make(map[int]int64, len(old.shards))
+	for _, m := range old.shards {
+		was[m.shard] = m.gen
+	}
+	moved := map[int]shardMove{}
+	for _, m := range st.shards {
+		switch w := was[m.shard]; {
+		case m.gen == w:
+		case m.gen < w || !m.declared:
+			return nil, false
+		default:
+			moved[m.shard] = m
+		}
+	}
+	return moved, true
+}
+
+// declaredBetween returns the ids the moves of the shards moved since old declared
+// added and (negated in the columns) changed, read from each shard's column added
+// (lists), and false when a column no longer reaches back to old.
+func declaredBetween(old ScopeState, moved map[int]shardMove, lists map[int]string) (added, changed []int64,
+	ok bool) {
+	was := make(map[int]int64, len(old.shards))
+	for _, m := range old.shards {
+		was[m.shard] = m.gen
+	}
+	var ids []int64
+	for shard, m := range moved {
+		list, found := lists[shard]
+		if !found {
+			return nil, nil, false
+		}
+		if ids, ok = addedBetween(list, was[shard], m.gen, ids); !ok {
+			return nil, nil, false
+		}
+	}
+	slices.Sort(ids)
 	for _, id := range ids {
 		if id < 0 {
 			changed = append(changed, -id)
@@ -355,7 +419,7 @@ func (c *Conn) ChangedSince(ctx context.Context, scope Scope, old, st ScopeState
 			added = append(added, id)
 		}
 	}
-	return added, changed, true, nil
+	return added, changed, true
 }
 
 // addedBetween appends to ids the ids that a shard's moves after generation was,
