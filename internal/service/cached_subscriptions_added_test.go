@@ -134,3 +134,40 @@ func TestSubscriptionPagesSurviveSalesOrders(t *testing.T) {
 		}
 	})
 }
+
+// TestSubscriptionPageRefreshStatements counts the statements of the read that
+// brings page 1 up to date after a sales order: on PostgreSQL the generations, the
+// scope's state with what its moves declared, the count of the added subscriptions
+// that fall in the page, and the check that the scope stayed while they were
+// counted. On SQLite the generations after a commit are a read of each scope's
+// rows, and the state is then in memory.
+func TestSubscriptionPageRefreshStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		w := psSetupWith(t, e, rnCatalog)
+		for range 3 { // page 1 is not the last: the next sale sorts after it
+			sale := w.order(w.prepaid, "prepay", "monthly", "")
+			w.pay(sale.PaymentID)
+		}
+		page1 := map[string]domain.ListQuery{"page 1": {Page: domain.Page{Number: 1, Size: 2}}}
+		csCheckFresh(t, w, page1, "first read")
+		w.order(w.prepaid, "prepay", "monthly", "")
+		_, refreshes := csPageStats(w)
+		before := w.db.Statements()
+		if _, _, err := w.s.FindSubscriptions(context.Background(), w.admin, domain.OperatorID,
+			page1["page 1"]); err != nil {
+			t.Fatal(err)
+		}
+		n := w.db.Statements() - before
+		if _, got := csPageStats(w); got != refreshes+1 {
+			t.Fatalf("refreshes: %d, want %d", got-refreshes, 1)
+		}
+		want := uint64(4)
+		if e.Name == "sqlite" {
+			want = 5
+		}
+		if n != want {
+			t.Fatalf("statements of the refreshing read: %d, want %d", n, want)
+		}
+		csCheckFresh(t, w, page1, "after the sales order")
+	})
+}
