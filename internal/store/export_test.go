@@ -48,3 +48,6 @@ func SQLiteUniqueIndexes() map[string]string { return sqliteUniqueIndexes }
 
 // Script runs sql, several statements, in the transaction, as a migration runs.
 func (c *Conn) Script(ctx context.Context, sql string) error { return c.tx.script(ctx, sql) }
+
+// GenCheckers is how many reads of generations may run at once on PostgreSQL.
+const GenCheckers = genCheckers

@@ -11,16 +11,19 @@ import (
 // transaction, one query for all callers waiting at once. Nearly every cached read
 // asks for the generations of a few scopes before answering from memory, so under
 // load a query each was most of a cached read's cost, on both sides of the socket.
-// One goroutine runs the checks, one at a time: a caller adds its scopes to the
-// next check and waits for it. A check starts after every caller it answers
-// arrived, so it sees every commit that came before them, by this process or any
-// other: the answer is as exact as a query of the caller's own (the pattern of
-// SQLite's data_version reader, see dataVersion).
+// A caller adds its scopes to the next check and waits for it; genCheckers
+// goroutines run the checks, each taking the next one when it is asked for and the
+// goroutine is free, so a slow answer of the server holds up no more than the
+// callers of its own check. A check starts after every caller it answers arrived,
+// so it sees every commit that came before them, by this process or any other: the
+// answer is as exact as a query of the caller's own (the pattern of SQLite's
+// data_version reader, see dataVersion).
 type genBatch struct {
 	db      *DB
-	kick    chan struct{} // a caller waits for a check
-	quit    chan struct{} // close asks the loop to stop
-	stopped chan struct{} // the loop has stopped
+	kick    chan struct{}  // a caller waits for a check
+	quit    chan struct{}  // close asks the loop to stop
+	stopped chan struct{}  // the checkers have stopped
+	running sync.WaitGroup // the checkers
 
 	mu     sync.Mutex
 	next   *genCheck // the check the next callers join, not started yet
@@ -41,10 +44,27 @@ func newGenCheck() *genCheck {
 	return &genCheck{scopes: make(map[Scope]struct{}, 4), done: make(chan struct{})}
 }
 
+// genCheckers is how many checks of generations may run at once: under load each
+// answers the callers that arrived while the others ran.
+const genCheckers = 4
+
 func newGenBatch(db *DB) *genBatch {
 	b := &genBatch{db: db, kick: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
 		next: newGenCheck()}
-	go b.loop()
+	for range genCheckers {
+		b.running.Add(1)
+		go b.loop()
+	}
+	go func() {
+		b.running.Wait()
+		b.mu.Lock()
+		b.closed = true
+		c := b.next
+		b.mu.Unlock()
+		c.err = errVersionClosed
+		close(c.done)
+		close(b.stopped)
+	}()
 	return b
 }
 
@@ -77,29 +97,27 @@ func (b *genBatch) read(ctx context.Context, scopes ...Scope) (map[Scope]int64, 
 	}
 }
 
-// loop runs the checks, one at a time, until close.
+// loop runs checks, one at a time, until close.
 func (b *genBatch) loop() {
-	defer close(b.stopped)
+	defer b.running.Done()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	for {
 		select {
 		case <-b.quit:
-			b.mu.Lock()
-			b.closed = true
-			c := b.next
-			b.mu.Unlock()
-			c.err = errVersionClosed
-			close(c.done)
 			return
 		case <-b.kick:
 		}
 		b.mu.Lock()
 		c := b.next
-		b.next = newGenCheck()
+		if len(c.scopes) > 0 { // else another checker took its callers
+			b.next = newGenCheck()
+		}
 		b.mu.Unlock()
-		c.gens, c.err = b.query(ctx, c.scopes)
-		close(c.done)
+		if len(c.scopes) > 0 {
+			c.gens, c.err = b.query(ctx, c.scopes)
+			close(c.done)
+		}
 	}
 }
 

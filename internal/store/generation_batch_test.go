@@ -14,8 +14,8 @@ import (
 
 // TestGenerationReadsShareQueries checks that readers asking for generations at the
 // same moment share the queries: while one read of the generations is held up (on
-// PostgreSQL by another process's lock on the table), every reader arriving meanwhile
-// is answered by one more query, not one each; and that each answer is as new as a
+// PostgreSQL by another process's lock on the table), the readers arriving meanwhile
+// are answered by a few more queries, not one each; and that each answer is as new as a
 // read of its own, a commit of the other process included. SQLite answers from
 // memory while no connection committed, and reads the generation again after a
 // commit of another process.
@@ -40,7 +40,7 @@ func TestGenerationReadsShareQueries(t *testing.T) {
 			t.Fatalf("generation: ok=%t err=%v, want one", ok, err)
 		}
 
-		const readers = 16
+		const readers = 32
 		locked, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 		if e.Name == "postgres" {
 			// The other process takes the table, moves the catalogue and holds both
@@ -101,8 +101,14 @@ func TestGenerationReadsShareQueries(t *testing.T) {
 					first+1)
 			}
 		}
-		if n := db.Statements() - before; n > 2 {
-			t.Fatalf("%d readers ran %d statements, want at most 2", readers, n)
+		// On PostgreSQL each checker may be held up by the lock with the readers of
+		// its own check; the readers that came meanwhile share one more.
+		want := uint64(2)
+		if e.Name == "postgres" {
+			want = store.GenCheckers + 1
+		}
+		if n := db.Statements() - before; n > want {
+			t.Fatalf("%d readers ran %d statements, want at most %d", readers, n, want)
 		}
 		moveCatalog(other)
 		if g, _, err := db.Reader().Generation(ctx, store.ScopeCatalog); err != nil || g != first+2 {
