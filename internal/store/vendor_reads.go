@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The schedule of the scheduler's vendor reads and what they read (migration 0026):
+// The schedule of the scheduler's vendor reads and what they read (migration 0025):
 // the usage of each subscription resource and the units consumed per period.
 
 // ScheduleVendorReads gives subscription id a read schedule unless it has one: the
