@@ -32,6 +32,7 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 		JobOrderAttributesValidation: s.runOrderAttributesValidation,
 		JobProvision:                 s.runProvision,
 		JobIntegrationCheck:          s.runIntegrationCheck,
+		JobVendorUser:                s.runVendorUser,
 	}
 }
 

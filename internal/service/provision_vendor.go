@@ -70,6 +70,9 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	if err == nil && out.Done {
 		// A failure here runs the job again, which the vendor deduplicates.
 		err = v.s.scheduleVendorReads(ctx, req.Subscription.ID, product)
+		if err == nil {
+			err = v.s.wantVendorUsers(ctx, req.Subscription, product, req.Op)
+		}
 	}
 	return out, err
 }
@@ -148,8 +151,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 		}
 		return ProvisionOutcome{Done: true}, nil
 	case vendor.Retryable:
-		// The last attempt the job allows fails the operation, whatever the schedule.
-		if delay, ok := vendor.NextRetryDelay(v.retry, job.Attempts, rand.Float64(), callErr); ok && job.Attempts < job.MaxAttempts {
+		if delay, ok := v.retryDelay(job, callErr); ok {
 			if req.Subscription.Vendor.JobID != job.ID {
 				err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) { st.JobID = job.ID })
 				if err != nil {
@@ -169,6 +171,16 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 		return ProvisionOutcome{}, err
 	}
 	return ProvisionOutcome{Message: message}, nil
+}
+
+// retryDelay is how long job waits before its next attempt at a call that may
+// succeed later: the delay the retry schedule gives its attempt, with jitter, or
+// longer when the vendor's answer err asked for it (Retry-After). It reports false
+// once the schedule ran out, or at the last attempt the job allows, whatever the
+// schedule: then the call has failed for good.
+func (v *vendorProvisioner) retryDelay(job domain.Job, err error) (time.Duration, bool) {
+	delay, ok := vendor.NextRetryDelay(v.retry, job.Attempts, rand.Float64(), err)
+	return delay, ok && job.Attempts < job.MaxAttempts
 }
 
 // failureOf returns the code and the text of a failed call: the vendor's status and

@@ -1,0 +1,362 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/vendor"
+	"github.com/cascade-billing/cascade/vendorkit"
+)
+
+// User events (docs/vendor-protocol.md, User events): the vendor of a product in
+// automatic mode knows the users of each account with a subscription of it. Each
+// (user, product) has a row saying what the vendor should hold (wanted: active,
+// inactive or deleted) and what it was told; a provisioning outcome that changes
+// the account's subscriptions of the product moves wanted, and one job per row at a
+// time carries the calls that take told to wanted, in order. So the vendor hears
+// each user's events in the order they happened, one at a time, and a state that
+// comes back before its call went out is not sent at all.
+
+// JobVendorUser carries a user's events to a product's vendor.
+const JobVendorUser = "vendor_user"
+
+// What the vendor should hold of a user, and was told (vendor_users.wanted, told).
+const (
+	userActive   = "active"
+	userInactive = "inactive"
+	userDeleted  = "deleted"
+)
+
+// vendorUserPayload is the payload of a JobVendorUser job.
+type vendorUserPayload struct {
+	UserID    int64 `json:"user_id"`
+	ProductID int64 `json:"product_id"`
+}
+
+// subscriptionAfter is the status a subscription has once op is done, for the ops
+// that change what its account's users are to the vendor; false for the others.
+func subscriptionAfter(op domain.ProvisionOp) (domain.SubscriptionStatus, bool) {
+	switch op {
+	case domain.ProvisionOpCreate, domain.ProvisionOpActivate:
+		return domain.SubscriptionStatusActive, true
+	case domain.ProvisionOpStop:
+		return domain.SubscriptionStatusStopped, true
+	case domain.ProvisionOpDelete:
+		return domain.SubscriptionStatusDeleted, true
+	}
+	return "", false
+}
+
+// wantedUserState is what the vendor should hold of the users of an account whose
+// subscriptions of its product have statuses: active while one subscription is in
+// use (active, or in an operation that started from use); inactive while all that
+// remain are stopped or being deleted; deleted when none remains. Subscriptions
+// never provisioned do not count: the vendor has not heard of them.
+func wantedUserState(statuses []domain.SubscriptionStatus) string {
+	out := userDeleted
+	for _, st := range statuses {
+		switch st {
+		case domain.SubscriptionStatusDeleted, domain.SubscriptionStatusOrdered, domain.SubscriptionStatusInstalling,
+			domain.SubscriptionStatusInstallationFailed:
+		case domain.SubscriptionStatusStopped, domain.SubscriptionStatusDeleting, domain.SubscriptionStatusDeletionFailed:
+			out = userInactive
+		default:
+			return userActive
+		}
+	}
+	return out
+}
+
+// wantVendorUsers moves what product's vendor should hold of the users of sub's
+// account, now that op of sub is done, and starts the delivery of each user whose
+// vendor is behind and has none running. Ops other than create, stop, activate and
+// delete change nothing.
+func (s *Service) wantVendorUsers(ctx context.Context, sub *domain.Subscription, product *domain.Product,
+	op domain.ProvisionOp) error {
+	after, ok := subscriptionAfter(op)
+	if !ok {
+		return nil
+	}
+	enqueued := false
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)
+		if err != nil {
+			return err
+		}
+		statuses := []domain.SubscriptionStatus{after}
+		for _, st := range others {
+			statuses = append(statuses, domain.SubscriptionStatus(st))
+		}
+		wanted := wantedUserState(statuses)
+		users, err := tx.FindAccountUserIDs(ctx, sub.AccountID)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		for _, id := range users {
+			u, err := tx.LockVendorUser(ctx, id, product.ID, sub.ResellerID, wanted, now)
+			if err != nil {
+				return err
+			}
+			if u.Wanted == wanted && (u.JobID != "" || nextUserCall(u) == "") {
+				continue
+			}
+			u.Wanted, u.UpdatedAt = wanted, now
+			if u.JobID == "" && nextUserCall(u) != "" {
+				if u.JobID, err = s.enqueueVendorUser(tx, u); err != nil {
+					return err
+				}
+				enqueued = true
+			}
+			if err := tx.UpdateVendorUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("user events of subscription %d: %w", sub.ID, err)
+	}
+	if enqueued {
+		s.jobsEnqueued()
+	}
+	return nil
+}
+
+// enqueueVendorUser writes the job that delivers u's events, in tx, and returns its id.
+func (s *Service) enqueueVendorUser(tx *store.Conn, u *store.VendorUser) (string, error) {
+	payload, err := json.Marshal(vendorUserPayload{UserID: u.UserID, ProductID: u.ProductID})
+	if err != nil {
+		return "", err
+	}
+	j := &domain.Job{Kind: JobVendorUser, ResellerID: u.ResellerID, Payload: payload, MaxAttempts: s.provisionAttempts()}
+	j.CreatedAt = s.clock.Now()
+	return j.ID, tx.EnqueueJobLater(j)
+}
+
+// nextUserCall is the call that takes what u's vendor was told one step towards
+// what it should hold, or empty when nothing is left to tell. A user never told, or
+// deleted, is created first; an inactive one is created and then deactivated.
+func nextUserCall(u *store.VendorUser) vendorkit.Event {
+	switch {
+	case u.Told == u.Wanted:
+		return ""
+	case u.Told == "" || u.Told == userDeleted:
+		if u.Wanted == userDeleted {
+			return ""
+		}
+		return vendorkit.EventUserCreate
+	case u.Wanted == userDeleted:
+		return vendorkit.EventUserDelete
+	case u.Wanted == userInactive:
+		return vendorkit.EventUserDeactivate
+	}
+	return vendorkit.EventUserActivate
+}
+
+// toldAfter is what the vendor holds of a user once call succeeded.
+var toldAfter = map[vendorkit.Event]string{vendorkit.EventUserCreate: userActive,
+	vendorkit.EventUserActivate: userActive, vendorkit.EventUserDeactivate: userInactive,
+	vendorkit.EventUserDelete: userDeleted}
+
+// runVendorUser is the handler of JobVendorUser: it makes the calls that take the
+// vendor to what it should hold of the user, one at a time, reading the row afresh
+// before each, so an event that comes while it runs is carried by it too. Each call's
+// event id is the job's id and the number of calls that succeeded before it, the
+// same on every attempt of that call. A call that may succeed later runs the job
+// again on the vendor retry schedule; a refusal, or the schedule run out, is kept
+// on the row and fails the job, and leaves the subscriptions alone.
+func (s *Service) runVendorUser(ctx context.Context, job domain.Job) (json.RawMessage, error) {
+	var p vendorUserPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return nil, jobs.Permanent(fmt.Errorf("payload %s: %v", job.Payload, err))
+	}
+	vp, ok := s.opts.Provisioner.(*vendorProvisioner)
+	if !ok {
+		return nil, jobs.Permanent(errors.New("vendor calls are off"))
+	}
+	for {
+		c := s.db.Reader()
+		u, err := c.FindVendorUser(ctx, p.UserID, p.ProductID)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil || u.JobID != job.ID {
+			// Finished by an earlier run that died before the job was marked done.
+			return json.Marshal(map[string]any{"skipped": true})
+		}
+		call := nextUserCall(u)
+		if call == "" {
+			if result, done, err := s.finishVendorUser(ctx, job, p); done || err != nil {
+				return result, err
+			}
+			continue
+		}
+		t, ok, err := s.userTarget(ctx, c, u)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			// The product left automatic mode: there is no vendor to tell.
+			return nil, s.endVendorUser(ctx, job, p, nil)
+		}
+		vendorID, callErr := s.callUserEvent(ctx, vp.client, c, t, fmt.Sprintf("%s-%d", job.ID, u.Steps), call, u)
+		switch vendor.Classify(callErr) {
+		case vendor.Success:
+			if err := s.recordUserCall(ctx, p, call, vendorID); err != nil {
+				return nil, err
+			}
+			continue
+		case vendor.Retryable:
+			if delay, ok := vp.retryDelay(job, callErr); ok {
+				return nil, jobs.RetryAfter(callErr, delay)
+			}
+		}
+		code, message := failureOf(callErr)
+		failure := &domain.ProvisioningError{Code: code, Message: message, At: s.clock.Now()}
+		if err := s.endVendorUser(ctx, job, p, failure); err != nil {
+			return nil, err
+		}
+		s.log.Warn("the vendor did not take a user event", "event", call, "user", p.UserID, "product", p.ProductID,
+			"code", code, "err", message)
+		return nil, jobs.Permanent(fmt.Errorf("vendor refused %s of user %d: %s", call, p.UserID, message))
+	}
+}
+
+// userTarget is where the calls of u go: its product's vendor, signed with the
+// product's secret; false when the product no longer calls its vendor.
+func (s *Service) userTarget(ctx context.Context, c *store.Conn, u *store.VendorUser) (vendor.Target, bool, error) {
+	product, err := c.FindProductByID(ctx, u.ProductID)
+	if err != nil {
+		return vendor.Target{}, false, err
+	}
+	in := product.Integration
+	if in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
+		return vendor.Target{}, false, nil
+	}
+	secret, err := c.FindProductSecret(ctx, product.ID)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return vendor.Target{}, false, nil
+	}
+	if err != nil {
+		return vendor.Target{}, false, err
+	}
+	return vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: s.opts.APGUID, ResellerID: u.ResellerID}, true, nil
+}
+
+// callUserEvent makes call of u to the vendor at t under event id, and returns the
+// vendor's id of the user a create answered.
+func (s *Service) callUserEvent(ctx context.Context, client *vendor.Client, c *store.Conn, t vendor.Target,
+	event string, call vendorkit.Event, u *store.VendorUser) (string, error) {
+	ref := &vendorkit.UserRef{ID: u.VendorUserID}
+	switch call {
+	case vendorkit.EventUserCreate:
+		user, err := c.FindUserByID(ctx, u.UserID)
+		if err != nil {
+			return "", err
+		}
+		password, err := initialPassword()
+		if err != nil {
+			return "", err
+		}
+		a, err := client.UserCreate(ctx, t, event, &vendorkit.UserCreateRequest{Password: password, Email: user.Email,
+			FirstName: user.FirstName, LastName: user.LastName})
+		if err != nil {
+			return "", err
+		}
+		return a.ID, nil
+	case vendorkit.EventUserActivate:
+		return "", client.UserActivate(ctx, t, event, ref)
+	case vendorkit.EventUserDeactivate:
+		return "", client.UserDeactivate(ctx, t, event, ref)
+	}
+	return "", client.UserDelete(ctx, t, event, ref)
+}
+
+// initialPassword is the password a user is created with on the vendor's side: a
+// random one, never stored, since the user signs in through Cascade; the vendor
+// must accept a password and Cascade has no password of its own to send.
+func initialPassword() (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// recordUserCall keeps that call of the user succeeded: what the vendor now holds,
+// its id of the user after a create, and one more step; a failure kept is cleared.
+func (s *Service) recordUserCall(ctx context.Context, p vendorUserPayload, call vendorkit.Event, vendorID string) error {
+	return s.inTx(ctx, func(tx *store.Conn) error {
+		u, err := tx.FindVendorUserForUpdate(ctx, p.UserID, p.ProductID)
+		if err != nil || u == nil {
+			return err
+		}
+		u.Told, u.Steps = toldAfter[call], u.Steps+1
+		if call == vendorkit.EventUserCreate {
+			u.VendorUserID = vendorID
+		}
+		u.ErrorCode, u.ErrorMessage, u.ErrorAt, u.UpdatedAt = "", "", time.Time{}, s.clock.Now()
+		return tx.UpdateVendorUser(ctx, u)
+	})
+}
+
+// finishVendorUser ends job, done, with the user's row no longer naming it, in one
+// transaction, if the vendor holds what it should; it reports false when an event
+// came since the run last read the row, which the run then carries too.
+func (s *Service) finishVendorUser(ctx context.Context, job domain.Job, p vendorUserPayload) (json.RawMessage, bool, error) {
+	var (
+		done   bool
+		result json.RawMessage
+	)
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		u, err := tx.FindVendorUserForUpdate(ctx, p.UserID, p.ProductID)
+		if err != nil || u != nil && nextUserCall(u) != "" {
+			return err
+		}
+		done = true
+		result, err = json.Marshal(map[string]any{"told": told(u)})
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		if err := jobs.CompleteIn(ctx, tx, result, now); err != nil || u == nil || u.JobID != job.ID {
+			return err
+		}
+		u.JobID, u.UpdatedAt = "", now
+		return tx.UpdateVendorUser(ctx, u)
+	})
+	return result, done, err
+}
+
+// told is what the vendor was told of u; empty for no row.
+func told(u *store.VendorUser) string {
+	if u == nil {
+		return ""
+	}
+	return u.Told
+}
+
+// endVendorUser frees the user's row of job, keeping failure (nil for none) on it,
+// so the next event starts a new job.
+func (s *Service) endVendorUser(ctx context.Context, job domain.Job, p vendorUserPayload, failure *domain.ProvisioningError) error {
+	return s.inTx(ctx, func(tx *store.Conn) error {
+		u, err := tx.LockVendorUser(ctx, p.UserID, p.ProductID, 0, "", s.clock.Now())
+		if err != nil || u.JobID != job.ID {
+			return err
+		}
+		u.JobID, u.UpdatedAt = "", s.clock.Now()
+		if failure != nil {
+			u.ErrorCode, u.ErrorMessage, u.ErrorAt = failure.Code, failure.Message, failure.At
+		}
+		return tx.UpdateVendorUser(ctx, u)
+	})
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// The account users each product's vendor knows (migration 0030).
+
+// VendorUser is what a product's vendor knows of one user, and where the delivery
+// of the user's events to it stands.
+type VendorUser struct {
+	UserID, ProductID int64
+	ResellerID        int64  // the reseller whose subscription made the user known
+	VendorUserID      string // the vendor's id of the user, from its create answer
+	Wanted            string // active, inactive or deleted: what the vendor should hold
+	Told              string // what the vendor was last told; empty before a create
+	Steps             int64  // the calls that succeeded so far
+	JobID             string // the job delivering the user's events; empty when none
+	ErrorCode         string // the last permanent failure, until a call succeeds
+	ErrorMessage      string
+	ErrorAt           time.Time
+	UpdatedAt         time.Time
+}
+
+const vendorUserColumns = `v.user_id, v.product_id, v.reseller_id, v.vendor_user_id, v.wanted, v.told, v.steps,
+	v.job_id, v.error_code, v.error_message, v.error_at, v.updated_at`
+
+func scanVendorUser(s scanner) (*VendorUser, error) {
+	var (
+		u                VendorUser
+		errorAt, updated int64
+	)
+	if err := s.Scan(&u.UserID, &u.ProductID, &u.ResellerID, &u.VendorUserID, &u.Wanted, &u.Told, &u.Steps,
+		&u.JobID, &u.ErrorCode, &u.ErrorMessage, &errorAt, &updated); err != nil {
+		return nil, err
+	}
+	if errorAt != 0 {
+		u.ErrorAt = fromMicros(errorAt)
+	}
+	u.UpdatedAt = fromMicros(updated)
+	return &u, nil
+}
+
+// FindVendorUser returns what the vendor of product knows of user, or nil when the
+// user was never made known to it.
+func (c *Conn) FindVendorUser(ctx context.Context, userID, productID int64) (*VendorUser, error) {
+	return c.findVendorUser(ctx, userID, productID, "")
+}
+
+// LockVendorUser returns the row of user and product, made with resellerID and
+// wanted when there is none yet, held for update until the transaction ends.
+func (c *Conn) LockVendorUser(ctx context.Context, userID, productID, resellerID int64, wanted string, now time.Time) (*VendorUser, error) {
+	lock, err := c.lockClause(forUpdate, "v")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.exec(ctx, `INSERT INTO vendor_users (user_id, product_id, reseller_id, wanted, updated_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, product_id) DO NOTHING`,
+		userID, productID, resellerID, wanted, micros(now)); err != nil {
+		return nil, fmt.Errorf("make vendor user %d of product %d: %w", userID, productID, err)
+	}
+	return c.findVendorUser(ctx, userID, productID, lock)
+}
+
+// FindVendorUserForUpdate returns the row of user and product held for update
+// until the transaction ends, or nil when there is none.
+func (c *Conn) FindVendorUserForUpdate(ctx context.Context, userID, productID int64) (*VendorUser, error) {
+	lock, err := c.lockClause(forUpdate, "v")
+	if err != nil {
+		return nil, err
+	}
+	return c.findVendorUser(ctx, userID, productID, lock)
+}
+
+// findVendorUser reads the row of user and product with the lock clause lock; nil
+// when there is none.
+func (c *Conn) findVendorUser(ctx context.Context, userID, productID int64, lock string) (*VendorUser, error) {
+	var out *VendorUser
+	err := eachRow(ctx, c, `SELECT `+vendorUserColumns+` FROM vendor_users v WHERE v.user_id = $1 AND v.product_id = $2`+lock,
+		[]any{userID, productID}, func(sc scanner) (err error) {
+			out, err = scanVendorUser(sc)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find vendor user %d of product %d: %w", userID, productID, err)
+	}
+	return out, nil
+}
+
+// UpdateVendorUser writes u, read with LockVendorUser or FindVendorUserForUpdate in
+// this transaction.
+func (c *Conn) UpdateVendorUser(ctx context.Context, u *VendorUser) error {
+	var errorAt int64
+	if !u.ErrorAt.IsZero() {
+		errorAt = micros(u.ErrorAt)
+	}
+	_, err := c.exec(ctx, `UPDATE vendor_users SET reseller_id = $1, vendor_user_id = $2, wanted = $3, told = $4,
+		steps = $5, job_id = $6, error_code = $7, error_message = $8, error_at = $9, updated_at = $10
+		WHERE user_id = $11 AND product_id = $12`,
+		u.ResellerID, u.VendorUserID, u.Wanted, u.Told, u.Steps, u.JobID, u.ErrorCode, u.ErrorMessage, errorAt,
+		micros(u.UpdatedAt), u.UserID, u.ProductID)
+	if err != nil {
+		return fmt.Errorf("update vendor user %d of product %d: %w", u.UserID, u.ProductID, err)
+	}
+	return nil
+}
+
+// FindAccountUserIDs returns the ids of the users of account id, in id order.
+func (c *Conn) FindAccountUserIDs(ctx context.Context, id int64) ([]int64, error) {
+	var out []int64
+	err := eachRow(ctx, c, `SELECT user_id FROM account_users WHERE account_id = $1 ORDER BY user_id`, []any{id},
+		func(sc scanner) error {
+			var u int64
+			err := sc.Scan(&u)
+			out = append(out, u)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find the users of account %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// FindProductSubscriptionStatuses returns the statuses of the subscriptions of
+// account to plans of product, but subscription except's.
+func (c *Conn) FindProductSubscriptionStatuses(ctx context.Context, account, product, except int64) ([]string, error) {
+	var out []string
+	err := eachRow(ctx, c, `SELECT s.status FROM subscriptions s JOIN plans p ON p.id = s.plan_id
+		WHERE s.account_id = $1 AND p.product_id = $2 AND s.id <> $3`, []any{account, product, except},
+		func(sc scanner) error {
+			var s string
+			err := sc.Scan(&s)
+			out = append(out, s)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find the subscriptions of account %d to product %d: %w", account, product, err)
+	}
+	return out, nil
+}
