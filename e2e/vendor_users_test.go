@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/examples/vendor-service/vendorsvc"
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 	"github.com/cascade-billing/cascade/vendorkit"
@@ -140,6 +142,25 @@ func TestVendorUserEventsVendorDown(t *testing.T) {
 		}
 		if calls := w.callsOf(vendorkit.EventUserActivate); len(calls) != 1 {
 			t.Errorf("activate calls %+v, want one, refused at once", calls)
+		}
+
+		// The operator runs the failed job again once the vendor is mended.
+		w.vendor.Faults.Clear()
+		failed, err := w.s.DB.Reader().ListJobs(ctx, store.JobFilter{Kind: service.JobVendorUser,
+			Status: domain.JobStatusFailed})
+		if err != nil || len(failed) != 1 {
+			t.Fatalf("failed user jobs: %v, %v", failed, err)
+		}
+		err = w.s.DB.InTx(ctx, func(tx *store.Conn) error {
+			_, err := tx.RequeueFailedJob(ctx, failed[0].ID, w.s.Clock.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vuWaitStatus(t, w, vendorsvc.UserActive)
+		if row := vuRow(t, w); row.ErrorMessage != "" || row.Told != "active" {
+			t.Errorf("after the retry: %+v", row)
 		}
 	})
 }

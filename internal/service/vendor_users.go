@@ -106,11 +106,15 @@ func (s *Service) wantVendorUsers(ctx context.Context, sub *domain.Subscription,
 			if err != nil {
 				return err
 			}
-			if u.Wanted == wanted && (u.JobID != "" || nextUserCall(u) == "") {
+			running, err := deliveryRunning(ctx, tx, u.JobID)
+			if err != nil {
+				return err
+			}
+			if u.Wanted == wanted && (running || nextUserCall(u) == "") {
 				continue
 			}
 			u.Wanted, u.UpdatedAt = wanted, now
-			if u.JobID == "" && nextUserCall(u) != "" {
+			if !running && nextUserCall(u) != "" {
 				if u.JobID, err = s.enqueueVendorUser(tx, u); err != nil {
 					return err
 				}
@@ -189,9 +193,14 @@ func (s *Service) runVendorUser(ctx context.Context, job domain.Job) (json.RawMe
 		if err != nil {
 			return nil, err
 		}
-		if u == nil || u.JobID != job.ID {
-			// Finished by an earlier run that died before the job was marked done.
-			return json.Marshal(map[string]any{"skipped": true})
+		if u == nil {
+			return nil, jobs.Permanent(fmt.Errorf("user %d is not known to the vendor of product %d", p.UserID, p.ProductID))
+		}
+		if u.JobID != job.ID {
+			if claimed, err := s.claimVendorUser(ctx, job, p); err != nil || !claimed {
+				return json.RawMessage(`{"skipped":true}`), err
+			}
+			continue
 		}
 		call := nextUserCall(u)
 		if call == "" {
@@ -208,7 +217,7 @@ func (s *Service) runVendorUser(ctx context.Context, job domain.Job) (json.RawMe
 			// The product left automatic mode: there is no vendor to tell.
 			return nil, s.endVendorUser(ctx, job, p, nil)
 		}
-		vendorID, callErr := s.callUserEvent(ctx, vp.client, c, t, fmt.Sprintf("%s-%d", job.ID, u.Steps), call, u)
+		vendorID, callErr := s.callUserEvent(ctx, vp.client, c, t, fmt.Sprintf("%s.%d", job.ID, u.Steps), call, u)
 		switch vendor.Classify(callErr) {
 		case vendor.Success:
 			if err := s.recordUserCall(ctx, p, call, vendorID); err != nil {
@@ -229,6 +238,48 @@ func (s *Service) runVendorUser(ctx context.Context, job domain.Job) (json.RawMe
 			"code", code, "err", message)
 		return nil, jobs.Permanent(fmt.Errorf("vendor refused %s of user %d: %s", call, p.UserID, message))
 	}
+}
+
+// claimVendorUser makes job the delivery of the user's events unless another job
+// still is: after an operator retried a failed job (which freed the row), or when
+// the job that had it ended without freeing it. It reports whether job has it.
+func (s *Service) claimVendorUser(ctx context.Context, job domain.Job, p vendorUserPayload) (bool, error) {
+	claimed := false
+	err := s.inTx(ctx, func(tx *store.Conn) error {
+		u, err := tx.FindVendorUserForUpdate(ctx, p.UserID, p.ProductID)
+		if err != nil || u == nil {
+			return err
+		}
+		if u.JobID != job.ID {
+			running, err := deliveryRunning(ctx, tx, u.JobID)
+			if err != nil || running {
+				return err
+			}
+			u.JobID, u.UpdatedAt = job.ID, s.clock.Now()
+			if err := tx.UpdateVendorUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		claimed = true
+		return nil
+	})
+	return claimed, err
+}
+
+// deliveryRunning reports whether job id (none when empty) is still to run or
+// running: a failed, completed or purged one delivers nothing more.
+func deliveryRunning(ctx context.Context, c *store.Conn, id string) (bool, error) {
+	if id == "" {
+		return false, nil
+	}
+	j, err := c.FindJobByID(ctx, id)
+	if domain.CodeOf(err) == domain.ErrNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return j.Status == domain.JobStatusPending || j.Status == domain.JobStatusRunning, nil
 }
 
 // userTarget is where the calls of u go: its product's vendor, signed with the
