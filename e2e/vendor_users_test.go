@@ -29,7 +29,7 @@ func TestVendorUserEvents(t *testing.T) {
 		if user.Email != owner.Email || user.FirstName != owner.FirstName || user.LastName != owner.LastName {
 			t.Errorf("the vendor's user %+v, want the owner %+v", user, owner)
 		}
-		if row := vuRow(t, w); row == nil || row.VendorUserID != user.ID || row.Told != "active" || row.JobID != "" {
+		if row := vuSettled(t, w); row.VendorUserID != user.ID || row.Told != "active" {
 			t.Fatalf("the stored vendor user: %+v, want the vendor's id %s", row, user.ID)
 		}
 
@@ -159,7 +159,7 @@ func TestVendorUserEventsVendorDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		vuWaitStatus(t, w, vendorsvc.UserActive)
-		if row := vuRow(t, w); row.ErrorMessage != "" || row.Told != "active" {
+		if row := vuSettled(t, w); row.ErrorMessage != "" || row.Told != "active" {
 			t.Errorf("after the retry: %+v", row)
 		}
 	})
@@ -197,6 +197,22 @@ func vuRow(t *testing.T, w *vdWorld) *store.VendorUser {
 		t.Fatal(err)
 	}
 	return row
+}
+
+// vuSettled waits until no delivery of the owner's events runs and returns its row.
+func vuSettled(t *testing.T, w *vdWorld) *store.VendorUser {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		row := vuRow(t, w)
+		if row != nil && row.JobID == "" {
+			return row
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the owner's events are still delivered: %+v", row)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // vuWaitStatus waits until the vendor keeps exactly one user, in status, and
@@ -237,4 +253,27 @@ func vuCalls(t *testing.T, w *vdWorld, want map[vendorkit.Event]int) {
 			}
 		}
 	}
+}
+
+// TestVendorUserEventsStoppedTogether: two subscriptions of the product stopped at
+// once deactivate the user: each outcome counts the other's, whichever commits first.
+func TestVendorUserEventsStoppedTogether(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := vdStart(t, e, 50*time.Millisecond)
+		first := soWait(t, w.owner, w.r.ID, w.sell(t).SubscriptionID, "active")
+		second := soWait(t, w.owner, w.r.ID, w.sell(t).SubscriptionID, "active")
+		vuWaitStatus(t, w, vendorsvc.UserActive)
+		// The vendor answers slowly, so both stops are in flight together.
+		w.vendor.Faults.Delay(200 * time.Millisecond)
+		for _, id := range []int64{first.ID, second.ID} {
+			if err := w.owner.StopSubscription(ctx, w.r.ID, id, soNote); err != nil {
+				t.Fatal(err)
+			}
+		}
+		soWait(t, w.owner, w.r.ID, first.ID, "stopped")
+		soWait(t, w.owner, w.r.ID, second.ID, "stopped")
+		vuWaitStatus(t, w, vendorsvc.UserInactive)
+		vuCalls(t, w, map[vendorkit.Event]int{vendorkit.EventUserCreate: 1, vendorkit.EventUserDeactivate: 1})
+	})
 }

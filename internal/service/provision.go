@@ -205,6 +205,9 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 	if err != nil {
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
 	}
+	if out.Done {
+		s.jobsEnqueued() // the users' events it may have written
+	}
 	return nil
 }
 
@@ -283,6 +286,11 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 			return fmt.Errorf("subscription %d: period %d is not in plan %d", sub.ID, sub.PlanPeriodID, plan.ID)
 		}
 		sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
+	}
+	if out.Done {
+		if err := s.wantVendorUsersIn(ctx, tx, sub, plan, p.Op); err != nil {
+			return err
+		}
 	}
 	if out.Done && order != nil && order.Kind != domain.SalesOrder {
 		return s.completeOrder(ctx, tx, order, sub, plan, now)

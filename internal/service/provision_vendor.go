@@ -70,9 +70,6 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	if err == nil && out.Done {
 		// A failure here runs the job again, which the vendor deduplicates.
 		err = v.s.scheduleVendorReads(ctx, req.Subscription.ID, product)
-		if err == nil {
-			err = v.s.wantVendorUsers(ctx, req.Subscription, product, req.Op)
-		}
 	}
 	return out, err
 }

@@ -75,62 +75,64 @@ func wantedUserState(statuses []domain.SubscriptionStatus) string {
 	return out
 }
 
-// wantVendorUsers moves what product's vendor should hold of the users of sub's
-// account, now that op of sub is done, and starts the delivery of each user whose
-// vendor is behind and has none running. Ops other than create, stop, activate and
-// delete change nothing.
-func (s *Service) wantVendorUsers(ctx context.Context, sub *domain.Subscription, product *domain.Product,
+// wantVendorUsersIn moves, in tx, what the vendor of plan's product should hold of
+// the users of sub's account, now that op of sub is done (sub shows its outcome), and
+// writes the delivery job of each user whose vendor is behind and has none running.
+// It runs in the transaction that applies op's outcome, so sub's new status commits
+// with it; the users' rows are locked before the other subscriptions are read, so
+// two outcomes for one account are counted one after the other, the second seeing
+// the first's. Only products whose vendor is called hear of users, and only create,
+// stop, activate and delete change what it should hold.
+func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *domain.Subscription, plan *domain.Plan,
 	op domain.ProvisionOp) error {
 	after, ok := subscriptionAfter(op)
-	if !ok {
+	if !ok || s.opts.VendorCalls == nil {
 		return nil
 	}
-	enqueued := false
-	err := s.inTx(ctx, func(tx *store.Conn) error {
-		others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)
-		if err != nil {
-			return err
-		}
-		statuses := []domain.SubscriptionStatus{after}
-		for _, st := range others {
-			statuses = append(statuses, domain.SubscriptionStatus(st))
-		}
-		wanted := wantedUserState(statuses)
-		users, err := tx.FindAccountUserIDs(ctx, sub.AccountID)
-		if err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		for _, id := range users {
-			u, err := tx.LockVendorUser(ctx, id, product.ID, sub.ResellerID, wanted, now)
-			if err != nil {
-				return err
-			}
-			running, err := deliveryRunning(ctx, tx, u.JobID)
-			if err != nil {
-				return err
-			}
-			if u.Wanted == wanted && (running || nextUserCall(u) == "") {
-				continue
-			}
-			u.Wanted, u.UpdatedAt = wanted, now
-			if !running && nextUserCall(u) != "" {
-				if u.JobID, err = s.enqueueVendorUser(tx, u); err != nil {
-					return err
-				}
-				enqueued = true
-			}
-			if err := tx.UpdateVendorUser(ctx, u); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	product, err := tx.FindProductByID(ctx, plan.ProductID)
 	if err != nil {
-		return fmt.Errorf("user events of subscription %d: %w", sub.ID, err)
+		return err
 	}
-	if enqueued {
-		s.jobsEnqueued()
+	if in := product.Integration; in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
+		return nil
+	}
+	users, err := tx.FindAccountUserIDs(ctx, sub.AccountID)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	rows := make([]*store.VendorUser, len(users))
+	for i, id := range users { // in id order, the order every writer locks them in
+		if rows[i], err = tx.LockVendorUser(ctx, id, product.ID, sub.ResellerID, "", now); err != nil {
+			return err
+		}
+	}
+	others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)
+	if err != nil {
+		return err
+	}
+	statuses := []domain.SubscriptionStatus{after}
+	for _, st := range others {
+		statuses = append(statuses, domain.SubscriptionStatus(st))
+	}
+	wanted := wantedUserState(statuses)
+	for _, u := range rows {
+		running, err := deliveryRunning(ctx, tx, u.JobID)
+		if err != nil {
+			return err
+		}
+		if u.Wanted == wanted && (running || nextUserCall(u) == "") {
+			continue
+		}
+		u.Wanted, u.UpdatedAt = wanted, now
+		if !running && nextUserCall(u) != "" {
+			if u.JobID, err = s.enqueueVendorUser(tx, u); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateVendorUser(ctx, u); err != nil {
+			return err
+		}
 	}
 	return nil
 }

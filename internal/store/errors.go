@@ -96,6 +96,8 @@ var sqliteUniqueIndexes = map[string]string{
 	"subscription_vendor_reads.subscription_id":                                                                             "subscription_vendor_reads_pkey",
 	"subscription_resource_usage.subscription_id, subscription_resource_usage.plan_resource_id":                             "subscription_resource_usage_pkey",
 	"subscription_consumption.subscription_id, subscription_consumption.resource_key, subscription_consumption.period_from": "subscription_consumption_pkey",
+
+	"vendor_users.user_id, vendor_users.product_id": "vendor_users_pkey",
 }
 
 // uniqueColumns turns SQLite's "UNIQUE constraint failed: managers.email (2067)"
