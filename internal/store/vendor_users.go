@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The account users each product's vendor knows (migration 0030).
+// The account users each product's vendor knows (migration 0026).
 
 // VendorUser is what a product's vendor knows of one user, and where the delivery
 // of the user's events to it stands.
