@@ -12,54 +12,16 @@ import (
 	"github.com/cascade-billing/cascade/vendorkit"
 )
 
-// vcCatalog is vdCatalog's product with a second plan that mail-basic switches to.
-const vcCatalog = `
-categories:
-  - {key: office, name: Office, public: true}
-products:
-  - key: mail
-    name: Mail Hosting
-    category: office
-    public: true
-    integration: {mode: automatic, api_path: "{api_path}"}
-plans:
-  - key: mail-basic
-    product: mail
-    name: Mail Basic
-    sku: MAIL-1M
-    status: active
-    public: true
-    billing_type: pay_as_you_go
-    currency: USD
-    periods:
-      - {key: 1m, duration: 1, unit: months, recurring_fee: "10.00"}
-    resources:
-      - {key: mailbox, name: Mailbox, unit: unit, measurable: true, included: 1, minimum: 1, limit: 50, recurring_fee: "2.50"}
-    switch_to:
-      - {plan: mail-pro, type: immediate_switch}
-  - key: mail-pro
-    product: mail
-    name: Mail Pro
-    sku: MAIL-PRO
-    status: active
-    public: true
-    billing_type: pay_as_you_go
-    currency: USD
-    periods:
-      - {key: 1m, duration: 1, unit: months, recurring_fee: "20.00"}
-    resources:
-      - {key: mailbox, name: Mailbox, unit: unit, measurable: true, included: 1, minimum: 1, limit: 50, recurring_fee: "2.00"}
-`
-
 // TestVendorEveryLifecycleCall follows one subscription through every operation
 // the vendor hears of, against the example vendor service: create, a change of
 // quantities and a switch (both updates), the scheduler's renewal, a stop and a
 // deletion. After each the vendor holds what Cascade sold, and each operation was
-// one signed call under its job's event id.
+// one signed call under its job's event id. The catalogue is vqCatalog, so the
+// change and the switch are validated by the vendor first.
 func TestVendorEveryLifecycleCall(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		w := vdStartCatalog(t, e, vcCatalog, func(c *app.Config) { c.TestClock = true }, 50*time.Millisecond)
+		w := vdStartCatalog(t, e, vqCatalog, func(c *app.Config) { c.TestClock = true }, 50*time.Millisecond)
 		o := w.sell(t)
 		odWaitOrder(t, w.owner, w.r.ID, o.ID, "completed")
 		sub := soWait(t, w.owner, w.r.ID, o.SubscriptionID, "active")
