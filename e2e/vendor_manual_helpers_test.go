@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -133,6 +134,25 @@ func (w *mdWorld) complete(t *testing.T, id int64, outcome, message string) *cli
 		t.Fatalf("complete %s: %v", outcome, err)
 	}
 	return sub
+}
+
+// completeOnceWaiting marks subscription id's operation done as soon as it waits,
+// asking again while the answer is that nothing waits yet.
+func (w *mdWorld) completeOnceWaiting(t *testing.T, id int64) *client.Subscription {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sub, err := w.owner.CompleteSubscriptionProvisioning(context.Background(), w.r.ID, id,
+			client.ProvisioningCompletion{Outcome: "done"})
+		var e *client.Error
+		if err == nil || !errors.As(err, &e) || e.Errors[0].Code != "provisioning_not_waiting" || time.Now().After(deadline) {
+			if err != nil {
+				t.Fatalf("complete done: %v", err)
+			}
+			return sub
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // change places a change order setting the mailboxes beyond the included one of
