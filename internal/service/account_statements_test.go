@@ -53,10 +53,9 @@ func TestAccountWriteStatements(t *testing.T) {
 		}{
 			// The new owner, the account, its list counter, its owner link, the
 			// accounts scope moved on. Types and classes come from memory, and the
-			// account's INSERT checks that they are current. On PostgreSQL the owner,
-			// the account and the link are one statement, sent with BEGIN; the last two
-			// go with COMMIT.
-			{"CreateWithNewOwner", 5, 3, 2, func() error { _, err := create(person()); return err }},
+			// account's INSERT checks that they are current. On PostgreSQL all five are
+			// one statement, sent with BEGIN and COMMIT in one round trip.
+			{"CreateWithNewOwner", 5, 1, 1, func() error { _, err := create(person()); return err }},
 			// Plus the manager; the named owner is read instead of written, and the
 			// link is a statement of its own.
 			{"CreateWithManagerAndOwner", 6, 6, 4, func() error {

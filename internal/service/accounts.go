@@ -113,32 +113,41 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	// The account types and classes held in memory, when there are any, with the
 	// INSERT checking that they are still current; otherwise, or when they are not,
 	// read on the read pool before the transaction (see accountReference).
+	//
+	// A request that renders its answer before the commit (an idempotent one) needs
+	// the account written at once; any other may have it written with the commit
+	// (see createAccount). A create sent with the commit that wrote nothing is run
+	// again the first way, which tells why.
 	ref, gen, held := s.referenceInMemory()
+	atCommit := claimFrom(ctx) == nil
 	create := func(tx *store.Conn) (*domain.Account, error) {
 		tx.ExpectReference(gen)
-		return s.createAccount(ctx, tx, ref, resellerID, &c)
+		return s.createAccount(ctx, tx, ref, resellerID, &c, atCommit)
 	}
 	var out *domain.Account
 	err := store.ErrReferenceMoved
 	if held {
 		out, err = inTxAnswering(ctx, s, create)
 	}
-	if errors.Is(err, store.ErrReferenceMoved) {
+	if errors.Is(err, store.ErrReferenceMoved) || errors.Is(err, store.ErrAccountNotWritten) {
 		if ref, err = s.accountReference(ctx, s.db.Reader()); err != nil {
 			return nil, err
 		}
-		gen = 0
+		gen, atCommit = 0, false
 		out, err = inTxAnswering(ctx, s, create)
 	}
 	if err != nil {
-		return nil, wrap(err, "create account of reseller %d", resellerID)
+		return nil, wrap(uniqueField(err, accountUnique), "create account of reseller %d", resellerID)
 	}
 	return out, nil
 }
 
 // createAccount is CreateAccount inside its transaction. The account it returns is
-// the one written: the INSERT returns what the database chose (id, currency).
-func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref accountReference, resellerID int64, c *domain.AccountChange) (*domain.Account, error) {
+// the one written: the INSERT returns what the database chose (id, currency). With
+// atCommit, an account with a new owner may be written with the commit instead
+// (store.Conn.CreateAccountWithOwnerAtCommit), on PostgreSQL in the commit's round
+// trip; what the database chose is then set on the account once it has committed.
+func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref accountReference, resellerID int64, c *domain.AccountChange, atCommit bool) (*domain.Account, error) {
 	now := s.clock.Now().Truncate(time.Microsecond) // as stored
 	acc := domain.NewAccount(resellerID, now)
 	refs, err := loadAccountRefs(ctx, tx, ref, acc, c.RefKeys(acc, true), true)
@@ -158,6 +167,9 @@ func (s *Service) createAccount(ctx context.Context, tx *store.Conn, ref account
 		// account and linked to it as its owner (on PostgreSQL in one statement).
 		u := c.NewOwner()
 		u.ResellerID, u.CreatedAt, u.UpdatedAt = resellerID, now, now
+		if atCommit && tx.CreateAccountWithOwnerAtCommit(acc, &u) {
+			return acc, nil
+		}
 		err = tx.CreateAccountWithOwner(ctx, acc, &u)
 	}
 	if err != nil {

@@ -204,26 +204,34 @@ func (c *Conn) noAccountWritten(ctx context.Context) error {
 	return domain.NotFound(domain.MsgResellerNotFound)
 }
 
-// createAccountWithOwnerSQL inserts an account with its owner and the link between
-// them in one statement, for PostgreSQL: the owner user ($31 to $37) unless the
-// reseller has a user with its e-mail, which is then the owner, as EnsureUser does;
-// the link is AddAccountUser's, as the owner, at the account's creation time. It
-// writes the account only while the reference data is at $38 (see
-// ExpectReference). When that user exists but is not yet visible to the statement
-// (its transaction committed while the INSERT waited on its row), no owner is found
-// and no account is written; a user written by the statement stays, for the
-// transaction to roll back or to find.
-var createAccountWithOwnerSQL = `WITH new_owner AS (
+// accountWithOwnerCTEs are the parts of the statement that inserts an account with
+// its owner and the link between them, for PostgreSQL: the owner user ($31 to $37)
+// unless the reseller has a user with its e-mail, which is then the owner, as
+// EnsureUser does; the link is AddAccountUser's, as the owner, at the account's
+// creation time. It writes only while the reseller exists and the reference data is
+// at $38 (see ExpectReference), the user included. When that user exists but is not
+// yet visible to the statement (its transaction committed while the INSERT waited
+// on its row), no owner is found and nothing is written.
+var accountWithOwnerCTEs = `WITH ref AS (SELECT id, currency FROM resellers WHERE id = $1 AND ` + referenceAt("$38") + `),
+	new_owner AS (
 		INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at)
-		VALUES ($1, $31, $32, $33, $34, $35, $36, $37) ON CONFLICT (reseller_id, email) DO NOTHING RETURNING id),
+		SELECT $1, $31, $32, $33, $34, $35, $36, $37 FROM ref ON CONFLICT (reseller_id, email) DO NOTHING RETURNING id),
 	owner AS (SELECT id FROM new_owner UNION ALL SELECT id FROM users WHERE reseller_id = $1 AND email = $31),
-	account AS (` + accountInsert("o.id") + ` FROM resellers r, (SELECT id FROM owner LIMIT 1) o
-		WHERE r.id = $1 AND ` + referenceAt("$38") + `
+	account AS (` + accountInsert("o.id") + ` FROM ref r, (SELECT id FROM owner LIMIT 1) o
 		RETURNING id, currency, owner_id, created_at),
 	link AS (INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
 		SELECT id, owner_id, '` + string(domain.AccessLevelOwner) + `', '` + string(domain.UserStatusActive) + `',
-		created_at, created_at FROM account)
-	SELECT id, currency, owner_id FROM account`
+		created_at, created_at FROM account)`
+
+// createAccountWithOwnerSQL is the account, its owner and their link in one
+// statement (accountWithOwnerCTEs), returning the account's id, currency and owner.
+var createAccountWithOwnerSQL = accountWithOwnerCTEs + ` SELECT id, currency, owner_id FROM account`
+
+// accountWithOwnerArgs are the arguments of accountWithOwnerCTEs.
+func (c *Conn) accountWithOwnerArgs(a *domain.Account, u *domain.User) []any {
+	return append(accountValues(a), u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status),
+		micros(u.CreatedAt), micros(u.UpdatedAt), c.referenceGen)
+}
 
 // CreateAccountWithOwner inserts a with the owner u, a user of a's reseller that
 // EnsureUser would store: u itself, or the reseller's user with u's e-mail, and
@@ -232,9 +240,7 @@ var createAccountWithOwnerSQL = `WITH new_owner AS (
 // PostgreSQL the three writes are one statement, so one round trip.
 func (c *Conn) CreateAccountWithOwner(ctx context.Context, a *domain.Account, u *domain.User) error {
 	if c.db.engine == Postgres {
-		args := append(accountValues(a), u.Email, u.FirstName, u.MiddleName, u.LastName, string(u.Status),
-			micros(u.CreatedAt), micros(u.UpdatedAt), c.referenceGen)
-		err := c.row(ctx, createAccountWithOwnerSQL, args, &a.ID, &a.Currency, &a.OwnerID)
+		err := c.row(ctx, createAccountWithOwnerSQL, c.accountWithOwnerArgs(a, u), &a.ID, &a.Currency, &a.OwnerID)
 		if err == nil {
 			u.ID = a.OwnerID
 			c.touchAdded(AccountsScope(a.ResellerID)) // the link, as AddAccountUser would

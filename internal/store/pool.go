@@ -102,9 +102,11 @@ func DefaultPoolSize(e Engine, procs int) int {
 }
 
 // statement is one SQL text with its arguments, run later by txn.execAll. When
-// dest is set, the statement returns one row, which is scanned into dest.
+// dest is set, the statement returns one row, which is scanned into dest; none,
+// when set, is the error of a statement that returns no row.
 type statement struct {
 	query string
 	args  []any
 	dest  []any
+	none  error
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -148,10 +149,15 @@ type pgxTx struct {
 // its round trip.
 func (t *pgxTx) sendAhead(stmts ...statement) { t.ahead = append(t.ahead, stmts...) }
 
-// readAnswer reads the answer of s from br: its row into s.dest when it has one.
+// readAnswer reads the answer of s from br: its row into s.dest when it has one,
+// s.none when it has none and says what that means.
 func readAnswer(br pgx.BatchResults, s statement) error {
 	if s.dest != nil {
-		return br.QueryRow().Scan(s.dest...)
+		err := br.QueryRow().Scan(s.dest...)
+		if s.none != nil && errors.Is(err, pgx.ErrNoRows) {
+			return s.none
+		}
+		return err
 	}
 	_, err := br.Exec()
 	return err

@@ -111,15 +111,22 @@ func (c *Conn) scopeMoves() []statement {
 // and the next declared one starts it again. added_generation is the generation
 // the column is current at: a move made by hand, which leaves it behind, reads as
 // unknown.
-const scopeMove = `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation)
-	VALUES ($1, $2, 1, '1:' || $3, 1) ON CONFLICT (scope, shard) DO UPDATE
+var scopeMove = scopeMoveOf(`VALUES ($1, $2, 1, '1:' || $3, 1)`, "$3")
+
+// scopeMoveOf is scopeMove with the row to insert given by rows (the scope, the
+// shard, 1, '1:' followed by the ids, 1) and the ids the move declares, or NULL, by
+// the expression ids, which may read the row as excluded.
+func scopeMoveOf(rows, ids string) string {
+	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation)
+	` + rows + ` ON CONFLICT (scope, shard) DO UPDATE
 	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
 	added = CASE
-		WHEN $3 IS NULL THEN NULL
+		WHEN ` + ids + ` IS NULL THEN NULL
 		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
 			AND length(cache_scopes.added) < 1000
-		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3
-		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || $3 END`
+		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + `
+		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + ` END`
+}
 
 // declaredAdds returns the ids of the rows of scope s the transaction created (the
 // accounts of an AccountsScope, the subscriptions of a SubscriptionsScope) and,
