@@ -38,17 +38,21 @@ type vendorReadPass struct {
 }
 
 // vendorReadPasses returns the pass that reads usage and consumption when vendor
-// calls are on, else none.
+// calls are on, else none. It calls with the service's client, whose connections
+// the other vendor calls share.
 func (s *Service) vendorReadPasses() []jobs.Pass {
-	if s.opts.VendorCalls == nil {
+	if s.vendorCalls == nil {
 		return nil
 	}
-	settings := *s.opts.VendorCalls
-	if settings.UsageInterval <= 0 {
-		settings.UsageInterval = vendor.DefaultUsageInterval
+	return []jobs.Pass{&vendorReadPass{s: s, client: s.vendorCalls, interval: s.usageInterval(), batch: PassBatch}}
+}
+
+// usageInterval is how often each subscription's usage and consumption are read.
+func (s *Service) usageInterval() time.Duration {
+	if d := s.opts.VendorCalls.UsageInterval; d > 0 {
+		return d
 	}
-	return []jobs.Pass{&vendorReadPass{s: s, client: vendor.New(settings), interval: settings.UsageInterval,
-		batch: PassBatch}}
+	return vendor.DefaultUsageInterval
 }
 
 // Name implements jobs.Pass.
@@ -265,15 +269,13 @@ func resourceKeys(plan *domain.Plan) map[string]int64 {
 // consumption counted from now.
 func (s *Service) scheduleVendorReads(ctx context.Context, id int64, product *domain.Product) error {
 	in := product.Integration
-	if s.opts.VendorCalls == nil || !in.AllowUsageURL && !in.AllowConsumptionURL {
+	if s.vendorCalls == nil || !in.AllowUsageURL && !in.AllowConsumptionURL {
 		return nil
 	}
-	interval := s.opts.VendorCalls.UsageInterval
-	if interval <= 0 {
-		interval = vendor.DefaultUsageInterval
-	}
 	now := s.clock.Now()
-	return s.inTx(ctx, func(tx *store.Conn) error { return tx.ScheduleVendorReads(ctx, id, now.Add(interval), now) })
+	return s.inTx(ctx, func(tx *store.Conn) error {
+		return tx.ScheduleVendorReads(ctx, id, now.Add(s.usageInterval()), now)
+	})
 }
 
 // resourceUsage returns the usage read of the resources of subs: subscription id →
