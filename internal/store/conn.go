@@ -103,12 +103,16 @@ func (c *Conn) along(ctx context.Context, s statement) error {
 	if c.tx == nil {
 		return errors.New("store: write outside a transaction")
 	}
-	c.db.statements.counted()
 	if t, ok := c.tx.(*pgxTx); ok {
+		c.db.statements.counted()
 		t.sendAhead(s)
 		return nil
 	}
-	return translate(c.tx.execAll(ctx, []statement{s}))
+	if s.dest != nil {
+		return c.row(ctx, s.query, s.args, s.dest...)
+	}
+	_, err := c.exec(ctx, s.query, s.args...)
+	return err
 }
 
 // pending returns the queued writes followed by the scope moves, which the commit

@@ -102,8 +102,9 @@ func DefaultPoolSize(e Engine, procs int) int {
 }
 
 // statement is one SQL text with its arguments, run later by txn.execAll. When
-// dest is set, the statement returns one row, which is scanned into dest; none,
-// when set, is the error of a statement that returns no row.
+// dest is set, the statement returns one row, which PostgreSQL's batches scan into
+// dest; only Conn.along queues such statements elsewhere, and runs them at once.
+// none, when set, is the error of a statement that returns no row.
 type statement struct {
 	query string
 	args  []any

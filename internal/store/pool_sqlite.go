@@ -175,26 +175,11 @@ func (t *sqliteTx) exec(ctx context.Context, query string, args []any) (result, 
 
 func (t *sqliteTx) execAll(ctx context.Context, stmts []statement) error {
 	for _, s := range stmts {
-		if s.dest != nil {
-			if err := t.scanOne(ctx, s); err != nil {
-				return err
-			}
-			continue
-		}
 		if _, err := t.exec(ctx, s.query, s.args); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// scanOne runs s, which returns one row, and scans the row into s.dest.
-func (t *sqliteTx) scanOne(ctx context.Context, s statement) error {
-	st, err := t.stmt(ctx, s.query)
-	if err != nil {
-		return err
-	}
-	return st.QueryRowContext(ctx, s.args...).Scan(s.dest...)
 }
 
 func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {
