@@ -47,24 +47,19 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
-	in := product.Integration
-	if in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
+	target, ok, err := v.s.vendorTarget(ctx, c, product, req.Subscription.ResellerID)
+	switch {
+	case !ok && err == nil:
 		return v.other.Provision(ctx, req)
-	}
-	secret, err := c.FindProductSecret(ctx, product.ID)
-	if domain.CodeOf(err) == domain.ErrNotFound {
-		return v.settle(ctx, req, nil, &vendor.Failure{Outcome: vendor.Permanent,
-			Message: fmt.Sprintf("product %q has no signing secret: rotate it to make one", product.Key)})
-	}
-	if err != nil {
+	case !ok:
 		return ProvisionOutcome{}, err
+	case err != nil: // the product has no secret: the vendor's refusal, ahead of it
+		return v.settle(ctx, req, nil, err)
 	}
 	body, err := v.s.subscriptionRequest(ctx, c, req, product)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
-	target := vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: v.s.opts.APGUID,
-		ResellerID: req.Subscription.ResellerID}
 	answer, err := v.call(ctx, target, req, body)
 	out, err := v.settle(ctx, req, answer, err)
 	if err == nil && out.Done {

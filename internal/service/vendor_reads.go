@@ -180,7 +180,7 @@ func (p *vendorReadPass) prepare(ctx context.Context, id int64, from, now time.T
 	if sub.Status != domain.SubscriptionStatusActive || sub.Vendor.ExternalID == "" {
 		return nil, nil
 	}
-	secret, err := c.FindProductSecret(ctx, product.ID)
+	target, _, err := p.s.vendorTarget(ctx, c, product, sub.ResellerID)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (p *vendorReadPass) prepare(ctx context.Context, id int64, from, now time.T
 		return nil, err
 	}
 	return &preparedRead{product: product, vendorRead: vendorRead{sub: sub, plan: plan, from: from, now: now,
-		target: vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: p.s.opts.APGUID, ResellerID: sub.ResellerID},
+		target: target,
 		body: vendorkit.UsageRequest{ExternalID: sub.Vendor.ExternalID, Reseller: vendorReseller(reseller),
 			Subscription: vendorkit.Subscription{ID: strconv.FormatInt(sub.ID, 10), Attributes: map[string]string{}},
 			Plan:         vendorPlan(plan, sub.PlanPeriodID, sub.Quantities())}}}, nil
