@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -64,16 +66,16 @@ func dueVendorReadsQuery(now time.Time, after VendorReadKey, limit int) (string,
 // starts. It reports false when the read is not due (another process claimed it, or
 // it has no schedule): then the caller reads nothing.
 func (c *Conn) ClaimVendorRead(ctx context.Context, id int64, now, next time.Time) (time.Time, bool, error) {
-	res, err := c.exec(ctx, `UPDATE subscription_vendor_reads SET due_at = $1 WHERE subscription_id = $2 AND due_at <= $3`,
-		micros(next), id, micros(now))
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("claim the vendor read of subscription %d: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return time.Time{}, false, err
+	if c.tx == nil {
+		return time.Time{}, false, errors.New("store: write outside a transaction")
 	}
 	var from int64
-	if err := c.row(ctx, `SELECT consumed_to FROM subscription_vendor_reads WHERE subscription_id = $1`, []any{id}, &from); err != nil {
+	err := c.row(ctx, `UPDATE subscription_vendor_reads SET due_at = $1 WHERE subscription_id = $2 AND due_at <= $3
+		RETURNING consumed_to`, []any{micros(next), id, micros(now)}, &from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
 		return time.Time{}, false, fmt.Errorf("claim the vendor read of subscription %d: %w", id, err)
 	}
 	return fromMicros(from), true, nil
