@@ -237,7 +237,7 @@ func (p *vendorReadPass) readConsumption(ctx context.Context, r *vendorRead) err
 	if err != nil {
 		return err
 	}
-	keys := resourceKeys(r.plan)
+	keys, created := resourceKeys(r.plan), p.s.clock.Now()
 	rows := make([]store.Consumption, 0, len(answer.Resources))
 	seen := map[string]bool{}
 	for _, c := range answer.Resources {
@@ -247,7 +247,7 @@ func (p *vendorReadPass) readConsumption(ctx context.Context, r *vendorRead) err
 		}
 		seen[c.Key] = true
 		rows = append(rows, store.Consumption{ResourceKey: c.Key, PlanResourceID: keys[c.Key], Quantity: q,
-			CreatedAt: p.s.clock.Now()})
+			CreatedAt: created})
 	}
 	return p.s.inTx(ctx, func(tx *store.Conn) error {
 		_, err := tx.SaveConsumption(ctx, r.sub.ID, r.from, r.now, rows)
