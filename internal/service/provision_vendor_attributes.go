@@ -17,22 +17,12 @@ import (
 // carries them, so a vendor never has to remember what the create said.
 func (s *Service) vendorSubscriptionAttributes(ctx context.Context, c *store.Conn, sub *domain.Subscription) (map[string]string, error) {
 	out := map[string]string{}
-	taskID, err := c.FindSalesOrderTask(ctx, sub.ID)
-	if err != nil || taskID == "" {
-		return out, err
-	}
-	job, err := c.FindJobByID(ctx, taskID)
-	if domain.CodeOf(err) == domain.ErrNotFound {
-		return out, nil // a task pruned since; nothing left to send
-	}
-	if err != nil {
-		return nil, err
+	taskID, result, err := c.FindSalesOrderTask(ctx, sub.ID)
+	if err != nil || len(result) == 0 {
+		return out, err // no task, or one pruned since: nothing left to send
 	}
 	var results AttributeResults
-	if len(job.Result) == 0 {
-		return out, nil
-	}
-	if err := json.Unmarshal(job.Result, &results); err != nil {
+	if err := json.Unmarshal(result, &results); err != nil {
 		return nil, fmt.Errorf("read the attributes of subscription %d from task %s: %w", sub.ID, taskID, err)
 	}
 	for k, v := range results.ApplicationAttributes {
