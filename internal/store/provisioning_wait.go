@@ -28,7 +28,7 @@ func scanProvisioningWait(s scanner) (*domain.ProvisioningWait, error) {
 }
 
 // FindProvisioningWait returns the operation of subscription id that waits for a
-// manager, or a not-found error (MsgProvisioningNotWaiting) when none does.
+// manager, or an invalid error (MsgProvisioningNotWaiting) when none does.
 func (c *Conn) FindProvisioningWait(ctx context.Context, subscriptionID int64) (*domain.ProvisioningWait, error) {
 	return one(ctx, c, domain.Errorf(domain.ErrInvalid, domain.MsgProvisioningNotWaiting),
 		fmt.Sprintf("find the waiting operation of subscription %d", subscriptionID), scanProvisioningWait,
