@@ -66,6 +66,10 @@ func TestVendorUsageAndConsumption(t *testing.T) {
 		if err := w.vendor.AddConsumption(ctx, ext, "mailbox", w.s.Clock.Now().Add(10*time.Minute), "1.25"); err != nil {
 			t.Fatal(err)
 		}
+		// A key that names no resource of the plan is not kept.
+		if err := w.vendor.AddConsumption(ctx, ext, "traffic", w.s.Clock.Now().Add(10*time.Minute), "7"); err != nil {
+			t.Fatal(err)
+		}
 		if u := vuUsage(t, w, sub.ID, "Mailbox"); u != nil {
 			t.Fatalf("usage before any read = %d, want null", *u)
 		}

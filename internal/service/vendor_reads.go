@@ -223,9 +223,9 @@ func (p *vendorReadPass) readUsage(ctx context.Context, r *vendorRead) error {
 var decimalQuantity = regexp.MustCompile(`^[0-9]{1,18}(\.[0-9]{1,12})?$`)
 
 // readConsumption asks the vendor for the units consumed from r.from to r.now and
-// keeps them as that period's, unless the period was kept already. An answer with a
-// malformed quantity or a key twice keeps nothing: the period is asked again the
-// next interval, extended to then.
+// keeps those of the plan's resources as that period's, unless the period was kept
+// already. An answer with a malformed quantity or a key twice keeps nothing: the
+// period is asked again the next interval, extended to then.
 func (p *vendorReadPass) readConsumption(ctx context.Context, r *vendorRead) error {
 	if !r.now.After(r.from) {
 		return nil
@@ -246,7 +246,13 @@ func (p *vendorReadPass) readConsumption(ctx context.Context, r *vendorRead) err
 			return fmt.Errorf("the vendor answered a malformed consumption of %q: %q", c.Key, q)
 		}
 		seen[c.Key] = true
-		rows = append(rows, store.Consumption{ResourceKey: c.Key, PlanResourceID: keys[c.Key], Quantity: q,
+		id, ok := keys[c.Key]
+		if !ok {
+			// Only the plan's resources are priced, so nothing else is kept: this also
+			// bounds the rows one answer can write by the plan, not the answer's size.
+			continue
+		}
+		rows = append(rows, store.Consumption{ResourceKey: c.Key, PlanResourceID: id, Quantity: q,
 			CreatedAt: created})
 	}
 	return p.s.inTx(ctx, func(tx *store.Conn) error {

@@ -144,7 +144,7 @@ func (c *Conn) FindResourceUsage(ctx context.Context, ids []int64) (map[int64]ma
 
 // Consumption is the units of one resource of a subscription consumed from From
 // (inclusive) to To (exclusive). Quantity is the vendor's decimal, as written;
-// PlanResourceID is 0 when the key names no resource of the plan.
+// PlanResourceID is the plan resource that ResourceKey names.
 type Consumption struct {
 	SubscriptionID int64
 	ResourceKey    string
