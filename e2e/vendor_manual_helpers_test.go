@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,7 +28,7 @@ var mdCatalog = strings.Replace(vdCatalog, `{mode: automatic, api_path: "{api_pa
 type mdWorld struct {
 	s       *server
 	smtp    *emailtest.Server
-	log     *syncBuffer
+	log     *lockedBuffer
 	r       *client.Reseller
 	account *client.Account
 	owner   *client.Client
@@ -38,29 +36,11 @@ type mdWorld struct {
 	plan    *client.Plan
 }
 
-// syncBuffer is a log output the server writes to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // mdStart starts the server with provisioning calls on, a retry schedule of retry,
 // and SMTP through srv when it is not nil, and applies mdCatalog.
 func mdStart(t *testing.T, e storetest.Engine, srv *emailtest.Server, retry ...time.Duration) *mdWorld {
 	t.Helper()
-	w := &mdWorld{smtp: srv, log: &syncBuffer{}}
+	w := &mdWorld{smtp: srv, log: &lockedBuffer{}}
 	w.s = start(t, e, "admin-token-"+service.NewToken(), func(c *app.Config) {
 		c.Provisioner = nil
 		c.Vendor.Retry = retry
