@@ -93,7 +93,13 @@ func (w *soWorld) buy(t *testing.T, c *client.Client, rid, accountID int64, plan
 // few seconds.
 func soWait(t *testing.T, c *client.Client, rid, id int64, want string) *client.Subscription {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	return soWaitLong(t, c, rid, id, want, 10*time.Second)
+}
+
+// soWaitLong is soWait with a longer deadline.
+func soWaitLong(t *testing.T, c *client.Client, rid, id int64, want string, wait time.Duration) *client.Subscription {
+	t.Helper()
+	deadline := time.Now().Add(wait)
 	for {
 		sub, err := c.GetSubscription(context.Background(), rid, id, nil)
 		if err != nil {

@@ -58,22 +58,3 @@ func TestSlowVendorDoesNotBlockTheAPI(t *testing.T) {
 		}
 	})
 }
-
-// soWaitLong is soWait with a longer deadline.
-func soWaitLong(t *testing.T, c *client.Client, rid, id int64, want string, wait time.Duration) *client.Subscription {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	for {
-		sub, err := c.GetSubscription(context.Background(), rid, id, nil)
-		if err != nil {
-			t.Fatalf("get subscription %d: %v", id, err)
-		}
-		if sub.Status == want {
-			return sub
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("subscription %d is %s, want %s", id, sub.Status, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
