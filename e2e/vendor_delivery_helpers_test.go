@@ -162,9 +162,16 @@ func (w *vdWorld) callsOf(e vendorkit.Event) []vdCall {
 // sell places a sales order of three mailboxes for a month, postpaid.
 func (w *vdWorld) sell(t *testing.T) *client.Order {
 	t.Helper()
-	o, err := w.owner.CreateSalesOrder(context.Background(), w.r.ID, client.SalesOrderInput{AccountID: w.account.ID,
-		PlanID: w.plan.ID, PlanPeriodID: odPeriod(t, w.plan, "1m"), PaymentModel: "postpay",
-		Resources: &client.ResourceList{Data: []client.ResourceQuantity{{PlanResourceID: atResource(t, w.plan, "mailbox"), Quantity: 3}}}})
+	return vdSell(t, w.owner, w.r.ID, w.account.ID, w.plan)
+}
+
+// vdSell places, as c, a sales order of reseller rid for three mailboxes of plan for
+// a month, postpaid, to account accountID.
+func vdSell(t *testing.T, c *client.Client, rid, accountID int64, plan *client.Plan) *client.Order {
+	t.Helper()
+	o, err := c.CreateSalesOrder(context.Background(), rid, client.SalesOrderInput{AccountID: accountID,
+		PlanID: plan.ID, PlanPeriodID: odPeriod(t, plan, "1m"), PaymentModel: "postpay",
+		Resources: &client.ResourceList{Data: []client.ResourceQuantity{{PlanResourceID: atResource(t, plan, "mailbox"), Quantity: 3}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,13 +67,7 @@ func mdStart(t *testing.T, e storetest.Engine, srv *emailtest.Server, retry ...t
 // sell places a sales order of three mailboxes for a month, postpaid.
 func (w *mdWorld) sell(t *testing.T) *client.Order {
 	t.Helper()
-	o, err := w.owner.CreateSalesOrder(context.Background(), w.r.ID, client.SalesOrderInput{AccountID: w.account.ID,
-		PlanID: w.plan.ID, PlanPeriodID: odPeriod(t, w.plan, "1m"), PaymentModel: "postpay",
-		Resources: &client.ResourceList{Data: []client.ResourceQuantity{{PlanResourceID: atResource(t, w.plan, "mailbox"), Quantity: 3}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
+	return vdSell(t, w.owner, w.r.ID, w.account.ID, w.plan)
 }
 
 // mail waits for the n-th message (from 1) the SMTP server accepts.
