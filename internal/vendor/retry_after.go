@@ -9,8 +9,8 @@ import (
 )
 
 // retryAfter is the wait a 429 or 503 answer asks for in its Retry-After header,
-// in seconds or as an HTTP date relative to now; 0 when the answer is another
-// status, or the header is missing, malformed or in the past.
+// in seconds or as an HTTP date relative to now, at most maxRetryDelay; 0 when the
+// answer is another status, or the header is missing, malformed or in the past.
 func retryAfter(resp *http.Response, now time.Time) time.Duration {
 	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
 		return 0
@@ -20,16 +20,17 @@ func retryAfter(resp *http.Response, now time.Time) time.Duration {
 		return 0
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 || secs > int64(maxRetryDelay/time.Second) {
+		if secs <= 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		// Capped before the multiplication, which a huge value would overflow.
+		return time.Duration(min(secs, int64(maxRetryDelay/time.Second))) * time.Second
 	}
 	at, err := http.ParseTime(v)
 	if err != nil || !at.After(now) {
 		return 0
 	}
-	return at.Sub(now)
+	return min(at.Sub(now), maxRetryDelay)
 }
 
 // NextRetryDelay is RetryDelay for a call that failed with err: when the vendor

@@ -20,6 +20,7 @@ func TestRetryAfterAnswer(t *testing.T) {
 		{"PastDate", "", now.Add(-time.Hour).Format(http.TimeFormat), http.StatusServiceUnavailable, 0},
 		{"Malformed", "", "soon", http.StatusTooManyRequests, 0},
 		{"Negative", "", "-5", http.StatusTooManyRequests, 0},
+		{"HugeSeconds", "", "999999999", http.StatusTooManyRequests, maxRetryDelay},
 		{"Ignored500", "", "120", http.StatusInternalServerError, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
