@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,17 +41,16 @@ type AddressPolicy struct {
 	Exact []netip.AddrPort
 }
 
-// exact reports whether ip and port are one of p's exact addresses.
-func (p AddressPolicy) exact(ip netip.Addr, port uint16) bool {
-	if errors.Is(AddressPolicy{AllowPrivate: true}.CheckIP(ip), ErrLinkLocal) {
-		return false
+// checkAddrPort is CheckIP for ip at port, which lets through a loopback or private
+// address that is one of p's exact addresses.
+func (p AddressPolicy) checkAddrPort(ip netip.Addr, port uint16) error {
+	err := p.CheckIP(ip)
+	if errors.Is(err, ErrPrivate) && slices.ContainsFunc(p.Exact, func(a netip.AddrPort) bool {
+		return a.Addr().Unmap() == ip.Unmap() && a.Port() == port
+	}) {
+		return nil
 	}
-	for _, a := range p.Exact {
-		if a.Addr().Unmap() == ip.Unmap() && a.Port() == port {
-			return true
-		}
-	}
-	return false
+	return err
 }
 
 // portOf is the port of u, explicit or the scheme's default.
@@ -84,10 +84,7 @@ func (p AddressPolicy) CheckURL(raw string) error {
 		return nil
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
-		if p.exact(ip, portOf(u)) {
-			return nil
-		}
-		return p.CheckIP(ip)
+		return p.checkAddrPort(ip, portOf(u))
 	}
 	return nil
 }
@@ -128,8 +125,5 @@ func (p AddressPolicy) dialControl(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", address, err)
 	}
-	if p.exact(ap.Addr(), ap.Port()) {
-		return nil
-	}
-	return p.CheckIP(ap.Addr())
+	return p.checkAddrPort(ap.Addr(), ap.Port())
 }
