@@ -75,11 +75,6 @@ func (m Months) Decimal(places int) string {
 	return roundRat(m.Rat(), places).FloatString(places)
 }
 
-// mulMonths is a × b, refusing results that Months cannot hold.
-func mulMonths(a, b Months) (Months, error) {
-	return monthsOf(new(big.Rat).Mul(a.Rat(), b.Rat()))
-}
-
 // roundRat rounds r to places decimal places, half away from zero: the rule of
 // Amount.Round, kept in one place for exact fractions.
 func roundRat(r *big.Rat, places int) *big.Rat {
