@@ -62,8 +62,17 @@ type psWorld struct {
 var psStart = time.Date(2031, 3, 10, 10, 0, 0, 0, psTokyo)
 
 func psNewService(t *testing.T, db *store.DB, clock domain.Clock) *Service {
-	return New(db, clock, Options{PasswordCost: bcrypt.MinCost, Location: psTokyo,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return psNewServiceWith(db, clock, nil)
+}
+
+// psNewServiceWith is psNewService with its options changed by change, when not nil.
+func psNewServiceWith(db *store.DB, clock domain.Clock, change func(*Options)) *Service {
+	opts := Options{PasswordCost: bcrypt.MinCost, Location: psTokyo,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if change != nil {
+		change(&opts)
+	}
+	return New(db, clock, opts)
 }
 
 func psSetup(t *testing.T, e storetest.Engine) *psWorld {
@@ -74,9 +83,15 @@ func psSetup(t *testing.T, e storetest.Engine) *psWorld {
 // psSetupWith is psSetup over catalogue.
 func psSetupWith(t *testing.T, e storetest.Engine, catalogue string) *psWorld {
 	t.Helper()
+	return psSetupWithOptions(t, e, catalogue, nil)
+}
+
+// psSetupWithOptions is psSetupWith on a service whose options change changes.
+func psSetupWithOptions(t *testing.T, e storetest.Engine, catalogue string, change func(*Options)) *psWorld {
+	t.Helper()
 	ctx := context.Background()
 	w := &psWorld{t: t, db: storetest.Open(t, e), clock: domain.NewTestClock(psStart)}
-	w.s = psNewService(t, w.db, w.clock)
+	w.s = psNewServiceWith(w.db, w.clock, change)
 	token, err := w.s.Bootstrap(ctx, Operator{Name: "Operator", Domain: "operator.example.com", Currency: "EUR",
 		AdminName: "Administrator", AdminEmail: "admin@operator.example.com"})
 	if err != nil {

@@ -53,6 +53,10 @@ type ProvisionOutcome struct {
 	// Waiting ends the job leaving the operation open, until a manager marks it
 	// done or failed (CompleteSubscriptionProvisioning).
 	Waiting bool `json:",omitempty"`
+	// keep, when set, writes what the provisioner learnt (the vendor's answer or
+	// error) in the transaction that applies the outcome, under the subscription's
+	// lock, so the two are committed together or not at all.
+	keep func(ctx context.Context, tx *store.Conn, sub *domain.Subscription) error
 }
 
 // Provisioner carries out provisioning operations on the vendor's side.
@@ -252,6 +256,11 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
 	if err != nil || outcomeApplied(p, sub, order) {
 		return err
+	}
+	if out.keep != nil {
+		if err := out.keep(ctx, tx, sub); err != nil {
+			return err
+		}
 	}
 	if sub.PlanID != held.plan.ID { // moved since the run's first read
 		if held, err = s.currentSalePlan(ctx, tx, sub.PlanID); err != nil {

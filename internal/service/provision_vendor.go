@@ -63,8 +63,15 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	answer, err := v.call(ctx, target, req, body)
 	out, err := v.settle(ctx, req, answer, err)
 	if err == nil && out.Done {
-		// A failure here runs the job again, which the vendor deduplicates.
-		err = v.s.scheduleVendorReads(ctx, req.Subscription.ID, product)
+		// The reads are scheduled with the outcome: a run that dies before it
+		// commits runs again, and the vendor deduplicates the call.
+		kept := out.keep
+		out.keep = func(ctx context.Context, tx *store.Conn, sub *domain.Subscription) error {
+			if err := kept(ctx, tx, sub); err != nil {
+				return err
+			}
+			return v.s.scheduleVendorReadsIn(ctx, tx, sub.ID, product)
+		}
 	}
 	return out, err
 }
@@ -129,7 +136,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 	job := req.Job
 	switch vendor.Classify(callErr) {
 	case vendor.Success:
-		err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) {
+		return ProvisionOutcome{Done: true, keep: v.s.keepVendorState(func(st *domain.SubscriptionVendor) {
 			if answer.externalID != "" {
 				st.ExternalID = answer.externalID
 			}
@@ -137,11 +144,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 				st.Attributes = answer.attributes
 			}
 			st.Error, st.JobID = nil, job.ID
-		})
-		if err != nil {
-			return ProvisionOutcome{}, err
-		}
-		return ProvisionOutcome{Done: true}, nil
+		})}, nil
 	case vendor.Retryable:
 		if delay, ok := v.retryDelay(job, callErr); ok {
 			if req.Subscription.Vendor.JobID != job.ID {
@@ -155,14 +158,10 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 	}
 	code, message := failureOf(callErr)
 	at := v.s.clock.Now()
-	err := v.s.recordVendorState(ctx, req.Subscription.ID, func(st *domain.SubscriptionVendor) {
+	return ProvisionOutcome{Message: message, keep: v.s.keepVendorState(func(st *domain.SubscriptionVendor) {
 		st.Error = &domain.ProvisioningError{Code: code, Message: message, At: at}
 		st.JobID = job.ID
-	})
-	if err != nil {
-		return ProvisionOutcome{}, err
-	}
-	return ProvisionOutcome{Message: message}, nil
+	})}, nil
 }
 
 // retryDelay is how long job waits before its next attempt at a call that may
@@ -189,8 +188,19 @@ func failureOf(err error) (code, message string) {
 	return code, f.Message
 }
 
+// keepVendorState returns an outcome's keep that changes the vendor state of the
+// subscription with change.
+func (s *Service) keepVendorState(change func(*domain.SubscriptionVendor)) func(context.Context, *store.Conn, *domain.Subscription) error {
+	return func(ctx context.Context, tx *store.Conn, sub *domain.Subscription) error {
+		change(&sub.Vendor)
+		sub.UpdatedAt = s.clock.Now()
+		return tx.UpdateSubscriptionVendor(ctx, sub)
+	}
+}
+
 // recordVendorState changes the vendor state of subscription id with change, under
-// the subscription's lock.
+// the subscription's lock, in a transaction of its own: for a call that leaves the
+// operation open (a retry to come), where no outcome is applied.
 func (s *Service) recordVendorState(ctx context.Context, id int64, change func(*domain.SubscriptionVendor)) error {
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)

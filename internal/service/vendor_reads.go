@@ -20,7 +20,7 @@ import (
 // toggle has its vendor asked how much of each resource is in use, kept as the
 // resource's usage; with the consumption toggle, how many units were consumed since
 // the last read, kept per period for pay-as-you-go charging. A subscription gets its
-// read schedule when an operation of it reaches the vendor (scheduleVendorReads), so
+// read schedule when an operation of it reaches the vendor (scheduleVendorReadsIn), so
 // the pass walks only the schedule's index of due rows. The calls are made outside
 // any transaction; a failed read is logged and made again the next interval, and
 // never touches the subscription's status. Consumption is asked from where the last
@@ -270,18 +270,16 @@ func resourceKeys(plan *domain.Plan) map[string]int64 {
 	return out
 }
 
-// scheduleVendorReads gives subscription id its read schedule when product asks
-// for usage or consumption and it has none: the first read an interval after now,
-// consumption counted from now.
-func (s *Service) scheduleVendorReads(ctx context.Context, id int64, product *domain.Product) error {
+// scheduleVendorReadsIn gives subscription id its read schedule in tx when product
+// asks for usage or consumption and it has none: the first read an interval after
+// now, consumption counted from now.
+func (s *Service) scheduleVendorReadsIn(ctx context.Context, tx *store.Conn, id int64, product *domain.Product) error {
 	in := product.Integration
 	if s.vendorCalls == nil || !in.AllowUsageURL && !in.AllowConsumptionURL {
 		return nil
 	}
 	now := s.clock.Now()
-	return s.inTx(ctx, func(tx *store.Conn) error {
-		return tx.ScheduleVendorReads(ctx, id, now.Add(s.usageInterval()), now)
-	})
+	return tx.ScheduleVendorReads(ctx, id, now.Add(s.usageInterval()), now)
 }
 
 // resourceUsage returns the usage read of the resources of subs: subscription id →

@@ -1,0 +1,112 @@
+package service
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+	"github.com/cascade-billing/cascade/internal/vendor"
+)
+
+// TestVendorDeliveryStatements holds one subscription create delivered to a vendor,
+// as the job runner delivers it (claim, the request's reads, the call, the outcome
+// with the vendor's answer, the completion), to the statements and round trips it
+// needs, and checks that the vendor's answer is kept on the subscription.
+func TestVendorDeliveryStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		var calls atomic.Int64
+		vendorSvc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := calls.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"external_id":"ext-` + string(rune('a'+n%26)) + `","attributes":{"login":"x"}}`))
+		}))
+		t.Cleanup(vendorSvc.Close)
+		catalogue := strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
+			`{mode: automatic, api_path: "`+vendorSvc.URL+`"}`, 1)
+		settings := vendor.DefaultSettings()
+		settings.Addresses.AllowPrivate = true
+		w := psSetupWithOptions(t, e, catalogue, func(o *Options) {
+			o.VendorCalls, o.VendorAddresses = &settings, settings.Addresses
+		})
+		plan := w.plan("monthly")
+		if _, err := w.s.RotateProductSecret(ctx, w.admin, domain.OperatorID, plan.ProductID); err != nil {
+			t.Fatal(err)
+		}
+		account, model := w.postpaid, "postpay"
+		in := domain.SalesOrderInput{AccountID: &account, PlanID: &plan.ID, PlanPeriodID: &plan.Periods[0].ID,
+			PaymentModel: &model}
+		for _, r := range plan.Resources {
+			if r.Minimum > 0 {
+				in.Resources = append(in.Resources, domain.ResourceOrder{PlanResourceID: r.ID, Quantity: r.Minimum})
+			}
+		}
+		// One worker, so each completion claims the next event in its transaction.
+		runner := jobs.NewRunner(w.db, w.clock, jobs.Options{Workers: 1, Logger: w.s.log})
+		for kind, h := range w.s.JobHandlers() {
+			runner.Handle(kind, h)
+		}
+		deliver := func(events int) (statements, trips uint64) {
+			t.Helper()
+			var orders []*domain.Order
+			for range events {
+				o, err := w.s.CreateSalesOrder(ctx, w.admin, domain.OperatorID, in, OrderSource{RequesterIP: "192.0.2.1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				orders = append(orders, o)
+			}
+			before, tripsBefore, callsBefore := w.db.Statements(), w.db.RoundTrips(), calls.Load()
+			if n, err := runner.RunDue(ctx); err != nil || n != events {
+				t.Fatalf("ran %d jobs (%v), want %d", n, err, events)
+			}
+			statements, trips = w.db.Statements()-before, w.db.RoundTrips()-tripsBefore
+			if got := calls.Load() - callsBefore; got != int64(events) {
+				t.Fatalf("the vendor was called %d times, want %d", got, events)
+			}
+			for _, o := range orders {
+				if got := w.orderOf(o.ID); got.Status != domain.OrderStatusCompleted {
+					t.Fatalf("order %d is %s, want completed", o.ID, got.Status)
+				}
+				sub := w.wantSub(o.SubscriptionID, domain.SubscriptionStatusActive)
+				if sub.Vendor.ExternalID == "" || sub.Vendor.Attributes["login"] != "x" || sub.Vendor.JobID == "" ||
+					sub.Vendor.Error != nil {
+					t.Fatalf("vendor state %+v, want the vendor's answer and the job", sub.Vendor)
+				}
+			}
+			return statements, trips
+		}
+		for range 8 { // prepare every statement on every connection
+			deliver(2)
+		}
+		// What one more event costs a busy worker: the run's reads of the
+		// subscription, the order and its lines, the catalogue's generation; the
+		// request's reads of the product, its secret, the resellers, the account,
+		// the account types, the owner and the subscription's attributes; then one
+		// transaction: the job's completion, the order's row, the subscription
+		// (with its resources on PostgreSQL), the vendor's answer, the order's and
+		// the subscription's updates, the claim of the next job, and the scope's
+		// move with the commit. On PostgreSQL the generation is read twice (the
+		// plan and the product), and the transaction makes its BEGIN with the
+		// first statement and the scope's move with COMMIT.
+		one, oneTrips := deliver(1)
+		three, threeTrips := deliver(3)
+		want, wantTrips := uint64(19), uint64(21)
+		if e.Name == "postgres" {
+			want = 21
+		}
+		if got := (three - one) / 2; got != want || (three-one)%2 != 0 {
+			t.Errorf("an event more ran %d more statements (1: %d, 3: %d), want %d", got, one, three, want)
+		}
+		if got := (threeTrips - oneTrips) / 2; e.Name == "postgres" && got != wantTrips {
+			t.Errorf("an event more made %d more round trips (1: %d, 3: %d), want %d", got, oneTrips, threeTrips, wantTrips)
+		}
+	})
+}
