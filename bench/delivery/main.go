@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -71,9 +72,10 @@ func main() {
 		clients  = flag.Int("queue-clients", 8, "clients placing the sales orders")
 		idleSecs = flag.Duration("idle", 5*time.Second, "how long to read the page without delivery")
 		every    = flag.Duration("page-every", 20*time.Millisecond, "the pace of the page reads: one request started this often")
+		profile  = flag.String("cpuprofile", "", "write a CPU profile of the process during Cascade's delivery to this file")
 	)
 	flag.Parse()
-	pageEvery = *every
+	pageEvery, deliveryProfile = *every, *profile
 	if err := run(context.Background(), *db, *events, *out, *clients, *idleSecs); err != nil {
 		fmt.Fprintln(os.Stderr, "delivery:", err)
 		os.Exit(1)
@@ -123,6 +125,11 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(deliveryProfile)
+	if err != nil {
+		workers.Close()
+		return err
+	}
 	t0 = time.Now()
 	var busyP99 time.Duration
 	var busyN int
@@ -142,6 +149,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		time.Sleep(5 * time.Millisecond)
 	}
 	cascadeSecs := time.Since(t0).Seconds()
+	stopProfile()
 	<-reading
 	workers.Close()
 	if readErr != nil {
@@ -172,6 +180,27 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99))
 	return nil
+}
+
+// deliveryProfile is where the CPU profile of the delivery goes; empty for none.
+var deliveryProfile string
+
+// startProfile starts a CPU profile written to path, and returns what stops it; with
+// path empty it does nothing. The profile covers the whole process: Cascade, the
+// vendor service and the page reads, as they share the CPUs during the delivery.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -23,11 +23,25 @@ type leaseKey struct{}
 type runLease struct {
 	job       *domain.Job
 	completed bool
+	// claim, when set, has CompleteIn claim the worker's next job in the handler's
+	// transaction, so a busy worker pays no claim transaction of its own per job;
+	// next is the job it claimed, which is the worker's once that transaction has
+	// committed (the handler returned nil).
+	claim *nextClaim
+	next  *domain.Job
 }
 
-// withLease returns ctx carrying the lease of j for its handler.
-func withLease(ctx context.Context, j *domain.Job) (context.Context, *runLease) {
-	l := &runLease{job: j}
+// nextClaim is how a worker claims its next job: as owner, of kinds, leased for lease.
+type nextClaim struct {
+	owner string
+	kinds []string
+	lease time.Duration
+}
+
+// withLease returns ctx carrying the lease of j for its handler; claim, when not
+// nil, lets the handler's completion claim the next job.
+func withLease(ctx context.Context, j *domain.Job, claim *nextClaim) (context.Context, *runLease) {
+	l := &runLease{job: j, claim: claim}
 	return context.WithValue(ctx, leaseKey{}, l), l
 }
 
@@ -45,6 +59,15 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 	if err := tx.CompleteLeasedJob(ctx, l.job, result, now); err != nil {
 		return err
 	}
-	l.completed = true
+	l.completed, l.next = true, nil
+	if l.claim != nil {
+		next, err := tx.ClaimJobs(ctx, l.claim.owner, l.claim.kinds, 1, now, now.Add(l.claim.lease))
+		if err != nil {
+			return err
+		}
+		if len(next) > 0 {
+			l.next = next[0]
+		}
+	}
 	return nil
 }

@@ -148,7 +148,7 @@ func (r *Runner) Run(ctx context.Context) {
 			for _, j := range jobs {
 				running++
 				go func() {
-					r.run(hard, j)
+					r.runChain(ctx, hard, j, 0)
 					done <- struct{}{}
 				}()
 			}
@@ -211,8 +211,33 @@ func (r *Runner) claim(ctx context.Context, n int, woken bool) []*domain.Job {
 	return jobs
 }
 
-// run runs one leased job and records its outcome.
-func (r *Runner) run(hard context.Context, j *domain.Job) {
+// runChain runs j, then each job a completion claimed in its place (CompleteIn),
+// until one claims none or limit jobs ran (0: no limit), and returns how many it
+// ran. Once ctx ends, no more are claimed, and a job claimed already goes back to
+// the queue unrun.
+func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int) int {
+	ran := 0
+	for j != nil {
+		if ctx.Err() != nil {
+			rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
+			r.record(r.log.With("job_id", j.ID, "kind", j.Kind), r.db.ReleaseJob(rec, j, r.clock.Now()))
+			cancel()
+			return ran
+		}
+		ran++
+		var claim *nextClaim
+		if limit == 0 || ran < limit {
+			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, lease: r.opts.Lease}
+		}
+		j = r.run(hard, j, claim)
+	}
+	return ran
+}
+
+// run runs one leased job and records its outcome. With claim, a handler that
+// completes the job in its own transaction claims the worker's next job there,
+// which run returns.
+func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (next *domain.Job) {
 	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	// Recording the outcome must not be cut short by the shutdown that cancels the
 	// handler, or a finished job would run again.
@@ -224,16 +249,18 @@ func (r *Runner) run(hard context.Context, j *domain.Job) {
 		msg := fmt.Sprintf("abandoned: %d attempts ended without an outcome", j.MaxAttempts)
 		log.Error("jobs: failed", "err", msg)
 		r.record(log, r.db.FailJob(rec, j, msg, r.clock.Now()))
-		return
+		return nil
 	}
 	ctx, stop := context.WithTimeout(hard, r.opts.Timeout)
-	ctx, lease := withLease(ctx, j)
+	ctx, lease := withLease(ctx, j, claim)
 	result, err := call(ctx, r.handlers[j.Kind], *j)
 	stop()
 	now := r.clock.Now()
 	switch {
 	case err == nil && lease.completed:
-		// The handler recorded the job's success with its own changes (CompleteIn).
+		// The handler recorded the job's success with its own changes (CompleteIn),
+		// and claimed the next job there, if one was due.
+		return lease.next
 	case err == nil:
 		r.record(log, r.db.CompleteJob(rec, j, result, now))
 	case errors.Is(err, store.ErrLeaseLost):
@@ -252,6 +279,7 @@ func (r *Runner) run(hard context.Context, j *domain.Job) {
 		log.Warn("jobs: will retry", "err", err, "in", delay)
 		r.record(log, r.db.RetryJob(rec, j, now.Add(delay), err.Error(), now))
 	}
+	return nil
 }
 
 func (r *Runner) record(log *slog.Logger, err error) {

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,16 +27,22 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 			return ran, err
 		}
 		if len(jobs) > 0 {
-			var wg sync.WaitGroup
+			var (
+				wg      sync.WaitGroup
+				chained atomic.Int64
+				// Each run may claim the next job as it completes; together they
+				// stay within maxDueJobs.
+				budget = max(1, (maxDueJobs-ran)/len(jobs))
+			)
 			for _, j := range jobs {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					r.run(ctx, j)
+					chained.Add(int64(r.runChain(ctx, ctx, j, budget)))
 				}()
 			}
 			wg.Wait()
-			ran += len(jobs)
+			ran += int(chained.Load())
 			giveUp = nil
 			continue
 		}

@@ -134,39 +134,52 @@ func (c *Conn) HasDueJobs(ctx context.Context, kinds []string, now time.Time) (b
 // other; SQLite has one writer connection, which serialises claims by itself. It
 // runs in a transaction of its own.
 func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
-	if len(kinds) == 0 || limit < 1 {
-		return nil, nil
-	}
-	lock := ""
-	if db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	in, kindArg := oneOf(db.engine, "kind", 7, kinds)
-	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
 	var out []*domain.Job
 	err := db.InTx(ctx, func(c *Conn) error {
-		rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
-			lease_until = $5, updated_at = $3
-			WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND `+in+`
-				ORDER BY run_at, id LIMIT $6`+lock+`)
-			RETURNING `+jobColumns, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			j, err := scanJob(rows)
-			if err != nil {
-				return translate(err)
-			}
-			out = append(out, j)
-		}
-		return translate(rows.Err())
+		var err error
+		out, err = c.ClaimJobs(ctx, owner, kinds, limit, now, leaseUntil)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
 	return out, nil
+}
+
+// ClaimJobs is DB.ClaimJobs in c's write transaction, for a worker that claims its
+// next job in the transaction that ends its last one: the claim commits with that
+// transaction or not at all.
+func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
+	if len(kinds) == 0 || limit < 1 {
+		return nil, nil
+	}
+	if c.tx == nil {
+		return nil, errors.New("store: claim jobs outside a transaction")
+	}
+	lock := ""
+	if c.db.engine == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	in, kindArg := oneOf(c.db.engine, "kind", 7, kinds)
+	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
+	rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
+		lease_until = $5, updated_at = $3
+		WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND `+in+`
+			ORDER BY run_at, id LIMIT $6`+lock+`)
+		RETURNING `+jobColumns, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*domain.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, j)
+	}
+	return out, translate(rows.Err())
 }
 
 // leased is the condition that the job is still leased by the claim that counted
