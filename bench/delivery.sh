@@ -13,6 +13,7 @@
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; the script makes a
 #                     schema of its own there and drops it at the end
 #   IDLE=5s           how long the page is read before the delivery
+#   PROFILE=1         (not 0) also write a CPU profile of the delivery per engine ($OUT/ENGINE.prof)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ OUT=bench/out/delivery
 EVENTS=${EVENTS:-20000}
 ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
+PROFILE=${PROFILE:-0}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -46,7 +48,10 @@ for engine in $ENGINES; do
 		db=$PG_SCHEMA_URL
 	fi
 	say "$engine: queueing and delivering $EVENTS events"
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE") || die "bench/delivery failed on $engine"
+	profile=()
+	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" "${profile[@]}") ||
+		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")
 	verdict=$(verdict "$ratio >= $TARGET_RATIO && $p99 <= $TARGET_P99_RATIO")
