@@ -107,13 +107,17 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 			return err
 		}
 	}
-	others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)
-	if err != nil {
-		return err
-	}
 	statuses := []domain.SubscriptionStatus{after}
-	for _, st := range others {
-		statuses = append(statuses, domain.SubscriptionStatus(st))
+	if wantedUserState(statuses) != userActive {
+		// One subscription in use keeps the users active whatever the others are;
+		// only a stop or a deletion needs to know of them.
+		others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)
+		if err != nil {
+			return err
+		}
+		for _, st := range others {
+			statuses = append(statuses, domain.SubscriptionStatus(st))
+		}
 	}
 	wanted := wantedUserState(statuses)
 	for _, u := range rows {
