@@ -1,4 +1,4 @@
-// Package mail sends the plain-text e-mails of Cascade: the provisioning operations
+// Package email sends the plain-text e-mails of Cascade: the provisioning operations
 // of products in manual mode, which a manager of the vendor reads and carries out.
 // An SMTPSender delivers them over SMTP (CASCADE_SMTP_URL); without SMTP configured a
 // LogSender writes them to the log, so operations still wait for a manager.
