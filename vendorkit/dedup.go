@@ -18,7 +18,9 @@ type Answer struct {
 
 // Deduplicator remembers the successful answers given to events. A vendor with
 // several processes implements it over shared storage (a table keyed by event id);
-// MemoryDeduplicator serves one process.
+// MemoryDeduplicator serves one process. The handler passes as eventID the event id
+// joined with the installation's ap_guid, as installations number their events
+// alike.
 type Deduplicator interface {
 	// Lookup returns the answer recorded for eventID, if any.
 	Lookup(ctx context.Context, eventID string) (Answer, bool, error)

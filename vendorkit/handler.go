@@ -91,9 +91,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// One delivery of an event at a time: a retry that overtakes a slow first
 	// delivery waits for it, then replays its answer.
-	defer h.locks.lock(c.EventID)()
+	key := c.dedupKey()
+	defer h.locks.lock(key)()
 	ctx := r.Context()
-	if a, ok, err := h.cfg.Dedup.Lookup(ctx, c.EventID); err != nil {
+	if a, ok, err := h.cfg.Dedup.Lookup(ctx, key); err != nil {
 		writeError(w, err)
 		return
 	} else if ok {
@@ -112,12 +113,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := h.cfg.Dedup.Record(ctx, c.EventID, a); err != nil {
+	if err := h.cfg.Dedup.Record(ctx, key, a); err != nil {
 		writeError(w, err)
 		return
 	}
 	writeAnswer(w, a)
 }
+
+// dedupKey names c's event among every installation's: the event id, which is
+// unique within one installation only (installations number their events alike),
+// then the installation's ap_guid. An event id holds no line break (Verify), so no
+// two calls' keys meet by accident.
+func (c Call) dedupKey() string { return c.EventID + "\n" + c.APGUID }
 
 func writeAnswer(w http.ResponseWriter, a Answer) {
 	w.Header().Set("Content-Type", "application/json")

@@ -225,3 +225,19 @@ func TestSignatureBindsEventAndID(t *testing.T) {
 		t.Fatalf("create ran %d times, want once", n)
 	}
 }
+
+// Two installations number their events alike (an event id is a job's id): the
+// same event id from another installation (ap_guid) is another event, not a retry
+// to answer with the first installation's answer.
+func TestSameEventIDOfAnotherInstallation(t *testing.T) {
+	svc := &counting{}
+	h := NewHandler(svc, Config{Secrets: []string{secret}})
+	first := serve(h, signed(time.Now(), EventSubscriptionCreate, "17", createBody, secret))
+	other := signed(time.Now(), EventSubscriptionCreate, "17", createBody, secret)
+	other.URL.RawQuery = "ap_guid=g-2&reseller_id=7"
+	second := serve(h, other)
+	if first.Code != 201 || second.Code != 201 || first.Body.String() == second.Body.String() || svc.creates.Load() != 2 {
+		t.Fatalf("answers %d %s and %d %s with %d creates, want two creates", first.Code, first.Body,
+			second.Code, second.Body, svc.creates.Load())
+	}
+}
