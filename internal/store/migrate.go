@@ -49,12 +49,27 @@ func Migrations(e Engine) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migrations %s and %s share a number", out[i-1].Name, out[i].Name)
-		}
+	if err := checkMigrations(out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// checkMigrations refuses migrations, in order, of which two share a number or a
+// title: renumberApplied knows an applied migration by its title, so a title used
+// twice would move the record of one to the other's number.
+func checkMigrations(ms []Migration) error {
+	titles := make(map[string]string, len(ms))
+	for i, m := range ms {
+		if i > 0 && m.Version == ms[i-1].Version {
+			return fmt.Errorf("migrations %s and %s share a number", ms[i-1].Name, m.Name)
+		}
+		if other, ok := titles[migrationTitle(m.Name)]; ok {
+			return fmt.Errorf("migrations %s and %s share a title", other, m.Name)
+		}
+		titles[migrationTitle(m.Name)] = m.Name
+	}
+	return nil
 }
 
 // Migrate applies every migration the database has not seen, each in its own
