@@ -142,19 +142,11 @@ func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool,
 		}
 		return sum, true, nil
 	}
-	gens, err := c.db.batch.read(c.lookupCtx(ctx), scopes...)
-	if err != nil {
+	sums, oks, err := c.GenerationSums(ctx, scopes)
+	if err != nil || !oks[0] {
 		return 0, false, err
 	}
-	var sum int64
-	for _, s := range scopes {
-		gen, ok := gens[s]
-		if !ok {
-			return 0, false, nil
-		}
-		sum += gen
-	}
-	return sum, true, nil
+	return sums[0], true, nil
 }
 
 // GenerationSums is GenerationSum of each group of scopes, and whether each group's
