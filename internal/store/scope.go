@@ -237,7 +237,7 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 				return f.state, len(f.state.shards) > 0, nil
 			}
 		} else {
-			st, ok, err := c.readScopeState(ctx, scope)
+			st, ok, err := c.readScopeState(ctx, scope, nil)
 			if err == nil {
 				c.db.gens.put(scope, dv, st)
 			}
@@ -245,29 +245,41 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 			return st, ok, err
 		}
 	}
-	return c.readScopeState(ctx, scope)
+	return c.readScopeState(ctx, scope, nil)
 }
 
-// readScopeState reads the state of scope from its rows.
-func (c *Conn) readScopeState(ctx context.Context, scope Scope) (ScopeState, bool, error) {
+// readScopeState reads the state of scope from its rows, and with lists (not nil)
+// each shard's column added into it.
+func (c *Conn) readScopeState(ctx context.Context, scope Scope, lists map[int]string) (ScopeState, bool, error) {
 	st := ScopeState{}
 	// Whether each shard's added column is current, not the column itself, which
 	// only a refresh needs (see AddedSince): every cached read comes here.
-	err := eachRow(ctx, c, `SELECT shard, generation,
-		CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END
-		FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
-		var (
-			m        shardMove
-			declared int
-		)
-		if err := s.Scan(&m.shard, &m.gen, &declared); err != nil {
-			return err
-		}
-		m.declared = declared == 1
-		st.Gen += m.gen
-		st.shards = append(st.shards, m)
-		return nil
-	})
+	q := `SELECT shard, generation, CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END`
+	if lists != nil {
+		q += `, added`
+	}
+	err := eachRow(ctx, c, q+` FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)},
+		func(s scanner) error {
+			var (
+				m        shardMove
+				declared int
+				list     nullText
+			)
+			dest := []any{&m.shard, &m.gen, &declared}
+			if lists != nil {
+				dest = append(dest, &list)
+			}
+			if err := s.Scan(dest...); err != nil {
+				return err
+			}
+			m.declared = declared == 1
+			st.Gen += m.gen
+			st.shards = append(st.shards, m)
+			if lists != nil {
+				lists[m.shard] = list.String
+			}
+			return nil
+		})
 	if err != nil {
 		return ScopeState{}, false, fmt.Errorf("read generation of %s: %w", scope, err)
 	}
@@ -348,28 +360,8 @@ func (c *Conn) StateChangedSince(ctx context.Context, scope Scope, old ScopeStat
 		return st, added, changed, ok, err
 	}
 	lists := map[int]string{}
-	err = eachRow(c.lookupCtx(ctx), c, `SELECT shard, generation,
-		CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END, added
-		FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)}, func(s scanner) error {
-		var (
-			m        shardMove
-			declared int
-			list     nullText
-		)
-		if err := s.Scan(&m.shard, &m.gen, &declared, &list); err != nil {
-			return err
-		}
-		m.declared = declared == 1
-		st.Gen += m.gen
-		st.shards = append(st.shards, m)
-		lists[m.shard] = list.String
-		return nil
-	})
-	if err != nil {
-		return ScopeState{}, nil, nil, false, fmt.Errorf("read the state of %s: %w", scope, err)
-	}
-	if len(st.shards) == 0 {
-		return st, nil, nil, false, nil
+	if st, ok, err = c.readScopeState(c.lookupCtx(ctx), scope, lists); err != nil || !ok {
+		return st, nil, nil, false, err
 	}
 	moved, ok := movedShards(old, st)
 	if !ok {
