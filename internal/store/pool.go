@@ -42,15 +42,11 @@ func (db *DB) RoundTrips() uint64 { return db.pool.exchanges() }
 type txn interface {
 	exec(ctx context.Context, query string, args []any) (result, error)
 	query(ctx context.Context, query string, args []any) (rows, error)
-	// execAll runs statements in order and stops at the first error: on PostgreSQL
-	// in one round trip.
-	execAll(ctx context.Context, stmts []statement) error
-	// commitAfter runs stmts like execAll and commits: on PostgreSQL in one round
-	// trip.
+	// commitAfter runs stmts in order, stopping at the first error, and commits:
+	// on PostgreSQL in one round trip.
 	commitAfter(ctx context.Context, stmts []statement) error
 	// script runs SQL text of several statements without arguments (a migration).
 	script(ctx context.Context, sql string) error
-	commit(ctx context.Context) error
 	rollback(ctx context.Context) error
 }
 
@@ -101,7 +97,7 @@ func DefaultPoolSize(e Engine, procs int) int {
 	return max(4, 2*procs)
 }
 
-// statement is one SQL text with its arguments, run later by txn.execAll. When
+// statement is one SQL text with its arguments, run later by txn.commitAfter. When
 // dest is set, the statement returns one row, which PostgreSQL's batches scan into
 // dest; only Conn.along queues such statements elsewhere, and runs them at once.
 // none, when set, is the error of a statement that returns no row.

@@ -232,11 +232,6 @@ func (t *pgxTx) query(ctx context.Context, query string, args []any) (rows, erro
 	return &pgxBatchRows{pgxRows: pgxRows{r}, br: br}, nil
 }
 
-// execAll sends stmts as one batch: one round trip to the server however many.
-func (t *pgxTx) execAll(ctx context.Context, stmts []statement) error {
-	return t.batch(ctx, stmts, false)
-}
-
 // commitAfter sends stmts and COMMIT as one batch.
 func (t *pgxTx) commitAfter(ctx context.Context, stmts []statement) error {
 	if !t.begun && len(stmts) == 0 {
@@ -311,8 +306,6 @@ func (t *pgxTx) script(ctx context.Context, sql string) error {
 	_, err := t.conn.Exec(ctx, sql)
 	return err
 }
-
-func (t *pgxTx) commit(ctx context.Context) error { return t.commitAfter(ctx, nil) }
 
 // rollback ends the transaction even when ctx is already cancelled (a client went
 // away): otherwise the connection would be closed instead of returned clean. The

@@ -173,15 +173,6 @@ func (t *sqliteTx) exec(ctx context.Context, query string, args []any) (result, 
 	return res, nil
 }
 
-func (t *sqliteTx) execAll(ctx context.Context, stmts []statement) error {
-	for _, s := range stmts {
-		if _, err := t.exec(ctx, s.query, s.args); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {
 	s, err := t.stmt(ctx, query)
 	if err != nil {

@@ -187,8 +187,6 @@ func (m *sqliteMember) script(ctx context.Context, sql string) error {
 	return m.tx.script(ctx, sql)
 }
 
-func (m *sqliteMember) commit(ctx context.Context) error { return m.commitAfter(ctx, nil) }
-
 // commitAfter runs stmts, releases the member's savepoint, and waits for the
 // group's COMMIT, which it makes itself when nobody is waiting to join.
 func (m *sqliteMember) commitAfter(ctx context.Context, stmts []statement) error {
