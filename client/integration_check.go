@@ -25,13 +25,7 @@ type IntegrationCheckStep struct {
 // (POST /api/v3/resellers/{reseller_id}/products/{product_id}/integration_check, a
 // Cascade extension).
 func (c *Client) StartIntegrationCheck(ctx context.Context, resellerID, productID int64, opts ...RequestOption) (*AsyncTask, error) {
-	var out struct {
-		Data Resource `json:"data"`
-	}
+	var t AsyncTask
 	path := pathf("/api/v3/resellers/%s/products/%s/integration_check", resellerID, productID)
-	if err := c.sendRaw(ctx, "POST", path, nil, "", &out, opts...); err != nil {
-		return nil, err
-	}
-	t := &AsyncTask{}
-	return t, t.fromResource(out.Data)
+	return &t, c.send(ctx, "POST", path, nil, &t, opts...)
 }
