@@ -215,15 +215,23 @@ func (s *Service) runVendorUser(ctx context.Context, job domain.Job) (json.RawMe
 			}
 			continue
 		}
-		t, ok, err := s.userTarget(ctx, c, u)
+		product, err := c.FindProductByID(ctx, u.ProductID)
 		if err != nil {
 			return nil, err
 		}
+		// A product without a signing secret answers ok with the failure to keep.
+		t, ok, callErr := s.vendorTarget(ctx, c, product, u.ResellerID)
 		if !ok {
+			if callErr != nil {
+				return nil, callErr
+			}
 			// The product left automatic mode: there is no vendor to tell.
 			return nil, s.endVendorUser(ctx, job, p, nil)
 		}
-		vendorID, callErr := s.callUserEvent(ctx, vp.client, c, t, fmt.Sprintf("%s.%d", job.ID, u.Steps), call, u)
+		var vendorID string
+		if callErr == nil {
+			vendorID, callErr = s.callUserEvent(ctx, vp.client, c, t, fmt.Sprintf("%s.%d", job.ID, u.Steps), call, u)
+		}
 		switch vendor.Classify(callErr) {
 		case vendor.Success:
 			if err := s.recordUserCall(ctx, p, call, vendorID); err != nil {
@@ -286,27 +294,6 @@ func deliveryRunning(ctx context.Context, c *store.Conn, id string) (bool, error
 		return false, err
 	}
 	return j.Status == domain.JobStatusPending || j.Status == domain.JobStatusRunning, nil
-}
-
-// userTarget is where the calls of u go: its product's vendor, signed with the
-// product's secret; false when the product no longer calls its vendor.
-func (s *Service) userTarget(ctx context.Context, c *store.Conn, u *store.VendorUser) (vendor.Target, bool, error) {
-	product, err := c.FindProductByID(ctx, u.ProductID)
-	if err != nil {
-		return vendor.Target{}, false, err
-	}
-	in := product.Integration
-	if in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
-		return vendor.Target{}, false, nil
-	}
-	secret, err := c.FindProductSecret(ctx, product.ID)
-	if domain.CodeOf(err) == domain.ErrNotFound {
-		return vendor.Target{}, false, nil
-	}
-	if err != nil {
-		return vendor.Target{}, false, err
-	}
-	return vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: s.opts.APGUID, ResellerID: u.ResellerID}, true, nil
 }
 
 // callUserEvent makes call of u to the vendor at t under event id, and returns the
