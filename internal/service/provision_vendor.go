@@ -207,9 +207,7 @@ func (s *Service) recordVendorState(ctx context.Context, id int64, change func(*
 		if err != nil {
 			return err
 		}
-		change(&sub.Vendor)
-		sub.UpdatedAt = s.clock.Now()
-		return tx.UpdateSubscriptionVendor(ctx, sub)
+		return s.keepVendorState(change)(ctx, tx, sub)
 	})
 	if err != nil {
 		return fmt.Errorf("record the vendor state of subscription %d: %w", id, err)
