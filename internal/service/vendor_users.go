@@ -393,8 +393,8 @@ func told(u *store.VendorUser) string {
 // so the next event starts a new job.
 func (s *Service) endVendorUser(ctx context.Context, job domain.Job, p vendorUserPayload, failure *domain.ProvisioningError) error {
 	return s.inTx(ctx, func(tx *store.Conn) error {
-		u, err := tx.LockVendorUser(ctx, p.UserID, p.ProductID, 0, "", s.clock.Now())
-		if err != nil || u.JobID != job.ID {
+		u, err := tx.FindVendorUserForUpdate(ctx, p.UserID, p.ProductID)
+		if err != nil || u == nil || u.JobID != job.ID {
 			return err
 		}
 		u.JobID, u.UpdatedAt = "", s.clock.Now()
