@@ -31,7 +31,7 @@ type manualProvisioner struct {
 // Provision implements Provisioner.
 func (m *manualProvisioner) Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error) {
 	c := m.vendor.s.db.Reader()
-	product, err := m.vendor.productOf(ctx, c, req.Subscription)
+	product, err := m.vendor.productOf(ctx, c, req)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}

@@ -43,13 +43,14 @@ func newVendorProvisioner(s *Service, settings vendor.Settings, other Provisione
 // Provision implements Provisioner.
 func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error) {
 	c := v.s.db.Reader()
-	product, err := v.productOf(ctx, c, req.Subscription)
+	product, err := v.productOf(ctx, c, req)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
 	target, ok, err := v.s.vendorTarget(ctx, c, product, req.Subscription.ResellerID)
 	switch {
 	case !ok && err == nil:
+		req.product = product
 		return v.other.Provision(ctx, req)
 	case !ok:
 		return ProvisionOutcome{}, err
@@ -76,9 +77,13 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	return out, err
 }
 
-// productOf returns the product of sub's plan.
-func (v *vendorProvisioner) productOf(ctx context.Context, c *store.Conn, sub *domain.Subscription) (*domain.Product, error) {
-	plan, err := v.s.planByID(ctx, c, sub.PlanID)
+// productOf returns the product of the plan of req's subscription: the one a
+// provisioner before in the chain read, or else read on c.
+func (v *vendorProvisioner) productOf(ctx context.Context, c *store.Conn, req ProvisionRequest) (*domain.Product, error) {
+	if req.product != nil {
+		return req.product, nil
+	}
+	plan, err := v.s.planByID(ctx, c, req.Subscription.PlanID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,62 @@
+package service
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+	"github.com/cascade-billing/cascade/internal/vendor"
+)
+
+// TestProvisionChainReadsProductOnce holds the provisioning of a product in manual
+// mode, with vendor calls on, to the statements it needs: the vendor provisioner
+// reads the product, and the manual one after it in the chain takes it from the
+// request instead of reading it again.
+func TestProvisionChainReadsProductOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		settings := vendor.DefaultSettings()
+		w := psSetupWithOptions(t, e, soCatalog, func(o *Options) { o.VendorCalls = &settings })
+		plan := w.plan("monthly")
+		account, model := w.postpaid, "postpay"
+		in := domain.SalesOrderInput{AccountID: &account, PlanID: &plan.ID, PlanPeriodID: &plan.Periods[0].ID,
+			PaymentModel: &model}
+		for _, r := range plan.Resources {
+			if r.Minimum > 0 {
+				in.Resources = append(in.Resources, domain.ResourceOrder{PlanResourceID: r.ID, Quantity: r.Minimum})
+			}
+		}
+		runner := jobs.NewRunner(w.db, w.clock, jobs.Options{Workers: 1, Logger: w.s.log})
+		for kind, h := range w.s.JobHandlers() {
+			runner.Handle(kind, h)
+		}
+		deliver := func(events int) uint64 {
+			t.Helper()
+			for range events {
+				if _, err := w.s.CreateSalesOrder(ctx, w.admin, domain.OperatorID, in, OrderSource{RequesterIP: "192.0.2.1"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := w.db.Statements()
+			if n, err := runner.RunDue(ctx); err != nil || n != events {
+				t.Fatalf("ran %d jobs (%v), want %d", n, err, events)
+			}
+			return w.db.Statements() - before
+		}
+		for range 8 { // prepare every statement on every connection
+			deliver(2)
+		}
+		one, three := deliver(1), deliver(3)
+		// The run's reads, the product's once, the e-mail's request, and the
+		// transaction that ends the job waiting.
+		want := uint64(16)
+		if e.Name == "postgres" {
+			want = 18
+		}
+		if got := (three - one) / 2; got != want {
+			t.Errorf("an event more ran %d more statements (1: %d, 3: %d), want %d", got, one, three, want)
+		}
+	})
+}
