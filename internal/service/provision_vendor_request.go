@@ -54,7 +54,7 @@ func (s *Service) vendorParties(ctx context.Context, c *store.Conn, resellerID i
 		reseller    vendorkit.Reseller
 		distributor vendorkit.Distributor
 	)
-	resellers, err := c.FindResellersByIDs(ctx, uniqueIDs(resellerID, product.ResellerID))
+	resellers, err := c.FindResellersByIDs(ctx, distinct([]int64{resellerID, product.ResellerID}))
 	if err != nil {
 		return reseller, distributor, err
 	}
@@ -68,14 +68,6 @@ func (s *Service) vendorParties(ctx context.Context, c *store.Conn, resellerID i
 		}
 	}
 	return reseller, distributor, nil
-}
-
-// uniqueIDs returns a and b, once each.
-func uniqueIDs(a, b int64) []int64 {
-	if a == b {
-		return []int64{a}
-	}
-	return []int64{a, b}
 }
 
 // vendorReseller is r as the vendor sees it. Product attributes are not defined
