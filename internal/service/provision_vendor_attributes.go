@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,10 +22,25 @@ func (s *Service) vendorSubscriptionAttributes(ctx context.Context, c *store.Con
 	if err != nil || len(result) == 0 {
 		return out, err // no task, or one pruned since: nothing left to send
 	}
-	var results AttributeResults
-	if err := json.Unmarshal(result, &results); err != nil {
+	out, err = applicationTexts(result)
+	if err != nil {
 		return nil, fmt.Errorf("read the attributes of subscription %d from task %s: %w", sub.ID, taskID, err)
 	}
+	return out, nil
+}
+
+// applicationTexts returns the application attributes of a validation task's
+// result as texts (attributeText). Numbers are kept as written, so the create
+// carries the literal the vendor's validation saw ("12.50", not "12.5"), and a long
+// one is not rounded to a float.
+func applicationTexts(result json.RawMessage) (map[string]string, error) {
+	var results AttributeResults
+	d := json.NewDecoder(bytes.NewReader(result))
+	d.UseNumber()
+	if err := d.Decode(&results); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(results.ApplicationAttributes))
 	for k, v := range results.ApplicationAttributes {
 		out[k] = attributeText(v)
 	}
