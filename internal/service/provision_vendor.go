@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/email"
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/vendor"
@@ -35,9 +36,12 @@ type vendorProvisioner struct {
 }
 
 // newVendorProvisioner returns the Provisioner of s that calls vendors with
-// settings, and hands the operations of other products to other.
-func newVendorProvisioner(s *Service, settings vendor.Settings, other Provisioner) *vendorProvisioner {
-	return &vendorProvisioner{s: s, client: vendor.New(settings), retry: settings.Retry, other: other}
+// settings, hands the operations of products in manual mode to a manualProvisioner
+// sending with mail, and those of other products to next.
+func newVendorProvisioner(s *Service, settings vendor.Settings, mail email.Sender, next Provisioner) *vendorProvisioner {
+	v := &vendorProvisioner{s: s, client: vendor.New(settings), retry: settings.Retry}
+	v.other = &manualProvisioner{vendor: v, mail: mail, next: next}
+	return v
 }
 
 // Provision implements Provisioner.

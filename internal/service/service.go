@@ -98,12 +98,11 @@ func New(db *store.DB, clock domain.Clock, opts Options) *Service {
 		salePlans:    newSalePlans(),
 		catalogSlots: make(chan struct{}, opts.CatalogApplies)}
 	if opts.VendorCalls != nil {
-		v := newVendorProvisioner(s, *opts.VendorCalls, opts.Provisioner)
 		mail := opts.Mail
 		if mail == nil {
 			mail = email.LogSender{Logger: opts.Logger}
 		}
-		v.other = &manualProvisioner{vendor: v, mail: mail, next: opts.Provisioner}
+		v := newVendorProvisioner(s, *opts.VendorCalls, mail, opts.Provisioner)
 		s.opts.Provisioner, s.vendorCalls = v, v.client
 	}
 	return s
