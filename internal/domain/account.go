@@ -53,6 +53,8 @@ type Account struct {
 	Currency                                     string
 	// Balance changes only through billing (charges, payments, corrections).
 	Balance Amount
+	// Blocked is what blocked charges reserve of the balance (AvailableBalance).
+	Blocked Amount
 	// CreditLimit is the limit set by hand, used when CreditLimitUseSystem is false.
 	CreditLimit          Amount
 	CreditLimitUseSystem bool
@@ -62,6 +64,9 @@ type Account struct {
 	CustomAttributes map[string]string
 	Timestamps
 }
+
+// AvailableBalance is the balance less what blocked charges reserve of it.
+func (a *Account) AvailableBalance() Amount { return a.Balance - a.Blocked }
 
 // EffectiveCreditLimit is the credit limit that applies: the class's when the account
 // takes the system value, its own otherwise.

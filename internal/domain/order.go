@@ -113,6 +113,10 @@ type Order struct {
 	Lines        []OrderLine
 	// QuoteLines are the priced lines of its Total (Quote.Lines).
 	QuoteLines []QuoteLine
+	// PlanCurrency and CurrencyRate are the quote's: the currency of the lines' unit
+	// prices and the rate that converted them into Currency (1 when they are equal).
+	PlanCurrency string
+	CurrencyRate Rate
 	// AsyncTaskID is the completed order-attributes validation the order was made with;
 	// "" when the plan asks for no attributes.
 	AsyncTaskID string

@@ -31,12 +31,17 @@ type QuoteLine struct {
 	Amount Amount
 }
 
-// Quote is the price of an order: its lines and their exact sum, in the currency of
-// the tariff it was priced by.
+// Quote is the price of an order: its lines and their exact sum, in Currency. Unit
+// prices stay in PlanCurrency, the currency of the tariff it was priced by; each
+// line's Amount is converted by Rate (the rate times its adjustment) and rounded
+// once. Rate is 1 and PlanCurrency empty or equal to Currency when no conversion
+// applies.
 type Quote struct {
-	Currency string
-	Lines    []QuoteLine
-	Total    Amount
+	Currency     string
+	PlanCurrency string
+	Rate         Rate
+	Lines        []QuoteLine
+	Total        Amount
 }
 
 // quoteBuilder collects the lines of a quote and the first error met pricing them.

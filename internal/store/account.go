@@ -15,7 +15,7 @@ const accountColumns = `a.id, a.reseller_id, a.account_type_id,
 	a.name, a.primary_name, a.first_name, a.middle_name, a.last_name, a.email,
 	a.country, a.region, a.city, a.street, a.building, a.office, a.zip, a.phone, a.inn, a.status,
 	COALESCE(a.manager_id, 0), COALESCE(a.owner_id, 0), COALESCE(a.tech_user_id, 0), a.currency,
-	a.balance, a.credit_limit, a.credit_limit_use_system, COALESCE(a.external_key, ''),
+	a.balance, a.blocked, a.credit_limit, a.credit_limit_use_system, COALESCE(a.external_key, ''),
 	a.custom_attributes, a.created_at, a.updated_at`
 
 const accountFrom = `FROM accounts a JOIN account_classes ac ON ac.key = a.account_class_key`
@@ -40,7 +40,7 @@ func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 		a                                domain.Account
 		cl                               = &a.Class
 		chargingModel, status            string
-		balance, creditLimit, classLimit int64
+		balance, blocked, creditLimit, classLimit int64
 		created, updated                 int64
 		custom                           attrs
 	)
@@ -49,14 +49,14 @@ func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 		&a.Name, &a.PrimaryName, &a.FirstName, &a.MiddleName, &a.LastName, &a.Email,
 		&a.Country, &a.Region, &a.City, &a.Street, &a.Building, &a.Office, &a.Zip, &a.Phone, &a.INN, &status,
 		&a.ManagerID, &a.OwnerID, &a.TechUserID, &a.Currency,
-		&balance, &creditLimit, &a.CreditLimitUseSystem, &a.ExternalKey,
+		&balance, &blocked, &creditLimit, &a.CreditLimitUseSystem, &a.ExternalKey,
 		&custom, &created, &updated}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	cl.ChargingModel, cl.CreditLimit = domain.ChargingModel(chargingModel), domain.Amount(classLimit)
 	a.Status = domain.AccountStatus(status)
-	a.Balance, a.CreditLimit = domain.Amount(balance), domain.Amount(creditLimit)
+	a.Balance, a.Blocked, a.CreditLimit = domain.Amount(balance), domain.Amount(blocked), domain.Amount(creditLimit)
 	a.CustomAttributes = custom
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &a, nil

@@ -82,6 +82,7 @@ var sqliteUniqueIndexes = map[string]string{
 	"list_counts.reseller_id, list_counts.kind, list_counts.slot": "list_counts_pkey",
 	"scheduler_passes.name":                                       "scheduler_passes_pkey",
 	"provisioning_waits.subscription_id":                          "provisioning_waits_pkey",
+	"charges.subscription_id, charges.billing_key":                "charges_subscription_billing_key",
 
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 
