@@ -37,7 +37,7 @@ func (a *Account) Equal(b *Account) bool {
 		a.Street == b.Street && a.Building == b.Building && a.Office == b.Office && a.Zip == b.Zip &&
 		a.Phone == b.Phone && a.INN == b.INN && a.Status == b.Status && a.ManagerID == b.ManagerID &&
 		a.OwnerID == b.OwnerID && a.TechUserID == b.TechUserID && a.Currency == b.Currency &&
-		a.Balance == b.Balance && a.CreditLimit == b.CreditLimit &&
+		a.Balance == b.Balance && a.Blocked == b.Blocked && a.CreditLimit == b.CreditLimit &&
 		a.CreditLimitUseSystem == b.CreditLimitUseSystem && a.ExternalKey == b.ExternalKey &&
 		a.Timestamps == b.Timestamps && maps.Equal(a.CustomAttributes, b.CustomAttributes)
 }
