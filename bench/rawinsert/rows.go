@@ -96,6 +96,8 @@ func rowsMode(db *sql.DB, sqlite bool) (bool, error) {
 		return true, nil
 	case *writeRows != "":
 		return true, insertRows(db, sqlite, *writeRows)
+	case *writeCharges > 0:
+		return true, bulkCharges(db, sqlite, *writeCharges)
 	}
 	return false, nil
 }
