@@ -86,29 +86,17 @@ func vendorReseller(r *domain.Reseller) vendorkit.Reseller {
 
 // vendorTenant is account id as the vendor sees it, with its owner user.
 func (s *Service) vendorTenant(ctx context.Context, c *store.Conn, id int64) (vendorkit.Tenant, error) {
-	acc, err := c.FindAccountByID(ctx, id)
+	at, err := c.FindAccountTenant(ctx, id)
 	if err != nil {
 		return vendorkit.Tenant{}, err
 	}
-	t := vendorkit.Tenant{ID: acc.ID, CompanyName: acc.Name,
+	acc := at.Account
+	t := vendorkit.Tenant{ID: acc.ID, CompanyName: acc.Name, Type: at.TypeKey,
 		Contact: vendorkit.Contact{FirstName: acc.FirstName, LastName: acc.LastName, Zip: acc.Zip, City: acc.City,
 			State: acc.Region, Country: acc.Country, Phone: acc.Phone, Email: acc.Email,
 			AddressLine1: acc.Street, AddressLine2: joinNonEmpty(acc.Building, acc.Office)}}
-	types, err := c.FindAccountTypes(ctx)
-	if err != nil {
-		return t, err
-	}
-	for _, at := range types {
-		if at.ID == acc.AccountTypeID {
-			t.Type = at.Key
-		}
-	}
 	if acc.OwnerID != 0 {
-		owner, err := c.FindUserByID(ctx, acc.OwnerID)
-		if err != nil {
-			return t, err
-		}
-		t.Owner = vendorkit.Owner{FirstName: owner.FirstName, LastName: owner.LastName, Phone: acc.Phone}
+		t.Owner = vendorkit.Owner{FirstName: at.OwnerFirstName, LastName: at.OwnerLastName, Phone: acc.Phone}
 	}
 	return t, nil
 }
