@@ -37,12 +37,12 @@ var accountFields = map[string]column{
 
 func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 	var (
-		a                                domain.Account
-		cl                               = &a.Class
-		chargingModel, status            string
+		a                                         domain.Account
+		cl                                        = &a.Class
+		chargingModel, status                     string
 		balance, blocked, creditLimit, classLimit int64
-		created, updated                 int64
-		custom                           attrs
+		created, updated                          int64
+		custom                                    attrs
 	)
 	dest := []any{&a.ID, &a.ResellerID, &a.AccountTypeID,
 		&cl.ID, &cl.Key, &cl.Name, &chargingModel, &classLimit, &cl.Default,
