@@ -207,6 +207,7 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "DELETE /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "PATCH /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}" ||
+			key == "PATCH /api/v3/resellers/{reseller_id}/currency_rates" ||
 			strings.HasPrefix(key, "POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/")
 		if got := hasParam(doc, key, "header", "Idempotency-Key"); got != idempotent {
 			t.Errorf("%s: Idempotency-Key parameter = %v, want %v", key, got, idempotent)

@@ -80,6 +80,10 @@ const (
 	ActionIntegrationCheck Action = "product.integration_check"
 	// ActionProvisioningRetry sends a subscription's failed vendor operation again.
 	ActionProvisioningRetry Action = "subscription.provisioning_retry"
+	// ActionCurrencyRateRead reads the currency rates in force and their history;
+	// ActionCurrencyRateUpdate sets new ones, which reprice every later order.
+	ActionCurrencyRateRead   Action = "currency_rate.read"
+	ActionCurrencyRateUpdate Action = "currency_rate.update"
 )
 
 // permissions is the one table of who may do what. System administrators and product
@@ -115,6 +119,8 @@ var permissions = map[Action][]Role{
 	ActionProductSecret:       {RoleAdmin, RoleOwner},
 	ActionIntegrationCheck:    {RoleAdmin, RoleOwner},
 	ActionProvisioningRetry:   {RoleAdmin, RoleOwner},
+	ActionCurrencyRateRead:    {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionCurrencyRateUpdate:  {RoleAdmin},
 }
 
 // Permitted reports whether role r may perform action a.

@@ -15,6 +15,7 @@ var mgDeclaredActions = []Action{
 	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
 	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
 	ActionProductSecret, ActionProvisioningRetry, ActionIntegrationCheck,
+	ActionCurrencyRateRead, ActionCurrencyRateUpdate,
 }
 
 func TestActionsListEveryAction(t *testing.T) {
@@ -69,6 +70,8 @@ func TestPermissionsTable(t *testing.T) {
 		ActionProductSecret:       {true, false, false},
 		ActionProvisioningRetry:   {true, false, false},
 		ActionIntegrationCheck:    {true, false, false},
+		ActionCurrencyRateRead:    {true, true, true},
+		ActionCurrencyRateUpdate:  {false, false, false},
 	}
 	for i, r := range []Role{RoleOwner, RoleSales, RoleMarketing} {
 		for _, a := range mgDeclaredActions {

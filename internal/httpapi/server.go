@@ -140,6 +140,9 @@ func (s *Server) routes() {
 	// The path carries the payment's document number here (see handlePaymentCompleteByDocument).
 	s.route("POST "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCompleteByDocument, idempotent)
 
+	s.route("GET "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesUpdate, idempotent)
+
 	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
 	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))
 

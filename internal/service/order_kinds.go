@@ -120,9 +120,13 @@ func (s *Service) draftOn(ctx context.Context, tx *store.Conn, a domain.Actor, r
 	if err != nil {
 		return nil, err
 	}
+	if d.quote, err = s.convertQuote(ctx, tx, resellerID, d.quote, now); err != nil {
+		return nil, err
+	}
 	ts := domain.Timestamps{CreatedAt: now, UpdatedAt: now}
 	o := &domain.Order{ResellerID: resellerID, AccountID: b.sub.AccountID, SubscriptionID: b.sub.ID, Kind: req.Kind,
-		PaymentModel: b.sub.PaymentModel, Total: d.quote.Total, Currency: d.quote.Currency, ManagerID: a.ManagerID,
+		PaymentModel: b.sub.PaymentModel, Total: d.quote.Total, Currency: d.quote.Currency,
+		PlanCurrency: d.quote.PlanCurrency, CurrencyRate: d.quote.Rate, ManagerID: a.ManagerID,
 		RequesterIP: src.RequesterIP, PromoCode: req.PromoCode,
 		ExpirationDate: domain.OrderExpirationDate(now, s.opts.Location, b.terms), ProvisioningDate: d.provisioningDate,
 		PlanID: d.planID, PlanPeriodID: d.periodID, SwitchType: d.switchType, Lines: d.lines,

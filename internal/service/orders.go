@@ -168,6 +168,9 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	if err != nil {
 		return nil, err
 	}
+	if refs.quote, err = s.convertQuote(ctx, tx, resellerID, refs.quote, now); err != nil {
+		return nil, err
+	}
 	rules := refs.plan.BillingType.Rules()
 	ts := domain.Timestamps{CreatedAt: now, UpdatedAt: now}
 	period := refs.tariff.Period
@@ -183,7 +186,8 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	}
 	o := &domain.Order{ResellerID: resellerID, AccountID: refs.account.ID,
 		Kind: domain.SalesOrder, PaymentModel: req.PaymentModel, Total: refs.quote.Total,
-		Currency: refs.quote.Currency, ManagerID: a.ManagerID, CreatedBy: refs.createdBy, RequesterIP: src.RequesterIP,
+		Currency: refs.quote.Currency, PlanCurrency: refs.quote.PlanCurrency, CurrencyRate: refs.quote.Rate,
+		ManagerID: a.ManagerID, CreatedBy: refs.createdBy, RequesterIP: src.RequesterIP,
 		PromoCode: req.PromoCode, ExpirationDate: domain.OrderExpirationDate(now, s.opts.Location, refs.terms),
 		ProvisioningDate: req.ProvisioningDate, PlanID: refs.plan.ID, PlanPeriodID: period.ID,
 		QuoteLines: refs.quote.Lines, AsyncTaskID: req.AsyncTaskID, Timestamps: ts}

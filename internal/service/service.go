@@ -186,12 +186,9 @@ func authorize(a domain.Actor, act domain.Action) error {
 // see it, and a not-found error otherwise: a reseller outside the actor's subtree is
 // indistinguishable from a missing one.
 func (s *Service) resellerPath(ctx context.Context, a domain.Actor, id int64) (string, error) {
-	r, err := s.resellerFacts(ctx, id)
+	r, err := s.visibleReseller(ctx, a, id)
 	if err != nil {
 		return "", err
-	}
-	if !a.Covers(r.Path) {
-		return "", domain.NotFound(domain.MsgResellerNotFound)
 	}
 	return r.Path, nil
 }

@@ -19,7 +19,7 @@ const orderColumns = `o.id, o.reseller_id, o.account_id, o.subscription_id, o.ki
 	o.payment_model, o.total, o.currency, COALESCE(o.payment_id, 0), COALESCE(o.manager_id, 0), o.created_by,
 	o.requester_ip, o.promo_code, o.custom_price, o.expiration_date, o.provisioning_date, o.closed_at,
 	COALESCE(o.plan_id, 0), COALESCE(o.plan_period_id, 0), o.switch_type, COALESCE(o.async_task_id, ''),
-	o.created_at, o.updated_at`
+	o.plan_currency, o.currency_rate, o.created_at, o.updated_at`
 
 // orderFields maps the API's filter and sort fields of orders to columns; each has
 // an index led by reseller_id (migration 0015). type is the order's kind.
@@ -42,14 +42,18 @@ func scanOrder(sc scanner) (*domain.Order, error) {
 		kind, status, model, switch_ string
 		total, closed                int64
 		expiration, provisioning     string
+		rate                         string
 		created, updated             int64
 	)
 	err := sc.Scan(&o.ID, &o.ResellerID, &o.AccountID, &o.SubscriptionID, &kind, &status, &o.DocumentID,
 		&model, &total, &o.Currency, &o.PaymentID, &o.ManagerID, &o.CreatedBy,
 		&o.RequesterIP, &o.PromoCode, &o.CustomPrice, &expiration, &provisioning, &closed,
-		&o.PlanID, &o.PlanPeriodID, &switch_, &o.AsyncTaskID, &created, &updated)
+		&o.PlanID, &o.PlanPeriodID, &switch_, &o.AsyncTaskID, &o.PlanCurrency, &rate, &created, &updated)
 	if err != nil {
 		return nil, err
+	}
+	if o.CurrencyRate, err = domain.ParseStoredRate(rate); err != nil {
+		return nil, fmt.Errorf("order %d: currency rate %q: %w", o.ID, rate, err)
 	}
 	o.Kind, o.Status, o.PaymentModel = domain.OrderKind(kind), domain.OrderStatus(status), domain.PaymentModel(model)
 	o.SwitchType, o.Total, o.ClosedAt = domain.SwitchType(switch_), domain.Amount(total), microsMoment(closed)
@@ -236,7 +240,7 @@ func (c *Conn) FindOrders(ctx context.Context, f OrderFilter) ([]*domain.Order, 
 func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 	err := c.row(ctx, `INSERT INTO orders (`+orderInsertColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24) RETURNING id`,
+		$21, $22, $23, $24, $25, $26) RETURNING id`,
 		append([]any{o.ResellerID, o.AccountID, o.SubscriptionID, string(o.Kind)}, orderState(o, micros(o.CreatedAt))...),
 		&o.ID)
 	if err != nil {
@@ -302,7 +306,7 @@ func (c *Conn) SetOrderPayment(o *domain.Order) error {
 const orderInsertColumns = `reseller_id, account_id, subscription_id, kind, status, document_id,
 	payment_model, total, currency, payment_id, manager_id, created_by, requester_ip, promo_code,
 	custom_price, expiration_date, provisioning_date, closed_at, plan_id, plan_period_id, switch_type,
-	async_task_id, updated_at, created_at`
+	async_task_id, plan_currency, currency_rate, updated_at, created_at`
 
 // orderState lists the columns of o from status to updated_at, in the order of
 // CreateOrder's INSERT, then more.
@@ -310,7 +314,8 @@ func orderState(o *domain.Order, more ...any) []any {
 	return append([]any{string(o.Status), o.DocumentID, string(o.PaymentModel), int64(o.Total), o.Currency,
 		nullable(o.PaymentID), nullable(o.ManagerID), o.CreatedBy, o.RequesterIP, o.PromoCode, o.CustomPrice,
 		dateText(o.ExpirationDate), dateText(o.ProvisioningDate), momentMicros(o.ClosedAt), nullable(o.PlanID),
-		nullable(o.PlanPeriodID), string(o.SwitchType), nullString(o.AsyncTaskID), micros(o.UpdatedAt)}, more...)
+		nullable(o.PlanPeriodID), string(o.SwitchType), nullString(o.AsyncTaskID), o.PlanCurrency,
+		o.CurrencyRate.String(), micros(o.UpdatedAt)}, more...)
 }
 
 // UpdateOrder writes the mutable fields of o, which the transaction read with
@@ -323,7 +328,8 @@ func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	_, err := c.exec(ctx, `UPDATE orders SET status = $1, document_id = $2, payment_model = $3, total = $4,
 		currency = $5, payment_id = $6, manager_id = $7, created_by = $8, requester_ip = $9, promo_code = $10,
 		custom_price = $11, expiration_date = $12, provisioning_date = $13, closed_at = $14, plan_id = $15,
-		plan_period_id = $16, switch_type = $17, async_task_id = $18, updated_at = $19 WHERE id = $20`,
+		plan_period_id = $16, switch_type = $17, async_task_id = $18, plan_currency = $19, currency_rate = $20,
+		updated_at = $21 WHERE id = $22`,
 		orderState(o, o.ID)...)
 	if err != nil {
 		return fmt.Errorf("update order %d: %w", o.ID, err)
