@@ -165,6 +165,17 @@ func seedDemo(ctx context.Context, svc *service.Service, jobs DueRunner, setup d
 			return Demo{}, fmt.Errorf("demo catalogue of reseller %d: %w", c.reseller, err)
 		}
 	}
+	// The operator sells in US dollars and prices one plan in euros: its EUR rate
+	// converts that plan's orders.
+	eur := []domain.CurrencyRateInput{{Base: ptr("USD"), Foreign: ptr("EUR"), Quantity: ptr(int64(1)),
+		Rate: ptr(demoEURRate), ShowForClient: ptr(true)}}
+	if op, err := svc.FindCurrencyRates(ctx, actor, domain.OperatorID); err == nil && op.Currency == "USD" {
+		if _, err := svc.UpdateCurrencyRates(ctx, actor, domain.OperatorID, eur); err != nil {
+			return Demo{}, fmt.Errorf("demo currency rates: %w", err)
+		}
+	} else if err != nil {
+		return Demo{}, err
+	}
 	if setup.ready != nil {
 		if err := setup.ready(ctx); err != nil {
 			return Demo{}, err
@@ -190,3 +201,6 @@ func PrintDemoTokens(w io.Writer, ms []DemoManager) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// demoEURRate is what one euro costs in US dollars in the demo.
+const demoEURRate = "1.08"
