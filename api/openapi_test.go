@@ -64,6 +64,7 @@ var extensions = []string{
 	"GET /", // the Customer Control Panel entry that redeems an Owner's login token
 	"PUT /api/v3/resellers/{reseller_id}/catalog",
 	"GET /api/v3/resellers/{reseller_id}/payment_methods",
+	"GET /api/v3/resellers/{reseller_id}/currency_rates/history",
 	"GET /api/v3/test_clock", "POST /api/v3/test_clock/advance",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/approve_operation",
 	"POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/decline_operation",

@@ -111,3 +111,11 @@ func (c *Client) UpdateCurrencyRates(ctx context.Context, resellerID int64, item
 	}
 	return out, nil
 }
+
+// ListCurrencyRateHistory pages through every rate set for a reseller's prices, its
+// own and its ancestors' (GET /api/v3/resellers/{id}/currency_rates/history, a
+// Cascade extension).
+func (c *Client) ListCurrencyRateHistory(ctx context.Context, resellerID int64, o *ListOptions,
+	opts ...RequestOption) (*Page[CurrencyRateRecord], error) {
+	return list[CurrencyRateRecord](ctx, c, pathf("/api/v3/resellers/%s/currency_rates/history", resellerID), o, opts...)
+}

@@ -40,6 +40,10 @@ func crCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "PATCH", rp, big, "", 413, "body_too_large")
 		ocError(t, admin, "PATCH", rp, body, "text/plain", 415, "unsupported_media_type")
 		ocError(t, admin, "PATCH", rp, strings.Replace(body, "1.22", "0", 1), "", 422, "currency_rate_positive")
+		ocDo(t, sales, "GET", rp+"/history?sort=-id&page[size]=5", "", "", 200)
+		ocError(t, admin, "GET", rp+"/history?sort=rate", "", "", 400, "unknown_sort")
+		ocError(t, anon, "GET", rp+"/history", "", "", 401, "token_missing")
+		ocError(t, outsider, "GET", rp+"/history", "", "", 404, "reseller_not_found")
 		crInProgress(t, admin, rp, body)
 		var rows []client.Resource
 		resp := ocDo(t, admin, "PATCH", rp, body, "application/json", 200, client.WithIdempotencyKey(unique("rates-")))
@@ -49,6 +53,7 @@ func crCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 	})
 	return func(t *testing.T) {
 		ocError(t, admin, "GET", rp, "", "", 500, "internal_error")
+		ocError(t, admin, "GET", rp+"/history", "", "", 500, "internal_error")
 		ocError(t, admin, "PATCH", rp, body, "", 500, "internal_error")
 	}
 }

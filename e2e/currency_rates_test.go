@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -155,6 +156,24 @@ func TestCurrencyRates(t *testing.T) {
 		if len(crGet(t, adminA, a.ID).Rates) != 2 {
 			t.Fatalf("the child's own rate reached its parent")
 		}
+
+		// The history of the child: every row that could price its orders, newest
+		// first; the refused update left none.
+		hist, err := marketingA.ListCurrencyRateHistory(ctx, b.ID, &client.ListOptions{Sort: "-id"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range hist.Items {
+			got = append(got, fmt.Sprintf("%d:%s:%s:%v", h.ResellerID, h.ForeignCurrency, h.Rate, h.Current))
+		}
+		want := fmt.Sprintf("%[2]d:GBP:1.27:true %[1]d:EUR:1.12:true %[1]d:EUR:1.1:false 1:KZT:0.21:true 1:EUR:1.08:true",
+			a.ID, b.ID)
+		if strings.Join(got, " ") != want || hist.TotalCount != 5 {
+			t.Fatalf("history of the child %s (total %d), want %s", strings.Join(got, " "), hist.TotalCount, want)
+		}
+		_, err = adminA.ListCurrencyRateHistory(ctx, other.ID, nil)
+		apiError(t, err, 404)
 	})
 }
 

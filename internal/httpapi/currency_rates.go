@@ -121,3 +121,7 @@ func (s *Server) handleCurrencyRatesUpdate(c *call) (reply, error) {
 	}
 	return reply{doc: document{Data: data}}, nil
 }
+
+// currencyRateHistoryList is the history of a reseller's rates (a Cascade
+// extension): no filters, sorted by id.
+var currencyRateHistoryList = listSpec{sorts: []string{"id"}}

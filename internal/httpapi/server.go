@@ -142,6 +142,8 @@ func (s *Server) routes() {
 
 	s.route("GET "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesUpdate, idempotent)
+	// Cascade extension: every rate ever set for a reseller's prices.
+	s.route("GET "+v3+"/resellers/{reseller_id}/currency_rates/history", listOf(s, currencyRateHistoryList, s.svc.FindCurrencyRateHistory, plainPage(s, s.toAPICurrencyRateRecord)), 0)
 
 	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
 	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))

@@ -118,3 +118,19 @@ func (s *Service) convertQuote(ctx context.Context, c *store.Conn, resellerID in
 	}
 	return domain.ConvertQuote(q, facts.Currency, rate.Conversion())
 }
+
+// FindCurrencyRateHistory returns one page of every rate set for the prices of a
+// reseller the actor sees, its own and its ancestors', current or not (a Cascade
+// extension: the rate that priced a past order can always be read back).
+// Errors: forbidden, not_found (the reseller), invalid (the query).
+func (s *Service) FindCurrencyRateHistory(ctx context.Context, a domain.Actor, resellerID int64,
+	q domain.ListQuery) ([]domain.CurrencyRate, domain.PageInfo, error) {
+	if err := authorize(a, domain.ActionCurrencyRateRead); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	facts, err := s.visibleReseller(ctx, a, resellerID)
+	if err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	return s.db.Reader().FindCurrencyRateHistory(ctx, facts.Path, facts.Currency, q)
+}

@@ -147,3 +147,47 @@ func (c *Conn) CurrencyRatesInForce(ctx context.Context, path, base string, at t
 	slices.SortFunc(out, func(a, b domain.CurrencyRate) int { return strings.Compare(a.Foreign, b.Foreign) })
 	return out, nil
 }
+
+// currencyRateFields are the sort fields of a history of currency rates.
+var currencyRateFields = map[string]column{
+	"id": {expr: "cr.id"},
+}
+
+// currencyRateCurrentSQL tells whether the row cr is its reseller's latest for its
+// pair.
+const currencyRateCurrentSQL = `NOT EXISTS (SELECT 1 FROM currency_rates n WHERE n.reseller_id = cr.reseller_id
+	AND n.base_currency = cr.base_currency AND n.foreign_currency = cr.foreign_currency
+	AND (n.valid_from > cr.valid_from OR n.valid_from = cr.valid_from AND n.id > cr.id))`
+
+// FindCurrencyRateHistory returns one page of every rate ever set for the prices of
+// a reseller on path whose currency is base: its own and those of the resellers
+// above it, so the rate that priced any of its orders can be read back.
+func (c *Conn) FindCurrencyRateHistory(ctx context.Context, path, base string, q domain.ListQuery) ([]domain.CurrencyRate, domain.PageInfo, error) {
+	b := c.builder()
+	b.where = append(b.where, b.ids("cr.reseller_id", domain.PathIDs(path)))
+	b.cond("cr.base_currency = %s", base)
+	l := listing{from: "FROM currency_rates cr", id: "cr.id", cols: currencyRateFields}
+	out, info, err := listRows(ctx, c, l, &b, q, func(ids []int64) ([]domain.CurrencyRate, error) {
+		return byIDs(ctx, c, "SELECT "+prefixed("cr.", currencyRateColumns)+", "+currencyRateCurrentSQL+
+			" FROM currency_rates cr WHERE ", "cr.id", ids,
+			func(sc scanner) (domain.CurrencyRate, error) {
+				var current bool
+				r, err := scanCurrencyRate(sc, &current)
+				r.Current = current
+				return r, err
+			}, func(r domain.CurrencyRate) int64 { return r.ID })
+	})
+	if err != nil {
+		return nil, info, fmt.Errorf("read currency rate history: %w", err)
+	}
+	return out, info, nil
+}
+
+// prefixed qualifies every column of a comma list with prefix.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
