@@ -233,14 +233,16 @@ func TestCompletePaymentByDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, err := w.sales.GetPayment(ctx, w.r.ID, *o.PaymentID)
-		if err != nil || p.DocumentID != "000001" || p.CurrencyCode != "USD" {
+		// The plan is priced in USD, the reseller sells in EUR: the order and its
+		// payment are in EUR, at the default rate 1 (docs/billing.md, Currency rates).
+		if err != nil || p.DocumentID != "000001" || p.CurrencyCode != "EUR" {
 			t.Fatalf("order payment = %+v, %v", p, err)
 		}
 		const doc = 1
-		in := client.DocumentCompletion{PaymentMethodID: w.cash, Amount: "20.00", CurrencyCode: "USD",
+		in := client.DocumentCompletion{PaymentMethodID: w.cash, Amount: "20.00", CurrencyCode: "EUR",
 			ExternalTransactionID: "TX-8812"}
 		wrong := in
-		wrong.CurrencyCode = "EUR"
+		wrong.CurrencyCode = "USD"
 		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, wrong)
 		odErr(t, err, 422, "payment_currency_differs", "/data/attributes/currency_code")
 		over := in

@@ -17,6 +17,7 @@ var listColumns = map[string]map[string]column{
 	"orders":             orderFields,
 	"subscriptions":      subscriptionFields,
 	"payments":           paymentFields,
+	"currency_rates":     currencyRateFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:
