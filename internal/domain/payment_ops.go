@@ -170,27 +170,39 @@ func ValidExternalTransactionID(s string) bool {
 	return true
 }
 
-// CheckDocumentCompletion refuses completing p by c, or answers nil when p may be
-// completed. A currency other than p's is refused at currency_code. A payment that
-// can no longer be completed (paid, cancelled …), or an amount other than what is
-// still to pay, needs a correction of the account's balance for the money received,
-// which the account ledger brings: until it exists both are refused with a 422 that
-// says so, and nothing is stored.
-func (p *Payment) CheckDocumentCompletion(c DocumentCompletion) error {
+// DocumentSettlement is what completing a payment by its document number does:
+// whether the payment becomes completed, and the approved correction of the
+// account's balance for the money received that the completion does not account for
+// (0 when none).
+type DocumentSettlement struct {
+	Complete   bool
+	Correction Amount
+}
+
+// CheckDocumentCompletion refuses completing p by c, or answers what it does (the
+// documented matrix). A currency other than p's is refused at currency_code, an
+// amount finer than its minor unit at amount. The amount paid is c's, or p's total
+// when c names none. A payment that may be completed is completed when the amount
+// covers its total, an overpayment's difference going to a correction; an
+// underpayment leaves it waiting and the amount paid goes to a correction. A payment
+// that can no longer be completed (paid, cancelled ...) keeps its status and the
+// whole amount paid goes to a correction.
+func (p *Payment) CheckDocumentCompletion(c DocumentCompletion) (DocumentSettlement, error) {
 	if c.Currency != "" && c.Currency != p.Currency {
-		return FieldError(PtrPaymentCurrency, MsgPaymentCurrencyDiffers, p.Currency)
+		return DocumentSettlement{}, FieldError(PtrPaymentCurrency, MsgPaymentCurrencyDiffers, p.Currency)
 	}
+	paid := p.Total
 	if c.Amount != nil {
 		if err := CheckPayable(PtrPaymentAmount, *c.Amount, p.Currency); err != nil {
-			return err
+			return DocumentSettlement{}, err
 		}
+		paid = *c.Amount
 	}
-	if _, err := NextPaymentStatus(p.Status, p.Purpose, PaymentEventComplete); err != nil {
-		return Errorf(ErrInvalid, MsgPaymentClosedCorrection, string(p.Status))
+	switch _, err := NextPaymentStatus(p.Status, p.Purpose, PaymentEventComplete); {
+	case err != nil:
+		return DocumentSettlement{Correction: paid}, nil
+	case paid < p.Total:
+		return DocumentSettlement{Correction: paid}, nil
 	}
-	if c.Amount != nil && *c.Amount != p.Total {
-		return &Error{Code: ErrInvalid, Message: MsgPaymentAmountCorrection, Pointer: PtrPaymentAmount,
-			Reason: MsgPaymentAmountCorrection.Reason(), Args: []any{c.Amount.String(), p.Total.String()}}
-	}
-	return nil
+	return DocumentSettlement{Complete: true, Correction: paid - p.Total}, nil
 }

@@ -118,27 +118,32 @@ func TestDocumentCompletion(t *testing.T) {
 		Currency: "USD"}
 	amount := func(s string) *Amount { a := mustAmount(t, s); return &a }
 	for _, tc := range []struct {
-		name   string
-		status PaymentStatus
-		c      DocumentCompletion
-		msg    Message
+		name       string
+		status     PaymentStatus
+		c          DocumentCompletion
+		msg        Message
+		complete   bool
+		correction string
 	}{
-		{"OK", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("150.00"), Currency: "USD"}, ""},
-		{"OKNoAmount", PaymentStatusExpired, DocumentCompletion{}, ""},
-		{"ErrCurrency", PaymentStatusWaitingForPayment, DocumentCompletion{Currency: "EUR"}, MsgPaymentCurrencyDiffers},
-		{"ErrPlaces", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("150.001")}, MsgAmountMinorUnits},
-		{"ErrOver", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("151")}, MsgPaymentAmountCorrection},
-		{"ErrUnder", PaymentStatusExpired, DocumentCompletion{Amount: amount("1")}, MsgPaymentAmountCorrection},
-		{"ErrCompleted", PaymentStatusCompleted, DocumentCompletion{}, MsgPaymentClosedCorrection},
-		{"ErrCancelled", PaymentStatusCancelled, DocumentCompletion{Amount: amount("150")}, MsgPaymentClosedCorrection},
-		{"ErrFromBalance", PaymentStatusPaidFromBalance, DocumentCompletion{}, MsgPaymentClosedCorrection},
+		{"OK", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("150.00"), Currency: "USD"}, "", true, "0"},
+		{"OKNoAmount", PaymentStatusExpired, DocumentCompletion{}, "", true, "0"},
+		{"OKOver", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("151.25")}, "", true, "1.25"},
+		{"OKUnder", PaymentStatusExpired, DocumentCompletion{Amount: amount("1")}, "", false, "1"},
+		{"OKCompleted", PaymentStatusCompleted, DocumentCompletion{}, "", false, "150"},
+		{"OKCancelled", PaymentStatusCancelled, DocumentCompletion{Amount: amount("120")}, "", false, "120"},
+		{"OKFromBalance", PaymentStatusPaidFromBalance, DocumentCompletion{Amount: amount("200")}, "", false, "200"},
+		{"ErrCurrency", PaymentStatusWaitingForPayment, DocumentCompletion{Currency: "EUR"}, MsgPaymentCurrencyDiffers, false, "0"},
+		{"ErrPlaces", PaymentStatusWaitingForPayment, DocumentCompletion{Amount: amount("150.001")}, MsgAmountMinorUnits, false, "0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p.Status = tc.status
-			err := p.CheckDocumentCompletion(tc.c)
+			st, err := p.CheckDocumentCompletion(tc.c)
 			if tc.msg == "" {
 				if err != nil {
 					t.Fatalf("err = %v", err)
+				}
+				if st.Complete != tc.complete || st.Correction != mustAmount(t, tc.correction) {
+					t.Fatalf("settlement = %+v, want complete=%v correction %s", st, tc.complete, tc.correction)
 				}
 				return
 			}

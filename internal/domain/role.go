@@ -74,6 +74,11 @@ const (
 	ActionPaymentRead         Action = "payment.read"
 	ActionPaymentCreate       Action = "payment.create"
 	ActionPaymentComplete     Action = "payment.complete"
+	// Corrections of an account's money: a Product owner may read them but neither
+	// create nor approve or decline them (documented).
+	ActionCorrectionRead    Action = "correction.read"
+	ActionCorrectionCreate  Action = "correction.create"
+	ActionCorrectionApprove Action = "correction.approve"
 	// ActionProductSecret rotates the secret a product's vendor calls are signed with.
 	ActionProductSecret Action = "product.secret_rotate"
 	// ActionIntegrationCheck runs the integration check of a product's vendor service.
@@ -116,6 +121,9 @@ var permissions = map[Action][]Role{
 	ActionPaymentRead:         {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
 	ActionPaymentCreate:       {RoleAdmin, RoleOwner, RoleSales},
 	ActionPaymentComplete:     {RoleAdmin, RoleOwner, RoleSales},
+	ActionCorrectionRead:      {RoleAdmin, RoleOwner, RoleSales, RoleMarketing},
+	ActionCorrectionCreate:    {RoleAdmin, RoleSales},
+	ActionCorrectionApprove:   {RoleAdmin, RoleSales},
 	ActionProductSecret:       {RoleAdmin, RoleOwner},
 	ActionIntegrationCheck:    {RoleAdmin, RoleOwner},
 	ActionProvisioningRetry:   {RoleAdmin, RoleOwner},

@@ -14,6 +14,7 @@ var mgDeclaredActions = []Action{
 	ActionTestClock,
 	ActionOrderRead, ActionOrderCreate, ActionOrderCancel, ActionSubscriptionRead, ActionSubscriptionOperate,
 	ActionPaymentRead, ActionPaymentCreate, ActionPaymentComplete,
+	ActionCorrectionRead, ActionCorrectionCreate, ActionCorrectionApprove,
 	ActionProductSecret, ActionProvisioningRetry, ActionIntegrationCheck,
 	ActionCurrencyRateRead, ActionCurrencyRateUpdate,
 }
@@ -67,6 +68,9 @@ func TestPermissionsTable(t *testing.T) {
 		ActionPaymentRead:         {true, true, true},
 		ActionPaymentCreate:       {true, true, false},
 		ActionPaymentComplete:     {true, true, false},
+		ActionCorrectionRead:      {true, true, true},
+		ActionCorrectionCreate:    {false, true, false},
+		ActionCorrectionApprove:   {false, true, false},
 		ActionProductSecret:       {true, false, false},
 		ActionProvisioningRetry:   {true, false, false},
 		ActionIntegrationCheck:    {true, false, false},

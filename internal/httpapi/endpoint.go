@@ -56,6 +56,7 @@ var pathIDs = map[string]domain.Message{
 	"order_id":        domain.MsgOrderNotFound,
 	"subscription_id": domain.MsgSubscriptionNotFound,
 	"payment_id":      domain.MsgPaymentNotFound,
+	"correction_id":   domain.MsgCorrectionNotFound,
 }
 
 // route registers h under pattern with the machinery every API endpoint shares.

@@ -37,6 +37,7 @@ var apiLists = map[string]struct {
 	"childSubscriptionList":   {childSubscriptionList, "subscriptions"},
 	"paymentList":             {paymentList, "payments"},
 	"currencyRateHistoryList": {currencyRateHistoryList, "currency_rates"},
+	"correctionList":          {correctionList, "corrections"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as

@@ -139,6 +139,10 @@ func (s *Server) routes() {
 	s.route("DELETE "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCancel, idempotent)
 	// The path carries the payment's document number here (see handlePaymentCompleteByDocument).
 	s.route("POST "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCompleteByDocument, idempotent)
+	s.route("POST "+v3+"/resellers/{reseller_id}/corrections", s.handleCorrectionCreate, idempotent)
+	s.route("GET "+v3+"/resellers/{reseller_id}/corrections", listOf(s, correctionList, s.svc.FindCorrections, plainPage(s, s.toAPICorrection)), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/corrections/{correction_id}", s.handleCorrectionGet, 0)
+	s.route("PATCH "+v3+"/resellers/{reseller_id}/corrections/{correction_id}", s.handleCorrectionDecide, idempotent)
 
 	s.route("GET "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesUpdate, idempotent)

@@ -101,10 +101,10 @@ func (s *Service) CancelPayment(ctx context.Context, a domain.Actor, resellerID,
 // documentID (the payment's document number, not its id) by a payment method, as
 // CompletePayment does: the order it pays goes on in the same transaction. The
 // external system's transaction id is stored on the payment. A currency other than
-// the payment's is refused; an amount other than what is still to pay, and a payment
-// that can no longer be completed, need a correction of the balance, which the account
-// ledger brings, and are refused with a 422 saying so (see
-// domain.Payment.CheckDocumentCompletion). Errors: forbidden, not_found, invalid.
+// the payment's is refused. An amount other than what is still to pay, or a payment
+// that can no longer be completed, makes an approved correction of the account's
+// balance for the money received (see domain.Payment.CheckDocumentCompletion and
+// settleByDocument). Errors: forbidden, not_found, invalid.
 func (s *Service) CompletePaymentByDocument(ctx context.Context, a domain.Actor, resellerID, documentID int64,
 	in domain.DocumentCompletionInput) (*domain.Payment, error) {
 	if err := authorize(a, domain.ActionPaymentComplete); err != nil {
@@ -127,13 +127,14 @@ func (s *Service) CompletePaymentByDocument(ctx context.Context, a domain.Actor,
 		if err != nil {
 			return nil, err
 		}
-		if err := p.CheckDocumentCompletion(c); err != nil {
+		st, err := p.CheckDocumentCompletion(c)
+		if err != nil {
 			return nil, err
 		}
 		if c.ExternalTransactionID != "" {
 			p.ExternalTransactionID = c.ExternalTransactionID
 		}
-		return p, s.completeLocked(ctx, tx, a, path, p, o, c.PaymentMethodID)
+		return p, s.settleByDocument(ctx, tx, a, path, p, o, c.PaymentMethodID, st)
 	})
 	if err != nil {
 		return nil, wrap(err, "complete payment %s", strconv.FormatInt(documentID, 10))

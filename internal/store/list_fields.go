@@ -18,6 +18,7 @@ var listColumns = map[string]map[string]column{
 	"subscriptions":      subscriptionFields,
 	"payments":           paymentFields,
 	"currency_rates":     currencyRateFields,
+	"corrections":        correctionFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:
