@@ -55,6 +55,8 @@ var unauthenticated = []string{"GET /healthz", "GET /readyz", "GET /metrics", "G
 
 // extensions are the operations that are Cascade's own, not ActivePlatform's.
 var extensions = []string{
+	"GET /api/v3/resellers/{reseller_id}/corrections",
+	"GET /api/v3/resellers/{reseller_id}/corrections/{correction_id}",
 	"POST /api/v3/resellers/{reseller_id}/child_resellers",
 	"PATCH /api/v3/resellers/{reseller_id}",
 	"POST /api/v3/resellers/{reseller_id}/managers/{manager_id}/api_token",
@@ -207,6 +209,8 @@ func TestOperationsDescribed(t *testing.T) {
 			key == "POST /api/v3/resellers/{reseller_id}/payments" ||
 			key == "DELETE /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
 			key == "POST /api/v3/resellers/{reseller_id}/payments/{payment_id}" ||
+			key == "POST /api/v3/resellers/{reseller_id}/corrections" ||
+			key == "PATCH /api/v3/resellers/{reseller_id}/corrections/{correction_id}" ||
 			key == "PATCH /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}" ||
 			key == "PATCH /api/v3/resellers/{reseller_id}/currency_rates" ||
 			strings.HasPrefix(key, "POST /api/v3/resellers/{reseller_id}/subscriptions/{subscription_id}/")
