@@ -40,14 +40,14 @@ func (k *Correction) fromResource(res Resource) error {
 }
 
 // CorrectionInput is the body of a new correction; Total is a decimal string
-// ("-15.50"). Nil pointers are left out.
+// ("-15.50"). Nil pointers and an empty Total are left out.
 type CorrectionInput struct {
 	AccountID       int64   `json:"account_id"`
 	IncludedInvoice bool    `json:"included_invoice"`
 	SubscriptionID  *int64  `json:"subscription_id,omitempty"`
 	PeriodFrom      *string `json:"period_from,omitempty"`
 	PeriodTo        *string `json:"period_to,omitempty"`
-	Total           string  `json:"total"`
+	Total           string  `json:"total,omitempty"`
 	Comment         *string `json:"comment,omitempty"`
 }
 

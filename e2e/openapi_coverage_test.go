@@ -354,6 +354,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		tcCoverage(t, s, rec)
 		odDown := odCoverage(t, s, rec)
 		poDown := poCoverage(t, s, rec)
+		koDown := koCoverage(t, s, rec)
 		okDown := okCoverage(t, s, rec)
 		soDown := soCoverage(t, s, rec)
 		vsDown := vsCoverage(t, s, rec)
@@ -399,6 +400,7 @@ func TestOpenAPICoverage(t *testing.T) {
 			acDown(t)
 			odDown(t)
 			poDown(t)
+			koDown(t)
 			okDown(t)
 			soDown(t)
 			vsDown(t)
@@ -417,7 +419,7 @@ func TestOpenAPICoverage(t *testing.T) {
 			ocAnswer("cancelOrder", 409), ocAnswer("completePayment", 409), ocAnswer("createPayment", 409),
 			ocAnswer("cancelPayment", 409), ocAnswer("completePaymentByDocument", 409), ocAnswer("createChangeOrder", 409),
 			ocAnswer("createSwitchOrder", 409), ocAnswer("createRenewalOrder", 409), ocAnswer("createProlongOrder", 409),
-			ocAnswer("stopSubscription", 409),
+			ocAnswer("stopSubscription", 409), ocAnswer("createCorrection", 409), ocAnswer("updateCorrectionStatus", 409),
 			ocAnswer("activateSubscription", 409), ocAnswer("deleteSubscription", 409), ocAnswer("updateSubscription", 409),
 			ocAnswer("approveSubscriptionOperation", 409), ocAnswer("declineSubscriptionOperation", 409),
 			ocAnswer("completeSubscriptionProvisioning", 409), ocAnswer("updateCurrencyRates", 409)} {

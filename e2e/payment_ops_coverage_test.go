@@ -44,8 +44,8 @@ func poCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "POST", rp+"/payments/999999", complete, "", 404, "payment_not_found")
 		ocError(t, admin, "POST", dp, big, "", 413, "body_too_large")
 		ocError(t, admin, "POST", dp, complete, "text/plain", 415, "unsupported_media_type")
-		ocError(t, admin, "POST", dp, strings.Replace(complete, `"amount":5`, `"amount":6`, 1), "", 422,
-			"payment_amount_correction")
+		ocError(t, admin, "POST", dp, strings.Replace(complete, `"currency_code":"EUR"`, `"currency_code":"GBP"`, 1), "", 422,
+			"payment_currency_differs")
 		ocDo(t, admin, "POST", dp, complete, "", 200, client.WithIdempotencyKey(unique("doc-")))
 
 		other := ocOne(t, ocDo(t, admin, "POST", rp+"/payments", topUp(w.prepaid.ID, "7"), "", 201))

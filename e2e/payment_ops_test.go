@@ -222,7 +222,7 @@ func TestCancelPayment(t *testing.T) {
 }
 
 // TestCompletePaymentByDocument completes an order's payment by its number: refused
-// for another currency, another amount, an unknown number and another branch, then
+// for another currency, an amount finer than cents, an unknown number and another branch, then
 // accepted with the equal amount, after which the order is provisioned.
 func TestCompletePaymentByDocument(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
@@ -245,12 +245,10 @@ func TestCompletePaymentByDocument(t *testing.T) {
 		wrong.CurrencyCode = "USD"
 		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, wrong)
 		odErr(t, err, 422, "payment_currency_differs", "/data/attributes/currency_code")
-		over := in
-		over.Amount = "25"
-		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, over)
-		if d := poErrDetail(t, err, 422, "payment_amount_correction"); d == "" {
-			t.Error("no detail for a different amount")
-		}
+		places := in
+		places.Amount = "20.001"
+		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, places)
+		odErr(t, err, 422, "amount_minor_units", "/data/attributes/amount")
 		bad := in
 		bad.ExternalTransactionID = "has space"
 		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, bad)
@@ -285,9 +283,12 @@ func TestCompletePaymentByDocument(t *testing.T) {
 			len(included) != 1 || included[0].Type != "sales_orders" || included[0].ID != fmt.Sprint(o.ID) {
 			t.Errorf("orders included: %+v, %v", included, err)
 		}
-		// Money received for a completed payment is a correction: refused until the ledger.
-		_, err = w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, client.DocumentCompletion{PaymentMethodID: w.cash})
-		odErr(t, err, 422, "payment_closed_correction", "")
+		// Money received for a completed payment leaves it completed (it becomes a
+		// correction of the balance, see TestCompletePaymentByDocumentCorrections).
+		again, err := w.sales.CompletePaymentByDocument(ctx, w.r.ID, doc, client.DocumentCompletion{PaymentMethodID: w.cash})
+		if err != nil || again.Status != "completed" || *again.ClosedAt != *p.ClosedAt {
+			t.Fatalf("completed again = %+v, %v", again, err)
+		}
 
 		// Without an amount a top-up completes too.
 		top, err := w.sales.CreatePayment(ctx, w.r.ID, w.topUp("7.5"))

@@ -107,6 +107,10 @@ func (s *Server) handleCorrectionDecide(c *call) (reply, error) {
 }
 
 func (s *Server) handleCorrectionGet(c *call) (reply, error) {
+	// Corrections include nothing; an include is refused like on every other read.
+	if _, err := parseInclude(c.r.URL.Query(), nil); err != nil {
+		return reply{}, err
+	}
 	rid, kid, err := c.correctionPath()
 	if err != nil {
 		return reply{}, err
