@@ -45,6 +45,7 @@ func (s *Service) Passes() []jobs.Pass {
 		p.s, p.batch = s, PassBatch
 		out[i] = p
 	}
+	out = append(out, s.billingPasses()...)
 	return append(out, s.vendorReadPasses()...)
 }
 

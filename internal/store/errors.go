@@ -84,6 +84,10 @@ var sqliteUniqueIndexes = map[string]string{
 	"provisioning_waits.subscription_id":                          "provisioning_waits_pkey",
 	"charges.subscription_id, charges.billing_key":                "charges_subscription_billing_key",
 
+	"invoices.account_id, invoices.payment_model, invoices.from_date": "invoices_account_period",
+	"invoices.reseller_id, invoices.own_document_id":                  "invoices_reseller_document_id",
+	"invoice_files.invoice_id":                                        "invoice_files_pkey",
+
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 
 	"orders.subscription_id":                                                          OrderInFlightIndex,

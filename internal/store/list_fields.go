@@ -19,6 +19,7 @@ var listColumns = map[string]map[string]column{
 	"payments":           paymentFields,
 	"currency_rates":     currencyRateFields,
 	"corrections":        correctionFields,
+	"invoices":           invoiceFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:

@@ -32,7 +32,7 @@ const (
 
 // talliedKinds are the counted kinds; CheckListCounts compares each with its table.
 var talliedKinds = []string{tallyAccounts, tallyManagers, tallyManagerRoles, tallyPlans,
-	tallyOrders, tallySubscriptions, tallyPayments}
+	tallyOrders, tallySubscriptions, tallyPayments, tallyInvoices}
 
 // tally names the counters of one list's scope: the rows of kind that belong to
 // one reseller, to every reseller strictly below the path below, or to the reseller

@@ -1,0 +1,279 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// The billing pass (docs/billing.md, "Invoices"): on each billing day it issues the
+// invoices of the billing period that ended the day before. A postpaid invoice
+// gathers its account's blocked postpaid charges whose period started before the
+// billing day, closes them (postpaid charges never touch the balance) and gets a
+// payment waiting for payment; a prepaid one lists the prepaid charges closed before
+// the billing day and has no payment.
+//
+// It walks the accounts with charges to invoice (the index charges_to_invoice) in
+// batches of billingBatch, one transaction each, holding the accounts' rows: every
+// change of an account's charges happens under that lock. A period that has its
+// invoice already is left alone (the unique index invoices_account_period makes
+// sure), and its late charges wait for the next period; so a second run for a day
+// makes nothing, and a run killed between batches is finished by the next.
+
+// billingBatch is how many accounts one transaction of the billing pass bills.
+const billingBatch = 200
+
+// billingPass is the scheduler's billing pass.
+type billingPass struct {
+	s     *Service
+	batch int
+}
+
+// billingPasses returns the billing pass.
+func (s *Service) billingPasses() []jobs.Pass { return []jobs.Pass{&billingPass{s: s, batch: billingBatch}} }
+
+// Name implements jobs.Pass.
+func (p *billingPass) Name() string { return "bill_accounts" }
+
+// NextDue implements jobs.Pass: the local midnight of the next billing day of a
+// service term (or the first of the month), while charges wait for an invoice.
+func (p *billingPass) NextDue(ctx context.Context, after time.Time) (time.Time, bool, error) {
+	days, err := p.s.db.Reader().BillingDays(ctx)
+	if err != nil || len(days) == 0 {
+		return time.Time{}, false, err
+	}
+	today := p.s.today(after)
+	var next domain.Date
+	for _, d := range days {
+		c := domain.Date{Year: today.Year, Month: today.Month, Day: d}
+		if !c.After(today) {
+			c = c.AddMonths(1)
+		}
+		if next.IsZero() || c.Before(next) {
+			next = c
+		}
+	}
+	return next.Start(p.s.opts.Location), true, nil
+}
+
+// Run implements jobs.Pass: it bills every account with charges to invoice, as of
+// the local day of now.
+func (p *billingPass) Run(ctx context.Context, now time.Time) error {
+	var after int64
+	for {
+		ids, err := p.s.db.Reader().AccountsToInvoice(ctx, after, p.batch)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := p.runBatch(ctx, now, ids); err != nil {
+			return fmt.Errorf("bill accounts at %s: %w", now, err)
+		}
+		if len(ids) < p.batch {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// runBatch bills accounts ids in one transaction, again when the database broke a
+// deadlock with another writer by failing it.
+func (p *billingPass) runBatch(ctx context.Context, now time.Time, ids []int64) error {
+	for retries := 0; ; retries++ {
+		err := p.s.inTx(ctx, func(tx *store.Conn) error { return p.s.billAccounts(ctx, tx, ids, now) })
+		if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
+			return err
+		}
+	}
+}
+
+// invoiceDraft is an invoice the pass is about to write, with its charges.
+type invoiceDraft struct {
+	inv     *domain.Invoice
+	billed  domain.Date // the billing day
+	charges []int64
+}
+
+// billAccounts issues the due invoices of accounts ids in tx.
+func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64, now time.Time) error {
+	if err := tx.LockAccounts(ctx, ids); err != nil {
+		return err
+	}
+	charges, err := tx.ChargesToInvoice(ctx, ids)
+	if err != nil {
+		return err
+	}
+	invoiced, err := tx.InvoicedPeriods(ctx, ids)
+	if err != nil {
+		return err
+	}
+	drafts := draftInvoices(charges, invoiced, s.today(now), now)
+	if len(drafts) == 0 {
+		return nil
+	}
+	if err := s.addInvoiceCorrections(ctx, tx, drafts); err != nil {
+		return err
+	}
+	payments, err := s.numberInvoices(ctx, tx, drafts, now)
+	if err != nil {
+		return err
+	}
+	invoices := make([]*domain.Invoice, len(drafts))
+	for i, d := range drafts {
+		invoices[i] = d.inv
+	}
+	if err := tx.CreateInvoices(ctx, invoices); err != nil {
+		return err
+	}
+	for _, d := range drafts {
+		if pay := payments[d.inv]; pay != nil {
+			pay.InvoiceID = d.inv.ID
+		}
+		var closeOn domain.Date
+		if d.inv.PaymentModel == domain.PaymentModelPostpay {
+			closeOn = d.billed
+		}
+		if err := tx.GatherCharges(ctx, d.inv.ID, d.charges, closeOn, now); err != nil {
+			return err
+		}
+	}
+	list := make([]*domain.Payment, 0, len(payments))
+	for _, d := range drafts {
+		if pay := payments[d.inv]; pay != nil {
+			list = append(list, pay)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return tx.CreateOrderPayments(ctx, list)
+}
+
+// draftInvoices groups charges into the invoices due on local day today: one per
+// account, payment model and billing period, the periods that have an invoice
+// (invoiced) left out. A postpaid charge is due when its period started before its
+// billing day, a prepaid one when it was closed before it. The drafts come in the
+// order of account, payment model and period.
+func draftInvoices(charges []store.ChargeToInvoice, invoiced map[store.InvoicePeriod]bool, today domain.Date,
+	now time.Time) []*invoiceDraft {
+	byPeriod := map[store.InvoicePeriod]*invoiceDraft{}
+	var out []*invoiceDraft
+	for _, ch := range charges {
+		from, to, billed := domain.BillingPeriod(today, ch.BillingDay)
+		due := ch.OperateFrom.Before(billed)
+		if ch.PaymentModel == domain.PaymentModelPrepay {
+			due = !ch.CloseDate.IsZero() && ch.CloseDate.Before(billed)
+		}
+		key := store.InvoicePeriod{AccountID: ch.AccountID, PaymentModel: ch.PaymentModel, From: from}
+		if !due || invoiced[key] {
+			continue
+		}
+		d := byPeriod[key]
+		if d == nil {
+			d = &invoiceDraft{billed: billed, inv: &domain.Invoice{ResellerID: ch.ResellerID, AccountID: ch.AccountID,
+				Status: domain.InvoiceClosed, PaymentModel: ch.PaymentModel, FromDate: from, ToDate: to,
+				Currency: ch.Currency, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}}
+			byPeriod[key] = d
+			out = append(out, d)
+		}
+		d.inv.Total += ch.Amount
+		d.charges = append(d.charges, ch.ID)
+	}
+	slices.SortFunc(out, func(a, b *invoiceDraft) int {
+		switch {
+		case a.inv.AccountID != b.inv.AccountID:
+			return int(a.inv.AccountID - b.inv.AccountID)
+		case a.inv.PaymentModel != b.inv.PaymentModel:
+			if a.inv.PaymentModel < b.inv.PaymentModel {
+				return -1
+			}
+			return 1
+		case a.inv.FromDate.Before(b.inv.FromDate):
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// addInvoiceCorrections is where approved corrections put in an invoice join it:
+// each adds its amount to the draft's total and is linked to the invoice. Until
+// corrections exist there is nothing to add.
+func (s *Service) addInvoiceCorrections(context.Context, *store.Conn, []*invoiceDraft) error { return nil }
+
+// numberInvoices numbers drafts in their resellers' series of invoices and makes
+// the payments of the postpaid ones with a total above zero, numbered in the series
+// of payments: due InvoiceDueDays after the billing day, or with no due date when
+// an external system manages the reseller's invoices (the ERP's approval sets it).
+// The series are taken per reseller in id order, invoices before payments.
+func (s *Service) numberInvoices(ctx context.Context, tx *store.Conn, drafts []*invoiceDraft,
+	now time.Time) (map[*domain.Invoice]*domain.Payment, error) {
+	perReseller := map[int64][]*invoiceDraft{}
+	var resellers []int64
+	for _, d := range drafts {
+		rid := d.inv.ResellerID
+		if perReseller[rid] == nil {
+			resellers = append(resellers, rid)
+		}
+		perReseller[rid] = append(perReseller[rid], d)
+	}
+	slices.Sort(resellers)
+	payments := map[*domain.Invoice]*domain.Payment{}
+	var paid []*domain.Payment
+	for _, rid := range resellers {
+		ds := perReseller[rid]
+		first, err := tx.NextDocumentRange(ctx, rid, domain.InvoiceDocumentPrefix, len(ds))
+		if err != nil {
+			return nil, err
+		}
+		var owed []*invoiceDraft
+		for i, d := range ds {
+			d.inv.OwnDocumentID = domain.DocumentNumber(domain.InvoiceDocumentPrefix, first+int64(i))
+			d.inv.DocumentID = d.inv.OwnDocumentID
+			if d.inv.PaymentModel == domain.PaymentModelPostpay && d.inv.Total > 0 {
+				owed = append(owed, d)
+			}
+		}
+		if len(owed) == 0 {
+			continue
+		}
+		path, err := tx.ResellerPathByID(ctx, rid)
+		if err != nil {
+			return nil, err
+		}
+		external, err := tx.InvoicesManagedExternally(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		n, err := tx.NextDocumentRange(ctx, rid, store.PaymentDocumentPrefix, len(owed))
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range owed {
+			p := &domain.Payment{ResellerID: rid, AccountID: d.inv.AccountID, Purpose: domain.PaymentForInvoice,
+				DocumentID: formatPaymentNumber(n + int64(i)), Total: d.inv.Total, InitialTotal: d.inv.Total,
+				Currency: d.inv.Currency, Description: d.inv.OwnDocumentID,
+				Status: domain.PaymentStatusWaitingForPayment, Timestamps: d.inv.Timestamps}
+			if !external {
+				p.DueDate = d.billed.AddDays(domain.InvoiceDueDays)
+			}
+			payments[d.inv] = p
+			paid = append(paid, p)
+		}
+	}
+	ids, err := tx.NewPaymentIDs(ctx, len(paid))
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range paid {
+		p.ID = ids[i]
+	}
+	for inv, p := range payments {
+		inv.PaymentID = p.ID
+	}
+	return payments, nil
+}

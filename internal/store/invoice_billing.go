@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// The billing pass's queries (service/passes_billing.go). The charges it has still
+// to put in an invoice are those of the partial index charges_to_invoice
+// (migration 0030): blocked postpaid charges and closed prepaid ones without an
+// invoice, so each run reads what is left to bill, not every charge ever made.
+
+// toInvoice is the predicate of charges_to_invoice, word for word, so the index is
+// used.
+const toInvoice = `invoice_id IS NULL
+	AND ((payment_model = 'postpay' AND status = 'blocked') OR (payment_model = 'prepay' AND status = 'closed'))`
+
+// AccountsToInvoice returns up to limit ids of accounts that have charges to put in
+// an invoice, above after, in id order.
+func (c *Conn) AccountsToInvoice(ctx context.Context, after int64, limit int) ([]int64, error) {
+	var out []int64
+	err := eachRow(ctx, c, `SELECT DISTINCT account_id FROM charges WHERE `+toInvoice+`
+		AND account_id > $1 ORDER BY account_id LIMIT $2`, []any{after, limit}, func(sc scanner) error {
+		var id int64
+		err := sc.Scan(&id)
+		out = append(out, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accounts to invoice: %w", err)
+	}
+	return out, nil
+}
+
+// BillingDays returns the billing days the billing pass may act on: those of the
+// service terms, and 1 (plans without a term), or none when no charge waits for an
+// invoice.
+func (c *Conn) BillingDays(ctx context.Context) ([]int, error) {
+	var waiting sql.NullInt64
+	if err := c.row(ctx, "SELECT MIN(account_id) FROM charges WHERE "+toInvoice, nil, &waiting); err != nil {
+		return nil, fmt.Errorf("charges to invoice: %w", err)
+	}
+	if !waiting.Valid {
+		return nil, nil
+	}
+	out := []int{1}
+	err := eachRow(ctx, c, "SELECT DISTINCT billing_day FROM service_terms", nil, func(sc scanner) error {
+		var d int
+		err := sc.Scan(&d)
+		out = append(out, d)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("billing days: %w", err)
+	}
+	return out, nil
+}
+
+// LockAccounts holds the rows of accounts ids for update, in id order (the order
+// every batch takes them in), until the transaction ends: every movement of an
+// account's charges happens under its account's lock.
+func (c *Conn) LockAccounts(ctx context.Context, ids []int64) error {
+	lock, err := c.lockClause(forUpdate, "a")
+	if err != nil {
+		return err
+	}
+	in, arg := oneOf(c.db.engine, "a.id", 1, ids)
+	err = eachRow(ctx, c, "SELECT a.id FROM accounts a WHERE "+in+" ORDER BY a.id"+lock, []any{arg},
+		func(sc scanner) error {
+			var id int64
+			if err := sc.Scan(&id); err != nil {
+				return err
+			}
+			c.lockedForUpdate("accounts", id)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("lock accounts: %w", err)
+	}
+	return nil
+}
+
+// ChargeToInvoice is a charge waiting for its invoice, with the billing day of its
+// subscription's service term.
+type ChargeToInvoice struct {
+	ID, ResellerID, AccountID int64
+	PaymentModel              domain.PaymentModel
+	Amount                    domain.Amount
+	Currency                  string // the reseller's
+	OperateFrom, CloseDate    domain.Date
+	BillingDay                int
+}
+
+// ChargesToInvoice returns the charges of accounts ids (locked with LockAccounts)
+// that wait for an invoice, in id order.
+func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInvoice, error) {
+	in, arg := oneOf(c.db.engine, "c.account_id", 1, ids)
+	var out []ChargeToInvoice
+	err := eachRow(ctx, c, `SELECT c.id, c.reseller_id, c.account_id, c.payment_model, c.amount,
+		c.reseller_currency, c.operate_from, c.close_date, COALESCE(t.billing_day, 1)
+		FROM charges c JOIN subscriptions s ON s.id = c.subscription_id JOIN plans p ON p.id = s.plan_id
+		LEFT JOIN service_terms t ON t.id = p.service_term_id
+		WHERE `+in+" AND c."+toInvoiceOf("c.")+" ORDER BY c.id", []any{arg}, func(sc scanner) error {
+		var (
+			ch          ChargeToInvoice
+			model, from string
+			closed      string
+			amount      int64
+		)
+		if err := sc.Scan(&ch.ID, &ch.ResellerID, &ch.AccountID, &model, &amount, &ch.Currency, &from, &closed,
+			&ch.BillingDay); err != nil {
+			return err
+		}
+		ch.PaymentModel, ch.Amount = domain.PaymentModel(model), domain.Amount(amount)
+		out = append(out, ch)
+		return datesFrom([]*domain.Date{&out[len(out)-1].OperateFrom, &out[len(out)-1].CloseDate},
+			[]string{from, closed})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("charges to invoice: %w", err)
+	}
+	return out, nil
+}
+
+// toInvoiceOf is toInvoice with its columns qualified by alias (the first one
+// qualified by the caller).
+func toInvoiceOf(alias string) string {
+	return "invoice_id IS NULL AND ((" + alias + "payment_model = 'postpay' AND " + alias + "status = 'blocked') OR (" +
+		alias + "payment_model = 'prepay' AND " + alias + "status = 'closed'))"
+}
+
+// InvoicedPeriods returns which of the periods (account, payment model, first day)
+// of accounts ids have an invoice already.
+func (c *Conn) InvoicedPeriods(ctx context.Context, ids []int64) (map[InvoicePeriod]bool, error) {
+	in, arg := oneOf(c.db.engine, "account_id", 1, ids)
+	out := map[InvoicePeriod]bool{}
+	err := eachRow(ctx, c, "SELECT account_id, payment_model, from_date FROM invoices WHERE "+in, []any{arg},
+		func(sc scanner) error {
+			var (
+				k           InvoicePeriod
+				model, from string
+				err         error
+			)
+			if err = sc.Scan(&k.AccountID, &model, &from); err != nil {
+				return err
+			}
+			k.PaymentModel = domain.PaymentModel(model)
+			k.From, err = textDate(from)
+			out[k] = true
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("invoiced periods: %w", err)
+	}
+	return out, nil
+}
+
+// InvoicePeriod names the one invoice an account may have per payment model and
+// billing period (the unique index invoices_account_period).
+type InvoicePeriod struct {
+	AccountID    int64
+	PaymentModel domain.PaymentModel
+	From         domain.Date
+}
+
+// CreateInvoices inserts invoices, whose numbers and payment ids are set, with
+// multi-row INSERTs, and sets their ids.
+func (c *Conn) CreateInvoices(ctx context.Context, invoices []*domain.Invoice) error {
+	rows := make([][]any, len(invoices))
+	byNumber := make(map[string]*domain.Invoice, len(invoices))
+	perReseller := map[int64]int{}
+	for i, inv := range invoices {
+		rows[i] = []any{inv.ResellerID, inv.AccountID, inv.DocumentID, inv.OwnDocumentID, string(inv.Status),
+			string(inv.PaymentModel), dateText(inv.FromDate), dateText(inv.ToDate), int64(inv.Total), inv.Currency,
+			nullable(inv.PaymentID), micros(inv.CreatedAt), micros(inv.UpdatedAt)}
+		byNumber[fmt.Sprint(inv.ResellerID, "/", inv.OwnDocumentID)] = inv
+		perReseller[inv.ResellerID]++
+	}
+	err := c.insertMany(ctx, "invoices", `reseller_id, account_id, document_id, own_document_id, status,
+		payment_model, from_date, to_date, total, currency, payment_id, created_at, updated_at`, rows,
+		"id, reseller_id, own_document_id", func(sc scanner) error {
+			var (
+				id, rid int64
+				number  string
+			)
+			if err := sc.Scan(&id, &rid, &number); err != nil {
+				return err
+			}
+			byNumber[fmt.Sprint(rid, "/", number)].ID = id
+			return nil
+		}, false)
+	if err != nil {
+		return fmt.Errorf("create invoices: %w", err)
+	}
+	for id, n := range perReseller {
+		if err := c.count(ctx, tallyInvoices, id, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GatherCharges puts the charges ids in invoice invoiceID; with closeOn set it also
+// closes them on that day (postpaid charges, blocked until the billing day). Their
+// accounts are locked (LockAccounts).
+func (c *Conn) GatherCharges(ctx context.Context, invoiceID int64, ids []int64, closeOn domain.Date, now time.Time) error {
+	in, arg := oneOf(c.db.engine, "id", 3, ids)
+	query, args := "UPDATE charges SET invoice_id = $1, updated_at = $2 WHERE "+in, []any{invoiceID, micros(now), arg}
+	if !closeOn.IsZero() {
+		in, arg = oneOf(c.db.engine, "id", 5, ids)
+		query = "UPDATE charges SET invoice_id = $1, updated_at = $2, status = $3, close_date = $4 WHERE " + in
+		args = []any{invoiceID, micros(now), string(domain.ChargeClosed), dateText(closeOn), arg}
+	}
+	if _, err := c.exec(ctx, query, args...); err != nil {
+		return fmt.Errorf("gather charges in invoice %d: %w", invoiceID, err)
+	}
+	return nil
+}
+
+// InsertCharges inserts charges as they are, with multi-row INSERTs, and sets their
+// ids: the seeding of tests and benchmarks of the billing pass, which is given the
+// charges its pass bills.
+func (c *Conn) InsertCharges(ctx context.Context, charges []*domain.Charge) error {
+	rows := make([][]any, len(charges))
+	for i, ch := range charges {
+		rows[i] = []any{ch.ResellerID, ch.AccountID, ch.SubscriptionID, nullable(ch.OrderID), nullable(ch.InvoiceID),
+			ch.BillingKey, string(ch.Type), string(ch.Status), string(ch.PaymentModel), ch.Description, ch.Quantity,
+			int64(ch.UnitPrice), ch.Currency, int64(ch.Amount), ch.ResellerCurrency, dateText(ch.OperateFrom),
+			dateText(ch.OperateTo), dateText(ch.CloseDate), micros(ch.CreatedAt), micros(ch.UpdatedAt)}
+	}
+	i := 0
+	err := c.insertMany(ctx, "charges", `reseller_id, account_id, subscription_id, order_id, invoice_id,
+		billing_key, type, status, payment_model, description, quantity, unit_price, currency, amount,
+		reseller_currency, operate_from, operate_to, close_date, created_at, updated_at`, rows, "id",
+		func(sc scanner) error {
+			err := sc.Scan(&charges[i].ID)
+			i++
+			return err
+		}, false)
+	if err != nil {
+		return fmt.Errorf("insert charges: %w", err)
+	}
+	return nil
+}
