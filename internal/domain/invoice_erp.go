@@ -23,6 +23,10 @@ const (
 // MaxInvoiceFile is the largest receipt file (its data URI) an approval may attach.
 const MaxInvoiceFile = 5 << 20
 
+// invoiceRevokedComment starts the comment a payment gets when the approval of its
+// invoice is revoked with a reason, which follows it.
+const invoiceRevokedComment = "Invoice approval related to this payment has been revoked manually. The reason: "
+
 // maxInvoiceText bounds the document number, link and comment an ERP sends.
 const maxInvoiceText = 2000
 
@@ -230,7 +234,7 @@ func (inv *Invoice) Revoke(p *Payment, o InvoiceOrder, now time.Time) error {
 		}
 	}
 	if o.Comment != "" {
-		p.Comment = MsgInvoiceRevokedComment.Text(LocaleEN, o.Comment)
+		p.Comment = invoiceRevokedComment + o.Comment
 	}
 	inv.UpdatedAt, p.UpdatedAt = now, now
 	return nil

@@ -28,9 +28,6 @@ const (
 	MsgInvoiceNotApproved       Message = "INVOICE-0022"
 	MsgInvoiceRevokeCompleted   Message = "INVOICE-0023"
 	MsgInvoicePaid              Message = "INVOICE-0024"
-	// MsgInvoiceRevokedComment is the comment a payment gets when the approval of its
-	// invoice is revoked with a reason (the argument).
-	MsgInvoiceRevokedComment Message = "invoice_revoked_comment"
 )
 
 var invoiceTexts = map[Message]texts{
@@ -80,7 +77,4 @@ var invoiceTexts = map[Message]texts{
 	MsgInvoicePaid: {
 		"Payment related to this invoice has already been completed",
 		"Платёж по этому счёту уже проведён"},
-	MsgInvoiceRevokedComment: {
-		"Invoice approval related to this payment has been revoked manually. The reason: %s",
-		"Подтверждение счёта этого платежа отозвано вручную. Причина: %s"},
 }

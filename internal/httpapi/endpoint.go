@@ -57,6 +57,7 @@ var pathIDs = map[string]domain.Message{
 	"subscription_id": domain.MsgSubscriptionNotFound,
 	"payment_id":      domain.MsgPaymentNotFound,
 	"correction_id":   domain.MsgCorrectionNotFound,
+	"invoice_id":      domain.MsgInvoiceNotFound,
 }
 
 // route registers h under pattern with the machinery every API endpoint shares.

@@ -38,6 +38,7 @@ var apiLists = map[string]struct {
 	"paymentList":             {paymentList, "payments"},
 	"currencyRateHistoryList": {currencyRateHistoryList, "currency_rates"},
 	"correctionList":          {correctionList, "corrections"},
+	"invoiceList":             {invoiceList, "invoices"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as

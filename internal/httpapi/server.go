@@ -148,6 +148,13 @@ func (s *Server) routes() {
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/currency_rates", s.handleCurrencyRatesUpdate, idempotent)
 	// Cascade extension: every rate ever set for a reseller's prices.
 	s.route("GET "+v3+"/resellers/{reseller_id}/currency_rates/history", listOf(s, currencyRateHistoryList, s.svc.FindCurrencyRateHistory, plainPage(s, s.toAPICurrencyRateRecord)), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/invoices", listOf(s, invoiceList, s.svc.FindInvoices, s.invoicePage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/invoices/{invoice_id}", s.handleInvoiceGet, 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/invoices/{invoice_id}/approve", s.handleInvoiceManage(domain.InvoiceApprove), largeBody)
+	s.route("POST "+v3+"/resellers/{reseller_id}/invoices/{invoice_id}/complete", s.handleInvoiceManage(domain.InvoiceComplete), 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/invoices/{invoice_id}/revoke", s.handleInvoiceManage(domain.InvoiceRevoke), 0)
+	s.route("POST "+v3+"/resellers/{reseller_id}/accounts/{account_id}/approve_invoices", s.handleAccountInvoiceManage(domain.InvoiceApprove), largeBody)
+	s.route("POST "+v3+"/resellers/{reseller_id}/accounts/{account_id}/complete_invoices", s.handleAccountInvoiceManage(domain.InvoiceComplete), 0)
 
 	// The Customer Control Panel's entry, where an Owner's one-time login token is redeemed.
 	s.plain("GET /{$}", http.HandlerFunc(s.handleSignIn))

@@ -67,6 +67,9 @@ func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerI
 // as manager a, and lets the order go on.
 func (s *Service) completeLocked(ctx context.Context, tx *store.Conn, a domain.Actor, path string,
 	p *domain.Payment, o *domain.Order, methodID int64) error {
+	if err := p.CheckInvoiceCompletion(); err != nil {
+		return err
+	}
 	m, err := s.paymentMethodFor(ctx, tx, path, methodID)
 	if err != nil {
 		return err
