@@ -33,6 +33,8 @@ const (
 	KindSwitch         Kind = "switch"
 	KindOrderAttribute Kind = "order_attribute"
 	KindDelegation     Kind = "delegation"
+	// KindInvoiceSettings is the reseller's invoices settings (key "invoices").
+	KindInvoiceSettings Kind = "invoice_settings"
 )
 
 // Change is one difference between the file and the stored catalogue.

@@ -20,9 +20,18 @@ type File struct {
 	// Delegated lists plans this reseller received from upstream, to make them
 	// available further down.
 	Delegated []Delegation
+	// Invoices are the reseller's invoices settings; nil when the file has none.
+	Invoices *InvoiceSettings
 
 	lim     Limits // the limits the file was read under
 	entries int    // counted towards lim.Entries by Parse; Check adds delegated copies
+}
+
+// InvoiceSettings is the invoices entry: whether an external system (an ERP)
+// manages the reseller's postpaid invoices, for it and the resellers below it that
+// do not say otherwise.
+type InvoiceSettings struct {
+	ExternalManagement bool
 }
 
 // ServiceTerm is a service_terms entry.

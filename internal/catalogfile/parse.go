@@ -80,9 +80,15 @@ func syntaxError(err error) error {
 }
 
 func (r *reader) file(n *yaml.Node, f *File) {
-	o := r.object(n, nil, "service_terms", "payment_methods", "categories", "products", "plans", "delegated")
+	o := r.object(n, nil, "service_terms", "payment_methods", "categories", "products", "plans", "delegated",
+		"invoices")
 	if o == nil {
 		return
+	}
+	if v := o.value("invoices"); v != nil {
+		if io := r.object(v, o.pos("invoices").Path, "external_management"); io != nil {
+			f.Invoices = &InvoiceSettings{ExternalManagement: io.boolean("external_management", false)}
+		}
 	}
 	seen := newKeys(r)
 	for i, item := range o.list("service_terms", LimitServiceTerms, r.lim.ServiceTerms) {

@@ -197,6 +197,9 @@ func (ap *applier) apply(f *catalogfile.File) error {
 	if err := ap.paymentMethods(f.PaymentMethods); err != nil {
 		return err
 	}
+	if err := ap.invoiceSettings(f.Invoices); err != nil {
+		return err
+	}
 	for _, c := range f.Categories {
 		if err := ap.category(c.ProductCategory); err != nil {
 			return err
