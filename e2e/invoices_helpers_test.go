@@ -1,0 +1,128 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/service"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// inWorld is odWorld on a server with the test clock at tcStart (31 January 2027),
+// with a postpaid and a prepaid subscription to charge.
+type inWorld struct {
+	*odWorld
+	postSub, preSub int64
+}
+
+func inSetup(t *testing.T, e storetest.Engine) (*server, *inWorld) {
+	t.Helper()
+	ctx := context.Background()
+	s := start(t, e, "admin-token-"+service.NewToken(), withTestClock(domain.NewTestClock(tcStart), nil))
+	w := &inWorld{odWorld: odSetup(t, s)}
+	post, err := w.sales.CreateSalesOrder(ctx, w.r.ID, w.order(t, w.postpaid, "postpay"))
+	if err != nil {
+		t.Fatalf("postpaid order: %v", err)
+	}
+	pre, err := w.sales.CreateSalesOrder(ctx, w.r.ID, w.order(t, w.prepaid, "prepay"))
+	if err != nil {
+		t.Fatalf("prepaid order: %v", err)
+	}
+	w.postSub, w.preSub = post.SubscriptionID, pre.SubscriptionID
+	return s, w
+}
+
+// inCharge is a charge a test gives the billing pass: the ledger's charges are
+// written straight to the database here, as the pass finds them.
+type inCharge struct {
+	account, sub int64
+	model        domain.PaymentModel
+	status       domain.ChargeStatus
+	amount       string
+	from, to     string
+	closed       string
+}
+
+// inInsertCharges writes charges of reseller rid and returns their ids.
+func inInsertCharges(t *testing.T, s *server, rid int64, list ...inCharge) []int64 {
+	t.Helper()
+	charges := make([]*domain.Charge, len(list))
+	for i, c := range list {
+		amount, err := domain.ParseAmount(c.amount)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := &domain.Charge{ResellerID: rid, AccountID: c.account, SubscriptionID: c.sub,
+			BillingKey: fmt.Sprintf("test/%s/%d", c.from, i) + unique("-"), Type: domain.ChargeRecurring,
+			Status: c.status, PaymentModel: c.model, Quantity: 1, UnitPrice: amount, Currency: "USD", Amount: amount,
+			ResellerCurrency: "USD", CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		for _, d := range []struct {
+			to   *domain.Date
+			text string
+		}{{&ch.OperateFrom, c.from}, {&ch.OperateTo, c.to}, {&ch.CloseDate, c.closed}} {
+			if d.text == "" {
+				continue
+			}
+			if *d.to, err = domain.ParseDate(d.text); err != nil {
+				t.Fatal(err)
+			}
+		}
+		charges[i] = ch
+	}
+	err := s.DB.InTx(context.Background(), func(tx *store.Conn) error { return tx.InsertCharges(context.Background(), charges) })
+	if err != nil {
+		t.Fatalf("insert charges: %v", err)
+	}
+	ids := make([]int64, len(charges))
+	for i, ch := range charges {
+		ids[i] = ch.ID
+	}
+	return ids
+}
+
+// inInvoices lists the invoices of reseller rid, oldest first.
+func inInvoices(t *testing.T, c *client.Client, rid int64, filters map[string]string) []client.Invoice {
+	t.Helper()
+	page, err := c.ListInvoices(context.Background(), rid, &client.ListOptions{Filter: filters, Sort: "id"})
+	if err != nil {
+		t.Fatalf("list invoices: %v", err)
+	}
+	if page.TotalCount != len(page.Items) {
+		t.Fatalf("total_count %d, items %d", page.TotalCount, len(page.Items))
+	}
+	return page.Items
+}
+
+// inBillingPass runs the server's billing pass at now, as the scheduler does.
+func inBillingPass(t *testing.T, s *server, now time.Time) {
+	t.Helper()
+	for _, p := range s.Service.Passes() {
+		if p.Name() == "bill_accounts" {
+			if err := p.Run(context.Background(), now); err != nil {
+				t.Fatalf("billing pass: %v", err)
+			}
+			return
+		}
+	}
+	t.Fatal("no billing pass")
+}
+
+// inWaiting returns the ids of the charges of accounts that still wait for an
+// invoice.
+func inWaiting(t *testing.T, s *server, accounts ...int64) []int64 {
+	t.Helper()
+	list, err := s.DB.Reader().ChargesToInvoice(context.Background(), accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range list {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
