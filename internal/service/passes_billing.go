@@ -35,7 +35,9 @@ type billingPass struct {
 }
 
 // billingPasses returns the billing pass.
-func (s *Service) billingPasses() []jobs.Pass { return []jobs.Pass{&billingPass{s: s, batch: billingBatch}} }
+func (s *Service) billingPasses() []jobs.Pass {
+	return []jobs.Pass{&billingPass{s: s, batch: billingBatch}}
+}
 
 // Name implements jobs.Pass.
 func (p *billingPass) Name() string { return "bill_accounts" }
@@ -203,7 +205,9 @@ func draftInvoices(charges []store.ChargeToInvoice, invoiced map[store.InvoicePe
 // addInvoiceCorrections is where approved corrections put in an invoice join it:
 // each adds its amount to the draft's total and is linked to the invoice. Until
 // corrections exist there is nothing to add.
-func (s *Service) addInvoiceCorrections(context.Context, *store.Conn, []*invoiceDraft) error { return nil }
+func (s *Service) addInvoiceCorrections(context.Context, *store.Conn, []*invoiceDraft) error {
+	return nil
+}
 
 // numberInvoices numbers drafts in their resellers' series of invoices and makes
 // the payments of the postpaid ones with a total above zero, numbered in the series
