@@ -126,3 +126,20 @@ func inWaiting(t *testing.T, s *server, accounts ...int64) []int64 {
 	}
 	return ids
 }
+
+// inListParametersSeed bills a closed prepaid charge of subscription 1 (seeded by
+// odListParametersSeed) so that invoice 1 exists for the reads
+// TestOpenAPIListParameters sends.
+func inListParametersSeed(t *testing.T, s *server) {
+	t.Helper()
+	sub, err := s.Admin.GetSubscription(context.Background(), domain.OperatorID, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inInsertCharges(t, s, domain.OperatorID,
+		inCharge{sub.AccountID, 1, "prepay", "closed", "1.00", "2030-02-01", "2030-02-28", "2030-02-01"})
+	inBillingPass(t, s, time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC))
+	if invoices := inInvoices(t, s.Admin, domain.OperatorID, nil); len(invoices) != 1 || invoices[0].ID != 1 {
+		t.Fatalf("seeded invoices %+v, want invoice 1", invoices)
+	}
+}

@@ -359,6 +359,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		soDown := soCoverage(t, s, rec)
 		vsDown := vsCoverage(t, s, rec)
 		crDown := crCoverage(t, s, rec)
+		inDown := inCoverage(t, s, rec)
 		vdCoverage(t, s.engine.Name, rec)
 		mdCoverage(t, s.engine.Name, rec)
 		vqCoverage(t, s.engine.Name, rec)
@@ -405,6 +406,7 @@ func TestOpenAPICoverage(t *testing.T) {
 			soDown(t)
 			vsDown(t)
 			crDown(t)
+			inDown(t)
 		})
 
 		doc, err := openAPIDoc()

@@ -111,15 +111,15 @@ func (s *Server) invoicePage(c *call, invoices []*service.InvoiceView, info doma
 }
 
 func (s *Server) handleInvoiceGet(c *call) (reply, error) {
+	includes, err := parseInclude(c.r.URL.Query(), invoiceList.includes)
+	if err != nil {
+		return reply{}, err
+	}
 	rid, err := c.pathID("reseller_id")
 	if err != nil {
 		return reply{}, err
 	}
 	iid, err := c.pathID("invoice_id")
-	if err != nil {
-		return reply{}, err
-	}
-	includes, err := parseInclude(c.r.URL.Query(), invoiceList.includes)
 	if err != nil {
 		return reply{}, err
 	}

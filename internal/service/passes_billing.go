@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -32,6 +33,13 @@ const billingBatch = 200
 type billingPass struct {
 	s     *Service
 	batch int
+
+	mu sync.Mutex
+	// doneFor is the local day of this process's last complete run: the scheduler
+	// runs the pass every minute, and once a day's invoices are issued the next
+	// runs of that day have nothing to do (a charge made late for a billed period
+	// waits for the next one anyway).
+	doneFor domain.Date
 }
 
 // billingPasses returns the billing pass.
@@ -66,20 +74,45 @@ func (p *billingPass) NextDue(ctx context.Context, after time.Time) (time.Time, 
 // Run implements jobs.Pass: it bills every account with charges to invoice, as of
 // the local day of now.
 func (p *billingPass) Run(ctx context.Context, now time.Time) error {
+	today := p.s.today(now)
+	p.mu.Lock()
+	done := p.doneFor == today
+	p.mu.Unlock()
+	if done {
+		return nil
+	}
+	days, err := p.s.db.Reader().BillingDays(ctx)
+	if err != nil || len(days) == 0 {
+		return err
+	}
+	// No charge is due unless it started (or, prepaid, was closed) before the
+	// latest billing day reached: the walk reads only those.
+	var latest domain.Date
+	for _, d := range days {
+		if _, _, billed := domain.BillingPeriod(today, d); billed.After(latest) {
+			latest = billed
+		}
+	}
 	var after int64
 	for {
-		ids, err := p.s.db.Reader().AccountsToInvoice(ctx, after, p.batch)
-		if err != nil || len(ids) == 0 {
+		ids, err := p.s.db.Reader().AccountsToInvoice(ctx, latest, after, p.batch)
+		if err != nil {
 			return err
 		}
-		if err := p.runBatch(ctx, now, ids); err != nil {
-			return fmt.Errorf("bill accounts at %s: %w", now, err)
+		if len(ids) > 0 {
+			if err := p.runBatch(ctx, now, ids); err != nil {
+				return fmt.Errorf("bill accounts at %s: %w", now, err)
+			}
 		}
 		if len(ids) < p.batch {
-			return nil
+			break
 		}
 		after = ids[len(ids)-1]
 	}
+	p.mu.Lock()
+	p.doneFor = today
+	p.mu.Unlock()
+	return nil
 }
 
 // runBatch bills accounts ids in one transaction, again when the database broke a

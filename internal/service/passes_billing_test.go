@@ -56,7 +56,7 @@ func TestBillingPassFinishesAKilledRun(t *testing.T) {
 		if err := db.InTx(ctx, func(tx *store.Conn) error { return tx.InsertCharges(ctx, charges) }); err != nil {
 			t.Fatal(err)
 		}
-		accounts, err := db.Reader().AccountsToInvoice(ctx, 0, 100)
+		accounts, err := db.Reader().AccountsToInvoice(ctx, domain.Date{}, 0, 100)
 		if err != nil || len(accounts) != len(want) {
 			t.Fatalf("accounts to invoice %v, %v; want %d", accounts, err, len(want))
 		}
@@ -112,7 +112,7 @@ func TestBillingPassFinishesAKilledRun(t *testing.T) {
 		if gathered != len(charges) {
 			t.Fatalf("invoices gather %d charges, want %d", gathered, len(charges))
 		}
-		if left, err := db.Reader().AccountsToInvoice(ctx, 0, 100); err != nil || len(left) != 0 {
+		if left, err := db.Reader().AccountsToInvoice(ctx, domain.Date{}, 0, 100); err != nil || len(left) != 0 {
 			t.Fatalf("accounts still to invoice %v, %v", left, err)
 		}
 	})

@@ -20,11 +20,18 @@ const toInvoice = `invoice_id IS NULL
 	AND ((payment_model = 'postpay' AND status = 'blocked') OR (payment_model = 'prepay' AND status = 'closed'))`
 
 // AccountsToInvoice returns up to limit ids of accounts that have charges to put in
-// an invoice, above after, in id order.
-func (c *Conn) AccountsToInvoice(ctx context.Context, after int64, limit int) ([]int64, error) {
+// an invoice, above after, in id order: those whose period started (postpaid) or
+// which were closed (prepaid) before the day before; a zero before takes all.
+func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after int64, limit int) ([]int64, error) {
 	var out []int64
+	due := "'9999-12-31'"
+	args := []any{after, limit}
+	if !before.IsZero() {
+		due, args = "$3", append(args, dateText(before))
+	}
 	err := eachRow(ctx, c, `SELECT DISTINCT account_id FROM charges WHERE `+toInvoice+`
-		AND account_id > $1 ORDER BY account_id LIMIT $2`, []any{after, limit}, func(sc scanner) error {
+		AND account_id > $1 AND ((payment_model = 'postpay' AND operate_from < `+due+`)
+		OR (payment_model = 'prepay' AND close_date < `+due+`)) ORDER BY account_id LIMIT $2`, args, func(sc scanner) error {
 		var id int64
 		err := sc.Scan(&id)
 		out = append(out, id)
