@@ -24,14 +24,8 @@ const toInvoice = `invoice_id IS NULL
 // which were closed (prepaid) before the day before; a zero before takes all.
 func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after int64, limit int) ([]int64, error) {
 	var out []int64
-	due := "'9999-12-31'"
-	args := []any{after, limit}
-	if !before.IsZero() {
-		due, args = "$3", append(args, dateText(before))
-	}
-	err := eachRow(ctx, c, `SELECT DISTINCT account_id FROM charges WHERE `+toInvoice+`
-		AND account_id > $1 AND ((payment_model = 'postpay' AND operate_from < `+due+`)
-		OR (payment_model = 'prepay' AND close_date < `+due+`)) ORDER BY account_id LIMIT $2`, args, func(sc scanner) error {
+	query, args := accountsToInvoiceSQL(c.db.engine, before, after, limit)
+	err := eachRow(ctx, c, query, args, func(sc scanner) error {
 		var id int64
 		err := sc.Scan(&id)
 		out = append(out, id)
@@ -43,12 +37,24 @@ func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after 
 	return out, nil
 }
 
+// accountsToInvoiceSQL is the query of AccountsToInvoice: a walk of the index
+// charges_to_invoice in account order.
+func accountsToInvoiceSQL(e Engine, before domain.Date, after int64, limit int) (string, []any) {
+	due, args := "'9999-12-31'", []any{after, limit}
+	if !before.IsZero() {
+		due, args = "$3", append(args, dateText(before))
+	}
+	return `SELECT DISTINCT account_id FROM ` + chargesToInvoiceFrom(e, "") + ` WHERE ` + toInvoice + `
+		AND account_id > $1 AND ((payment_model = 'postpay' AND operate_from < ` + due + `)
+		OR (payment_model = 'prepay' AND close_date < ` + due + `)) ORDER BY account_id LIMIT $2`, args
+}
+
 // BillingDays returns the billing days the billing pass may act on: those of the
 // service terms, and 1 (plans without a term), or none when no charge waits for an
 // invoice.
 func (c *Conn) BillingDays(ctx context.Context) ([]int, error) {
 	var waiting sql.NullInt64
-	if err := c.row(ctx, "SELECT MIN(account_id) FROM charges WHERE "+toInvoice, nil, &waiting); err != nil {
+	if err := c.row(ctx, "SELECT MIN(account_id) FROM "+c.chargesToInvoice("")+" WHERE "+toInvoice, nil, &waiting); err != nil {
 		return nil, fmt.Errorf("charges to invoice: %w", err)
 	}
 	if !waiting.Valid {
@@ -109,7 +115,7 @@ func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInv
 	var out []ChargeToInvoice
 	err := eachRow(ctx, c, `SELECT c.id, c.reseller_id, c.account_id, c.payment_model, c.amount,
 		c.reseller_currency, c.operate_from, c.close_date, COALESCE(t.billing_day, 1)
-		FROM charges c JOIN subscriptions s ON s.id = c.subscription_id JOIN plans p ON p.id = s.plan_id
+		FROM `+c.chargesToInvoice("c")+` JOIN subscriptions s ON s.id = c.subscription_id JOIN plans p ON p.id = s.plan_id
 		LEFT JOIN service_terms t ON t.id = p.service_term_id
 		WHERE `+in+" AND c."+toInvoiceOf("c.")+" ORDER BY c.id", []any{arg}, func(sc scanner) error {
 		var (
@@ -132,6 +138,25 @@ func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInv
 	}
 	return out, nil
 }
+
+// chargesToInvoiceFrom names the charges table, as alias when not "", for a query
+// of the charges still to invoice. SQLite, without statistics, would rather read
+// every charge without an invoice through charges_invoice_id, or every closed
+// charge of an account through charges_account_status; it is told to walk
+// charges_to_invoice, whose predicate every such query's WHERE implies.
+func chargesToInvoiceFrom(e Engine, alias string) string {
+	from := "charges"
+	if alias != "" {
+		from += " " + alias
+	}
+	if e == SQLite {
+		from += " INDEXED BY charges_to_invoice"
+	}
+	return from
+}
+
+// chargesToInvoice is chargesToInvoiceFrom for c's engine.
+func (c *Conn) chargesToInvoice(alias string) string { return chargesToInvoiceFrom(c.db.engine, alias) }
 
 // toInvoiceOf is toInvoice with its columns qualified by alias (the first one
 // qualified by the caller).
