@@ -37,6 +37,7 @@ Commands:
   jobs       job queue tools: jobs list [--status S] | retry ID... | purge [--older-than D]
   product    product tools: product secret rotate [--reseller ID] KEY (a new vendor signing secret)
   vendor     vendor tools: vendor check URL (run the integration check against a vendor service)
+  ledger     account ledger tools: ledger check (print every violated rule of the ledger's invariant)
   version    print the version and the installation's ap_guid
 
 Run "cascade <command> -h" for the flags of a command.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return c.jobs(ctx, args)
 	case "product":
 		return c.product(ctx, args)
+	case "ledger":
+		return c.ledger(ctx, args)
 	case "vendor":
 		return c.vendor(ctx, args)
 	case "version", "-v", "--version":

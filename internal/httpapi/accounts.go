@@ -66,6 +66,7 @@ type accountAttributes struct {
 	OwnerID              *int64            `json:"owner_id"`
 	Currency             string            `json:"currency"`
 	Balance              string            `json:"balance"`
+	AvailableBalance     string            `json:"available_balance"`
 	CreditLimit          string            `json:"credit_limit"`
 	CreditLimitUseSystem bool              `json:"credit_limit_use_system"`
 	ExternalKey          *string           `json:"external_key"`
@@ -95,7 +96,8 @@ func (s *Server) accountAttributes(a *domain.Account) *accountAttributes {
 		Email: a.Email, Country: a.Country, Region: a.Region, City: a.City, Street: a.Street,
 		Building: a.Building, Office: a.Office, Zip: a.Zip, Phone: a.Phone, INN: a.INN, Status: string(a.Status),
 		ManagerID: nullableInt(a.ManagerID), TechUserID: nullableInt(a.TechUserID), OwnerID: nullableInt(a.OwnerID),
-		Currency: a.Currency, Balance: a.Balance.String(), CreditLimit: a.EffectiveCreditLimit().String(),
+		Currency: a.Currency, Balance: a.Balance.String(),
+		AvailableBalance: a.AvailableBalance().String(), CreditLimit: a.EffectiveCreditLimit().String(),
 		CreditLimitUseSystem: a.CreditLimitUseSystem, ExternalKey: nullableString(a.ExternalKey),
 		CustomAttributes: orEmpty(a.CustomAttributes),
 	}

@@ -21,7 +21,7 @@ var orderList = listSpec{
 		"status":      {kind: kindEnum, values: enumValues(domain.OrderStatuses)},
 	},
 	sorts:    []string{"id", "created_at", "closed_at", "updated_at", "expiration_date", "provisioning_date"},
-	includes: []string{"account", "payment", "subscription"},
+	includes: []string{"account", "payment", "subscription", "charges"},
 }
 
 // enumValues is the API values of a closed list of string enums.
@@ -107,6 +107,11 @@ func (s *Server) orderDocument(c *call, orders []*domain.Order, includes []strin
 		}
 		if v := inc.Subscriptions[o.SubscriptionID]; v != nil {
 			included.add(s.toAPISubscription(v))
+		}
+	}
+	if contains(includes, "charges") {
+		if err := s.includeOrderCharges(c, orders, data, &included); err != nil {
+			return nil, nil, err
 		}
 	}
 	return data, included.list, nil

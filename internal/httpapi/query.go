@@ -23,6 +23,7 @@ const (
 	kindTime                       // a date or time, or [gt]/[lt]
 	kindEnum                       // comma list of allowed values
 	kindBool                       // true or false (a comma list of them is allowed)
+	kindDate                       // a date (YYYY-MM-DD) of a date column, or [gt]/[lt]
 )
 
 // filterSpec declares one filter of a list.
@@ -274,7 +275,7 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 	if !known {
 		return nil, domain.ParamError(name, domain.MsgUnknownFilter, strings.Join(filterNames(spec), ", "))
 	}
-	if op != "" && fs.kind != kindInt && fs.kind != kindTime {
+	if op != "" && fs.kind != kindInt && fs.kind != kindTime && fs.kind != kindDate {
 		return nil, domain.ParamError(name, domain.MsgRangeNotSupported)
 	}
 	values := splitList(value)
@@ -327,6 +328,20 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 			return []domain.Condition{{Field: field, Op: rangeOp(op), Values: vals}}, nil
 		}
 		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
+	case kindDate:
+		d, err := domain.ParseDate(value)
+		if err != nil {
+			return nil, domain.ParamError(name, domain.MsgInvalidDate)
+		}
+		switch op {
+		case "":
+			return []domain.Condition{{Field: field, Op: domain.OpIn, Values: []any{d.String()}}}, nil
+		case "lt":
+			// A date column holds '' while unset, which sorts before every date.
+			return []domain.Condition{{Field: field, Op: domain.OpLt, Values: []any{d.String()}},
+				{Field: field, Op: domain.OpGt, Values: []any{""}}}, nil
+		}
+		return []domain.Condition{{Field: field, Op: domain.OpGt, Values: []any{d.String()}}}, nil
 	case kindTime:
 		t, span, err := parseTime(value, loc)
 		if err != nil {

@@ -134,6 +134,8 @@ func (s *Server) routes() {
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_subscriptions/{subscription_id}", s.handleChildResellerSubscriptionGet, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments", listOf(s, paymentList, s.svc.FindPayments, plainPage(s, s.toAPIPayment)), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentGet, 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/charges", listOf(s, chargeList, s.svc.FindCharges, s.chargePage), 0)
+	s.route("GET "+v3+"/resellers/{reseller_id}/charges/{charge_id}", s.handleChargeGet, 0)
 	s.route("PATCH "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentComplete, idempotent)
 	s.route("POST "+v3+"/resellers/{reseller_id}/payments", s.handlePaymentCreate, idempotent)
 	s.route("DELETE "+v3+"/resellers/{reseller_id}/payments/{payment_id}", s.handlePaymentCancel, idempotent)

@@ -249,6 +249,9 @@ func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Orde
 	if err := create(ctx, o, o.Kind.DocumentPrefix(), p); err != nil {
 		return s.orderInFlight(ctx, o.SubscriptionID, err)
 	}
+	if err := s.chargeOrder(ctx, tx, o, sub, now); err != nil {
+		return err
+	}
 	switch {
 	case pay:
 		return nil
@@ -389,7 +392,10 @@ func (s *Service) closeUnprovisioned(ctx context.Context, tx *store.Conn, o *dom
 			return err
 		}
 	}
-	return s.discardCancelledSale(ctx, tx, o, now)
+	if err := s.discardCancelledSale(ctx, tx, o, now); err != nil {
+		return err
+	}
+	return s.moveOrderCharges(ctx, tx, o, chargesOnDrop, accountMove{}, now)
 }
 
 // discardCancelledSale discards the subscription a sales order o, read for update,

@@ -190,8 +190,12 @@ func (w automaticWrite) write(ctx context.Context, s *Service, tx *store.Conn, b
 		return err
 	}
 	subs := make([]int64, len(w.orders))
+	charged := make([]*domain.Subscription, len(w.orders))
 	for i, o := range w.orders {
-		subs[i] = o.SubscriptionID
+		subs[i], charged[i] = o.SubscriptionID, w.bases[i].sub
+	}
+	if err := s.chargeOrders(ctx, tx, w.orders, charged, b.now); err != nil {
+		return err
 	}
 	if err := tx.MarkAutomaticOrders(ctx, kind, subs, w.dates); err != nil {
 		return err

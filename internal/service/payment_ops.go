@@ -92,7 +92,10 @@ func (s *Service) CancelPayment(ctx context.Context, a domain.Actor, resellerID,
 		if err := tx.UpdateOrder(ctx, o); err != nil {
 			return nil, err
 		}
-		return p, s.discardCancelledSale(ctx, tx, o, now)
+		if err := s.discardCancelledSale(ctx, tx, o, now); err != nil {
+			return nil, err
+		}
+		return p, s.moveOrderCharges(ctx, tx, o, chargesOnDrop, accountMove{}, now)
 	})
 	return p, wrap(err, "cancel payment %d", id)
 }

@@ -29,8 +29,9 @@ const (
 // transaction: to provisioning (with its job), or to waiting for its provisioning
 // date. The order's row is locked before the payment's, the order every writer takes
 // them in, so two completions of one payment run one after the other and the second
-// is refused. Completing from the balance waits for the account ledger: until then
-// it answers 422 balance_not_available.
+// is refused. The completed payment's total goes on the account's balance (unless
+// it pays a postpaid invoice) and the order's charges reserve it (docs/billing.md).
+// The status paid_from_balance pays from the balance instead (payFromBalance).
 // Errors: forbidden, not_found, invalid.
 func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerID, id int64, in PaymentCompletion) (*domain.Payment, error) {
 	if err := authorize(a, domain.ActionPaymentComplete); err != nil {
@@ -41,8 +42,8 @@ func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerI
 		return nil, err
 	}
 	switch {
-	case in.Status != nil && *in.Status == string(domain.PaymentStatusPaidFromBalance):
-		return nil, domain.FieldError(ptrPaymentStatus, domain.MsgBalanceNotYet)
+	case in.Status != nil && *in.Status == string(domain.PaymentStatusPaidFromBalance) && in.PaymentMethodID == nil:
+		return s.payFromBalance(ctx, resellerID, id)
 	case in.Status != nil:
 		return nil, domain.FieldError(ptrPaymentStatus, domain.MsgPaymentCompleteBody)
 	case in.PaymentMethodID == nil:
@@ -83,14 +84,15 @@ func (s *Service) completeLocked(ctx context.Context, tx *store.Conn, a domain.A
 		return err
 	}
 	if o == nil {
-		return nil
+		return moveAccounts(ctx, tx, map[int64]accountMove{p.AccountID: paymentMoney(p)}, now)
 	}
-	return s.orderPaid(ctx, tx, o, now)
+	return s.orderPaid(ctx, tx, o, paymentMoney(p), now)
 }
 
 // orderPaid moves o, read for update, on by its payment: provisioning starts now, or
-// waits for the order's provisioning date.
-func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order, now time.Time) error {
+// waits for the order's provisioning date. Its prepaid charges then reserve their
+// funds on the account, which moves by money too (the payment's), last.
+func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order, money accountMove, now time.Time) error {
 	if err := o.Apply(domain.OrderEventPay, now, s.opts.Location); err != nil {
 		return err
 	}
@@ -98,10 +100,12 @@ func (s *Service) orderPaid(ctx context.Context, tx *store.Conn, o *domain.Order
 	if err := tx.UpdateOrder(ctx, o); err != nil {
 		return err
 	}
-	if o.Status != domain.OrderStatusProvisioning {
-		return nil
+	if o.Status == domain.OrderStatusProvisioning {
+		if err := s.provisionOrder(ctx, tx, o, now); err != nil {
+			return err
+		}
 	}
-	return s.provisionOrder(ctx, tx, o, now)
+	return s.moveOrderCharges(ctx, tx, o, chargesOnPay, money, now)
 }
 
 // paymentMethodFor finds payment method id among the methods that apply to the

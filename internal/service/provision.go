@@ -282,6 +282,12 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		if err := tx.UpdateOrder(ctx, order); err != nil {
 			return err
 		}
+		if order.Status == domain.OrderStatusCompleted {
+			// The order's rows and the subscription's are locked; the account comes last.
+			if err := s.moveOrderCharges(ctx, tx, order, chargesOnComplete, accountMove{}, now); err != nil {
+				return err
+			}
+		}
 	}
 	plan, rules := held.plan, held.plan.BillingType.Rules()
 	tx.HoldPlanTerms(plan.ID, plan.BillingType, held.terms, held.gen)

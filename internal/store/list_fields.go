@@ -20,6 +20,7 @@ var listColumns = map[string]map[string]column{
 	"currency_rates":     currencyRateFields,
 	"corrections":        correctionFields,
 	"invoices":           invoiceFields,
+	"charges":            chargeFields,
 }
 
 // listSpecialFilters are filters a list answers without a column of its map:
