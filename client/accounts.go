@@ -40,7 +40,9 @@ type Account struct {
 	Currency string `json:"currency"`
 	// Balance and CreditLimit are decimal strings, e.g. "0.0"; CreditLimit is the
 	// limit that applies (the class's while CreditLimitUseSystem is true).
-	Balance              string            `json:"balance"`
+	Balance string `json:"balance"`
+	// AvailableBalance is Balance less what blocked charges reserve of it.
+	AvailableBalance     string            `json:"available_balance"`
 	CreditLimit          string            `json:"credit_limit"`
 	CreditLimitUseSystem bool              `json:"credit_limit_use_system"`
 	ExternalKey          *string           `json:"external_key"`

@@ -58,6 +58,7 @@ var pathIDs = map[string]domain.Message{
 	"payment_id":      domain.MsgPaymentNotFound,
 	"correction_id":   domain.MsgCorrectionNotFound,
 	"invoice_id":      domain.MsgInvoiceNotFound,
+	"charge_id":       domain.MsgChargeNotFound,
 }
 
 // route registers h under pattern with the machinery every API endpoint shares.

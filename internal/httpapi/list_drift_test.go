@@ -39,6 +39,7 @@ var apiLists = map[string]struct {
 	"currencyRateHistoryList": {currencyRateHistoryList, "currency_rates"},
 	"correctionList":          {correctionList, "corrections"},
 	"invoiceList":             {invoiceList, "invoices"},
+	"chargeList":              {chargeList, "charges"},
 }
 
 // storeOnlyFields are the fields a store list maps that no API list sends, as
