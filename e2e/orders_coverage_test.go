@@ -76,7 +76,7 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "PATCH", rp+"/payments/999999", complete, "", 404, "payment_not_found")
 		ocError(t, admin, "PATCH", pp, big, "", 413, "body_too_large")
 		ocError(t, admin, "PATCH", pp, complete, "text/plain", 415, "unsupported_media_type")
-		ocError(t, admin, "PATCH", pp, `{"data":{"attributes":{"status":"paid_from_balance"}}}`, "", 422, "balance_not_available")
+		ocError(t, admin, "PATCH", pp, `{"data":{"attributes":{"status":"paid_from_balance"}}}`, "", 422, "payment_from_balance")
 
 		// Cancel a second order; the first is completed by its payment.
 		second := ocOne(t, ocDo(t, admin, "POST", rp+"/sales_order", order(w.prepaid.ID), "", 201))
