@@ -20,8 +20,12 @@ func mustLedgerConsistent(t testing.TB, s *server) {
 	}
 }
 
-// checkLedger answers the ledger's violations as one error, nil when there are none.
+// checkLedger answers the ledger's violations as one error, nil when there are none;
+// a server whose database is already closed has nothing to check.
 func (s *server) checkLedger() error {
+	if s.DB == nil {
+		return nil
+	}
 	violations, err := s.DB.Reader().CheckLedger(context.Background())
 	if err != nil {
 		return err
@@ -116,4 +120,31 @@ func chTopUp(t *testing.T, w *okWorld, id int64, total string) {
 	if _, err := w.sales.CompletePayment(ctx, w.r.ID, p.ID, w.cash); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// chCoverage produces the documented answers of the charges endpoints of the
+// reseller at rp, which has an order, but the database-down ones, and returns the
+// path of one of its charges.
+func chCoverage(t *testing.T, admin, anon *client.Client, rp string) string {
+	t.Helper()
+	resp := ocDo(t, admin, "GET", rp+"/charges?include=reseller,account,subscription,plan&sort=-created_at"+
+		"&filter[status]=new,blocked&filter[created_at][gt]=2000-01-01", "", "", 200)
+	ocDo(t, admin, "GET", rp+"/charges?filter[close_date][lt]=2100-01-01&filter[close_date][gt]=2000-01-01", "", "", 200)
+	ocError(t, admin, "GET", rp+"/charges?filter[close_date]=soon", "", "", 400, "invalid_date")
+	ocError(t, anon, "GET", rp+"/charges", "", "", 401, "token_missing")
+	ocError(t, admin, "GET", "/api/v3/resellers/999999/charges", "", "", 404, "reseller_not_found")
+	var page struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(resp.Body, &page); err != nil || len(page.Data) == 0 {
+		t.Fatalf("charges page: %v: %s", err, resp.Body)
+	}
+	path := rp + "/charges/" + page.Data[0].ID
+	ocDo(t, admin, "GET", path+"?include=reseller,account,subscription,plan", "", "", 200)
+	ocError(t, admin, "GET", path+"?include=invoice", "", "", 400, "unknown_include")
+	ocError(t, anon, "GET", path, "", "", 401, "token_missing")
+	ocError(t, admin, "GET", rp+"/charges/999999", "", "", 404, "charge_not_found")
+	return path
 }

@@ -91,6 +91,10 @@ func (s *server) stop() {
 		if err := s.checkListCounts(); err != nil {
 			s.t.Errorf("after the test: %v", err)
 		}
+		// And with the account ledger's invariant holding (docs/billing.md).
+		if err := s.checkLedger(); err != nil {
+			s.t.Errorf("after the test: %v", err)
+		}
 		if err := s.Main.Close(); err != nil {
 			s.t.Errorf("close server: %v", err)
 		}

@@ -24,7 +24,7 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 			`"resources":{"data":[{"plan_resource_id":%d,"quantity":2}]}}}}`, account, w.basic.ID, odPeriod(t, w.basic, "1m"), mailbox)
 	}
 	big := `{"data":{"attributes":{"promo_code":"` + strings.Repeat("x", ocBigBodySize) + `"}}}`
-	var op, sp, pp string
+	var op, sp, pp, chp string
 
 	t.Run("orders", func(t *testing.T) {
 		created := ocOne(t, ocDo(t, admin, "POST", rp+"/sales_order", order(w.prepaid.ID), "", 201,
@@ -46,8 +46,8 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "GET", rp+"/orders?sort=zz", "", "", 400, "unknown_sort")
 		ocError(t, anon, "GET", rp+"/orders", "", "", 401, "token_missing")
 		ocError(t, admin, "GET", "/api/v3/resellers/999999/orders", "", "", 404, "reseller_not_found")
-		ocDo(t, admin, "GET", op+"?include=account,payment,subscription", "", "", 200)
-		ocError(t, admin, "GET", op+"?include=charges", "", "", 400, "unknown_include")
+		ocDo(t, admin, "GET", op+"?include=account,payment,subscription,charges", "", "", 200)
+		ocError(t, admin, "GET", op+"?include=invoices", "", "", 400, "unknown_include")
 		ocError(t, anon, "GET", op, "", "", 401, "token_missing")
 		ocError(t, admin, "GET", rp+"/orders/999999", "", "", 404, "order_not_found")
 
@@ -68,6 +68,8 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "GET", pp+"?include=invoices", "", "", 400, "unknown_include")
 		ocError(t, anon, "GET", pp, "", "", 401, "token_missing")
 		ocError(t, admin, "GET", rp+"/payments/999999", "", "", 404, "payment_not_found")
+
+		chp = chCoverage(t, admin, anon, rp)
 
 		complete := fmt.Sprintf(`{"data":{"attributes":{"payment_method_id":%d}}}`, w.cash)
 		ocError(t, admin, "PATCH", pp, `{"data":`, "", 400, "malformed_json")
@@ -100,6 +102,8 @@ func odCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 			{"GET", rp + "/payments", ""},
 			{"GET", pp, ""},
 			{"PATCH", pp, `{"data":{"attributes":{"payment_method_id":1}}}`},
+			{"GET", rp + "/charges", ""},
+			{"GET", chp, ""},
 		} {
 			ocError(t, admin, c.method, c.path, c.body, "", 500, "internal_error")
 		}
