@@ -87,6 +87,9 @@ func (s *Service) chargeOrder(ctx context.Context, tx *store.Conn, o *domain.Ord
 // past the step is left alone, so a step taken again changes nothing.
 func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domain.Order, moves chargeMoves,
 	extra accountMove, now time.Time) error {
+	if moves.prepaidOnly && o.PaymentModel != domain.PaymentModelPrepay {
+		return moveAccounts(ctx, tx, map[int64]accountMove{o.AccountID: extra}, now) // no charge of o moves
+	}
 	from := make([]domain.ChargeStatus, 0, len(moves.to))
 	for st := range moves.to {
 		from = append(from, st)
