@@ -37,8 +37,7 @@ func TestOpenAPIListParameters(t *testing.T) {
 			}
 			concrete := strings.NewReplacer("{reseller_id}", "1", "{manager_id}", "1", "{plan_id}", "1", "{product_id}", "1",
 				"{order_id}", "1", "{subscription_id}", "1", "{payment_id}", "1", "{account_id}", "1",
-				"{invoice_id}", "1").Replace(path)
-				"{charge_id}", "1").Replace(path)
+				"{invoice_id}", "1", "{charge_id}", "1").Replace(path)
 			params := map[string]*openapi3.Parameter{}
 			required := "" // every call sends the required parameters, with their first value
 			for _, p := range op.Parameters {
