@@ -30,6 +30,7 @@ type Invoice struct {
 	ChargeIDs       []int64 `json:"-"`
 	SubscriptionIDs []int64 `json:"-"`
 	PaymentIDs      []int64 `json:"-"`
+	CorrectionIDs   []int64 `json:"-"`
 	// Included holds the objects asked for with WithInclude (GetInvoice).
 	Included []Resource `json:"-"`
 }
@@ -57,6 +58,9 @@ func (inv *Invoice) fromResource(res Resource) error {
 		return err
 	}
 	if inv.PaymentIDs, err = ids("payments"); err != nil {
+		return err
+	}
+	if inv.CorrectionIDs, err = ids("corrections"); err != nil {
 		return err
 	}
 	inv.ID, err = parseID(res.ID)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,7 +39,8 @@ func inSetup(t *testing.T, e storetest.Engine) (*server, *inWorld) {
 }
 
 // inCharge is a charge a test gives the billing pass: the ledger's charges are
-// written straight to the database here, as the pass finds them.
+// written straight to the database here, as the pass finds them, in the currency of
+// the resellers odSetup makes (EUR).
 type inCharge struct {
 	account, sub int64
 	model        domain.PaymentModel
@@ -59,8 +61,8 @@ func inInsertCharges(t *testing.T, s *server, rid int64, list ...inCharge) []int
 		}
 		ch := &domain.Charge{ResellerID: rid, AccountID: c.account, SubscriptionID: c.sub,
 			BillingKey: fmt.Sprintf("test/%s/%d", c.from, i) + unique("-"), Type: domain.ChargeRecurring,
-			Status: c.status, PaymentModel: c.model, Quantity: 1, UnitPrice: amount, Currency: "USD", Amount: amount,
-			ResellerCurrency: "USD", CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			Status: c.status, PaymentModel: c.model, Quantity: 1, UnitPrice: amount, Currency: "EUR", Amount: amount,
+			ResellerCurrency: "EUR", CreatedAt: time.Now(), UpdatedAt: time.Now()}
 		for _, d := range []struct {
 			to   *domain.Date
 			text string
@@ -74,7 +76,34 @@ func inInsertCharges(t *testing.T, s *server, rid int64, list ...inCharge) []int
 		}
 		charges[i] = ch
 	}
-	err := s.DB.InTx(context.Background(), func(tx *store.Conn) error { return tx.InsertCharges(context.Background(), charges) })
+	// Seeded charges keep the ledger as the code that makes them does: a closed
+	// prepaid charge has taken its amount off the balance, a blocked one reserves it.
+	ctx := context.Background()
+	err := s.DB.InTx(ctx, func(tx *store.Conn) error {
+		if err := tx.InsertCharges(ctx, charges); err != nil {
+			return err
+		}
+		for _, ch := range charges {
+			if ch.PaymentModel != domain.PaymentModelPrepay {
+				continue
+			}
+			acc, err := tx.FindAccountForUpdate(ctx, ch.AccountID)
+			if err != nil {
+				return err
+			}
+			balance, blocked := domain.Amount(0), domain.Amount(0)
+			switch ch.Status {
+			case domain.ChargeClosed:
+				balance = -ch.Amount
+			case domain.ChargeBlocked:
+				blocked = ch.Amount
+			}
+			if err := tx.MoveAccountMoney(ctx, acc, balance, blocked, ch.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatalf("insert charges: %v", err)
 	}
@@ -142,4 +171,32 @@ func inListParametersSeed(t *testing.T, s *server) {
 	if invoices := inInvoices(t, s.Admin, domain.OperatorID, nil); len(invoices) != 1 || invoices[0].ID != 1 {
 		t.Fatalf("seeded invoices %+v, want invoice 1", invoices)
 	}
+}
+
+// inChargesSum is the sum of the amounts of charges ids of reseller rid.
+func inChargesSum(t *testing.T, s *server, rid int64, ids []int64) domain.Amount {
+	t.Helper()
+	var sum domain.Amount
+	for _, id := range ids {
+		ch, err := s.Admin.GetCharge(context.Background(), rid, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := domain.ParseAmount(ch.Amount)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += a
+	}
+	return sum
+}
+
+// inContains reports whether all of want are in ids.
+func inContains(ids, want []int64) bool {
+	for _, w := range want {
+		if !slices.Contains(ids, w) {
+			return false
+		}
+	}
+	return true
 }

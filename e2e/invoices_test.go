@@ -30,13 +30,47 @@ func TestInvoicesBillingDay(t *testing.T) {
 			inCharge{w.postpaid.ID, w.postSub, "postpay", "blocked", "12.50", "2027-03-01", "2027-03-31", ""},
 			inCharge{w.prepaid.ID, w.preSub, "prepay", "closed", "30.00", "2027-03-01", "2027-03-31", "2027-03-02"})
 
-		// 1 February closes January, which has nothing to bill.
+		// 1 February closes January: the postpaid sale of 31 January made its
+		// charges then, blocked; the prepaid sale's wait for its payment.
 		psAdvance(t, s, psAt("2027-02-02", 10))
-		if got := inInvoices(t, s.Admin, rid, nil); len(got) != 0 {
-			t.Fatalf("invoices after 1 February: %+v", got)
+		sale, err := s.Admin.ListCharges(ctx, rid, &client.ListOptions{Sort: "id",
+			Filter: map[string]string{"subscription_id": strconv.FormatInt(w.postSub, 10)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var saleIDs []int64
+		for _, ch := range sale.Items {
+			if ch.OrderID == nil {
+				continue // one of the charges given above
+			}
+			saleIDs = append(saleIDs, ch.ID)
+			if ch.Status != "closed" || ch.CloseDate == nil || *ch.CloseDate != "2027-02-01" {
+				t.Fatalf("the postpaid sale's charge after 1 February: %+v", ch)
+			}
+		}
+		jan := inInvoices(t, s.Admin, rid, nil)
+		if len(jan) != 1 || jan[0].PaymentModel != "postpay" || jan[0].FromDate != "2027-01-01" ||
+			len(saleIDs) == 0 || !slices.Equal(jan[0].ChargeIDs, saleIDs) {
+			t.Fatalf("invoices after 1 February: %+v; want January's of the sale's charges %v", jan, saleIDs)
+		}
+		// A correction for the postpaid subscription's invoice, approved in
+		// February, joins February's invoice; one still waiting for approval does not.
+		sub := w.postSub
+		credit, err := s.Admin.CreateCorrection(ctx, rid, client.CorrectionInput{AccountID: w.postpaid.ID,
+			IncludedInvoice: true, SubscriptionID: &sub, Total: "-2.75"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Admin.UpdateCorrectionStatus(ctx, rid, credit.ID, "approved"); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := s.Admin.CreateCorrection(ctx, rid, client.CorrectionInput{AccountID: w.postpaid.ID,
+			IncludedInvoice: true, SubscriptionID: &sub, Total: "100"})
+		if err != nil {
+			t.Fatal(err)
 		}
 		psAdvance(t, s, psAt("2027-03-02", 10))
-		invoices := inInvoices(t, s.Admin, rid, nil)
+		invoices := inInvoices(t, s.Admin, rid, map[string]string{"from_date": "2027-02-01"})
 		if len(invoices) != 2 {
 			t.Fatalf("invoices after 1 March: %+v", invoices)
 		}
@@ -48,14 +82,25 @@ func TestInvoicesBillingDay(t *testing.T) {
 				pre = inv
 			}
 		}
-		if post.AccountID != w.postpaid.ID || post.Status != "closed" || post.Total != "19.75" ||
-			post.FromDate != "2027-02-01" || post.ToDate != "2027-02-28" || post.Approved || post.CurrencyCode != "USD" {
+		// February's postpaid invoice: the two charges given, the renewal's of the
+		// period that started on 28 February, and the correction.
+		if want := inChargesSum(t, s, rid, post.ChargeIDs) - 2_750_000; post.Total != want.String() {
+			t.Fatalf("postpaid invoice total %s, want its charges less the correction of 2.75: %s", post.Total, want)
+		}
+		if post.AccountID != w.postpaid.ID || post.Status != "closed" ||
+			post.FromDate != "2027-02-01" || post.ToDate != "2027-02-28" || post.Approved || post.CurrencyCode != "EUR" {
 			t.Fatalf("postpaid invoice = %+v", post)
 		}
-		if !slices.Equal(post.ChargeIDs, feb[:2]) || !slices.Equal(post.SubscriptionIDs, []int64{w.postSub}) ||
-			len(post.PaymentIDs) != 1 {
-			t.Fatalf("postpaid invoice gathers charges %v of %v, payments %v; want charges %v", post.ChargeIDs,
-				post.SubscriptionIDs, post.PaymentIDs, feb[:2])
+		if !inContains(post.ChargeIDs, feb[:2]) || !slices.Equal(post.SubscriptionIDs, []int64{w.postSub}) ||
+			len(post.PaymentIDs) != 1 || !slices.Equal(post.CorrectionIDs, []int64{credit.ID}) {
+			t.Fatalf("postpaid invoice gathers charges %v of %v, payments %v, corrections %v; want charges %v and "+
+				"correction %d", post.ChargeIDs, post.SubscriptionIDs, post.PaymentIDs, post.CorrectionIDs, feb[:2], credit.ID)
+		}
+		if k, err := s.Admin.GetCorrection(ctx, rid, credit.ID); err != nil || k.InvoiceID == nil || *k.InvoiceID != post.ID {
+			t.Fatalf("the approved correction after billing: %+v, %v; want it in invoice %d", k, err, post.ID)
+		}
+		if k, err := s.Admin.GetCorrection(ctx, rid, pending.ID); err != nil || k.InvoiceID != nil {
+			t.Fatalf("the pending correction after billing: %+v, %v; want it in no invoice", k, err)
 		}
 		if pre.AccountID != w.prepaid.ID || pre.Status != "closed" || pre.Total != "30.0" ||
 			!slices.Equal(pre.ChargeIDs, feb[2:]) || len(pre.PaymentIDs) != 0 {
@@ -63,15 +108,15 @@ func TestInvoicesBillingDay(t *testing.T) {
 		}
 		numbers := []string{post.DocumentID, pre.DocumentID}
 		slices.Sort(numbers)
-		if !slices.Equal(numbers, []string{"IN000001", "IN000002"}) {
-			t.Fatalf("invoice numbers %v, want IN000001 and IN000002", numbers)
+		if !slices.Equal(numbers, []string{"IN000002", "IN000003"}) {
+			t.Fatalf("invoice numbers %v, want IN000002 and IN000003", numbers)
 		}
 
 		pay, err := s.Admin.GetPayment(ctx, rid, post.PaymentIDs[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pay.Status != "waiting_for_payment" || pay.Total != "19.75" || pay.DueDate == nil ||
+		if pay.Status != "waiting_for_payment" || pay.Total != post.Total || pay.DueDate == nil ||
 			*pay.DueDate != "2027-03-15" || pay.AccountID != w.postpaid.ID {
 			t.Fatalf("payment of the postpaid invoice = %+v", pay)
 		}
@@ -83,14 +128,15 @@ func TestInvoicesBillingDay(t *testing.T) {
 			t.Fatalf("included %+v, want the payment %d", got.Included, pay.ID)
 		}
 		// March's charges wait for April's billing day; February's left the pass's index.
-		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); !slices.Equal(waiting, march) {
+		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); !inContains(waiting, march) ||
+			inContains(waiting, feb[:1]) {
 			t.Fatalf("charges waiting %v, want %v", waiting, march)
 		}
 
 		// The scheduler again for the same day (another node, a retry): nothing new.
 		inBillingPass(t, s, psAt("2027-03-02", 10))
 		inBillingPass(t, s, psAt("2027-03-01", 0))
-		if again := inInvoices(t, s.Admin, rid, nil); len(again) != 2 {
+		if again := inInvoices(t, s.Admin, rid, nil); len(again) != 3 {
 			t.Fatalf("invoices after a second run: %+v", again)
 		}
 
@@ -102,7 +148,7 @@ func TestInvoicesBillingDay(t *testing.T) {
 			"status": "closed"}); len(l) != 1 || l[0].ID != post.ID {
 			t.Fatalf("postpaid account's invoices %+v", l)
 		}
-		if l := inInvoices(t, s.Admin, rid, map[string]string{"to_date": "2027-01-31"}); len(l) != 0 {
+		if l := inInvoices(t, s.Admin, rid, map[string]string{"to_date": "2027-01-31"}); len(l) != 1 || l[0].ID != jan[0].ID {
 			t.Fatalf("January's invoices %+v", l)
 		}
 		// Scope: a sibling reseller's manager does not see them.
@@ -116,8 +162,9 @@ func TestInvoicesBillingDay(t *testing.T) {
 		if l := inInvoices(t, s.Admin, rid, map[string]string{"from_date": "2027-03-01"}); len(l) != 2 {
 			t.Fatalf("March's invoices %+v", l)
 		}
-		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); len(waiting) != 0 {
-			t.Fatalf("charges still waiting %v", waiting)
+		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); inContains(waiting, march[:1]) ||
+			inContains(waiting, march[1:]) {
+			t.Fatalf("charges still waiting %v, March's %v among them", waiting, march)
 		}
 	})
 }
@@ -133,7 +180,7 @@ func TestInvoicesExternalManagement(t *testing.T) {
 		s, w := inSetup(t, e)
 		rid := w.r.ID
 		erp := w.sales
-		inInsertCharges(t, s, rid,
+		given := inInsertCharges(t, s, rid,
 			inCharge{w.postpaid.ID, w.postSub, "postpay", "blocked", "40.00", "2027-02-01", "2027-02-28", ""},
 			inCharge{w.prepaid.ID, w.preSub, "prepay", "closed", "10.00", "2027-02-01", "2027-02-28", "2027-02-03"})
 
@@ -150,15 +197,16 @@ func TestInvoicesExternalManagement(t *testing.T) {
 		}
 		psAdvance(t, s, psAt("2027-03-01", 9))
 		var post, pre client.Invoice
-		for _, inv := range inInvoices(t, erp, rid, nil) {
+		for _, inv := range inInvoices(t, erp, rid, map[string]string{"from_date": "2027-02-01"}) {
 			if inv.PaymentModel == "postpay" {
 				post = inv
 			} else {
 				pre = inv
 			}
 		}
-		if post.ID == 0 || pre.ID == 0 || post.Total != "40.0" {
-			t.Fatalf("invoices %+v %+v", post, pre)
+		if post.ID == 0 || pre.ID == 0 || !inContains(post.ChargeIDs, given[:1]) ||
+			post.Total != inChargesSum(t, s, rid, post.ChargeIDs).String() {
+			t.Fatalf("invoices %+v %+v; want the postpaid one with charge %d and its charges' total", post, pre, given[0])
 		}
 		pay, err := erp.GetPayment(ctx, rid, post.PaymentIDs[0])
 		if err != nil || pay.DueDate != nil || pay.Status != "waiting_for_payment" {
@@ -205,7 +253,7 @@ func TestInvoicesExternalManagement(t *testing.T) {
 			}
 			odErr(t, err, c.status, c.code, "")
 		}
-		_, err = erp.ApproveAccountInvoice(ctx, rid, w.postpaid.ID, client.InvoiceRequest{DocumentID: "X", BillingDate: "2027-01-01"})
+		_, err = erp.ApproveAccountInvoice(ctx, rid, w.postpaid.ID, client.InvoiceRequest{DocumentID: "X", BillingDate: "2026-12-01"})
 		odErr(t, err, 404, "INVOICE-0002", "")
 		_, err = w.marketing.ApproveInvoice(ctx, rid, post.ID, approval)
 		odErr(t, err, 403, "forbidden", "")
@@ -217,12 +265,12 @@ func TestInvoicesExternalManagement(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !inv.Approved || inv.DocumentID != "NS2000015" || inv.ExternalTotal == nil || *inv.ExternalTotal != "3600.0" ||
-			inv.Link == nil || inv.ApprovedAt == nil || inv.Total != "40.0" {
+			inv.Link == nil || inv.ApprovedAt == nil || inv.Total != post.Total {
 			t.Fatalf("approved invoice = %+v", inv)
 		}
 		pay, err = erp.GetPayment(ctx, rid, pay.ID)
 		if err != nil || pay.DueDate == nil || *pay.DueDate != "2027-03-15" || pay.ExternalCurrency == nil ||
-			*pay.ExternalCurrency != "RUB" || pay.Total != "40.0" {
+			*pay.ExternalCurrency != "RUB" || pay.Total != post.Total {
 			t.Fatalf("payment of the approved invoice = %+v, %v", pay, err)
 		}
 		_, err = byID("approve", approval, post.ID)

@@ -16,7 +16,6 @@ const (
 	MsgAsyncTaskRequired      Message = "async_task_required"
 	MsgAsyncTaskNotUsable     Message = "async_task_not_usable"
 	MsgPaymentMethodUnknown   Message = "payment_method_unknown"
-	MsgBalanceNotYet          Message = "balance_not_available"
 	MsgPaymentCompleteBody    Message = "payment_complete_body"
 )
 
@@ -44,9 +43,6 @@ var ordersTexts = map[Message]texts{
 	MsgPaymentMethodUnknown: {
 		"is not a payment method of the reseller",
 		"не является способом оплаты реселлера"},
-	MsgBalanceNotYet: {
-		"Completing a payment from the balance comes with the account ledger; until then complete it with a payment_method_id",
-		"Оплата с баланса появится вместе с лицевым счётом клиента; до тех пор проведите платёж с указанием payment_method_id"},
 	MsgPaymentCompleteBody: {
 		"must hold payment_method_id, or status paid_from_balance",
 		"должно содержать payment_method_id или status paid_from_balance"},

@@ -75,7 +75,7 @@ func (s *Server) toAPIInvoice(v *service.InvoiceView) resource {
 		"subscriptions": {Data: idents("subscriptions", v.Links.SubscriptionIDs)},
 		"payments":      {Data: payments},
 		"charges":       {Data: idents("charges", v.Links.ChargeIDs)},
-		"corrections":   {Data: []identifier{}},
+		"corrections":   {Data: idents("corrections", v.Links.CorrectionIDs)},
 	}
 	return resource{ID: id(v.ID), Type: "invoices", Attributes: a, Relationships: rel}
 }

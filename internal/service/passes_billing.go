@@ -129,8 +129,9 @@ func (p *billingPass) runBatch(ctx context.Context, now time.Time, ids []int64) 
 // invoiceDraft is an invoice the pass is about to write, with its charges.
 type invoiceDraft struct {
 	inv     *domain.Invoice
-	billed  domain.Date // the billing day
-	charges []int64
+	billed      domain.Date // the billing day
+	charges     []int64
+	corrections []int64
 }
 
 // billAccounts issues the due invoices of accounts ids in tx.
@@ -173,6 +174,9 @@ func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64,
 			closeOn = d.billed
 		}
 		if err := tx.GatherCharges(ctx, d.inv.ID, d.charges, closeOn, now); err != nil {
+			return err
+		}
+		if err := tx.LinkCorrections(ctx, d.inv.ID, d.corrections, now); err != nil {
 			return err
 		}
 	}
@@ -235,10 +239,41 @@ func draftInvoices(charges []store.ChargeToInvoice, invoiced map[store.InvoicePe
 	return out
 }
 
-// addInvoiceCorrections is where approved corrections put in an invoice join it:
-// each adds its amount to the draft's total and is linked to the invoice. Until
-// corrections exist there is nothing to add.
-func (s *Service) addInvoiceCorrections(context.Context, *store.Conn, []*invoiceDraft) error {
+// addInvoiceCorrections adds to each postpaid draft the approved corrections of its
+// account that go to an invoice and were approved before its billing day (in its
+// period, or in an earlier one that had no invoice): their totals join the draft's.
+func (s *Service) addInvoiceCorrections(ctx context.Context, tx *store.Conn, drafts []*invoiceDraft) error {
+	byAccount := map[int64]*invoiceDraft{}
+	var ids []int64
+	var before time.Time
+	for _, d := range drafts {
+		if d.inv.PaymentModel != domain.PaymentModelPostpay {
+			continue
+		}
+		// A late draft of an earlier period comes first; the latest period takes
+		// what was approved up to its billing day.
+		if prev := byAccount[d.inv.AccountID]; prev == nil || prev.billed.Before(d.billed) {
+			if prev == nil {
+				ids = append(ids, d.inv.AccountID)
+			}
+			byAccount[d.inv.AccountID] = d
+		}
+		if at := d.billed.Start(s.opts.Location); at.After(before) {
+			before = at
+		}
+	}
+	corrections, err := tx.CorrectionsToInvoice(ctx, ids, before)
+	if err != nil {
+		return err
+	}
+	for _, k := range corrections {
+		d := byAccount[k.AccountID]
+		if !k.ApprovedAt.Before(d.billed.Start(s.opts.Location)) {
+			continue
+		}
+		d.inv.Total += k.Total
+		d.corrections = append(d.corrections, k.ID)
+	}
 	return nil
 }
 

@@ -117,3 +117,25 @@ func TestChargesOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerCheckSeesInvoiceTotals checks the ledger's rule of invoices: one whose
+// total is not the sum of its charges and corrections is reported.
+func TestLedgerCheckSeesInvoiceTotals(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		f := osSeed(t, db)
+		inv := &domain.Invoice{ResellerID: f.account.ResellerID, AccountID: f.account.ID, DocumentID: "IN000001",
+			OwnDocumentID: "IN000001", Status: domain.InvoiceClosed, PaymentModel: domain.PaymentModelPrepay,
+			FromDate: domain.Date{Year: 2031, Month: 2, Day: 1}, ToDate: domain.Date{Year: 2031, Month: 2, Day: 28},
+			Total: 5_000_000, Currency: "USD", Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateInvoices(ctx, []*domain.Invoice{inv}) }); err != nil {
+			t.Fatal(err)
+		}
+		v, err := db.Reader().CheckLedger(ctx)
+		if err != nil || len(v) != 1 || v[0].AccountID != f.account.ID {
+			t.Fatalf("ledger with an invoice of 5.00 and nothing in it: %v, %v; want one violation of account %d",
+				v, err, f.account.ID)
+		}
+	})
+}

@@ -136,29 +136,3 @@ func (c *Conn) UpdateCorrection(ctx context.Context, k *domain.Correction) error
 	}
 	return nil
 }
-
-// SumApprovedBalanceCorrections returns, per account, the sum of its approved
-// corrections that went into the balance: the corrections' term of the ledger's
-// invariant (docs/billing.md). accountIDs limits it to those accounts; none sums
-// every account's. Accounts without such corrections are left out.
-func (c *Conn) SumApprovedBalanceCorrections(ctx context.Context, accountIDs []int64) (map[int64]domain.Amount, error) {
-	q, args := `SELECT k.account_id, CAST(SUM(k.total) AS BIGINT) FROM corrections k WHERE k.status = $1 AND k.applies_to = $2`,
-		[]any{string(domain.CorrectionStatusApproved), string(domain.CorrectionIntoBalance)}
-	if len(accountIDs) > 0 {
-		in, arg := oneOf(c.db.engine, "k.account_id", 3, accountIDs)
-		q, args = q+" AND "+in, append(args, arg)
-	}
-	out := map[int64]domain.Amount{}
-	err := eachRow(ctx, c, q+" GROUP BY k.account_id", args, func(s scanner) error {
-		var id, sum int64
-		if err := s.Scan(&id, &sum); err != nil {
-			return err
-		}
-		out[id] = domain.Amount(sum)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sum approved balance corrections: %w", err)
-	}
-	return out, nil
-}

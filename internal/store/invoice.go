@@ -168,10 +168,11 @@ func (c *Conn) InvoiceFile(ctx context.Context, id int64) (string, error) {
 }
 
 // InvoiceLinks are the objects an invoice gathers: its charges and their
-// subscriptions, in id order.
+// subscriptions, and its corrections, in id order.
 type InvoiceLinks struct {
 	ChargeIDs       []int64
 	SubscriptionIDs []int64
+	CorrectionIDs   []int64
 }
 
 // FindInvoiceLinks returns the links of each of the invoices ids, read in one query
@@ -179,7 +180,7 @@ type InvoiceLinks struct {
 func (c *Conn) FindInvoiceLinks(ctx context.Context, ids []int64) (map[int64]*InvoiceLinks, error) {
 	out := make(map[int64]*InvoiceLinks, len(ids))
 	for _, id := range ids {
-		out[id] = &InvoiceLinks{ChargeIDs: []int64{}, SubscriptionIDs: []int64{}}
+		out[id] = &InvoiceLinks{ChargeIDs: []int64{}, SubscriptionIDs: []int64{}, CorrectionIDs: []int64{}}
 	}
 	if len(ids) == 0 {
 		return out, nil
@@ -202,6 +203,19 @@ func (c *Conn) FindInvoiceLinks(ctx context.Context, ids []int64) (map[int64]*In
 		})
 	if err != nil {
 		return nil, fmt.Errorf("charges of invoices: %w", err)
+	}
+	in, arg = oneOf(c.db.engine, "invoice_id", 1, ids)
+	err = eachRow(ctx, c, "SELECT invoice_id, id FROM corrections WHERE "+in+" ORDER BY id", []any{arg},
+		func(sc scanner) error {
+			var inv, id int64
+			if err := sc.Scan(&inv, &id); err != nil {
+				return err
+			}
+			out[inv].CorrectionIDs = append(out[inv].CorrectionIDs, id)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("corrections of invoices: %w", err)
 	}
 	return out, nil
 }

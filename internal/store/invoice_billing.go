@@ -253,28 +253,3 @@ func (c *Conn) GatherCharges(ctx context.Context, invoiceID int64, ids []int64, 
 	return nil
 }
 
-// InsertCharges inserts charges as they are, with multi-row INSERTs, and sets their
-// ids: the seeding of tests and benchmarks of the billing pass, which is given the
-// charges its pass bills.
-func (c *Conn) InsertCharges(ctx context.Context, charges []*domain.Charge) error {
-	rows := make([][]any, len(charges))
-	for i, ch := range charges {
-		rows[i] = []any{ch.ResellerID, ch.AccountID, ch.SubscriptionID, nullable(ch.OrderID), nullable(ch.InvoiceID),
-			ch.BillingKey, string(ch.Type), string(ch.Status), string(ch.PaymentModel), ch.Description, ch.Quantity,
-			int64(ch.UnitPrice), ch.Currency, int64(ch.Amount), ch.ResellerCurrency, dateText(ch.OperateFrom),
-			dateText(ch.OperateTo), dateText(ch.CloseDate), micros(ch.CreatedAt), micros(ch.UpdatedAt)}
-	}
-	i := 0
-	err := c.insertMany(ctx, "charges", `reseller_id, account_id, subscription_id, order_id, invoice_id,
-		billing_key, type, status, payment_model, description, quantity, unit_price, currency, amount,
-		reseller_currency, operate_from, operate_to, close_date, created_at, updated_at`, rows, "id",
-		func(sc scanner) error {
-			err := sc.Scan(&charges[i].ID)
-			i++
-			return err
-		}, false)
-	if err != nil {
-		return fmt.Errorf("insert charges: %w", err)
-	}
-	return nil
-}

@@ -24,6 +24,8 @@ type ledgerTerm struct {
 var ledgerBalanceTerms = []ledgerTerm{
 	{"completed payments", `SELECT account_id, SUM(total) AS v FROM payments
 		WHERE status = 'completed' AND COALESCE(invoice_id, 0) = 0 GROUP BY account_id`},
+	{"approved balance corrections", `SELECT account_id, SUM(total) AS v FROM corrections
+		WHERE status = 'approved' AND applies_to = 'balance' GROUP BY account_id`},
 	{"closed prepaid charges", `SELECT account_id, -SUM(amount) AS v FROM charges
 		WHERE status = 'closed' AND payment_model = 'prepay' GROUP BY account_id`},
 	{"refunded prepaid refunds", `SELECT account_id, SUM(amount) AS v FROM charges
@@ -41,8 +43,9 @@ type LedgerViolation struct {
 }
 
 // CheckLedger returns every violation of the ledger's invariant: an account whose
-// balance or blocked funds are not what its payments and charges make them, and a
-// charge made twice for one subscription and billing key. Each rule is one
+// balance or blocked funds are not what its payments, corrections and charges make
+// them, a charge made twice for one subscription and billing key, and an invoice
+// whose total is not its charges' and corrections'. Each rule is one
 // statement, so it reads one consistent state of a live database.
 func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	var (
@@ -97,6 +100,25 @@ func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 		})
 	if err != nil {
 		return nil, fmt.Errorf("check the ledger's charges: %w", err)
+	}
+	err = eachRow(ctx, c, `SELECT i.account_id, i.id, i.total, COALESCE(ch.v, 0) + COALESCE(k.v, 0) FROM invoices i
+		LEFT JOIN (SELECT invoice_id, SUM(amount) AS v FROM charges WHERE invoice_id IS NOT NULL
+			GROUP BY invoice_id) ch ON ch.invoice_id = i.id
+		LEFT JOIN (SELECT invoice_id, SUM(total) AS v FROM corrections WHERE invoice_id IS NOT NULL
+			GROUP BY invoice_id) k ON k.invoice_id = i.id
+		WHERE i.total <> COALESCE(ch.v, 0) + COALESCE(k.v, 0) ORDER BY i.id`, nil,
+		func(sc scanner) error {
+			var account, id, total, want int64
+			if err := sc.Scan(&account, &id, &total, &want); err != nil {
+				return err
+			}
+			out = append(out, LedgerViolation{AccountID: account, Text: fmt.Sprintf(
+				"invoice %d: total %s, but its charges and corrections make %s", id, domain.Amount(total),
+				domain.Amount(want))})
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("check the ledger's invoices: %w", err)
 	}
 	return out, nil
 }
