@@ -128,7 +128,7 @@ func (p *billingPass) runBatch(ctx context.Context, now time.Time, ids []int64) 
 
 // invoiceDraft is an invoice the pass is about to write, with its charges.
 type invoiceDraft struct {
-	inv     *domain.Invoice
+	inv         *domain.Invoice
 	billed      domain.Date // the billing day
 	charges     []int64
 	corrections []int64

@@ -252,4 +252,3 @@ func (c *Conn) GatherCharges(ctx context.Context, invoiceID int64, ids []int64, 
 	}
 	return nil
 }
-
