@@ -127,6 +127,20 @@ func TestInvoicesBillingDay(t *testing.T) {
 		if len(got.Included) != 1 || got.Included[0].Type != "payments" || got.Included[0].ID != strconv.FormatInt(pay.ID, 10) {
 			t.Fatalf("included %+v, want the payment %d", got.Included, pay.ID)
 		}
+		got, err = s.Admin.GetInvoice(ctx, rid, post.ID, client.WithInclude("charges,payments"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var includedCharges []int64
+		for _, r := range got.Included {
+			if r.Type == "charges" {
+				id, _ := strconv.ParseInt(r.ID, 10, 64)
+				includedCharges = append(includedCharges, id)
+			}
+		}
+		if len(got.Included) != len(post.ChargeIDs)+1 || !slices.Equal(includedCharges, post.ChargeIDs) {
+			t.Fatalf("included %+v, want the payment and charges %v", got.Included, post.ChargeIDs)
+		}
 		// March's charges wait for April's billing day; February's left the pass's index.
 		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); !inContains(waiting, march) ||
 			inContains(waiting, feb[:1]) {

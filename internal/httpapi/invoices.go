@@ -20,7 +20,7 @@ var invoiceList = listSpec{
 		"payment_model": {kind: kindEnum, values: enumValues(domain.PaymentModels)},
 	},
 	sorts:    []string{"id", "created_at", "updated_at", "from_date", "to_date"},
-	includes: []string{"payments"},
+	includes: []string{"payments", "charges"},
 }
 
 // invoiceAttributes are the attributes of an invoice resource: the documented ones,
@@ -80,23 +80,36 @@ func (s *Server) toAPIInvoice(v *service.InvoiceView) resource {
 	return resource{ID: id(v.ID), Type: "invoices", Attributes: a, Relationships: rel}
 }
 
-// invoiceDocument renders invoices and the payments they include when asked.
+// invoiceDocument renders invoices and the payments and charges they include when
+// asked.
 func (s *Server) invoiceDocument(c *call, invoices []*service.InvoiceView, includes []string) ([]resource, []resource, error) {
 	data := make([]resource, len(invoices))
 	for i, v := range invoices {
 		data[i] = s.toAPIInvoice(v)
 	}
-	if len(includes) == 0 {
-		return data, nil, nil
-	}
-	payments, err := s.svc.IncludeForInvoices(c.ctx, c.actor, invoices)
-	if err != nil {
-		return nil, nil, err
-	}
 	var included includedSet
-	for _, v := range invoices {
-		if p := payments[v.PaymentID]; p != nil {
-			included.add(s.toAPIPayment(p))
+	if contains(includes, "payments") {
+		payments, err := s.svc.IncludeForInvoices(c.ctx, c.actor, invoices)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range invoices {
+			if p := payments[v.PaymentID]; p != nil {
+				included.add(s.toAPIPayment(p))
+			}
+		}
+	}
+	if contains(includes, "charges") {
+		charges, err := s.svc.ChargesOfInvoices(c.ctx, c.actor, invoices)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range invoices {
+			for _, id := range v.Links.ChargeIDs {
+				if ch := charges[id]; ch != nil {
+					included.add(s.toAPICharge(ch))
+				}
+			}
 		}
 	}
 	return data, included.list, nil
