@@ -162,7 +162,16 @@ func (w *twWorld) pay(o *client.Order, status string) {
 		w.t.Fatalf("payment of %s: %s %s for %s; want %s completed for %s", o.DocumentID, p.DocumentID, p.Status,
 			p.Total, doc, o.Total)
 	}
-	odWaitOrder(w.t, w.sales, w.rid, o.ID, status)
+	done := odWaitOrder(w.t, w.sales, w.rid, o.ID, status)
+	// The order's charges sum to its total, blocked while it waits for its
+	// provisioning date and closed (refunds refunded) once it is provisioned.
+	charge, refund := "blocked", "waiting_for_refund"
+	if status == "completed" {
+		charge, refund = "closed", "refunded"
+	}
+	chWantCharges(w.t, w.sales, w.rid, done, map[string]string{"Charge::Setup": charge, "Charge::Recurring": charge,
+		"Charge::Renewal": charge, "Charge::Refund": refund})
+	mustLedgerConsistent(w.t, w.s)
 }
 
 // want checks the subscription's status, plan and expiration date.

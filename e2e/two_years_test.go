@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/cascade-billing/cascade/client"
@@ -147,6 +148,27 @@ func TestTwoYears(t *testing.T) {
 		if w.payments != 28 {
 			t.Fatalf("%d payments, want 28", w.payments)
 		}
+
+		// Each month's closed charges are listed in a prepaid invoice of that month,
+		// one per billing period: 24 months from January 2027, but for March 2028,
+		// whose renewal was paid late, in April (April's invoice lists it). The
+		// ledger holds (checked after every payment too).
+		invoices, err := w.sales.ListInvoices(ctx, w.rid, &client.ListOptions{PageSize: 100, Sort: "from_date",
+			Filter: map[string]string{"account_id": strconv.FormatInt(w.acc.ID, 10)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, inv := range invoices.Items {
+			if inv.PaymentModel != "prepay" || inv.Status != "closed" || len(inv.PaymentIDs) != 0 || seen[inv.FromDate] {
+				t.Fatalf("invoice %+v", inv)
+			}
+			seen[inv.FromDate] = true
+		}
+		if len(seen) != 23 || seen["2028-03-01"] || !seen["2027-01-01"] || !seen["2028-12-01"] {
+			t.Fatalf("monthly invoices over two years from %v", seen)
+		}
+		mustLedgerConsistent(t, w.s)
 	})
 }
 
