@@ -287,5 +287,20 @@ func TestCurrencyRatesOrders(t *testing.T) {
 			t.Fatalf("stored rates %s %s and %s %s, want EUR 1.08 and EUR 1.26", first.PlanCurrency,
 				first.CurrencyRate, last.PlanCurrency, last.CurrencyRate)
 		}
+		// Their charges keep both amounts and the rate: unit prices in EUR, amounts
+		// in USD, summing to the orders' totals (the first invoiced and closed by
+		// now, the last blocked until its billing day).
+		for _, c := range []struct {
+			order        *client.Order
+			rate, status string
+		}{{&renewals[0], "1.08", "closed"}, {&renewals[11], "1.26", "blocked"}} {
+			charges := chWantCharges(t, s.Admin, r.ID, c.order, map[string]string{"Charge::Recurring": c.status})
+			for _, ch := range charges {
+				if ch.Currency != "EUR" || ch.ResellerCurrency != "USD" || ch.CurrencyRate != c.rate {
+					t.Fatalf("charge of %s: %s in %s, %s in %s at %s; want EUR, USD at %s", c.order.DocumentID,
+						ch.UnitPrice, ch.Currency, ch.Amount, ch.ResellerCurrency, ch.CurrencyRate, c.rate)
+				}
+			}
+		}
 	})
 }
