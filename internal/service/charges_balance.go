@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -24,24 +25,31 @@ func (s *Service) payFromBalance(ctx context.Context, resellerID, id int64) (*do
 		if err != nil {
 			return nil, err
 		}
-		if p.AmountPaidFromBalance > 0 || o == nil {
-			return nil, errNotByBalance()
-		}
-		now := s.clock.Now()
-		if err := p.Apply(domain.PaymentEventPayFromBalance, now); err != nil {
-			return nil, err
-		}
-		p.UpdatedAt = now
-		if err := tx.UpdatePayment(ctx, p); err != nil {
-			return nil, err
-		}
-		return p, s.orderPaid(ctx, tx, o, accountMove{need: p.Total}, now)
+		return p, s.payLockedFromBalance(ctx, tx, p, o, s.clock.Now())
 	})
 	if err != nil {
 		return nil, wrap(err, "pay payment %d from the balance", id)
 	}
 	s.jobsEnqueued()
 	return p, nil
+}
+
+// payLockedFromBalance pays p, read for update with the order it pays (o, nil for a
+// top-up), from the account's balance at now and lets the order go on, in tx: the
+// API's payment from the balance and the automatic renewal's on the expiration day
+// (renewFromBalance) take this one path. Errors: invalid (payment_from_balance).
+func (s *Service) payLockedFromBalance(ctx context.Context, tx *store.Conn, p *domain.Payment, o *domain.Order, now time.Time) error {
+	if p.AmountPaidFromBalance > 0 || o == nil {
+		return errNotByBalance()
+	}
+	if err := p.Apply(domain.PaymentEventPayFromBalance, now); err != nil {
+		return err
+	}
+	p.UpdatedAt = now
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	return s.orderPaid(ctx, tx, o, accountMove{need: p.Total}, now)
 }
 
 // errNotByBalance refuses a payment from the balance, as the payment's own status

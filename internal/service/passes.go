@@ -343,12 +343,17 @@ type lockedSub struct {
 	waiting *domain.Order
 }
 
-// endPeriod acts on an active subscription whose period ended without a renewal
-// (domain.LapseOf): it is graced until its grace ends, or its stop is asked for.
+// endPeriod acts on an active subscription whose period ended without a renewal:
+// its automatic renewal is paid from the balance when that covers it
+// (renewFromBalance); otherwise (domain.LapseOf) it is graced until its grace ends,
+// or its stop is asked for.
 func (s *Service) endPeriod(ctx context.Context, tx *store.Conn, b *passBatch, id int64) (bool, error) {
 	l, err := s.lockedSubscription(ctx, tx, id)
 	if err != nil || !l.sub.PeriodEnded(b.today) || l.sched.ExpiryHandledFor == l.sub.ExpirationDate {
 		return false, err
+	}
+	if paid, err := s.renewFromBalance(ctx, tx, b, l); err != nil || paid {
+		return paid, err
 	}
 	terms, err := b.termsOf(ctx, tx, l.plan)
 	if err != nil {
