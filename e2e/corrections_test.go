@@ -49,6 +49,7 @@ func TestCorrections(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
 		ctx := context.Background()
 		w := odSetup(t, s)
+		crTopUp(t, w, w.prepaid.ID, "100.00") // so the corrections below keep it off credit hold
 		start := koBalance(t, s.Admin, w.r.ID, w.prepaid.ID)
 
 		k, err := w.sales.CreateCorrection(ctx, w.r.ID, w.koBalanceInput("-15.50"))

@@ -146,7 +146,7 @@ func moveAccounts(ctx context.Context, tx *store.Conn, moves map[int64]accountMo
 		if m.need > 0 && a.AvailableBalance() < m.need {
 			return errNotByBalance()
 		}
-		if err := tx.MoveAccountMoney(ctx, a, m.balance, m.blocked, now); err != nil {
+		if err := moveMoney(ctx, tx, a, m.balance, m.blocked, now); err != nil {
 			return err
 		}
 	}

@@ -106,7 +106,7 @@ func (s *Service) DecideCorrection(ctx context.Context, a domain.Actor, reseller
 		if err := tx.UpdateCorrection(ctx, k); err != nil {
 			return nil, err
 		}
-		return k, tx.MoveAccountMoney(ctx, acc, k.BalanceEffect(), 0, now)
+		return k, moveMoney(ctx, tx, acc, k.BalanceEffect(), 0, now)
 	})
 	return k, wrap(err, "decide correction %d", id)
 }
@@ -140,7 +140,7 @@ func (s *Service) recordReceivedMoney(ctx context.Context, tx *store.Conn, a dom
 	if err := tx.CreateCorrection(ctx, k); err != nil {
 		return err
 	}
-	return tx.MoveAccountMoney(ctx, acc, k.BalanceEffect(), 0, now)
+	return moveMoney(ctx, tx, acc, k.BalanceEffect(), 0, now)
 }
 
 // withinOr answers nil when the reseller ownerID is the reseller at path or sits

@@ -112,6 +112,9 @@ func (s *Service) salesRefs(ctx context.Context, tx *store.Conn, a domain.Actor,
 	if err := refs.account.Class.CheckPaymentModel(req.PaymentModel); err != nil {
 		errs = append(errs, err)
 	}
+	if err := refuseOnCreditHold(refs.account); err != nil {
+		errs = append(errs, err)
+	}
 	if err := req.CheckProvisioningDate(today); err != nil {
 		errs = append(errs, err)
 	}
