@@ -109,15 +109,20 @@ type ChargeToInvoice struct {
 }
 
 // ChargesToInvoice returns the charges of accounts ids (locked with LockAccounts)
-// that wait for an invoice, in id order.
+// that wait for an invoice, in id order. The charges of an order still waiting for
+// its provisioning date are left for a later run: until then the order may be
+// cancelled, and its charges deleted rather than billed. Only such an order drops
+// its blocked postpaid charges, so the pass never writes a charge a cancellation
+// holds (which locks the charges before the account, the other way round).
 func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInvoice, error) {
 	in, arg := oneOf(c.db.engine, "c.account_id", 1, ids)
+	pending := string(domain.OrderStatusWaitingForProvisioning)
 	var out []ChargeToInvoice
 	err := eachRow(ctx, c, `SELECT c.id, c.reseller_id, c.account_id, c.payment_model, c.amount,
 		c.reseller_currency, c.operate_from, c.close_date, COALESCE(t.billing_day, 1)
 		FROM `+c.chargesToInvoice("c")+` JOIN subscriptions s ON s.id = c.subscription_id JOIN plans p ON p.id = s.plan_id
-		LEFT JOIN service_terms t ON t.id = p.service_term_id
-		WHERE `+in+" AND c."+toInvoiceOf("c.")+" ORDER BY c.id", []any{arg}, func(sc scanner) error {
+		LEFT JOIN service_terms t ON t.id = p.service_term_id LEFT JOIN orders o ON o.id = c.order_id
+		WHERE `+in+" AND c."+toInvoiceOf("c.")+" AND (o.id IS NULL OR o.status <> $2) ORDER BY c.id", []any{arg, pending}, func(sc scanner) error {
 		var (
 			ch          ChargeToInvoice
 			model, from string
