@@ -219,7 +219,11 @@ func draftInvoices(charges []store.ChargeToInvoice, invoiced map[store.InvoicePe
 			byPeriod[key] = d
 			out = append(out, d)
 		}
-		d.inv.Total += ch.Amount
+		if ch.Refund {
+			d.inv.Total -= ch.Amount
+		} else {
+			d.inv.Total += ch.Amount
+		}
 		d.charges = append(d.charges, ch.ID)
 	}
 	slices.SortFunc(out, func(a, b *invoiceDraft) int {

@@ -11,13 +11,15 @@ import (
 
 // The billing pass's queries (service/passes_billing.go). The charges it has still
 // to put in an invoice are those of the partial index charges_to_invoice
-// (migration 0030): blocked postpaid charges and closed prepaid ones without an
-// invoice, so each run reads what is left to bill, not every charge ever made.
+// (migration 0033): blocked postpaid charges and postpaid refunds waiting for their
+// refund, closed prepaid charges and refunded prepaid refunds, without an invoice, so
+// each run reads what is left to bill, not every charge ever made.
 
 // toInvoice is the predicate of charges_to_invoice, word for word, so the index is
 // used.
 const toInvoice = `invoice_id IS NULL
-	AND ((payment_model = 'postpay' AND status = 'blocked') OR (payment_model = 'prepay' AND status = 'closed'))`
+	AND ((payment_model = 'postpay' AND status IN ('blocked', 'waiting_for_refund'))
+		OR (payment_model = 'prepay' AND status IN ('closed', 'refunded')))`
 
 // AccountsToInvoice returns up to limit ids of accounts that have charges to put in
 // an invoice, above after, in id order: those whose period started (postpaid) or
@@ -102,6 +104,7 @@ func (c *Conn) LockAccounts(ctx context.Context, ids []int64) error {
 type ChargeToInvoice struct {
 	ID, ResellerID, AccountID int64
 	PaymentModel              domain.PaymentModel
+	Refund                    bool // a Charge::Refund, which the invoice subtracts
 	Amount                    domain.Amount
 	Currency                  string // the reseller's
 	OperateFrom, CloseDate    domain.Date
@@ -118,7 +121,7 @@ func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInv
 	in, arg := oneOf(c.db.engine, "c.account_id", 1, ids)
 	pending := string(domain.OrderStatusWaitingForProvisioning)
 	var out []ChargeToInvoice
-	err := eachRow(ctx, c, `SELECT c.id, c.reseller_id, c.account_id, c.payment_model, c.amount,
+	err := eachRow(ctx, c, `SELECT c.id, c.reseller_id, c.account_id, c.payment_model, c.type, c.amount,
 		c.reseller_currency, c.operate_from, c.close_date, COALESCE(t.billing_day, 1)
 		FROM `+c.chargesToInvoice("c")+` JOIN subscriptions s ON s.id = c.subscription_id JOIN plans p ON p.id = s.plan_id
 		LEFT JOIN service_terms t ON t.id = p.service_term_id LEFT JOIN orders o ON o.id = c.order_id
@@ -126,14 +129,15 @@ func (c *Conn) ChargesToInvoice(ctx context.Context, ids []int64) ([]ChargeToInv
 		var (
 			ch          ChargeToInvoice
 			model, from string
-			closed      string
+			typ, closed string
 			amount      int64
 		)
-		if err := sc.Scan(&ch.ID, &ch.ResellerID, &ch.AccountID, &model, &amount, &ch.Currency, &from, &closed,
+		if err := sc.Scan(&ch.ID, &ch.ResellerID, &ch.AccountID, &model, &typ, &amount, &ch.Currency, &from, &closed,
 			&ch.BillingDay); err != nil {
 			return err
 		}
 		ch.PaymentModel, ch.Amount = domain.PaymentModel(model), domain.Amount(amount)
+		ch.Refund = domain.ChargeType(typ) == domain.ChargeRefund
 		out = append(out, ch)
 		return datesFrom([]*domain.Date{&out[len(out)-1].OperateFrom, &out[len(out)-1].CloseDate},
 			[]string{from, closed})
@@ -166,8 +170,9 @@ func (c *Conn) chargesToInvoice(alias string) string { return chargesToInvoiceFr
 // toInvoiceOf is toInvoice with its columns qualified by alias (the first one
 // qualified by the caller).
 func toInvoiceOf(alias string) string {
-	return "invoice_id IS NULL AND ((" + alias + "payment_model = 'postpay' AND " + alias + "status = 'blocked') OR (" +
-		alias + "payment_model = 'prepay' AND " + alias + "status = 'closed'))"
+	return "invoice_id IS NULL AND ((" + alias + "payment_model = 'postpay' AND " + alias +
+		"status IN ('blocked', 'waiting_for_refund')) OR (" + alias + "payment_model = 'prepay' AND " + alias +
+		"status IN ('closed', 'refunded')))"
 }
 
 // InvoicedPeriods returns which of the periods (account, payment model, first day)
@@ -242,15 +247,18 @@ func (c *Conn) CreateInvoices(ctx context.Context, invoices []*domain.Invoice) e
 }
 
 // GatherCharges puts the charges ids in invoice invoiceID; with closeOn set it also
-// closes them on that day (postpaid charges, blocked until the billing day). Their
-// accounts are locked (LockAccounts).
+// ends them on that day (postpaid charges, blocked until the billing day, closed; and
+// postpaid refunds, waiting until then, refunded). Postpaid money never touches the
+// balance, so nothing else moves. Their accounts are locked (LockAccounts).
 func (c *Conn) GatherCharges(ctx context.Context, invoiceID int64, ids []int64, closeOn domain.Date, now time.Time) error {
 	in, arg := oneOf(c.db.engine, "id", 3, ids)
 	query, args := "UPDATE charges SET invoice_id = $1, updated_at = $2 WHERE "+in, []any{invoiceID, micros(now), arg}
 	if !closeOn.IsZero() {
-		in, arg = oneOf(c.db.engine, "id", 5, ids)
-		query = "UPDATE charges SET invoice_id = $1, updated_at = $2, status = $3, close_date = $4 WHERE " + in
-		args = []any{invoiceID, micros(now), string(domain.ChargeClosed), dateText(closeOn), arg}
+		in, arg = oneOf(c.db.engine, "id", 7, ids)
+		query = `UPDATE charges SET invoice_id = $1, updated_at = $2, close_date = $3,
+			status = CASE WHEN type = $4 THEN $5 ELSE $6 END WHERE ` + in
+		args = []any{invoiceID, micros(now), dateText(closeOn), string(domain.ChargeRefund),
+			string(domain.ChargeRefunded), string(domain.ChargeClosed), arg}
 	}
 	if _, err := c.exec(ctx, query, args...); err != nil {
 		return fmt.Errorf("gather charges in invoice %d: %w", invoiceID, err)

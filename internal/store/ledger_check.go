@@ -45,7 +45,7 @@ type LedgerViolation struct {
 // CheckLedger returns every violation of the ledger's invariant: an account whose
 // balance or blocked funds are not what its payments, corrections and charges make
 // them, a charge made twice for one subscription and billing key, and an invoice
-// whose total is not its charges' and corrections'. Each rule is one
+// whose total is not its charges' (refunds taken off) and corrections'. Each rule is one
 // statement, so it reads one consistent state of a live database.
 func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	var (
@@ -102,8 +102,8 @@ func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 		return nil, fmt.Errorf("check the ledger's charges: %w", err)
 	}
 	err = eachRow(ctx, c, `SELECT i.account_id, i.id, i.total, COALESCE(ch.v, 0) + COALESCE(k.v, 0) FROM invoices i
-		LEFT JOIN (SELECT invoice_id, SUM(amount) AS v FROM charges WHERE invoice_id IS NOT NULL
-			GROUP BY invoice_id) ch ON ch.invoice_id = i.id
+		LEFT JOIN (SELECT invoice_id, SUM(CASE WHEN type = 'Charge::Refund' THEN -amount ELSE amount END) AS v
+			FROM charges WHERE invoice_id IS NOT NULL GROUP BY invoice_id) ch ON ch.invoice_id = i.id
 		LEFT JOIN (SELECT invoice_id, SUM(total) AS v FROM corrections WHERE invoice_id IS NOT NULL
 			GROUP BY invoice_id) k ON k.invoice_id = i.id
 		WHERE i.total <> COALESCE(ch.v, 0) + COALESCE(k.v, 0) ORDER BY i.id`, nil,
