@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
@@ -362,4 +363,31 @@ func inConcurrently(n int, f func() error) []error {
 		<-done
 	}
 	return out
+}
+
+// TestInvoicesExternalManagementOfTheInvoicesReseller checks that an invoice of a
+// reseller below follows its own reseller's setting: with the operator's invoices
+// managed externally and the reseller's turned off, the operator's ERP cannot
+// approve the reseller's invoice (INVOICE-0020); turned on, it can.
+func TestInvoicesExternalManagementOfTheInvoicesReseller(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s, w := inSetup(t, e)
+		inInsertCharges(t, s, w.r.ID,
+			inCharge{w.postpaid.ID, w.postSub, "postpay", "blocked", "40.00", "2027-02-01", "2027-02-28", ""})
+		cfApply(t, s.Admin, domain.OperatorID, "invoices: {external_management: true}\n")
+		cfApply(t, s.Admin, w.r.ID, "invoices: {external_management: false}\n")
+		psAdvance(t, s, psAt("2027-03-01", 9))
+		invoices := inInvoices(t, s.Admin, w.r.ID, map[string]string{"from_date": "2027-02-01", "payment_model": "postpay"})
+		if len(invoices) != 1 {
+			t.Fatalf("February's postpaid invoices %+v", invoices)
+		}
+		approval := client.InvoiceRequest{DocumentID: "NS1", BillingDate: "2027-02-01"}
+		_, err := s.Admin.ApproveInvoice(ctx, domain.OperatorID, invoices[0].ID, approval)
+		odErr(t, err, 400, "INVOICE-0020", "")
+		cfApply(t, s.Admin, w.r.ID, "invoices: {external_management: true}\n")
+		if inv, err := s.Admin.ApproveInvoice(ctx, domain.OperatorID, invoices[0].ID, approval); err != nil || !inv.Approved {
+			t.Fatalf("approve once the reseller's invoices are managed externally: %+v, %v", inv, err)
+		}
+	})
 }

@@ -132,7 +132,8 @@ type InvoiceTarget struct {
 
 // ManageInvoice does op, an external system's approve, complete or revoke, on the
 // invoice target of the reseller (or of a reseller below it), with the request in.
-// The reseller must have external invoice management on (INVOICE-0020). The
+// The reseller must have external invoice management on (INVOICE-0020), and so
+// must the invoice's own reseller when it is one below. The
 // payment's row is locked before the invoice's, the order a payment's completion
 // takes them in, so two completions of one invoice take turns and the second is
 // refused (INVOICE-0024). Errors: forbidden, not_found, bad_request, invalid.
@@ -162,6 +163,21 @@ func (s *Service) ManageInvoice(ctx context.Context, a domain.Actor, resellerID 
 		seen, err := s.invoiceOf(ctx, tx, a, path, resellerID, target, o.BillingDate)
 		if err != nil {
 			return nil, err
+		}
+		// An invoice of a reseller below follows that reseller's own setting, which
+		// it may have turned off under a parent that has it on.
+		if seen.ResellerID != resellerID {
+			own, err := tx.ResellerPathByID(ctx, seen.ResellerID)
+			if err != nil {
+				return nil, err
+			}
+			if external, err := tx.InvoicesManagedExternally(ctx, own); err != nil || !external {
+				if err != nil {
+					return nil, err
+				}
+				return nil, &domain.Error{Code: domain.ErrBadRequest, Message: domain.MsgInvoiceNotExternal,
+					Reason: domain.MsgInvoiceNotExternal.Reason()}
+			}
 		}
 		var p *domain.Payment
 		if seen.PaymentID != 0 {
