@@ -24,6 +24,7 @@ const (
 	kindEnum                       // comma list of allowed values
 	kindBool                       // true or false (a comma list of them is allowed)
 	kindDate                       // a date (YYYY-MM-DD) of a date column, or [gt]/[lt]
+	kindDays                       // comma list of dates (YYYY-MM-DD), equality
 )
 
 // filterSpec declares one filter of a list.
@@ -301,6 +302,18 @@ func parseFilter(name, prefix, value string, spec listSpec, loc *time.Location) 
 				return nil, domain.ParamError(name, domain.MsgOneOf, strings.Join(fs.values, ", "))
 			}
 			vals = append(vals, v)
+		}
+		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
+	case kindDays:
+		// Each day is checked, so a value that can never match a day is refused
+		// rather than answered with an empty page.
+		var vals []any
+		for _, v := range values {
+			d, err := domain.ParseDate(v)
+			if err != nil {
+				return nil, domain.ParamError(name, domain.MsgInvalidDate)
+			}
+			vals = append(vals, d.String())
 		}
 		return []domain.Condition{{Field: field, Op: domain.OpIn, Values: vals}}, nil
 	case kindBool:
