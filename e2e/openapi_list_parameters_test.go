@@ -146,6 +146,8 @@ func TestOpenAPIListParameters(t *testing.T) {
 						value = "2024-01-01"
 					case kind == "integer":
 						value = "1,2"
+					case pat != "" && regexp.MustCompile(pat).MatchString("2024-01-01"):
+						value = "2024-01-01" // a list of days
 					case ocAlternatives(pat) != nil:
 						value = strings.Join(ocAlternatives(pat), ",")
 					}
