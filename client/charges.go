@@ -67,3 +67,16 @@ func (c *Client) PayFromBalance(ctx context.Context, resellerID, id int64, opts 
 	}{"paid_from_balance"}
 	return &p, c.send(ctx, "PATCH", pathf("/api/v3/resellers/%s/payments/%s", resellerID, id), body(in), &p, opts...)
 }
+
+// CloseCharges closes the opened and blocked charges of a subscription of the
+// token's reseller or of one below it (PATCH
+// /api/v3/reseller/subscriptions/{subscription_id}/close_charges).
+func (c *Client) CloseCharges(ctx context.Context, id int64, opts ...RequestOption) error {
+	return c.call(ctx, "PATCH", pathf("/api/v3/reseller/subscriptions/%s/close_charges", id), nil, nil, opts...)
+}
+
+// CloseVendorCharges is CloseCharges by its vendor/ path
+// (PATCH /api/v3/vendor/subscriptions/{subscription_id}/close_charges).
+func (c *Client) CloseVendorCharges(ctx context.Context, id int64, opts ...RequestOption) error {
+	return c.call(ctx, "PATCH", pathf("/api/v3/vendor/subscriptions/%s/close_charges", id), nil, nil, opts...)
+}

@@ -17,6 +17,7 @@ type Subscription struct {
 	Status                 string  `json:"status"`
 	StartDate              *string `json:"start_date"`
 	ExpirationDate         *string `json:"expiration_date"`
+	HoldTo                 *string `json:"hold_to"` // billing held until this day (charges closed by hand)
 	PlanPeriodID           int64   `json:"plan_period_id"`
 	PromoCode              string  `json:"promo_code"`
 	PaymentModel           string  `json:"payment_model"`

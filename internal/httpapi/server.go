@@ -130,6 +130,8 @@ func (s *Server) routes() {
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/stop_operation", s.handleSubscriptionStop, idempotent)
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/activate_operation", s.handleSubscriptionActivate, idempotent)
 	s.route("POST "+v3+"/resellers/{reseller_id}/subscriptions/{subscription_id}/delete_operation", s.handleSubscriptionDelete, idempotent)
+	s.route("PATCH "+v3+"/reseller/subscriptions/{subscription_id}/close_charges", s.handleCloseCharges, idempotent)
+	s.route("PATCH "+v3+"/vendor/subscriptions/{subscription_id}/close_charges", s.handleCloseCharges, idempotent)
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_subscriptions", listOf(s, childSubscriptionList, s.svc.FindChildResellerSubscriptions, s.subscriptionPage), 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/child_reseller_subscriptions/{subscription_id}", s.handleChildResellerSubscriptionGet, 0)
 	s.route("GET "+v3+"/resellers/{reseller_id}/payments", listOf(s, paymentList, s.svc.FindPayments, plainPage(s, s.toAPIPayment)), 0)

@@ -34,6 +34,7 @@ type subscriptionAttributes struct {
 	Status                 string                 `json:"status"`
 	StartDate              *string                `json:"start_date"`
 	ExpirationDate         *string                `json:"expiration_date"`
+	HoldTo                 *string                `json:"hold_to"`
 	PlanPeriodID           int64                  `json:"plan_period_id"`
 	PromoCode              string                 `json:"promo_code"`
 	PaymentModel           string                 `json:"payment_model"`
@@ -114,7 +115,7 @@ func (s *Server) subscriptionAttributes(v *service.SubscriptionView) *subscripti
 	return s.vendorAttributes(&subscriptionAttributes{CreatedAt: s.formatTime(v.CreatedAt), UpdatedAt: s.formatTime(v.UpdatedAt),
 		PlanID: v.PlanID, AccountID: v.AccountID, Name: v.Name, Trial: v.Trial, Status: string(v.Status),
 		StartDate: optionalDate(v.StartDate), ExpirationDate: optionalDate(v.ExpirationDate),
-		PlanPeriodID: v.PlanPeriodID, PromoCode: v.PromoCode, PaymentModel: string(v.PaymentModel),
+		HoldTo: optionalDate(v.HoldTo), PlanPeriodID: v.PlanPeriodID, PromoCode: v.PromoCode, PaymentModel: string(v.PaymentModel),
 		PaymentModelParameters: paymentModelParameters{CreditLimit: json.Number(v.CreditLimit.String()),
 			CurrentDebt: json.Number(v.CurrentDebt.String())},
 		RenewalSettings: renewalSettings{Autorenew: v.Autorenew, DisableAutorenew: v.DisableAutorenew,

@@ -34,6 +34,8 @@ func subscriptionAttributesJSON(a *subscriptionAttributes) rawJSON {
 	b = appendOptionalString(b, a.StartDate)
 	b = appendKey(append(b, ','), "expiration_date")
 	b = appendOptionalString(b, a.ExpirationDate)
+	b = appendKey(append(b, ','), "hold_to")
+	b = appendOptionalString(b, a.HoldTo)
 	b = appendKey(append(b, ','), "plan_period_id")
 	b = strconv.AppendInt(b, a.PlanPeriodID, 10)
 	b = appendKey(append(b, ','), "promo_code")
