@@ -360,6 +360,7 @@ func TestOpenAPICoverage(t *testing.T) {
 		vsDown := vsCoverage(t, s, rec)
 		crDown := crCoverage(t, s, rec)
 		inDown := inCoverage(t, s, rec)
+		ccDown := ccCoverage(t, s, rec)
 		vdCoverage(t, s.engine.Name, rec)
 		mdCoverage(t, s.engine.Name, rec)
 		vqCoverage(t, s.engine.Name, rec)
@@ -407,6 +408,7 @@ func TestOpenAPICoverage(t *testing.T) {
 			vsDown(t)
 			crDown(t)
 			inDown(t)
+			ccDown(t)
 		})
 
 		doc, err := openAPIDoc()

@@ -18,6 +18,9 @@ type UsagePeriod struct {
 	Reads        []string
 }
 
+// UsageKeyPrefix starts the billing key of a charge for consumed units.
+const UsageKeyPrefix = "usage:"
+
 // ErrUsageSyntax is what UsageCharge refuses in a consumption read.
 var ErrUsageSyntax = errors.New("consumption is not a non-negative decimal")
 
@@ -62,7 +65,7 @@ func UsageCharge(u UsagePeriod, planCurrency, resellerCurrency string, rate Rate
 	}
 	return &Charge{ResellerID: sub.ResellerID, AccountID: sub.AccountID, SubscriptionID: sub.ID,
 		PlanResourceID: u.Resource.ID, SubscriptionResourceID: line,
-		BillingKey: fmt.Sprintf("usage:%d:%s", u.Resource.ID, u.From), Type: ChargeOveruse,
+		BillingKey: fmt.Sprintf("%s%d:%s", UsageKeyPrefix, u.Resource.ID, u.From), Type: ChargeOveruse,
 		PaymentModel: sub.PaymentModel, Quantity: units.Int64(), UnitPrice: u.Resource.OveruseFee,
 		Currency: planCurrency, Amount: amount, ResellerCurrency: resellerCurrency, CurrencyRate: rate,
 		Description: fmt.Sprintf("%s: %s used beyond the %d held, %s to %s", u.Resource.Name,

@@ -45,8 +45,11 @@ func (s *Service) Passes() []jobs.Pass {
 		p.s, p.batch = s, PassBatch
 		out[i] = p
 	}
-	out = append(out, s.billingPasses()...)
-	return append(out, s.vendorReadPasses()...)
+	// Consumption is read, then charged, then invoiced, so that what was read at a
+	// billing day's midnight joins that day's invoices.
+	out = append(out, s.vendorReadPasses()...)
+	out = append(out, s.usageBillingPasses()...)
+	return append(out, s.billingPasses()...)
 }
 
 // passStep takes one due row (order or subscription id) in tx: it locks the row,

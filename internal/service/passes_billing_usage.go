@@ -1,0 +1,225 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Pay as you go (docs/billing.md, "Pay as you go"): on each billing day the pass
+// bill_consumption charges what the subscriptions whose consumption is read
+// (products with the consumption toggle) consumed in the billing period that ended
+// the day before, beyond what each holds, at each resource's overuse fee: one
+// Charge::Overuse per resource and period (domain.UsageCharge), rounded once,
+// converted at the currency rate in force. A read belongs to the period in which it
+// ended. Prepaid charges are closed at once (the balance pays them); postpaid ones
+// are blocked, and bill_accounts, which runs after this pass, invoices them with the
+// period's other postpaid charges. A period's charge has the billing key
+// usage:<plan resource>:<period start>, unique per subscription: a run again, or
+// one of another process at once, charges nothing twice.
+
+// usageBatch is how many accounts one transaction of the pass charges.
+const usageBatch = 200
+
+// usagePass is the scheduler's pass that charges consumption.
+type usagePass struct {
+	s     *Service
+	batch int
+
+	mu      sync.Mutex
+	doneFor domain.Date // the local day of this process's last complete run
+}
+
+// usageBillingPasses returns the pass that charges consumption.
+func (s *Service) usageBillingPasses() []jobs.Pass {
+	return []jobs.Pass{&usagePass{s: s, batch: usageBatch}}
+}
+
+// Name implements jobs.Pass.
+func (p *usagePass) Name() string { return "bill_consumption" }
+
+// NextDue implements jobs.Pass: the local midnight of the next billing day of a
+// subscription whose consumption is read.
+func (p *usagePass) NextDue(ctx context.Context, after time.Time) (time.Time, bool, error) {
+	days, err := p.s.db.Reader().ConsumptionBillingDays(ctx)
+	if err != nil || len(days) == 0 {
+		return time.Time{}, false, err
+	}
+	today := p.s.today(after)
+	var next domain.Date
+	for _, d := range days {
+		c := domain.Date{Year: today.Year, Month: today.Month, Day: d}
+		if !c.After(today) {
+			c = c.AddMonths(1)
+		}
+		if next.IsZero() || c.Before(next) {
+			next = c
+		}
+	}
+	return next.Start(p.s.opts.Location), true, nil
+}
+
+// Run implements jobs.Pass: it charges the consumption of the periods billed on the
+// latest billing day of each subscription up to the local day of now.
+func (p *usagePass) Run(ctx context.Context, now time.Time) error {
+	today := p.s.today(now)
+	p.mu.Lock()
+	done := p.doneFor == today
+	p.mu.Unlock()
+	if done {
+		return nil
+	}
+	loc := p.s.opts.Location
+	// Every period billed up to today started within the last two months.
+	reads, err := p.s.db.Reader().ConsumptionEnded(ctx, today.AddMonths(-2).Start(loc), today.AddDays(1).Start(loc))
+	if err != nil {
+		return err
+	}
+	bySub := map[int64][]store.ConsumptionToBill{}
+	var accounts []int64
+	seen := map[int64]bool{}
+	for _, r := range reads {
+		from, _, billed := domain.BillingPeriod(today, r.BillingDay)
+		if !r.To.After(from.Start(loc)) || r.To.After(billed.Start(loc)) {
+			continue // another period's
+		}
+		bySub[r.SubscriptionID] = append(bySub[r.SubscriptionID], r)
+		if !seen[r.AccountID] {
+			seen[r.AccountID] = true
+			accounts = append(accounts, r.AccountID)
+		}
+	}
+	slices.Sort(accounts)
+	for len(accounts) > 0 {
+		n := min(p.batch, len(accounts))
+		if err := p.runBatch(ctx, now, accounts[:n], bySub); err != nil {
+			return fmt.Errorf("bill consumption at %s: %w", now, err)
+		}
+		accounts = accounts[n:]
+	}
+	p.mu.Lock()
+	p.doneFor = today
+	p.mu.Unlock()
+	return nil
+}
+
+// runBatch charges the consumption of accounts ids in one transaction, again when
+// the database broke a deadlock with another writer by failing it.
+func (p *usagePass) runBatch(ctx context.Context, now time.Time, ids []int64, bySub map[int64][]store.ConsumptionToBill) error {
+	for retries := 0; ; retries++ {
+		err := p.s.inTx(ctx, func(tx *store.Conn) error { return p.s.chargeConsumption(ctx, tx, ids, bySub, now) })
+		if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
+			return err
+		}
+	}
+}
+
+// chargeConsumption charges, in tx, the consumption in bySub of the subscriptions of
+// accounts ids, holding the accounts' rows (every change of an account's charges
+// happens under its lock, so the keys read are the keys charged).
+func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, ids []int64,
+	bySub map[int64][]store.ConsumptionToBill, now time.Time) error {
+	if err := tx.LockAccounts(ctx, ids); err != nil {
+		return err
+	}
+	inBatch := map[int64]bool{}
+	for _, id := range ids {
+		inBatch[id] = true
+	}
+	var subIDs []int64
+	for id, reads := range bySub {
+		if inBatch[reads[0].AccountID] {
+			subIDs = append(subIDs, id)
+		}
+	}
+	slices.Sort(subIDs)
+	subs, err := tx.FindSubscriptionsByIDs(ctx, subIDs)
+	if err != nil {
+		return err
+	}
+	charged, err := tx.BillingKeysWithPrefix(ctx, subIDs, domain.UsageKeyPrefix)
+	if err != nil {
+		return err
+	}
+	today := s.today(now)
+	var all []*domain.Charge
+	moves := map[int64]accountMove{}
+	for _, sub := range subs {
+		charges, err := s.usageCharges(ctx, tx, sub, bySub[sub.ID], today, now)
+		if err != nil {
+			return err
+		}
+		for _, c := range charges {
+			if charged[sub.ID][c.BillingKey] {
+				continue
+			}
+			c.Status = domain.ChargeBlocked
+			if c.PaymentModel == domain.PaymentModelPrepay {
+				c.Status, c.CloseDate = domain.ChargeClosed, today
+				m := moves[c.AccountID]
+				m.balance -= c.Amount
+				moves[c.AccountID] = m
+			}
+			all = append(all, c)
+		}
+	}
+	if err := tx.CreateCharges(ctx, all); err != nil {
+		return err
+	}
+	return moveAccounts(ctx, tx, moves, now)
+}
+
+// usageCharges are the charges of sub for reads, of its billing period that ended
+// by today, one per plan resource with an overuse; none when the period lies within
+// the subscription's hold (hold_to: its charges were closed by hand up to then).
+func (s *Service) usageCharges(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	reads []store.ConsumptionToBill, today domain.Date, now time.Time) ([]*domain.Charge, error) {
+	if len(reads) == 0 {
+		return nil, nil
+	}
+	from, _, billed := domain.BillingPeriod(today, reads[0].BillingDay)
+	if !sub.HoldTo.IsZero() && billed.AddDays(-1).Before(sub.HoldTo) {
+		return nil, nil
+	}
+	plan, err := s.planByID(ctx, tx, sub.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := s.resellerFacts(ctx, sub.ResellerID)
+	if err != nil {
+		return nil, err
+	}
+	rate := domain.RateOne()
+	if plan.Currency != facts.Currency {
+		r, err := tx.CurrencyRateInForce(ctx, facts.Path, facts.Currency, plan.Currency, now)
+		if err != nil {
+			return nil, err
+		}
+		rate = r.Conversion()
+	}
+	used := map[int64][]string{}
+	for _, r := range reads {
+		used[r.PlanResourceID] = append(used[r.PlanResourceID], r.Quantity)
+	}
+	var out []*domain.Charge
+	for _, res := range plan.Resources {
+		if len(used[res.ID]) == 0 {
+			continue
+		}
+		c, err := domain.UsageCharge(domain.UsagePeriod{Subscription: sub, Resource: res, From: from, To: billed,
+			Reads: used[res.ID]}, plan.Currency, facts.Currency, rate, now)
+		if err != nil {
+			return nil, fmt.Errorf("subscription %d: %w", sub.ID, err)
+		}
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
