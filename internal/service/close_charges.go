@@ -36,7 +36,15 @@ func (s *Service) CloseCharges(ctx context.Context, a domain.Actor, id int64) er
 	if within, err := s.ownedWithin(ctx, a, path, sub.ResellerID); err != nil || !within {
 		return notFoundUnless(err, domain.MsgSubscriptionNotFound)
 	}
-	err = s.inTx(ctx, func(tx *store.Conn) error { return s.closeCharges(ctx, tx, sub.ResellerID, id) })
+	// The billing pass locks accounts before it moves their charges, and this the
+	// charges before their account (as an order's steps do): the database may break
+	// a deadlock between the two by failing this, which then runs again.
+	for retries := 0; ; retries++ {
+		err = s.inTx(ctx, func(tx *store.Conn) error { return s.closeCharges(ctx, tx, sub.ResellerID, id) })
+		if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
+			break
+		}
+	}
 	if domain.CodeOf(err) == domain.ErrInvalid {
 		s.log.InfoContext(ctx, "charges not closed", "subscription_id", id,
 			"reason", "the subscription has no opened or blocked charges")
