@@ -218,7 +218,7 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 func (c *cli) seed(ctx context.Context, args []string) error {
 	var (
 		benchPlans, benchAccounts, benchSubscriptions int
-		benchRenewalDay                               string
+		benchRenewalDay, benchBillingDay              string
 	)
 	m, _, err := c.open(ctx, "seed", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&benchPlans, "bench-plans", 0, "also add this many synthetic plans to the operator (load tests)")
@@ -227,6 +227,8 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 			"also add this many active subscriptions, each with its sales order, to the operator's plans and accounts (load tests)")
 		fs.StringVar(&benchRenewalDay, "bench-renewal-day", "",
 			"YYYY-MM-DD: the bench subscriptions auto-renew, every one's renewal order falling due that day, half of them postpaid (load tests)")
+		fs.StringVar(&benchBillingDay, "bench-billing-day", "",
+			"YYYY-MM-DD (day of month 1 to 28): the bench subscriptions are postpaid, with the blocked charges of a period the billing pass invoices that day (load tests)")
 	}, true)
 	if err != nil {
 		return err
@@ -236,6 +238,11 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 	if benchRenewalDay != "" {
 		if sizes.RenewalDay, err = domain.ParseDate(benchRenewalDay); err != nil {
 			return fmt.Errorf("--bench-renewal-day: %w", err)
+		}
+	}
+	if benchBillingDay != "" {
+		if sizes.BillingDay, err = domain.ParseDate(benchBillingDay); err != nil {
+			return fmt.Errorf("--bench-billing-day: %w", err)
 		}
 	}
 	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, sizes); err != nil {

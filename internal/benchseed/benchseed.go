@@ -24,6 +24,10 @@ type Sizes struct {
 	// automatic renewal falls due on that day (RenewingSubscriptions), and the plans
 	// those of RenewalCatalog.
 	RenewalDay domain.Date
+	// BillingDay, when set, makes the subscriptions postpaid ones whose period's
+	// charges the billing pass invoices on that day (BillingSubscriptions), and the
+	// plans those of BillingCatalog. It takes the place of RenewalDay.
+	BillingDay domain.Date
 }
 
 // Seed fills the operator with sizes.Plans plans, sizes.Accounts accounts and
@@ -39,7 +43,10 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 			return err
 		}
 		catalog := Catalog(sizes.Plans)
-		if !sizes.RenewalDay.IsZero() {
+		switch {
+		case !sizes.BillingDay.IsZero():
+			catalog = BillingCatalog(sizes.Plans, sizes.BillingDay.Day)
+		case !sizes.RenewalDay.IsZero():
 			catalog = RenewalCatalog(sizes.Plans)
 		}
 		res, err := svc.ApplyCatalog(ctx, actor, domain.OperatorID, catalog, false)
@@ -60,9 +67,13 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 		start := time.Now()
 		var err error
 		due := ""
-		if sizes.RenewalDay.IsZero() {
+		switch {
+		case !sizes.BillingDay.IsZero():
+			err = BillingSubscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions, sizes.BillingDay)
+			due = fmt.Sprintf(", charged for billing on %s,", sizes.BillingDay)
+		case sizes.RenewalDay.IsZero():
 			err = Subscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions)
-		} else {
+		default:
 			err = RenewingSubscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions, sizes.RenewalDay)
 			due = fmt.Sprintf(", renewing on %s,", sizes.RenewalDay)
 		}

@@ -8,7 +8,7 @@ import (
 // Catalog writes a catalogue file with n plans spread over ten products, each plan
 // with a monthly and a yearly period and three resources, so a page of plans carries
 // as much nested data as a real one.
-func Catalog(n int) []byte { return catalog(n, false) }
+func Catalog(n int) []byte { return catalog(n, "") }
 
 // RenewalAhead is the auto-renew point of RenewalCatalog's service term: the
 // automatic renewal orders are made this many days before the periods end.
@@ -18,13 +18,24 @@ const RenewalAhead = 3
 // renewals are made RenewalAhead days before the period ends, as most installations
 // set it: a renewal made ahead waits for its date or its payment, so the pass that
 // makes it writes orders and payments, and nothing else falls due with it.
-func RenewalCatalog(n int) []byte { return catalog(n, true) }
+func RenewalCatalog(n int) []byte {
+	return catalog(n, fmt.Sprintf("{key: bench-renewal, name: Bench renewal, autorenew_point: %d}", RenewalAhead))
+}
 
-func catalog(n int, renewalTerm bool) []byte {
+// BillingCatalog is RenewalCatalog with the service term's billing day set to
+// billingDay (1 to 28): the billing pass invoices its plans' charges on that day of
+// the month.
+func BillingCatalog(n, billingDay int) []byte {
+	return catalog(n, fmt.Sprintf("{key: bench-renewal, name: Bench renewal, autorenew_point: %d, billing_day: %d}",
+		RenewalAhead, billingDay))
+}
+
+// catalog writes n plans, all on the service term given as a flow mapping whose key
+// is bench-renewal, or on none when term is "".
+func catalog(n int, term string) []byte {
 	var b strings.Builder
-	term := ""
-	if renewalTerm {
-		fmt.Fprintf(&b, "service_terms:\n  - {key: bench-renewal, name: Bench renewal, autorenew_point: %d}\n", RenewalAhead)
+	if term != "" {
+		fmt.Fprintf(&b, "service_terms:\n  - %s\n", term)
 		term = "\n    service_term: bench-renewal"
 	}
 	b.WriteString("categories:\n")

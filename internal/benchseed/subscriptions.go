@@ -51,6 +51,19 @@ func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID 
 // the renewal benchmark measures. Plans whose renewal cannot fall on day (no
 // recurring period, or one that would start later than today) are left out.
 func RenewingSubscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, day domain.Date) error {
+	return renewingOn(ctx, db, now, resellerID, n, day, func(i int) (domain.PaymentModel, bool) {
+		if i%2 == 1 {
+			return domain.PaymentModelPostpay, false
+		}
+		return domain.PaymentModelPrepay, false
+	})
+}
+
+// renewingOn writes n subscriptions whose renewals fall due on day, as
+// RenewingSubscriptions describes; model gives subscription i its payment model and
+// whether its order's charges are written too.
+func renewingOn(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, day domain.Date,
+	model func(i int) (domain.PaymentModel, bool)) error {
 	today := domain.DateOf(now, time.UTC)
 	pick := func(plans []subscriptionPlan) ([]subscriptionPlan, error) {
 		var out []subscriptionPlan
@@ -65,22 +78,21 @@ func RenewingSubscriptions(ctx context.Context, db *store.DB, now time.Time, res
 		return out, nil
 	}
 	return subscribeAll(ctx, db, resellerID, n, pick, func(i int, p subscriptionPlan) subscriptionShape {
-		model := domain.PaymentModelPrepay
-		if i%2 == 1 {
-			model = domain.PaymentModelPostpay
-		}
+		m, charged := model(i)
 		// Created on their first day, a second apart, so none is created in the future.
 		created := p.start.Start(time.UTC).Add(time.Duration(i%86_400) * time.Second)
-		return subscriptionShape{created: created, start: p.start, model: model}
+		return subscriptionShape{created: created, start: p.start, model: m, charged: charged}
 	})
 }
 
 // subscriptionShape is what tells one seeded subscription from another: when it was
-// created, the day its period started and how it is paid.
+// created, the day its period started, how it is paid and whether the charges its
+// order makes are written (as the order would have made them).
 type subscriptionShape struct {
 	created time.Time
 	start   domain.Date
 	model   domain.PaymentModel
+	charged bool
 }
 
 // subscribeAll writes n subscriptions spread round-robin over the reseller's first
@@ -237,5 +249,11 @@ func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, reselle
 	for _, r := range p.ordered {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
-	return tx.CreateOrder(ctx, o)
+	if err := tx.CreateOrder(ctx, o); err != nil {
+		return err
+	}
+	if !sh.charged {
+		return nil
+	}
+	return tx.CreateCharges(ctx, domain.ChargesOfOrder(o, sub, sh.created, time.UTC))
 }

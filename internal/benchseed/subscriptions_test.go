@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +137,84 @@ func TestSeedRenewingSubscriptions(t *testing.T) {
 			t.Errorf("%d of %d subscriptions postpaid, want half", postpaid, n)
 		}
 	})
+}
+
+func TestSeedBillingSubscriptions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		// Billed on 2 February; renewing on the 12th, the periods started on 15 January.
+		day := domain.Date{Year: 2031, Month: 2, Day: 2}
+		const n = 30
+		var out bytes.Buffer
+		if err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 5, Subscriptions: n, BillingDay: day}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "seeded 30 subscriptions, charged for billing on 2031-02-02, in") {
+			t.Errorf("output = %q", out.String())
+		}
+		// Only the billing pass has work on the day: no renewal is due by then.
+		if due, err := db.Reader().DueRows(ctx, store.DueRenewals, day, store.DueKey{}, 1000); err != nil || len(due) != 0 {
+			t.Fatalf("%d renewals due by %s (%v), want none", len(due), day, err)
+		}
+		days, err := db.Reader().BillingDays(ctx)
+		if err != nil || !slices.Contains(days, 2) {
+			t.Fatalf("billing days %v (%v), want 2 among them", days, err)
+		}
+		accounts, err := db.Reader().AccountsToInvoice(ctx, day, 0, 100)
+		if err != nil || len(accounts) != 5 {
+			t.Fatalf("%d accounts to invoice on %s (%v), want all 5", len(accounts), day, err)
+		}
+		// None is due on the billing day before: the periods started after it.
+		if early, err := db.Reader().AccountsToInvoice(ctx, day.AddMonths(-1), 0, 100); err != nil || len(early) != 0 {
+			t.Fatalf("%d accounts to invoice a month earlier (%v), want none", len(early), err)
+		}
+		admin := mustActor(t, s)
+		charges, info, err := s.FindCharges(ctx, admin, domain.OperatorID, domain.ListQuery{Page: domain.Page{Number: 1, Size: 1000}})
+		if err != nil || len(charges) < n {
+			t.Fatalf("%d charges (%v), want at least one a subscription", len(charges), err)
+		}
+		subs := map[int64]bool{}
+		var total domain.Amount
+		for _, c := range charges {
+			subs[c.SubscriptionID] = true
+			total += c.Amount
+			if c.Status != domain.ChargeBlocked || c.PaymentModel != domain.PaymentModelPostpay || c.InvoiceID != 0 ||
+				c.OperateFrom.String() != "2031-01-15" {
+				t.Errorf("charge %+v", c)
+			}
+		}
+		if len(subs) != n || info.Total != len(charges) {
+			t.Errorf("charges of %d subscriptions, %d listed of %d, want %d subscriptions", len(subs), len(charges), info.Total, n)
+		}
+		orders, _, err := s.FindOrders(ctx, admin, domain.OperatorID, domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ordered domain.Amount
+		for _, o := range orders {
+			ordered += o.Total
+		}
+		if total != ordered {
+			t.Errorf("the charges sum to %s, the orders to %s", total, ordered)
+		}
+		if bad, err := db.Reader().CheckLedger(ctx); err != nil || len(bad) != 0 {
+			t.Errorf("ledger: %v (%v)", bad, err)
+		}
+	})
+}
+
+func mustActor(t *testing.T, s *service.Service) domain.Actor {
+	t.Helper()
+	a, err := s.OperatorActor(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
