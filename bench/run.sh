@@ -25,6 +25,10 @@
 #   bench/run.sh renewals the scheduler pass renewing 100,000 subscriptions due at one
 #                         instant, against raw single-row INSERT transactions
 #                         (bench/renewals.sh)
+#   bench/run.sh billing  the billing pass invoicing a period of 100,000 postpaid
+#                         subscriptions (1,000,000 on PostgreSQL), against the same
+#                         charge rows by the bulk path; RSS, a page's p99 during it
+#                         (bench/billing.sh)
 #   bench/run.sh delivery queued provisioning events delivered to the example vendor
 #                         service, against a plain Go HTTP client posting the same
 #                         bodies; a page's p99 during delivery (bench/delivery.sh)
@@ -54,6 +58,7 @@ SCENARIO=${1:-reseller}
 [ "$SCENARIO" != orders ] || exec "$(dirname "$0")/orders.sh"
 [ "$SCENARIO" != renewals ] || exec "$(dirname "$0")/renewals.sh"
 [ "$SCENARIO" != delivery ] || exec "$(dirname "$0")/delivery.sh"
+[ "$SCENARIO" != billing ] || exec "$(dirname "$0")/billing.sh"
 
 cd "$(dirname "$0")/.."
 BENCH=bench

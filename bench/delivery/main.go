@@ -23,11 +23,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cascade-billing/cascade/bench/pageread"
 	"github.com/cascade-billing/cascade/client"
 	"github.com/cascade-billing/cascade/examples/vendor-service/vendorsvc"
 	"github.com/cascade-billing/cascade/internal/app"
@@ -275,31 +275,9 @@ func queue(ctx context.Context, admin *client.Client, order client.SalesOrderInp
 // generator competing with delivery for the CPU.
 var pageEvery = 20 * time.Millisecond
 
-// readPage reads url, one request started every pageEvery (or when the previous
-// ends, when it takes longer), until done, and returns the p99 latency and the
-// number of requests.
+// readPage reads url at the pace of pageEvery until done (pageread.Read).
 func readPage(ctx context.Context, url, token string, done func(start time.Time) bool) (time.Duration, int, error) {
-	var lat []time.Duration
-	start := time.Now()
-	for len(lat) < 20 || !done(start) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		req.Header.Set("X-Api-Token", token)
-		t0 := time.Now()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, 0, err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return 0, 0, fmt.Errorf("GET %s: %d", url, resp.StatusCode)
-		}
-		d := time.Since(t0)
-		lat = append(lat, d)
-		time.Sleep(pageEvery - d)
-	}
-	slices.Sort(lat)
-	return lat[(len(lat)*99+99)/100-1], len(lat), nil
+	return pageread.Read(ctx, url, token, pageEvery, done)
 }
 
 // replay posts calls to base with concurrency clients of one plain http.Client,

@@ -18,6 +18,7 @@ import (
 // subscriptions they renew, and the subscriptions in all
 // ("renewal_orders=N renewed=N subscriptions=N"); the script takes the
 // differences around the pass and checks every subscription was renewed once.
+// The billing benchmark reads the counts of billingCounts from the same line.
 //
 // -rows orders=N,order_lines=N,payments=N,jobs=N writes that many rows into each
 // of Cascade's own tables (same columns, indexes and foreign keys), each row in a
@@ -40,6 +41,17 @@ var renewalCounts = []struct{ name, query string }{
 	{"renewal_orders", "SELECT COUNT(*) FROM orders WHERE kind = 'RenewalOrder'"},
 	{"renewed", "SELECT COUNT(DISTINCT subscription_id) FROM orders WHERE kind = 'RenewalOrder'"},
 	{"subscriptions", "SELECT COUNT(*) FROM subscriptions"},
+}
+
+// billingCounts are the counts that check a billing pass (bench/billing.sh): the
+// invoices, the payments of invoices, the charges, those closed and those in an
+// invoice.
+var billingCounts = []struct{ name, query string }{
+	{"invoices", "SELECT COUNT(*) FROM invoices"},
+	{"invoice_payments", "SELECT COUNT(*) FROM payments WHERE purpose = 'invoice'"},
+	{"charges", "SELECT COUNT(*) FROM charges"},
+	{"charges_closed", "SELECT COUNT(*) FROM charges WHERE status = 'closed'"},
+	{"charges_invoiced", "SELECT COUNT(*) FROM charges WHERE invoice_id IS NOT NULL"},
 }
 
 // rowInsert writes one row of a table: args gives its values from a number unique
@@ -87,7 +99,7 @@ func rowsMode(db *sql.DB, sqlite bool) (bool, error) {
 				return true, err
 			}
 		}
-		for _, c := range renewalCounts {
+		for _, c := range append(renewalCounts, billingCounts...) {
 			if err := count(c.name, c.query); err != nil {
 				return true, err
 			}

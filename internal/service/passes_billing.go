@@ -93,12 +93,25 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 			latest = billed
 		}
 	}
-	var after int64
+	var (
+		after int64
+		found int
+		start = time.Now() // the machine's time: how long the run takes
+	)
+	// A run that billed accounts logs how many and how long it took, as the other
+	// passes do (bench/billing.sh reads the line).
+	defer func() {
+		if found > 0 {
+			p.s.log.Info("scheduler pass ran", "pass", p.Name(), "at", now, "due", found,
+				"seconds", time.Since(start).Seconds())
+		}
+	}()
 	for {
 		ids, err := p.s.db.Reader().AccountsToInvoice(ctx, latest, after, p.batch)
 		if err != nil {
 			return err
 		}
+		found += len(ids)
 		if len(ids) > 0 {
 			if err := p.runBatch(ctx, now, ids); err != nil {
 				return fmt.Errorf("bill accounts at %s: %w", now, err)
