@@ -141,7 +141,7 @@ measure() {
 	[ -z "$prof" ] || wait "$prof" || die "the profile failed"
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	pass_secs=$(grep '"scheduler pass ran"' "$OUT/serve-$engine.log" | grep '"bill_accounts"' | head -1 |
+	pass_secs=$(grep '"scheduler pass ran"' "$OUT/serve-$engine.log" | grep '"bill_accounts"' | grep "\"at\":\"${DAY}T" | head -1 |
 		sed 's/.*"seconds":\([0-9.e-]*\).*/\1/')
 	[ -n "$pass_secs" ] || die "no bill_accounts line at $DAY in $OUT/serve-$engine.log"
 

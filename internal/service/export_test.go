@@ -12,3 +12,17 @@ import (
 func BillAccounts(ctx context.Context, s *Service, ids []int64, now time.Time) error {
 	return s.inTx(ctx, func(tx *store.Conn) error { return s.billAccounts(ctx, tx, ids, now) })
 }
+
+// RunBillingPass runs the billing pass at now with batches of at most accounts
+// accounts, telling batch the accounts of each transaction.
+func RunBillingPass(ctx context.Context, s *Service, now time.Time, accounts int, batch func(ids []int64)) error {
+	return (&billingPass{s: s, batch: accounts, onBatch: batch}).Run(ctx, now)
+}
+
+// SetBillingCharges sets the bound of charges per transaction of the billing pass
+// and returns what restores it.
+func SetBillingCharges(n int) (restore func()) {
+	old := billingCharges
+	billingCharges = n
+	return func() { billingCharges = old }
+}

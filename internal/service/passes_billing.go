@@ -29,10 +29,20 @@ import (
 // billingBatch is how many accounts one transaction of the billing pass bills.
 const billingBatch = 200
 
+// billingCharges bounds the charges one transaction of the billing pass holds: a
+// batch takes accounts while their charges fit (and at least one account, all of
+// whose charges go in its one invoice). So the pass's memory and the time its
+// transactions hold the writer stay the same however many subscriptions an account
+// has. (A variable, so tests can cross it cheaply.)
+var billingCharges = 10_000
+
 // billingPass is the scheduler's billing pass.
 type billingPass struct {
 	s     *Service
 	batch int
+	// onBatch, when set, is told the accounts of each transaction before it runs
+	// (tests watch the batches with it).
+	onBatch func(ids []int64)
 
 	mu sync.Mutex
 	// doneFor is the local day of this process's last complete run: the scheduler
@@ -107,17 +117,19 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 		}
 	}()
 	for {
-		ids, err := p.s.db.Reader().AccountsToInvoice(ctx, latest, after, p.batch)
+		accounts, err := p.s.db.Reader().AccountsToInvoice(ctx, latest, after, p.batch)
 		if err != nil {
 			return err
 		}
-		found += len(ids)
-		if len(ids) > 0 {
-			if err := p.runBatch(ctx, now, ids); err != nil {
-				return fmt.Errorf("bill accounts at %s: %w", now, err)
-			}
+		if len(accounts) == 0 {
+			break
 		}
-		if len(ids) < p.batch {
+		ids := fitCharges(accounts, billingCharges)
+		found += len(ids)
+		if err := p.runBatch(ctx, now, ids); err != nil {
+			return fmt.Errorf("bill accounts at %s: %w", now, err)
+		}
+		if len(ids) == len(accounts) && len(accounts) < p.batch {
 			break
 		}
 		after = ids[len(ids)-1]
@@ -128,9 +140,26 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// fitCharges returns the ids of the first accounts whose charges add up to at most
+// limit, or of the first account alone when its own exceed it.
+func fitCharges(accounts []store.AccountToInvoice, limit int) []int64 {
+	ids := []int64{accounts[0].ID}
+	held := accounts[0].Charges
+	for _, a := range accounts[1:] {
+		if held += a.Charges; held > limit {
+			break
+		}
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
 // runBatch bills accounts ids in one transaction, again when the database broke a
 // deadlock with another writer by failing it.
 func (p *billingPass) runBatch(ctx context.Context, now time.Time, ids []int64) error {
+	if p.onBatch != nil {
+		p.onBatch(ids)
+	}
 	for retries := 0; ; retries++ {
 		err := p.s.inTx(ctx, func(tx *store.Conn) error { return p.s.billAccounts(ctx, tx, ids, now) })
 		if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {

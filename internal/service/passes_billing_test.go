@@ -62,7 +62,8 @@ func TestBillingPassFinishesAKilledRun(t *testing.T) {
 		}
 		now := clock.Now()
 		// The run killed after its first batch of three accounts.
-		if err := service.BillAccounts(ctx, s, accounts[:3], now); err != nil {
+		first := []int64{accounts[0].ID, accounts[1].ID, accounts[2].ID}
+		if err := service.BillAccounts(ctx, s, first, now); err != nil {
 			t.Fatal(err)
 		}
 		var pass interface {
@@ -114,6 +115,86 @@ func TestBillingPassFinishesAKilledRun(t *testing.T) {
 		}
 		if left, err := db.Reader().AccountsToInvoice(ctx, domain.Date{}, 0, 100); err != nil || len(left) != 0 {
 			t.Fatalf("accounts still to invoice %v, %v", left, err)
+		}
+	})
+}
+
+// TestBillingPassBoundsItsTransactions bills accounts with 2 to 12 charges each:
+// every transaction holds at most billingCharges charges (an account with more
+// alone), whatever the accounts per batch allow, so the pass's memory and the
+// length of its transactions do not grow with the charges of an account, and every
+// charge still lands in its account's one invoice.
+func TestBillingPassBoundsItsTransactions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := benchseed.Seed(ctx, io.Discard, s, db, benchseed.Sizes{Plans: 2, Accounts: 6, Subscriptions: 6}); err != nil {
+			t.Fatal(err)
+		}
+		subs, _, err := db.Reader().FindSubscriptions(ctx, store.SubscriptionFilter{ResellerID: domain.OperatorID,
+			Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 1000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		perAccount := map[int64]int{}
+		var charges []*domain.Charge
+		for i, sub := range subs {
+			// 2, 4, ... 12 charges: the largest accounts exceed a transaction's bound.
+			for k := range 2 * (i + 1) {
+				charges = append(charges, &domain.Charge{ResellerID: sub.ResellerID, AccountID: sub.AccountID,
+					SubscriptionID: sub.ID, BillingKey: fmt.Sprintf("2031-02/%d", k), Type: domain.ChargeRecurring,
+					Status: domain.ChargeBlocked, PaymentModel: domain.PaymentModelPostpay, Quantity: 1, UnitPrice: 1_000_000,
+					Currency: "USD", Amount: 1_000_000, ResellerCurrency: "USD", OperateFrom: domain.Date{Year: 2031, Month: 2, Day: 1},
+					OperateTo: domain.Date{Year: 2031, Month: 2, Day: 28}, CreatedAt: clock.Now(), UpdatedAt: clock.Now()})
+				perAccount[sub.AccountID]++
+			}
+		}
+		if err := db.InTx(ctx, func(tx *store.Conn) error { return tx.InsertCharges(ctx, charges) }); err != nil {
+			t.Fatal(err)
+		}
+		const bound = 10
+		restore := service.SetBillingCharges(bound)
+		defer restore()
+		billed := map[int64]bool{}
+		batches := 0
+		err = service.RunBillingPass(ctx, s, clock.Now(), 100, func(ids []int64) {
+			batches++
+			held := 0
+			for _, id := range ids {
+				if billed[id] {
+					t.Errorf("account %d billed twice", id)
+				}
+				billed[id] = true
+				held += perAccount[id]
+			}
+			if held > bound && len(ids) > 1 {
+				t.Errorf("a transaction holds %d charges of %d accounts, want at most %d (or one account)", held, len(ids), bound)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(billed) != len(perAccount) || batches < 4 {
+			t.Errorf("%d accounts billed in %d transactions, want all %d in at least 4", len(billed), batches, len(perAccount))
+		}
+		invoices, _, err := db.Reader().FindInvoices(ctx, store.Subtree{ResellerID: domain.OperatorID,
+			Path: domain.ResellerPath("", domain.OperatorID)}, domain.ListQuery{Page: domain.Page{Number: 1, Size: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, inv := range invoices {
+			if want := domain.Amount(perAccount[inv.AccountID]) * 1_000_000; inv.Total != want {
+				t.Errorf("invoice of account %d: %s, want %s", inv.AccountID, inv.Total, want)
+			}
+		}
+		if len(invoices) != len(perAccount) {
+			t.Errorf("%d invoices, want %d", len(invoices), len(perAccount))
 		}
 	})
 }

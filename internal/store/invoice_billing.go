@@ -21,16 +21,24 @@ const toInvoice = `invoice_id IS NULL
 	AND ((payment_model = 'postpay' AND status IN ('blocked', 'waiting_for_refund'))
 		OR (payment_model = 'prepay' AND status IN ('closed', 'refunded')))`
 
-// AccountsToInvoice returns up to limit ids of accounts that have charges to put in
-// an invoice, above after, in id order: those whose period started (postpaid) or
-// which were closed (prepaid) before the day before; a zero before takes all.
-func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after int64, limit int) ([]int64, error) {
-	var out []int64
+// AccountToInvoice is an account with charges to put in an invoice, and how many.
+type AccountToInvoice struct {
+	ID      int64
+	Charges int
+}
+
+// AccountsToInvoice returns up to limit accounts that have charges to put in an
+// invoice, above after, in id order, with the number of those charges: the charges
+// whose period started (postpaid) or which were closed (prepaid) before the day
+// before; a zero before takes all. The counts let the pass bound the charges one
+// transaction holds.
+func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after int64, limit int) ([]AccountToInvoice, error) {
+	var out []AccountToInvoice
 	query, args := accountsToInvoiceSQL(c.db.engine, before, after, limit)
 	err := eachRow(ctx, c, query, args, func(sc scanner) error {
-		var id int64
-		err := sc.Scan(&id)
-		out = append(out, id)
+		var a AccountToInvoice
+		err := sc.Scan(&a.ID, &a.Charges)
+		out = append(out, a)
 		return err
 	})
 	if err != nil {
@@ -40,15 +48,15 @@ func (c *Conn) AccountsToInvoice(ctx context.Context, before domain.Date, after 
 }
 
 // accountsToInvoiceSQL is the query of AccountsToInvoice: a walk of the index
-// charges_to_invoice in account order.
+// charges_to_invoice in account order, counted per account as it goes.
 func accountsToInvoiceSQL(e Engine, before domain.Date, after int64, limit int) (string, []any) {
 	due, args := "'9999-12-31'", []any{after, limit}
 	if !before.IsZero() {
 		due, args = "$3", append(args, dateText(before))
 	}
-	return `SELECT DISTINCT account_id FROM ` + chargesToInvoiceFrom(e, "") + ` WHERE ` + toInvoice + `
+	return `SELECT account_id, COUNT(*) FROM ` + chargesToInvoiceFrom(e, "") + ` WHERE ` + toInvoice + `
 		AND account_id > $1 AND ((payment_model = 'postpay' AND operate_from < ` + due + `)
-		OR (payment_model = 'prepay' AND close_date < ` + due + `)) ORDER BY account_id LIMIT $2`, args
+		OR (payment_model = 'prepay' AND close_date < ` + due + `)) GROUP BY account_id ORDER BY account_id LIMIT $2`, args
 }
 
 // BillingDays returns the billing days the billing pass may act on: those of the
