@@ -198,3 +198,41 @@ func TestBillingPassBoundsItsTransactions(t *testing.T) {
 		}
 	})
 }
+
+// TestBillingPassSkipsDaysNoPlanBillsOn runs the pass on a day before the billing
+// day of every plan: no charge is due, and the pass must not walk the accounts with
+// charges waiting (it did, taking every plan to bill on the 1st as well, so each
+// day's first run read every charge still to invoice). On the billing day it bills
+// them all.
+func TestBillingPassSkipsDaysNoPlanBillsOn(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
+		db := storetest.Open(t, e)
+		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		day := domain.Date{Year: 2031, Month: 2, Day: 2}
+		if err := benchseed.Seed(ctx, io.Discard, s, db, benchseed.Sizes{Plans: 2, Accounts: 4, Subscriptions: 8,
+			BillingDay: day}); err != nil {
+			t.Fatal(err)
+		}
+		walked := 0
+		count := func(ids []int64) { walked += len(ids) }
+		// 1 February: the 1st, but no plan bills on it.
+		if err := service.RunBillingPass(ctx, s, time.Date(2031, 2, 1, 0, 0, 0, 0, time.UTC), 100, count); err != nil {
+			t.Fatal(err)
+		}
+		if walked != 0 {
+			t.Errorf("the pass walked %d accounts on a day no plan bills on, want none", walked)
+		}
+		if err := service.RunBillingPass(ctx, s, day.Start(time.UTC), 100, count); err != nil {
+			t.Fatal(err)
+		}
+		if left, err := db.Reader().AccountsToInvoice(ctx, domain.Date{}, 0, 100); err != nil || len(left) != 0 || walked != 4 {
+			t.Errorf("on the billing day the pass walked %d accounts, left %v (%v); want all 4 billed", walked, left, err)
+		}
+	})
+}

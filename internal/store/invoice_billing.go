@@ -60,8 +60,9 @@ func accountsToInvoiceSQL(e Engine, before domain.Date, after int64, limit int) 
 }
 
 // BillingDays returns the billing days the billing pass may act on: those of the
-// service terms, and 1 (plans without a term), or none when no charge waits for an
-// invoice.
+// plans (their service term's, 1 for a plan without one), or none when no charge
+// waits for an invoice. Only the days plans use: a day none bills on would make
+// the pass walk every charge still to invoice for nothing.
 func (c *Conn) BillingDays(ctx context.Context) ([]int, error) {
 	var waiting sql.NullInt64
 	if err := c.row(ctx, "SELECT MIN(account_id) FROM "+c.chargesToInvoice("")+" WHERE "+toInvoice, nil, &waiting); err != nil {
@@ -70,8 +71,9 @@ func (c *Conn) BillingDays(ctx context.Context) ([]int, error) {
 	if !waiting.Valid {
 		return nil, nil
 	}
-	out := []int{1}
-	err := eachRow(ctx, c, "SELECT DISTINCT billing_day FROM service_terms", nil, func(sc scanner) error {
+	var out []int
+	err := eachRow(ctx, c, `SELECT DISTINCT COALESCE(t.billing_day, 1) FROM plans p
+		LEFT JOIN service_terms t ON t.id = p.service_term_id`, nil, func(sc scanner) error {
 		var d int
 		err := sc.Scan(&d)
 		out = append(out, d)
