@@ -29,9 +29,10 @@ import (
 // billingBatch is how many accounts one transaction of the billing pass bills.
 const billingBatch = 200
 
-// billingCharges bounds the charges one transaction of the billing pass holds: a
-// batch takes accounts while their charges fit (and at least one account, all of
-// whose charges go in its one invoice). So the pass's memory and the time its
+// billingCharges bounds the charges one transaction of the billing pass holds, as
+// counted when the walk read its accounts: a batch takes accounts while their
+// charges fit (and at least one account, all of whose charges go in its one
+// invoice). So the pass's memory and the time its
 // transactions hold the writer stay the same however many subscriptions an account
 // has. (A variable, so tests can cross it cheaply.)
 var billingCharges = 10_000
@@ -121,18 +122,20 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if len(accounts) == 0 {
+		// The accounts read are billed in as many transactions as their charges
+		// need, before the walk reads on: each charge is counted once.
+		for rest := accounts; len(rest) > 0; {
+			ids := fitCharges(rest, billingCharges)
+			rest = rest[len(ids):]
+			found += len(ids)
+			if err := p.runBatch(ctx, now, ids); err != nil {
+				return fmt.Errorf("bill accounts at %s: %w", now, err)
+			}
+		}
+		if len(accounts) < p.batch {
 			break
 		}
-		ids := fitCharges(accounts, billingCharges)
-		found += len(ids)
-		if err := p.runBatch(ctx, now, ids); err != nil {
-			return fmt.Errorf("bill accounts at %s: %w", now, err)
-		}
-		if len(ids) == len(accounts) && len(accounts) < p.batch {
-			break
-		}
-		after = ids[len(ids)-1]
+		after = accounts[len(accounts)-1].ID
 	}
 	p.mu.Lock()
 	p.doneFor = today
