@@ -45,12 +45,9 @@ type billingPass struct {
 	// (tests watch the batches with it).
 	onBatch func(ids []int64)
 
-	mu sync.Mutex
-	// doneFor is the local day of this process's last complete run: the scheduler
-	// runs the pass every minute, and once a day's invoices are issued the next
-	// runs of that day have nothing to do (a charge made late for a billed period
-	// waits for the next one anyway).
-	doneFor domain.Date
+	// done is this process's last complete run: a charge made late for a billed
+	// period waits for the next one anyway.
+	done dayDone
 }
 
 // billingPasses returns the billing pass.
@@ -68,28 +65,14 @@ func (p *billingPass) NextDue(ctx context.Context, after time.Time) (time.Time, 
 	if err != nil || len(days) == 0 {
 		return time.Time{}, false, err
 	}
-	today := p.s.today(after)
-	var next domain.Date
-	for _, d := range days {
-		c := domain.Date{Year: today.Year, Month: today.Month, Day: d}
-		if !c.After(today) {
-			c = c.AddMonths(1)
-		}
-		if next.IsZero() || c.Before(next) {
-			next = c
-		}
-	}
-	return next.Start(p.s.opts.Location), true, nil
+	return p.s.nextBillingMidnight(after, days), true, nil
 }
 
 // Run implements jobs.Pass: it bills every account with charges to invoice, as of
 // the local day of now.
 func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 	today := p.s.today(now)
-	p.mu.Lock()
-	done := p.doneFor == today
-	p.mu.Unlock()
-	if done {
+	if p.done.is(today) {
 		return nil
 	}
 	days, err := p.s.db.Reader().BillingDays(ctx)
@@ -137,10 +120,47 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 		}
 		after = accounts[len(accounts)-1].ID
 	}
-	p.mu.Lock()
-	p.doneFor = today
-	p.mu.Unlock()
+	p.done.set(today)
 	return nil
+}
+
+// nextBillingMidnight is the local midnight of the first of days (days of the month)
+// after the local day of after.
+func (s *Service) nextBillingMidnight(after time.Time, days []int) time.Time {
+	today := s.today(after)
+	var next domain.Date
+	for _, d := range days {
+		c := domain.Date{Year: today.Year, Month: today.Month, Day: d}
+		if !c.After(today) {
+			c = c.AddMonths(1)
+		}
+		if next.IsZero() || c.Before(next) {
+			next = c
+		}
+	}
+	return next.Start(s.opts.Location)
+}
+
+// dayDone remembers the local day a daily pass last finished in this process: the
+// scheduler runs the pass every minute, and once a day's work is done the next runs
+// of that day have nothing to do.
+type dayDone struct {
+	mu  sync.Mutex
+	day domain.Date
+}
+
+// is reports whether today's run finished.
+func (d *dayDone) is(today domain.Date) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.day == today
+}
+
+// set records that today's run finished.
+func (d *dayDone) set(today domain.Date) {
+	d.mu.Lock()
+	d.day = today
+	d.mu.Unlock()
 }
 
 // fitCharges returns the ids of the first accounts whose charges add up to at most

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -32,8 +31,7 @@ type usagePass struct {
 	s     *Service
 	batch int
 
-	mu      sync.Mutex
-	doneFor domain.Date // the local day of this process's last complete run
+	done dayDone // this process's last complete run
 }
 
 // usageBillingPasses returns the pass that charges consumption.
@@ -51,28 +49,14 @@ func (p *usagePass) NextDue(ctx context.Context, after time.Time) (time.Time, bo
 	if err != nil || len(days) == 0 {
 		return time.Time{}, false, err
 	}
-	today := p.s.today(after)
-	var next domain.Date
-	for _, d := range days {
-		c := domain.Date{Year: today.Year, Month: today.Month, Day: d}
-		if !c.After(today) {
-			c = c.AddMonths(1)
-		}
-		if next.IsZero() || c.Before(next) {
-			next = c
-		}
-	}
-	return next.Start(p.s.opts.Location), true, nil
+	return p.s.nextBillingMidnight(after, days), true, nil
 }
 
 // Run implements jobs.Pass: it charges the consumption of the periods billed on the
 // latest billing day of each subscription up to the local day of now.
 func (p *usagePass) Run(ctx context.Context, now time.Time) error {
 	today := p.s.today(now)
-	p.mu.Lock()
-	done := p.doneFor == today
-	p.mu.Unlock()
-	if done {
+	if p.done.is(today) {
 		return nil
 	}
 	loc := p.s.opts.Location
@@ -103,9 +87,7 @@ func (p *usagePass) Run(ctx context.Context, now time.Time) error {
 		}
 		accounts = accounts[n:]
 	}
-	p.mu.Lock()
-	p.doneFor = today
-	p.mu.Unlock()
+	p.done.set(today)
 	return nil
 }
 
