@@ -15,11 +15,9 @@ import (
 // refund, closed prepaid charges and refunded prepaid refunds, without an invoice, so
 // each run reads what is left to bill, not every charge ever made.
 
-// toInvoice is the predicate of charges_to_invoice, word for word, so the index is
-// used.
-const toInvoice = `invoice_id IS NULL
-	AND ((payment_model = 'postpay' AND status IN ('blocked', 'waiting_for_refund'))
-		OR (payment_model = 'prepay' AND status IN ('closed', 'refunded')))`
+// toInvoice is the predicate of charges_to_invoice, so the index is used: the same
+// terms as the index's WHERE, which both engines match term by term.
+var toInvoice = toInvoiceOf("")
 
 // AccountToInvoice is an account with charges to put in an invoice, and how many.
 type AccountToInvoice struct {
@@ -177,8 +175,8 @@ func chargesToInvoiceFrom(e Engine, alias string) string {
 // chargesToInvoice is chargesToInvoiceFrom for c's engine.
 func (c *Conn) chargesToInvoice(alias string) string { return chargesToInvoiceFrom(c.db.engine, alias) }
 
-// toInvoiceOf is toInvoice with its columns qualified by alias (the first one
-// qualified by the caller).
+// toInvoiceOf is the predicate of charges_to_invoice with its columns but the first
+// qualified by alias (the caller qualifies the first).
 func toInvoiceOf(alias string) string {
 	return "invoice_id IS NULL AND ((" + alias + "payment_model = 'postpay' AND " + alias +
 		"status IN ('blocked', 'waiting_for_refund')) OR (" + alias + "payment_model = 'prepay' AND " + alias +
