@@ -52,8 +52,8 @@ type chargeAttributes struct {
 	PaymentModel           string      `json:"payment_model"`
 }
 
-// toAPICharge renders a charge with its relationships: reseller, account,
-// subscription and order (null when no order made it).
+// toAPICharge renders a charge with its relationships: reseller, account and
+// subscription (the order that made it, if any, is the order_id attribute).
 func (s *Server) toAPICharge(c *domain.Charge) resource {
 	a := &chargeAttributes{CreatedAt: s.formatTime(c.CreatedAt), UpdatedAt: s.formatTime(c.UpdatedAt),
 		SubscriptionID: c.SubscriptionID, SubscriptionResourceID: nullableInt(c.SubscriptionResourceID),

@@ -105,8 +105,8 @@ func (s *Server) invoiceDocument(c *call, invoices []*service.InvoiceView, inclu
 			return nil, nil, err
 		}
 		for _, v := range invoices {
-			for _, id := range v.Links.ChargeIDs {
-				if ch := charges[id]; ch != nil {
+			for _, cid := range v.Links.ChargeIDs {
+				if ch := charges[cid]; ch != nil {
 					included.add(s.toAPICharge(ch))
 				}
 			}
