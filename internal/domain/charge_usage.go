@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 )
 
@@ -76,23 +75,11 @@ func UsageCharge(u UsagePeriod, planCurrency, resellerCurrency string, rate Rate
 
 // parseUsage reads one consumption read: a non-negative decimal without exponent.
 func parseUsage(s string) (*big.Rat, error) {
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" && frac == "" || !digits(whole) || !digits(frac) || len(whole)+len(frac) > usageMaxDigits {
-		return nil, fmt.Errorf("%w: %q", ErrUsageSyntax, s)
-	}
-	r, ok := new(big.Rat).SetString(s)
+	r, ok := parseDecimal(s, usageMaxDigits)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUsageSyntax, s)
 	}
 	return r, nil
-}
-
-// decimalText writes r as a decimal when it has a finite one, else as a fraction.
-func decimalText(r *big.Rat) string {
-	if s, ok := exactDecimal(r); ok {
-		return s
-	}
-	return r.String()
 }
 
 // heldUnits is what sub holds of plan resource r and the id of its line of it; the

@@ -25,16 +25,21 @@ func RateOne() Rate { return Rate{} }
 // ParseRate reads a positive decimal such as "1.08" or "0.0021". Exponents, signs
 // and zero are refused.
 func ParseRate(s string) (Rate, error) {
-	s = strings.TrimSpace(s)
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" && frac == "" || !digits(whole) || !digits(frac) || len(whole)+len(frac) > rateMaxDigits {
-		return Rate{}, ErrRateSyntax
-	}
-	r, ok := new(big.Rat).SetString(s)
+	r, ok := parseDecimal(strings.TrimSpace(s), rateMaxDigits)
 	if !ok || r.Sign() <= 0 {
 		return Rate{}, ErrRateSyntax
 	}
 	return rateOf(r), nil
+}
+
+// parseDecimal reads an unsigned decimal without exponent ("12", "0.5", ".5") of at
+// most maxDigits digits, exactly.
+func parseDecimal(s string, maxDigits int) (*big.Rat, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" || !digits(whole) || !digits(frac) || len(whole)+len(frac) > maxDigits {
+		return nil, false
+	}
+	return new(big.Rat).SetString(s)
 }
 
 // RateFraction is num/den, both positive.
@@ -71,8 +76,10 @@ func (x Rate) Mul(y Rate) Rate { return rateOf(new(big.Rat).Mul(x.Rat(), y.Rat()
 
 // String is the exact decimal when the rate has one ("1.08", "1.296"), otherwise the
 // fraction ("10/3"): a rate divided by a quantity may not end.
-func (x Rate) String() string {
-	r := x.Rat()
+func (x Rate) String() string { return decimalText(x.Rat()) }
+
+// decimalText writes r as a decimal when it has a finite one, else as a fraction.
+func decimalText(r *big.Rat) string {
 	if s, ok := exactDecimal(r); ok {
 		return s
 	}
