@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The external (ERP) management of postpaid invoices (docs/billing.md, "Invoices"):
@@ -27,8 +28,12 @@ const MaxInvoiceFile = 5 << 20
 // invoice is revoked with a reason, which follows it.
 const invoiceRevokedComment = "Invoice approval related to this payment has been revoked manually. The reason: "
 
-// maxInvoiceText bounds the document number, link and comment an ERP sends.
+// maxInvoiceText bounds the document number, link and comment an ERP sends, in
+// characters.
 const maxInvoiceText = 2000
+
+// tooLongInvoiceText reports whether s has more than maxInvoiceText characters.
+func tooLongInvoiceText(s string) bool { return utf8.RuneCountInString(s) > maxInvoiceText }
 
 // InvoiceRequest is the flat body of an ERP's approve, complete or revoke; nil
 // fields were not sent. Only an approval reads the optional ones.
@@ -74,7 +79,7 @@ func (r InvoiceRequest) Validate(op InvoiceOp, today Date) (InvoiceOrder, error)
 		}
 	}
 	o.DocumentID = strings.TrimSpace(*r.DocumentID)
-	if len(o.DocumentID) > maxInvoiceText {
+	if tooLongInvoiceText(o.DocumentID) {
 		return o, invoiceError(ErrInvalid, MsgInvoiceValue, "/document_id")
 	}
 	d, err := ParseDate(*r.BillingDate)
@@ -83,7 +88,7 @@ func (r InvoiceRequest) Validate(op InvoiceOp, today Date) (InvoiceOrder, error)
 	}
 	o.BillingDate = d
 	if r.Comment != nil {
-		if o.Comment = strings.TrimSpace(*r.Comment); len(o.Comment) > maxInvoiceText {
+		if o.Comment = strings.TrimSpace(*r.Comment); tooLongInvoiceText(o.Comment) {
 			return o, invoiceError(ErrInvalid, MsgInvoiceValue, "/comment")
 		}
 	}
@@ -129,7 +134,7 @@ func (o *InvoiceOrder) approval(r InvoiceRequest, today Date) error {
 		o.File = *r.File
 	}
 	if r.Link != nil {
-		if o.Link = strings.TrimSpace(*r.Link); !isWebURL(o.Link) || len(o.Link) > maxInvoiceText {
+		if o.Link = strings.TrimSpace(*r.Link); !isWebURL(o.Link) || tooLongInvoiceText(o.Link) {
 			return invoiceError(ErrInvalid, MsgInvoiceReceipt, "/link")
 		}
 	}

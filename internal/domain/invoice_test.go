@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -104,5 +105,24 @@ func TestInvoiceRevokeReopens(t *testing.T) {
 	}
 	if err := p.CheckInvoiceCompletion(); CodeOf(err) != ErrInvalid {
 		t.Fatalf("completion of the payment again without a due date: %v, want INVOICE-0016", err)
+	}
+}
+
+func TestInvoiceRequestTextLimitCountsCharacters(t *testing.T) {
+	today := Date{2027, 2, 1}
+	doc, billed := "NS1", "2027-01-01"
+	for _, tc := range []struct {
+		name    string
+		comment string
+		ok      bool
+	}{
+		{"cyrillic within the limit", strings.Repeat("ж", maxInvoiceText), true},
+		{"one character over", strings.Repeat("a", maxInvoiceText+1), false},
+	} {
+		c := tc.comment
+		_, err := InvoiceRequest{DocumentID: &doc, BillingDate: &billed, Comment: &c}.Validate(InvoiceRevoke, today)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v, want ok %v", tc.name, err, tc.ok)
+		}
 	}
 }
