@@ -105,18 +105,30 @@ func (s *Service) visibleReseller(ctx context.Context, a domain.Actor, resellerI
 // reseller's currency keeps its quote, at rate 1, without reading any rate.
 func (s *Service) convertQuote(ctx context.Context, c *store.Conn, resellerID int64, q domain.Quote,
 	at time.Time) (domain.Quote, error) {
+	currency, rate, err := s.rateInForce(ctx, c, resellerID, q.Currency, at)
+	if err != nil {
+		return q, err
+	}
+	return domain.ConvertQuote(q, currency, rate)
+}
+
+// rateInForce returns the currency of reseller resellerID and the rate in force at
+// at that converts prices in foreign to it: 1, without reading any rate, when
+// foreign is the reseller's own currency.
+func (s *Service) rateInForce(ctx context.Context, c *store.Conn, resellerID int64, foreign string,
+	at time.Time) (string, domain.Rate, error) {
 	facts, err := s.resellerFacts(ctx, resellerID)
 	if err != nil {
-		return q, err
+		return "", domain.Rate{}, err
 	}
-	if facts.Currency == q.Currency {
-		return domain.ConvertQuote(q, facts.Currency, domain.RateOne())
+	if facts.Currency == foreign {
+		return facts.Currency, domain.RateOne(), nil
 	}
-	rate, err := c.CurrencyRateInForce(ctx, facts.Path, facts.Currency, q.Currency, at)
+	rate, err := c.CurrencyRateInForce(ctx, facts.Path, facts.Currency, foreign, at)
 	if err != nil {
-		return q, err
+		return "", domain.Rate{}, err
 	}
-	return domain.ConvertQuote(q, facts.Currency, rate.Conversion())
+	return facts.Currency, rate.Conversion(), nil
 }
 
 // FindCurrencyRateHistory returns one page of every rate set for the prices of a

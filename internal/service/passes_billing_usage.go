@@ -173,17 +173,9 @@ func (s *Service) usageCharges(ctx context.Context, tx *store.Conn, sub *domain.
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.resellerFacts(ctx, sub.ResellerID)
+	currency, rate, err := s.rateInForce(ctx, tx, sub.ResellerID, plan.Currency, now)
 	if err != nil {
 		return nil, err
-	}
-	rate := domain.RateOne()
-	if plan.Currency != facts.Currency {
-		r, err := tx.CurrencyRateInForce(ctx, facts.Path, facts.Currency, plan.Currency, now)
-		if err != nil {
-			return nil, err
-		}
-		rate = r.Conversion()
 	}
 	used := map[int64][]string{}
 	for _, r := range reads {
@@ -195,7 +187,7 @@ func (s *Service) usageCharges(ctx context.Context, tx *store.Conn, sub *domain.
 			continue
 		}
 		c, err := domain.UsageCharge(domain.UsagePeriod{Subscription: sub, Resource: res, From: from, To: billed,
-			Reads: used[res.ID]}, plan.Currency, facts.Currency, rate, now)
+			Reads: used[res.ID]}, plan.Currency, currency, rate, now)
 		if err != nil {
 			return nil, fmt.Errorf("subscription %d: %w", sub.ID, err)
 		}
