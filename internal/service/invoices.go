@@ -151,8 +151,7 @@ func (s *Service) ManageInvoice(ctx context.Context, a domain.Actor, resellerID 
 		return nil, err
 	}
 	if !external {
-		return nil, &domain.Error{Code: domain.ErrBadRequest, Message: domain.MsgInvoiceNotExternal,
-			Reason: domain.MsgInvoiceNotExternal.Reason()}
+		return nil, errInvoiceNotExternal()
 	}
 	now := s.clock.Now()
 	o, err := in.Validate(op, s.today(now))
@@ -171,12 +170,12 @@ func (s *Service) ManageInvoice(ctx context.Context, a domain.Actor, resellerID 
 			if err != nil {
 				return nil, err
 			}
-			if external, err := tx.InvoicesManagedExternally(ctx, own); err != nil || !external {
-				if err != nil {
-					return nil, err
-				}
-				return nil, &domain.Error{Code: domain.ErrBadRequest, Message: domain.MsgInvoiceNotExternal,
-					Reason: domain.MsgInvoiceNotExternal.Reason()}
+			external, err := tx.InvoicesManagedExternally(ctx, own)
+			if err != nil {
+				return nil, err
+			}
+			if !external {
+				return nil, errInvoiceNotExternal()
 			}
 		}
 		var p *domain.Payment
@@ -202,6 +201,13 @@ func (s *Service) ManageInvoice(ctx context.Context, a domain.Actor, resellerID 
 		return nil, err
 	}
 	return views[0], nil
+}
+
+// errInvoiceNotExternal refuses an ERP's operation on an invoice whose reseller
+// does not have external invoice management on.
+func errInvoiceNotExternal() error {
+	return &domain.Error{Code: domain.ErrBadRequest, Message: domain.MsgInvoiceNotExternal,
+		Reason: domain.MsgInvoiceNotExternal.Reason()}
 }
 
 // manageInvoice does op on inv and its payment p, both locked and checked.
