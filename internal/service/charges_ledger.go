@@ -45,6 +45,17 @@ type accountMove struct {
 	balance, blocked, need domain.Amount
 }
 
+// addCharge adds to m the money that moving c to status to moves on its account,
+// after checking the move is one a charge may make (domain.CheckChargeMove).
+func (m *accountMove) addCharge(c *domain.Charge, to domain.ChargeStatus) error {
+	if err := domain.CheckChargeMove(c.Status, to); err != nil {
+		return err
+	}
+	balance, blocked := domain.LedgerMove(c, to)
+	m.balance, m.blocked = m.balance+balance, m.blocked+blocked
+	return nil
+}
+
 // chargeOrders makes the charges of orders, just written, each for the
 // subscription at the same place of subs (domain.ChargesOfOrder), in multi-row
 // INSERTs sent with the commit. An order accepted at once (it waits for no
@@ -106,11 +117,9 @@ func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domai
 			continue
 		}
 		to := moves.to[c.Status]
-		if err := domain.CheckChargeMove(c.Status, to); err != nil {
+		if err := m.addCharge(c, to); err != nil {
 			return err
 		}
-		balance, blocked := domain.LedgerMove(c, to)
-		m.balance, m.blocked = m.balance+balance, m.blocked+blocked
 		byTarget[to] = append(byTarget[to], c)
 	}
 	day := s.today(now)

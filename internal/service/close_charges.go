@@ -72,11 +72,9 @@ func (s *Service) closeCharges(ctx context.Context, tx *store.Conn, resellerID, 
 	day := s.today(now)
 	var m accountMove
 	for _, c := range charges {
-		if err := domain.CheckChargeMove(c.Status, domain.ChargeDeleted); err != nil {
+		if err := m.addCharge(c, domain.ChargeDeleted); err != nil {
 			return err
 		}
-		balance, blocked := domain.LedgerMove(c, domain.ChargeDeleted)
-		m.balance, m.blocked = m.balance+balance, m.blocked+blocked
 	}
 	if err := tx.MoveCharges(ctx, charges, domain.ChargeDeleted, domain.Date{}, now); err != nil {
 		return err
