@@ -208,12 +208,17 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 		if err := tx.UpdateAccount(ctx, acc); err != nil {
 			return uniqueField(err, accountUnique)
 		}
+		// A new credit limit (or class) may put the account on credit hold or lift it.
+		if err := applyCreditHold(ctx, tx, acc, acc.UpdatedAt); err != nil {
+			return err
+		}
 		out = acc // the locked row as written
 		return nil
 	})
 	if err != nil {
 		return nil, wrap(err, "update account %d", id)
 	}
+	s.jobsEnqueued() // a credit hold's job, if the change set or lifted one
 	return out, nil
 }
 

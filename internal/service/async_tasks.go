@@ -33,6 +33,7 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 		JobProvision:                 s.runProvision,
 		JobIntegrationCheck:          s.runIntegrationCheck,
 		JobVendorUser:                s.runVendorUser,
+		JobCreditHoldSubscriptions:   s.runCreditHoldSubscriptions,
 	}
 }
 

@@ -30,7 +30,11 @@ func applyCreditHold(ctx context.Context, tx *store.Conn, acc *domain.Account, n
 		return nil
 	}
 	acc.Status, acc.UpdatedAt = next, now
-	return tx.SetAccountStatus(ctx, acc)
+	if err := tx.SetAccountStatus(ctx, acc); err != nil {
+		return err
+	}
+	// Its subscriptions follow in a job of their own (credit_hold_subscriptions.go).
+	return enqueueCreditHoldJob(tx, acc, now)
 }
 
 // refuseOnCreditHold refuses a new order for acc when it is on credit hold.

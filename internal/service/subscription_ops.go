@@ -23,7 +23,9 @@ type subscriptionOp struct {
 	// before the operation.
 	view  *SubscriptionView
 	rules domain.BillingRules
-	now   time.Time
+	// billing is the billing type of the subscription's plan.
+	billing domain.BillingType
+	now     time.Time
 	// waiting is the subscription's order that waits for its payment or its
 	// provisioning date, read for update; nil when it has none.
 	waiting *domain.Order
@@ -192,31 +194,11 @@ func (s *Service) mayOperate(ctx context.Context, a domain.Actor, resellerID int
 func (s *Service) operateSubscription(ctx context.Context, a domain.Actor, resellerID, id int64, req opRequest,
 	act func(context.Context, *subscriptionOp) error) (*SubscriptionView, error) {
 	v, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*SubscriptionView, error) {
-		seen, err := tx.FindSubscriptionByID(ctx, resellerID, id)
+		op, err := s.lockSubscriptionOp(ctx, tx, resellerID, id)
 		if err != nil {
 			return nil, err
 		}
-		waiting, err := lockWaitingOrder(ctx, tx, seen.ID, nil)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := tx.FindSubscriptionForUpdate(ctx, resellerID, id)
-		if err != nil {
-			return nil, err
-		}
-		if waiting, err = lockWaitingOrder(ctx, tx, sub.ID, waiting); err != nil {
-			return nil, err
-		}
-		views, err := s.subscriptionViews(ctx, tx, []*domain.Subscription{sub})
-		if err != nil {
-			return nil, err
-		}
-		plan, err := s.planByID(ctx, tx, sub.PlanID)
-		if err != nil {
-			return nil, err
-		}
-		op := &subscriptionOp{tx: tx, sub: sub, view: views[0], rules: plan.BillingType.Rules(),
-			now: s.clock.Now(), waiting: waiting}
+		sub := op.sub
 		before := sub.Status
 		if err := act(ctx, op); err != nil {
 			return nil, err
@@ -241,6 +223,37 @@ func (s *Service) operateSubscription(ctx context.Context, a domain.Actor, resel
 	}
 	s.jobsEnqueued()
 	return v, nil
+}
+
+// lockSubscriptionOp reads subscription id of the reseller (0: any) for an
+// operation in tx, with its waiting order, both locked in the order every writer
+// takes them (see operateSubscription).
+func (s *Service) lockSubscriptionOp(ctx context.Context, tx *store.Conn, resellerID, id int64) (*subscriptionOp, error) {
+	seen, err := tx.FindSubscriptionByID(ctx, resellerID, id)
+	if err != nil {
+		return nil, err
+	}
+	waiting, err := lockWaitingOrder(ctx, tx, seen.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := tx.FindSubscriptionForUpdate(ctx, resellerID, id)
+	if err != nil {
+		return nil, err
+	}
+	if waiting, err = lockWaitingOrder(ctx, tx, sub.ID, waiting); err != nil {
+		return nil, err
+	}
+	views, err := s.subscriptionViews(ctx, tx, []*domain.Subscription{sub})
+	if err != nil {
+		return nil, err
+	}
+	plan, err := s.planByID(ctx, tx, sub.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	return &subscriptionOp{tx: tx, sub: sub, view: views[0], rules: plan.BillingType.Rules(),
+		billing: plan.BillingType, now: s.clock.Now(), waiting: waiting}, nil
 }
 
 // lockWaitingOrder returns the order of the subscription that waits for its payment

@@ -1,0 +1,150 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// A credit hold stops the account's prepaid pay-as-you-go subscriptions, and its
+// release activates again those it stopped (docs/billing.md, "Credit hold").
+//
+// The hold is set or lifted where money moves, with the account's row locked last
+// (order -> payment -> subscription -> account); stopping subscriptions there would
+// lock them after the account. So that transaction only writes a
+// JobCreditHoldSubscriptions job for the account (the outbox). The job takes each
+// candidate subscription in a transaction of its own, in the usual order (its
+// waiting order, the subscription, then the account), and decides
+// from the account's status as it is then: a job that runs after the hold was
+// already lifted stops nothing, and one run twice finds nothing left to do.
+
+// JobCreditHoldSubscriptions applies an account's credit hold, or its release, to
+// its subscriptions.
+const JobCreditHoldSubscriptions = "credit_hold_subscriptions"
+
+// creditHoldAttempts bounds the runs of a JobCreditHoldSubscriptions job; a run
+// waits (retries) while a subscription the hold stopped is still stopping.
+const creditHoldAttempts = 20
+
+// creditHoldRetry is the wait before the next run when a stop is still running.
+const creditHoldRetry = 30 * time.Second
+
+// errStopStillRunning asks for another run of the job: a subscription the hold
+// stopped is still stopping and cannot be activated yet.
+var errStopStillRunning = errors.New("a stop caused by the credit hold is still running")
+
+// creditHoldPayload is the payload of a JobCreditHoldSubscriptions job.
+type creditHoldPayload struct {
+	AccountID int64 `json:"account_id"`
+}
+
+// enqueueCreditHoldJob writes, in tx, the job that applies acc's new status to its
+// subscriptions.
+func enqueueCreditHoldJob(tx *store.Conn, acc *domain.Account, now time.Time) error {
+	payload, err := json.Marshal(creditHoldPayload{AccountID: acc.ID})
+	if err != nil {
+		return err
+	}
+	j := &domain.Job{Kind: JobCreditHoldSubscriptions, ResellerID: acc.ResellerID, Payload: payload,
+		MaxAttempts: creditHoldAttempts}
+	j.CreatedAt = now
+	return tx.EnqueueJobLater(j)
+}
+
+// runCreditHoldSubscriptions is the handler of JobCreditHoldSubscriptions.
+func (s *Service) runCreditHoldSubscriptions(ctx context.Context, job domain.Job) (json.RawMessage, error) {
+	var p creditHoldPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return nil, jobs.Permanent(fmt.Errorf("credit hold job %s: %w", job.ID, err))
+	}
+	refs, err := s.db.Reader().FindCreditHoldSubscriptions(ctx, p.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	moved, pending := 0, false
+	for _, r := range refs {
+		var changed bool
+		err := s.inTx(ctx, func(tx *store.Conn) error {
+			var err error
+			changed, err = s.applyCreditHoldTo(ctx, tx, r)
+			return err
+		})
+		switch {
+		case errors.Is(err, errStopStillRunning):
+			pending = true
+		case err != nil:
+			return nil, fmt.Errorf("credit hold of subscription %d: %w", r.ID, err)
+		case changed:
+			moved++
+		}
+	}
+	if moved > 0 {
+		s.jobsEnqueued()
+	}
+	if pending {
+		return nil, jobs.RetryAfter(errStopStillRunning, creditHoldRetry)
+	}
+	return json.Marshal(map[string]int{"subscriptions": moved})
+}
+
+// applyCreditHoldTo stops or activates subscription r as its account's status says,
+// in tx, and reports whether it changed it. On credit hold, a prepaid
+// pay-as-you-go subscription that is active or graced is stopped as the lifecycle
+// stops one (waiting for approval when the stop type is manual) and marked; out of
+// it, a marked one goes back: a stopped one is activated, one still waiting for the
+// approval of the stop returns to its status (decline), and the mark is cleared.
+func (s *Service) applyCreditHoldTo(ctx context.Context, tx *store.Conn, r store.SubscriptionRef) (bool, error) {
+	op, err := s.lockSubscriptionOp(ctx, tx, r.ResellerID, r.ID)
+	if err != nil {
+		return false, err
+	}
+	acc, err := tx.FindAccountForUpdate(ctx, op.sub.AccountID)
+	if err != nil {
+		return false, err
+	}
+	held, err := tx.SubscriptionCreditHeld(ctx, op.sub.ID)
+	if err != nil {
+		return false, err
+	}
+	sub := op.sub
+	if acc.Status == domain.AccountStatusCreditHold {
+		if held || !creditHoldStops(sub, op.billing) {
+			return false, nil
+		}
+		if err := s.requestProvision(ctx, op, domain.ProvisionOpStop); err != nil {
+			return false, err
+		}
+		return true, tx.SetSubscriptionCreditHeld(ctx, sub.ID, true)
+	}
+	if !held {
+		return false, nil
+	}
+	switch {
+	case sub.Status == domain.SubscriptionStatusStopped:
+		if err := s.startProvisioning(ctx, tx, sub, op.rules, domain.ProvisionOpActivate, nil, op.now); err != nil {
+			return false, err
+		}
+	case sub.Status == domain.SubscriptionStatusWaitingForManualApprove && sub.AwaitingApproval == domain.ProvisionOpStop:
+		if err := op.apply(ctx, domain.SubscriptionEvent{Kind: domain.SubscriptionEventDecline}); err != nil {
+			return false, err
+		}
+	case sub.Status == domain.SubscriptionStatusStopping:
+		return false, errStopStillRunning
+	}
+	// Anything else (a failed stop an operator deals with, a subscription deleted
+	// meanwhile) is no longer the hold's to bring back.
+	return true, tx.SetSubscriptionCreditHeld(ctx, sub.ID, false)
+}
+
+// creditHoldStops reports whether a credit hold stops sub, of a plan of billing
+// type billing: a prepaid pay-as-you-go subscription that is active or graced.
+func creditHoldStops(sub *domain.Subscription, billing domain.BillingType) bool {
+	return sub.PaymentModel == domain.PaymentModelPrepay && billing == domain.BillingPayAsYouGo &&
+		(sub.Status == domain.SubscriptionStatusActive || sub.Status == domain.SubscriptionStatusGraced)
+}

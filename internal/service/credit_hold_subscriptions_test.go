@@ -1,0 +1,88 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// chMove moves the balance of account id by amount, as a charge or a payment does,
+// setting or lifting its credit hold in the same transaction.
+func (w *psWorld) chMove(id int64, amount domain.Amount) {
+	w.t.Helper()
+	ctx := context.Background()
+	err := w.db.InTx(ctx, func(tx *store.Conn) error {
+		acc, err := tx.FindAccountForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		return moveMoney(ctx, tx, acc, amount, 0, w.clock.Now())
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// chRunJobs runs the due jobs: the credit hold's, then the provisioning it wrote.
+func (w *psWorld) chRunJobs() {
+	w.t.Helper()
+	for i := 0; i < 3; i++ {
+		if _, err := w.runner.RunDue(context.Background()); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+// TestCreditHoldJobIsSafeLateAndTwice: a hold lifted before its job runs stops
+// nothing; a hold stops the prepaid pay-as-you-go subscription once, however often
+// its job runs, and leaves the CSP one alone; the release activates it again.
+func TestCreditHoldJobIsSafeLateAndTwice(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, rnCatalog)
+		sale := w.order(w.prepaid, "prepay", "monthly", "")
+		w.pay(sale.PaymentID)
+		csp := w.order(w.prepaid, "prepay", "csp", "")
+		w.pay(csp.PaymentID)
+		sub := w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusActive)
+		w.wantSub(csp.SubscriptionID, domain.SubscriptionStatusActive)
+		w.chRunJobs()
+
+		// On hold and off again before the job runs: nothing is stopped.
+		w.chMove(w.prepaid, -domain.AmountScale)
+		w.chMove(w.prepaid, domain.AmountScale)
+		w.chRunJobs()
+		w.wantSub(sub.ID, domain.SubscriptionStatusActive)
+		if n := w.provisionJobs(sub.ID)[domain.ProvisionOpStop]; n != 0 {
+			t.Fatalf("%d stops after a hold lifted before its job ran", n)
+		}
+
+		w.chMove(w.prepaid, -domain.AmountScale)
+		w.chRunJobs()
+		w.wantSub(sub.ID, domain.SubscriptionStatusStopped)
+		w.wantSub(csp.SubscriptionID, domain.SubscriptionStatusActive)
+		payload, _ := json.Marshal(creditHoldPayload{AccountID: w.prepaid})
+		if _, err := w.s.runCreditHoldSubscriptions(ctx, domain.Job{Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+		w.chRunJobs()
+		if n := w.provisionJobs(sub.ID)[domain.ProvisionOpStop]; n != 1 {
+			t.Fatalf("%d stops, want 1", n)
+		}
+
+		w.chMove(w.prepaid, domain.AmountScale)
+		w.chRunJobs()
+		w.wantSub(sub.ID, domain.SubscriptionStatusActive)
+		if _, err := w.s.runCreditHoldSubscriptions(ctx, domain.Job{Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+		w.chRunJobs()
+		if n := w.provisionJobs(sub.ID)[domain.ProvisionOpActivate]; n != 1 {
+			t.Fatalf("%d activations, want 1", n)
+		}
+	})
+}
