@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -84,5 +86,61 @@ func TestCreditHoldJobIsSafeLateAndTwice(t *testing.T) {
 		if n := w.provisionJobs(sub.ID)[domain.ProvisionOpActivate]; n != 1 {
 			t.Fatalf("%d activations, want 1", n)
 		}
+	})
+}
+
+// chManualCatalog is rnCatalog with a pay-as-you-go plan whose stops wait for a
+// manager's approval.
+var chManualCatalog = strings.Replace(strings.Replace(rnCatalog, "payment_methods:",
+	"  - {key: manual, name: Manual, stop_type: manual}\npayment_methods:", 1), "plans:\n", `plans:
+  - {key: approved, product: p, name: Approved, currency: EUR, status: active, service_term: manual,
+     billing_type: pay_as_you_go, periods: [{key: m, duration: 1, unit: months, recurring_fee: "10.00"}]}
+`, 1)
+
+// TestCreditHoldManualStopAndRunningStop: under a manual stop type the hold's stop
+// waits for approval, and the release returns the subscription to its status; a
+// release that finds the hold's stop still running retries, and the subscription is
+// activated once it is stopped.
+func TestCreditHoldManualStopAndRunningStop(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, chManualCatalog)
+		manual := w.order(w.prepaid, "prepay", "approved", "")
+		w.pay(manual.PaymentID)
+		w.wantSub(manual.SubscriptionID, domain.SubscriptionStatusActive)
+		w.chRunJobs()
+
+		w.chMove(w.prepaid, -domain.AmountScale)
+		w.chRunJobs()
+		if s := w.wantSub(manual.SubscriptionID, domain.SubscriptionStatusWaitingForManualApprove); s.Autorenew {
+			t.Fatal("auto-renew on while the hold's stop waits for approval")
+		}
+		w.chMove(w.prepaid, domain.AmountScale)
+		w.chRunJobs()
+		if s := w.wantSub(manual.SubscriptionID, domain.SubscriptionStatusActive); !s.Autorenew {
+			t.Fatal("auto-renew not restored by the release")
+		}
+		if n := w.provisionJobs(manual.SubscriptionID)[domain.ProvisionOpStop]; n != 0 {
+			t.Fatalf("%d stops sent for a stop never approved", n)
+		}
+
+		sale := w.order(w.prepaid, "prepay", "monthly", "")
+		w.pay(sale.PaymentID)
+		w.chRunJobs()
+		payload, _ := json.Marshal(creditHoldPayload{AccountID: w.prepaid})
+		w.chMove(w.prepaid, -domain.AmountScale)
+		if _, err := w.s.runCreditHoldSubscriptions(ctx, domain.Job{Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+		w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusStopping)
+		w.chMove(w.prepaid, domain.AmountScale)
+		if _, err := w.s.runCreditHoldSubscriptions(ctx, domain.Job{Payload: payload}); !errors.Is(err, errStopStillRunning) {
+			t.Fatalf("release while stopping: %v, want a retry", err)
+		}
+		// The hold's jobs may run before the stop is done: they retry later.
+		w.chRunJobs()
+		w.clock.Advance(creditHoldRetry)
+		w.chRunJobs()
+		w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusActive)
 	})
 }
