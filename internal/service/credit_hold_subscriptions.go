@@ -20,9 +20,9 @@ import (
 // lock them after the account. So that transaction only writes a
 // JobCreditHoldSubscriptions job for the account (the outbox). The job takes each
 // candidate subscription in a transaction of its own, in the usual order (its
-// waiting order, the subscription, then the account), and decides
-// from the account's status as it is then: a job that runs after the hold was
-// already lifted stops nothing, and one run twice finds nothing left to do.
+// waiting order, then the subscription), and decides from the account's status as
+// committed then: a job that runs after the hold was already lifted stops
+// nothing, and one run twice finds nothing left to do.
 
 // JobCreditHoldSubscriptions applies an account's credit hold, or its release, to
 // its subscriptions.
@@ -104,7 +104,11 @@ func (s *Service) applyCreditHoldTo(ctx context.Context, tx *store.Conn, r store
 	if err != nil {
 		return false, err
 	}
-	acc, err := tx.FindAccountForUpdate(ctx, op.sub.AccountID)
+	// The account's committed status, read after the subscription's lock and not
+	// locked itself: the stop may lock the waiting order's payment, which comes
+	// before the account. Every change of the status writes a job of its own that
+	// waits for this lock and reads the status after it, so the last one wins.
+	acc, err := tx.FindAccountByID(ctx, op.sub.AccountID)
 	if err != nil {
 		return false, err
 	}
