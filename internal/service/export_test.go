@@ -26,3 +26,10 @@ func SetBillingCharges(n int) (restore func()) {
 	billingCharges = n
 	return func() { billingCharges = old }
 }
+
+// RunUsagePass runs the pass bill_consumption at now, as a fresh process would, with
+// batches of at most subs subscriptions, telling batch the subscriptions of each
+// transaction.
+func RunUsagePass(ctx context.Context, s *Service, now time.Time, subs int, batch func([]store.ConsumerToBill)) error {
+	return (&usagePass{s: s, batch: subs, onBatch: batch}).Run(ctx, now)
+}

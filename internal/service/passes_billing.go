@@ -208,7 +208,7 @@ func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64,
 	if err != nil {
 		return err
 	}
-	invoiced, err := tx.InvoicedPeriods(ctx, ids)
+	invoiced, err := tx.InvoicedPeriods(ctx, ids, periodStarts(charges, s.today(now)))
 	if err != nil {
 		return err
 	}
@@ -255,6 +255,22 @@ func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64,
 		return nil
 	}
 	return tx.CreateOrderPayments(ctx, list)
+}
+
+// periodStarts returns the first days of the periods charges can be invoiced in on
+// local day today, one per billing day among them: the only periods whose invoices
+// the pass needs to know of.
+func periodStarts(charges []store.ChargeToInvoice, today domain.Date) []domain.Date {
+	seen := map[int]bool{}
+	var out []domain.Date
+	for _, ch := range charges {
+		if !seen[ch.BillingDay] {
+			seen[ch.BillingDay] = true
+			from, _, _ := domain.BillingPeriod(today, ch.BillingDay)
+			out = append(out, from)
+		}
+	}
+	return out
 }
 
 // draftInvoices groups charges into the invoices due on local day today: one per

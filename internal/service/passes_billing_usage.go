@@ -23,13 +23,19 @@ import (
 // usage:<plan resource>:<period start>, unique per subscription: a run again, or
 // one of another process at once, charges nothing twice.
 
-// usageBatch is how many accounts one transaction of the pass charges.
-const usageBatch = 200
+// usageBatch is how many subscriptions one transaction of the pass charges: at
+// most one charge per plan resource each, so a transaction holds a few thousand
+// charges at most, and the pass's memory is one batch's reads whatever the size of
+// the history of reads.
+const usageBatch = 1000
 
 // usagePass is the scheduler's pass that charges consumption.
 type usagePass struct {
 	s     *Service
 	batch int
+	// onBatch, when set, is told the subscriptions of each transaction before it
+	// runs (tests watch the batches with it).
+	onBatch func(subs []store.ConsumerToBill)
 
 	done dayDone // this process's last complete run
 }
@@ -53,7 +59,10 @@ func (p *usagePass) NextDue(ctx context.Context, after time.Time) (time.Time, bo
 }
 
 // Run implements jobs.Pass: it charges the consumption of the periods billed on the
-// latest billing day of each subscription up to the local day of now.
+// latest billing day of each subscription up to the local day of now. It walks the
+// subscriptions with consumption in the window in id order, a batch of p.batch per
+// transaction; a run killed between batches is finished by the next, which skips
+// what was charged.
 func (p *usagePass) Run(ctx context.Context, now time.Time) error {
 	today := p.s.today(now)
 	if p.done.is(today) {
@@ -61,67 +70,72 @@ func (p *usagePass) Run(ctx context.Context, now time.Time) error {
 	}
 	loc := p.s.opts.Location
 	// Every period billed up to today started within the last two months.
-	reads, err := p.s.db.Reader().ConsumptionEnded(ctx, today.AddMonths(-2).Start(loc), today.AddDays(1).Start(loc))
-	if err != nil {
-		return err
-	}
-	bySub := map[int64][]store.ConsumptionToBill{}
-	var accounts []int64
-	seen := map[int64]bool{}
-	for _, r := range reads {
-		from, _, billed := domain.BillingPeriod(today, r.BillingDay)
-		if !r.To.After(from.Start(loc)) || r.To.After(billed.Start(loc)) {
-			continue // another period's
+	from, to := today.AddMonths(-2).Start(loc), today.AddDays(1).Start(loc)
+	for after := int64(0); ; {
+		subs, err := p.s.db.Reader().ConsumersToBill(ctx, from, to, after, p.batch)
+		if err != nil {
+			return err
 		}
-		bySub[r.SubscriptionID] = append(bySub[r.SubscriptionID], r)
-		if !seen[r.AccountID] {
-			seen[r.AccountID] = true
-			accounts = append(accounts, r.AccountID)
+		if len(subs) > 0 {
+			if err := p.runBatch(ctx, now, subs, from, to); err != nil {
+				return fmt.Errorf("bill consumption at %s: %w", now, err)
+			}
 		}
-	}
-	slices.Sort(accounts)
-	for len(accounts) > 0 {
-		n := min(p.batch, len(accounts))
-		if err := p.runBatch(ctx, now, accounts[:n], bySub); err != nil {
-			return fmt.Errorf("bill consumption at %s: %w", now, err)
+		if len(subs) < p.batch {
+			break
 		}
-		accounts = accounts[n:]
+		after = subs[len(subs)-1].SubscriptionID
 	}
 	p.done.set(today)
 	return nil
 }
 
-// runBatch charges the consumption of accounts ids in one transaction, again when
-// the database broke a deadlock with another writer by failing it.
-func (p *usagePass) runBatch(ctx context.Context, now time.Time, ids []int64, bySub map[int64][]store.ConsumptionToBill) error {
+// runBatch charges the consumption of subs that ended after from and not after to
+// in one transaction, again when the database broke a deadlock with another writer
+// by failing it.
+func (p *usagePass) runBatch(ctx context.Context, now time.Time, subs []store.ConsumerToBill, from, to time.Time) error {
+	if p.onBatch != nil {
+		p.onBatch(subs)
+	}
 	for retries := 0; ; retries++ {
-		err := p.s.inTx(ctx, func(tx *store.Conn) error { return p.s.chargeConsumption(ctx, tx, ids, bySub, now) })
+		err := p.s.inTx(ctx, func(tx *store.Conn) error { return p.s.chargeConsumption(ctx, tx, subs, from, to, now) })
 		if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
 			return err
 		}
 	}
 }
 
-// chargeConsumption charges, in tx, the consumption in bySub of the subscriptions of
-// accounts ids, holding the accounts' rows (every change of an account's charges
-// happens under its lock, so the keys read are the keys charged).
-func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, ids []int64,
-	bySub map[int64][]store.ConsumptionToBill, now time.Time) error {
-	if err := tx.LockAccounts(ctx, ids); err != nil {
+// chargeConsumption charges, in tx, the consumption of subs that ended after from
+// and not after to and belongs to each one's billed period, holding the rows of
+// their accounts (every change of an account's charges happens under its lock, so
+// the keys read are the keys charged).
+func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, subs []store.ConsumerToBill,
+	from, to time.Time, now time.Time) error {
+	var accounts, subIDs []int64
+	day := map[int64]int{}
+	for _, c := range subs {
+		accounts = append(accounts, c.AccountID)
+		subIDs = append(subIDs, c.SubscriptionID)
+		day[c.SubscriptionID] = c.BillingDay
+	}
+	slices.Sort(accounts)
+	if err := tx.LockAccounts(ctx, slices.Compact(accounts)); err != nil {
 		return err
 	}
-	inBatch := map[int64]bool{}
-	for _, id := range ids {
-		inBatch[id] = true
+	reads, err := tx.ConsumptionEnded(ctx, subIDs, from, to)
+	if err != nil {
+		return err
 	}
-	var subIDs []int64
-	for id, reads := range bySub {
-		if inBatch[reads[0].AccountID] {
-			subIDs = append(subIDs, id)
+	today, loc := s.today(now), s.opts.Location
+	bySub := map[int64][]store.ConsumptionRead{}
+	for _, r := range reads {
+		periodFrom, _, billed := domain.BillingPeriod(today, day[r.SubscriptionID])
+		if !r.To.After(periodFrom.Start(loc)) || r.To.After(billed.Start(loc)) {
+			continue // another period's
 		}
+		bySub[r.SubscriptionID] = append(bySub[r.SubscriptionID], r)
 	}
-	slices.Sort(subIDs)
-	subs, err := tx.FindSubscriptionsByIDs(ctx, subIDs)
+	found, err := tx.FindSubscriptionsByIDs(ctx, subIDs)
 	if err != nil {
 		return err
 	}
@@ -129,11 +143,10 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, ids []i
 	if err != nil {
 		return err
 	}
-	today := s.today(now)
 	var all []*domain.Charge
 	moves := map[int64]accountMove{}
-	for _, sub := range subs {
-		charges, err := s.usageCharges(ctx, tx, sub, bySub[sub.ID], today, now)
+	for _, sub := range found {
+		charges, err := s.usageCharges(ctx, tx, sub, day[sub.ID], bySub[sub.ID], today, now)
 		if err != nil {
 			return err
 		}
@@ -157,15 +170,15 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, ids []i
 	return moveAccounts(ctx, tx, moves, now)
 }
 
-// usageCharges are the charges of sub for reads, of its billing period that ended
+// usageCharges are the charges of sub (billed on billingDay) for reads, of its billing period that ended
 // by today, one per plan resource with an overuse; none when the period lies within
 // the subscription's hold (hold_to: its charges were closed by hand up to then).
-func (s *Service) usageCharges(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
-	reads []store.ConsumptionToBill, today domain.Date, now time.Time) ([]*domain.Charge, error) {
+func (s *Service) usageCharges(ctx context.Context, tx *store.Conn, sub *domain.Subscription, billingDay int,
+	reads []store.ConsumptionRead, today domain.Date, now time.Time) ([]*domain.Charge, error) {
 	if len(reads) == 0 {
 		return nil, nil
 	}
-	from, _, billed := domain.BillingPeriod(today, reads[0].BillingDay)
+	from, _, billed := domain.BillingPeriod(today, billingDay)
 	if !sub.HoldTo.IsZero() && billed.AddDays(-1).Before(sub.HoldTo) {
 		return nil, nil
 	}

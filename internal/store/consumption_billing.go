@@ -7,54 +7,101 @@ import (
 )
 
 // Consumption billing: what the billing pass reads to charge pay-as-you-go
-// consumption (docs/billing.md, "Pay as you go").
+// consumption (docs/billing.md, "Pay as you go"). The pass walks the subscriptions
+// in id order a page at a time, and reads only the page's consumption, so its
+// memory and the time a transaction holds the writer do not grow with the history
+// of reads.
 
-// ConsumptionToBill is one consumption read of a subscription, with what billing it
-// needs: the account, and the billing day of the subscription's plan (its service
-// term's, 1 when none).
-type ConsumptionToBill struct {
+// ConsumerToBill is a subscription with consumption to bill: its account, and the
+// billing day of its plan (its service term's, 1 when none).
+type ConsumerToBill struct {
 	SubscriptionID int64
 	AccountID      int64
-	PlanResourceID int64
-	Quantity       string // the vendor's decimal, as written
-	To             time.Time
 	BillingDay     int
 }
 
-// ConsumptionEnded returns the consumption reads that ended after from and not
-// after to, by subscription and end (index subscription_consumption_period_to).
-func (c *Conn) ConsumptionEnded(ctx context.Context, from, to time.Time) ([]ConsumptionToBill, error) {
-	var out []ConsumptionToBill
-	err := eachRow(ctx, c, `SELECT sc.subscription_id, s.account_id, sc.plan_resource_id, sc.quantity, sc.period_to,
-		COALESCE(t.billing_day, 1)
-		FROM subscription_consumption sc JOIN subscriptions s ON s.id = sc.subscription_id
+// ConsumersToBill returns up to limit subscriptions above after, in id order, with a
+// consumption read that ended after from and not after to. It walks the
+// subscriptions by primary key and seeks each one's reads in the index
+// subscription_consumption_subscription_to (migration 0037): a run costs one seek per
+// subscription, not a read of every consumption row. (The repeated bound on
+// sc.subscription_id lets PostgreSQL, when it merges the two walks, start the
+// index's at the page rather than at its first entry.)
+func (c *Conn) ConsumersToBill(ctx context.Context, from, to time.Time, after int64, limit int) ([]ConsumerToBill, error) {
+	var out []ConsumerToBill
+	query, args := consumersToBillSQL(from, to, after, limit)
+	err := eachRow(ctx, c, query, args, func(sc scanner) error {
+		var r ConsumerToBill
+		err := sc.Scan(&r.SubscriptionID, &r.AccountID, &r.BillingDay)
+		out = append(out, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions with consumption from %s to %s: %w", from, to, err)
+	}
+	return out, nil
+}
+
+// consumersToBillSQL is the query of ConsumersToBill.
+func consumersToBillSQL(from, to time.Time, after int64, limit int) (string, []any) {
+	return `SELECT s.id, s.account_id, COALESCE(t.billing_day, 1) FROM subscriptions s
 		JOIN plans p ON p.id = s.plan_id LEFT JOIN service_terms t ON t.id = p.service_term_id
-		WHERE sc.period_to > $1 AND sc.period_to <= $2 ORDER BY sc.subscription_id, sc.period_to, sc.resource_key`,
-		[]any{micros(from), micros(to)}, func(sc scanner) error {
-			var (
-				r  ConsumptionToBill
-				at int64
-			)
-			if err := sc.Scan(&r.SubscriptionID, &r.AccountID, &r.PlanResourceID, &r.Quantity, &at, &r.BillingDay); err != nil {
-				return err
-			}
-			r.To = fromMicros(at)
-			out = append(out, r)
-			return nil
-		})
+		WHERE s.id > $1 AND EXISTS (SELECT 1 FROM subscription_consumption sc
+			WHERE sc.subscription_id = s.id AND sc.subscription_id > $1 AND sc.period_to > $2 AND sc.period_to <= $3)
+		ORDER BY s.id LIMIT $4`, []any{after, micros(from), micros(to), limit}
+}
+
+// ConsumptionRead is one consumption read of a subscription.
+type ConsumptionRead struct {
+	SubscriptionID int64
+	PlanResourceID int64
+	Quantity       string // the vendor's decimal, as written
+	To             time.Time
+}
+
+// ConsumptionEnded returns the consumption reads of subscriptions ids that ended
+// after from and not after to, by subscription and end: a seek per subscription in
+// subscription_consumption_subscription_to.
+func (c *Conn) ConsumptionEnded(ctx context.Context, ids []int64, from, to time.Time) ([]ConsumptionRead, error) {
+	var out []ConsumptionRead
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query, args := consumptionEndedSQL(c.db.engine, ids, from, to)
+	err := eachRow(ctx, c, query, args, func(sc scanner) error {
+		var (
+			r  ConsumptionRead
+			at int64
+		)
+		if err := sc.Scan(&r.SubscriptionID, &r.PlanResourceID, &r.Quantity, &at); err != nil {
+			return err
+		}
+		r.To = fromMicros(at)
+		out = append(out, r)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("consumption ended from %s to %s: %w", from, to, err)
 	}
 	return out, nil
 }
 
-// ConsumptionBillingDays returns the billing days of the subscriptions whose
-// consumption is read, none when no subscription's is.
+// consumptionEndedSQL is the query of ConsumptionEnded.
+func consumptionEndedSQL(e Engine, ids []int64, from, to time.Time) (string, []any) {
+	in, arg := oneOf(e, "subscription_id", 3, ids)
+	return `SELECT subscription_id, plan_resource_id, quantity, period_to FROM subscription_consumption
+		WHERE ` + in + ` AND period_to > $1 AND period_to <= $2 ORDER BY subscription_id, period_to, resource_key`,
+		[]any{micros(from), micros(to), arg}
+}
+
+// ConsumptionBillingDays returns the billing days of the plans whose product's
+// consumption is read, none while no consumption was ever read. It reads the
+// catalog's plans and one row of subscription_consumption, whatever the number of
+// subscriptions and reads: a day with nothing to bill only makes the pass walk its
+// subscriptions for nothing.
 func (c *Conn) ConsumptionBillingDays(ctx context.Context) ([]int, error) {
 	var out []int
-	err := eachRow(ctx, c, `SELECT DISTINCT COALESCE(t.billing_day, 1) FROM subscription_vendor_reads r
-		JOIN subscriptions s ON s.id = r.subscription_id JOIN plans p ON p.id = s.plan_id
-		LEFT JOIN service_terms t ON t.id = p.service_term_id`, nil, func(sc scanner) error {
+	err := eachRow(ctx, c, consumptionBillingDaysSQL, nil, func(sc scanner) error {
 		var d int
 		err := sc.Scan(&d)
 		out = append(out, d)
@@ -65,6 +112,11 @@ func (c *Conn) ConsumptionBillingDays(ctx context.Context) ([]int, error) {
 	}
 	return out, nil
 }
+
+// consumptionBillingDaysSQL is the query of ConsumptionBillingDays.
+const consumptionBillingDaysSQL = `SELECT DISTINCT COALESCE(t.billing_day, 1) FROM plans p
+	JOIN products pr ON pr.id = p.product_id LEFT JOIN service_terms t ON t.id = p.service_term_id
+	WHERE pr.allow_consumption_url AND EXISTS (SELECT 1 FROM subscription_consumption)`
 
 // BillingKeysWithPrefix returns, per subscription of ids, the billing keys of its
 // charges that start with prefix: what was charged already.

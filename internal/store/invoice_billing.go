@@ -184,29 +184,47 @@ func toInvoiceOf(alias string) string {
 }
 
 // InvoicedPeriods returns which of the periods (account, payment model, first day)
-// of accounts ids have an invoice already.
-func (c *Conn) InvoicedPeriods(ctx context.Context, ids []int64) (map[InvoicePeriod]bool, error) {
-	in, arg := oneOf(c.db.engine, "account_id", 1, ids)
+// of accounts ids that start on one of froms have an invoice already. froms are the
+// first days of the periods the batch can invoice (one per billing day in use), so
+// the query seeks each (account, payment model, first day) in the unique index
+// invoices_account_period instead of reading every invoice the accounts ever had.
+func (c *Conn) InvoicedPeriods(ctx context.Context, ids []int64, froms []domain.Date) (map[InvoicePeriod]bool, error) {
 	out := map[InvoicePeriod]bool{}
-	err := eachRow(ctx, c, "SELECT account_id, payment_model, from_date FROM invoices WHERE "+in, []any{arg},
-		func(sc scanner) error {
-			var (
-				k           InvoicePeriod
-				model, from string
-				err         error
-			)
-			if err = sc.Scan(&k.AccountID, &model, &from); err != nil {
-				return err
-			}
-			k.PaymentModel = domain.PaymentModel(model)
-			k.From, err = textDate(from)
-			out[k] = true
+	if len(ids) == 0 || len(froms) == 0 {
+		return out, nil
+	}
+	query, args := invoicedPeriodsSQL(c.db.engine, ids, froms)
+	err := eachRow(ctx, c, query, args, func(sc scanner) error {
+		var (
+			k           InvoicePeriod
+			model, from string
+			err         error
+		)
+		if err = sc.Scan(&k.AccountID, &model, &from); err != nil {
 			return err
-		})
+		}
+		k.PaymentModel = domain.PaymentModel(model)
+		k.From, err = textDate(from)
+		out[k] = true
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("invoiced periods: %w", err)
 	}
 	return out, nil
+}
+
+// invoicedPeriodsSQL is the query of InvoicedPeriods. Naming both payment models
+// lets the engines use all three columns of invoices_account_period.
+func invoicedPeriodsSQL(e Engine, ids []int64, froms []domain.Date) (string, []any) {
+	in, arg := oneOf(e, "account_id", 1, ids)
+	days := make([]string, len(froms))
+	for i, d := range froms {
+		days[i] = dateText(d)
+	}
+	inDays, daysArg := oneOf(e, "from_date", 2, days)
+	return "SELECT account_id, payment_model, from_date FROM invoices WHERE " + in +
+		" AND payment_model IN ('postpay', 'prepay') AND " + inDays, []any{arg, daysArg}
 }
 
 // InvoicePeriod names the one invoice an account may have per payment model and
