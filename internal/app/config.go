@@ -38,6 +38,9 @@ type Config struct {
 	// JobRetention is how long finished jobs are kept before the workers delete them
 	// (CASCADE_JOB_RETENTION); 0 keeps them forever.
 	JobRetention time.Duration
+	// BillingPause is how long the billing passes wait between two transactions
+	// (CASCADE_BILLING_PAUSE); 0 never waits.
+	BillingPause time.Duration
 	// CatalogLimits cap what one catalogue file may hold (--catalog-max-plans,
 	// CASCADE_CATALOG_MAX_PLANS and the like, one per limit).
 	CatalogLimits catalogfile.Limits
@@ -79,6 +82,7 @@ type Config struct {
 
 	location     *time.Location
 	jobRetention string // CASCADE_JOB_RETENTION as given, parsed by Validate
+	billingPause string // CASCADE_BILLING_PAUSE as given, parsed by Validate
 	// limitErrs are the catalogue limits, and the pool size, whose environment
 	// variable is not a number, reported by Validate.
 	limitErrs []error
@@ -95,11 +99,15 @@ const (
 	MaxJobLease = time.Hour
 )
 
+// DefaultBillingPause is how long the billing passes wait between two transactions
+// unless CASCADE_BILLING_PAUSE says otherwise: a few percent of a transaction's time.
+const DefaultBillingPause = 5 * time.Millisecond
+
 // DefaultConfig returns the configuration of a server started with no flags and no
 // environment.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./cascade.db", Timezone: "UTC",
-		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention,
+		OperatorCurrency: "USD", Workers: true, JobRetention: jobs.DefaultRetention, BillingPause: DefaultBillingPause,
 		SchedulerInterval: jobs.DefaultSchedulerInterval, CatalogLimits: catalogfile.DefaultLimits(),
 		Vendor: vendor.DefaultSettings()}
 }
@@ -162,6 +170,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	c.AdminToken = getenv("CASCADE_ADMIN_TOKEN") // never a flag: flags show in ps
 	c.jobRetention = getenv("CASCADE_JOB_RETENTION")
+	c.billingPause = getenv("CASCADE_BILLING_PAUSE")
 	if v := getenv("CASCADE_DB_POOL_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -212,6 +221,13 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("CASCADE_JOB_RETENTION %q: want a duration such as 720h, or 0 to keep finished jobs", c.jobRetention))
 		}
 		c.JobRetention = d
+	}
+	if c.billingPause != "" {
+		d, err := time.ParseDuration(c.billingPause)
+		if err != nil || d < 0 || d > time.Second {
+			errs = append(errs, fmt.Errorf("CASCADE_BILLING_PAUSE %q: want a duration from 0 to 1s, such as 5ms", c.billingPause))
+		}
+		c.BillingPause = d
 	}
 	errs = append(errs, c.limitErrs...)
 	if c.DBPoolSize < 0 || c.DBPoolSize > store.MaxPoolSize {

@@ -113,7 +113,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Service = service.New(db, m.Clock, service.Options{PasswordCost: m.Config.PasswordCost, Logger: m.Log,
 		JobsEnqueued: m.Jobs.Wake, CatalogLimits: m.Config.CatalogLimits, TestClock: testClock,
 		Location: m.Config.location, Provisioner: m.Config.Provisioner, VendorCalls: m.Config.vendorCalls(),
-		VendorAddresses: m.Config.Vendor.Addresses, APGUID: apGUID,
+		VendorAddresses: m.Config.Vendor.Addresses, APGUID: apGUID, BillingPause: m.Config.BillingPause,
 		Mail: email.NewSender(m.Config.SMTP, m.Clock, m.Log)})
 	// The platform's lifecycle passes run first, then those the configuration adds.
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {

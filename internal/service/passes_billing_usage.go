@@ -77,6 +77,11 @@ func (p *usagePass) Run(ctx context.Context, now time.Time) error {
 			return err
 		}
 		if len(subs) > 0 {
+			if after > 0 {
+				if err := p.s.passPause(ctx); err != nil {
+					return err
+				}
+			}
 			if err := p.runBatch(ctx, now, subs, from, to); err != nil {
 				return fmt.Errorf("bill consumption at %s: %w", now, err)
 			}

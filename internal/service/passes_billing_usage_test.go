@@ -24,27 +24,7 @@ import (
 func TestUsagePassPagesBySubscription(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := benchseed.Seed(ctx, io.Discard, s, db, benchseed.Sizes{Plans: 2, Accounts: 7, Subscriptions: 35}); err != nil {
-			t.Fatal(err)
-		}
-		subs, _, err := db.Reader().FindSubscriptions(ctx, store.SubscriptionFilter{ResellerID: domain.OperatorID,
-			Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 1000}}})
-		if err != nil || len(subs) != 35 {
-			t.Fatalf("%d subscriptions, %v", len(subs), err)
-		}
-		ids := make([]int64, len(subs))
-		feb := time.Date(2031, 2, 10, 0, 0, 0, 0, time.UTC)
-		for i, sub := range subs {
-			ids[i] = sub.ID
-			saveStorageReads(t, db, sub, feb)
-		}
+		s, db, clock, ids := usageWorld(t, e, service.Options{})
 		seen := map[int64]int{}
 		var last int64
 		batches := 0
@@ -91,6 +71,63 @@ func TestUsagePassPagesBySubscription(t *testing.T) {
 		for _, id := range ids {
 			if len(again[id]) != 1 {
 				t.Fatalf("after a second run subscription %d has usage charges %v", id, again[id])
+			}
+		}
+	})
+}
+
+// usageWorld is a service on a fresh database of engine e with opts (its logger
+// set), 35 subscriptions seeded over 7 accounts, each with storage read in February
+// and on into March (saveStorageReads), at 1 March 2031, 12:00 UTC.
+func usageWorld(t *testing.T, e storetest.Engine, opts service.Options) (*service.Service, *store.DB, *domain.TestClock, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	clock := domain.NewTestClock(time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC))
+	db := storetest.Open(t, e)
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := service.New(db, clock, opts)
+	if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
+		AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := benchseed.Seed(ctx, io.Discard, s, db, benchseed.Sizes{Plans: 2, Accounts: 7, Subscriptions: 35}); err != nil {
+		t.Fatal(err)
+	}
+	subs, _, err := db.Reader().FindSubscriptions(ctx, store.SubscriptionFilter{ResellerID: domain.OperatorID,
+		Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 1000}}})
+	if err != nil || len(subs) != 35 {
+		t.Fatalf("%d subscriptions, %v", len(subs), err)
+	}
+	ids := make([]int64, len(subs))
+	feb := time.Date(2031, 2, 10, 0, 0, 0, 0, time.UTC)
+	for i, sub := range subs {
+		ids[i] = sub.ID
+		saveStorageReads(t, db, sub, feb)
+	}
+	return s, db, clock, ids
+}
+
+// TestUsagePassPausesBetweenTransactions runs bill_consumption over 35 subscriptions
+// in batches of 10 with a pause of 25 ms: the four transactions are three pauses
+// apart, so the run takes 75 ms at least, and still charges each subscription once.
+func TestUsagePassPausesBetweenTransactions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		s, db, clock, ids := usageWorld(t, e, service.Options{BillingPause: 25 * time.Millisecond})
+		start := time.Now()
+		if err := service.RunUsagePass(ctx, s, clock.Now(), 10, nil); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took < 75*time.Millisecond {
+			t.Errorf("the run took %s, want three pauses of 25ms at least", took)
+		}
+		charged := usageKeys(t, db, ids)
+		if len(charged) != len(ids) {
+			t.Errorf("%d subscriptions charged, want %d", len(charged), len(ids))
+		}
+		for id, keys := range charged {
+			if len(keys) != 1 {
+				t.Errorf("subscription %d has usage charges %v, want one", id, keys)
 			}
 		}
 	})

@@ -57,6 +57,11 @@ type Options struct {
 	// APGUID is the installation's ap_guid (store.Conn.InstallationGUID), shown on
 	// the operator's reseller to the operator's managers; empty leaves it out.
 	APGUID string
+	// BillingPause is how long the billing passes (bill_consumption, bill_accounts)
+	// wait after each transaction before the next (CASCADE_BILLING_PAUSE; none when
+	// 0): the API's requests then run with the processors and the database to
+	// themselves for a moment, see passPause.
+	BillingPause time.Duration
 }
 
 // Service is the API's use cases over one database.
