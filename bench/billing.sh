@@ -31,6 +31,8 @@
 #   IDLE=5s           how long the page is read before the pass
 #   PROFILE=0         when N > 0, save a CPU profile of the server's first N seconds
 #                     of the pass to bench/out/billing/cpu-ENGINE.pprof
+#   CASCADE_BILLING_PAUSE   the server's pause between two transactions of the pass
+#                     (5ms unless set; 0 for none), handed to the server as it is
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
