@@ -255,5 +255,13 @@ func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, reselle
 	if !sh.charged {
 		return nil
 	}
-	return tx.CreateCharges(ctx, domain.ChargesOfOrder(o, sub, sh.created, time.UTC))
+	charges := domain.ChargesOfOrder(o, sub, sh.created, time.UTC)
+	if err := tx.CreateCharges(ctx, charges); err != nil {
+		return err
+	}
+	var debt domain.Amount // what the postpaid charges owe, as charging the order moves it
+	for _, c := range charges {
+		debt += domain.ChargeDebt(c)
+	}
+	return tx.AddSubscriptionDebt(ctx, sub, debt)
 }

@@ -189,12 +189,16 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 	if err != nil {
 		return nil, err
 	}
-	var out *domain.Account
+	var (
+		out      *domain.Account
+		limitWas domain.Amount
+	)
 	err = s.inTx(ctx, func(tx *store.Conn) error {
 		acc, err := s.accountForUpdate(ctx, tx, a, resellerID, id)
 		if err != nil {
 			return err
 		}
+		limitWas = acc.EffectiveCreditLimit()
 		refs, err := loadAccountRefs(ctx, tx, ref, acc, c.RefKeys(acc, false), false)
 		if err != nil {
 			return err
@@ -219,6 +223,9 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 		return nil, wrap(err, "update account %d", id)
 	}
 	s.jobsEnqueued() // a credit hold's job, if the change set or lifted one
+	if out.EffectiveCreditLimit() != limitWas {
+		s.afterCreditLimitChange(ctx, id)
+	}
 	return out, nil
 }
 

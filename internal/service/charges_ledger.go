@@ -85,6 +85,9 @@ func (s *Service) chargeOrders(ctx context.Context, tx *store.Conn, orders []*do
 	if err := tx.CreateCharges(ctx, all); err != nil {
 		return err
 	}
+	if err := addOrdersDebt(ctx, tx, orders, subs, all); err != nil {
+		return err
+	}
 	return moveAccounts(ctx, tx, moves, now)
 }
 
@@ -101,6 +104,15 @@ func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domai
 	if moves.prepaidOnly && o.PaymentModel != domain.PaymentModelPrepay {
 		return moveAccounts(ctx, tx, map[int64]accountMove{o.AccountID: extra}, now) // no charge of o moves
 	}
+	var sub *domain.Subscription
+	if o.PaymentModel == domain.PaymentModelPostpay {
+		// Its debt moves with the charges: the subscription's row is locked before
+		// theirs, as close_charges takes them.
+		var err error
+		if sub, err = tx.FindSubscriptionForUpdate(ctx, 0, o.SubscriptionID); err != nil {
+			return err
+		}
+	}
 	from := make([]domain.ChargeStatus, 0, len(moves.to))
 	for st := range moves.to {
 		from = append(from, st)
@@ -111,6 +123,7 @@ func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domai
 		return err
 	}
 	m := extra
+	var debt domain.Amount
 	byTarget := map[domain.ChargeStatus][]*domain.Charge{}
 	for _, c := range charges {
 		if moves.prepaidOnly && c.PaymentModel != domain.PaymentModelPrepay {
@@ -120,6 +133,7 @@ func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domai
 		if err := m.addCharge(c, to); err != nil {
 			return err
 		}
+		debt += domain.ChargeDebtMove(c, to)
 		byTarget[to] = append(byTarget[to], c)
 	}
 	day := s.today(now)
@@ -129,6 +143,11 @@ func (s *Service) moveOrderCharges(ctx context.Context, tx *store.Conn, o *domai
 			closeDate = day
 		}
 		if err := tx.MoveCharges(ctx, byTarget[to], to, closeDate, now); err != nil {
+			return err
+		}
+	}
+	if sub != nil {
+		if err := s.moveDebt(ctx, tx, sub, debt, now); err != nil {
 			return err
 		}
 	}

@@ -70,11 +70,15 @@ func (s *Service) closeCharges(ctx context.Context, tx *store.Conn, resellerID, 
 	}
 	now := s.clock.Now()
 	day := s.today(now)
-	var m accountMove
+	var (
+		m    accountMove
+		debt domain.Amount // the replacements are never invoiced, so owe nothing
+	)
 	for _, c := range charges {
 		if err := m.addCharge(c, domain.ChargeDeleted); err != nil {
 			return err
 		}
+		debt += domain.ChargeDebtMove(c, domain.ChargeDeleted)
 	}
 	if err := tx.MoveCharges(ctx, charges, domain.ChargeDeleted, domain.Date{}, now); err != nil {
 		return err
@@ -86,6 +90,9 @@ func (s *Service) closeCharges(ctx context.Context, tx *store.Conn, resellerID, 
 		}
 	}
 	if err := tx.CreateCharges(ctx, closing.Replacements); err != nil {
+		return err
+	}
+	if err := s.moveDebt(ctx, tx, sub, debt, now); err != nil {
 		return err
 	}
 	if closing.HoldTo.After(sub.HoldTo) {

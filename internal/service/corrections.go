@@ -92,37 +92,42 @@ func (s *Service) DecideCorrection(ctx context.Context, a domain.Actor, reseller
 			}
 			return k, tx.UpdateCorrection(ctx, k)
 		}
+		sub, err := correctionPostpaid(ctx, tx, k) // the subscription's row before the account's
+		if err != nil {
+			return nil, err
+		}
 		acc, err := tx.FindAccountForUpdate(ctx, k.AccountID)
 		if err != nil {
 			return nil, err
 		}
-		postpaid, err := correctionPostpaid(ctx, tx, k)
-		if err != nil {
-			return nil, err
-		}
-		if err := k.Decide(next, a.ManagerID, postpaid, now); err != nil {
+		if err := k.Decide(next, a.ManagerID, sub != nil, now); err != nil {
 			return nil, err
 		}
 		if err := tx.UpdateCorrection(ctx, k); err != nil {
 			return nil, err
+		}
+		if sub != nil { // owed with the subscription's next invoice
+			if err := s.moveDebt(ctx, tx, sub, k.Total, now); err != nil {
+				return nil, err
+			}
 		}
 		return k, moveMoney(ctx, tx, acc, k.BalanceEffect(), 0, now)
 	})
 	return k, wrap(err, "decide correction %d", id)
 }
 
-// correctionPostpaid reports whether k goes into a postpaid subscription's invoice
-// rather than the balance: it is included in an invoice and its subscription is paid
-// after use.
-func correctionPostpaid(ctx context.Context, tx *store.Conn, k *domain.Correction) (bool, error) {
+// correctionPostpaid returns the postpaid subscription whose invoice k goes into
+// rather than the balance, read for update (its debt moves with k), or nil: k is
+// included in an invoice and its subscription is paid after use.
+func correctionPostpaid(ctx context.Context, tx *store.Conn, k *domain.Correction) (*domain.Subscription, error) {
 	if !k.IncludedInvoice || k.SubscriptionID == 0 {
-		return false, nil
+		return nil, nil
 	}
-	sub, err := tx.FindSubscriptionByID(ctx, 0, k.SubscriptionID)
-	if err != nil {
-		return false, err
+	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, k.SubscriptionID)
+	if err != nil || sub.PaymentModel != domain.PaymentModelPostpay {
+		return nil, err
 	}
-	return sub.PaymentModel == domain.PaymentModelPostpay, nil
+	return sub, nil
 }
 
 // recordReceivedMoney adds the approved correction of the balance of p's account by

@@ -239,6 +239,9 @@ func (s *Service) manageInvoice(ctx context.Context, tx *store.Conn, a domain.Ac
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return err
 	}
+	if err := s.settleInvoiceDebt(ctx, tx, p, now); err != nil {
+		return err
+	}
 	return tx.TouchInvoice(ctx, inv.ID, now)
 }
 

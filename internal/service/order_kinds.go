@@ -56,6 +56,7 @@ type orderBasis struct {
 	switches []domain.PlanSwitch // the plan's switches to active plans
 	current  domain.Quantities
 	today    domain.Date
+	account  *domain.Account // the subscription's, read without a lock (its credit limit)
 }
 
 // lockedTariff is the subscription's plan and period at its locked prices: what
@@ -185,6 +186,7 @@ func (s *Service) basisOf(ctx context.Context, tx *store.Conn, sub *domain.Subsc
 	if len(accs) == 1 {
 		acc = accs[0]
 	}
+	b.account = acc
 	return b, b.check(acc, kind)
 }
 

@@ -154,10 +154,12 @@ func TestProvisionJobStatements(t *testing.T) {
 		// with the commit, and in it the claim of the worker's next job, which
 		// finds none; then RunDue's claim that finds none left and its look for
 		// jobs other workers run. On PostgreSQL each claim is two round trips
-		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction eight.
-		want, wantTrips := uint64(13), uint64(16)
+		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction nine: the
+		// subscription, postpaid and owing its sale, reads its account's credit
+		// limit to review its debt (docs/billing.md, "Postpaid debt and blocking").
+		want, wantTrips := uint64(14), uint64(17)
 		if e.Name == "postgres" {
-			want = 14
+			want = 15
 		}
 		got, trips := deliver()
 		if got != want {

@@ -48,6 +48,9 @@ func (s *Service) placeSubscriptionOrder(ctx context.Context, a domain.Actor, re
 		o, err := inTxAnswering(ctx, s, func(tx *store.Conn) (*domain.Order, error) {
 			now := s.clock.Now()
 			o, b, err := s.draftSubscriptionOrder(ctx, tx, a, resellerID, req, src, now)
+			if err == nil {
+				err = refuseOverCredit(o, b.sub, b.account)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -197,6 +197,9 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	for _, r := range req.Resources {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
+	if err := refuseOverCredit(o, sub, refs.account); err != nil {
+		return nil, err
+	}
 	return o, s.writeOrder(ctx, tx, o, sub, rules, now)
 }
 
@@ -239,6 +242,7 @@ func (s *Service) writeOrder(ctx context.Context, tx *store.Conn, o *domain.Orde
 		create = tx.CreateNumberedOrderAtCommit
 	}
 	if sale {
+		sub.CurrentDebt = domain.OrderDebt(o) // written with the subscription, owed from the start
 		if provision {
 			if err := sub.Apply(domain.ProvisionStart(op), rules); err != nil {
 				return err

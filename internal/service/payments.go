@@ -83,6 +83,9 @@ func (s *Service) completeLocked(ctx context.Context, tx *store.Conn, a domain.A
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return err
 	}
+	if err := s.settleInvoiceDebt(ctx, tx, p, now); err != nil {
+		return err
+	}
 	if o == nil {
 		return moveAccounts(ctx, tx, map[int64]accountMove{p.AccountID: paymentMoney(p)}, now)
 	}

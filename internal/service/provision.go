@@ -298,6 +298,11 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 	if err := sub.Apply(ev, rules); err != nil {
 		return err
 	}
+	if out.Done { // back in a stable status: the debt its orders raised may block it
+		if _, err := s.applyDebtMove(ctx, tx, sub, &rules); err != nil {
+			return err
+		}
+	}
 	if out.Done && p.Op == domain.ProvisionOpCreate {
 		period, ok := planPeriod(plan, sub.PlanPeriodID)
 		if !ok {

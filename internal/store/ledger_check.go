@@ -45,7 +45,8 @@ type LedgerViolation struct {
 // CheckLedger returns every violation of the ledger's invariant: an account whose
 // balance or blocked funds are not what its payments, corrections and charges make
 // them, a charge made twice for one subscription and billing key, and an invoice
-// whose total is not its charges' (refunds taken off) and corrections'. Each rule is one
+// whose total is not its charges' (refunds taken off) and corrections', and a
+// subscription whose current debt is not what it owes unpaid. Each rule is one
 // statement, so it reads one consistent state of a live database.
 func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	var (
@@ -120,7 +121,8 @@ func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check the ledger's invoices: %w", err)
 	}
-	return out, nil
+	debts, err := c.checkDebts(ctx)
+	return append(out, debts...), err
 }
 
 func termNames(terms []ledgerTerm) string {

@@ -297,12 +297,12 @@ var ErrCatalogMoved = errors.New("the catalogue changed")
 func (c *Conn) ExpectCatalog(gen int64) { c.catalogGen = gen }
 
 // createSubscriptionSQL inserts a subscription while the catalogue is at $32 (see
-// ExpectCatalog).
+// ExpectCatalog), owing $31: a sale's postpaid charges are owed from the start.
 var createSubscriptionSQL = `INSERT INTO subscriptions (reseller_id, account_id, plan_id, plan_period_id, name,
 	trial, status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
-	credit_limit, credit_limit_use_system, current_debt, autorenew, disable_autorenew,
+	credit_limit, credit_limit_use_system, autorenew, disable_autorenew,
 	autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
-	renewal_fee, transfer_fee, period_anchor, created_at, updated_at)
+	renewal_fee, transfer_fee, period_anchor, created_at, updated_at, current_debt)
 	SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31 WHERE ` + generationIs(ScopeCatalog, "$32") + ` RETURNING id`
 
@@ -312,7 +312,7 @@ var createSubscriptionSQL = `INSERT INTO subscriptions (reseller_id, account_id,
 // kept whole. The resources are one statement.
 func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) error {
 	err := c.row(ctx, createSubscriptionSQL, subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt),
-		c.catalogGen), &s.ID)
+		int64(s.CurrentDebt), c.catalogGen), &s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCatalogMoved
 	}
@@ -374,12 +374,14 @@ func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscr
 }
 
 // subscriptionState lists the columns of s that change over its life, from status
-// to period_anchor, in the order of CreateSubscription's INSERT.
+// to period_anchor, in the order of CreateSubscription's INSERT. current_debt is not
+// among them: once written it moves only by AddSubscriptionDebt, so a copy of the
+// row read before a debt moved never writes the old debt back.
 func subscriptionState(s *domain.Subscription, more ...any) []any {
 	f := s.Prices.Period
 	return append([]any{string(s.Status), string(s.ReturnStatus), string(s.AwaitingApproval), dateText(s.StartDate),
 		dateText(s.ExpirationDate), dateText(s.PaidTo), dateText(s.HoldTo), string(s.PaymentModel),
-		int64(s.CreditLimit), s.CreditLimitUseSystem, int64(s.CurrentDebt), s.Autorenew, s.DisableAutorenew,
+		int64(s.CreditLimit), s.CreditLimitUseSystem, s.Autorenew, s.DisableAutorenew,
 		s.AutorenewBeforeApproval, s.FixedPrice, s.CustomPrice, s.PromoCode, s.Prices.Currency,
 		int64(f.Setup), int64(f.Recurring), int64(f.Renewal), int64(f.Transfer), dateText(s.PeriodAnchor)}, more...)
 }
@@ -407,9 +409,9 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 	args := append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)
 	held, ok := c.planTerms[s.PlanID]
 	if ok {
-		days = `, renewal_due_on = CASE WHEN renewal_made_for = $9 THEN '' ELSE $30 END,
-		prolong_due_on = CASE WHEN prolong_made_for = $10 THEN '' ELSE $31 END`
-		where = " AND " + generationIs(ScopeCatalog, "$32")
+		days = `, renewal_due_on = CASE WHEN renewal_made_for = $9 THEN '' ELSE $29 END,
+		prolong_due_on = CASE WHEN prolong_made_for = $10 THEN '' ELSE $30 END`
+		where = " AND " + generationIs(ScopeCatalog, "$31")
 		rules := held.billing.Rules()
 		args = append(args, dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)),
 			held.gen)
@@ -417,10 +419,10 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 	res, err := c.exec(ctx, `UPDATE subscriptions SET plan_id = $1, plan_period_id = $2, name = $3, trial = $4,
 		status = $5, return_status = $6, awaiting_approval = $7, start_date = $8, expiration_date = $9,
 		paid_to = $10, hold_to = $11, payment_model = $12, credit_limit = $13, credit_limit_use_system = $14,
-		current_debt = $15, autorenew = $16, disable_autorenew = $17, autorenew_before_approval = $18,
-		fixed_price = $19, custom_price = $20, promo_code = $21, currency = $22, setup_fee = $23,
-		recurring_fee = $24, renewal_fee = $25, transfer_fee = $26, period_anchor = $27, updated_at = $28`+days+`
-		WHERE id = $29`+where, args...)
+		autorenew = $15, disable_autorenew = $16, autorenew_before_approval = $17,
+		fixed_price = $18, custom_price = $19, promo_code = $20, currency = $21, setup_fee = $22,
+		recurring_fee = $23, renewal_fee = $24, transfer_fee = $25, period_anchor = $26, updated_at = $27`+days+`
+		WHERE id = $28`+where, args...)
 	if err != nil {
 		return fmt.Errorf("update subscription %d: %w", s.ID, err)
 	}

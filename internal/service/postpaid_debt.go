@@ -1,0 +1,194 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store"
+)
+
+// Postpaid debt and blocking (docs/billing.md, "Postpaid debt and blocking"): a
+// postpaid subscription's current debt moves in the transaction that moves what it
+// owes (an order's charges, an approved correction, an invoice's payment), with the
+// subscription's row locked after the order's and the payment's and before the
+// account's; then the subscription is blocked above its credit limit and unblocked
+// within it (domain.DebtMove).
+
+// moveDebt moves the current debt of sub, read for update, by delta, then blocks or
+// unblocks it as its debt now says.
+func (s *Service) moveDebt(ctx context.Context, tx *store.Conn, sub *domain.Subscription, delta domain.Amount,
+	now time.Time) error {
+	if delta == 0 {
+		return nil
+	}
+	if err := tx.AddSubscriptionDebt(ctx, sub, delta); err != nil {
+		return err
+	}
+	return s.reviewDebt(ctx, tx, sub, now)
+}
+
+// reviewDebt blocks or unblocks sub, read for update, as its debt and credit limit
+// say, and writes it when it moves.
+func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Subscription, now time.Time) error {
+	moved, err := s.applyDebtMove(ctx, tx, sub, nil)
+	if err != nil || !moved {
+		return err
+	}
+	sub.UpdatedAt = now
+	return tx.UpdateSubscription(ctx, sub)
+}
+
+// applyDebtMove blocks or unblocks sub as its debt and credit limit say, in memory
+// only (the caller writes it), and reports whether it moved. rules are those of its
+// plan, read when nil.
+func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	rules *domain.BillingRules) (bool, error) {
+	if !domain.DebtMayMove(sub) {
+		return false, nil
+	}
+	limit, err := subscriptionCreditLimit(ctx, tx, sub)
+	if err != nil {
+		return false, err
+	}
+	ev, ok := domain.DebtMove(sub, limit)
+	if !ok {
+		return false, nil
+	}
+	if rules == nil {
+		plan, err := s.planByID(ctx, tx, sub.PlanID)
+		if err != nil {
+			return false, err
+		}
+		r := plan.BillingType.Rules()
+		rules = &r
+	}
+	if err := sub.Apply(domain.SubscriptionEvent{Kind: ev}, *rules); err != nil {
+		return false, err
+	}
+	s.log.InfoContext(ctx, "postpaid debt", "subscription_id", sub.ID, "event", ev,
+		"current_debt", sub.CurrentDebt.String(), "credit_limit", limit.String())
+	return true, nil
+}
+
+// subscriptionCreditLimit is sub's credit limit (domain.SubscriptionCreditLimit),
+// reading its account only when the limit is the account's. The account's row is
+// not locked: a change of its limit reviews its subscriptions after it commits
+// (reviewAccountDebts).
+func subscriptionCreditLimit(ctx context.Context, tx *store.Conn, sub *domain.Subscription) (domain.Amount, error) {
+	if !sub.CreditLimitUseSystem {
+		return sub.CreditLimit, nil
+	}
+	accs, err := tx.FindAccountsByIDs(ctx, []int64{sub.AccountID})
+	if err != nil || len(accs) == 0 {
+		return 0, err
+	}
+	return domain.SubscriptionCreditLimit(sub, accs[0]), nil
+}
+
+// refuseOverCredit refuses o, a postpaid order on sub (of account acc) placed by a
+// manager or the API, when its total would bring sub's current debt above its credit
+// limit: 422 order_credit_limit at the order's total. sub is read for update (or
+// new), so two orders never both pass on one debt.
+func refuseOverCredit(o *domain.Order, sub *domain.Subscription, acc *domain.Account) error {
+	if o.PaymentModel != domain.PaymentModelPostpay {
+		return nil
+	}
+	if domain.OrderOverCredit(sub.CurrentDebt, o.Total, domain.SubscriptionCreditLimit(sub, acc)) {
+		return domain.FieldError(ptrOrderTotal, domain.MsgOrderCreditLimit)
+	}
+	return nil
+}
+
+// ptrOrderTotal points at an order's total, what the credit limit refuses.
+const ptrOrderTotal = "/data/attributes/total"
+
+// addOrdersDebt adds to the debt of each of subs, read for update, what charges, the
+// new charges of orders (each of the subscription at the same place), owe, in one
+// statement sent with the commit. A sale's debt went in with its subscription
+// (writeOrder). The subscription is not blocked here: provisioning moves it next,
+// and its outcome reviews the debt.
+func addOrdersDebt(ctx context.Context, tx *store.Conn, orders []*domain.Order, subs []*domain.Subscription,
+	charges []*domain.Charge) error {
+	owed := map[int64]domain.Amount{}
+	for _, c := range charges {
+		owed[c.SubscriptionID] += domain.ChargeDebt(c)
+	}
+	var (
+		moved  []*domain.Subscription
+		deltas []domain.Amount
+	)
+	for i, sub := range subs {
+		if orders[i].Kind == domain.SalesOrder || owed[sub.ID] == 0 {
+			continue
+		}
+		moved, deltas = append(moved, sub), append(deltas, owed[sub.ID])
+		delete(owed, sub.ID) // a subscription with two orders in one batch moves once
+	}
+	return tx.AddSubscriptionDebts(ctx, moved, deltas)
+}
+
+// settleInvoiceDebt takes what the invoice p pays owed off its subscriptions'
+// debts once p is completed, and unblocks those back within their limits. The
+// subscriptions are locked in id order, after the payment and before any account.
+func (s *Service) settleInvoiceDebt(ctx context.Context, tx *store.Conn, p *domain.Payment, now time.Time) error {
+	if p.InvoiceID == 0 || p.Status != domain.PaymentStatusCompleted {
+		return nil
+	}
+	shares, err := tx.InvoiceDebtShares(ctx, p.InvoiceID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(shares))
+	for id := range shares {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		sub, err := tx.FindSubscriptionForUpdate(ctx, 0, id)
+		if err != nil {
+			return err
+		}
+		if err := s.moveDebt(ctx, tx, sub, -shares[id], now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reviewAccountDebts blocks or unblocks the postpaid subscriptions of account id
+// after its credit limit changed, each in a transaction of its own (the account's
+// row is locked after the subscriptions', so not in the one that changed it).
+func (s *Service) reviewAccountDebts(ctx context.Context, id int64) error {
+	subs, err := s.db.Reader().FindSubscriptionsOfAccounts(ctx, []int64{id})
+	if err != nil {
+		return err
+	}
+	for _, seen := range subs {
+		if seen.PaymentModel != domain.PaymentModelPostpay || !seen.CreditLimitUseSystem {
+			continue
+		}
+		err := s.inTx(ctx, func(tx *store.Conn) error {
+			sub, err := tx.FindSubscriptionForUpdate(ctx, 0, seen.ID)
+			if err != nil {
+				return err
+			}
+			return s.reviewDebt(ctx, tx, sub, s.clock.Now())
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterCreditLimitChange reviews the postpaid subscriptions of account id whose
+// limit is the account's, once a change of its credit limit committed. The change
+// stands whatever happens here; a review that fails is logged, and the
+// subscription's next move of debt reviews it again.
+func (s *Service) afterCreditLimitChange(ctx context.Context, id int64) {
+	if err := s.reviewAccountDebts(ctx, id); err != nil {
+		s.log.ErrorContext(ctx, "postpaid debt: review after a credit limit change", "account_id", id, "err", err)
+	}
+}
