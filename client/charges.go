@@ -32,11 +32,22 @@ type Charge struct {
 	CurrencyRate           string      `json:"currency_rate"`
 	DiscountAmount         string      `json:"discount_amount"`
 	PaymentModel           string      `json:"payment_model"`
+
+	// PlanID is the plan of the charge's subscription, given only when the plan is
+	// included (WithInclude("plan")); 0 otherwise.
+	PlanID int64 `json:"-"`
 }
 
 func (ch *Charge) fromResource(res Resource) error {
 	if err := json.Unmarshal(res.Attributes, ch); err != nil {
 		return err
+	}
+	if p := res.Relationships["plan"].Data; p != nil {
+		id, err := parseID(p.ID)
+		if err != nil {
+			return err
+		}
+		ch.PlanID = id
 	}
 	var err error
 	ch.ID, err = parseID(res.ID)

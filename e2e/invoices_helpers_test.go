@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -199,4 +200,25 @@ func inContains(ids, want []int64) bool {
 		}
 	}
 	return true
+}
+
+// inWantIncluded reads invoice inv with include=kind, and checks that what comes
+// included is exactly the objects of that kind its relationship names, in order.
+func inWantIncluded(t *testing.T, c *client.Client, rid int64, inv client.Invoice, kind string, want []int64) {
+	t.Helper()
+	got, err := c.GetInvoice(context.Background(), rid, inv.ID, client.WithInclude(kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, r := range got.Included {
+		id, err := strconv.ParseInt(r.ID, 10, 64)
+		if r.Type != kind || err != nil {
+			t.Fatalf("include=%s brought %s %s", kind, r.Type, r.ID)
+		}
+		ids = append(ids, id)
+	}
+	if len(want) == 0 || !slices.Equal(ids, want) {
+		t.Fatalf("include=%s brought %v, want %v (none is no test)", kind, ids, want)
+	}
 }

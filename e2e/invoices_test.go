@@ -142,6 +142,11 @@ func TestInvoicesBillingDay(t *testing.T) {
 		if len(got.Included) != len(post.ChargeIDs)+1 || !slices.Equal(includedCharges, post.ChargeIDs) {
 			t.Fatalf("included %+v, want the payment and charges %v", got.Included, post.ChargeIDs)
 		}
+		inWantIncluded(t, s.Admin, rid, post, "subscriptions", post.SubscriptionIDs)
+		inWantIncluded(t, s.Admin, rid, post, "corrections", post.CorrectionIDs)
+		if len(post.CorrectionIDs) != 1 || post.CorrectionIDs[0] != credit.ID {
+			t.Fatalf("postpaid invoice's corrections %v, want %d", post.CorrectionIDs, credit.ID)
+		}
 		// March's charges wait for April's billing day; February's left the pass's index.
 		if waiting := inWaiting(t, s, w.postpaid.ID, w.prepaid.ID); !inContains(waiting, march) ||
 			inContains(waiting, feb[:1]) {

@@ -120,8 +120,14 @@ func (s *Server) chargeDocument(c *call, charges []*domain.Charge, includes []st
 		if v := inc.Subscriptions[ch.SubscriptionID]; v != nil {
 			included.add(s.toAPISubscription(v))
 		}
+	}
+	// A charge's plan is its subscription's, which the charge does not store: the
+	// plan relationship is given when the plan is included, so that every included
+	// plan is linked from the charge it came with.
+	for i, ch := range charges {
 		if p := inc.Plans[ch.SubscriptionID]; p != nil {
 			included.add(s.toAPIPlan(p, nil))
+			data[i].Relationships["plan"] = relationship{Data: &identifier{Type: "plans", ID: id(p.ID)}}
 		}
 	}
 	return data, included.list, nil

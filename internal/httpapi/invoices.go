@@ -20,7 +20,7 @@ var invoiceList = listSpec{
 		"payment_model": {kind: kindEnum, values: enumValues(domain.PaymentModels)},
 	},
 	sorts:    []string{"id", "created_at", "updated_at", "from_date", "to_date"},
-	includes: []string{"payments", "charges"},
+	includes: []string{"payments", "charges", "subscriptions", "corrections"},
 }
 
 // invoiceAttributes are the attributes of an invoice resource: the documented ones,
@@ -80,35 +80,38 @@ func (s *Server) toAPIInvoice(v *service.InvoiceView) resource {
 	return resource{ID: id(v.ID), Type: "invoices", Attributes: a, Relationships: rel}
 }
 
-// invoiceDocument renders invoices and the payments and charges they include when
-// asked.
+// invoiceDocument renders invoices and, when asked, the objects their relationships
+// name: payments, charges, subscriptions and corrections.
 func (s *Server) invoiceDocument(c *call, invoices []*service.InvoiceView, includes []string) ([]resource, []resource, error) {
 	data := make([]resource, len(invoices))
 	for i, v := range invoices {
 		data[i] = s.toAPIInvoice(v)
 	}
+	if len(includes) == 0 {
+		return data, nil, nil
+	}
+	inc, err := s.svc.IncludeForInvoices(c.ctx, c.actor, invoices, includes)
+	if err != nil {
+		return nil, nil, err
+	}
 	var included includedSet
-	if contains(includes, "payments") {
-		payments, err := s.svc.IncludeForInvoices(c.ctx, c.actor, invoices)
-		if err != nil {
-			return nil, nil, err
+	for _, v := range invoices {
+		if p := inc.Payments[v.PaymentID]; p != nil {
+			included.add(s.toAPIPayment(p))
 		}
-		for _, v := range invoices {
-			if p := payments[v.PaymentID]; p != nil {
-				included.add(s.toAPIPayment(p))
+		for _, cid := range v.Links.ChargeIDs {
+			if ch := inc.Charges[cid]; ch != nil {
+				included.add(s.toAPICharge(ch))
 			}
 		}
-	}
-	if contains(includes, "charges") {
-		charges, err := s.svc.ChargesOfInvoices(c.ctx, c.actor, invoices)
-		if err != nil {
-			return nil, nil, err
+		for _, sid := range v.Links.SubscriptionIDs {
+			if sub := inc.Subscriptions[sid]; sub != nil {
+				included.add(s.toAPISubscription(sub))
+			}
 		}
-		for _, v := range invoices {
-			for _, cid := range v.Links.ChargeIDs {
-				if ch := charges[cid]; ch != nil {
-					included.add(s.toAPICharge(ch))
-				}
+		for _, kid := range v.Links.CorrectionIDs {
+			if k := inc.Corrections[kid]; k != nil {
+				included.add(s.toAPICorrection(k))
 			}
 		}
 	}

@@ -79,49 +79,6 @@ func invoiceViews(ctx context.Context, c *store.Conn, invoices []*domain.Invoice
 	return out, nil
 }
 
-// IncludeForInvoices reads the payments of invoices, for include=payments, in one
-// query. Errors: forbidden.
-func (s *Service) IncludeForInvoices(ctx context.Context, a domain.Actor, invoices []*InvoiceView) (map[int64]*domain.Payment, error) {
-	if err := authorize(a, domain.ActionPaymentRead); err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, inv := range invoices {
-		if inv.PaymentID != 0 {
-			ids = append(ids, inv.PaymentID)
-		}
-	}
-	out := map[int64]*domain.Payment{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	payments, err := s.db.Reader().FindPaymentsByIDs(ctx, ids)
-	for _, p := range payments {
-		out[p.ID] = p
-	}
-	return out, err
-}
-
-// ChargesOfInvoices returns the charges the invoices gather, by id.
-func (s *Service) ChargesOfInvoices(ctx context.Context, a domain.Actor, invoices []*InvoiceView) (map[int64]*domain.Charge, error) {
-	if err := authorize(a, domain.ActionPaymentRead); err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, inv := range invoices {
-		ids = append(ids, inv.Links.ChargeIDs...)
-	}
-	out := make(map[int64]*domain.Charge, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	charges, err := s.db.Reader().FindChargesByIDs(ctx, ids)
-	for _, ch := range charges {
-		out[ch.ID] = ch
-	}
-	return out, err
-}
-
 // InvoiceTarget names the invoice an ERP's request is about: by id, or by its
 // account and the billing_date of the request (the postpaid invoice of the period
 // that starts then).
