@@ -15,7 +15,8 @@ import (
 // other answers 422 "This payment cannot be completed by balance". The payment
 // becomes paid_from_balance, closed now; the order goes on as with a completed
 // payment, its charges reserving the funds, which its completion then writes off.
-// The balance itself moves only then: a payment from it brings no money. The
+// The balance itself moves only then: a payment from it brings no money; the
+// payment's amount_paid_from_balance shows the amount taken, its total. The
 // rows are locked as a completion locks them (order, payment, subscription,
 // account last), so of concurrent completions of one payment one wins and the
 // others are refused. Errors: invalid.
@@ -45,7 +46,9 @@ func (s *Service) payLockedFromBalance(ctx context.Context, tx *store.Conn, p *d
 	if err := p.Apply(domain.PaymentEventPayFromBalance, now); err != nil {
 		return err
 	}
-	p.UpdatedAt = now
+	// Cascade takes a payment from the balance whole: the part taken is its total,
+	// which stays what the order costs (initial_total is what it was made for).
+	p.AmountPaidFromBalance, p.UpdatedAt = p.Total, now
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return err
 	}
