@@ -27,7 +27,7 @@ func koCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, admin, "POST", rp+"/corrections", big, "", 413, "body_too_large")
 		ocError(t, admin, "POST", rp+"/corrections", create, "text/plain", 415, "unsupported_media_type")
 		ocError(t, admin, "POST", rp+"/corrections", strings.Replace(create, `"-1.25"`, `"-1.255"`, 1), "", 422,
-			"correction_total_value")
+			"correction_total_places")
 		created := ocOne(t, ocDo(t, admin, "POST", rp+"/corrections", create, "", 201))
 		kp = rp + "/corrections/" + created.ID
 

@@ -177,7 +177,7 @@ func TestCorrectionRefusals(t *testing.T) {
 			name, code, pointer string
 			in                  client.CorrectionInput
 		}{
-			{"places", "correction_total_value", "/data/attributes/total", w.koBalanceInput("1.005")},
+			{"places", "correction_total_places", "/data/attributes/total", w.koBalanceInput("1.005")},
 			{"zero", "correction_total_value", "/data/attributes/total", w.koBalanceInput("0")},
 			{"not a number", "correction_total_value", "/data/attributes/total", w.koBalanceInput("ten")},
 			{"no total", "required", "/data/attributes/total", w.koBalanceInput("")},

@@ -121,7 +121,7 @@ func (in CorrectionInput) Validate() (CorrectionRequest, error) {
 	}
 	if in.Total == nil {
 		p.Add(PtrCorrectionTotal, MsgRequired)
-	} else if a, err := ParseAmount(*in.Total); err != nil || a == 0 || a%correctionStep != 0 {
+	} else if a, err := ParseAmount(*in.Total); err != nil || a == 0 {
 		p.Add(PtrCorrectionTotal, MsgCorrectionTotalValue)
 	} else {
 		out.Total = a
@@ -132,9 +132,16 @@ func (in CorrectionInput) Validate() (CorrectionRequest, error) {
 	return out, p.Err()
 }
 
-// correctionStep is a hundredth of a currency unit: a correction has at most two
-// decimal places.
-const correctionStep = AmountScale / 100
+// CheckCorrectionPlaces refuses a correction's total with more decimal places than
+// currency's minor unit (2 for USD, 0 for JPY, 3 for KWD): a correction moves money
+// as it is, so it must be an amount that can be paid. Validate cannot check this:
+// the currency is the account's reseller's, known once the account is read.
+func CheckCorrectionPlaces(total Amount, currency string) error {
+	if total.Round(currency) != total {
+		return FieldError(PtrCorrectionTotal, MsgCorrectionTotalPlaces, MinorUnits(currency), currency)
+	}
+	return nil
+}
 
 // correctionRefID reads a required positive id at pointer, adding the problem to p.
 func correctionRefID(p *Problems, pointer string, v *int64) int64 {

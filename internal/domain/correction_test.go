@@ -44,7 +44,6 @@ func TestCorrectionInputValidate(t *testing.T) {
 		{"ErrPeriodFrom", func(in *CorrectionInput) { in.PeriodFrom = correctionPtr("2026-02-30") }, PtrCorrectionPeriodFrom, MsgMustBeDate},
 		{"ErrPeriodOrder", func(in *CorrectionInput) { in.PeriodTo = correctionPtr("2026-04-30") }, PtrCorrectionPeriodTo, MsgCorrectionPeriodOrder},
 		{"ErrTotalRequired", func(in *CorrectionInput) { in.Total = nil }, PtrCorrectionTotal, MsgRequired},
-		{"ErrTotalPlaces", func(in *CorrectionInput) { in.Total = correctionPtr("1.005") }, PtrCorrectionTotal, MsgCorrectionTotalValue},
 		{"ErrTotalZero", func(in *CorrectionInput) { in.Total = correctionPtr("0.00") }, PtrCorrectionTotal, MsgCorrectionTotalValue},
 		{"ErrTotalSyntax", func(in *CorrectionInput) { in.Total = correctionPtr("1e3") }, PtrCorrectionTotal, MsgCorrectionTotalValue},
 		{"ErrCommentLong", func(in *CorrectionInput) { in.Comment = correctionPtr(string(make([]byte, MaxCorrectionComment+1))) }, PtrCorrectionComment, MsgTooLong},
@@ -137,5 +136,31 @@ func TestNewReceivedMoneyCorrection(t *testing.T) {
 	}
 	if want := "Accounting of the amount received on the basis of 000012 from an external system."; c.Comment != want {
 		t.Fatalf("comment = %q, want %q", c.Comment, want)
+	}
+}
+
+// TestCheckCorrectionPlaces: a correction's total may have as many decimal places as
+// its currency's minor unit, no more: 2 for USD, 0 for JPY, 3 for KWD.
+func TestCheckCorrectionPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		total, currency string
+		ok              bool
+	}{
+		{"1.25", "USD", true}, {"-1.25", "USD", true}, {"1.255", "USD", false}, {"1.2", "EUR", true},
+		{"1200", "JPY", true}, {"1200.5", "JPY", false}, {"-3", "JPY", true},
+		{"1.255", "KWD", true}, {"1.2555", "KWD", false}, {"0.001", "BHD", true},
+	} {
+		a, err := ParseAmount(tc.total)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = CheckCorrectionPlaces(a, tc.currency)
+		if tc.ok != (err == nil) {
+			t.Errorf("%s %s: %v, want ok %v", tc.total, tc.currency, err, tc.ok)
+		}
+		if err != nil && (CodeOf(err) != ErrInvalid || err.(*Error).Message != MsgCorrectionTotalPlaces ||
+			err.(*Error).Pointer != PtrCorrectionTotal) {
+			t.Errorf("%s %s: %#v, want correction_total_places at total", tc.total, tc.currency, err)
+		}
 	}
 }

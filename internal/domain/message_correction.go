@@ -2,8 +2,11 @@ package domain
 
 // Messages of corrections.
 const (
-	MsgCorrectionNotFound             Message = "correction_not_found"
-	MsgCorrectionTotalValue           Message = "correction_total_value"
+	MsgCorrectionNotFound   Message = "correction_not_found"
+	MsgCorrectionTotalValue Message = "correction_total_value"
+	// MsgCorrectionTotalPlaces refuses a total finer than its currency's minor unit;
+	// the arguments are the unit's places and the currency.
+	MsgCorrectionTotalPlaces          Message = "correction_total_places"
 	MsgCorrectionSubscriptionRequired Message = "correction_subscription_required"
 	MsgCorrectionSubscriptionAccount  Message = "correction_subscription_account"
 	MsgCorrectionPeriodOrder          Message = "correction_period_order"
@@ -16,8 +19,11 @@ const (
 var correctionTexts = map[Message]texts{
 	MsgCorrectionNotFound: {"Correction not found", "Корректировка не найдена"},
 	MsgCorrectionTotalValue: {
-		"must be a non-zero amount with at most 2 decimal places",
-		"должно быть ненулевой суммой с не более чем 2 знаками после запятой"},
+		"must be a non-zero amount",
+		"должно быть ненулевой суммой"},
+	MsgCorrectionTotalPlaces: {
+		"must be an amount with at most %d decimal places, the minor unit of %s",
+		"должно быть суммой с не более чем %d знаками после запятой, как у валюты %s"},
 	MsgCorrectionSubscriptionRequired: {
 		"is required when included_invoice is true",
 		"обязательно, если included_invoice равно true"},

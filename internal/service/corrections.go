@@ -52,6 +52,9 @@ func (s *Service) CreateCorrection(ctx context.Context, a domain.Actor, reseller
 		if err != nil {
 			return nil, err
 		}
+		if err := domain.CheckCorrectionPlaces(r.Total, owner.Currency); err != nil {
+			return nil, err
+		}
 		k := domain.NewCorrection(acc, r, owner.Currency, a.ManagerID, s.clock.Now())
 		return k, tx.CreateCorrection(ctx, k)
 	})
