@@ -234,3 +234,27 @@ func NewReceivedMoneyCorrection(p *Payment, total Amount, managerID int64, now t
 func ReceivedMoneyComment(documentID string) string {
 	return "Accounting of the amount received on the basis of " + documentID + " from an external system."
 }
+
+// NewInvoiceCreditCorrection is the correction that carries the credit of inv, a
+// postpaid invoice whose total is below zero, to its account's next postpaid
+// invoice: approved at now into an invoice, of inv's total, for inv's period. No
+// manager made it (ManagerID 0): the billing pass does, with inv.
+func NewInvoiceCreditCorrection(inv *Invoice, now time.Time) *Correction {
+	return &Correction{ResellerID: inv.ResellerID, AccountID: inv.AccountID, Status: CorrectionStatusApproved,
+		Total: inv.Total, Currency: inv.Currency, IncludedInvoice: true, PeriodFrom: inv.FromDate,
+		PeriodTo: inv.ToDate, Comment: InvoiceCreditComment(inv.OwnDocumentID), Target: CorrectionIntoInvoice,
+		ApprovedAt: now, Timestamps: Timestamps{CreatedAt: now, UpdatedAt: now}}
+}
+
+// InvoiceCreditComment is the comment of a NewInvoiceCreditCorrection: the invoice's
+// own number between InvoiceCreditCommentBefore and InvoiceCreditCommentAfter.
+func InvoiceCreditComment(documentID string) string {
+	return InvoiceCreditCommentBefore + documentID + InvoiceCreditCommentAfter
+}
+
+// The text around the invoice's number in InvoiceCreditComment; the ledger check
+// finds the correction carrying an invoice's credit by it.
+const (
+	InvoiceCreditCommentBefore = "Credit of invoice "
+	InvoiceCreditCommentAfter  = " carried to the next invoice."
+)

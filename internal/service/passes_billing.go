@@ -276,6 +276,9 @@ func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64,
 			return err
 		}
 	}
+	if err := s.carryInvoiceCredits(ctx, tx, drafts, now); err != nil {
+		return err
+	}
 	list := make([]*domain.Payment, 0, len(payments))
 	for _, d := range drafts {
 		if pay := payments[d.inv]; pay != nil {

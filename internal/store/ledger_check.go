@@ -45,8 +45,9 @@ type LedgerViolation struct {
 // CheckLedger returns every violation of the ledger's invariant: an account whose
 // balance or blocked funds are not what its payments, corrections and charges make
 // them, a charge made twice for one subscription and billing key, and an invoice
-// whose total is not its charges' (refunds taken off) and corrections', and a
-// subscription whose current debt is not what it owes unpaid. Each rule is one
+// whose total is not its charges' (refunds taken off) and corrections', or whose
+// negative total was not carried (checkInvoiceCredits), and a subscription whose
+// current debt is not what it owes unpaid. Each rule is one
 // statement, so it reads one consistent state of a live database.
 func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	var (
@@ -121,8 +122,12 @@ func (c *Conn) CheckLedger(ctx context.Context) ([]LedgerViolation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check the ledger's invoices: %w", err)
 	}
+	credits, err := c.checkInvoiceCredits(ctx)
+	if err != nil {
+		return nil, err
+	}
 	debts, err := c.checkDebts(ctx)
-	return append(out, debts...), err
+	return append(append(out, credits...), debts...), err
 }
 
 func termNames(terms []ledgerTerm) string {
