@@ -78,7 +78,8 @@ func inInsertCharges(t *testing.T, s *server, rid int64, list ...inCharge) []int
 		charges[i] = ch
 	}
 	// Seeded charges keep the ledger as the code that makes them does: a closed
-	// prepaid charge has taken its amount off the balance, a blocked one reserves it.
+	// prepaid charge has taken its amount off the balance, a blocked one reserves it,
+	// and a postpaid one adds to its subscription's debt.
 	ctx := context.Background()
 	err := s.DB.InTx(ctx, func(tx *store.Conn) error {
 		if err := tx.InsertCharges(ctx, charges); err != nil {
@@ -86,6 +87,14 @@ func inInsertCharges(t *testing.T, s *server, rid int64, list ...inCharge) []int
 		}
 		for _, ch := range charges {
 			if ch.PaymentModel != domain.PaymentModelPrepay {
+				// A postpaid one is owed by its subscription.
+				sub, err := tx.FindSubscriptionForUpdate(ctx, 0, ch.SubscriptionID)
+				if err != nil {
+					return err
+				}
+				if err := tx.AddSubscriptionDebt(ctx, sub, domain.ChargeDebt(ch)); err != nil {
+					return err
+				}
 				continue
 			}
 			acc, err := tx.FindAccountForUpdate(ctx, ch.AccountID)

@@ -123,6 +123,22 @@ func TestPayAsYouGoConsumption(t *testing.T) {
 			over[0].Status != "closed" || over[0].PaymentModel != "postpay" {
 			t.Fatalf("postpaid overuse = %+v, want one of 2.48 (2.25 × 1.10), 3 units, closed into the invoice", over)
 		}
+		// The overuse is owed with the period's other charges until the invoice is paid.
+		owed, err := w.owner.ListCharges(ctx, w.r.ID, &client.ListOptions{PageSize: 100,
+			Filter: map[string]string{"subscription_id": strconv.FormatInt(post.ID, 10), "status": "closed,blocked"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var debt domain.Amount
+		for _, ch := range owed.Items {
+			a, _ := domain.ParseAmount(ch.Amount)
+			debt += a
+		}
+		if got := soWait(t, w.owner, w.r.ID, post.ID, "active"); debt < 2480000 ||
+			!twSameMoney(got.PaymentModelParameters.CurrentDebt.String(), debt.String()) {
+			t.Fatalf("postpaid current_debt = %s, want its closed and blocked charges, %s (the overuse 2.48 in them)",
+				got.PaymentModelParameters.CurrentDebt, debt)
+		}
 		billed := *over[0].CloseDate
 		if !strings.HasSuffix(billed, "-01") || over[0].OperateTo >= billed || !strings.HasSuffix(over[0].OperateFrom, "-01") {
 			t.Fatalf("postpaid overuse for %s to %s closed on %s, want the month before the billing day",

@@ -71,10 +71,10 @@ func OrderOverCredit(debt, total, limit Amount) bool {
 // opened or blocked, and once closed into an invoice; a postpaid refund takes its
 // amount off while it waits and once refunded in an invoice. A deleted charge owes
 // nothing, nor does a closed one no invoice gathers (closed by hand, never billed),
-// nor a prepaid one (the balance pays it), nor one no order made (consumption,
-// charged after the fact by the billing pass: the limit caps what is ordered).
+// nor a prepaid one (the balance pays it). A consumption charge, which no order
+// made, owes like any other from the billing day that charged it.
 func ChargeDebt(c *Charge) Amount {
-	if c.PaymentModel != PaymentModelPostpay || c.OrderID == 0 {
+	if c.PaymentModel != PaymentModelPostpay {
 		return 0
 	}
 	switch c.Status {

@@ -142,8 +142,8 @@ func TestChargeDebtEveryStatus(t *testing.T) {
 
 func TestChargeDebtMove(t *testing.T) {
 	usage := &Charge{PaymentModel: PaymentModelPostpay, Status: ChargeBlocked, Amount: 4 * AmountScale}
-	if got := ChargeDebt(usage); got != 0 {
-		t.Errorf("a charge no order made owes %s", got)
+	if got := ChargeDebt(usage); got != 4*AmountScale {
+		t.Errorf("a consumption charge (no order) owes %s, want 4", got)
 	}
 	c := &Charge{PaymentModel: PaymentModelPostpay, Status: ChargeBlocked, Amount: 4 * AmountScale, OrderID: 1}
 	if got := ChargeDebtMove(c, ChargeDeleted); got != -4*AmountScale {

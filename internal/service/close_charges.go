@@ -72,7 +72,7 @@ func (s *Service) closeCharges(ctx context.Context, tx *store.Conn, resellerID, 
 	day := s.today(now)
 	var (
 		m    accountMove
-		debt domain.Amount // the replacements are never invoiced, so owe nothing
+		debt domain.Amount // postpaid, the replacements owe what they replace
 	)
 	for _, c := range charges {
 		if err := m.addCharge(c, domain.ChargeDeleted); err != nil {
@@ -88,6 +88,7 @@ func (s *Service) closeCharges(ctx context.Context, tx *store.Conn, resellerID, 
 		if r.Status == domain.ChargeClosed && r.PaymentModel == domain.PaymentModelPrepay {
 			m.balance -= r.Amount
 		}
+		debt += domain.ChargeDebt(r)
 	}
 	if err := tx.CreateCharges(ctx, closing.Replacements); err != nil {
 		return err

@@ -123,6 +123,12 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, subs []
 		subIDs = append(subIDs, c.SubscriptionID)
 		day[c.SubscriptionID] = c.BillingDay
 	}
+	// The subscriptions before their accounts (the lock order): a postpaid
+	// subscription's debt moves with its charges.
+	found, err := tx.FindSubscriptionsForUpdate(ctx, subIDs)
+	if err != nil {
+		return err
+	}
 	slices.Sort(accounts)
 	if err := tx.LockAccounts(ctx, slices.Compact(accounts)); err != nil {
 		return err
@@ -139,10 +145,6 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, subs []
 			continue // another period's
 		}
 		bySub[r.SubscriptionID] = append(bySub[r.SubscriptionID], r)
-	}
-	found, err := tx.FindSubscriptionsByIDs(ctx, subIDs)
-	if err != nil {
-		return err
 	}
 	charged, err := tx.BillingKeysWithPrefix(ctx, subIDs, domain.UsageKeyPrefix)
 	if err != nil {
@@ -172,7 +174,39 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, subs []
 	if err := tx.CreateCharges(ctx, all); err != nil {
 		return err
 	}
+	if err := s.addUsageDebt(ctx, tx, found, all, now); err != nil {
+		return err
+	}
 	return moveAccounts(ctx, tx, moves, now)
+}
+
+// addUsageDebt adds what charges, new consumption charges of subs (read for
+// update), owe to their postpaid subscriptions' debts, and blocks those now above
+// their credit limits (docs/billing.md, "Postpaid debt and blocking").
+func (s *Service) addUsageDebt(ctx context.Context, tx *store.Conn, subs []*domain.Subscription,
+	charges []*domain.Charge, now time.Time) error {
+	owed := map[int64]domain.Amount{}
+	for _, c := range charges {
+		owed[c.SubscriptionID] += domain.ChargeDebt(c)
+	}
+	var (
+		moved  []*domain.Subscription
+		deltas []domain.Amount
+	)
+	for _, sub := range subs {
+		if owed[sub.ID] != 0 {
+			moved, deltas = append(moved, sub), append(deltas, owed[sub.ID])
+		}
+	}
+	if err := tx.AddSubscriptionDebts(ctx, moved, deltas); err != nil {
+		return err
+	}
+	for _, sub := range moved {
+		if err := s.reviewDebt(ctx, tx, sub, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // usageCharges are the charges of sub (billed on billingDay) for reads, of its billing period that ended

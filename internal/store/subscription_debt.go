@@ -78,11 +78,11 @@ const chargeDebtSigned = `CASE WHEN ch.status IN ('waiting_for_refund', 'refunde
 // (subscription_id, v) rows.
 var debtTerms = []ledgerTerm{
 	{"open postpaid charges", `SELECT ch.subscription_id, SUM(` + chargeDebtSigned + `) AS v FROM charges ch
-		WHERE ch.payment_model = 'postpay' AND ch.order_id IS NOT NULL
+		WHERE ch.payment_model = 'postpay'
 		AND ch.status IN ('new', 'opened', 'blocked', 'waiting_for_refund') GROUP BY ch.subscription_id`},
 	{"postpaid charges of unpaid invoices", `SELECT ch.subscription_id, SUM(` + chargeDebtSigned + `) AS v
 		FROM charges ch JOIN invoices i ON i.id = ch.invoice_id
-		WHERE ch.payment_model = 'postpay' AND ch.order_id IS NOT NULL AND ch.status IN ('closed', 'refunded')
+		WHERE ch.payment_model = 'postpay' AND ch.status IN ('closed', 'refunded')
 		AND ` + invoiceUnpaid + ` GROUP BY ch.subscription_id`},
 	{"invoice corrections not yet invoiced", `SELECT k.subscription_id, SUM(k.total) AS v FROM corrections k
 		WHERE k.status = 'approved' AND k.applies_to = 'invoice' AND k.invoice_id IS NULL
@@ -100,7 +100,7 @@ func (c *Conn) InvoiceDebtShares(ctx context.Context, id int64) (map[int64]domai
 	out := map[int64]domain.Amount{}
 	err := eachRow(ctx, c, `SELECT subscription_id, SUM(v) FROM (
 		SELECT ch.subscription_id, `+chargeDebtSigned+` AS v FROM charges ch WHERE ch.invoice_id = $1
-			AND ch.payment_model = 'postpay' AND ch.order_id IS NOT NULL AND ch.status IN ('closed', 'refunded')
+			AND ch.payment_model = 'postpay' AND ch.status IN ('closed', 'refunded')
 		UNION ALL
 		SELECT k.subscription_id, k.total AS v FROM corrections k WHERE k.invoice_id = $1
 			AND k.status = 'approved' AND k.applies_to = 'invoice') d
