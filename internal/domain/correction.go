@@ -55,6 +55,9 @@ type Correction struct {
 	Target CorrectionTarget
 	// InvoiceID is the invoice that gathered it (set by the invoicing pass); 0 before.
 	InvoiceID int64
+	// CarriedFrom is the negative postpaid invoice whose credit it carries
+	// (NewInvoiceCreditCorrection); 0 for any other correction.
+	CarriedFrom int64
 	// PaymentID is the payment whose completion by document number made it; 0 otherwise.
 	PaymentID  int64
 	ApprovedAt time.Time // when it was approved or declined; zero before
@@ -243,18 +246,11 @@ func NewInvoiceCreditCorrection(inv *Invoice, now time.Time) *Correction {
 	return &Correction{ResellerID: inv.ResellerID, AccountID: inv.AccountID, Status: CorrectionStatusApproved,
 		Total: inv.Total, Currency: inv.Currency, IncludedInvoice: true, PeriodFrom: inv.FromDate,
 		PeriodTo: inv.ToDate, Comment: InvoiceCreditComment(inv.OwnDocumentID), Target: CorrectionIntoInvoice,
-		ApprovedAt: now, Timestamps: Timestamps{CreatedAt: now, UpdatedAt: now}}
+		CarriedFrom: inv.ID, ApprovedAt: now, Timestamps: Timestamps{CreatedAt: now, UpdatedAt: now}}
 }
 
-// InvoiceCreditComment is the comment of a NewInvoiceCreditCorrection: the invoice's
-// own number between InvoiceCreditCommentBefore and InvoiceCreditCommentAfter.
+// InvoiceCreditComment is the comment of a NewInvoiceCreditCorrection, naming the
+// invoice by its own number.
 func InvoiceCreditComment(documentID string) string {
-	return InvoiceCreditCommentBefore + documentID + InvoiceCreditCommentAfter
+	return "Credit of invoice " + documentID + " carried to the next invoice."
 }
-
-// The text around the invoice's number in InvoiceCreditComment; the ledger check
-// finds the correction carrying an invoice's credit by it.
-const (
-	InvoiceCreditCommentBefore = "Credit of invoice "
-	InvoiceCreditCommentAfter  = " carried to the next invoice."
-)

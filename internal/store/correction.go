@@ -104,11 +104,11 @@ func (c *Conn) FindCorrections(ctx context.Context, f CorrectionFilter) ([]*doma
 func (c *Conn) CreateCorrection(ctx context.Context, k *domain.Correction) error {
 	err := c.row(ctx, `INSERT INTO corrections (reseller_id, account_id, manager_id, total, currency,
 		included_invoice, subscription_id, period_from, period_to, comment, payment_id, created_at,
-		approver_id, status, applies_to, invoice_id, approved_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+		carried_from_invoice_id, approver_id, status, applies_to, invoice_id, approved_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
 		append([]any{k.ResellerID, k.AccountID, k.ManagerID, int64(k.Total), k.Currency, k.IncludedInvoice,
 			nullable(k.SubscriptionID), dateText(k.PeriodFrom), dateText(k.PeriodTo), k.Comment, nullable(k.PaymentID),
-			micros(k.CreatedAt)}, correctionState(k)...), &k.ID)
+			micros(k.CreatedAt), nullable(k.CarriedFrom)}, correctionState(k)...), &k.ID)
 	if err != nil {
 		return fmt.Errorf("create correction: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // TestLedgerCheckSeesInvoiceCredits checks the ledger's rule of negative postpaid
 // invoices: the credit of one is carried to the next invoice once, neither lost
-// nor carried twice.
+// nor (the unique index refuses it) carried twice.
 func TestLedgerCheckSeesInvoiceCredits(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -46,7 +46,10 @@ func TestLedgerCheckSeesInvoiceCredits(t *testing.T) {
 		want("the negative invoice's credit lost", 1)
 		create(domain.NewInvoiceCreditCorrection(inv, now))
 		want("the credit carried", 0)
-		create(domain.NewInvoiceCreditCorrection(inv, now))
-		want("the credit carried twice", 1)
+		err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateCorrection(ctx, domain.NewInvoiceCreditCorrection(inv, now)) })
+		if err == nil {
+			t.Fatal("the credit carried twice: accepted, want the unique index to refuse it")
+		}
+		want("the credit carried once, a second refused", 0)
 	})
 }
