@@ -212,9 +212,17 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 		if err := tx.UpdateAccount(ctx, acc); err != nil {
 			return uniqueField(err, accountUnique)
 		}
-		// A new credit limit (or class) may put the account on credit hold or lift it.
+		// A new credit limit (or class) may put the account on credit hold or lift it,
+		// and block or unblock its postpaid subscriptions (a job: they lock first).
 		if err := applyCreditHold(ctx, tx, acc, acc.UpdatedAt); err != nil {
 			return err
+		}
+		if acc.EffectiveCreditLimit() != limitWas {
+			err := enqueueDebtJob(tx, JobReviewAccountDebts, acc.ResellerID, reviewAccountPayload{AccountID: acc.ID},
+				acc.UpdatedAt)
+			if err != nil {
+				return err
+			}
 		}
 		out = acc // the locked row as written
 		return nil
@@ -222,10 +230,7 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 	if err != nil {
 		return nil, wrap(err, "update account %d", id)
 	}
-	s.jobsEnqueued() // a credit hold's job, if the change set or lifted one
-	if out.EffectiveCreditLimit() != limitWas {
-		s.afterCreditLimitChange(ctx, id)
-	}
+	s.jobsEnqueued() // a credit hold's job, if the change set or lifted one, or a review of debts
 	return out, nil
 }
 

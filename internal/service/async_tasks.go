@@ -34,6 +34,8 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 		JobIntegrationCheck:          s.runIntegrationCheck,
 		JobVendorUser:                s.runVendorUser,
 		JobCreditHoldSubscriptions:   s.runCreditHoldSubscriptions,
+		JobSettleInvoiceDebt:         s.runSettleInvoiceDebt,
+		JobReviewAccountDebts:        s.runReviewAccountDebts,
 	}
 }
 

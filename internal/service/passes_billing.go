@@ -128,6 +128,9 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 		}
 		after = accounts[len(accounts)-1].ID
 	}
+	if found > 0 {
+		p.s.jobsEnqueued() // the settling of invoices without a payment
+	}
 	p.done.set(today)
 	return nil
 }
@@ -277,6 +280,9 @@ func (s *Service) billAccounts(ctx context.Context, tx *store.Conn, ids []int64,
 		}
 	}
 	if err := s.carryInvoiceCredits(ctx, tx, drafts, now); err != nil {
+		return err
+	}
+	if err := enqueueInvoiceSettling(tx, drafts, payments, now); err != nil {
 		return err
 	}
 	list := make([]*domain.Payment, 0, len(payments))

@@ -75,7 +75,7 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 // subscriptionCreditLimit is sub's credit limit (domain.SubscriptionCreditLimit),
 // reading its account only when the limit is the account's. The account's row is
 // not locked: a change of its limit reviews its subscriptions after it commits
-// (reviewAccountDebts).
+// (a JobReviewAccountDebts job).
 func subscriptionCreditLimit(ctx context.Context, tx *store.Conn, sub *domain.Subscription) (domain.Amount, error) {
 	if !sub.CreditLimitUseSystem {
 		return sub.CreditLimit, nil
@@ -131,12 +131,24 @@ func addOrdersDebt(ctx context.Context, tx *store.Conn, orders []*domain.Order, 
 
 // settleInvoiceDebt takes what the invoice p pays owed off its subscriptions'
 // debts once p is completed, and unblocks those back within their limits. The
-// subscriptions are locked in id order, after the payment and before any account.
+// invoice is locked after the payment, the subscriptions after it in id order,
+// before any account.
 func (s *Service) settleInvoiceDebt(ctx context.Context, tx *store.Conn, p *domain.Payment, now time.Time) error {
 	if p.InvoiceID == 0 || p.Status != domain.PaymentStatusCompleted {
 		return nil
 	}
-	shares, err := tx.InvoiceDebtShares(ctx, p.InvoiceID)
+	return s.settleInvoice(ctx, tx, p.InvoiceID, now)
+}
+
+// settleInvoice marks invoice id's debt settled and takes its share off each of its
+// subscriptions' debts, reviewing their blocks; an invoice settled already moves
+// nothing.
+func (s *Service) settleInvoice(ctx context.Context, tx *store.Conn, id int64, now time.Time) error {
+	settled, err := tx.SettleInvoiceDebt(ctx, id)
+	if err != nil || !settled {
+		return err
+	}
+	shares, err := tx.InvoiceDebtShares(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -150,7 +162,13 @@ func (s *Service) settleInvoiceDebt(ctx context.Context, tx *store.Conn, p *doma
 		if err != nil {
 			return err
 		}
-		if err := s.moveDebt(ctx, tx, sub, -shares[id], now); err != nil {
+		// A share of 0 moves no debt, but the subscription is reviewed all the same.
+		if shares[id] == 0 {
+			err = s.reviewDebt(ctx, tx, sub, now)
+		} else {
+			err = s.moveDebt(ctx, tx, sub, -shares[id], now)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -158,8 +176,11 @@ func (s *Service) settleInvoiceDebt(ctx context.Context, tx *store.Conn, p *doma
 }
 
 // reviewAccountDebts blocks or unblocks the postpaid subscriptions of account id
-// after its credit limit changed, each in a transaction of its own (the account's
-// row is locked after the subscriptions', so not in the one that changed it).
+// whose limit is the account's, after its credit limit changed, each in a
+// transaction of its own (the account's row is locked after the subscriptions', so
+// not in the one that changed it: that one writes a JobReviewAccountDebts job).
+// Each review decides from the debt and limit as committed then, so running it
+// again changes nothing.
 func (s *Service) reviewAccountDebts(ctx context.Context, id int64) error {
 	subs, err := s.db.Reader().FindSubscriptionsOfAccounts(ctx, []int64{id})
 	if err != nil {
@@ -181,14 +202,4 @@ func (s *Service) reviewAccountDebts(ctx context.Context, id int64) error {
 		}
 	}
 	return nil
-}
-
-// afterCreditLimitChange reviews the postpaid subscriptions of account id whose
-// limit is the account's, once a change of its credit limit committed. The change
-// stands whatever happens here; a review that fails is logged, and the
-// subscription's next move of debt reviews it again.
-func (s *Service) afterCreditLimitChange(ctx context.Context, id int64) {
-	if err := s.reviewAccountDebts(ctx, id); err != nil {
-		s.log.ErrorContext(ctx, "postpaid debt: review after a credit limit change", "account_id", id, "err", err)
-	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -66,8 +68,10 @@ func (c *Conn) AddSubscriptionDebts(ctx context.Context, subs []*domain.Subscrip
 		WHERE id IN (`+ids+`)`, args...)
 }
 
-// invoiceUnpaid is true of an invoice (alias i) no completed payment settles.
-const invoiceUnpaid = `NOT EXISTS (SELECT 1 FROM payments ip WHERE ip.invoice_id = i.id AND ip.status = 'completed')`
+// invoiceUnpaid is true of an invoice (alias i) whose subscriptions' debts are not
+// settled yet: its payment is not completed, or, without a payment, its settling job
+// has not run (SettleInvoiceDebt).
+const invoiceUnpaid = `NOT i.debt_settled`
 
 // chargeDebtSigned is a charge's (alias ch) amount as its debt counts it: a refund's
 // taken off (domain.ChargeDebt).
@@ -103,7 +107,7 @@ func (c *Conn) InvoiceDebtShares(ctx context.Context, id int64) (map[int64]domai
 			AND ch.payment_model = 'postpay' AND ch.status IN ('closed', 'refunded')
 		UNION ALL
 		SELECT k.subscription_id, k.total AS v FROM corrections k WHERE k.invoice_id = $1
-			AND k.status = 'approved' AND k.applies_to = 'invoice') d
+			AND k.status = 'approved' AND k.applies_to = 'invoice' AND k.subscription_id IS NOT NULL) d
 		GROUP BY subscription_id ORDER BY subscription_id`, []any{id}, func(sc scanner) error {
 		var sub, v int64
 		if err := sc.Scan(&sub, &v); err != nil {
@@ -116,6 +120,24 @@ func (c *Conn) InvoiceDebtShares(ctx context.Context, id int64) (map[int64]domai
 		return nil, fmt.Errorf("read the debt invoice %d settles: %w", id, err)
 	}
 	return out, nil
+}
+
+// SettleInvoiceDebt marks invoice id's debt settled, locking its row, and reports
+// whether it was not settled before: the caller then takes the invoice's shares
+// (InvoiceDebtShares) off its subscriptions' debts in the same transaction, so a
+// second settling of one invoice moves nothing. The invoice is locked after its
+// payment and before its subscriptions.
+func (c *Conn) SettleInvoiceDebt(ctx context.Context, id int64) (bool, error) {
+	var got int64
+	err := c.row(ctx, `UPDATE invoices SET debt_settled = $1 WHERE id = $2 AND NOT debt_settled RETURNING id`,
+		[]any{true, id}, &got)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("settle the debt of invoice %d: %w", id, err)
+	}
+	return true, nil
 }
 
 // checkDebts returns a violation for every subscription whose current debt is not
@@ -139,6 +161,36 @@ func (c *Conn) checkDebts(ctx context.Context) ([]LedgerViolation, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("check the subscriptions' debts: %w", err)
+	}
+	settled, err := c.checkSettledInvoices(ctx)
+	return append(out, settled...), err
+}
+
+// checkSettledInvoices returns a violation for every invoice with a payment whose
+// debt_settled flag is not whether the payment is completed: the completion sets it
+// in its transaction, and nothing else settles an invoice that has a payment.
+func (c *Conn) checkSettledInvoices(ctx context.Context) ([]LedgerViolation, error) {
+	var out []LedgerViolation
+	err := eachRow(ctx, c, `SELECT i.account_id, i.id, i.debt_settled FROM invoices i
+		WHERE EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = i.id)
+		AND i.debt_settled <> EXISTS (SELECT 1 FROM payments p WHERE p.invoice_id = i.id AND p.status = 'completed')
+		ORDER BY i.id`, nil, func(sc scanner) error {
+		var (
+			account, id int64
+			settled     bool
+		)
+		if err := sc.Scan(&account, &id, &settled); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("invoice %d: its payment is completed, but its debt is not settled", id)
+		if settled {
+			text = fmt.Sprintf("invoice %d: its debt is settled, but its payment is not completed", id)
+		}
+		out = append(out, LedgerViolation{AccountID: account, Text: text})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check the invoices' settling: %w", err)
 	}
 	return out, nil
 }
