@@ -35,6 +35,8 @@ const (
 	KindDelegation     Kind = "delegation"
 	// KindInvoiceSettings is the reseller's invoices settings (key "invoices").
 	KindInvoiceSettings Kind = "invoice_settings"
+	// KindAccountClass is an installation-wide account class (operator only).
+	KindAccountClass Kind = "account_class"
 )
 
 // Change is one difference between the file and the stored catalogue.

@@ -17,6 +17,11 @@ type Stored struct {
 	// DownstreamPlans holds, for each resolved reseller, its plans' keys and the plan
 	// each was delegated from (0 for its own plans).
 	DownstreamPlans map[int64]map[string]int64
+	// Operator is whether the reseller applying the file is the operator, the only
+	// one that sets account classes.
+	Operator bool
+	// AccountClasses are the stored account classes by key.
+	AccountClasses map[string]StoredClass
 }
 
 // StoredPlan is a stored plan of the reseller applying the file.
@@ -40,6 +45,7 @@ type StoredReseller struct {
 // availability's ResellerID. It returns an *Invalid listing every problem, or nil.
 func (f *File) Check(st Stored) error {
 	var ps problems
+	f.checkAccountClasses(&ps, st)
 	terms := keySet(st.ServiceTerms)
 	cats := keySet(st.Categories)
 	prods := keySet(st.Products)

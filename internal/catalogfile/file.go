@@ -22,6 +22,12 @@ type File struct {
 	Delegated []Delegation
 	// Invoices are the reseller's invoices settings; nil when the file has none.
 	Invoices *InvoiceSettings
+	// AccountClasses are the installation's account classes, in the operator's
+	// file only (account_classes.go).
+	AccountClasses []AccountClass
+
+	hasClasses bool // the file has the account_classes section
+	classesAt  Pos  // where the section stands
 
 	lim     Limits // the limits the file was read under
 	entries int    // counted towards lim.Entries by Parse; Check adds delegated copies

@@ -81,7 +81,7 @@ func syntaxError(err error) error {
 
 func (r *reader) file(n *yaml.Node, f *File) {
 	o := r.object(n, nil, "service_terms", "payment_methods", "categories", "products", "plans", "delegated",
-		"invoices")
+		"invoices", "account_classes")
 	if o == nil {
 		return
 	}
@@ -91,6 +91,7 @@ func (r *reader) file(n *yaml.Node, f *File) {
 		}
 	}
 	seen := newKeys(r)
+	r.accountClasses(o, f, seen)
 	for i, item := range o.list("service_terms", LimitServiceTerms, r.lim.ServiceTerms) {
 		if r.halted() {
 			break

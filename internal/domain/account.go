@@ -58,6 +58,9 @@ type Account struct {
 	// CreditLimit is the limit set by hand, used when CreditLimitUseSystem is false.
 	CreditLimit          Amount
 	CreditLimitUseSystem bool
+	// NegativeSince is when the available balance went below zero; nil while it is
+	// at or above zero. Only the money move sets it (NegativeSinceAfter).
+	NegativeSince *time.Time
 	// ExternalKey is an integration's own id of the customer, unique per reseller;
 	// empty when unset.
 	ExternalKey      string
@@ -134,6 +137,10 @@ type AccountClass struct {
 	Name          string
 	ChargingModel ChargingModel
 	CreditLimit   Amount
+	// SubzeroPeriod is how many days an account of the class may stay below zero
+	// within its credit limit before it goes on credit hold; SubzeroUnlimited (-1)
+	// is no end (docs/billing.md, "Subzero period").
+	SubzeroPeriod int
 	Default       bool
 }
 

@@ -179,7 +179,7 @@ type texts struct{ en, ru string }
 
 // catalogue holds every text the server writes, as fmt formats: the core texts below
 // and those each area keeps in its own message_*.go file.
-var catalogue = joinTexts(coreTexts, lifecycleTexts, pricingTexts, paymentTexts, catalogLifecycleTexts, clockTexts, ordersTexts, paymentOpsTexts, orderKindsTexts, subscriptionOpsTexts, vendorTexts, currencyRateTexts, correctionTexts, invoiceTexts, chargeTexts, creditTexts)
+var catalogue = joinTexts(coreTexts, lifecycleTexts, pricingTexts, paymentTexts, catalogLifecycleTexts, clockTexts, ordersTexts, paymentOpsTexts, orderKindsTexts, subscriptionOpsTexts, vendorTexts, currencyRateTexts, correctionTexts, invoiceTexts, chargeTexts, creditTexts, accountClassTexts)
 
 // joinTexts merges the areas' tables; a message defined twice is a programming error.
 func joinTexts(tables ...map[Message]texts) map[Message]texts {

@@ -36,6 +36,7 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 		JobCreditHoldSubscriptions:   s.runCreditHoldSubscriptions,
 		JobSettleInvoiceDebt:         s.runSettleInvoiceDebt,
 		JobReviewAccountDebts:        s.runReviewAccountDebts,
+		JobAccountClassLimit:         s.runAccountClassLimit,
 	}
 }
 

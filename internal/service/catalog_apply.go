@@ -43,6 +43,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		return nil, parseErr
 	}
 	res := &catalogfile.Result{ResellerID: resellerID, DryRun: dryRun}
+	enqueued, classes := false, false
 	err = s.inTx(ctx, func(tx *store.Conn) error {
 		if err := tx.LockCatalogs(ctx); err != nil {
 			return err
@@ -51,7 +52,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		if err != nil {
 			return err
 		}
-		stored, err := storedFor(ctx, tx, f, st, path)
+		stored, err := storedFor(ctx, tx, f, st, resellerID, path)
 		if err != nil {
 			return err
 		}
@@ -67,11 +68,19 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		if dryRun {
 			return errDryRun
 		}
-		res.ProductSecrets = ap.secrets
+		res.ProductSecrets, enqueued, classes = ap.secrets, ap.enqueued, ap.classesChanged
 		return nil
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, wrap(err, "apply catalogue of reseller %d", resellerID)
+	}
+	if enqueued {
+		s.jobsEnqueued()
+	}
+	if classes {
+		// Account creates validate against the classes held in memory (see
+		// referenceInMemory): drop them, so the next create reads the new ones.
+		s.caches.referenceAt.Store(nil)
 	}
 	return res, nil
 }
@@ -100,7 +109,7 @@ func (s *Service) catalogSlot(ctx context.Context) (func(), error) {
 
 // storedFor describes the stored catalogue and the resellers the file names, for
 // catalogfile's reference checks.
-func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *store.CatalogState, path string) (catalogfile.Stored, error) {
+func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *store.CatalogState, resellerID int64, path string) (catalogfile.Stored, error) {
 	out := catalogfile.Stored{ServiceTerms: map[string]bool{}, Categories: map[string]bool{}, Products: map[string]bool{},
 		Plans: map[string]catalogfile.StoredPlan{}, Resellers: map[string]catalogfile.StoredReseller{}}
 	for k := range st.ServiceTerms {
@@ -155,6 +164,16 @@ func storedFor(ctx context.Context, tx *store.Conn, f *catalogfile.File, st *sto
 		}
 	}
 	out.DownstreamPlans, err = tx.PlanKeysOf(ctx, below)
+	if err != nil || !f.HasAccountClasses() {
+		return out, err
+	}
+	out.Operator = resellerID == domain.OperatorID
+	classes, err := tx.FindAccountClasses(ctx)
+	if err != nil {
+		return out, err
+	}
+	usage, err := tx.AccountClassUsage(ctx)
+	out.AccountClasses = storedClasses(classes, usage)
 	return out, err
 }
 
@@ -184,6 +203,10 @@ type applier struct {
 	ownKeys map[int64]string
 	// secrets are the signing secrets made for products entering automatic mode.
 	secrets map[string]string
+	// enqueued is set when the apply wrote a job (a class's credit limit changed).
+	enqueued bool
+	// classesChanged is set when the apply wrote an account class.
+	classesChanged bool
 }
 
 func (ap *applier) record(c catalogfile.Change) { ap.changes = append(ap.changes, c) }
@@ -198,6 +221,9 @@ func (ap *applier) apply(f *catalogfile.File) error {
 		return err
 	}
 	if err := ap.invoiceSettings(f.Invoices); err != nil {
+		return err
+	}
+	if err := ap.accountClasses(f.AccountClasses); err != nil {
 		return err
 	}
 	for _, c := range f.Categories {

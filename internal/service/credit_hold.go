@@ -25,7 +25,7 @@ func moveMoney(ctx context.Context, tx *store.Conn, acc *domain.Account, balance
 // applyCreditHold puts acc, read for update, on credit hold or takes it off as its
 // money says (domain.Account.CreditHoldMove).
 func applyCreditHold(ctx context.Context, tx *store.Conn, acc *domain.Account, now time.Time) error {
-	next, moves := acc.CreditHoldMove()
+	next, moves := acc.CreditHoldMove(now)
 	if !moves {
 		return nil
 	}

@@ -49,7 +49,9 @@ func (s *Service) Passes() []jobs.Pass {
 	// billing day's midnight joins that day's invoices.
 	out = append(out, s.vendorReadPasses()...)
 	out = append(out, s.usageBillingPasses()...)
-	return append(out, s.billingPasses()...)
+	out = append(out, s.billingPasses()...)
+	// Subzero periods end after the day's charges, which may move balances first.
+	return append(out, s.subzeroPasses()...)
 }
 
 // passStep takes one due row (order or subscription id) in tx: it locks the row,

@@ -11,12 +11,12 @@ import (
 
 // accountColumns selects an account (alias a) with its class (alias ac).
 const accountColumns = `a.id, a.reseller_id, a.account_type_id,
-	ac.id, ac.key, ac.name, ac.charging_model, ac.credit_limit, ac.is_default,
+	ac.id, ac.key, ac.name, ac.charging_model, ac.credit_limit, ac.subzero_period, ac.is_default,
 	a.name, a.primary_name, a.first_name, a.middle_name, a.last_name, a.email,
 	a.country, a.region, a.city, a.street, a.building, a.office, a.zip, a.phone, a.inn, a.status,
 	COALESCE(a.manager_id, 0), COALESCE(a.owner_id, 0), COALESCE(a.tech_user_id, 0), a.currency,
 	a.balance, a.blocked, a.credit_limit, a.credit_limit_use_system, COALESCE(a.external_key, ''),
-	a.custom_attributes, a.created_at, a.updated_at`
+	a.custom_attributes, a.created_at, a.updated_at, a.negative_since`
 
 const accountFrom = `FROM accounts a JOIN account_classes ac ON ac.key = a.account_class_key`
 
@@ -42,15 +42,16 @@ func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 		chargingModel, status                     string
 		balance, blocked, creditLimit, classLimit int64
 		created, updated                          int64
+		negativeSince                             sql.NullInt64
 		custom                                    attrs
 	)
 	dest := []any{&a.ID, &a.ResellerID, &a.AccountTypeID,
-		&cl.ID, &cl.Key, &cl.Name, &chargingModel, &classLimit, &cl.Default,
+		&cl.ID, &cl.Key, &cl.Name, &chargingModel, &classLimit, &cl.SubzeroPeriod, &cl.Default,
 		&a.Name, &a.PrimaryName, &a.FirstName, &a.MiddleName, &a.LastName, &a.Email,
 		&a.Country, &a.Region, &a.City, &a.Street, &a.Building, &a.Office, &a.Zip, &a.Phone, &a.INN, &status,
 		&a.ManagerID, &a.OwnerID, &a.TechUserID, &a.Currency,
 		&balance, &blocked, &creditLimit, &a.CreditLimitUseSystem, &a.ExternalKey,
-		&custom, &created, &updated}
+		&custom, &created, &updated, &negativeSince}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -59,6 +60,10 @@ func scanAccount(s scanner, extra ...any) (*domain.Account, error) {
 	a.Balance, a.Blocked, a.CreditLimit = domain.Amount(balance), domain.Amount(blocked), domain.Amount(creditLimit)
 	a.CustomAttributes = custom
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if negativeSince.Valid {
+		t := fromMicros(negativeSince.Int64)
+		a.NegativeSince = &t
+	}
 	return &a, nil
 }
 

@@ -20,13 +20,22 @@ func (c *Conn) MoveAccountMoney(ctx context.Context, a *domain.Account, balance,
 	if balance == 0 && blocked == 0 {
 		return nil
 	}
-	_, err := c.exec(ctx, `UPDATE accounts SET balance = balance + $1, blocked = blocked + $2, updated_at = $3
-		WHERE id = $4`, int64(balance), int64(blocked), micros(at), a.ID)
+	// The stretch below zero starts and ends with the move that crosses zero
+	// (domain.Account.NegativeSinceAfter), for the subzero period.
+	moved := *a
+	moved.Balance += balance
+	moved.Blocked += blocked
+	since := moved.NegativeSinceAfter(at)
+	var sinceCol any
+	if since != nil {
+		sinceCol = micros(*since)
+	}
+	_, err := c.exec(ctx, `UPDATE accounts SET balance = balance + $1, blocked = blocked + $2, updated_at = $3,
+		negative_since = $4 WHERE id = $5`, int64(balance), int64(blocked), micros(at), sinceCol, a.ID)
 	if err != nil {
 		return fmt.Errorf("move money of account %d: %w", a.ID, err)
 	}
-	a.Balance += balance
-	a.Blocked += blocked
+	a.Balance, a.Blocked, a.NegativeSince = moved.Balance, moved.Blocked, since
 	a.UpdatedAt = at
 	c.touch(AccountsScope(a.ResellerID))
 	return nil

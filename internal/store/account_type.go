@@ -23,7 +23,7 @@ func (c *Conn) FindAccountTypes(ctx context.Context) ([]*domain.AccountType, err
 	return out, nil
 }
 
-const accountClassColumns = `SELECT id, key, name, charging_model, credit_limit, is_default FROM account_classes`
+const accountClassColumns = `SELECT id, key, name, charging_model, credit_limit, subzero_period, is_default FROM account_classes`
 
 func scanAccountClass(s scanner) (*domain.AccountClass, error) {
 	var (
@@ -31,7 +31,7 @@ func scanAccountClass(s scanner) (*domain.AccountClass, error) {
 		model string
 		limit int64
 	)
-	err := s.Scan(&cl.ID, &cl.Key, &cl.Name, &model, &limit, &cl.Default)
+	err := s.Scan(&cl.ID, &cl.Key, &cl.Name, &model, &limit, &cl.SubzeroPeriod, &cl.Default)
 	cl.ChargingModel, cl.CreditLimit = domain.ChargingModel(model), domain.Amount(limit)
 	return &cl, err
 }
