@@ -3,6 +3,7 @@ package domain
 import (
 	"maps"
 	"slices"
+	"time"
 )
 
 // Objects kept in memory and shared between requests are handed out as clones, so
@@ -26,6 +27,10 @@ func (a *Account) Clone() *Account {
 func (a *Account) CloneInto(dst *Account) {
 	*dst = *a
 	dst.CustomAttributes = maps.Clone(a.CustomAttributes)
+	if a.NegativeSince != nil {
+		at := *a.NegativeSince
+		dst.NegativeSince = &at
+	}
 }
 
 // Equal reports whether a and b hold the same values.
@@ -39,7 +44,16 @@ func (a *Account) Equal(b *Account) bool {
 		a.OwnerID == b.OwnerID && a.TechUserID == b.TechUserID && a.Currency == b.Currency &&
 		a.Balance == b.Balance && a.Blocked == b.Blocked && a.CreditLimit == b.CreditLimit &&
 		a.CreditLimitUseSystem == b.CreditLimitUseSystem && a.ExternalKey == b.ExternalKey &&
-		a.Timestamps == b.Timestamps && maps.Equal(a.CustomAttributes, b.CustomAttributes)
+		a.Timestamps == b.Timestamps && maps.Equal(a.CustomAttributes, b.CustomAttributes) &&
+		sameTime(a.NegativeSince, b.NegativeSince)
+}
+
+// sameTime reports whether two optional instants are both absent or equal.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // Clone returns a copy of p that shares nothing with it.
