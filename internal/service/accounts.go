@@ -128,6 +128,11 @@ func (s *Service) CreateAccount(ctx context.Context, a domain.Actor, resellerID 
 	err := store.ErrReferenceMoved
 	if held {
 		out, err = inTxAnswering(ctx, s, create)
+		// A class the operator's catalogue file added since the classes in memory
+		// were read (on this node or another) is unknown to them: read them again.
+		if hasMessage(err, domain.MsgUnknownAccountClass) {
+			err = store.ErrReferenceMoved
+		}
 	}
 	if errors.Is(err, store.ErrReferenceMoved) || errors.Is(err, store.ErrAccountNotWritten) {
 		if ref, err = s.accountReference(ctx, s.db.Reader()); err != nil {
@@ -269,4 +274,24 @@ func (s *Service) AccountAttributes(ctx context.Context, a domain.Actor, reselle
 		attrs[i] = domain.AccountAttributes(t, in)
 	}
 	return types, attrs, nil
+}
+
+// hasMessage reports whether err, or any error it joins or wraps, is a domain
+// error with message msg.
+func hasMessage(err error, msg domain.Message) bool {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Message == msg {
+		return true
+	}
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, inner := range e.Unwrap() {
+			if hasMessage(inner, msg) {
+				return true
+			}
+		}
+	case interface{ Unwrap() error }:
+		return hasMessage(e.Unwrap(), msg)
+	}
+	return false
 }
