@@ -225,3 +225,23 @@ func TestPostpaidDebtConcurrentOrders(t *testing.T) {
 		mustLedgerConsistent(t, s)
 	})
 }
+
+// TestPostpaidDebtFollowsTheClassLimit: a change of the postpaid class's credit limit
+// in the operator's catalogue file blocks and unblocks the subscriptions that take
+// their account's limit, which takes its class's (the account_class_limit job).
+func TestPostpaidDebtFollowsTheClassLimit(t *testing.T) {
+	okEachEngine(t, func(t *testing.T, s *server) {
+		w := okSetup(t, s)
+		id := pdBuy(t, w, nil).SubscriptionID
+		pdWant(t, w, id, "active", koAmount(t, "14.00"))
+		classLimit := func(limit string) string {
+			return "account_classes:\n  - key: postpay\n    name: Postpay\n    charging_model: postpay\n" +
+				"    credit_limit: " + limit + "\n"
+		}
+		cfApply(t, s.Admin, domain.OperatorID, classLimit("10.00"))
+		pdWaitDebt(t, w, id, "blocked", koAmount(t, "14.00"))
+		cfApply(t, s.Admin, domain.OperatorID, classLimit("20.00"))
+		pdWaitDebt(t, w, id, "active", koAmount(t, "14.00"))
+		mustLedgerConsistent(t, s)
+	})
+}

@@ -19,8 +19,10 @@ import (
 // JobAccountClassLimit job (the outbox); the job walks the class's accounts by id
 // (index accounts_class_id), classLimitBatch at a time, each batch in a
 // transaction of its own that locks each account and re-checks its hold as a
-// money move would (applyCreditHold, which writes the subscriptions' job). A run
-// that fails starts the walk again: an account already moved does not move twice.
+// money move would (applyCreditHold, which writes the subscriptions' job), then
+// blocks or unblocks their postpaid subscriptions that take the account's limit
+// (reviewAccountDebts). A run that fails starts the walk again: an account or a
+// subscription already moved does not move twice.
 
 // JobAccountClassLimit re-checks the credit hold of the accounts of a class whose
 // credit limit changed.
@@ -64,6 +66,12 @@ func (s *Service) runAccountClassLimit(ctx context.Context, job domain.Job) (jso
 		n, err := s.recheckCreditHolds(ctx, refs)
 		if err != nil {
 			return nil, fmt.Errorf("class %q: %w", p.ClassKey, err)
+		}
+		// The limit is also the postpaid subscriptions' that take their account's.
+		for _, r := range refs {
+			if err := s.reviewAccountDebts(ctx, r.ID); err != nil {
+				return nil, fmt.Errorf("class %q: review the postpaid debts of account %d: %w", p.ClassKey, r.ID, err)
+			}
 		}
 		moved, seen, after = moved+n, seen+len(refs), refs[len(refs)-1].ID
 	}
