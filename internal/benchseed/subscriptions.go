@@ -10,11 +10,10 @@ import (
 	"github.com/cascade-billing/cascade/internal/store"
 )
 
-// Subscriptions are written in transactions of subTxRows each: every subscription
-// queues a few statements (its resources, its order's lines, the list counters)
-// until its transaction commits, so this bounds the memory, which stays the same
-// whatever their number. (A variable, so tests can cross the boundary cheaply.)
-var subTxRows = 2_000
+// Subscriptions are written in transactions of subTxRows each, built in memory and
+// sent in a few bulk statements a table, so this bounds the memory, which stays the
+// same whatever their number. (A variable, so tests can cross the boundary cheaply.)
+var subTxRows = 5_000
 
 // subscriptionPlans and subscriptionAccounts bound how many of the reseller's plans
 // and accounts the seeded subscriptions are spread over (the first ones of each list).
@@ -32,10 +31,11 @@ var errNothingToSubscribe = errors.New("subscriptions need active plans and acco
 // sales order, for benchmarks and load tests. They are spread round-robin over the
 // reseller's first active plans (each on its first period, every resource at its
 // minimum or included quantity) and first accounts, which must exist. Row i was created i minutes
-// before now and started on that moment's day (in UTC). They are written through the
-// store's own inserts, so the list counters, the order numbers and the subscriptions'
-// resources and priced order lines are what sales orders leave behind; only the
-// payments and provisioning jobs of those orders are not written.
+// before now and started on that moment's day (in UTC). They are written by the
+// store's bulk path (store.Conn.InsertSeededSubscriptions: COPY on PostgreSQL), which
+// leaves the list counters, the order numbers and the subscriptions' resources and
+// priced order lines what sales orders leave behind; only the payments and
+// provisioning jobs of those orders are not written.
 func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
 	return subscribeAll(ctx, db, resellerID, n, nil, func(i int, _ subscriptionPlan) subscriptionShape {
 		created := now.Add(-time.Duration(i) * time.Minute)
@@ -125,19 +125,65 @@ func subscribeAll(ctx context.Context, db *store.DB, resellerID int64, n int,
 	for start := 0; start < n; start += subTxRows {
 		end := min(start+subTxRows, n)
 		err := db.InTx(ctx, func(tx *store.Conn) error {
-			for i := start; i < end; i++ {
-				p := plans[i%len(plans)]
-				if err := p.subscribe(ctx, tx, resellerID, accounts[i%len(accounts)], shape(i, p)); err != nil {
-					return fmt.Errorf("subscription %d: %w", i, err)
-				}
-			}
-			return nil
+			return subscribeRange(ctx, tx, resellerID, plans, accounts, start, end, shape)
 		})
 		if err != nil {
 			return fmt.Errorf("subscriptions %d to %d: %w", start, end, err)
 		}
 	}
 	return nil
+}
+
+// subscribeRange writes subscriptions start to end (excluded) of subscribeAll in
+// the transaction tx, by the store's bulk path: their ids, their resources' and
+// their orders' ids and the orders' numbers are taken once for all of them, so
+// nothing is read back row by row.
+func subscribeRange(ctx context.Context, tx *store.Conn, resellerID int64, plans []subscriptionPlan, accounts []int64,
+	start, end int, shape func(i int, p subscriptionPlan) subscriptionShape) error {
+	count := end - start
+	rows := make([]store.SeededSubscription, 0, count)
+	shapes := make([]subscriptionShape, 0, count)
+	resources := 0
+	for i := start; i < end; i++ {
+		p := plans[i%len(plans)]
+		sh := shape(i, p)
+		sub := p.subscription(resellerID, accounts[i%len(accounts)], sh)
+		resources += len(sub.Resources)
+		rows, shapes = append(rows, store.SeededSubscription{Sub: sub}), append(shapes, sh)
+	}
+	subID, err := tx.ReserveIDs(ctx, "subscriptions", count)
+	if err != nil {
+		return err
+	}
+	resID, err := tx.ReserveIDs(ctx, "subscription_resources", resources)
+	if err != nil {
+		return err
+	}
+	orderID, err := tx.ReserveIDs(ctx, "orders", count)
+	if err != nil {
+		return err
+	}
+	num, err := tx.NextDocumentRange(ctx, resellerID, domain.SalesOrder.DocumentPrefix(), count)
+	if err != nil {
+		return err
+	}
+	for k := range rows {
+		sub, p := rows[k].Sub, plans[(start+k)%len(plans)]
+		sub.ID = subID + int64(k)
+		for j := range sub.Resources {
+			sub.Resources[j].ID = resID
+			resID++
+		}
+		o := p.order(sub, shapes[k], orderID+int64(k), num+int64(k))
+		rows[k].Order = o
+		if shapes[k].charged {
+			rows[k].Charges = domain.ChargesOfOrder(o, sub, shapes[k].created, time.UTC)
+			for _, c := range rows[k].Charges { // what the postpaid charges owe, as charging the order moves it
+				sub.CurrentDebt += domain.ChargeDebt(c)
+			}
+		}
+	}
+	return tx.InsertSeededSubscriptions(ctx, resellerID, rows)
 }
 
 // subscriptionPlan is a plan priced for the seeded subscriptions: its first period
@@ -223,45 +269,29 @@ func (p subscriptionPlan) active(start domain.Date) *domain.Subscription {
 	return sub
 }
 
-// subscribe writes one active subscription of p for the account, shaped by sh, and
-// the completed sales order that bought it, numbered in the reseller's series.
-func (p subscriptionPlan) subscribe(ctx context.Context, tx *store.Conn, resellerID, accountID int64, sh subscriptionShape) error {
-	period := p.tariff.Period
-	ts := domain.Timestamps{CreatedAt: sh.created, UpdatedAt: sh.created}
+// subscription is one active subscription of p for the account, shaped by sh, with
+// a resource for every resource of p's tariff, its id not yet set.
+func (p subscriptionPlan) subscription(resellerID, accountID int64, sh subscriptionShape) *domain.Subscription {
 	sub := p.active(sh.start)
-	sub.ResellerID, sub.AccountID, sub.PaymentModel, sub.Timestamps = resellerID, accountID, sh.model, ts
+	sub.ResellerID, sub.AccountID, sub.PaymentModel = resellerID, accountID, sh.model
+	sub.Timestamps = domain.Timestamps{CreatedAt: sh.created, UpdatedAt: sh.created}
 	for _, r := range p.tariff.Resources {
 		sub.Resources = append(sub.Resources, domain.SubscriptionResource{PlanResourceID: r.ID, Included: r.Included,
 			Additional: max(0, p.qty[r.ID]-r.Included)})
 	}
-	if err := tx.CreateSubscription(ctx, sub); err != nil {
-		return err
-	}
-	num, err := tx.NextDocumentNumber(ctx, resellerID, domain.SalesOrder.DocumentPrefix())
-	if err != nil {
-		return err
-	}
-	o := &domain.Order{ResellerID: resellerID, AccountID: accountID, SubscriptionID: sub.ID, Kind: domain.SalesOrder,
-		Status: domain.OrderStatusCompleted, DocumentID: domain.FormatDocumentID(domain.SalesOrder, num),
+	return sub
+}
+
+// order is the completed sales order id, number num in the reseller's series, that
+// bought sub.
+func (p subscriptionPlan) order(sub *domain.Subscription, sh subscriptionShape, id, num int64) *domain.Order {
+	o := &domain.Order{ID: id, ResellerID: sub.ResellerID, AccountID: sub.AccountID, SubscriptionID: sub.ID,
+		Kind: domain.SalesOrder, Status: domain.OrderStatusCompleted, DocumentID: domain.FormatDocumentID(domain.SalesOrder, num),
 		PaymentModel: sh.model, Total: p.quote.Total, Currency: p.quote.Currency, CreatedBy: "System",
-		ExpirationDate: sh.start, ClosedAt: sh.created, PlanID: p.plan.ID, PlanPeriodID: period.ID,
-		QuoteLines: p.quote.Lines, Timestamps: ts}
+		ExpirationDate: sh.start, ClosedAt: sh.created, PlanID: p.plan.ID, PlanPeriodID: p.tariff.Period.ID,
+		QuoteLines: p.quote.Lines, Timestamps: sub.Timestamps}
 	for _, r := range p.ordered {
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
-	if err := tx.CreateOrder(ctx, o); err != nil {
-		return err
-	}
-	if !sh.charged {
-		return nil
-	}
-	charges := domain.ChargesOfOrder(o, sub, sh.created, time.UTC)
-	if err := tx.CreateCharges(ctx, charges); err != nil {
-		return err
-	}
-	var debt domain.Amount // what the postpaid charges owe, as charging the order moves it
-	for _, c := range charges {
-		debt += domain.ChargeDebt(c)
-	}
-	return tx.AddSubscriptionDebt(ctx, sub, debt)
+	return o
 }

@@ -19,7 +19,7 @@ import (
 func TestSeedSubscriptions(t *testing.T) {
 	// Small transactions, so 450 rows cross several of them, the last partial.
 	subTxRows = 200
-	t.Cleanup(func() { subTxRows = 2_000 })
+	t.Cleanup(func() { subTxRows = 5_000 })
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
@@ -207,7 +207,46 @@ func TestSeedBillingSubscriptions(t *testing.T) {
 		if bad, err := db.Reader().CheckLedger(ctx); err != nil || len(bad) != 0 {
 			t.Errorf("ledger: %v (%v)", bad, err)
 		}
+		last := int64(0) // the last seeded subscription
+		for id := range subs {
+			last = max(last, id)
+		}
+		checkOwnIDsFollow(t, db, last)
 	})
+}
+
+// checkOwnIDsFollow checks that the ids the seed took itself leave the tables'
+// own numbering past them: a copy of seeded subscription id and of its order,
+// created the ordinary way, get new ids after every seeded one. The copy's owing
+// the same debt keeps the ledger consistent.
+func checkOwnIDsFollow(t *testing.T, db *store.DB, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	subs, err := db.Reader().FindSubscriptionsByIDs(ctx, []int64{id})
+	if err != nil || len(subs) != 1 || subs[0].CurrentDebt <= 0 {
+		t.Fatalf("seeded subscription %d: %v (%v), want one owing its charges", id, subs, err)
+	}
+	sub := *subs[0]
+	err = db.InTx(ctx, func(tx *store.Conn) error {
+		sub.ID, sub.CurrentDebt = 0, 0
+		for i := range sub.Resources {
+			sub.Resources[i].ID = 0
+		}
+		if err := tx.CreateSubscription(ctx, &sub); err != nil {
+			return err
+		}
+		o := &domain.Order{ResellerID: sub.ResellerID, AccountID: sub.AccountID, SubscriptionID: sub.ID,
+			Kind: domain.SalesOrder, Status: domain.OrderStatusCompleted, PaymentModel: sub.PaymentModel,
+			Currency: sub.Prices.Currency, CreatedBy: "System", PlanID: sub.PlanID, PlanPeriodID: sub.PlanPeriodID,
+			Timestamps: sub.Timestamps}
+		return tx.CreateOrder(ctx, o)
+	})
+	if err != nil {
+		t.Fatalf("a subscription and an order made after the seed: %v", err)
+	}
+	if sub.ID <= id {
+		t.Errorf("a subscription made after the seed got id %d, not after seeded %d", sub.ID, id)
+	}
 }
 
 func mustActor(t *testing.T, s *service.Service) domain.Actor {

@@ -38,20 +38,10 @@ type AutomaticDays struct {
 // just written and its plan's terms; a day whose order was made for the current
 // expiration (paid-to) date already stays empty.
 func (c *Conn) writeAutomaticDays(ctx context.Context, s *domain.Subscription) error {
-	var (
-		billing      string
-		auto, manual sql.NullInt64
-	)
-	err := c.row(ctx, `SELECT p.billing_type, t.autorenew_point, t.manual_renew_point FROM plans p
-		LEFT JOIN service_terms t ON t.id = p.service_term_id WHERE p.id = $1`, []any{s.PlanID}, &billing, &auto, &manual)
+	rules, terms, err := c.automaticTerms(ctx, s.PlanID)
 	if err != nil {
-		return fmt.Errorf("terms of plan %d: %w", s.PlanID, err)
+		return err
 	}
-	terms := domain.DefaultTermSettings
-	if auto.Valid {
-		terms.AutoRenewPoint, terms.ManualRenewPoint = int(auto.Int64), int(manual.Int64)
-	}
-	rules := domain.BillingType(billing).Rules()
 	_, err = c.exec(ctx, `UPDATE subscriptions SET
 		renewal_due_on = CASE WHEN renewal_made_for = expiration_date THEN '' ELSE $1 END,
 		prolong_due_on = CASE WHEN prolong_made_for = paid_to THEN '' ELSE $2 END WHERE id = $3`,
@@ -60,6 +50,25 @@ func (c *Conn) writeAutomaticDays(ctx context.Context, s *domain.Subscription) e
 		return fmt.Errorf("automatic days of subscription %d: %w", s.ID, err)
 	}
 	return nil
+}
+
+// automaticTerms reads what the automatic days of a subscription of plan planID
+// follow: the rules of the plan's billing type and its service term's points.
+func (c *Conn) automaticTerms(ctx context.Context, planID int64) (domain.BillingRules, domain.TermSettings, error) {
+	var (
+		billing      string
+		auto, manual sql.NullInt64
+	)
+	err := c.row(ctx, `SELECT p.billing_type, t.autorenew_point, t.manual_renew_point FROM plans p
+		LEFT JOIN service_terms t ON t.id = p.service_term_id WHERE p.id = $1`, []any{planID}, &billing, &auto, &manual)
+	if err != nil {
+		return domain.BillingRules{}, domain.TermSettings{}, fmt.Errorf("terms of plan %d: %w", planID, err)
+	}
+	terms := domain.DefaultTermSettings
+	if auto.Valid {
+		terms.AutoRenewPoint, terms.ManualRenewPoint = int(auto.Int64), int(manual.Int64)
+	}
+	return domain.BillingType(billing).Rules(), terms, nil
 }
 
 // FindAutomaticDays returns the days the automatic orders of subscription id fall

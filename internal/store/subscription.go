@@ -320,15 +320,7 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 		return fmt.Errorf("create subscription: %w", err)
 	}
 	c.lockedForUpdate("subscriptions", s.ID) // the transaction's own new row
-	have := make(map[int64]bool, len(s.Resources))
-	for i := range s.Resources {
-		have[s.Resources[i].PlanResourceID] = true
-	}
-	for id := range s.Prices.Resources {
-		if !have[id] {
-			s.Resources = append(s.Resources, domain.SubscriptionResource{PlanResourceID: id})
-		}
-	}
+	completeResources(s)
 	if err := c.insertSubscriptionResources(ctx, s); err != nil {
 		return err
 	}
@@ -345,15 +337,35 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
 }
 
+// completeResources adds to s, new subscription, a resource of quantity 0 for each
+// price of its snapshot it holds no resource of, so the snapshot is written whole.
+func completeResources(s *domain.Subscription) {
+	have := make(map[int64]bool, len(s.Resources))
+	for i := range s.Resources {
+		have[s.Resources[i].PlanResourceID] = true
+	}
+	for id := range s.Prices.Resources {
+		if !have[id] {
+			s.Resources = append(s.Resources, domain.SubscriptionResource{PlanResourceID: id})
+		}
+	}
+}
+
+// subscriptionResourceRow is the values of resource r of s, from subscription_id on
+// in insertSubscriptionResources' columns, with its locked prices from s.Prices.
+func subscriptionResourceRow(s *domain.Subscription, r domain.SubscriptionResource) []any {
+	f := s.Prices.Resources[r.PlanResourceID]
+	return []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup), int64(f.Recurring),
+		int64(f.Overuse), int64(f.Renewal)}
+}
+
 // insertSubscriptionResources writes the resources of s, new subscription, with
 // their prices from s.Prices, in multi-row statements, and sets their ids.
 func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscription) error {
 	rows := make([][]any, len(s.Resources))
 	at := make(map[int64]int, len(s.Resources)) // plan resource id -> index in s.Resources
 	for i, r := range s.Resources {
-		f := s.Prices.Resources[r.PlanResourceID]
-		rows[i] = []any{s.ID, r.PlanResourceID, r.Included, r.Additional, int64(f.Setup), int64(f.Recurring),
-			int64(f.Overuse), int64(f.Renewal)}
+		rows[i] = subscriptionResourceRow(s, r)
 		at[r.PlanResourceID] = i
 	}
 	// The order of the rows RETURNING gives is not promised: each names its resource.
