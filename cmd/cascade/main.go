@@ -217,8 +217,8 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 
 func (c *cli) seed(ctx context.Context, args []string) error {
 	var (
-		benchPlans, benchAccounts, benchSubscriptions int
-		benchRenewalDay, benchBillingDay              string
+		benchPlans, benchAccounts, benchSubscriptions, benchPrepaid int
+		benchRenewalDay, benchBillingDay                            string
 	)
 	m, _, err := c.open(ctx, "seed", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&benchPlans, "bench-plans", 0, "also add this many synthetic plans to the operator (load tests)")
@@ -229,12 +229,15 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 			"YYYY-MM-DD: the bench subscriptions auto-renew, every one's renewal order falling due that day, half of them postpaid (load tests)")
 		fs.StringVar(&benchBillingDay, "bench-billing-day", "",
 			"YYYY-MM-DD (day of month 1 to 28): the bench subscriptions are postpaid, with the blocked charges of a period the billing pass invoices that day (load tests)")
+		fs.IntVar(&benchPrepaid, "bench-prepaid-percent", 0,
+			"with --bench-billing-day: this share (0 to 100) of every account's bench subscriptions is prepaid and paid, its charges closed, listed in prepaid invoices (load tests)")
 	}, true)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	sizes := benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts, Subscriptions: benchSubscriptions}
+	sizes := benchseed.Sizes{Plans: benchPlans, Accounts: benchAccounts, Subscriptions: benchSubscriptions,
+		PrepaidPercent: benchPrepaid}
 	if benchRenewalDay != "" {
 		if sizes.RenewalDay, err = domain.ParseDate(benchRenewalDay); err != nil {
 			return fmt.Errorf("--bench-renewal-day: %w", err)
@@ -244,6 +247,9 @@ func (c *cli) seed(ctx context.Context, args []string) error {
 		if sizes.BillingDay, err = domain.ParseDate(benchBillingDay); err != nil {
 			return fmt.Errorf("--bench-billing-day: %w", err)
 		}
+	}
+	if benchPrepaid != 0 && benchBillingDay == "" {
+		return errors.New("--bench-prepaid-percent needs --bench-billing-day")
 	}
 	if err := benchseed.Seed(ctx, c.stdout, m.Service, m.DB, sizes); err != nil {
 		return err

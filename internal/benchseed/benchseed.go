@@ -28,6 +28,9 @@ type Sizes struct {
 	// charges the billing pass invoices on that day (BillingSubscriptions), and the
 	// plans those of BillingCatalog. It takes the place of RenewalDay.
 	BillingDay domain.Date
+	// PrepaidPercent is the share of BillingDay's subscriptions that are prepaid
+	// and paid, their charges closed (BillingSubscriptions); the rest are postpaid.
+	PrepaidPercent int
 }
 
 // Seed fills the operator with sizes.Plans plans, sizes.Accounts accounts and
@@ -69,8 +72,12 @@ func Seed(ctx context.Context, w io.Writer, svc *service.Service, db *store.DB, 
 		due := ""
 		switch {
 		case !sizes.BillingDay.IsZero():
-			err = BillingSubscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions, sizes.BillingDay)
+			err = BillingSubscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions, sizes.BillingDay,
+				sizes.PrepaidPercent)
 			due = fmt.Sprintf(", charged for billing on %s,", sizes.BillingDay)
+			if sizes.PrepaidPercent > 0 {
+				due = fmt.Sprintf(", charged for billing on %s (%d%% prepaid),", sizes.BillingDay, sizes.PrepaidPercent)
+			}
 		case sizes.RenewalDay.IsZero():
 			err = Subscriptions(ctx, db, svc.Clock().Now(), domain.OperatorID, sizes.Subscriptions)
 		default:

@@ -37,7 +37,7 @@ var errNothingToSubscribe = errors.New("subscriptions need active plans and acco
 // priced order lines what sales orders leave behind; only the payments and
 // provisioning jobs of those orders are not written.
 func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
-	return subscribeAll(ctx, db, resellerID, n, nil, func(i int, _ subscriptionPlan) subscriptionShape {
+	return subscribeAll(ctx, db, resellerID, n, nil, func(i, _ int, _ subscriptionPlan) subscriptionShape {
 		created := now.Add(-time.Duration(i) * time.Minute)
 		return subscriptionShape{created: created, start: domain.DateOf(created, time.UTC), model: domain.PaymentModelPrepay}
 	})
@@ -51,19 +51,20 @@ func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID 
 // the renewal benchmark measures. Plans whose renewal cannot fall on day (no
 // recurring period, or one that would start later than today) are left out.
 func RenewingSubscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, day domain.Date) error {
-	return renewingOn(ctx, db, now, resellerID, n, day, func(i int) (domain.PaymentModel, bool) {
+	return renewingOn(ctx, db, now, resellerID, n, day, func(i, _ int) subscriptionShape {
 		if i%2 == 1 {
-			return domain.PaymentModelPostpay, false
+			return subscriptionShape{model: domain.PaymentModelPostpay}
 		}
-		return domain.PaymentModelPrepay, false
+		return subscriptionShape{model: domain.PaymentModelPrepay}
 	})
 }
 
 // renewingOn writes n subscriptions whose renewals fall due on day, as
-// RenewingSubscriptions describes; model gives subscription i its payment model and
-// whether its order's charges are written too.
+// RenewingSubscriptions describes; model gives subscription i, of round round (see
+// subscribeAll), its payment model and whether its order's charges and payment are
+// written too, in a shape whose dates it leaves unset.
 func renewingOn(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, day domain.Date,
-	model func(i int) (domain.PaymentModel, bool)) error {
+	model func(i, round int) subscriptionShape) error {
 	today := domain.DateOf(now, time.UTC)
 	pick := func(plans []subscriptionPlan) ([]subscriptionPlan, error) {
 		var out []subscriptionPlan
@@ -77,29 +78,34 @@ func renewingOn(ctx context.Context, db *store.DB, now time.Time, resellerID int
 		}
 		return out, nil
 	}
-	return subscribeAll(ctx, db, resellerID, n, pick, func(i int, p subscriptionPlan) subscriptionShape {
-		m, charged := model(i)
+	return subscribeAll(ctx, db, resellerID, n, pick, func(i, round int, p subscriptionPlan) subscriptionShape {
+		sh := model(i, round)
 		// Created on their first day, a second apart, so none is created in the future.
-		created := p.start.Start(time.UTC).Add(time.Duration(i%86_400) * time.Second)
-		return subscriptionShape{created: created, start: p.start, model: m, charged: charged}
+		sh.created, sh.start = p.start.Start(time.UTC).Add(time.Duration(i%86_400)*time.Second), p.start
+		return sh
 	})
 }
 
 // subscriptionShape is what tells one seeded subscription from another: when it was
 // created, the day its period started, how it is paid and whether the charges its
-// order makes are written (as the order would have made them).
+// order makes are written (as the order would have made them), and, for a prepaid
+// one, whether its order was paid and provisioned: a completed payment of its
+// total, its charges closed on the order's day.
 type subscriptionShape struct {
 	created time.Time
 	start   domain.Date
 	model   domain.PaymentModel
 	charged bool
+	paid    bool
 }
 
 // subscribeAll writes n subscriptions spread round-robin over the reseller's first
 // active plans (those pick keeps, when given; it may refuse them all) and first
-// accounts, shape giving each its own dates and payment model.
+// accounts, shape giving each its own dates and payment model. Subscription i goes
+// to account i modulo their number, in round i divided by it: every account gets one
+// subscription of each round.
 func subscribeAll(ctx context.Context, db *store.DB, resellerID int64, n int,
-	pick func([]subscriptionPlan) ([]subscriptionPlan, error), shape func(i int, p subscriptionPlan) subscriptionShape) error {
+	pick func([]subscriptionPlan) ([]subscriptionPlan, error), shape func(i, round int, p subscriptionPlan) subscriptionShape) error {
 	var (
 		plans    []subscriptionPlan
 		accounts []int64
@@ -139,16 +145,19 @@ func subscribeAll(ctx context.Context, db *store.DB, resellerID int64, n int,
 // their orders' ids and the orders' numbers are taken once for all of them, so
 // nothing is read back row by row.
 func subscribeRange(ctx context.Context, tx *store.Conn, resellerID int64, plans []subscriptionPlan, accounts []int64,
-	start, end int, shape func(i int, p subscriptionPlan) subscriptionShape) error {
+	start, end int, shape func(i, round int, p subscriptionPlan) subscriptionShape) error {
 	count := end - start
 	rows := make([]store.SeededSubscription, 0, count)
 	shapes := make([]subscriptionShape, 0, count)
-	resources := 0
+	resources, paid := 0, 0
 	for i := start; i < end; i++ {
 		p := plans[i%len(plans)]
-		sh := shape(i, p)
+		sh := shape(i, i/len(accounts), p)
 		sub := p.subscription(resellerID, accounts[i%len(accounts)], sh)
 		resources += len(sub.Resources)
+		if sh.paid {
+			paid++
+		}
 		rows, shapes = append(rows, store.SeededSubscription{Sub: sub}), append(shapes, sh)
 	}
 	subID, err := tx.ReserveIDs(ctx, "subscriptions", count)
@@ -167,6 +176,15 @@ func subscribeRange(ctx context.Context, tx *store.Conn, resellerID int64, plans
 	if err != nil {
 		return err
 	}
+	var paymentID, paymentNum int64 // the payments' series after the orders', as sales take them
+	if paid > 0 {
+		if paymentID, err = tx.ReserveIDs(ctx, "payments", paid); err != nil {
+			return err
+		}
+		if paymentNum, err = tx.NextDocumentRange(ctx, resellerID, store.PaymentDocumentPrefix, paid); err != nil {
+			return err
+		}
+	}
 	for k := range rows {
 		sub, p := rows[k].Sub, plans[(start+k)%len(plans)]
 		sub.ID = subID + int64(k)
@@ -176,9 +194,17 @@ func subscribeRange(ctx context.Context, tx *store.Conn, resellerID int64, plans
 		}
 		o := p.order(sub, shapes[k], orderID+int64(k), num+int64(k))
 		rows[k].Order = o
+		if shapes[k].paid {
+			o.PaymentID = paymentID
+			rows[k].Payment = orderPayment(o, paymentNum)
+			paymentID, paymentNum = paymentID+1, paymentNum+1
+		}
 		if shapes[k].charged {
 			rows[k].Charges = domain.ChargesOfOrder(o, sub, shapes[k].created, time.UTC)
 			for _, c := range rows[k].Charges { // what the postpaid charges owe, as charging the order moves it
+				if shapes[k].paid { // provisioned: a prepaid charge closes on the order's day
+					c.Status, c.CloseDate = domain.ChargeClosed, sub.StartDate
+				}
 				sub.CurrentDebt += domain.ChargeDebt(c)
 			}
 		}
@@ -294,4 +320,14 @@ func (p subscriptionPlan) order(sub *domain.Subscription, sh subscriptionShape, 
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
 	return o
+}
+
+// orderPayment is the completed payment of o's total, number num in the reseller's
+// series of payments (six digits at least, as the service numbers them): o was paid
+// when it was made.
+func orderPayment(o *domain.Order, num int64) *domain.Payment {
+	return &domain.Payment{ID: o.PaymentID, ResellerID: o.ResellerID, AccountID: o.AccountID,
+		Purpose: domain.PaymentForOrder, OrderID: o.ID, DocumentID: fmt.Sprintf("%06d", num), Total: o.Total,
+		InitialTotal: o.Total, Currency: o.Currency, Status: domain.PaymentStatusCompleted,
+		ExpirationDate: o.ExpirationDate, ClosedAt: o.ClosedAt, Timestamps: o.Timestamps}
 }

@@ -209,8 +209,7 @@ func (c *Conn) CreateOrderPayments(ctx context.Context, payments []*domain.Payme
 		if p.ID == 0 {
 			return fmt.Errorf("create payments: payment of order %d without an id", p.OrderID)
 		}
-		rows[i] = append([]any{p.ID, p.ResellerID, p.AccountID, string(p.Purpose), nullable(p.OrderID),
-			nullable(p.InvoiceID)}, paymentState(p, micros(p.CreatedAt))...)
+		rows[i] = paymentRowWithID(p)
 		perReseller[p.ResellerID]++
 	}
 	// At once, not at the commit: on SQLite the next ids are read from the table,
@@ -225,6 +224,13 @@ func (c *Conn) CreateOrderPayments(ctx context.Context, payments []*domain.Payme
 		}
 	}
 	return nil
+}
+
+// paymentRowWithID is the values of p's INSERT with its id first: the columns "id, "
+// and paymentInsertColumns.
+func paymentRowWithID(p *domain.Payment) []any {
+	return append([]any{p.ID, p.ResellerID, p.AccountID, string(p.Purpose), nullable(p.OrderID),
+		nullable(p.InvoiceID)}, paymentState(p, micros(p.CreatedAt))...)
 }
 
 // MarkAutomaticOrders records that the scheduler made its order of kind for the

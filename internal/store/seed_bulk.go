@@ -51,12 +51,17 @@ type SeededSubscription struct {
 	Sub     *domain.Subscription
 	Order   *domain.Order
 	Charges []*domain.Charge
+	// Payment is the order's payment, its id set (Order.PaymentID names it), or nil
+	// for an order without one (postpaid). It moves no money: a completed payment
+	// of a prepaid order whose charges are closed puts on the balance what they
+	// take off it.
+	Payment *domain.Payment
 }
 
 // InsertSeededSubscriptions writes subs, all of reseller resellerID, by the
 // engine's bulk path (bulkCopy): the subscriptions with the days their automatic
-// orders fall due, their resources, the orders with their lines, the charges; then
-// moves the subscriptions' and orders' list counters and the reseller's
+// orders fall due, their resources, the orders with their lines, their payments,
+// the charges; then moves the subscriptions', orders' and payments' list counters and the reseller's
 // subscription scopes once for all.
 func (c *Conn) InsertSeededSubscriptions(ctx context.Context, resellerID int64, subs []SeededSubscription) error {
 	if len(subs) == 0 {
@@ -67,7 +72,7 @@ func (c *Conn) InsertSeededSubscriptions(ctx context.Context, resellerID int64, 
 		terms domain.TermSettings
 	}
 	autos := map[int64]auto{}
-	var subRows, resRows, orderRows, lineRows, chargeRows [][]any
+	var subRows, resRows, orderRows, lineRows, chargeRows, paymentRows [][]any
 	for _, x := range subs {
 		s, o := x.Sub, x.Order
 		if s.ResellerID != resellerID || o.ResellerID != resellerID {
@@ -90,6 +95,9 @@ func (c *Conn) InsertSeededSubscriptions(ctx context.Context, resellerID int64, 
 		orderRows = append(orderRows, append([]any{o.ID, o.ResellerID, o.AccountID, o.SubscriptionID, string(o.Kind)},
 			orderState(o, micros(o.CreatedAt))...))
 		lineRows = append(lineRows, orderLineRows(o)...)
+		if x.Payment != nil {
+			paymentRows = append(paymentRows, paymentRowWithID(x.Payment))
+		}
 		for _, ch := range x.Charges {
 			chargeRows = append(chargeRows, chargeRow(ch))
 		}
@@ -106,6 +114,7 @@ func (c *Conn) InsertSeededSubscriptions(ctx context.Context, resellerID int64, 
 		{"subscription_resources", `id, subscription_id, plan_resource_id, included, additional, setup_fee,
 			recurring_fee, overuse_fee, renewal_fee`, resRows},
 		{"orders", "id, " + orderInsertColumns, orderRows},
+		{"payments", "id, " + paymentInsertColumns, paymentRows},
 		{"order_lines", orderLineColumnList, lineRows},
 		{"charges", chargeInsertColumns, chargeRows},
 	}
@@ -119,6 +128,11 @@ func (c *Conn) InsertSeededSubscriptions(ctx context.Context, resellerID int64, 
 	}
 	if err := c.count(ctx, tallySubscriptions, resellerID, len(subs)); err != nil {
 		return err
+	}
+	if len(paymentRows) > 0 {
+		if err := c.count(ctx, tallyPayments, resellerID, len(paymentRows)); err != nil {
+			return err
+		}
 	}
 	return c.count(ctx, tallyOrders, resellerID, len(subs))
 }
