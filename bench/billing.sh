@@ -25,6 +25,9 @@
 #   SUBSCRIPTIONS=    subscriptions billed; by default 100000 on SQLite and 1000000
 #                     on PostgreSQL (the issue's sizes)
 #   ACCOUNTS=1000     accounts seeded (the subscriptions go to the first 1,000)
+#   PREPAID=0         the percentage of every account's subscriptions seeded prepaid
+#                     and paid, their charges closed (--bench-prepaid-percent): the
+#                     pass lists them in prepaid invoices, which have no payment
 #   ENGINES="sqlite postgres"    the engines to measure (postgres only with the URL below)
 #   CASCADE_BENCH_POSTGRES_URL   a PostgreSQL server to measure too; the script makes a
 #                     schema of its own there and drops it at the end
@@ -41,6 +44,7 @@ ACCOUNTS=${ACCOUNTS:-1000}
 ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
+PREPAID=${PREPAID:-0}
 declare -A SIZE=([sqlite]=${SUBSCRIPTIONS:-100000} [postgres]=${SUBSCRIPTIONS:-1000000})
 TARGET_RATIO=0.3     # the pass's rows/s over the baseline's, at least
 TARGET_RSS_MB=500    # the server's peak RSS, under
@@ -105,7 +109,7 @@ measure() {
 	fi
 	say "$engine: seeding $n subscriptions billed on $DAY"
 	env CASCADE_ADMIN_TOKEN="$TOKEN" "$OUT/cascade" seed --db "$db" --bench-plans 20 --bench-accounts "$ACCOUNTS" \
-		--bench-subscriptions "$n" "$SEED_FLAG" "$DAY" >"$OUT/seed-$engine.out" 2>&1 ||
+		--bench-subscriptions "$n" "$SEED_FLAG" "$DAY" --bench-prepaid-percent "$PREPAID" >"$OUT/seed-$engine.out" 2>&1 ||
 		die "seeding failed; see $OUT/seed-$engine.out"
 	counts "$db" "$engine-before"
 	port=$(free_port)
@@ -147,14 +151,17 @@ measure() {
 	[ -n "$pass_secs" ] || die "no bill_accounts line at $DAY in $OUT/serve-$engine.log"
 
 	BEFORE="$OUT/counts-$engine-before.txt" AFTER="$OUT/counts-$engine-after.txt"
-	local invoiced invoices payments rows ok=true
+	local invoiced invoices prepaid payments rows ok=true
 	invoiced=$(delta charges_invoiced) invoices=$(delta invoices) payments=$(delta invoice_payments)
+	prepaid=$(delta prepaid_invoices)
 	rows=$((invoiced + invoices + payments))
-	# Every charge of the period is in an invoice, closed, and every invoice (all
-	# above zero) has its payment.
+	# Every charge of the period is in an invoice, closed, and every postpaid invoice
+	# (all above zero) has its payment; prepaid invoices, none (and there are some
+	# when PREPAID is set).
 	if [ "$(field charges_invoiced "$AFTER")" -ne "$(field charges "$AFTER")" ] ||
 		[ "$(field charges_closed "$AFTER")" -ne "$(field charges "$AFTER")" ] ||
-		[ "$invoices" -eq 0 ] || [ "$payments" -ne "$invoices" ]; then
+		[ "$invoices" -eq 0 ] || [ "$payments" -ne $((invoices - prepaid)) ] ||
+		{ [ "$PREPAID" -gt 0 ] && [ "$prepaid" -eq 0 ]; }; then
 		say "$engine: the pass left $(cat "$AFTER") from $(cat "$BEFORE")"
 		ok=false
 	fi
@@ -180,7 +187,7 @@ measure() {
 		"$invoices" "$pass_secs" "$secs" "$pass_rps" "$raw_secs" "$raw_rps" "$ratio" "$rss" "$idle_p99" "$pass_p99" \
 		"$p99_ratio" "$verdict" >>"$OUT/billing.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=billing engine=$engine subscriptions=$n accounts=$ACCOUNTS" \
-		"charges=$invoiced invoices=$invoices payments=$payments pass_s=$pass_secs advance_s=$secs rows=$rows" \
+		"charges=$invoiced invoices=$invoices prepaid_invoices=$prepaid payments=$payments pass_s=$pass_secs advance_s=$secs rows=$rows" \
 		"rows_per_s=$pass_rps raw_s=$raw_secs raw_rows_per_s=$raw_rps ratio=$ratio rss_mb=$rss" \
 		"page_p99_idle_ms=$idle_p99 page_p99_pass_ms=$pass_p99 p99_ratio=$p99_ratio second_advance_s=$again" \
 		"verdict=$verdict" >>bench/out/history.txt

@@ -44,10 +44,11 @@ var renewalCounts = []struct{ name, query string }{
 }
 
 // billingCounts are the counts that check a billing pass (bench/billing.sh): the
-// invoices, the payments of invoices, the charges, those closed and those in an
-// invoice.
+// invoices, the prepaid ones among them (which have no payment), the payments of
+// invoices, the charges, those closed and those in an invoice.
 var billingCounts = []struct{ name, query string }{
 	{"invoices", "SELECT COUNT(*) FROM invoices"},
+	{"prepaid_invoices", "SELECT COUNT(*) FROM invoices WHERE payment_model = 'prepay'"},
 	{"invoice_payments", "SELECT COUNT(*) FROM payments WHERE purpose = 'invoice'"},
 	{"charges", "SELECT COUNT(*) FROM charges"},
 	{"charges_closed", "SELECT COUNT(*) FROM charges WHERE status = 'closed'"},
