@@ -128,88 +128,9 @@ func subscribeAll(ctx context.Context, db *store.DB, resellerID int64, n int,
 	if len(plans) == 0 || len(accounts) == 0 {
 		return errNothingToSubscribe
 	}
-	for start := 0; start < n; start += subTxRows {
-		end := min(start+subTxRows, n)
-		err := db.InTx(ctx, func(tx *store.Conn) error {
-			return subscribeRange(ctx, tx, resellerID, plans, accounts, start, end, shape)
-		})
-		if err != nil {
-			return fmt.Errorf("subscriptions %d to %d: %w", start, end, err)
-		}
-	}
-	return nil
-}
-
-// subscribeRange writes subscriptions start to end (excluded) of subscribeAll in
-// the transaction tx, by the store's bulk path: their ids, their resources' and
-// their orders' ids and the orders' numbers are taken once for all of them, so
-// nothing is read back row by row.
-func subscribeRange(ctx context.Context, tx *store.Conn, resellerID int64, plans []subscriptionPlan, accounts []int64,
-	start, end int, shape func(i, round int, p subscriptionPlan) subscriptionShape) error {
-	count := end - start
-	rows := make([]store.SeededSubscription, 0, count)
-	shapes := make([]subscriptionShape, 0, count)
-	resources, paid := 0, 0
-	for i := start; i < end; i++ {
-		p := plans[i%len(plans)]
-		sh := shape(i, i/len(accounts), p)
-		sub := p.subscription(resellerID, accounts[i%len(accounts)], sh)
-		resources += len(sub.Resources)
-		if sh.paid {
-			paid++
-		}
-		rows, shapes = append(rows, store.SeededSubscription{Sub: sub}), append(shapes, sh)
-	}
-	subID, err := tx.ReserveIDs(ctx, "subscriptions", count)
-	if err != nil {
-		return err
-	}
-	resID, err := tx.ReserveIDs(ctx, "subscription_resources", resources)
-	if err != nil {
-		return err
-	}
-	orderID, err := tx.ReserveIDs(ctx, "orders", count)
-	if err != nil {
-		return err
-	}
-	num, err := tx.NextDocumentRange(ctx, resellerID, domain.SalesOrder.DocumentPrefix(), count)
-	if err != nil {
-		return err
-	}
-	var paymentID, paymentNum int64 // the payments' series after the orders', as sales take them
-	if paid > 0 {
-		if paymentID, err = tx.ReserveIDs(ctx, "payments", paid); err != nil {
-			return err
-		}
-		if paymentNum, err = tx.NextDocumentRange(ctx, resellerID, store.PaymentDocumentPrefix, paid); err != nil {
-			return err
-		}
-	}
-	for k := range rows {
-		sub, p := rows[k].Sub, plans[(start+k)%len(plans)]
-		sub.ID = subID + int64(k)
-		for j := range sub.Resources {
-			sub.Resources[j].ID = resID
-			resID++
-		}
-		o := p.order(sub, shapes[k], orderID+int64(k), num+int64(k))
-		rows[k].Order = o
-		if shapes[k].paid {
-			o.PaymentID = paymentID
-			rows[k].Payment = orderPayment(o, paymentNum)
-			paymentID, paymentNum = paymentID+1, paymentNum+1
-		}
-		if shapes[k].charged {
-			rows[k].Charges = domain.ChargesOfOrder(o, sub, shapes[k].created, time.UTC)
-			for _, c := range rows[k].Charges { // what the postpaid charges owe, as charging the order moves it
-				if shapes[k].paid { // provisioned: a prepaid charge closes on the order's day
-					c.Status, c.CloseDate = domain.ChargeClosed, sub.StartDate
-				}
-				sub.CurrentDebt += domain.ChargeDebt(c)
-			}
-		}
-	}
-	return tx.InsertSeededSubscriptions(ctx, resellerID, rows)
+	return writeRanges(ctx, db, resellerID, n, func(tx *store.Conn, start, end int) ([]store.SeededSubscription, error) {
+		return prepareRange(ctx, tx, resellerID, plans, accounts, start, end, shape)
+	})
 }
 
 // subscriptionPlan is a plan priced for the seeded subscriptions: its first period
@@ -320,14 +241,4 @@ func (p subscriptionPlan) order(sub *domain.Subscription, sh subscriptionShape, 
 		o.Lines = append(o.Lines, domain.OrderLine{PlanResourceID: r.PlanResourceID, Quantity: r.Quantity})
 	}
 	return o
-}
-
-// orderPayment is the completed payment of o's total, number num in the reseller's
-// series of payments (six digits at least, as the service numbers them): o was paid
-// when it was made.
-func orderPayment(o *domain.Order, num int64) *domain.Payment {
-	return &domain.Payment{ID: o.PaymentID, ResellerID: o.ResellerID, AccountID: o.AccountID,
-		Purpose: domain.PaymentForOrder, OrderID: o.ID, DocumentID: fmt.Sprintf("%06d", num), Total: o.Total,
-		InitialTotal: o.Total, Currency: o.Currency, Status: domain.PaymentStatusCompleted,
-		ExpirationDate: o.ExpirationDate, ClosedAt: o.ClosedAt, Timestamps: o.Timestamps}
 }

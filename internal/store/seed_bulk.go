@@ -18,10 +18,12 @@ import (
 // list counters, the scope moves), but they check no catalogue generation and lock
 // nothing: run them on a database nothing else writes to.
 
-// ReserveIDs takes n ids of table (whose key is id) for rows the transaction will
-// insert itself, and returns the first; the others follow it. On PostgreSQL it
-// moves the table's identity past them; on SQLite it is the table's largest id
-// plus one, so the rows must be inserted before the next call for the same table.
+// ReserveIDs takes n ids of table (whose key is id) for rows inserted with those
+// ids, and returns the first; the others follow it. On PostgreSQL it moves the
+// table's identity past them, for good (another transaction may insert the rows),
+// and two calls for one table must not run at once; on SQLite it is the table's
+// largest id plus one, so the rows must be inserted in the same transaction, before
+// the next call for the table.
 func (c *Conn) ReserveIDs(ctx context.Context, table string, n int) (int64, error) {
 	if n <= 0 {
 		return 0, fmt.Errorf("reserve %d ids of %s: need at least one", n, table)
