@@ -30,9 +30,10 @@ func BillingSubscriptions(ctx context.Context, db *store.DB, now time.Time, rese
 		return fmt.Errorf("a prepaid share of %d%%: want 0 to 100", prepaidPercent)
 	}
 	return renewingOn(ctx, db, now, resellerID, n, day.AddDays(BillingRenewalAfter), func(_, round int) subscriptionShape {
-		// Round r is prepaid when the share's multiples pass a hundred between r and
-		// r+1: prepaidPercent in every hundred rounds, evenly apart.
-		if (round+1)*prepaidPercent/100 > round*prepaidPercent/100 {
+		// Round r is prepaid when r times the share falls in the first share of a
+		// hundred: prepaidPercent in every hundred rounds, evenly apart, the first
+		// round among them, so a few rounds have some too.
+		if round*prepaidPercent%100 < prepaidPercent {
 			return subscriptionShape{model: domain.PaymentModelPrepay, charged: true, paid: true}
 		}
 		return subscriptionShape{model: domain.PaymentModelPostpay, charged: true}

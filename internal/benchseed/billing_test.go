@@ -37,7 +37,7 @@ func TestSeedPrepaidBillingSubscriptions(t *testing.T) {
 			PrepaidPercent: 101}); err == nil || !strings.Contains(err.Error(), "want 0 to 100") {
 			t.Fatalf("a prepaid share of 101%%: %v", err)
 		}
-		// Five accounts, six rounds: rounds 1, 3 and 5 are prepaid at 50%.
+		// Five accounts, six rounds: rounds 0, 2 and 4 are prepaid at 50%.
 		const n, prepaid = 30, 15
 		if err := Seed(ctx, &out, s, db, Sizes{Subscriptions: n, BillingDay: day, PrepaidPercent: 50}); err != nil {
 			t.Fatal(err)
