@@ -23,7 +23,7 @@ type ConsumerToBill struct {
 // ConsumersToBill returns up to limit subscriptions above after, in id order, with a
 // consumption read that ended after from and not after to. It walks the
 // subscriptions by primary key and seeks each one's reads in the index
-// subscription_consumption_subscription_to (migration 0037): a run costs one seek per
+// subscription_consumption_subscription_to (migration 0036): a run costs one seek per
 // subscription, not a read of every consumption row. (The repeated bound on
 // sc.subscription_id lets PostgreSQL, when it merges the two walks, start the
 // index's at the page rather than at its first entry.)

@@ -7,7 +7,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/domain"
 )
 
-// The mark of a subscription its account's credit hold stopped (migration 0036,
+// The mark of a subscription its account's credit hold stopped (migration 0035,
 // docs/billing.md "Credit hold"). It is not part of the subscription's API view, so
 // it is read and written apart from the subscription's other columns.
 
