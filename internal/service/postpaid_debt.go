@@ -180,14 +180,16 @@ func (s *Service) settleInvoice(ctx context.Context, tx *store.Conn, id int64, n
 // transaction of its own (the account's row is locked after the subscriptions', so
 // not in the one that changed it: that one writes a JobReviewAccountDebts job).
 // Each review decides from the debt and limit as committed then, so running it
-// again changes nothing.
+// again changes nothing. A subscription no limit could move as read (owing nothing,
+// or in another status) is not locked: a later move of its debt, or the end of its
+// operation, reviews it under the new limit, committed before this runs.
 func (s *Service) reviewAccountDebts(ctx context.Context, id int64) error {
 	subs, err := s.db.Reader().FindSubscriptionsOfAccounts(ctx, []int64{id})
 	if err != nil {
 		return err
 	}
 	for _, seen := range subs {
-		if seen.PaymentModel != domain.PaymentModelPostpay || !seen.CreditLimitUseSystem {
+		if !seen.CreditLimitUseSystem || !domain.DebtMayMove(seen) {
 			continue
 		}
 		err := s.inTx(ctx, func(tx *store.Conn) error {
