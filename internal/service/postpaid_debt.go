@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -81,8 +82,11 @@ func subscriptionCreditLimit(ctx context.Context, tx *store.Conn, sub *domain.Su
 		return sub.CreditLimit, nil
 	}
 	accs, err := tx.FindAccountsByIDs(ctx, []int64{sub.AccountID})
-	if err != nil || len(accs) == 0 {
+	if err != nil {
 		return 0, err
+	}
+	if len(accs) == 0 { // a limit of 0 would read as none and unblock it
+		return 0, fmt.Errorf("subscription %d: its account %d is missing", sub.ID, sub.AccountID)
 	}
 	return domain.SubscriptionCreditLimit(sub, accs[0]), nil
 }
