@@ -1,9 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -80,8 +82,12 @@ func (s *Service) runAccountClassLimit(ctx context.Context, job domain.Job) (jso
 
 // recheckCreditHolds locks each account of refs, in one transaction, and sets or
 // lifts its credit hold as its money says at the clock's now; it returns how many
-// moved.
+// moved. The accounts are locked in the order of their ids, as every batch locks
+// them (store.LockAccounts): the subzero pass hands them over by negative_since,
+// and another order would let two batches that share accounts deadlock.
 func (s *Service) recheckCreditHolds(ctx context.Context, refs []store.AccountRef) (int, error) {
+	refs = slices.Clone(refs)
+	slices.SortFunc(refs, func(a, b store.AccountRef) int { return cmp.Compare(a.ID, b.ID) })
 	moved := 0
 	err := s.inTx(ctx, func(tx *store.Conn) error {
 		moved = 0
