@@ -74,8 +74,10 @@ func (r *reader) accountClass(n *yaml.Node, p path) (AccountClass, bool) {
 	if a := o.money("credit_limit"); a != nil {
 		c.CreditLimit = *a
 	}
-	c.SubzeroPeriod = int(o.integer("subzero_period", false, domain.SubzeroUnlimited))
-	if c.SubzeroPeriod < domain.SubzeroUnlimited {
+	// Read as int64 and bounded before it becomes an int, so no value wraps.
+	period := o.integer("subzero_period", false, domain.SubzeroUnlimited)
+	c.SubzeroPeriod = int(max(min(period, domain.MaxSubzeroPeriod+1), domain.SubzeroUnlimited-1))
+	if c.SubzeroPeriod < domain.SubzeroUnlimited || c.SubzeroPeriod > domain.MaxSubzeroPeriod {
 		o.fail("subzero_period", domain.MsgSubzeroPeriod)
 		c.SubzeroPeriod = domain.SubzeroUnlimited
 	}

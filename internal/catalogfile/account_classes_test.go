@@ -34,6 +34,8 @@ func TestAccountClassesChecks(t *testing.T) {
 		{"bad values", "account_classes:\n  - {key: t, name: T, charging_model: later, credit_limit: -1, subzero_period: -2}\n",
 			true, []string{"2:39 account_classes[0].charging_model not_in_list", "2:60 account_classes[0].credit_limit invalid_amount",
 				"2:80 account_classes[0].subzero_period subzero_period"}},
+		{"period too long", "account_classes:\n  - {key: t, name: T, charging_model: prepay, subzero_period: 36501}\n",
+			true, []string{"2:63 account_classes[0].subzero_period subzero_period"}},
 		{"model in use", "account_classes:\n  - {key: postpay, name: Postpay, charging_model: prepay}\n",
 			true, []string{"2:51 account_classes[0].charging_model account_class_in_use"}},
 		{"two defaults", "account_classes:\n  - {key: a, name: A, charging_model: prepay, default: true}\n" +

@@ -6,6 +6,11 @@ import "time"
 // zero (within their credit limit) for ever.
 const SubzeroUnlimited = -1
 
+// MaxSubzeroPeriod is the longest subzero period, in days (a hundred years): a
+// longer one would overflow the period's duration (SubzeroExpired) and the
+// subzero pass's arithmetic in microseconds.
+const MaxSubzeroPeriod = 36500
+
 // OverCreditLimit reports whether a's available balance is below minus its
 // effective credit limit: the account has spent more than it may owe.
 func (a *Account) OverCreditLimit() bool {

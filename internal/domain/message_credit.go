@@ -29,7 +29,7 @@ const (
 	MsgAccountClassInUse Message = "account_class_in_use"
 	// MsgAccountClassDefault: one account class, and only one, is the default.
 	MsgAccountClassDefault Message = "account_class_default"
-	// MsgSubzeroPeriod refuses a subzero period below -1.
+	// MsgSubzeroPeriod refuses a subzero period below -1 or above MaxSubzeroPeriod.
 	MsgSubzeroPeriod Message = "subzero_period"
 )
 
@@ -44,6 +44,6 @@ var accountClassTexts = map[Message]texts{
 		"exactly one account class must be the default",
 		"классом по умолчанию должен быть ровно один класс клиентов"},
 	MsgSubzeroPeriod: {
-		"must be an integer of at least -1 (-1: no end)",
-		"должно быть целым числом не меньше -1 (-1: без ограничения)"},
+		"must be an integer from -1 (no end) to 36500 days",
+		"должно быть целым числом от -1 (без ограничения) до 36500 дней"},
 }
