@@ -136,3 +136,22 @@ func TestSubzeroPeriod(t *testing.T) {
 		mustLedgerConsistent(t, s)
 	})
 }
+
+// TestSubzeroPeriodLengthened: an account on credit hold because it stayed below
+// zero past its class's subzero period is active again once the catalogue makes
+// the period unlimited (the class's job), though no money moved.
+func TestSubzeroPeriodLengthened(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		s := start(t, e, "admin-token-"+service.NewToken(), withTestClock(domain.NewTestClock(tcStart), nil))
+		w := odSetup(t, s)
+		cfApply(t, s.Admin, domain.OperatorID, acClassDoc("50.00", 3))
+		acIntoClass(t, s, w)
+		rid, id := w.r.ID, w.prepaid.ID
+		crApprove(t, w, "-5.00")
+		psAdvance(t, s, tcStart.AddDate(0, 0, 4))
+		crWantAccount(t, s.Admin, rid, id, "credit_hold")
+		cfApply(t, s.Admin, domain.OperatorID, acClassDoc("50.00", -1))
+		acWaitAccount(t, s.Admin, rid, id, "active")
+		mustLedgerConsistent(t, s)
+	})
+}

@@ -36,11 +36,14 @@ const classLimitBatch = 200
 // classLimitPayload is the payload of a JobAccountClassLimit job.
 type classLimitPayload struct {
 	ClassKey string `json:"class_key"`
+	// Subzero is set when the class's subzero period changed: it binds every
+	// account of the class, not only those that take the class's credit limit.
+	Subzero bool `json:"subzero,omitempty"`
 }
 
 // enqueueClassLimitJob writes, in tx, the job for class key.
-func enqueueClassLimitJob(tx *store.Conn, key string, now time.Time) error {
-	payload, err := json.Marshal(classLimitPayload{ClassKey: key})
+func enqueueClassLimitJob(tx *store.Conn, key string, subzero bool, now time.Time) error {
+	payload, err := json.Marshal(classLimitPayload{ClassKey: key, Subzero: subzero})
 	if err != nil {
 		return err
 	}
@@ -58,7 +61,7 @@ func (s *Service) runAccountClassLimit(ctx context.Context, job domain.Job) (jso
 	var after int64
 	moved, seen := 0, 0
 	for {
-		refs, err := s.db.Reader().ClassLimitAccounts(ctx, p.ClassKey, after, classLimitBatch)
+		refs, err := s.db.Reader().ClassLimitAccounts(ctx, p.ClassKey, p.Subzero, after, classLimitBatch)
 		if err != nil || len(refs) == 0 {
 			if err != nil {
 				return nil, err

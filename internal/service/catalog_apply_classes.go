@@ -9,7 +9,8 @@ import (
 // file (catalogfile.Check refused the section in any other file): it creates the
 // new ones, updates those that differ and, when the file names a default, takes
 // the default from the others. A class whose credit limit changed gets a job that
-// re-checks the credit hold of its accounts (account_class_limit.go).
+// re-checks the credit hold of its accounts (account_class_limit.go), and so does
+// one whose subzero period changed.
 func (ap *applier) accountClasses(want []catalogfile.AccountClass) error {
 	if len(want) == 0 {
 		return nil
@@ -36,7 +37,7 @@ func (ap *applier) accountClasses(want []catalogfile.AccountClass) error {
 			ap.record(catalogfile.Change{Action: catalogfile.Create, Kind: catalogfile.KindAccountClass, Key: cl.Key})
 			continue
 		}
-		oldLimit := cur.CreditLimit
+		oldLimit, oldPeriod := cur.CreditLimit, cur.SubzeroPeriod
 		var d diff
 		d.text("name", &cur.Name, w.Name)
 		diffEnum(&d, "charging_model", &cur.ChargingModel, w.ChargingModel)
@@ -46,8 +47,10 @@ func (ap *applier) accountClasses(want []catalogfile.AccountClass) error {
 		if err := ap.saveClass(cur, &d); err != nil {
 			return err
 		}
-		if cur.CreditLimit != oldLimit {
-			if err := enqueueClassLimitJob(ap.tx, cur.Key, ap.now); err != nil {
+		// A changed subzero period may put accounts on hold (the subzero pass) or
+		// lift the hold it set: the job re-checks every account of the class.
+		if cur.CreditLimit != oldLimit || cur.SubzeroPeriod != oldPeriod {
+			if err := enqueueClassLimitJob(ap.tx, cur.Key, cur.SubzeroPeriod != oldPeriod, ap.now); err != nil {
 				return err
 			}
 			ap.enqueued = true

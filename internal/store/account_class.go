@@ -65,11 +65,12 @@ func (c *Conn) AccountClassUsage(ctx context.Context) (map[string]int, error) {
 type AccountRef struct{ ID, ResellerID int64 }
 
 // ClassLimitAccounts returns up to limit accounts of class key that take the
-// class's credit limit (credit_limit_use_system), with ids above after, by id
-// (index accounts_class_id).
-func (c *Conn) ClassLimitAccounts(ctx context.Context, key string, after int64, limit int) ([]AccountRef, error) {
+// class's credit limit (credit_limit_use_system), or all of the class when all is
+// set, with ids above after, by id (index accounts_class_id).
+func (c *Conn) ClassLimitAccounts(ctx context.Context, key string, all bool, after int64, limit int) ([]AccountRef, error) {
 	return c.accountRefs(ctx, fmt.Sprintf("class %q", key), `SELECT id, reseller_id FROM accounts
-		WHERE account_class_key = $1 AND id > $2 AND credit_limit_use_system ORDER BY id LIMIT $3`, key, after, limit)
+		WHERE account_class_key = $1 AND id > $2 AND (credit_limit_use_system OR $3) ORDER BY id LIMIT $4`,
+		key, after, all, limit)
 }
 
 // SubzeroCursor is where a walk of SubzeroAccounts stands: the last account read
