@@ -73,6 +73,34 @@ func (c *Conn) ClassLimitAccounts(ctx context.Context, key string, all bool, aft
 		key, after, all, limit)
 }
 
+// SubzeroClass is an account class whose accounts may stay below zero for a
+// bounded number of days (subzero_period >= 0).
+type SubzeroClass struct {
+	Key  string
+	Days int64
+}
+
+// SubzeroClasses returns the classes with a subzero period (a handful of rows).
+func (c *Conn) SubzeroClasses(ctx context.Context) ([]SubzeroClass, error) {
+	var out []SubzeroClass
+	err := eachRow(ctx, c, `SELECT key, subzero_period FROM account_classes WHERE subzero_period >= 0 ORDER BY key`,
+		nil, func(s scanner) error {
+			var k SubzeroClass
+			if err := s.Scan(&k.Key, &k.Days); err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("find the classes with a subzero period: %w", err)
+	}
+	return out, nil
+}
+
+// subzeroDay is a day in the microseconds negative_since is kept in.
+const subzeroDay = int64(24 * time.Hour / time.Microsecond)
+
 // SubzeroCursor is where a walk of SubzeroAccounts stands: the last account read
 // and when it went below zero. The zero cursor starts the walk.
 type SubzeroCursor struct {
@@ -80,25 +108,30 @@ type SubzeroCursor struct {
 	ID    int64
 }
 
-// SubzeroAccounts returns up to limit active accounts that, at now, have been
-// below zero for longer than their class's subzero period, after cursor, by when
-// they went below zero and then by id (index accounts_negative_since), and the
-// cursor after them. The caller re-checks each with its row locked.
-func (c *Conn) SubzeroAccounts(ctx context.Context, now time.Time, cursor SubzeroCursor, limit int) ([]AccountRef, SubzeroCursor, error) {
+// subzeroAccountsSQL reads a page of SubzeroAccounts: class key, the latest
+// negative_since whose period has ended, and the cursor; then the limit. The status
+// is written out, not bound, so that the partial index's condition matches the
+// query's on both engines.
+const subzeroAccountsSQL = `SELECT a.id, a.reseller_id, a.negative_since FROM accounts a
+	WHERE a.account_class_key = $1 AND a.status = 'active' AND a.negative_since IS NOT NULL
+	  AND a.negative_since < $2 AND (a.negative_since > $3 OR (a.negative_since = $3 AND a.id > $4))
+	ORDER BY a.negative_since, a.id LIMIT $5`
+
+// SubzeroAccounts returns up to limit active accounts of class k that, at now,
+// have been below zero for longer than its subzero period, after cursor, by when
+// they went below zero and then by id, and the cursor after them: a seek of index
+// accounts_subzero (active accounts below zero, by class), so the cost is the
+// batch's whatever the number of other accounts below zero. The caller re-checks
+// each with its row locked.
+func (c *Conn) SubzeroAccounts(ctx context.Context, k SubzeroClass, now time.Time, cursor SubzeroCursor,
+	limit int) ([]AccountRef, SubzeroCursor, error) {
 	var refs []AccountRef
 	after := int64(math.MinInt64)
 	if !cursor.Since.IsZero() {
 		after = micros(cursor.Since)
 	}
-	err := eachRow(ctx, c, `SELECT a.id, a.reseller_id, a.negative_since FROM accounts a
-		JOIN account_classes ac ON ac.key = a.account_class_key
-		WHERE a.negative_since IS NOT NULL AND a.negative_since < $1
-		  AND (a.negative_since > $2 OR (a.negative_since = $2 AND a.id > $3))
-		  AND ac.subzero_period >= 0 AND a.negative_since < $1 - ac.subzero_period * CAST($4 AS BIGINT)
-		  AND a.status = $5
-		ORDER BY a.negative_since, a.id LIMIT $6`,
-		[]any{micros(now), after, cursor.ID, int64(24 * time.Hour / time.Microsecond),
-			string(domain.AccountStatusActive), limit},
+	err := eachRow(ctx, c, subzeroAccountsSQL,
+		[]any{k.Key, micros(now) - k.Days*subzeroDay, after, cursor.ID, limit},
 		func(s scanner) error {
 			var (
 				r  AccountRef
@@ -111,7 +144,7 @@ func (c *Conn) SubzeroAccounts(ctx context.Context, now time.Time, cursor Subzer
 			return nil
 		})
 	if err != nil {
-		return nil, cursor, fmt.Errorf("find accounts below zero: %w", err)
+		return nil, cursor, fmt.Errorf("find accounts of class %q below zero: %w", k.Key, err)
 	}
 	return refs, cursor, nil
 }
@@ -138,16 +171,32 @@ func (c *Conn) TouchAccounts(resellerID int64) { c.touch(AccountsScope(resellerI
 
 // NextSubzeroEnd returns the first instant after after at which an active account
 // below zero has been so for longer than its class's subzero period, and false
-// when there is none.
+// when there is none: per class with a period, one seek of index accounts_subzero.
 func (c *Conn) NextSubzeroEnd(ctx context.Context, after time.Time) (time.Time, bool, error) {
-	var next sql.NullInt64
-	err := c.row(ctx, `SELECT MIN(a.negative_since + ac.subzero_period * CAST($1 AS BIGINT) + 1) FROM accounts a
-		JOIN account_classes ac ON ac.key = a.account_class_key
-		WHERE a.negative_since IS NOT NULL AND ac.subzero_period >= 0 AND a.status = $2
-		  AND a.negative_since + ac.subzero_period * CAST($1 AS BIGINT) + 1 > $3`,
-		[]any{int64(24 * time.Hour / time.Microsecond), string(domain.AccountStatusActive), micros(after)}, &next)
-	if err != nil || !next.Valid {
+	classes, err := c.SubzeroClasses(ctx)
+	if err != nil {
 		return time.Time{}, false, err
 	}
-	return fromMicros(next.Int64), true, nil
+	var (
+		first time.Time
+		found bool
+	)
+	for _, k := range classes {
+		// The period of an account below zero since t ends at t + days + 1µs.
+		var since sql.NullInt64
+		err := c.row(ctx, `SELECT MIN(a.negative_since) FROM accounts a
+			WHERE a.account_class_key = $1 AND a.status = 'active' AND a.negative_since IS NOT NULL
+			  AND a.negative_since >= $2`, []any{k.Key, micros(after) - k.Days*subzeroDay}, &since)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("find the next subzero end of class %q: %w", k.Key, err)
+		}
+		if !since.Valid {
+			continue
+		}
+		end := fromMicros(since.Int64 + k.Days*subzeroDay + 1)
+		if !found || end.Before(first) {
+			first, found = end, true
+		}
+	}
+	return first, found, nil
 }

@@ -39,6 +39,7 @@ func TestBillingPassQueriesSeekTheirRows(t *testing.T) {
 			{"InvoicedPeriods", db.ExplainInvoicedPeriods, []string{map[string]string{
 				"sqlite":   "invoices_account_period (account_id=? AND payment_model=? AND from_date=?)",
 				"postgres": "(from_date = ANY ("}[e.Name]}, false},
+			{"SubzeroAccounts", db.ExplainSubzeroAccounts, []string{"accounts_subzero"}, true},
 		}
 		for _, c := range cases {
 			plan, err := c.explain(ctx)

@@ -32,3 +32,8 @@ func (db *DB) ExplainInvoicedPeriods(ctx context.Context) ([]string, error) {
 	query, args := invoicedPeriodsSQL(db.engine, []int64{3, 5, 8}, []domain.Date{{Year: 2031, Month: 2, Day: 1}})
 	return db.explain(ctx, query, args...)
 }
+
+// ExplainSubzeroAccounts returns the engine's plan of a page of SubzeroAccounts.
+func (db *DB) ExplainSubzeroAccounts(ctx context.Context) ([]string, error) {
+	return db.explain(ctx, subzeroAccountsSQL, "postpay", int64(1e15), int64(0), int64(0), 500)
+}

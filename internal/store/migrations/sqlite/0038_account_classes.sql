@@ -8,8 +8,10 @@ ALTER TABLE account_classes ADD COLUMN subzero_period INTEGER NOT NULL DEFAULT -
 -- above zero. Set and cleared in the transaction that moves its money.
 ALTER TABLE accounts ADD COLUMN negative_since INTEGER;
 
--- The subzero pass reads the accounts negative since before a day, in batches.
-CREATE INDEX accounts_negative_since ON accounts (negative_since, id) WHERE negative_since IS NOT NULL;
+-- The subzero pass reads, class by class, the active accounts negative since before a
+-- day, in batches; accounts at or above zero, or already on hold, are not in it.
+CREATE INDEX accounts_subzero ON accounts (account_class_key, negative_since, id)
+    WHERE negative_since IS NOT NULL AND status = 'active';
 
 -- A change of a class's credit limit walks the class's accounts by id.
 CREATE INDEX accounts_class_id ON accounts (account_class_key, id);
