@@ -87,6 +87,7 @@ var sqliteUniqueIndexes = map[string]string{
 	"invoices.account_id, invoices.payment_model, invoices.from_date": "invoices_account_period",
 	"invoices.reseller_id, invoices.own_document_id":                  "invoices_reseller_document_id",
 	"invoice_files.invoice_id":                                        "invoice_files_pkey",
+	"corrections.carried_from_invoice_id":                             "corrections_carried_from",
 
 	"plan_switches.plan_id, plan_switches.switch_type, plan_switches.target_id": "plan_switches_pkey",
 
