@@ -185,20 +185,8 @@ func (s *Service) chargeConsumption(ctx context.Context, tx *store.Conn, subs []
 // their credit limits (docs/billing.md, "Postpaid debt and blocking").
 func (s *Service) addUsageDebt(ctx context.Context, tx *store.Conn, subs []*domain.Subscription,
 	charges []*domain.Charge, now time.Time) error {
-	owed := map[int64]domain.Amount{}
-	for _, c := range charges {
-		owed[c.SubscriptionID] += domain.ChargeDebt(c)
-	}
-	var (
-		moved  []*domain.Subscription
-		deltas []domain.Amount
-	)
-	for _, sub := range subs {
-		if owed[sub.ID] != 0 {
-			moved, deltas = append(moved, sub), append(deltas, owed[sub.ID])
-		}
-	}
-	if err := tx.AddSubscriptionDebts(ctx, moved, deltas); err != nil {
+	moved, err := addChargesDebt(ctx, tx, subs, charges)
+	if err != nil {
 		return err
 	}
 	for _, sub := range moved {

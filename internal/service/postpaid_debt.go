@@ -115,6 +115,22 @@ const ptrOrderTotal = "/data/attributes/total"
 // and its outcome reviews the debt.
 func addOrdersDebt(ctx context.Context, tx *store.Conn, orders []*domain.Order, subs []*domain.Subscription,
 	charges []*domain.Charge) error {
+	var owing []*domain.Subscription
+	for i, sub := range subs {
+		if orders[i].Kind != domain.SalesOrder {
+			owing = append(owing, sub)
+		}
+	}
+	_, err := addChargesDebt(ctx, tx, owing, charges)
+	return err
+}
+
+// addChargesDebt adds what charges owe (domain.ChargeDebt) to the debts of subs,
+// read for update, in one statement sent with the commit, and returns the
+// subscriptions whose debt moved. A subscription listed twice (two orders of one
+// batch) moves once; charges of a subscription not in subs are not counted.
+func addChargesDebt(ctx context.Context, tx *store.Conn, subs []*domain.Subscription,
+	charges []*domain.Charge) ([]*domain.Subscription, error) {
 	owed := map[int64]domain.Amount{}
 	for _, c := range charges {
 		owed[c.SubscriptionID] += domain.ChargeDebt(c)
@@ -123,14 +139,14 @@ func addOrdersDebt(ctx context.Context, tx *store.Conn, orders []*domain.Order, 
 		moved  []*domain.Subscription
 		deltas []domain.Amount
 	)
-	for i, sub := range subs {
-		if orders[i].Kind == domain.SalesOrder || owed[sub.ID] == 0 {
+	for _, sub := range subs {
+		if owed[sub.ID] == 0 {
 			continue
 		}
 		moved, deltas = append(moved, sub), append(deltas, owed[sub.ID])
-		delete(owed, sub.ID) // a subscription with two orders in one batch moves once
+		delete(owed, sub.ID)
 	}
-	return tx.AddSubscriptionDebts(ctx, moved, deltas)
+	return moved, tx.AddSubscriptionDebts(ctx, moved, deltas)
 }
 
 // settleInvoiceDebt takes what the invoice p pays owed off its subscriptions'
