@@ -14,8 +14,10 @@
 # the month), `cascade serve` with the test clock on it, and one POST
 # /api/v3/test_clock/advance to DAY's midnight, which runs every due pass before it
 # answers: here only the billing pass has work. It closes every charge, gathers
-# each account's into an invoice and gives each invoice its payment. Then a second
-# advance, which must make nothing, the checks, and the baseline.
+# each account's into an invoice and gives each invoice its payment; a run cut at
+# half the scheduler's lease is run on by advances of a second, and the runs' times
+# summed. Then a second advance, which must make nothing, the checks, and the
+# baseline.
 #
 # rows are what the pass wrote: the charges it put in an invoice (each closed and
 # linked: one row updated), the invoices and their payments. The baseline inserts
@@ -136,19 +138,33 @@ measure() {
 	sleep 0.2
 	say "$engine: advancing the test clock to $DAY, reading the page during the pass"
 	secs=$(advance "$base" "{\"data\":{\"type\":\"test_clocks\",\"attributes\":{\"to\":\"${DAY}T00:00:00+00:00\"}}}" "$pid")
+	counts "$db" "$engine-after"
+	# The scheduler cuts a pass's run at half its lease (150 s of the default 5
+	# minutes; another node takes over the lease of one that died), and the next run
+	# goes on from there: while charges wait for their invoice, advance a second more
+	# to run the pass on, as the scheduler's next tick would (at most 20 runs).
+	local runs=1 more
+	while [ "$(field charges_invoiced "$OUT/counts-$engine-after.txt")" -lt "$(field charges "$OUT/counts-$engine-after.txt")" ] &&
+		[ "$runs" -lt 20 ]; do
+		say "$engine: the pass's run ended with charges still to invoice; advancing a second to run it on"
+		more=$(advance "$base" '{"data":{"type":"test_clocks","attributes":{"by":"PT1S"}}}' "$pid")
+		secs=$(awk -v a="$secs" -v b="$more" 'BEGIN { printf "%.3f", a + b }')
+		runs=$((runs + 1))
+		counts "$db" "$engine-after"
+	done
 	touch "$stop"
 	wait "$probe" || die "the page reads during the pass failed"
 	rss=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
-	counts "$db" "$engine-after"
+	# The pass's time is its runs' on the billing day, summed.
+	pass_secs=$(grep '"scheduler pass ran"' "$OUT/serve-$engine.log" | grep '"bill_accounts"' | grep "\"at\":\"${DAY}T" |
+		sed 's/.*"seconds":\([0-9.e-]*\).*/\1/' | awk '{ s += $1 } END { if (NR) printf "%.3f", s }')
+	[ -n "$pass_secs" ] || die "no bill_accounts line at $DAY in $OUT/serve-$engine.log"
 	say "$engine: advancing a minute more: nothing may be billed twice"
 	again=$(advance "$base" '{"data":{"type":"test_clocks","attributes":{"by":"PT1M"}}}' "$pid")
 	counts "$db" "$engine-again"
 	[ -z "$prof" ] || wait "$prof" || die "the profile failed"
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	pass_secs=$(grep '"scheduler pass ran"' "$OUT/serve-$engine.log" | grep '"bill_accounts"' | grep "\"at\":\"${DAY}T" | head -1 |
-		sed 's/.*"seconds":\([0-9.e-]*\).*/\1/')
-	[ -n "$pass_secs" ] || die "no bill_accounts line at $DAY in $OUT/serve-$engine.log"
 
 	BEFORE="$OUT/counts-$engine-before.txt" AFTER="$OUT/counts-$engine-after.txt"
 	local invoiced invoices prepaid payments rows ok=true
@@ -187,7 +203,8 @@ measure() {
 		"$invoices" "$pass_secs" "$secs" "$pass_rps" "$raw_secs" "$raw_rps" "$ratio" "$rss" "$idle_p99" "$pass_p99" \
 		"$p99_ratio" "$verdict" >>"$OUT/billing.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=billing engine=$engine subscriptions=$n accounts=$ACCOUNTS" \
-		"charges=$invoiced invoices=$invoices prepaid_invoices=$prepaid payments=$payments pass_s=$pass_secs advance_s=$secs rows=$rows" \
+		"charges=$invoiced invoices=$invoices prepaid_invoices=$prepaid payments=$payments pass_s=$pass_secs pass_runs=$runs" \
+		"advance_s=$secs rows=$rows" \
 		"rows_per_s=$pass_rps raw_s=$raw_secs raw_rows_per_s=$raw_rps ratio=$ratio rss_mb=$rss" \
 		"page_p99_idle_ms=$idle_p99 page_p99_pass_ms=$pass_p99 p99_ratio=$p99_ratio second_advance_s=$again" \
 		"verdict=$verdict" >>bench/out/history.txt
