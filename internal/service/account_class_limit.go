@@ -43,13 +43,8 @@ type classLimitPayload struct {
 
 // enqueueClassLimitJob writes, in tx, the job for class key.
 func enqueueClassLimitJob(tx *store.Conn, key string, subzero bool, now time.Time) error {
-	payload, err := json.Marshal(classLimitPayload{ClassKey: key, Subzero: subzero})
-	if err != nil {
-		return err
-	}
-	j := &domain.Job{Kind: JobAccountClassLimit, ResellerID: domain.OperatorID, Payload: payload}
-	j.CreatedAt = now
-	return tx.EnqueueJobLater(j)
+	return enqueueLater(tx, JobAccountClassLimit, domain.OperatorID, classLimitPayload{ClassKey: key, Subzero: subzero},
+		0, now)
 }
 
 // runAccountClassLimit is the handler of JobAccountClassLimit.

@@ -47,14 +47,8 @@ type creditHoldPayload struct {
 // enqueueCreditHoldJob writes, in tx, the job that applies acc's new status to its
 // subscriptions.
 func enqueueCreditHoldJob(tx *store.Conn, acc *domain.Account, now time.Time) error {
-	payload, err := json.Marshal(creditHoldPayload{AccountID: acc.ID})
-	if err != nil {
-		return err
-	}
-	j := &domain.Job{Kind: JobCreditHoldSubscriptions, ResellerID: acc.ResellerID, Payload: payload,
-		MaxAttempts: creditHoldAttempts}
-	j.CreatedAt = now
-	return tx.EnqueueJobLater(j)
+	return enqueueLater(tx, JobCreditHoldSubscriptions, acc.ResellerID, creditHoldPayload{AccountID: acc.ID},
+		creditHoldAttempts, now)
 }
 
 // runCreditHoldSubscriptions is the handler of JobCreditHoldSubscriptions.

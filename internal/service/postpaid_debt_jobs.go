@@ -40,24 +40,18 @@ type reviewAccountPayload struct {
 	AccountID int64 `json:"account_id"`
 }
 
-// enqueueDebtJob writes, in tx, a job of kind for the reseller with payload.
+// enqueueDebtJob writes, in tx, a postpaid debt job of kind for the reseller.
 func enqueueDebtJob(tx *store.Conn, kind string, resellerID int64, payload any, now time.Time) error {
-	raw, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	j := &domain.Job{Kind: kind, ResellerID: resellerID, Payload: raw, MaxAttempts: postpaidDebtAttempts}
-	j.CreatedAt = now
-	return tx.EnqueueJobLater(j)
+	return enqueueLater(tx, kind, resellerID, payload, postpaidDebtAttempts, now)
 }
 
 // enqueueInvoiceSettling writes, in the billing pass's tx, the job settling each
-// invoice of drafts that gets no payment (payments) and may hold a debt: a postpaid
-// one, or one that gathered corrections.
+// postpaid invoice of drafts that gets no payment (payments); only postpaid
+// invoices hold debt or gather corrections.
 func enqueueInvoiceSettling(tx *store.Conn, drafts []*invoiceDraft, payments map[*domain.Invoice]*domain.Payment,
 	now time.Time) error {
 	for _, d := range drafts {
-		if payments[d.inv] != nil || (d.inv.PaymentModel != domain.PaymentModelPostpay && len(d.corrections) == 0) {
+		if payments[d.inv] != nil || d.inv.PaymentModel != domain.PaymentModelPostpay {
 			continue
 		}
 		err := enqueueDebtJob(tx, JobSettleInvoiceDebt, d.inv.ResellerID, settleInvoicePayload{InvoiceID: d.inv.ID}, now)
