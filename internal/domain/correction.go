@@ -200,8 +200,8 @@ func ParseCorrectionDecision(v *string) (CorrectionStatus, error) {
 // use: an approved correction included in such a subscription's invoice goes to the
 // invoice, any other to the balance (see BalanceEffect).
 func (c *Correction) Decide(next CorrectionStatus, managerID int64, postpaid bool, now time.Time) error {
-	if c.Status != CorrectionStatusApprovalRequired {
-		return Errorf(ErrInvalid, MsgCorrectionDecided, string(c.Status))
+	if err := c.CheckUndecided(); err != nil {
+		return err
 	}
 	c.Status, c.ApproverID, c.ApprovedAt, c.UpdatedAt = next, managerID, now, now
 	if next == CorrectionStatusApproved {
@@ -209,6 +209,14 @@ func (c *Correction) Decide(next CorrectionStatus, managerID int64, postpaid boo
 		if c.IncludedInvoice && postpaid {
 			c.Target = CorrectionIntoInvoice
 		}
+	}
+	return nil
+}
+
+// CheckUndecided refuses a decision on c once it has been decided.
+func (c *Correction) CheckUndecided() error {
+	if c.Status != CorrectionStatusApprovalRequired {
+		return Errorf(ErrInvalid, MsgCorrectionDecided, string(c.Status))
 	}
 	return nil
 }

@@ -85,6 +85,11 @@ func (s *Service) DecideCorrection(ctx context.Context, a domain.Actor, reseller
 		if err == nil {
 			err = s.withinOr(ctx, a, path, k.ResellerID, domain.NotFound(domain.MsgCorrectionNotFound))
 		}
+		if err == nil {
+			// Before any other lock: a decided correction may be the billing pass's,
+			// which holds its account.
+			err = k.CheckUndecided()
+		}
 		if err != nil {
 			return nil, err
 		}
