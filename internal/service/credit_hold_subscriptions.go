@@ -61,7 +61,21 @@ func (s *Service) runCreditHoldSubscriptions(ctx context.Context, job domain.Job
 	if err != nil {
 		return nil, err
 	}
+	moved, err := s.applyCreditHoldToAll(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string]int{"subscriptions": moved})
+}
+
+// applyCreditHoldToAll applies the hold, or its release, to each of refs in a
+// transaction of its own and returns how many it changed.
+func (s *Service) applyCreditHoldToAll(ctx context.Context, refs []store.SubscriptionRef) (int, error) {
+	// One subscription that fails (its lock times out, its stop is refused) must not
+	// keep the hold from the others: each is tried, and the failures are returned
+	// together so the job runs again for them; those already done are skipped then.
 	moved, pending := 0, false
+	var failed []error
 	for _, r := range refs {
 		var changed bool
 		err := s.inTx(ctx, func(tx *store.Conn) error {
@@ -73,7 +87,7 @@ func (s *Service) runCreditHoldSubscriptions(ctx context.Context, job domain.Job
 		case errors.Is(err, errStopStillRunning):
 			pending = true
 		case err != nil:
-			return nil, fmt.Errorf("credit hold of subscription %d: %w", r.ID, err)
+			failed = append(failed, fmt.Errorf("credit hold of subscription %d: %w", r.ID, err))
 		case changed:
 			moved++
 		}
@@ -81,10 +95,13 @@ func (s *Service) runCreditHoldSubscriptions(ctx context.Context, job domain.Job
 	if moved > 0 {
 		s.jobsEnqueued()
 	}
-	if pending {
-		return nil, jobs.RetryAfter(errStopStillRunning, creditHoldRetry)
+	if len(failed) > 0 {
+		return moved, errors.Join(failed...)
 	}
-	return json.Marshal(map[string]int{"subscriptions": moved})
+	if pending {
+		return moved, jobs.RetryAfter(errStopStillRunning, creditHoldRetry)
+	}
+	return moved, nil
 }
 
 // applyCreditHoldTo stops or activates subscription r as its account's status says,

@@ -144,3 +144,29 @@ func TestCreditHoldManualStopAndRunningStop(t *testing.T) {
 		w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusActive)
 	})
 }
+
+// TestCreditHoldFailureKeepsTheOthers: a subscription the hold cannot take (here one
+// that is gone) does not keep the hold from the account's others, and the job
+// reports the failure so that it runs again.
+func TestCreditHoldFailureKeepsTheOthers(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, rnCatalog)
+		sale := w.order(w.prepaid, "prepay", "monthly", "")
+		w.pay(sale.PaymentID)
+		w.chRunJobs()
+		w.chMove(w.prepaid, -domain.AmountScale)
+		refs, err := w.db.Reader().FindCreditHoldSubscriptions(ctx, w.prepaid)
+		if err != nil || len(refs) != 1 {
+			t.Fatalf("candidates %v, %v; want the one subscription", refs, err)
+		}
+		gone := refs[0]
+		gone.ID = 1 << 40
+		moved, err := w.s.applyCreditHoldToAll(ctx, []store.SubscriptionRef{gone, refs[0]})
+		if err == nil || moved != 1 {
+			t.Fatalf("moved %d, err %v; want the real one stopped and the missing one's failure", moved, err)
+		}
+		w.chRunJobs()
+		w.wantSub(sale.SubscriptionID, domain.SubscriptionStatusStopped)
+	})
+}
