@@ -29,17 +29,7 @@ func OverDebtLimit(debt, limit Amount) bool {
 // other status (one being provisioned, stopped, deleted) is left to the step that
 // moves it; a prepaid subscription has no debt.
 func DebtMove(sub *Subscription, limit Amount) (SubscriptionEventKind, bool) {
-	if sub.PaymentModel != PaymentModelPostpay {
-		return "", false
-	}
-	over := OverDebtLimit(sub.CurrentDebt, limit)
-	switch {
-	case over && (sub.Status == SubscriptionStatusActive || sub.Status == SubscriptionStatusGraced):
-		return SubscriptionEventBlock, true
-	case !over && sub.Status == SubscriptionStatusBlocked:
-		return SubscriptionEventUnblock, true
-	}
-	return "", false
+	return BlockMove(sub, limit, false)
 }
 
 // DebtMayMove reports whether some credit limit would make DebtMove move sub, so

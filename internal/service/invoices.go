@@ -179,13 +179,21 @@ func (s *Service) manageInvoice(ctx context.Context, tx *store.Conn, a domain.Ac
 		}
 		return tx.UpdateInvoiceApproval(ctx, inv, o.File)
 	case domain.InvoiceRevoke:
+		expired := p.Status == domain.PaymentStatusExpired
 		if err := inv.Revoke(p, o, now); err != nil {
 			return err
 		}
 		if err := tx.UpdatePayment(ctx, p); err != nil {
 			return err
 		}
-		return tx.UpdateInvoiceApproval(ctx, inv, "")
+		if err := tx.UpdateInvoiceApproval(ctx, inv, ""); err != nil {
+			return err
+		}
+		if !expired {
+			return nil
+		}
+		// Reopened: its subscriptions come back unless something else holds them.
+		return s.reviewInvoiceBlocks(ctx, tx, inv.ID, now)
 	}
 	// Completed by the ERP: the customer paid the third-party invoice, so the
 	// payment settles the invoice and does not touch the balance.

@@ -39,6 +39,8 @@ func (s *Service) Passes() []jobs.Pass {
 		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
 		{name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
 		{name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
+		// The day after its due date an unpaid invoice's payment expires.
+		{name: "expire_invoice_payments", query: store.DueInvoicePayments, lag: 1, step: s.expireInvoicePayment},
 	}
 	out := make([]jobs.Pass, len(passes))
 	for i, p := range passes {

@@ -31,9 +31,22 @@ func (s *Service) moveDebt(ctx context.Context, tx *store.Conn, sub *domain.Subs
 }
 
 // reviewDebt blocks or unblocks sub, read for update, as its debt and credit limit
-// say, and writes it when it moves.
+// and its expired invoices say, and writes it when it moves.
 func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Subscription, now time.Time) error {
 	moved, err := s.applyDebtMove(ctx, tx, sub, nil)
+	return s.writeBlockMove(ctx, tx, sub, moved, err, now)
+}
+
+// reviewBlock is reviewDebt for a subscription whose block may move though it owes
+// nothing: an invoice it owes to has just expired or been reopened.
+func (s *Service) reviewBlock(ctx context.Context, tx *store.Conn, sub *domain.Subscription, now time.Time) error {
+	moved, err := s.applyBlockMove(ctx, tx, sub, nil)
+	return s.writeBlockMove(ctx, tx, sub, moved, err, now)
+}
+
+// writeBlockMove writes sub when a review moved it.
+func (s *Service) writeBlockMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription, moved bool,
+	err error, now time.Time) error {
 	if err != nil || !moved {
 		return err
 	}
@@ -41,19 +54,37 @@ func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Su
 	return tx.UpdateSubscription(ctx, sub)
 }
 
-// applyDebtMove blocks or unblocks sub as its debt and credit limit say, in memory
-// only (the caller writes it), and reports whether it moved. rules are those of its
-// plan, read when nil.
+// applyDebtMove blocks or unblocks sub as its debt and credit limit and its expired
+// invoices say (domain.BlockMove), in memory only (the caller writes it), and
+// reports whether it moved. rules are those of its plan, read when nil. A
+// subscription no debt could move (domain.DebtMayMove) is not looked at: one owing
+// nothing owes no expired invoice either.
 func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
 	rules *domain.BillingRules) (bool, error) {
 	if !domain.DebtMayMove(sub) {
+		return false, nil
+	}
+	return s.applyBlockMove(ctx, tx, sub, rules)
+}
+
+// applyBlockMove is applyDebtMove for any subscription. Whether sub owes to an
+// expired invoice is read only when that decides (domain.ExpiryDecides).
+func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	rules *domain.BillingRules) (bool, error) {
+	if sub.PaymentModel != domain.PaymentModelPostpay {
 		return false, nil
 	}
 	limit, err := subscriptionCreditLimit(ctx, tx, sub)
 	if err != nil {
 		return false, err
 	}
-	ev, ok := domain.DebtMove(sub, limit)
+	expired := false
+	if domain.ExpiryDecides(sub, limit) {
+		if expired, err = tx.HasExpiredInvoice(ctx, sub.AccountID, sub.ID); err != nil {
+			return false, err
+		}
+	}
+	ev, ok := domain.BlockMove(sub, limit, expired)
 	if !ok {
 		return false, nil
 	}
@@ -68,8 +99,8 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 	if err := sub.Apply(domain.SubscriptionEvent{Kind: ev}, *rules); err != nil {
 		return false, err
 	}
-	s.log.InfoContext(ctx, "postpaid debt", "subscription_id", sub.ID, "event", ev,
-		"current_debt", sub.CurrentDebt.String(), "credit_limit", limit.String())
+	s.log.InfoContext(ctx, "postpaid block", "subscription_id", sub.ID, "event", ev,
+		"current_debt", sub.CurrentDebt.String(), "credit_limit", limit.String(), "expired_invoice", expired)
 	return true, nil
 }
 

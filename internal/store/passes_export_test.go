@@ -8,7 +8,7 @@ import (
 
 // DueQueries lists the lifecycle passes' queries, for the plan tests.
 var DueQueries = []DueQuery{DueUnpaidOrders, DueDelayedOrders, DueExpiredSubscriptions, DuePaidMonths, DueGraceEnds,
-	DueDeletions, DueRenewals, DueProlongs}
+	DueDeletions, DueRenewals, DueProlongs, DueInvoicePayments}
 
 // Name is the query's name in logs.
 func (q DueQuery) Name() string { return q.name }
