@@ -20,7 +20,7 @@ func TestInvoicesNegativePostpaidCarried(t *testing.T) {
 		ctx := context.Background()
 		s, w := inSetup(t, e)
 		rid, sub := w.r.ID, w.postSub
-		psAdvance(t, s, psAt("2027-02-02", 10))
+		exAdvancePaying(t, s, rid, psAt("2027-02-02", 10)) // paying each invoice
 		credit, err := s.Admin.CreateCorrection(ctx, rid, client.CorrectionInput{AccountID: w.postpaid.ID,
 			IncludedInvoice: true, SubscriptionID: &sub, Total: "-1000"})
 		if err != nil {
@@ -29,7 +29,7 @@ func TestInvoicesNegativePostpaidCarried(t *testing.T) {
 		if _, err := s.Admin.UpdateCorrectionStatus(ctx, rid, credit.ID, "approved"); err != nil {
 			t.Fatal(err)
 		}
-		psAdvance(t, s, psAt("2027-03-02", 10))
+		exAdvancePaying(t, s, rid, psAt("2027-03-02", 10))
 		feb := inPostpaidInvoice(t, s, rid, "2027-02-01")
 		total, err := domain.ParseAmount(feb.Total)
 		if want := inChargesSum(t, s, rid, feb.ChargeIDs) - 1000_000_000; err != nil || total != want || total >= 0 ||
@@ -44,7 +44,7 @@ func TestInvoicesNegativePostpaidCarried(t *testing.T) {
 		}
 		mustLedgerConsistent(t, s)
 
-		psAdvance(t, s, psAt("2027-04-02", 10))
+		exAdvancePaying(t, s, rid, psAt("2027-04-02", 10))
 		inBillingPass(t, s, psAt("2027-04-02", 11)) // again the same day: nothing new
 		mar := inPostpaidInvoice(t, s, rid, "2027-03-01")
 		if want := inChargesSum(t, s, rid, mar.ChargeIDs) + total; mar.Total != want.String() ||

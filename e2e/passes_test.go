@@ -156,13 +156,14 @@ func TestPassesMoveOrdersAndSubscriptions(t *testing.T) {
 		psAdvance(t, s, psAt("2027-03-07", 0))
 		psWantSub(t, s, rid, now.SubscriptionID, "stopped")
 		psWantOrder(t, s, rid, renewal.ID, "cancelled")
-		psAdvance(t, s, psAt("2027-04-05", 23))
+		// From here the postpaid account pays its invoices, which would block its
+		// subscription once expired.
+		exAdvancePaying(t, s, rid, psAt("2027-04-05", 23))
 		psWantSub(t, s, rid, now.SubscriptionID, "stopped")
 
 		// A year on, the stopped ones have been deleted 30 days after they stopped; the
 		// postpaid one renewed itself on each expiration date.
-		tc, err := s.Admin.AdvanceTestClock(ctx, "P1Y")
-		wantNow(t, tc, err, psAt("2028-04-05", 23))
+		exAdvancePaying(t, s, rid, psAt("2028-04-05", 23))
 		for _, id := range []int64{now.SubscriptionID, trial.SubscriptionID} {
 			psWantSub(t, s, rid, id, "deleted")
 		}

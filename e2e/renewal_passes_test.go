@@ -88,8 +88,9 @@ func TestRenewalPassesPostpaidYear(t *testing.T) {
 		if *sub.ExpirationDate != "2027-02-28" {
 			t.Fatalf("expires %s", *sub.ExpirationDate)
 		}
-		tc, err := s.Admin.AdvanceTestClock(ctx, "P1Y")
-		wantNow(t, tc, err, psAt("2028-01-31", 10))
+		// The account pays each month's invoice: unpaid past its due date, it
+		// would block the subscription, and a blocked one is not renewed.
+		exAdvancePaying(t, s, rid, psAt("2028-01-31", 10))
 		renewals := rnOrders(t, s, rid, o.SubscriptionID, "RenewalOrder")
 		if len(renewals) != 12 {
 			t.Fatalf("%d renewal orders in a year, want 12", len(renewals))
@@ -174,17 +175,17 @@ func TestRenewalPassesProlong(t *testing.T) {
 			t.Fatal(err)
 		}
 		odWaitOrder(t, s.Admin, rid, o.ID, "completed")
-		psAdvance(t, s, psAt("2027-02-22", 23))
+		exAdvancePaying(t, s, rid, psAt("2027-02-22", 23)) // paying its invoices
 		if n := len(rnOrders(t, s, rid, o.SubscriptionID, "ProlongOrder")); n != 0 {
 			t.Fatalf("before the first day: %d prolong orders", n)
 		}
-		psAdvance(t, s, psAt("2027-02-23", 0))
+		exAdvancePaying(t, s, rid, psAt("2027-02-23", 0))
 		first := rnOnlyOrder(t, s, rid, o.SubscriptionID, "ProlongOrder")
 		if first.Status != "completed" || first.CreatedBy != "System" || first.Total != "10.0" {
 			t.Fatalf("prolong order %+v, want completed by System, 10.0", first)
 		}
 		// Paid-to moves a month at a time: one order a month.
-		psAdvance(t, s, psAt("2027-07-31", 10))
+		exAdvancePaying(t, s, rid, psAt("2027-07-31", 10))
 		prolongs := rnOrders(t, s, rid, o.SubscriptionID, "ProlongOrder")
 		if len(prolongs) != 6 {
 			t.Fatalf("%d prolong orders by the end of July, want 6", len(prolongs))

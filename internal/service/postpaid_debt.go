@@ -40,7 +40,7 @@ func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Su
 // reviewBlock is reviewDebt for a subscription whose block may move though it owes
 // nothing: an invoice it owes to has just expired or been reopened.
 func (s *Service) reviewBlock(ctx context.Context, tx *store.Conn, sub *domain.Subscription, now time.Time) error {
-	moved, err := s.applyBlockMove(ctx, tx, sub, nil)
+	moved, err := s.applyBlockMove(ctx, tx, sub, nil, true)
 	return s.writeBlockMove(ctx, tx, sub, moved, err, now)
 }
 
@@ -64,13 +64,17 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 	if !domain.DebtMayMove(sub) {
 		return false, nil
 	}
-	return s.applyBlockMove(ctx, tx, sub, rules)
+	return s.applyBlockMove(ctx, tx, sub, rules, false)
 }
 
 // applyBlockMove is applyDebtMove for any subscription. Whether sub owes to an
-// expired invoice is read only when that decides (domain.ExpiryDecides).
+// expired invoice is read only when that decides (domain.ExpiryDecides), and, unless
+// expiring (an invoice of sub's has just expired or been reopened), only for a
+// blocked subscription: a move of the debt may unblock it, but never blocks it for
+// an expiry, which the expire pass does, so the moves of debt on every order and
+// provisioning outcome cost no more statements.
 func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
-	rules *domain.BillingRules) (bool, error) {
+	rules *domain.BillingRules, expiring bool) (bool, error) {
 	if sub.PaymentModel != domain.PaymentModelPostpay {
 		return false, nil
 	}
@@ -79,7 +83,7 @@ func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domai
 		return false, err
 	}
 	expired := false
-	if domain.ExpiryDecides(sub, limit) {
+	if domain.ExpiryDecides(sub, limit) && (expiring || sub.Status == domain.SubscriptionStatusBlocked) {
 		if expired, err = tx.HasExpiredInvoice(ctx, sub.AccountID, sub.ID); err != nil {
 			return false, err
 		}
