@@ -37,6 +37,8 @@ type caches struct {
 	accountPages  *readcache.Cache[string, accountsPage]
 	plans         *readcache.Cache[int64, *domain.Plan]
 	planPages     *readcache.Cache[string, page[domain.Plan]]
+	// products are products with their signing secrets (cached_products.go).
+	products *readcache.Cache[int64, catalogProduct]
 	// subscriptionPages are pages of subscriptions (cached_subscriptions.go),
 	// handed out as they are: nobody changes them.
 	subscriptionPages *readcache.Cache[subscriptionsKey, subscriptionsPage]
@@ -77,6 +79,7 @@ func newCaches() *caches {
 			Cost: func(p accountsPage) int { return len(p.rows) }, Copy: cloneAccountsPage}),
 		plans: readcache.New[int64](readcache.Options[*domain.Plan]{
 			MaxEntries: maxCachedPlans, Copy: (*domain.Plan).Clone}),
+		products: newProductCache(),
 		planPages: readcache.New[string](readcache.Options[page[domain.Plan]]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedPlanRows,
 			Cost: pageRows[domain.Plan], Copy: clonePage((*domain.Plan).CloneInto)}),

@@ -43,9 +43,11 @@ type ProvisionRequest struct {
 	// Job is the provisioning job that carries the operation: its id names the
 	// operation to the vendor on every attempt, and its Attempts count this one.
 	Job domain.Job
-	// product is the product of the subscription's plan when a provisioner before
-	// in the chain read it (productOf); nil otherwise.
-	product *domain.Product
+	// plan and product are the subscription's plan and its product with its
+	// secret when a provisioner before in the chain read them (withProduct); nil
+	// otherwise.
+	plan    *domain.Plan
+	product *catalogProduct
 }
 
 // ProvisionOutcome is the vendor's answer: done, failed with the vendor's text, or

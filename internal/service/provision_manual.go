@@ -31,10 +31,11 @@ type manualProvisioner struct {
 // Provision implements Provisioner.
 func (m *manualProvisioner) Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error) {
 	c := m.vendor.s.db.Reader()
-	product, err := m.vendor.productOf(ctx, c, req)
+	req, err := m.vendor.withProduct(ctx, c, req)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
+	product := req.product.product
 	if product.Integration.Mode != domain.ProvisioningManual || product.Integration.ManualEmail == "" {
 		return m.next.Provision(ctx, req)
 	}

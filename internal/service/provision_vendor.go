@@ -47,17 +47,15 @@ func newVendorProvisioner(s *Service, settings vendor.Settings, mail email.Sende
 // Provision implements Provisioner.
 func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest) (ProvisionOutcome, error) {
 	c := v.s.db.Reader()
-	product, err := v.productOf(ctx, c, req)
+	req, err := v.withProduct(ctx, c, req)
 	if err != nil {
 		return ProvisionOutcome{}, err
 	}
-	target, ok, err := v.s.vendorTarget(ctx, c, product, req.Subscription.ResellerID)
+	product := req.product.product
+	target, ok, err := v.s.vendorTargetOf(product, req.product.secret, req.Subscription.ResellerID)
 	switch {
-	case !ok && err == nil:
-		req.product = product
-		return v.other.Provision(ctx, req)
 	case !ok:
-		return ProvisionOutcome{}, err
+		return v.other.Provision(ctx, req)
 	case err != nil: // the product has no secret: the vendor's refusal, ahead of it
 		return v.settle(ctx, req, nil, err)
 	}
@@ -81,17 +79,18 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	return out, err
 }
 
-// productOf returns the product of the plan of req's subscription: the one a
-// provisioner before in the chain read, or else read on c.
-func (v *vendorProvisioner) productOf(ctx context.Context, c *store.Conn, req ProvisionRequest) (*domain.Product, error) {
+// withProduct returns req with the plan of its subscription and the plan's product
+// with its secret, read on c unless a provisioner before in the chain did.
+func (v *vendorProvisioner) withProduct(ctx context.Context, c *store.Conn, req ProvisionRequest) (ProvisionRequest, error) {
 	if req.product != nil {
-		return req.product, nil
+		return req, nil
 	}
-	plan, err := v.s.planByID(ctx, c, req.Subscription.PlanID)
+	plan, p, err := v.s.planProduct(ctx, c, req.Subscription.PlanID)
 	if err != nil {
-		return nil, err
+		return req, err
 	}
-	return c.FindProductByID(ctx, plan.ProductID)
+	req.plan, req.product = plan, &p
+	return req, nil
 }
 
 // vendorAnswer is what a successful call answered: the vendor's id of the

@@ -15,9 +15,15 @@ import (
 // vendor receives them: the order attribute values its sales order was validated
 // with (the application attributes of that task, after every step of the chain), as
 // strings; an empty map when the order had none. Every call about the subscription
-// carries them, so a vendor never has to remember what the create said.
-func (s *Service) vendorSubscriptionAttributes(ctx context.Context, c *store.Conn, sub *domain.Subscription) (map[string]string, error) {
+// carries them, so a vendor never has to remember what the create said. order is
+// the order of the call (nil for none): when it is the subscription's sales order
+// made without attributes, as most creates are, nothing is read.
+func (s *Service) vendorSubscriptionAttributes(ctx context.Context, c *store.Conn, sub *domain.Subscription,
+	order *domain.Order) (map[string]string, error) {
 	out := map[string]string{}
+	if order != nil && order.Kind == domain.SalesOrder && order.SubscriptionID == sub.ID && order.AsyncTaskID == "" {
+		return out, nil // a subscription has one sales order, and this one had no task
+	}
 	taskID, result, err := c.FindSalesOrderTask(ctx, sub.ID)
 	if err != nil || len(result) == 0 {
 		return out, err // no task, or one pruned since: nothing left to send

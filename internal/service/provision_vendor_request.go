@@ -24,9 +24,12 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 	if o := req.Order; o != nil && o.PlanPeriodID != 0 {
 		periodID = o.PlanPeriodID
 	}
-	plan, err := s.planByID(ctx, c, planID)
-	if err != nil {
-		return nil, err
+	plan := req.plan
+	if plan == nil || plan.ID != planID {
+		var err error
+		if plan, err = s.planByID(ctx, c, planID); err != nil {
+			return nil, err
+		}
 	}
 	reseller, distributor, err := s.vendorParties(ctx, c, sub.ResellerID, product)
 	if err != nil {
@@ -36,7 +39,7 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := s.vendorSubscriptionAttributes(ctx, c, sub)
+	attrs, err := s.vendorSubscriptionAttributes(ctx, c, sub, req.Order)
 	if err != nil {
 		return nil, err
 	}

@@ -20,20 +20,36 @@ import (
 // go, and false when they go nowhere: the installation makes no vendor calls, or
 // the product is not in automatic mode with an API path.
 func (s *Service) vendorTarget(ctx context.Context, c *store.Conn, product *domain.Product, resellerID int64) (vendor.Target, bool, error) {
-	in := product.Integration
-	if s.vendorCalls == nil || in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
+	if !s.callsVendor(product) {
 		return vendor.Target{}, false, nil
 	}
-	secret, err := c.FindProductSecret(ctx, product.ID)
-	if domain.CodeOf(err) == domain.ErrNotFound {
+	p, err := s.productByID(ctx, c, product.ID)
+	if err != nil {
+		return vendor.Target{}, false, err
+	}
+	t, ok, err := s.vendorTargetOf(product, p.secret, resellerID)
+	return t, ok, err
+}
+
+// callsVendor reports whether the operations of product go to its vendor's service.
+func (s *Service) callsVendor(product *domain.Product) bool {
+	in := product.Integration
+	return s.vendorCalls != nil && in.Mode == domain.ProvisioningAutomatic && in.APIPath != ""
+}
+
+// vendorTargetOf is vendorTarget for a product whose secret the caller read
+// (empty for none).
+func (s *Service) vendorTargetOf(product *domain.Product, secret string, resellerID int64) (vendor.Target, bool, error) {
+	if !s.callsVendor(product) {
+		return vendor.Target{}, false, nil
+	}
+	if secret == "" {
 		// Calls without a secret would be refused by any vendor that checks them.
 		return vendor.Target{}, true, &vendor.Failure{Outcome: vendor.Permanent,
 			Message: fmt.Sprintf("product %q has no signing secret: rotate it to make one", product.Key)}
 	}
-	if err != nil {
-		return vendor.Target{}, false, err
-	}
-	return vendor.Target{APIPath: in.APIPath, Secret: secret, APGUID: s.opts.APGUID, ResellerID: resellerID}, true, nil
+	return vendor.Target{APIPath: product.Integration.APIPath, Secret: secret, APGUID: s.opts.APGUID,
+		ResellerID: resellerID}, true, nil
 }
 
 // newQuestionID returns a fresh event id for one synchronous call: each question is

@@ -21,8 +21,12 @@ func (c *Conn) InstallationGUID(ctx context.Context) (string, error) {
 }
 
 // SetProductSecret makes secret the signing secret of the product with the given
-// id, replacing the one it had.
+// id, replacing the one it had, in a transaction that took LockCatalogs.
 func (c *Conn) SetProductSecret(ctx context.Context, productID int64, secret string, at time.Time) error {
+	if !c.catalogLocked {
+		// Readers keep secrets in memory under the catalogue's generation.
+		return errCatalogUnlocked
+	}
 	_, err := c.exec(ctx, `INSERT INTO product_secrets (product_id, secret, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (product_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`,
 		productID, secret, micros(at))
