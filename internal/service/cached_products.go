@@ -57,7 +57,9 @@ func loadCatalogProduct(ctx context.Context, c *store.Conn, id int64) (catalogPr
 // catalogue's generation stays.
 func (s *Service) productByID(ctx context.Context, c *store.Conn, id int64) (catalogProduct, error) {
 	return cached(ctx, c, s.caches.products, store.ScopeCatalog, id,
-		func(ctx context.Context, c *store.Conn) (catalogProduct, error) { return loadCatalogProduct(ctx, c, id) })
+		func(ctx context.Context, c *store.Conn) (catalogProduct, error) {
+			return loadCatalogProduct(ctx, c, id)
+		})
 }
 
 // planProduct returns plan planID and its product with the product's secret, read
