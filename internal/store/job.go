@@ -156,16 +156,15 @@ func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limi
 	if c.tx == nil {
 		return nil, errors.New("store: claim jobs outside a transaction")
 	}
-	lock := ""
-	if c.db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	in, kindArg := oneOf(c.db.engine, "kind", 7, kinds)
+	due := `SELECT id FROM jobs WHERE ` + dueJobs + ` AND ` + in + ` ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED`
+	if c.db.engine == SQLite {
+		due = claimDueSQLite(in)
+	}
 	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
 	rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
 		lease_until = $5, updated_at = $3
-		WHERE id IN (SELECT id FROM jobs WHERE `+dueJobs+` AND `+in+`
-			ORDER BY run_at, id LIMIT $6`+lock+`)
+		WHERE id IN (`+due+`)
 		RETURNING `+jobColumns, args...)
 	if err != nil {
 		return nil, err
@@ -180,6 +179,22 @@ func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limi
 		out = append(out, j)
 	}
 	return out, translate(rows.Err())
+}
+
+// claimDueSQLite selects the first $6 due jobs of the kinds in (dueJobs's
+// arguments) on SQLite. Asked with dueJobs's OR, SQLite reads every due job and
+// sorts them all to keep the first: with a long queue, each claim cost as much as
+// the queue, in the one writer's turn. Each side of the OR alone walks its index
+// in run_at's order and stops at the limit, and the first $6 of both are the first
+// $6 of all.
+func claimDueSQLite(in string) string {
+	return `SELECT id FROM (
+		SELECT * FROM (SELECT id, run_at FROM jobs WHERE status = $1 AND run_at <= $3 AND ` + in + `
+			ORDER BY run_at, id LIMIT $6)
+		UNION ALL
+		SELECT * FROM (SELECT id, run_at FROM jobs WHERE status = $2 AND lease_until <= $3 AND ` + in + `
+			ORDER BY run_at, id LIMIT $6))
+		ORDER BY run_at, id LIMIT $6`
 }
 
 // leased is the condition that the job is still leased by the claim that counted
