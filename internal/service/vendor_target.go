@@ -27,8 +27,7 @@ func (s *Service) vendorTarget(ctx context.Context, c *store.Conn, product *doma
 	if err != nil {
 		return vendor.Target{}, false, err
 	}
-	t, ok, err := s.vendorTargetOf(product, p.secret, resellerID)
-	return t, ok, err
+	return s.vendorTargetOf(product, p.secret, resellerID)
 }
 
 // callsVendor reports whether the operations of product go to its vendor's service.
