@@ -14,24 +14,19 @@ import (
 // with CreateAccountWithOwner tells which it was and does what each needs.
 var ErrAccountNotWritten = errors.New("account create sent with the commit wrote nothing")
 
-// createAccountAtCommitSQL is createAccountWithOwnerSQL that also moves the accounts
-// counter of the reseller (slot $39) and one shard ($41) of its accounts scope ($40),
-// declaring the new account, as CreateAccountWithOwner's writes at the commit do.
-// Each step reads the one before (the counter the account, the move the counter,
-// the answer the move), so the rows are taken in the order every other account
-// write takes them: the counter, then the scope. The move's row carries '1:' and the
-// id, which the update reads back from excluded. Nothing is written without the
-// account.
+// createAccountAtCommitSQL is createAccountWithOwnerSQL that also moves one shard
+// ($40) of the reseller's accounts scope ($39), declaring the new account and
+// counting it (the shard's n is the accounts counter, see countAccounts), as
+// CreateAccountWithOwner's writes at the commit do. The move reads the account, so
+// nothing is written without it; its row carries '1:' and the id, which the update
+// reads back from excluded.
 var createAccountAtCommitSQL = accountWithOwnerCTEs + `,
-	counted AS (INSERT INTO list_counts (reseller_id, kind, slot, n)
-		SELECT $1, '` + tallyAccounts + `', $39, 1 FROM account
-		ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n RETURNING 1),
-	moved AS (` + scopeMoveOf(`SELECT $40, $41, 1, '1:' || CAST(a.id AS TEXT), 1 FROM account a, counted`,
+	moved AS (` + scopeMoveOf(`SELECT $39, $40, 1, '1:' || CAST(a.id AS TEXT), 1, 1 FROM account a`,
 	"substr(excluded.added, 3)") + ` RETURNING 1)
 	SELECT a.id, a.currency, a.owner_id, a.owner_id FROM account a, moved`
 
 // CreateAccountWithOwnerAtCommit is CreateAccountWithOwner sent with the commit,
-// its counter and scope move in the same statement: on PostgreSQL the create of an
+// its scope move, which counts it, in the same statement: on PostgreSQL the create of an
 // account with a new owner then costs one round trip, BEGIN, the statement and
 // COMMIT in one batch. It must be the transaction's last write, and what it sets
 // (a.ID, a.Currency, a.OwnerID, u.ID) is set only once the commit has returned. When
@@ -39,15 +34,15 @@ var createAccountAtCommitSQL = accountWithOwnerCTEs + `,
 //
 // It queues nothing and reports false where the form does not apply: on SQLite,
 // without scopes, or in a transaction that already queued writes or touched scopes,
-// whose rows would be taken after the counter and the scope here, out of the order
-// every other writer takes them in.
+// whose rows would be taken after the scope here, out of the order every other
+// writer takes them in.
 func (c *Conn) CreateAccountWithOwnerAtCommit(a *domain.Account, u *domain.User) bool {
-	if c.tx == nil || c.db.engine != Postgres || c.db.noScopes ||
+	if c.tx == nil || c.db.engine != Postgres || c.db.noScopes || c.db.oldCounts ||
 		len(c.touched) > 0 || len(c.later) > 0 || len(c.first) > 0 {
 		return false
 	}
 	args := append(c.accountWithOwnerArgs(a, u),
-		rand.IntN(tallySlots), string(AccountsScope(a.ResellerID)), rand.IntN(scopeShards))
+		string(AccountsScope(a.ResellerID)), rand.IntN(scopeShards))
 	c.first = append(c.first, statement{query: createAccountAtCommitSQL, args: args,
 		dest: []any{&a.ID, &a.Currency, &a.OwnerID, &u.ID}, none: ErrAccountNotWritten})
 	return true

@@ -27,6 +27,9 @@ type Conn struct {
 	// touchSubscriptionAdded); madeSubscriptions the subscriptions it created.
 	declared          map[Scope][]int64
 	madeSubscriptions map[int64]bool
+	// counted holds, by accounts scope, how far the transaction moves its reseller's
+	// accounts counter, which the scope's move carries (see countAccounts).
+	counted map[Scope]int64
 	// later holds writes whose answers nobody reads (counters, links of new rows),
 	// sent with the scope moves just before the commit: on PostgreSQL one round trip
 	// for all of them instead of one each.

@@ -45,6 +45,9 @@ type DB struct {
 	batch *genBatch
 	// noScopes is set by tests that write in a schema without cache_scopes.
 	noScopes bool
+	// oldCounts is set by tests that write in a schema older than migration 0042,
+	// where the accounts counters are rows of list_counts (see countAccounts).
+	oldCounts bool
 	// paths are the resellers' paths, which writes of subscriptions and orders
 	// name the scopes of (see touchSubscriptions).
 	paths pathCache

@@ -98,7 +98,7 @@ func (c *Conn) scopeMoves() []statement {
 		if !c.touched[s] {
 			added = c.declaredAdds(s)
 		}
-		out[i] = statement{query: scopeMove, args: []any{string(s), shard, added}}
+		out[i] = statement{query: scopeMove, args: []any{string(s), shard, added, c.counted[s]}}
 	}
 	return out
 }
@@ -110,16 +110,18 @@ func (c *Conn) scopeMoves() []statement {
 // back finds every move since (see AddedSince); an unknown move empties the column,
 // and the next declared one starts it again. added_generation is the generation
 // the column is current at: a move made by hand, which leaves it behind, reads as
-// unknown.
-var scopeMove = scopeMoveOf(`VALUES ($1, $2, 1, '1:' || $3, 1)`, "$3")
+// unknown. The move adds $4 to the shard's n, the accounts it counted (see
+// countAccounts; 0 for any other change).
+var scopeMove = scopeMoveOf(`VALUES ($1, $2, 1, '1:' || $3, 1, $4)`, "$3")
 
 // scopeMoveOf is scopeMove with the row to insert given by rows (the scope, the
-// shard, 1, '1:' followed by the ids, 1) and the ids the move declares, or NULL, by
-// the expression ids, which may read the row as excluded.
+// shard, 1, '1:' followed by the ids, 1, the count) and the ids the move declares,
+// or NULL, by the expression ids, which may read the row as excluded.
 func scopeMoveOf(rows, ids string) string {
-	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation)
+	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation, n)
 	` + rows + ` ON CONFLICT (scope, shard) DO UPDATE
 	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
+	n = cache_scopes.n + excluded.n,
 	added = CASE
 		WHEN ` + ids + ` IS NULL THEN NULL
 		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation

@@ -44,6 +44,13 @@ type tally struct {
 	within   string
 }
 
+// accountCountsMigration is the migration from which the accounts counters are in
+// cache_scopes.
+const accountCountsMigration = 42
+
+// inScopes tells whether the counter of kind lives in its scope's rows.
+func (c *Conn) inScopes(kind string) bool { return kind == tallyAccounts && !c.db.oldCounts }
+
 // tallied returns the number of rows t counts. One reseller costs an index range
 // of tallySlots rows; a subtree costs that for each of its resellers, found through
 // the path index: proportional to the resellers below, not to their rows.
@@ -61,6 +68,18 @@ func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
 	default:
 		b.cond("lc.reseller_id = %s", t.reseller)
 	}
+	if c.inScopes(t.kind) {
+		b = c.builder()
+		from = "FROM cache_scopes lc"
+		switch {
+		case t.below != "" || t.within != "":
+			// The scope's name from the reseller's id, one key range a reseller.
+			from = "FROM resellers r JOIN cache_scopes lc ON lc.scope = 'accounts:' || CAST(r.id AS TEXT)"
+			b.subtree("r.path", t.below+t.within, t.below != "")
+		default:
+			b.cond("lc.scope = %s", string(AccountsScope(t.reseller)))
+		}
+	}
 	var n int64
 	if err := c.row(ctx, "SELECT COALESCE(CAST(SUM(lc.n) AS BIGINT), 0) "+from+b.whereSQL(), b.args, &n); err != nil {
 		return 0, fmt.Errorf("count %s: %w", t.kind, err)
@@ -71,11 +90,32 @@ func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
 // count moves the counter of kind of the reseller by delta, in the transaction of
 // the write that adds (or removes) the rows, just before it commits (execLater).
 func (c *Conn) count(ctx context.Context, kind string, resellerID int64, delta int) error {
+	if c.inScopes(kind) {
+		return c.countAccounts(resellerID, delta)
+	}
 	err := c.execLater(`INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
 		resellerID, kind, rand.IntN(tallySlots), delta)
 	if err != nil {
 		return fmt.Errorf("count %s of reseller %d: %w", kind, resellerID, err)
+	}
+	return nil
+}
+
+// countAccounts moves the accounts counter of the reseller by delta with the move
+// of its accounts scope at the commit (scopeMoves), touching the scope if the
+// write did not: a counted change is a change of the scope.
+func (c *Conn) countAccounts(resellerID int64, delta int) error {
+	if c.tx == nil {
+		return fmt.Errorf("count accounts of reseller %d: write outside a transaction", resellerID)
+	}
+	s := AccountsScope(resellerID)
+	if c.counted == nil {
+		c.counted = make(map[Scope]int64, 1)
+	}
+	c.counted[s] += int64(delta)
+	if _, ok := c.touched[s]; !ok {
+		c.touch(s)
 	}
 	return nil
 }
@@ -98,8 +138,13 @@ func (db *DB) CheckListCounts(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("check %s counters: %w", kind, err)
 		}
-		err = eachRow(ctx, c, `SELECT reseller_id, CAST(SUM(n) AS BIGINT) FROM list_counts WHERE kind = $1
-			GROUP BY reseller_id`, []any{kind}, func(s scanner) error {
+		q, arg := `SELECT reseller_id, CAST(SUM(n) AS BIGINT) FROM list_counts WHERE kind = $1
+			GROUP BY reseller_id`, kind
+		if c.inScopes(kind) {
+			q, arg = `SELECT CAST(substr(scope, 10) AS BIGINT), CAST(SUM(n) AS BIGINT) FROM cache_scopes
+			WHERE scope LIKE $1 GROUP BY scope`, "accounts:%"
+		}
+		err = eachRow(ctx, c, q, []any{arg}, func(s scanner) error {
 			var id, n int64
 			if err := s.Scan(&id, &n); err != nil {
 				return err
