@@ -77,7 +77,11 @@ func checkMigrations(ms []Migration) error {
 // at once: the row insert serialises them, and a loser finds the version applied.
 // It returns the versions it applied.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
-	return db.migrate(ctx, 0)
+	applied, err := db.migrate(ctx, 0)
+	if err == nil {
+		db.noScopes, db.oldCounts = false, false // the schema is the current one
+	}
+	return applied, err
 }
 
 // migrate applies the migrations Migrate does, stopping after version last unless

@@ -99,6 +99,9 @@ func (c *Conn) scopeMoves() []statement {
 			added = c.declaredAdds(s)
 		}
 		out[i] = statement{query: scopeMove, args: []any{string(s), shard, added, c.counted[s]}}
+		if c.db.oldCounts {
+			out[i] = statement{query: scopeMoveUncounted, args: []any{string(s), shard, added}}
+		}
 	}
 	return out
 }
@@ -118,10 +121,20 @@ var scopeMove = scopeMoveOf(`VALUES ($1, $2, 1, '1:' || $3, 1, $4)`, "$3")
 // shard, 1, '1:' followed by the ids, 1, the count) and the ids the move declares,
 // or NULL, by the expression ids, which may read the row as excluded.
 func scopeMoveOf(rows, ids string) string {
-	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation, n)
+	return scopeUpsert(", n", rows, "n = cache_scopes.n + excluded.n,", ids)
+}
+
+// scopeMoveUncounted is scopeMove in a schema older than migration 0042, whose
+// scopes count nothing; only tests write in one (see MigrateTo).
+var scopeMoveUncounted = scopeUpsert("", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3")
+
+// scopeUpsert is the statement of scopeMoveOf, with the column n named in count
+// and set by setCount, or neither.
+func scopeUpsert(count, rows, setCount, ids string) string {
+	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation` + count + `)
 	` + rows + ` ON CONFLICT (scope, shard) DO UPDATE
 	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
-	n = cache_scopes.n + excluded.n,
+	` + setCount + `
 	added = CASE
 		WHEN ` + ids + ` IS NULL THEN NULL
 		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
