@@ -87,6 +87,9 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		params.Add("_pragma", p)
 	}
+	// SQLite's own checkpoint is the bound; the pool's checkpointer makes them
+	// before it (checkpoint_sqlite.go).
+	params.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", sqliteAutoCheckpoint))
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + params.Encode()
 
@@ -102,9 +105,18 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
+	checkpoints, err := sql.Open(sqliteDriver, dsn)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	checkpoints.SetMaxOpenConns(1)
+	checkpoints.SetMaxIdleConns(1)
+	checkpoints.SetConnMaxLifetime(0)
 	params.Add("_pragma", "query_only(1)")
 	read, err := sql.Open(sqliteDriver, "file:"+abs+"?"+params.Encode())
 	if err != nil {
+		checkpoints.Close()
 		write.Close()
 		return nil, err
 	}
@@ -117,10 +129,13 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	version, err := openDataVersion(ctx, "file:"+abs+"?"+params.Encode())
 	if err != nil {
 		read.Close()
+		checkpoints.Close()
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	return newDB(SQLite, newSQLitePool(read, write, readers), version), nil
+	pool := newSQLitePool(read, write, readers)
+	pool.checkpoints = newCheckpointer(checkpoints)
+	return newDB(SQLite, pool, version), nil
 }
 
 // dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The

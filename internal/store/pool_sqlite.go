@@ -28,6 +28,10 @@ type sqlitePool struct {
 	// the read pool has connections, and a read keeps its place until its rows are
 	// closed, so database/sql never has a waiter to pick from.
 	readTurns chan struct{}
+	// checkpoints makes the WAL checkpoints after commits, off the committing
+	// transaction's path (checkpoint_sqlite.go); nil in tests that build a pool
+	// by hand.
+	checkpoints *checkpointer
 
 	// Statements by SQL text, as written with $n: the text is rebound for SQLite only
 	// when it is prepared.
@@ -104,9 +108,13 @@ func (p *sqlitePool) prepared() [][]string { return [][]string{p.reads.texts()} 
 func (p *sqlitePool) exchanges() uint64 { return 0 }
 
 func (p *sqlitePool) close() error {
+	var err error
+	if p.checkpoints != nil {
+		err = p.checkpoints.close()
+	}
 	p.reads.close()
 	p.writes.close()
-	return errors.Join(p.read.Close(), p.write.Close())
+	return errors.Join(err, p.read.Close(), p.write.Close())
 }
 
 // sqliteTx is a transaction on the write connection. It runs each SQL text through

@@ -114,6 +114,9 @@ func (p *sqlitePool) settle(ctx context.Context) {
 	g.commits.Add(1)
 	err := batch.commit(context.WithoutCancel(ctx))
 	<-p.turn
+	if err == nil && p.checkpoints != nil {
+		p.checkpoints.committed()
+	}
 	for _, ch := range members {
 		ch <- err
 	}

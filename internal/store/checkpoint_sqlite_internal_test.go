@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestSQLiteCheckpointsAfterCommits checks that the pool's checkpointer, not the
+// committing transaction, checkpoints the WAL: SQLite's own checkpoint is set to
+// the bound, a commit is followed by a checkpoint of the goroutine, and an idle
+// database gets none.
+func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
+	ctx := context.Background()
+	db := openGroupTest(t)
+	p := db.pool.(*sqlitePool)
+	var bound int
+	err := db.InTx(ctx, func(c *Conn) error {
+		r, err := c.tx.query(ctx, "PRAGMA wal_autocheckpoint", nil)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		r.Next()
+		return r.Scan(&bound)
+	})
+	if err != nil || bound != sqliteAutoCheckpoint {
+		t.Fatalf("wal_autocheckpoint of the write connection = %d, %v; want %d", bound, err, sqliteAutoCheckpoint)
+	}
+
+	// waitRuns waits for the checkpointer to have made more than n checkpoints.
+	waitRuns := func(n uint64) uint64 {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if r := p.checkpoints.runs.Load(); r > n {
+				return r
+			}
+		}
+		t.Fatalf("no checkpoint after a commit (%d made)", n)
+		return 0
+	}
+	runs := waitRuns(0) // the migrations committed
+	for _, name := range []string{"a", "b", "c"} {
+		if err := db.InTx(ctx, func(c *Conn) error { return insertNamed(ctx, c, name) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs = waitRuns(runs)
+
+	// With no commits, no checkpoints: wait until any nudge left from the commits
+	// above has been served, then for a few more intervals.
+	time.Sleep(2 * checkpointEvery)
+	runs = p.checkpoints.runs.Load()
+	time.Sleep(4 * checkpointEvery)
+	if r := p.checkpoints.runs.Load(); r != runs {
+		t.Errorf("%d checkpoints of an idle database, want none", r-runs)
+	}
+}
