@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// TestSQLiteCheckpointsAfterCommits checks that the pool's checkpointer, not the
-// committing transaction, checkpoints the WAL: SQLite's own checkpoint is set to
-// the bound, a commit is followed by a checkpoint of the goroutine, and an idle
-// database gets none.
+// TestSQLiteCheckpointsAfterCommits checks that the pool's checkpointer
+// checkpoints the WAL after a lone writer's commits: SQLite's own checkpoint is at
+// sqliteAutoCheckpoint on the write connection, a commit of a group of one is
+// followed by a checkpoint of the goroutine, and an idle database gets none.
 func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
 	ctx := context.Background()
 	db := openGroupTest(t)

@@ -87,8 +87,8 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		params.Add("_pragma", p)
 	}
-	// SQLite's own checkpoint is the bound; the pool's checkpointer makes them
-	// before it (checkpoint_sqlite.go).
+	// SQLite's own checkpoint; after a lone writer's commit the pool's checkpointer
+	// makes it first (checkpoint_sqlite.go).
 	params.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", sqliteAutoCheckpoint))
 	params.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + params.Encode()
