@@ -28,6 +28,31 @@ import (
 // each) it checkpoints well before SQLite's own would.
 const checkpointEvery = 20 * time.Millisecond
 
+// checkpointSlowest is the most time the goroutine lets pass between two
+// checkpoints while commits keep coming.
+const checkpointSlowest = time.Second
+
+// checkpointFrames is about how many WAL frames the goroutine lets gather before a
+// checkpoint. Each checkpoint syncs the WAL and the database file, so one every 20
+// ms that finds a few dozen frames (lone commits spread out, as job workers that
+// wait on vendors make them) costs those syncs fifty times a second and halved the
+// delivery of queued events; the pause adapts to the frames each checkpoint found,
+// between checkpointEvery and checkpointSlowest, so that each finds about this many,
+// below SQLite's own bound.
+const checkpointFrames = sqliteAutoCheckpoint / 2
+
+// nextPause is the pause after a checkpoint that found frames WAL frames, given
+// the pause before it.
+func nextPause(pause time.Duration, frames int) time.Duration {
+	switch {
+	case frames < checkpointFrames/2:
+		pause *= 2
+	case frames > checkpointFrames*3/2:
+		pause /= 2
+	}
+	return min(max(pause, checkpointEvery), checkpointSlowest)
+}
+
 // sqliteAutoCheckpoint is SQLite's wal_autocheckpoint on the write connection, in
 // frames: its default, set here so that the goroutine's pace is judged against it.
 const sqliteAutoCheckpoint = 1000
@@ -62,6 +87,7 @@ func (c *checkpointer) loop() {
 	defer close(c.stopped)
 	pause := time.NewTimer(0)
 	defer pause.Stop()
+	every := checkpointEvery
 	for {
 		select {
 		case <-c.quit:
@@ -70,9 +96,13 @@ func (c *checkpointer) loop() {
 		}
 		// An error (the database closing, an I/O error) leaves the pages in the WAL,
 		// where SQLite's own checkpoint at the bound, or the next one here, finds them.
-		_, _ = c.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+		var busy, frames, copied int
+		err := c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
 		c.runs.Add(1)
-		pause.Reset(checkpointEvery)
+		if err == nil {
+			every = nextPause(every, frames)
+		}
+		pause.Reset(every)
 		select {
 		case <-c.quit:
 			return

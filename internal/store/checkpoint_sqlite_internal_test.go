@@ -49,10 +49,30 @@ func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
 
 	// With no commits, no checkpoints: wait until any nudge left from the commits
 	// above has been served, then for a few more intervals.
-	time.Sleep(2 * checkpointEvery)
+	time.Sleep(2 * checkpointSlowest)
 	runs = p.checkpoints.runs.Load()
 	time.Sleep(4 * checkpointEvery)
 	if r := p.checkpoints.runs.Load(); r != runs {
 		t.Errorf("%d checkpoints of an idle database, want none", r-runs)
+	}
+}
+
+// TestCheckpointPause checks the pace of the checkpointer: fewer frames than it
+// waits for slow it down, more speed it up, always within its bounds.
+func TestCheckpointPause(t *testing.T) {
+	for _, c := range []struct {
+		pause  time.Duration
+		frames int
+		want   time.Duration
+	}{
+		{checkpointEvery, 10, 2 * checkpointEvery},
+		{checkpointEvery, checkpointFrames, checkpointEvery},
+		{checkpointEvery, 10 * checkpointFrames, checkpointEvery},
+		{8 * checkpointEvery, 10 * checkpointFrames, 4 * checkpointEvery},
+		{checkpointSlowest, 0, checkpointSlowest},
+	} {
+		if got := nextPause(c.pause, c.frames); got != c.want {
+			t.Errorf("nextPause(%s, %d) = %s, want %s", c.pause, c.frames, got, c.want)
+		}
 	}
 }
