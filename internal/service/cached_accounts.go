@@ -65,7 +65,7 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 			return accountsPage{}, false, nil
 		}
 		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, nil, func(ids []int64) (store.AddedToPage, error) {
-			return c.AccountsAddedToPage(ctx, f, ids, old.info.Next)
+			return c.AccountsAddedToPage(ctx, f, scope, ids, old.info.Next)
 		})
 		if err != nil || !ok {
 			return accountsPage{}, false, err
@@ -110,8 +110,13 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 	}
 	// The count must be of the state st exactly, as the old page was of its own: it
 	// is, unless something other than more such moves (which leave the rows counted
-	// as they were) moved the scope meanwhile.
-	if still, err := s.unmoved(ctx, c, scope, st); err != nil || !still {
+	// as they were) moved the scope meanwhile. The count's statement may have seen
+	// the scope's generation itself.
+	still := added.ScopeRead && added.ScopeGen == st.Gen
+	if !added.ScopeRead {
+		still, err = s.unmoved(ctx, c, scope, st)
+	}
+	if err != nil || !still {
 		if err != nil {
 			return st, none, false, err
 		}

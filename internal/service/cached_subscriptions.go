@@ -107,7 +107,7 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		}
 		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy,
 			func(ids []int64) (store.AddedToPage, error) {
-				return c.SubscriptionsAddedToPage(ctx, old.filter, ids, old.info.Next)
+				return c.SubscriptionsAddedToPage(ctx, old.filter, scope, ids, old.info.Next)
 			})
 		if err != nil || !ok {
 			return subscriptionsPage{}, false, err

@@ -19,6 +19,12 @@ type AddedToPage struct {
 	// its start when no row follows the page (last is nil). A page with none within
 	// keeps its rows and its next cursor.
 	Within int
+	// ScopeRead tells that ScopeGen is the generation of the page's scope as the
+	// same statement saw it (PostgreSQL, outside a transaction): when it is the
+	// generation of the state whose added rows were counted, the counts are of
+	// that state exactly, with no second look at the scope.
+	ScopeRead bool
+	ScopeGen  int64
 }
 
 // AccountsAddedToPage tells, for the accounts with the given ids (added since a page
@@ -27,9 +33,9 @@ type AddedToPage struct {
 // list). The comparisons with the cursors are the page query's own, made by the
 // engine on the sort's columns, so they agree with a fresh read; a row whose place
 // cannot be told (a NULL in a sort column) counts as within.
-func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, ids []int64, last *domain.Cursor) (AddedToPage, error) {
+func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
 	l, b, q := accountListing(c.db.engine, f)
-	out, err := addedToPage(ctx, c, l, b, q, "accounts a", ids, last)
+	out, err := addedToPage(ctx, c, l, b, q, "accounts a", scope, ids, last)
 	if err != nil {
 		return out, fmt.Errorf("count accounts added to a page: %w", err)
 	}
@@ -37,9 +43,10 @@ func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, ids []i
 }
 
 // addedToPage is AccountsAddedToPage for any list: l and b its listing and scope,
-// q its query, table the listed table with its alias as l.from names it.
+// q its query, table the listed table with its alias as l.from names it, scope the
+// cache scope the page belongs to.
 func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domain.ListQuery, table string,
-	ids []int64, last *domain.Cursor) (AddedToPage, error) {
+	scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
 	var out AddedToPage
 	if len(ids) == 0 {
 		return out, nil
@@ -84,7 +91,20 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 		// NOT INDEXED leaves it the primary key, looked up once per id.
 		from = strings.Replace(from, "FROM "+table, "FROM "+table+" NOT INDEXED", 1)
 	}
-	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0) " + from + b.whereSQL()
-	err = c.row(ctx, query, b.args, &out.Matching, &out.Within)
+	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0)"
+	dest := []any{&out.Matching, &out.Within}
+	if _, touched := c.touched[scope]; c.db.version == nil && c.tx == nil && !touched {
+		// On PostgreSQL the caller would otherwise ask the server once more whether
+		// the scope stayed while this ran (a round trip every reader of the page
+		// waits on); one statement sees one snapshot, so its own look answers that.
+		query += ", (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = " +
+			b.arg(string(scope)) + ")"
+		dest = append(dest, &out.ScopeGen)
+		out.ScopeRead = true
+	}
+	err = c.row(ctx, query+" "+from+b.whereSQL(), b.args, dest...)
+	if err != nil {
+		out.ScopeRead = false
+	}
 	return out, err
 }

@@ -110,3 +110,41 @@ func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
 		added(byHand, fifth)
 	})
 }
+
+// TestAddedToPageReadsTheScope checks that the count of the accounts added to a
+// page reads, on PostgreSQL outside a transaction, the scope's generation in the
+// same statement, as it is at that moment, and on SQLite (whose generations come
+// from memory) does not.
+func TestAddedToPageReadsTheScope(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "counted")
+		scope := store.AccountsScope(r.ID)
+		var ids []int64
+		for i := range 3 {
+			a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+				Name: fmt.Sprintf("Counted %d", i), Email: fmt.Sprintf("counted%d@example.com", i),
+				Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+			if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, a) }); err != nil {
+				t.Fatalf("create account: %v", err)
+			}
+			ids = append(ids, a.ID)
+		}
+		f := store.AccountFilter{ResellerID: r.ID, Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}}
+		got, err := db.Reader().AccountsAddedToPage(ctx, f, scope, ids, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Matching != 3 || got.Within != 3 {
+			t.Fatalf("matching %d, within %d; want 3 and 3", got.Matching, got.Within)
+		}
+		gen, ok, err := db.Reader().Generation(ctx, scope)
+		if err != nil || !ok {
+			t.Fatalf("generation of %s: %t, %v", scope, ok, err)
+		}
+		if want := e.Name == "postgres"; got.ScopeRead != want || (want && got.ScopeGen != gen) {
+			t.Fatalf("scope read %t at %d, want %t at %d", got.ScopeRead, got.ScopeGen, want, gen)
+		}
+	})
+}
