@@ -157,7 +157,7 @@ func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limi
 		return nil, errors.New("store: claim jobs outside a transaction")
 	}
 	in, kindArg := oneOf(c.db.engine, "kind", 7, kinds)
-	due := `SELECT id FROM jobs WHERE ` + dueJobs + ` AND ` + in + ` ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED`
+	due := claimDuePostgres(in)
 	if c.db.engine == SQLite {
 		due = claimDueSQLite(in)
 	}
@@ -194,6 +194,22 @@ func claimDueSQLite(in string) string {
 		UNION ALL
 		SELECT * FROM (SELECT id, run_at FROM jobs WHERE status = $2 AND lease_until <= $3 AND ` + in + `
 			ORDER BY run_at, id LIMIT $6))
+		ORDER BY run_at, id LIMIT $6`
+}
+
+// claimDuePostgres selects and locks the first $6 due jobs of the kinds in on
+// PostgreSQL, skipping those other claims hold. Asked with dueJobs's OR, the
+// planner read every due job (a bitmap of both indexes) and sorted them all to
+// keep the first: 22 ms a claim with 20,000 queued, so delivery slowed as its
+// queue grew. Each side alone walks its index in run_at's order and stops at the
+// limit. A side may lock up to $6 rows the final limit leaves out; they stay
+// locked, and are skipped by other claims, only until this transaction ends.
+func claimDuePostgres(in string) string {
+	return `WITH pending AS (SELECT id, run_at FROM jobs WHERE status = $1 AND run_at <= $3 AND ` + in + `
+			ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED),
+		expired AS (SELECT id, run_at FROM jobs WHERE status = $2 AND lease_until <= $3 AND ` + in + `
+			ORDER BY run_at, id LIMIT $6 FOR UPDATE SKIP LOCKED)
+		SELECT id FROM (SELECT id, run_at FROM pending UNION ALL SELECT id, run_at FROM expired) due
 		ORDER BY run_at, id LIMIT $6`
 }
 
