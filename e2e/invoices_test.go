@@ -144,6 +144,10 @@ func TestInvoicesBillingDay(t *testing.T) {
 		}
 		inWantIncluded(t, s.Admin, rid, post, "subscriptions", post.SubscriptionIDs)
 		inWantIncluded(t, s.Admin, rid, post, "corrections", post.CorrectionIDs)
+		// taxes is a documented include Cascade has nothing for: accepted, none included.
+		if got, err := s.Admin.GetInvoice(ctx, rid, post.ID, client.WithInclude("taxes")); err != nil || len(got.Included) != 0 {
+			t.Fatalf("include=taxes: %v, %+v; want no error and nothing included", err, got)
+		}
 		if len(post.CorrectionIDs) != 1 || post.CorrectionIDs[0] != credit.ID {
 			t.Fatalf("postpaid invoice's corrections %v, want %d", post.CorrectionIDs, credit.ID)
 		}

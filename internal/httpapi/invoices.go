@@ -20,7 +20,8 @@ var invoiceList = listSpec{
 		"payment_model": {kind: kindEnum, values: enumValues(domain.PaymentModels)},
 	},
 	sorts:    []string{"id", "created_at", "updated_at", "from_date", "to_date"},
-	includes: []string{"payments", "charges", "subscriptions", "corrections"},
+	// taxes is documented, but Cascade keeps no taxes: asked for, it includes nothing.
+	includes: []string{"payments", "charges", "subscriptions", "corrections", "taxes"},
 }
 
 // invoiceAttributes are the attributes of an invoice resource: the documented ones,
