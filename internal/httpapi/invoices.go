@@ -19,7 +19,7 @@ var invoiceList = listSpec{
 		"to_date":       {kind: kindDays},
 		"payment_model": {kind: kindEnum, values: enumValues(domain.PaymentModels)},
 	},
-	sorts:    []string{"id", "created_at", "updated_at", "from_date", "to_date"},
+	sorts: []string{"id", "created_at", "updated_at", "from_date", "to_date"},
 	// taxes is documented, but Cascade keeps no taxes: asked for, it includes nothing.
 	includes: []string{"payments", "charges", "subscriptions", "corrections", "taxes"},
 }
