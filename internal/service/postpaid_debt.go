@@ -67,6 +67,18 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 	return s.applyBlockMove(ctx, tx, sub, rules, false)
 }
 
+// applyDebtMoveAfterOp is applyDebtMove for a subscription operation op has just
+// brought back to a stable status. The expire pass blocks only subscriptions that
+// are active or graced, so one busy when its invoice expired is blocked here; a
+// subscription just created owes no invoice yet, so its delivery reads none.
+func (s *Service) applyDebtMoveAfterOp(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	rules *domain.BillingRules, op domain.ProvisionOp) (bool, error) {
+	if !domain.DebtMayMove(sub) {
+		return false, nil
+	}
+	return s.applyBlockMove(ctx, tx, sub, rules, op != domain.ProvisionOpCreate)
+}
+
 // applyBlockMove is applyDebtMove for any subscription. Whether sub owes to an
 // expired invoice is read only when that decides (domain.ExpiryDecides), and, unless
 // expiring (an invoice of sub's has just expired or been reopened), only for a

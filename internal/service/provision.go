@@ -301,7 +301,7 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		return err
 	}
 	if out.Done { // back in a stable status: the debt its orders raised may block it
-		if _, err := s.applyDebtMove(ctx, tx, sub, &rules); err != nil {
+		if _, err := s.applyDebtMoveAfterOp(ctx, tx, sub, &rules, p.Op); err != nil {
 			return err
 		}
 	}
