@@ -41,6 +41,20 @@ const checkpointSlowest = time.Second
 // below SQLite's own bound.
 const checkpointFrames = sqliteAutoCheckpoint / 2
 
+// newFrames is how many of the frames a checkpoint found in the WAL came since the
+// last one, which found last: the WAL starts over after a checkpoint has copied it
+// all (then fewer frames than last means it did), and otherwise keeps growing while
+// readers still need its older frames, when its whole size would pace the
+// checkpoints as if every frame were new. A WAL that started over and grew past
+// last reads as fewer new frames than it holds, which only slows the pace, and
+// SQLite's own checkpoint stays the bound.
+func newFrames(last, frames int) int {
+	if frames < last {
+		return frames
+	}
+	return frames - last
+}
+
 // nextPause is the pause after a checkpoint that found frames WAL frames, given
 // the pause before it.
 func nextPause(pause time.Duration, frames int) time.Duration {
@@ -88,6 +102,7 @@ func (c *checkpointer) loop() {
 	pause := time.NewTimer(0)
 	defer pause.Stop()
 	every := checkpointEvery
+	last := 0 // the WAL's frames at the last checkpoint
 	for {
 		select {
 		case <-c.quit:
@@ -100,7 +115,8 @@ func (c *checkpointer) loop() {
 		err := c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
 		c.runs.Add(1)
 		if err == nil {
-			every = nextPause(every, frames)
+			every = nextPause(every, newFrames(last, frames))
+			last = frames
 		}
 		pause.Reset(every)
 		select {

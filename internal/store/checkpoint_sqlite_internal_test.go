@@ -76,3 +76,18 @@ func TestCheckpointPause(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointNewFrames checks which of a WAL's frames count as new: those beyond
+// the last checkpoint's, or all of them once the WAL started over.
+func TestCheckpointNewFrames(t *testing.T) {
+	for _, c := range []struct{ last, frames, want int }{
+		{0, 300, 300},
+		{300, 450, 150}, // readers kept the WAL from starting over
+		{450, 40, 40},   // it started over
+		{40, 40, 0},
+	} {
+		if got := newFrames(c.last, c.frames); got != c.want {
+			t.Errorf("newFrames(%d, %d) = %d, want %d", c.last, c.frames, got, c.want)
+		}
+	}
+}
