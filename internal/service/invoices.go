@@ -193,7 +193,7 @@ func (s *Service) manageInvoice(ctx context.Context, tx *store.Conn, a domain.Ac
 			return nil
 		}
 		// Reopened: its subscriptions come back unless something else holds them.
-		return s.reviewInvoiceBlocks(ctx, tx, inv.ID, now)
+		return s.reviewInvoiceBlocks(ctx, tx, inv.ID, false, now)
 	}
 	// Completed by the ERP: the customer paid the third-party invoice, so the
 	// payment settles the invoice and does not touch the balance.

@@ -32,13 +32,16 @@ func (s *Service) expireInvoicePayment(ctx context.Context, tx *store.Conn, b *p
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return false, err
 	}
-	return true, s.reviewInvoiceBlocks(ctx, tx, p.InvoiceID, b.now)
+	return true, s.reviewInvoiceBlocks(ctx, tx, p.InvoiceID, true, b.now)
 }
 
 // reviewInvoiceBlocks blocks or unblocks the subscriptions invoice id bills, after
-// its payment expired or was reopened: each is locked in id order, after the
-// payment, and reviewed (reviewBlock).
-func (s *Service) reviewInvoiceBlocks(ctx context.Context, tx *store.Conn, id int64, now time.Time) error {
+// its payment expired (expired) or was reopened: each is locked in id order, after
+// the payment, and reviewed (reviewBlock). When the payment has just expired, each
+// of them owes to it, so none is looked up: the look-up reads the invoice's charges,
+// and doing so per subscription would cost the square of the invoice's size.
+func (s *Service) reviewInvoiceBlocks(ctx context.Context, tx *store.Conn, id int64, expired bool,
+	now time.Time) error {
 	if id == 0 {
 		return nil
 	}
@@ -56,7 +59,7 @@ func (s *Service) reviewInvoiceBlocks(ctx context.Context, tx *store.Conn, id in
 		if err != nil {
 			return err
 		}
-		if err := s.reviewBlock(ctx, tx, sub, now); err != nil {
+		if err := s.reviewBlock(ctx, tx, sub, expired, now); err != nil {
 			return err
 		}
 	}

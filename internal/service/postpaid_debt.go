@@ -38,9 +38,11 @@ func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Su
 }
 
 // reviewBlock is reviewDebt for a subscription whose block may move though it owes
-// nothing: an invoice it owes to has just expired or been reopened.
-func (s *Service) reviewBlock(ctx context.Context, tx *store.Conn, sub *domain.Subscription, now time.Time) error {
-	moved, err := s.applyBlockMove(ctx, tx, sub, nil, true)
+// nothing: an invoice it owes to has just expired (owesExpired: it is known to owe
+// to an expired invoice) or been reopened.
+func (s *Service) reviewBlock(ctx context.Context, tx *store.Conn, sub *domain.Subscription, owesExpired bool,
+	now time.Time) error {
+	moved, err := s.applyBlockMove(ctx, tx, sub, nil, true, owesExpired)
 	return s.writeBlockMove(ctx, tx, sub, moved, err, now)
 }
 
@@ -64,7 +66,7 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 	if !domain.DebtMayMove(sub) {
 		return false, nil
 	}
-	return s.applyBlockMove(ctx, tx, sub, rules, false)
+	return s.applyBlockMove(ctx, tx, sub, rules, false, false)
 }
 
 // applyDebtMoveAfterOp is applyDebtMove for a subscription operation op has just
@@ -84,9 +86,10 @@ func (s *Service) applyDebtMoveAfterOp(ctx context.Context, tx *store.Conn, sub 
 // expiring (an invoice of sub's has just expired or been reopened), only for a
 // blocked subscription: a move of the debt may unblock it, but never blocks it for
 // an expiry, which the expire pass does, so the moves of debt on every order and
-// provisioning outcome cost no more statements.
+// provisioning outcome cost no more statements. owesExpired: sub is known to owe
+// to an expired invoice, so nothing is read.
 func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
-	rules *domain.BillingRules, expiring bool) (bool, error) {
+	rules *domain.BillingRules, expiring, owesExpired bool) (bool, error) {
 	if sub.PaymentModel != domain.PaymentModelPostpay {
 		return false, nil
 	}
@@ -94,8 +97,8 @@ func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domai
 	if err != nil {
 		return false, err
 	}
-	expired := false
-	if domain.ExpiryDecides(sub, limit) && (expiring || sub.Status == domain.SubscriptionStatusBlocked) {
+	expired := owesExpired
+	if !expired && domain.ExpiryDecides(sub, limit) && (expiring || sub.Status == domain.SubscriptionStatusBlocked) {
 		if expired, err = tx.HasExpiredInvoice(ctx, sub.AccountID, sub.ID); err != nil {
 			return false, err
 		}
