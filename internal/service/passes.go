@@ -39,12 +39,20 @@ func (s *Service) Passes() []jobs.Pass {
 		{name: "end_subscription_periods", query: store.DueExpiredSubscriptions, step: s.endPeriod},
 		{name: "end_subscription_graces", query: store.DueGraceEnds, step: s.endGrace},
 		{name: "delete_stopped_subscriptions", query: store.DueDeletions, step: s.deleteStopped},
-		// The day after its due date an unpaid invoice's payment expires.
-		{name: "expire_invoice_payments", query: store.DueInvoicePayments, lag: 1, step: s.expireInvoicePayment},
+		// The day after its due date an unpaid invoice's payment expires. One payment
+		// a transaction: each locks its invoice's subscriptions after it, so a second
+		// payment in the same transaction would be locked after a subscription, the
+		// wrong way round for a completion of that payment running at the same time.
+		// Few invoices expire on a day.
+		{name: "expire_invoice_payments", query: store.DueInvoicePayments, lag: 1, step: s.expireInvoicePayment,
+			batch: 1},
 	}
 	out := make([]jobs.Pass, len(passes))
 	for i, p := range passes {
-		p.s, p.batch = s, PassBatch
+		p.s = s
+		if p.batch == 0 {
+			p.batch = PassBatch
+		}
 		out[i] = p
 	}
 	// Consumption is read, then charged, then invoiced, so that what was read at a

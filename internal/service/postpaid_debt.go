@@ -78,7 +78,7 @@ func (s *Service) applyDebtMoveAfterOp(ctx context.Context, tx *store.Conn, sub 
 	if !domain.DebtMayMove(sub) {
 		return false, nil
 	}
-	return s.applyBlockMove(ctx, tx, sub, rules, op != domain.ProvisionOpCreate)
+	return s.applyBlockMove(ctx, tx, sub, rules, op != domain.ProvisionOpCreate, false)
 }
 
 // applyBlockMove is applyDebtMove for any subscription. Whether sub owes to an
