@@ -21,14 +21,7 @@ const accountCountsMigration = 42
 func TestMigrationMovesAccountCounts(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.MigrateTo(ctx, accountCountsMigration-1); err != nil {
-			t.Fatal(err)
-		}
+		db := openBefore(t, e, accountCountsMigration)
 		root := mustReseller(t, db, 0, "", "root")
 		branch := mustReseller(t, db, root.ID, root.Path, "branch")
 		made := 0

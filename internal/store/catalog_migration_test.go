@@ -20,14 +20,7 @@ const lifecycleCatalogMigration = 12
 func TestMigrationMapsBillingTypes(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.MigrateTo(ctx, lifecycleCatalogMigration-1); err != nil {
-			t.Fatal(err)
-		}
+		db := openBefore(t, e, lifecycleCatalogMigration)
 		// The reseller is written by hand: the store's code speaks the latest schema.
 		var rootID int64
 		if err := db.InTx(ctx, func(c *store.Conn) error {
@@ -55,7 +48,7 @@ func TestMigrationMapsBillingTypes(t *testing.T) {
 		}
 		var termID int64
 		keys := map[string]string{} // plan key -> old billing type
-		err = db.InTx(ctx, func(c *store.Conn) error {
+		err := db.InTx(ctx, func(c *store.Conn) error {
 			if err := c.Row(ctx, `INSERT INTO service_terms (reseller_id, key, name, billing_day, created_at, updated_at)
 				VALUES ($1, 'standard', 'Standard', 5, 0, 0) RETURNING id`, []any{r.ID}, &termID); err != nil {
 				return err

@@ -208,14 +208,7 @@ const searchMigration = 9
 func TestSearchMigrationFillsIndexes(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.MigrateTo(ctx, searchMigration-1); err != nil {
-			t.Fatal(err)
-		}
+		db := openBefore(t, e, searchMigration)
 		r := mustReseller(t, db, 0, "", "Старый Reseller")
 		accounts := mustAccounts(t, db, r.ID, 3, func(i int) string { return []string{"Alpha One", "Бета Два", "alpha three"}[i-1] })
 		if applied, err := db.Migrate(ctx); err != nil || !slices.Contains(applied, searchMigration) {

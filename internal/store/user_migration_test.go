@@ -59,14 +59,7 @@ func v6Account(t *testing.T, c *store.Conn, rid, owner, tech int64, levels map[i
 func TestMigrationSplitsSharedUsers(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.MigrateTo(ctx, userResellersMigration-1); err != nil {
-			t.Fatal(err)
-		}
+		db := openBefore(t, e, userResellersMigration)
 		root := mustReseller(t, db, 0, "", "root")
 		a := mustReseller(t, db, root.ID, root.Path, "branch-a")
 		b := mustReseller(t, db, root.ID, root.Path, "branch-b")
@@ -76,7 +69,7 @@ func TestMigrationSplitsSharedUsers(t *testing.T) {
 			accA, accB1, accB2, accRoot *domain.Account
 			tokenA, tokenB1, tokenRoot  = []byte("token-a"), []byte("token-b1"), []byte("token-root")
 		)
-		err = db.InTx(ctx, func(c *store.Conn) error {
+		err := db.InTx(ctx, func(c *store.Conn) error {
 			shared, solo = v6User(t, c, "shared@example.com"), v6User(t, c, "solo@example.com")
 			v6User(t, c, "orphan@example.com")
 			accA = v6Account(t, c, a.ID, shared, shared, map[int64]domain.AccessLevel{shared: domain.AccessLevelOwner})
