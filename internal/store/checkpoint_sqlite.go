@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -74,6 +75,7 @@ const sqliteAutoCheckpoint = 1000
 // checkpointer runs the checkpoints of a SQLite database on its own connection.
 type checkpointer struct {
 	conn    *sql.DB
+	stmt    *sql.Stmt     // PRAGMA wal_checkpoint(PASSIVE), prepared once
 	nudge   chan struct{} // a commit happened since the last checkpoint
 	quit    chan struct{}
 	stopped chan struct{}
@@ -82,11 +84,15 @@ type checkpointer struct {
 
 // newCheckpointer starts the checkpoints of the database conn reaches, which must
 // be a pool of one connection that may write (PRAGMA wal_checkpoint needs it).
-func newCheckpointer(conn *sql.DB) *checkpointer {
-	c := &checkpointer{conn: conn, nudge: make(chan struct{}, 1), quit: make(chan struct{}),
+func newCheckpointer(ctx context.Context, conn *sql.DB) (*checkpointer, error) {
+	stmt, err := conn.PrepareContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	if err != nil {
+		return nil, fmt.Errorf("prepare the checkpoint: %w", err)
+	}
+	c := &checkpointer{conn: conn, stmt: stmt, nudge: make(chan struct{}, 1), quit: make(chan struct{}),
 		stopped: make(chan struct{})}
 	go c.loop()
-	return c
+	return c, nil
 }
 
 // committed tells the checkpointer that a transaction committed; it never waits.
@@ -112,7 +118,7 @@ func (c *checkpointer) loop() {
 		// An error (the database closing, an I/O error) leaves the pages in the WAL,
 		// where SQLite's own checkpoint at the bound, or the next one here, finds them.
 		var busy, frames, copied int
-		err := c.conn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		err := c.stmt.QueryRowContext(context.Background()).Scan(&busy, &frames, &copied)
 		c.runs.Add(1)
 		if err == nil {
 			every = nextPause(every, newFrames(last, frames))
@@ -131,5 +137,6 @@ func (c *checkpointer) loop() {
 func (c *checkpointer) close() error {
 	close(c.quit)
 	<-c.stopped
+	c.stmt.Close()
 	return c.conn.Close()
 }

@@ -108,7 +108,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	checkpoints, err := sql.Open(sqliteDriver, dsn)
 	if err != nil {
 		write.Close()
-		return nil, err
+		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	checkpoints.SetMaxOpenConns(1)
 	checkpoints.SetMaxIdleConns(1)
@@ -134,7 +134,13 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	pool := newSQLitePool(read, write, readers)
-	pool.checkpoints = newCheckpointer(checkpoints)
+	if pool.checkpoints, err = newCheckpointer(ctx, checkpoints); err != nil {
+		version.close()
+		read.Close()
+		checkpoints.Close()
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
+	}
 	return newDB(SQLite, pool, version), nil
 }
 
