@@ -3,14 +3,11 @@ package benchseed
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
-	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
@@ -21,13 +18,7 @@ func TestSeed(t *testing.T) {
 	t.Cleanup(func() { batchRows, txRows = 1_000, 50_000 })
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "EUR",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
+		clock, db, s := bootstrapped(t, e, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), "EUR")
 		admin, err := s.OperatorActor(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -3,14 +3,11 @@ package benchseed
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
-	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
@@ -24,13 +21,7 @@ func TestSeedPrepaidBillingSubscriptions(t *testing.T) {
 	t.Cleanup(func() { subTxRows = 5_000 })
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
+		_, db, s := bootstrapped(t, e, time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC), "USD")
 		day := domain.Date{Year: 2031, Month: 2, Day: 2}
 		var out bytes.Buffer
 		if err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 5, Subscriptions: 1, BillingDay: day,

@@ -3,8 +3,6 @@ package benchseed
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -22,13 +20,7 @@ func TestSeedSubscriptions(t *testing.T) {
 	t.Cleanup(func() { subTxRows = 5_000 })
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
+		_, db, s := bootstrapped(t, e, time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC), "USD")
 		admin, err := s.OperatorActor(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -84,13 +76,7 @@ func TestSeedSubscriptions(t *testing.T) {
 func TestSeedRenewingSubscriptions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
+		clock, db, s := bootstrapped(t, e, time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC), "USD")
 		var out bytes.Buffer
 		// Renewing on 2 March, a period would start on 5 February: later than today.
 		err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 5, Subscriptions: 1,
@@ -142,13 +128,7 @@ func TestSeedRenewingSubscriptions(t *testing.T) {
 func TestSeedBillingSubscriptions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC))
-		db := storetest.Open(t, e)
-		s := service.New(db, clock, service.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if _, err := s.Bootstrap(ctx, service.Operator{Name: "Operator", Domain: "operator.example.com", Currency: "USD",
-			AdminName: "Administrator", AdminEmail: "admin@operator.example.com"}); err != nil {
-			t.Fatal(err)
-		}
+		_, db, s := bootstrapped(t, e, time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC), "USD")
 		// Billed on 2 February; renewing on the 12th, the periods started on 15 January.
 		day := domain.Date{Year: 2031, Month: 2, Day: 2}
 		const n = 30
