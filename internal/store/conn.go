@@ -50,6 +50,10 @@ type Conn struct {
 	// planTerms holds the billing type and service-term settings of the plans the
 	// caller read them for (HoldPlanTerms), by plan id.
 	planTerms map[int64]heldTerms
+	// readRows holds the updatable state of the orders and subscriptions the
+	// transaction read under their locks or last wrote, so an update writes only the
+	// columns that changed (see row_changes.go).
+	readRows map[lockedRow][]any
 }
 
 // Reader returns a Conn on the read pool.

@@ -72,20 +72,28 @@ func (c *Conn) FindOrderByID(ctx context.Context, resellerID, id int64) (*domain
 // FindOrderForUpdate is FindOrderByID holding the order's row until the write
 // transaction ends (see lock.go), for an update built on it.
 func (c *Conn) FindOrderForUpdate(ctx context.Context, resellerID, id int64) (*domain.Order, error) {
-	return readLocked(ctx, c, forUpdate, "orders", "o", id,
+	o, err := readLocked(ctx, c, forUpdate, "orders", "o", id,
 		func(ctx context.Context, id int64, lock string) (*domain.Order, error) {
 			return c.findOrder(ctx, resellerID, id, lock)
 		})
+	if err == nil {
+		c.rememberOrder(o)
+	}
+	return o, err
 }
 
 // FindOrderRowForUpdate is FindOrderForUpdate without the order's lines (nil): for
 // a caller that has them already, since an order's lines never change once written.
 func (c *Conn) FindOrderRowForUpdate(ctx context.Context, id int64) (*domain.Order, error) {
-	return readLocked(ctx, c, forUpdate, "orders", "o", id,
+	o, err := readLocked(ctx, c, forUpdate, "orders", "o", id,
 		func(ctx context.Context, id int64, lock string) (*domain.Order, error) {
 			return one(ctx, c, domain.NotFound(domain.MsgOrderNotFound), fmt.Sprintf("find order %d", id),
 				scanOrder, "SELECT "+orderColumns+" FROM orders o WHERE o.id = $1"+lock, id)
 		})
+	if err == nil {
+		c.rememberOrder(o)
+	}
+	return o, err
 }
 
 func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string) (*domain.Order, error) {
@@ -318,21 +326,30 @@ func orderState(o *domain.Order, more ...any) []any {
 		o.CurrencyRate.String(), micros(o.UpdatedAt)}, more...)
 }
 
+// orderUpdates are the columns UpdateOrder writes, in orderState's order.
+var orderUpdates = newUpdatableColumns("orders", "status", "document_id", "payment_model", "total", "currency",
+	"payment_id", "manager_id", "created_by", "requester_ip", "promo_code", "custom_price", "expiration_date",
+	"provisioning_date", "closed_at", "plan_id", "plan_period_id", "switch_type", "async_task_id", "plan_currency",
+	"currency_rate", "updated_at")
+
+// rememberOrder records o as the transaction read it under its lock.
+func (c *Conn) rememberOrder(o *domain.Order) { c.rememberRow("orders", o.ID, orderState(o)) }
+
 // UpdateOrder writes the mutable fields of o, which the transaction read with
-// FindOrderForUpdate: its status, payment, total and dates. Its lines stay as they
-// were written.
+// FindOrderForUpdate: its status, payment, total and dates; of those only the ones
+// that changed since that read (or the transaction's last update of o), and no
+// statement when none did (see row_changes.go). Its lines stay as they were written.
 func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	if err := c.needLock("orders", o.ID); err != nil {
 		return err
 	}
-	_, err := c.exec(ctx, `UPDATE orders SET status = $1, document_id = $2, payment_model = $3, total = $4,
-		currency = $5, payment_id = $6, manager_id = $7, created_by = $8, requester_ip = $9, promo_code = $10,
-		custom_price = $11, expiration_date = $12, provisioning_date = $13, closed_at = $14, plan_id = $15,
-		plan_period_id = $16, switch_type = $17, async_task_id = $18, plan_currency = $19, currency_rate = $20,
-		updated_at = $21 WHERE id = $22`,
-		orderState(o, o.ID)...)
-	if err != nil {
-		return fmt.Errorf("update order %d: %w", o.ID, err)
+	now := orderState(o)
+	if mask := orderUpdates.changed(c.readRows[lockedRow{"orders", o.ID}], now); mask != 0 {
+		q, args := orderUpdates.update(mask, 0, now, o.ID, noTail)
+		if _, err := c.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("update order %d: %w", o.ID, err)
+		}
+		c.rememberRow("orders", o.ID, now)
 	}
 	return c.touchSubscriptionChanged(ctx, o.ResellerID, o.SubscriptionID)
 }

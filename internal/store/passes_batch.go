@@ -74,7 +74,7 @@ func (c *Conn) FindSubscriptionsForUpdate(ctx context.Context, ids []int64) ([]*
 	for _, s := range subs {
 		c.lockedForUpdate("subscriptions", s.ID)
 	}
-	c.rememberResources(subs...)
+	c.rememberSubscriptions(subs...)
 	return subs, nil
 }
 

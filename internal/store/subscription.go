@@ -114,7 +114,7 @@ func (c *Conn) FindSubscriptionForUpdate(ctx context.Context, resellerID, id int
 			return c.findSubscription(ctx, resellerID, id, lock)
 		})
 	if err == nil {
-		c.rememberResources(s)
+		c.rememberSubscriptions(s)
 	}
 	return s, err
 }
@@ -404,43 +404,78 @@ func subscriptionArgs(s *domain.Subscription, more ...any) []any {
 		subscriptionState(s, more...)...)
 }
 
-// UpdateSubscription writes every mutable field of s, which the transaction read
+// subscriptionUpdates are the columns UpdateSubscription writes, in the order of
+// subscriptionUpdateState's values.
+var subscriptionUpdates = newUpdatableColumns("subscriptions", "plan_id", "plan_period_id", "name", "trial",
+	"status", "return_status", "awaiting_approval", "start_date", "expiration_date", "paid_to", "hold_to",
+	"payment_model", "credit_limit", "credit_limit_use_system", "autorenew", "disable_autorenew",
+	"autorenew_before_approval", "fixed_price", "custom_price", "promo_code", "currency", "setup_fee",
+	"recurring_fee", "renewal_fee", "transfer_fee", "period_anchor", "updated_at")
+
+// subscriptionUpdateState lists the values of the columns of subscriptionUpdates of s.
+func subscriptionUpdateState(s *domain.Subscription) []any {
+	return append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt))...)
+}
+
+// rememberSubscriptions records subs as the transaction read them under their locks:
+// their rows and their resources.
+func (c *Conn) rememberSubscriptions(subs ...*domain.Subscription) {
+	for _, s := range subs {
+		c.rememberRow("subscriptions", s.ID, subscriptionUpdateState(s))
+	}
+	c.rememberResources(subs...)
+}
+
+// heldDaysTail is the tail of an update (updatableColumns.update) of a subscription
+// whose plan's terms are held: it writes the automatic days, compared with the new
+// expiration ($k+1) and paid-to ($k+2) dates, the days being $k+3 and $k+4, and
+// checks that the catalogue is at generation $k+5. A SET's right side reads the row
+// as it was before the statement, which no other statement of the transaction
+// changes the made_for columns of between.
+func heldDaysTail(k int) (string, string) {
+	return fmt.Sprintf(`, renewal_due_on = CASE WHEN renewal_made_for = $%d THEN '' ELSE $%d END,
+		prolong_due_on = CASE WHEN prolong_made_for = $%d THEN '' ELSE $%d END`, k+1, k+3, k+2, k+4),
+		" AND " + generationIs(ScopeCatalog, fmt.Sprintf("$%d", k+5))
+}
+
+// UpdateSubscription writes the mutable fields of s, which the transaction read
 // with FindSubscriptionForUpdate: its plan and period (a switch or renewal moves
 // them), its state, its prices, the days its automatic orders fall due, and its
-// resources' quantities and prices. A resource without an id is added; one equal to
-// what the transaction read under the lock (or last wrote) is not written again.
+// resources' quantities and prices. Of the row's columns only those that changed
+// since that read (or the transaction's last update of s) are written, and without
+// held terms no statement when none did (see row_changes.go). A resource without an
+// id is added; one equal to what the transaction read under the lock (or last
+// wrote) is not written again.
 func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) error {
 	if err := c.needLock("subscriptions", s.ID); err != nil {
 		return err
 	}
+	now := subscriptionUpdateState(s)
+	mask := subscriptionUpdates.changed(c.readRows[lockedRow{"subscriptions", s.ID}], now)
 	// With its plan's terms held (HoldPlanTerms), the automatic days are written by
-	// the same statement, compared with the new expiration ($9) and paid-to ($10)
-	// dates: a SET's right side reads the row as it was before the statement.
-	// The terms are those of the catalogue at held.gen, which the statement checks.
-	days, where := "", ""
-	args := append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt), s.ID)...)
+	// the same statement, whatever else changed: they follow the terms as well as
+	// the row, and the terms are those of the catalogue at held.gen, which the
+	// statement checks.
 	held, ok := c.planTerms[s.PlanID]
-	if ok {
-		days = `, renewal_due_on = CASE WHEN renewal_made_for = $9 THEN '' ELSE $29 END,
-		prolong_due_on = CASE WHEN prolong_made_for = $10 THEN '' ELSE $30 END`
-		where = " AND " + generationIs(ScopeCatalog, "$31")
-		rules := held.billing.Rules()
-		args = append(args, dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)),
-			held.gen)
+	if ok || mask != 0 {
+		variant, tail, extra := 0, noTail, []any(nil)
+		if ok {
+			rules := held.billing.Rules()
+			variant, tail = 1, heldDaysTail
+			extra = []any{dateText(s.ExpirationDate), dateText(s.PaidTo),
+				dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)), held.gen}
+		}
+		q, args := subscriptionUpdates.update(mask, variant, now, s.ID, tail, extra...)
+		res, err := c.exec(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("update subscription %d: %w", s.ID, err)
+		}
+		if n, _ := res.RowsAffected(); ok && n == 0 {
+			return ErrCatalogMoved // the row is held, so only the catalogue's check can fail
+		}
+		c.rememberRow("subscriptions", s.ID, now)
 	}
-	res, err := c.exec(ctx, `UPDATE subscriptions SET plan_id = $1, plan_period_id = $2, name = $3, trial = $4,
-		status = $5, return_status = $6, awaiting_approval = $7, start_date = $8, expiration_date = $9,
-		paid_to = $10, hold_to = $11, payment_model = $12, credit_limit = $13, credit_limit_use_system = $14,
-		autorenew = $15, disable_autorenew = $16, autorenew_before_approval = $17,
-		fixed_price = $18, custom_price = $19, promo_code = $20, currency = $21, setup_fee = $22,
-		recurring_fee = $23, renewal_fee = $24, transfer_fee = $25, period_anchor = $26, updated_at = $27`+days+`
-		WHERE id = $28`+where, args...)
-	if err != nil {
-		return fmt.Errorf("update subscription %d: %w", s.ID, err)
-	}
-	if n, _ := res.RowsAffected(); ok && n == 0 {
-		return ErrCatalogMoved // the row is held, so only the catalogue's check can fail
-	}
+	var err error
 	for i := range s.Resources {
 		r := &s.Resources[i]
 		f := s.Prices.Resources[r.PlanResourceID]
