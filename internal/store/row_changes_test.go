@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -14,7 +15,8 @@ import (
 // their locks: a changed field is written and the other fields stay; an update
 // that changes nothing costs the order no statement, and the subscription one
 // statement fewer than an update of one field without held terms (its automatic
-// days are still written), and the one statement of the days with them.
+// days are still written), and the one statement of the days with them. A column
+// another statement wrote since the read is compared with what it wrote.
 func TestUpdatesWriteOnlyWhatChanged(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -88,6 +90,25 @@ func TestUpdatesWriteOnlyWhatChanged(t *testing.T) {
 					"unchanged, or 1 each with held terms", hold, changedS, sameS)
 			}
 			expires = expires.AddDays(31)
+		}
+		// A column another statement of the transaction wrote since the read is
+		// compared with what that statement wrote: the vendor's state moves
+		// updated_at, and an update back to the time read writes it back.
+		err = db.InTx(ctx, func(c *store.Conn) error {
+			ls, err := c.FindSubscriptionForUpdate(ctx, 0, s.ID)
+			if err != nil {
+				return err
+			}
+			read := ls.UpdatedAt
+			ls.UpdatedAt = read.Add(time.Hour)
+			if err := c.UpdateSubscriptionVendor(ctx, ls); err != nil {
+				return err
+			}
+			ls.UpdatedAt = read
+			return c.UpdateSubscription(ctx, ls)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		gotO, err := db.Reader().FindOrderByID(ctx, 0, o.ID)
 		if err != nil {

@@ -426,6 +426,20 @@ func (c *Conn) rememberSubscriptions(subs ...*domain.Subscription) {
 	c.rememberResources(subs...)
 }
 
+// wroteSubscriptionUpdatedAt records that a statement of the transaction other than
+// UpdateSubscription wrote s.UpdatedAt to the row of s, so that its update compares
+// with what the row holds.
+func (c *Conn) wroteSubscriptionUpdatedAt(s *domain.Subscription) {
+	key := lockedRow{"subscriptions", s.ID}
+	was := c.readRows[key]
+	if was == nil {
+		return
+	}
+	now := append([]any(nil), was...)     // the remembered list is never changed in place
+	now[len(now)-1] = micros(s.UpdatedAt) // updated_at is the last of subscriptionUpdates
+	c.readRows[key] = now
+}
+
 // heldDaysTail is the tail of an update (updatableColumns.update) of a subscription
 // whose plan's terms are held: it writes the automatic days, compared with the new
 // expiration ($k+1) and paid-to ($k+2) dates, the days being $k+3 and $k+4, and

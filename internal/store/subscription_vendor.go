@@ -51,5 +51,6 @@ func (c *Conn) UpdateSubscriptionVendor(ctx context.Context, s *domain.Subscript
 	if err != nil {
 		return fmt.Errorf("update the vendor state of subscription %d: %w", s.ID, err)
 	}
+	c.wroteSubscriptionUpdatedAt(s)
 	return c.touchSubscriptionChanged(ctx, s.ResellerID, s.ID)
 }
