@@ -4,9 +4,12 @@
 
 # The engines: SQLite on a copy of the seeded file, and PostgreSQL in a schema of its
 # own, seeded the same way, when CASCADE_BENCH_POSTGRES_URL names a server.
-ENGINES=(sqlite)
+# ENGINES="postgres" (or "sqlite") in the environment measures that engine alone.
+WANT_ENGINES=" ${ENGINES:-sqlite postgres} "
+ENGINES=()
+[ "${WANT_ENGINES/ sqlite /}" = "$WANT_ENGINES" ] || ENGINES+=(sqlite)
 declare -A DB_URL=([sqlite]="sqlite:$OUT/cascade-sqlite.db")
-if [ -n "${CASCADE_BENCH_POSTGRES_URL:-}" ]; then
+if [ -n "${CASCADE_BENCH_POSTGRES_URL:-}" ] && [ "${WANT_ENGINES/ postgres /}" != "$WANT_ENGINES" ]; then
 	command -v psql >/dev/null 2>&1 || die "psql is required with CASCADE_BENCH_POSTGRES_URL"
 	PG_URL=$CASCADE_BENCH_POSTGRES_URL
 	new_pg_schema "$SCENARIO"
@@ -21,6 +24,7 @@ if [ -n "${CASCADE_BENCH_POSTGRES_URL:-}" ]; then
 		die "cannot vacuum schema $PG_SCHEMA"
 	ENGINES+=(postgres)
 fi
+[ "${#ENGINES[@]}" -gt 0 ] || die "ENGINES=$WANT_ENGINES names no engine to measure (sqlite, or postgres with CASCADE_BENCH_POSTGRES_URL)"
 for e in "${ENGINES[@]}"; do
 	port=$(free_port)
 	start_cascade "cascade-$e" "$OUT/cascade" "$port" "${DB_URL[$e]}"

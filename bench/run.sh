@@ -45,6 +45,8 @@
 #   PROFILE=0        when > 0, after the measurement load Cascade for PROFILE more
 #                    seconds and save a CPU profile to bench/out/cpu.pprof
 #   PLANS=1000 ACCOUNTS=100000   the size of the lists scenario's database
+#   ENGINES="sqlite postgres"    mixed and memory: the engines measured (postgres only
+#                    with CASCADE_BENCH_POSTGRES_URL)
 #   CASCADE_BENCH_POSTGRES_URL=  pg: the PostgreSQL server to use (each server gets a
 #                    schema of its own, dropped afterwards); when unset, a throwaway
 #                    cluster is started from the installed server binaries
