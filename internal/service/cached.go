@@ -39,6 +39,9 @@ type caches struct {
 	planPages     *readcache.Cache[string, page[domain.Plan]]
 	// products are products with their signing secrets (cached_products.go).
 	products *readcache.Cache[int64, catalogProduct]
+	// distributors are the resellers of the plans' products, by plan id
+	// (cached_vendor_parties.go).
+	distributors *readcache.Cache[int64, int64]
 	// subscriptionPages are pages of subscriptions (cached_subscriptions.go),
 	// handed out as they are: nobody changes them.
 	subscriptionPages *readcache.Cache[subscriptionsKey, subscriptionsPage]
@@ -79,7 +82,8 @@ func newCaches() *caches {
 			Cost: func(p accountsPage) int { return len(p.rows) }, Copy: cloneAccountsPage}),
 		plans: readcache.New[int64](readcache.Options[*domain.Plan]{
 			MaxEntries: maxCachedPlans, Copy: (*domain.Plan).Clone}),
-		products: newProductCache(),
+		products:     newProductCache(),
+		distributors: newDistributorHints(),
 		planPages: readcache.New[string](readcache.Options[page[domain.Plan]]{
 			MaxEntries: maxCachedPages, MaxCost: maxCachedPlanRows,
 			Cost: pageRows[domain.Plan], Copy: clonePage((*domain.Plan).CloneInto)}),

@@ -70,6 +70,14 @@ func (s *Service) planProduct(ctx context.Context, c *store.Conn, planID int64) 
 	if err != nil {
 		return nil, catalogProduct{}, err
 	}
+	return s.planProductAt(ctx, c, planID, gen, ok)
+}
+
+// planProductAt is planProduct with the catalogue's generation gen read already
+// (ok false: the catalogue has none, and nothing is kept).
+func (s *Service) planProductAt(ctx context.Context, c *store.Conn, planID, gen int64, ok bool) (*domain.Plan,
+	catalogProduct, error) {
+	var err error
 	loadPlan := func(ctx context.Context) (*domain.Plan, error) { return c.FindPlanByID(ctx, planID) }
 	var plan *domain.Plan
 	if ok {

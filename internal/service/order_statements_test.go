@@ -145,7 +145,7 @@ func TestProvisionJobStatements(t *testing.T) {
 		}
 		// RunDue's claim of the job (a transaction of its own); the run's reads of
 		// the subscription with its resources, of the order and of its lines,
-		// for the provisioner; the outcome's transaction: the job's completion,
+		// for the provisioner (one round trip on PostgreSQL); the outcome's transaction: the job's completion,
 		// the order's row (its lines are those read before), the subscription and
 		// on PostgreSQL its resources (on SQLite, which holds the write lock, read
 		// with it), the order's update, the subscription's with its automatic
@@ -157,7 +157,7 @@ func TestProvisionJobStatements(t *testing.T) {
 		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction nine: the
 		// subscription, postpaid and owing its sale, reads its account's credit
 		// limit to review its debt (docs/billing.md, "Postpaid debt and blocking").
-		want, wantTrips := uint64(14), uint64(17)
+		want, wantTrips := uint64(14), uint64(15)
 		if e.Name == "postgres" {
 			want = 15
 		}

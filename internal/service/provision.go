@@ -48,6 +48,11 @@ type ProvisionRequest struct {
 	// otherwise.
 	plan    *domain.Plan
 	product *catalogProduct
+	// parties are the seller and the distributor when the provisioner read them
+	// with the product (deliveryCatalog); tenant the subscription's account when
+	// the run read it with the subscription (FindProvisionSubject). nil otherwise.
+	parties *vendorParties
+	tenant  *store.AccountTenant
 }
 
 // ProvisionOutcome is the vendor's answer: done, failed with the vendor's text, or
@@ -142,16 +147,15 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 		return nil, jobs.Permanent(fmt.Errorf("payload %s: %v", job.Payload, err))
 	}
 	c := s.db.Reader()
-	sub, err := c.FindSubscriptionByID(ctx, 0, p.SubscriptionID)
+	// A provisioner that calls vendors builds every request with the tenant: it
+	// is read with the subscription and the order, in their round trip.
+	_, tenant := s.opts.Provisioner.(*vendorProvisioner)
+	subject, err := c.FindProvisionSubject(ctx, p.SubscriptionID, p.OrderID, tenant)
 	if err != nil {
 		return nil, err
 	}
-	req := ProvisionRequest{Subscription: sub, Op: p.Op, Job: job}
-	if p.OrderID != 0 {
-		if req.Order, err = c.FindOrderByID(ctx, 0, p.OrderID); err != nil {
-			return nil, err
-		}
-	}
+	sub := subject.Subscription
+	req := ProvisionRequest{Subscription: sub, Op: p.Op, Job: job, Order: subject.Order, tenant: subject.Tenant}
 	if retryRequested(job, sub, p.Op) {
 		if err := s.retryProvisioning(ctx, p); err != nil {
 			return nil, err

@@ -79,17 +79,18 @@ func (v *vendorProvisioner) Provision(ctx context.Context, req ProvisionRequest)
 	return out, err
 }
 
-// withProduct returns req with the plan of its subscription and the plan's product
-// with its secret, read on c unless a provisioner before in the chain did.
+// withProduct returns req with the plan of its subscription, the plan's product
+// with its secret, and the seller and the distributor, read on c unless a
+// provisioner before in the chain did.
 func (v *vendorProvisioner) withProduct(ctx context.Context, c *store.Conn, req ProvisionRequest) (ProvisionRequest, error) {
 	if req.product != nil {
 		return req, nil
 	}
-	plan, p, err := v.s.planProduct(ctx, c, req.Subscription.PlanID)
+	plan, p, parties, err := v.s.deliveryCatalog(ctx, c, req.Subscription.PlanID, req.Subscription.ResellerID)
 	if err != nil {
 		return req, err
 	}
-	req.plan, req.product = plan, &p
+	req.plan, req.product, req.parties = plan, &p, &parties
 	return req, nil
 }
 

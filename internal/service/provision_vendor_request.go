@@ -31,12 +31,20 @@ func (s *Service) subscriptionRequest(ctx context.Context, c *store.Conn, req Pr
 			return nil, err
 		}
 	}
-	reseller, distributor, err := s.vendorParties(ctx, c, sub.ResellerID, product)
-	if err != nil {
+	var (
+		reseller    vendorkit.Reseller
+		distributor vendorkit.Distributor
+		err         error
+	)
+	if pt := req.parties; pt != nil && pt.seller.ID == sub.ResellerID && pt.distributor.ID == product.ResellerID {
+		reseller, distributor = vendorReseller(pt.seller), vendorDistributor(pt.distributor)
+	} else if reseller, distributor, err = s.vendorParties(ctx, c, sub.ResellerID, product); err != nil {
 		return nil, err
 	}
-	tenant, err := s.vendorTenant(ctx, c, sub.AccountID)
-	if err != nil {
+	var tenant vendorkit.Tenant
+	if at := req.tenant; at != nil && at.Account.ID == sub.AccountID {
+		tenant = vendorTenantOf(*at)
+	} else if tenant, err = s.vendorTenant(ctx, c, sub.AccountID); err != nil {
 		return nil, err
 	}
 	attrs, err := s.vendorSubscriptionAttributes(ctx, c, sub, req.Order)
@@ -66,11 +74,16 @@ func (s *Service) vendorParties(ctx context.Context, c *store.Conn, resellerID i
 			reseller = vendorReseller(r)
 		}
 		if r.ID == product.ResellerID {
-			distributor = vendorkit.Distributor{ID: r.ID, Name: r.General.Name, Region: r.Company.State,
-				Currency: r.General.Currency, Attributes: map[string]string{}}
+			distributor = vendorDistributor(r)
 		}
 	}
 	return reseller, distributor, nil
+}
+
+// vendorDistributor is r, a product's reseller, as the vendor sees it.
+func vendorDistributor(r *domain.Reseller) vendorkit.Distributor {
+	return vendorkit.Distributor{ID: r.ID, Name: r.General.Name, Region: r.Company.State,
+		Currency: r.General.Currency, Attributes: map[string]string{}}
 }
 
 // vendorReseller is r as the vendor sees it. Product attributes are not defined
@@ -93,6 +106,11 @@ func (s *Service) vendorTenant(ctx context.Context, c *store.Conn, id int64) (ve
 	if err != nil {
 		return vendorkit.Tenant{}, err
 	}
+	return vendorTenantOf(at), nil
+}
+
+// vendorTenantOf is the account of at as the vendor sees it, with its owner user.
+func vendorTenantOf(at store.AccountTenant) vendorkit.Tenant {
 	acc := at.Account
 	t := vendorkit.Tenant{ID: acc.ID, CompanyName: acc.Name, Type: at.TypeKey,
 		Contact: vendorkit.Contact{FirstName: acc.FirstName, LastName: acc.LastName, Zip: acc.Zip, City: acc.City,
@@ -101,7 +119,7 @@ func (s *Service) vendorTenant(ctx context.Context, c *store.Conn, id int64) (ve
 	if acc.OwnerID != 0 {
 		t.Owner = vendorkit.Owner{FirstName: at.OwnerFirstName, LastName: at.OwnerLastName, Phone: acc.Phone}
 	}
-	return t, nil
+	return t
 }
 
 // joinNonEmpty joins the parts that are not empty with ", ".

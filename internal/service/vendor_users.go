@@ -89,15 +89,11 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 	if !ok || s.opts.VendorCalls == nil {
 		return nil
 	}
-	product, err := tx.FindProductByID(ctx, plan.ProductID)
-	if err != nil {
-		return err
+	calls := func(p *domain.Product) bool {
+		return p.Integration.Mode == domain.ProvisioningAutomatic && p.Integration.APIPath != ""
 	}
-	if in := product.Integration; in.Mode != domain.ProvisioningAutomatic || in.APIPath == "" {
-		return nil
-	}
-	users, err := tx.FindAccountUserIDs(ctx, sub.AccountID)
-	if err != nil {
+	product, users, err := tx.FindProductAndAccountUsers(ctx, plan.ProductID, sub.AccountID, calls)
+	if err != nil || !calls(product) {
 		return err
 	}
 	now := s.clock.Now()

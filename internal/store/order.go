@@ -186,17 +186,24 @@ func (c *Conn) loadOrderLines(ctx context.Context, orders []*domain.Order) error
 	if len(orders) == 0 {
 		return nil
 	}
+	part := orderLines(c.db.engine, orders)
+	return eachRow(ctx, c, part.query, part.args, part.each)
+}
+
+// orderLines is loadOrderLines's read of the lines of orders, which its each
+// sets on them.
+func orderLines(e Engine, orders []*domain.Order) readPart {
 	byID := make(map[int64]*domain.Order, len(orders))
 	ids := make([]int64, len(orders))
 	for i, o := range orders {
 		byID[o.ID], ids[i] = o, o.ID
 		o.Lines, o.QuoteLines = nil, nil
 	}
-	in, arg := oneOf(c.db.engine, "ol.order_id", 1, ids)
-	return eachRow(ctx, c, `SELECT ol.order_id, ol.kind, ol.plan_resource_id, ol.subscription_resource_id,
+	in, arg := oneOf(e, "ol.order_id", 1, ids)
+	return readPart{query: `SELECT ol.order_id, ol.kind, ol.plan_resource_id, ol.subscription_resource_id,
 		ol.quantity, ol.fee, ol.plan_id, ol.unit_price, ol.months_num, ol.months_den, ol.amount
-		FROM order_lines ol WHERE `+in+` ORDER BY ol.order_id, ol.kind, ol.position`, []any{arg},
-		func(sc scanner) error {
+		FROM order_lines ol WHERE ` + in + ` ORDER BY ol.order_id, ol.kind, ol.position`, args: []any{arg},
+		each: func(sc scanner) error {
 			var (
 				orderID, planResourceID, subResourceID, qty, planID, unit, num, den, amount int64
 				kind, fee                                                                   string
@@ -219,7 +226,7 @@ func (c *Conn) loadOrderLines(ctx context.Context, orders []*domain.Order) error
 				PlanResourceID: planResourceID, Quantity: qty, UnitPrice: domain.Amount(unit), Months: months,
 				Amount: domain.Amount(amount)})
 			return nil
-		})
+		}}
 }
 
 // OrderFilter selects the orders of one reseller (ResellerID) or of a reseller and

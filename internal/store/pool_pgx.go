@@ -176,6 +176,12 @@ func (p *pgxPool) begin(ctx context.Context) (txn, error) {
 // batch, and returns the batch's results positioned at query's; on an error the
 // batch is closed.
 func (t *pgxTx) send(ctx context.Context, query string, args []any) (pgx.BatchResults, error) {
+	return t.sendAll(ctx, statement{query: query, args: args})
+}
+
+// sendAll is send for several statements, whose answers follow one another in
+// the results it returns, positioned at the first's.
+func (t *pgxTx) sendAll(ctx context.Context, stmts ...statement) (pgx.BatchResults, error) {
 	var b pgx.Batch
 	if !t.begun {
 		b.Queue("BEGIN")
@@ -185,7 +191,9 @@ func (t *pgxTx) send(ctx context.Context, query string, args []any) (pgx.BatchRe
 	for _, s := range ahead {
 		b.Queue(s.query, s.args...)
 	}
-	b.Queue(query, args...)
+	for _, s := range stmts {
+		b.Queue(s.query, s.args...)
+	}
 	t.pool.roundTrips.Add(1)
 	br := t.conn.SendBatch(ctx, &b)
 	if !t.begun {

@@ -141,6 +141,16 @@ func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock 
 // findSubscriptionJoined reads subscription id (of reseller resellerID unless 0)
 // with its resources in one statement, a row per resource, without a lock.
 func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
+	part, found := subscriptionJoined(resellerID, id)
+	if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
+		return nil, fmt.Errorf("find subscription %d: %w", id, err)
+	}
+	return found()
+}
+
+// subscriptionJoined is findSubscriptionJoined's read, and found the subscription
+// it read once its rows went through the read's each.
+func subscriptionJoined(resellerID, id int64) (part readPart, found func() (*domain.Subscription, error)) {
 	q, args := "SELECT "+subscriptionColumns+`, sr.id, sr.plan_resource_id, sr.included, sr.additional,
 		sr.setup_fee, sr.recurring_fee, sr.overuse_fee, sr.renewal_fee FROM subscriptions s
 		LEFT JOIN subscription_resources sr ON sr.subscription_id = s.id WHERE s.id = $1`, []any{id}
@@ -155,7 +165,7 @@ func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64)
 	for i := range r {
 		extra[i] = &r[i]
 	}
-	err := eachRow(ctx, c, q+" ORDER BY sr.id", args, func(sc scanner) error {
+	each := func(sc scanner) error {
 		row, err := scanSubscription(scanningMore{sc, extra})
 		if err != nil {
 			return err
@@ -172,14 +182,14 @@ func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64)
 		sub.Prices.Resources[r[1].Int64] = domain.ResourceFees{Setup: domain.Amount(r[4].Int64),
 			Recurring: domain.Amount(r[5].Int64), Overuse: domain.Amount(r[6].Int64), Renewal: domain.Amount(r[7].Int64)}
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find subscription %d: %w", id, err)
 	}
-	if sub == nil {
-		return nil, domain.NotFound(domain.MsgSubscriptionNotFound)
+	found = func() (*domain.Subscription, error) {
+		if sub == nil {
+			return nil, domain.NotFound(domain.MsgSubscriptionNotFound)
+		}
+		return sub, nil
 	}
-	return sub, nil
+	return readPart{query: q + " ORDER BY sr.id", args: args, each: each}, found
 }
 
 // scanningMore is a scanner that scans the columns its caller names, then more.

@@ -56,12 +56,19 @@ func (c *Conn) LockVendorUser(ctx context.Context, userID, productID, resellerID
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.exec(ctx, `INSERT INTO vendor_users (user_id, product_id, reseller_id, wanted, updated_at)
+	// The row is made in the round trip of its read: nothing needs the insert's
+	// answer, and an insert that fails fails the read.
+	err = c.along(ctx, statement{query: `INSERT INTO vendor_users (user_id, product_id, reseller_id, wanted, updated_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, product_id) DO NOTHING`,
-		userID, productID, resellerID, wanted, micros(now)); err != nil {
+		args: []any{userID, productID, resellerID, wanted, micros(now)}})
+	if err != nil {
 		return nil, fmt.Errorf("make vendor user %d of product %d: %w", userID, productID, err)
 	}
-	return c.findVendorUser(ctx, userID, productID, lock)
+	u, err := c.findVendorUser(ctx, userID, productID, lock)
+	if err != nil {
+		return nil, fmt.Errorf("make and lock vendor user %d of product %d: %w", userID, productID, err)
+	}
+	return u, nil
 }
 
 // FindVendorUserForUpdate returns the row of user and product held for update
@@ -107,10 +114,13 @@ func (c *Conn) UpdateVendorUser(ctx context.Context, u *VendorUser) error {
 	return nil
 }
 
+// accountUserIDsSQL is FindAccountUserIDs's query.
+const accountUserIDsSQL = `SELECT user_id FROM account_users WHERE account_id = $1 ORDER BY user_id`
+
 // FindAccountUserIDs returns the ids of the users of account id, in id order.
 func (c *Conn) FindAccountUserIDs(ctx context.Context, id int64) ([]int64, error) {
 	var out []int64
-	err := eachRow(ctx, c, `SELECT user_id FROM account_users WHERE account_id = $1 ORDER BY user_id`, []any{id},
+	err := eachRow(ctx, c, accountUserIDsSQL, []any{id},
 		func(sc scanner) error {
 			var u int64
 			err := sc.Scan(&u)
