@@ -50,3 +50,42 @@ func TestVendorPartiesInMemory(t *testing.T) {
 		}
 	})
 }
+
+// TestVendorPartiesOfAnotherSeller checks the parties of a sale by a reseller
+// other than the product's: the distributor's generation is read afterwards the
+// first time, then with the others once the plan tells whose it is, and a change
+// of the distributor is seen either way.
+func TestVendorPartiesOfAnotherSeller(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, soCatalog)
+		plan := w.plan("monthly")
+		name, dom, cur := "Seller", "seller.example.com", "USD"
+		seller, err := w.s.CreateReseller(ctx, w.admin, domain.OperatorID,
+			domain.ResellerChange{Name: &name, Domain: &dom, Currency: &cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func() vendorParties {
+			t.Helper()
+			_, p, parties, err := w.s.deliveryCatalog(ctx, w.db.Reader(), plan.ID, seller.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if parties.seller.ID != seller.ID || parties.distributor.ID != p.product.ResellerID ||
+				parties.seller.General.Name != name {
+				t.Fatalf("seller %d %q, distributor %d, want %d %q and %d", parties.seller.ID,
+					parties.seller.General.Name, parties.distributor.ID, seller.ID, name, p.product.ResellerID)
+			}
+			return parties
+		}
+		first := read() // no hint yet of the distributor
+		renamed := "Renamed Distributor"
+		if _, err := w.s.UpdateReseller(ctx, w.admin, first.distributor.ID, domain.ResellerChange{Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(); got.distributor.General.Name != renamed { // with the hint
+			t.Fatalf("distributor %q after its change, want %q", got.distributor.General.Name, renamed)
+		}
+	})
+}
