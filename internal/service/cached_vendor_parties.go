@@ -22,8 +22,9 @@ type vendorParties struct {
 
 // newDistributorHints keeps, by plan id, the reseller of the plan's product: which
 // reseller's generation to read with the catalogue's before the plan is known.
-// A product never changes hands, and a wrong hint only costs a read of the right
-// generation afterwards, so the hints need no generation.
+// A hint is only a hint (a wrong one costs a read of the right generation
+// afterwards); it is filed under the catalogue's generation it was learnt at, so
+// the first read after the catalogue moves puts it right.
 func newDistributorHints() *readcache.Cache[int64, int64] {
 	return readcache.New[int64](readcache.Options[int64]{MaxEntries: maxCachedPlans})
 }
@@ -50,8 +51,8 @@ func (s *Service) deliveryCatalog(ctx context.Context, c *store.Conn, planID, se
 		return nil, catalogProduct{}, parties, err
 	}
 	distributorID := product.product.ResellerID
-	if !hinted || hint != distributorID {
-		_, _ = s.caches.distributors.Get(ctx, planID, 0, func(context.Context) (int64, error) {
+	if (!hinted || hint != distributorID) && oks[0] {
+		_, _ = s.caches.distributors.Get(ctx, planID, gens[0], func(context.Context) (int64, error) {
 			return distributorID, nil
 		})
 	}
