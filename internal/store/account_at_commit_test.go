@@ -150,9 +150,13 @@ func TestCreateAccountWithOwnerAtCommitRace(t *testing.T) {
 		r := mustReseller(t, db, 0, "", "at-commit-race")
 		first := ownerTestUser(r.ID, "race@example.com", "First")
 		inserted, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		var holder int64 // the backend of the transaction holding the user's row
 		go func() {
 			done <- db.InTx(ctx, func(c *store.Conn) error {
 				if err := c.EnsureUser(ctx, &first); err != nil {
+					return err
+				}
+				if err := c.Row(ctx, "SELECT CAST(pg_backend_pid() AS BIGINT)", nil, &holder); err != nil {
 					return err
 				}
 				close(inserted)
@@ -162,8 +166,20 @@ func TestCreateAccountWithOwnerAtCommitRace(t *testing.T) {
 		}()
 		<-inserted
 		go func() {
-			time.Sleep(300 * time.Millisecond) // the create below is waiting on the user's row
-			close(release)
+			// Release the user's row once the create below waits on it (a fixed pause
+			// raced a loaded machine), or after ten seconds, when the test fails.
+			defer close(release)
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+				var waiting int64
+				err := db.InTx(ctx, func(c *store.Conn) error {
+					return c.Row(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE CAST($1 AS INTEGER) = ANY(pg_blocking_pids(pid))",
+						[]any{holder}, &waiting)
+				})
+				if err != nil || waiting > 0 {
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
 		}()
 		a, u := ownerTestAccount(r.ID, "racer"), ownerTestUser(r.ID, "race@example.com", "Second")
 		err := db.InTx(ctx, func(c *store.Conn) error {

@@ -158,3 +158,40 @@ func TestPostgresPoolServesWaitersInOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresCancelKeepsConnection cancels the context of statements in flight, as a
+// client that disconnects does, and checks the pool's one connection is the same
+// backend afterwards: a short statement finishes within the grace, a long one is
+// cancelled by the server, and neither breaks the connection.
+func TestPostgresCancelKeepsConnection(t *testing.T) {
+	onPostgres(t, Options{PoolSize: 1}, func(t *testing.T, db *DB) {
+		backend := func() int {
+			var pid int
+			if err := db.Reader().row(context.Background(), "SELECT pg_backend_pid()", nil, &pid); err != nil {
+				t.Fatal(err)
+			}
+			return pid
+		}
+		first := backend()
+		for _, c := range []struct {
+			sleep   string
+			wantErr bool
+		}{{"0.05", false}, {"30", true}} {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(10*time.Millisecond, cancel)
+			start := time.Now()
+			var out string
+			err := db.Reader().row(ctx, "SELECT CAST(pg_sleep("+c.sleep+") AS text)", nil, &out)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("pg_sleep(%s) cancelled: error %v, want one: %v", c.sleep, err, c.wantErr)
+			}
+			if took := time.Since(start); took > cancelDeadline {
+				t.Fatalf("pg_sleep(%s) cancelled returned after %v", c.sleep, took)
+			}
+			cancel()
+			if pid := backend(); pid != first {
+				t.Fatalf("after pg_sleep(%s) cancelled, backend %d, want %d (the connection was replaced)", c.sleep, pid, first)
+			}
+		}
+	})
+}
