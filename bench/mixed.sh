@@ -25,9 +25,17 @@ if [ -n "${CASCADE_BENCH_POSTGRES_URL:-}" ] && [ "${WANT_ENGINES/ postgres /}" !
 	ENGINES+=(postgres)
 fi
 [ "${#ENGINES[@]}" -gt 0 ] || die "ENGINES=$WANT_ENGINES names no engine to measure (sqlite, or postgres with CASCADE_BENCH_POSTGRES_URL)"
+# BASELINE (an older build) serves the same engines beside this build: on SQLite a
+# copy of the seeded file of its own, on PostgreSQL the same schema (the two builds
+# must share the schema's migrations), and is measured in the same alternation.
 for e in "${ENGINES[@]}"; do
 	port=$(free_port)
 	start_cascade "cascade-$e" "$OUT/cascade" "$port" "${DB_URL[$e]}"
+	if [ -n "$BASELINE" ]; then
+		db=${DB_URL[$e]}
+		[ "$e" != sqlite ] || db="sqlite:$OUT/baseline-$e.db"
+		start_cascade "baseline-$e" "$BASELINE" "$(free_port)" "$db"
+	fi
 done
 
 : >"$OUT/summary.txt"
@@ -48,8 +56,14 @@ measure_mixed() {
 	PIDS+=("$!")
 	wait_ready bare "${PID[bare]}" "http://127.0.0.1:$BARE_PORT$path"
 	declare -A TARGET_URL=([bare]="http://127.0.0.1:$BARE_PORT$path" [read]="$base$path" [mixed]="$base$path")
+	local targets=(bare read mixed)
+	if [ -n "$BASELINE" ]; then
+		TARGET_URL[base-read]="${URL[baseline-$e]}$path"
+		TARGET_URL[base-mixed]="${URL[baseline-$e]}$path"
+		targets+=(base-read base-mixed)
+	fi
 	run_target() { # run_target TARGET LABEL SECONDS
-		if [ "$1" = mixed ]; then
+		if [ "${1#base-}" = mixed ]; then
 			run_wrk "$2" "${TARGET_URL[$1]}" "$3" "$BENCH/mixed.lua" "$creates"
 		else
 			run_wrk "$2" "${TARGET_URL[$1]}" "$3"
@@ -58,12 +72,12 @@ measure_mixed() {
 	say "$e case $n: GET $path ($bytes bytes); warm-up ${WARMUP}s each"
 	local t round seg=$((DURATION / ROUNDS)) segs="$OUT/segments-$e-$n.txt" line
 	[ "$seg" -ge 1 ] || die "DURATION must be at least ROUNDS seconds"
-	for t in bare read mixed; do
+	for t in "${targets[@]}"; do
 		run_target "$t" "warmup-$t-$e-$n" "$WARMUP" >/dev/null
 	done
 	: >"$segs"
 	for round in $(seq 1 "$ROUNDS"); do
-		for t in bare read mixed; do
+		for t in "${targets[@]}"; do
 			line=$(run_target "$t" "$t-$e-$n-$round" "$seg")
 			echo "$t $round $line" | tee -a "$segs" >&2
 		done
@@ -72,7 +86,7 @@ measure_mixed() {
 	wait "${PID[bare]}" 2>/dev/null || true
 
 	declare -A RPS P99 BAD
-	for t in bare read mixed; do
+	for t in "${targets[@]}"; do
 		read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(result_of "$t" "$segs")
 	done
 	local rss ratio p99_ratio v_ratio v_p99 v_rss v_err
@@ -96,12 +110,17 @@ measure_mixed() {
 		printf '%-24s %12s %12s %12s %12s %10s\n' "p99 latency (us)" "${P99[bare]}" "${P99[read]}" "${P99[mixed]}" \
 			"$p99_ratio" "<=$TARGET_P99_RATIO"
 		printf '%-24s %12s %12s %12s %12s %10s\n' "errors (socket+non2xx)" "${BAD[bare]}" "${BAD[read]}" "${BAD[mixed]}" "" 0
+		[ -z "$BASELINE" ] || printf '%-24s %12s %12s %12s %12s %10s\n' "baseline requests/s" "" \
+			"${RPS[base-read]}" "${RPS[base-mixed]}" "$(ratio "${RPS[base-mixed]}" "${RPS[base-read]}" %.3f)" ""
+		[ -z "$BASELINE" ] || printf '%-24s %12s %12s %12s %12s %10s\n' "baseline p99 (us)" "" \
+			"${P99[base-read]}" "${P99[base-mixed]}" "$(ratio "${P99[base-mixed]}" "${P99[base-read]}" %.2f)" ""
 		echo "cascade peak RSS ${rss} MB (<$TARGET_RSS_MB)"
 		echo "ratio $v_ratio, p99 $v_p99, RSS $v_rss, errors $v_err"
 	} | tee -a "$OUT/summary.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=mixed engine=$e path=$path bare_rps=${RPS[bare]} read_rps=${RPS[read]}" \
 		"mixed_rps=${RPS[mixed]} ratio=$ratio read_p99_us=${P99[read]} mixed_p99_us=${P99[mixed]}" \
-		"p99_ratio=$p99_ratio cascade_rss_mb=$rss" >>"$OUT/history.txt"
+		"p99_ratio=$p99_ratio cascade_rss_mb=$rss" \
+		${BASELINE:+"baseline_ratio=$(ratio "${RPS[base-mixed]}" "${RPS[base-read]}" %.3f)"} >>"$OUT/history.txt"
 	[ "$v_ratio$v_p99$v_rss$v_err" = PASSPASSPASSPASS ] || ALL_PASS=false
 }
 
