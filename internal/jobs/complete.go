@@ -60,14 +60,12 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 		return err
 	}
 	l.completed, l.next = true, nil
-	if l.claim != nil {
-		next, err := tx.ClaimJobs(ctx, l.claim.owner, l.claim.kinds, 1, now, now.Add(l.claim.lease))
-		if err != nil {
-			return err
-		}
-		if len(next) > 0 {
-			l.next = next[0]
-		}
+	if l.claim == nil {
+		return nil
 	}
-	return nil
+	// The next job is the worker's only once tx has committed, so its claim
+	// needs no answer before then: on PostgreSQL it goes with the transaction's
+	// next statement, in its round trip.
+	return tx.ClaimNextJobAlong(ctx, l.claim.owner, l.claim.kinds, now, now.Add(l.claim.lease),
+		func(j *domain.Job) { l.next = j })
 }

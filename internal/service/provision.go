@@ -317,7 +317,7 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
 	}
 	if out.Done {
-		if err := s.wantVendorUsersIn(ctx, tx, sub, plan, p.Op); err != nil {
+		if err := s.wantVendorUsersIn(ctx, tx, sub, plan, held.gen, p.Op); err != nil {
 			return err
 		}
 	}

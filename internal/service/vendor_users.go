@@ -82,9 +82,13 @@ func wantedUserState(statuses []domain.SubscriptionStatus) string {
 // with it; the users' rows are locked before the other subscriptions are read, so
 // two outcomes for one account are counted one after the other, the second seeing
 // the first's. Only products whose vendor is called hear of users, and only create,
-// stop, activate and delete change what it should hold.
+// stop, activate and delete change what it should hold. gen is the catalogue's
+// generation at which the transaction's update of sub checks plan's terms
+// (store.Conn.HoldPlanTerms; 0 for none): at it the product comes from memory,
+// since a catalogue that moved fails that update, and the outcome is applied
+// again on what was read afresh.
 func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *domain.Subscription, plan *domain.Plan,
-	op domain.ProvisionOp) error {
+	gen int64, op domain.ProvisionOp) error {
 	after, ok := subscriptionAfter(op)
 	if !ok || s.opts.VendorCalls == nil {
 		return nil
@@ -92,7 +96,7 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 	calls := func(p *domain.Product) bool {
 		return p.Integration.Mode == domain.ProvisioningAutomatic && p.Integration.APIPath != ""
 	}
-	product, users, err := tx.FindProductAndAccountUsers(ctx, plan.ProductID, sub.AccountID, calls)
+	product, users, err := s.productAndAccountUsers(ctx, tx, plan.ProductID, sub.AccountID, gen, calls)
 	if err != nil || !calls(product) {
 		return err
 	}
@@ -135,6 +139,23 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 		}
 	}
 	return nil
+}
+
+// productAndAccountUsers is store.Conn.FindProductAndAccountUsers with the product
+// from memory at the catalogue's generation gen when it is not 0.
+func (s *Service) productAndAccountUsers(ctx context.Context, tx *store.Conn, productID, accountID, gen int64,
+	need func(*domain.Product) bool) (*domain.Product, []int64, error) {
+	if gen == 0 {
+		return tx.FindProductAndAccountUsers(ctx, productID, accountID, need)
+	}
+	p, err := s.caches.products.Get(ctx, productID, gen, func(ctx context.Context) (catalogProduct, error) {
+		return loadCatalogProduct(ctx, tx, productID)
+	})
+	if err != nil || !need(p.product) {
+		return p.product, nil, err
+	}
+	users, err := tx.FindAccountUserIDs(ctx, accountID)
+	return p.product, users, err
 }
 
 // enqueueVendorUser writes the job that delivers u's events, in tx, and returns its id.

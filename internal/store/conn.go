@@ -105,7 +105,8 @@ func (c *Conn) execLater(query string, args ...any) error {
 // along runs s, a statement whose answer nobody needs before the transaction's
 // next statement returns: on PostgreSQL it goes in that statement's round trip
 // (or the commit's), ahead of it; elsewhere, where statements cost no round trip,
-// it runs at once. A row s returns is scanned into s.dest.
+// it runs at once. A row s returns is scanned into s.dest (s.none, when set, is
+// the error of no row), or every row handed to s.each.
 func (c *Conn) along(ctx context.Context, s statement) error {
 	if c.tx == nil {
 		return errors.New("store: write outside a transaction")
@@ -115,8 +116,15 @@ func (c *Conn) along(ctx context.Context, s statement) error {
 		t.sendAhead(s)
 		return nil
 	}
+	if s.each != nil {
+		return eachRow(ctx, c, s.query, s.args, s.each)
+	}
 	if s.dest != nil {
-		return c.row(ctx, s.query, s.args, s.dest...)
+		err := c.row(ctx, s.query, s.args, s.dest...)
+		if s.none != nil && errors.Is(err, sql.ErrNoRows) {
+			return s.none
+		}
+		return err
 	}
 	_, err := c.exec(ctx, s.query, s.args...)
 	return err

@@ -156,16 +156,8 @@ func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limi
 	if c.tx == nil {
 		return nil, errors.New("store: claim jobs outside a transaction")
 	}
-	in, kindArg := oneOf(c.db.engine, "kind", 7, kinds)
-	due := claimDuePostgres(in)
-	if c.db.engine == SQLite {
-		due = claimDueSQLite(in)
-	}
-	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
-	rows, err := c.query(ctx, `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
-		lease_until = $5, updated_at = $3
-		WHERE id IN (`+due+`)
-		RETURNING `+jobColumns, args...)
+	query, args := c.claimSQL(owner, kinds, limit, now, leaseUntil)
+	rows, err := c.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +171,42 @@ func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limi
 		out = append(out, j)
 	}
 	return out, translate(rows.Err())
+}
+
+// claimSQL is the statement that claims the first limit due jobs of kinds for
+// owner, leased until leaseUntil, and returns them, with its arguments.
+func (c *Conn) claimSQL(owner string, kinds []string, limit int, now, leaseUntil time.Time) (string, []any) {
+	in, kindArg := oneOf(c.db.engine, "kind", 7, kinds)
+	due := claimDuePostgres(in)
+	if c.db.engine == SQLite {
+		due = claimDueSQLite(in)
+	}
+	args := append(dueArgs(now), owner, micros(leaseUntil), limit, kindArg)
+	return `UPDATE jobs SET status = $2, attempts = attempts + 1, lease_owner = $4,
+		lease_until = $5, updated_at = $3
+		WHERE id IN (` + due + `)
+		RETURNING ` + jobColumns, args
+}
+
+// ClaimNextJobAlong is ClaimJobs of one job in c's transaction, for a caller that
+// needs the job only once the transaction has committed: on PostgreSQL the claim
+// goes in the round trip of the transaction's next statement, or the commit's
+// (Conn.along). got is called with the job claimed (nil for none) when its answer
+// is read, at the latest before the commit.
+func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []string, now, leaseUntil time.Time,
+	got func(*domain.Job)) error {
+	if got(nil); len(kinds) == 0 {
+		return nil
+	}
+	query, args := c.claimSQL(owner, kinds, 1, now, leaseUntil)
+	err := c.along(ctx, statement{query: query, args: args, each: func(sc scanner) error {
+		j, err := scanJob(sc)
+		if err == nil {
+			got(j)
+		}
+		return err
+	}})
+	return translate(err)
 }
 
 // claimDueSQLite selects the first $6 due jobs of the kinds in (dueJobs's
@@ -252,8 +280,16 @@ func (db *DB) CompleteJob(ctx context.Context, j *domain.Job, result json.RawMes
 // CompleteLeasedJob is CompleteJob in c's transaction: the handler's own, so that the
 // job is done exactly when the changes it made commit. It fails with ErrLeaseLost,
 // and the transaction must roll back, unless j's lease is still held.
+//
+// On PostgreSQL the completion goes in the round trip of the transaction's next
+// statement (Conn.along), which the handler always sends before its commit: a lost
+// lease fails that statement's call, and the transaction rolls back.
 func (c *Conn) CompleteLeasedJob(ctx context.Context, j *domain.Job, result json.RawMessage, now time.Time) error {
-	if err := c.finishJob(ctx, j, completeJobSQL, resultText(result), micros(now)); err != nil {
+	var id string
+	err := c.along(ctx, statement{query: completeJobSQL + " RETURNING id",
+		args: []any{j.ID, j.LeaseOwner, j.Attempts, resultText(result), micros(now)},
+		dest: []any{&id}, none: ErrLeaseLost})
+	if err != nil {
 		return fmt.Errorf("complete job %s: %w", j.ID, err)
 	}
 	return nil

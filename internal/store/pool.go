@@ -106,4 +106,7 @@ type statement struct {
 	args  []any
 	dest  []any
 	none  error
+	// each, when set instead of dest, is given every row the statement answers
+	// (none or several), in turn.
+	each func(scanner) error
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -177,6 +178,9 @@ func (t *pgxTx) sendAhead(stmts ...statement) { t.ahead = append(t.ahead, stmts.
 // readAnswer reads the answer of s from br: its row into s.dest when it has one,
 // s.none when it has none and says what that means.
 func readAnswer(br pgx.BatchResults, s statement) error {
+	if s.each != nil {
+		return readBatchPart(br, readPart{each: s.each})
+	}
 	if s.dest != nil {
 		err := br.QueryRow().Scan(s.dest...)
 		if s.none != nil && errors.Is(err, pgx.ErrNoRows) {
@@ -285,9 +289,20 @@ func (t *pgxTx) commitAfter(ctx context.Context, stmts []statement) error {
 // A COMMIT of a transaction that a failed statement aborted answers ROLLBACK, which
 // is an error here as it is for pgx's own transactions.
 func (t *pgxTx) batch(ctx context.Context, stmts []statement, commit bool) error {
+	// A statement sent along (Conn.along) whose lack of a row fails the
+	// transaction (a lost lease) must be answered before COMMIT is sent: the
+	// server would commit what came before it whatever it answered. (A write
+	// queued for the commit with none writes nothing when it has no row.)
+	guarded := commit && slices.ContainsFunc(t.ahead, func(s statement) bool { return s.none != nil })
 	if len(t.ahead) > 0 {
 		stmts = append(t.ahead, stmts...)
 		t.ahead = nil
+	}
+	if guarded {
+		if err := t.batch(ctx, stmts, false); err != nil {
+			return err
+		}
+		return t.batch(ctx, nil, true)
 	}
 	var b pgx.Batch
 	first := 0 // the place of stmts[0] in the batch
@@ -308,7 +323,7 @@ func (t *pgxTx) batch(ctx context.Context, stmts []statement, commit bool) error
 	br := t.conn.SendBatch(ctx, &b)
 	t.begun = true
 	for i := range b.Len() {
-		if j := i - first; j >= 0 && j < len(stmts) && stmts[j].dest != nil {
+		if j := i - first; j >= 0 && j < len(stmts) && (stmts[j].dest != nil || stmts[j].each != nil) {
 			if err := readAnswer(br, stmts[j]); err != nil {
 				br.Close()
 				return err

@@ -44,10 +44,12 @@ func (c *Conn) UpdateSubscriptionVendor(ctx context.Context, s *domain.Subscript
 	if v.Attributes != nil {
 		attributes = attrsJSON(v.Attributes)
 	}
-	_, err := c.exec(ctx, `UPDATE subscriptions SET external_id = $1, vendor_attributes = $2,
+	// The row is locked and the write cannot fail on its data, so nothing waits
+	// for its answer: on PostgreSQL it goes with the next statement (Conn.along).
+	err := c.along(ctx, statement{query: `UPDATE subscriptions SET external_id = $1, vendor_attributes = $2,
 		provisioning_error_code = $3, provisioning_error_message = $4, provisioning_error_at = $5,
 		provisioning_job_id = $6, updated_at = $7 WHERE id = $8`,
-		v.ExternalID, attributes, code, message, at, v.JobID, micros(s.UpdatedAt), s.ID)
+		args: []any{v.ExternalID, attributes, code, message, at, v.JobID, micros(s.UpdatedAt), s.ID}})
 	if err != nil {
 		return fmt.Errorf("update the vendor state of subscription %d: %w", s.ID, err)
 	}
