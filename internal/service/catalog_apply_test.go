@@ -90,6 +90,7 @@ func TestApplyCatalogStopsWhenCancelled(t *testing.T) {
 		clock := &cancellingClock{Clock: domain.NewTestClock(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))}
 		s, admin := mgNewService(t, storetest.Open(t, e), clock)
 		doc := caPlans(10_000)
+		wentOn := map[string]time.Duration{}
 		for _, when := range []string{"reading", "writing"} {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancelled := make(chan time.Time, 1)
@@ -111,9 +112,7 @@ func TestApplyCatalogStopsWhenCancelled(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("cancelled while %s: %v, want context.Canceled", when, err)
 			}
-			if took := time.Since(<-cancelled); took > time.Second {
-				t.Errorf("cancelled while %s, the apply went on for %v", when, took)
-			}
+			wentOn[when] = time.Since(<-cancelled)
 			if n := caPlanCount(t, s); n != 0 {
 				t.Errorf("cancelled while %s, the apply stored %d plans", when, n)
 			}
@@ -121,9 +120,19 @@ func TestApplyCatalogStopsWhenCancelled(t *testing.T) {
 				t.Errorf("cancelled while %s, the apply kept its slot", when)
 			}
 		}
-		// Nothing holds the catalogue: the next apply goes through.
-		if _, err := s.ApplyCatalog(context.Background(), admin, domain.OperatorID, caPlans(2), false); err != nil {
+		// Nothing holds the catalogue: the next apply goes through, the whole of it.
+		// It is also what a cancel must beat, timed on this machine at this moment,
+		// whose shared CPUs stretch both alike.
+		start := time.Now()
+		if _, err := s.ApplyCatalog(context.Background(), admin, domain.OperatorID, doc, false); err != nil {
 			t.Fatal(err)
 		}
+		whole := time.Since(start)
+		for when, took := range wentOn {
+			if took > whole/2 {
+				t.Errorf("cancelled while %s, the apply went on for %v; the whole apply took %v", when, took, whole)
+			}
+		}
+		t.Logf("after a cancel the apply went on for %v; the whole apply took %v", wentOn, whole)
 	})
 }
