@@ -108,13 +108,16 @@ func (b *genBatch) loop() {
 			return
 		case <-b.kick:
 		}
+		// Whether this checker takes the check is decided under the lock, once: a
+		// caller may add scopes to an empty next check as soon as the lock is let go,
+		// and that check then belongs to the checker its kick wakes, not to this one.
 		b.mu.Lock()
-		c := b.next
-		if len(c.scopes) > 0 { // else another checker took its callers
+		c, took := b.next, len(b.next.scopes) > 0 // else another checker took its callers
+		if took {
 			b.next = newGenCheck()
 		}
 		b.mu.Unlock()
-		if len(c.scopes) > 0 {
+		if took {
 			c.gens, c.err = b.query(ctx, c.scopes)
 			close(c.done)
 		}

@@ -116,3 +116,38 @@ func TestGenerationReadsShareQueries(t *testing.T) {
 		}
 	})
 }
+
+// TestGenerationReadsUnderChurn has many readers ask for generations at once, over
+// and over, while the checks come and go: each check is answered once, by one
+// checker (a check taken by two would be answered twice, which panics), and every
+// reader gets an answer. Run it with -race: which checker takes a check is decided
+// under the batch's lock.
+func TestGenerationReadsUnderChurn(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		if err := db.InTx(ctx, func(c *store.Conn) error { return c.LockCatalogs(ctx) }); err != nil {
+			t.Fatalf("move the catalogue: %v", err)
+		}
+		const readers, reads = 16, 200
+		errs := make(chan error, readers)
+		var wg sync.WaitGroup
+		for range readers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range reads {
+					if _, ok, err := db.Reader().Generation(ctx, store.ScopeCatalog); err != nil || !ok {
+						errs <- errors.Join(err, errors.New("no generation"))
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	})
+}
