@@ -61,7 +61,7 @@ func (s *Service) deliveryCatalog(ctx context.Context, c *store.Conn, planID, se
 	}
 	switch {
 	case distributorID == sellerID:
-		parties.distributor, err = s.resellerAt(ctx, c, sellerID, gens[1], oks[1])
+		parties.distributor = parties.seller
 	case hinted && hint == distributorID:
 		parties.distributor, err = s.resellerAt(ctx, c, distributorID, gens[2], oks[2])
 	default: // the hint was missing or wrong: read the distributor's generation now
