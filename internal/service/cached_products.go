@@ -62,19 +62,9 @@ func (s *Service) productByID(ctx context.Context, c *store.Conn, id int64) (cat
 		})
 }
 
-// planProduct returns plan planID and its product with the product's secret, read
-// on c, from memory while the catalogue's generation stays: the generation is read
-// once for both.
-func (s *Service) planProduct(ctx context.Context, c *store.Conn, planID int64) (*domain.Plan, catalogProduct, error) {
-	gen, ok, err := c.Generation(ctx, store.ScopeCatalog)
-	if err != nil {
-		return nil, catalogProduct{}, err
-	}
-	return s.planProductAt(ctx, c, planID, gen, ok)
-}
-
-// planProductAt is planProduct with the catalogue's generation gen read already
-// (ok false: the catalogue has none, and nothing is kept).
+// planProductAt returns plan planID and its product with the product's secret,
+// read on c, from memory while the catalogue stays at generation gen, read by the
+// caller (ok false: the catalogue has none, and nothing is kept).
 func (s *Service) planProductAt(ctx context.Context, c *store.Conn, planID, gen int64, ok bool) (*domain.Plan,
 	catalogProduct, error) {
 	var err error
