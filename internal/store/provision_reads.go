@@ -79,12 +79,7 @@ func (c *Conn) FindProductAndAccountUsers(ctx context.Context, productID, accoun
 			product, err = scanProduct(sc)
 			return err
 		}}
-	usersPart := readPart{query: accountUserIDsSQL, args: []any{accountID}, each: func(sc scanner) error {
-		var u int64
-		err := sc.Scan(&u)
-		users = append(users, u)
-		return err
-	}}
+	usersPart := accountUserIDs(accountID, &users)
 	var err error
 	if c.db.engine == Postgres {
 		err = c.readTogether(ctx, productPart, usersPart)

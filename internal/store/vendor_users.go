@@ -114,20 +114,23 @@ func (c *Conn) UpdateVendorUser(ctx context.Context, u *VendorUser) error {
 	return nil
 }
 
-// accountUserIDsSQL is FindAccountUserIDs's query.
-const accountUserIDsSQL = `SELECT user_id FROM account_users WHERE account_id = $1 ORDER BY user_id`
+// accountUserIDs is the read of the ids of the users of account id, in id order,
+// appended to *out.
+func accountUserIDs(id int64, out *[]int64) readPart {
+	return readPart{query: `SELECT user_id FROM account_users WHERE account_id = $1 ORDER BY user_id`,
+		args: []any{id}, each: func(sc scanner) error {
+			var u int64
+			err := sc.Scan(&u)
+			*out = append(*out, u)
+			return err
+		}}
+}
 
 // FindAccountUserIDs returns the ids of the users of account id, in id order.
 func (c *Conn) FindAccountUserIDs(ctx context.Context, id int64) ([]int64, error) {
 	var out []int64
-	err := eachRow(ctx, c, accountUserIDsSQL, []any{id},
-		func(sc scanner) error {
-			var u int64
-			err := sc.Scan(&u)
-			out = append(out, u)
-			return err
-		})
-	if err != nil {
+	part := accountUserIDs(id, &out)
+	if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
 		return nil, fmt.Errorf("find the users of account %d: %w", id, err)
 	}
 	return out, nil
