@@ -191,11 +191,11 @@ func (c *Conn) claimSQL(owner string, kinds []string, limit int, now, leaseUntil
 // ClaimNextJobAlong is ClaimJobs of one job in c's transaction, for a caller that
 // needs the job only once the transaction has committed: on PostgreSQL the claim
 // goes in the round trip of the transaction's next statement, or the commit's
-// (Conn.along). got is called with the job claimed (nil for none) when its answer
-// is read, at the latest before the commit.
+// (Conn.along). got is called with the job claimed, if any, when its answer is
+// read, at the latest before the commit.
 func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []string, now, leaseUntil time.Time,
 	got func(*domain.Job)) error {
-	if got(nil); len(kinds) == 0 {
+	if len(kinds) == 0 {
 		return nil
 	}
 	query, args := c.claimSQL(owner, kinds, 1, now, leaseUntil)
