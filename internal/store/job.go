@@ -216,13 +216,14 @@ func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []stri
 // in run_at's order and stops at the limit, and the first $6 of both are the first
 // $6 of all.
 func claimDueSQLite(in string) string {
+	limit := opaqueInt(6) // one text for every limit, prepared once
 	return `SELECT id FROM (
 		SELECT * FROM (SELECT id, run_at FROM jobs WHERE status = $1 AND run_at <= $3 AND ` + in + `
-			ORDER BY run_at, id LIMIT $6)
+			ORDER BY run_at, id LIMIT ` + limit + `)
 		UNION ALL
 		SELECT * FROM (SELECT id, run_at FROM jobs WHERE status = $2 AND lease_until <= $3 AND ` + in + `
-			ORDER BY run_at, id LIMIT $6))
-		ORDER BY run_at, id LIMIT $6`
+			ORDER BY run_at, id LIMIT ` + limit + `))
+		ORDER BY run_at, id LIMIT ` + limit
 }
 
 // claimDuePostgres selects and locks the first $6 due jobs of the kinds in on

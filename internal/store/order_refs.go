@@ -31,11 +31,12 @@ func (c *Conn) FindPaymentMethodsOf(ctx context.Context, resellerIDs []int64) ([
 // FindAccountWithManagerName returns the account with the given id, or a not-found
 // error, together with the name of manager managerID ("" when there is no such
 // manager), in one statement: what a sales order reads of both before it writes.
+// The id is opaque to SQLite's planner, which plans the join with it (see opaqueInt).
 func (c *Conn) FindAccountWithManagerName(ctx context.Context, id, managerID int64) (*domain.Account, string, error) {
 	var name nullText
 	acc, err := one(ctx, c, domain.NotFound(domain.MsgAccountNotFound), fmt.Sprintf("find account %d", id),
 		func(s scanner) (*domain.Account, error) { return scanAccount(s, &name) },
 		"SELECT "+accountColumns+", (SELECT m.name FROM managers m WHERE m.id = $2) "+accountFrom+
-			" WHERE a.id = $1", id, managerID)
+			" WHERE a.id = "+opaqueInt(1), id, managerID)
 	return acc, name.String, err
 }
