@@ -83,9 +83,22 @@ func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
 			s.serveIdempotent(w, c, h, key)
 			return
 		}
-		status, body := s.render(c, h)
-		writeBody(w, status, body)
+		s.serve(w, c, h)
 	})
+}
+
+// serve runs h and writes its answer or error. A document is written from the
+// encoder's pooled buffer, with no copy of its own.
+func (s *Server) serve(w http.ResponseWriter, c *call, h handlerFunc) {
+	rep, err := h(c)
+	if err == nil && rep.raw == nil && rep.doc != nil {
+		err = withEncoded(rep.doc, func(body []byte) { writeBody(w, rep.statusOr200(), body) })
+		if err == nil {
+			return
+		}
+	}
+	status, body := s.answerOf(c, rep, err)
+	writeBody(w, status, body)
 }
 
 // hasBody reports whether a request carries a body to read: an operation such as a
@@ -100,6 +113,11 @@ func hasBody(r *http.Request) bool {
 // render runs h and encodes its answer or error.
 func (s *Server) render(c *call, h handlerFunc) (int, []byte) {
 	rep, err := h(c)
+	return s.answerOf(c, rep, err)
+}
+
+// answerOf is the status and body of h's reply rep, or of its error err.
+func (s *Server) answerOf(c *call, rep reply, err error) (int, []byte) {
 	if err != nil {
 		return s.renderError(c.r, c.locale, err)
 	}
@@ -110,17 +128,21 @@ func (s *Server) render(c *call, h handlerFunc) (int, []byte) {
 	return status, body
 }
 
+// statusOr200 is the reply's status, 200 when it names none.
+func (rep reply) statusOr200() int {
+	if rep.status == 0 {
+		return http.StatusOK
+	}
+	return rep.status
+}
+
 // encode returns the reply's status and body.
 func (rep reply) encode() (int, []byte, error) {
-	status := rep.status
-	if status == 0 {
-		status = http.StatusOK
-	}
 	if rep.raw != nil || rep.doc == nil {
-		return status, rep.raw, nil
+		return rep.statusOr200(), rep.raw, nil
 	}
 	body, err := encode(rep.doc)
-	return status, body, err
+	return rep.statusOr200(), body, err
 }
 
 // serveIdempotent runs h at most once per Idempotency-Key and body, replaying the
