@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -137,7 +136,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxLifetime(0)
-	version, err := openDataVersion(ctx, "file:"+abs+"?"+params.Encode())
+	version, err := openDataVersion(ctx, "file:"+abs+"?"+params.Encode(), abs+"-shm")
 	if err != nil {
 		read.Close()
 		checkpoints.Close()
@@ -153,101 +152,6 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	return newDB(SQLite, pool, version), nil
-}
-
-// dataVersion reads SQLite's PRAGMA data_version on a connection of its own. The
-// value changes whenever any other connection commits, in this process (the write
-// pool) or in another one (the command line, a second server), so an equal value
-// proves that nothing changed in between. The value is per connection, so one
-// goroutine owns the connection and runs the checks; callers that arrive while a
-// check runs share the next one, which starts after they arrived and so sees
-// every commit that came before them.
-type dataVersion struct {
-	db      *sql.DB
-	stmt    *sql.Stmt
-	kick    chan struct{} // a caller waits for a check
-	quit    chan struct{} // close asks the loop to stop
-	stopped chan struct{} // the loop has stopped
-
-	mu     sync.Mutex
-	next   *versionCheck // the check the next callers wait for, not started yet
-	closed bool
-}
-
-// versionCheck is one reading of the data version; done is closed when it is read.
-type versionCheck struct {
-	done    chan struct{}
-	version int64
-	err     error
-}
-
-var errVersionClosed = errors.New("store: database closed")
-
-func openDataVersion(ctx context.Context, dsn string) (*dataVersion, error) {
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	stmt, err := db.PrepareContext(ctx, "PRAGMA data_version")
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	v := &dataVersion{db: db, stmt: stmt, kick: make(chan struct{}, 1), quit: make(chan struct{}),
-		stopped: make(chan struct{}), next: &versionCheck{done: make(chan struct{})}}
-	go v.loop()
-	return v, nil
-}
-
-// read returns the data version as of a moment after the call began.
-func (v *dataVersion) read() (int64, error) {
-	v.mu.Lock()
-	if v.closed {
-		v.mu.Unlock()
-		return 0, errVersionClosed
-	}
-	c := v.next
-	v.mu.Unlock()
-	select {
-	case v.kick <- struct{}{}:
-	default: // a check is already asked for; it starts after c was taken
-	}
-	<-c.done
-	return c.version, c.err
-}
-
-// loop runs the checks, one at a time, until close.
-func (v *dataVersion) loop() {
-	defer close(v.stopped)
-	for {
-		select {
-		case <-v.quit:
-			v.mu.Lock()
-			v.closed = true
-			c := v.next
-			v.mu.Unlock()
-			c.err = errVersionClosed
-			close(c.done)
-			return
-		case <-v.kick:
-		}
-		v.mu.Lock()
-		c := v.next
-		v.next = &versionCheck{done: make(chan struct{})}
-		v.mu.Unlock()
-		c.err = v.stmt.QueryRow().Scan(&c.version)
-		close(c.done)
-	}
-}
-
-func (v *dataVersion) close() error {
-	close(v.quit)
-	<-v.stopped
-	v.stmt.Close()
-	return v.db.Close()
 }
 
 func newDB(engine Engine, p pool, version *dataVersion) *DB {

@@ -1,0 +1,20 @@
+package store
+
+// walHeader is one copy of the header of SQLite's wal-index, as 32-bit words: its
+// version, a change counter, the page size, the last valid frame, the database's
+// size in pages, the checksum of that frame, the WAL's salts and the header's own
+// checksum (sqlite.org/walformat.html, "The WAL-Index Header"). Every commit
+// rewrites it: at least the last frame and the checksums change, and when the WAL
+// starts over after a checkpoint its salts do.
+type walHeader [walHeaderSize / 4]uint32
+
+// walHeaderSize is the size of one copy of the header; the wal-index begins with
+// two copies of it.
+const walHeaderSize = 48
+
+// pragmaHeader stands for a value of PRAGMA data_version among the readings of
+// headers. Its first word, the wal-index version of a real header, is never 0 once
+// SQLite has set the header up, so no header reads as a PRAGMA value.
+func pragmaHeader(n int64) walHeader {
+	return walHeader{0, uint32(n), uint32(n >> 32)}
+}

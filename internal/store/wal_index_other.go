@@ -1,0 +1,14 @@
+//go:build !unix
+
+package store
+
+import "errors"
+
+// walIndex is not mapped on this system: PRAGMA data_version answers.
+type walIndex struct{}
+
+func mapWALIndex(string) (*walIndex, error) { return nil, errors.New("wal-index not mapped here") }
+
+func (*walIndex) header() (walHeader, bool) { return walHeader{}, false }
+
+func (*walIndex) unmap() {}
