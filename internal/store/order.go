@@ -267,9 +267,17 @@ func (c *Conn) CreateOrder(ctx context.Context, o *domain.Order) error {
 // orderCreated does what follows the INSERT of o: its lines and the orders'
 // counter, with the commit.
 func (c *Conn) orderCreated(ctx context.Context, o *domain.Order) error {
+	return c.orderWritten(ctx, o, true)
+}
+
+// orderWritten is orderCreated for an order whose lines were written with it
+// unless withLines.
+func (c *Conn) orderWritten(ctx context.Context, o *domain.Order, withLines bool) error {
 	c.lockedForUpdate("orders", o.ID) // the transaction's own new row
-	if err := c.insertOrderLines(ctx, o); err != nil {
-		return err
+	if withLines {
+		if err := c.insertOrderLines(ctx, o); err != nil {
+			return err
+		}
 	}
 	if err := c.touchSubscriptionChanged(ctx, o.ResellerID, o.SubscriptionID); err != nil {
 		return err

@@ -94,8 +94,13 @@ func (c *Conn) CreateNumberedOrderAtCommit(ctx context.Context, o *domain.Order,
 		numbers = append(numbers, &p.DocumentID)
 	}
 	q, args := numberedOrderSQL(o, prefix, p, true)
+	lines := orderLineRows(o)
+	if len(lines) > c.bulkRows() {
+		lines = nil // written apart, as CreateOrder writes them
+	}
+	q, args = withOrderLines(q, args, lines)
 	c.first = append(c.first, statement{query: q, args: args, dest: numbers})
-	if err := c.orderCreated(ctx, o); err != nil {
+	if err := c.orderWritten(ctx, o, lines == nil); err != nil {
 		return err
 	}
 	if p == nil {
@@ -103,6 +108,34 @@ func (c *Conn) CreateNumberedOrderAtCommit(ctx context.Context, o *domain.Order,
 	}
 	c.lockedForUpdate("payments", p.ID) // the transaction's own new row
 	return c.count(ctx, tallyPayments, p.ResellerID, 1)
+}
+
+// withOrderLines adds to q, CreateNumberedOrderAtCommit's statement with args, the
+// INSERT of lines (orderLineRows), when there are any, as one more of its WITH
+// queries: the order's lines then need no statement of their own in the commit's
+// round trip, where the series' rows are held. Their foreign key to the order is
+// checked at the end of the statement, once the order is written.
+func withOrderLines(q string, args []any, lines [][]any) (string, []any) {
+	if len(lines) == 0 {
+		return q, args
+	}
+	var sb strings.Builder
+	sb.WriteString(`, l AS (INSERT INTO order_lines (` + orderLineColumnList + `) VALUES `)
+	for i, r := range lines {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(selectListTuple(&args, r))
+	}
+	sb.WriteString(`) SELECT`)
+	// The statement's own query follows its WITH queries: " SELECT o.document_id …".
+	at := strings.LastIndex(q, ` SELECT o.document_id`)
+	return q[:at] + sb.String() + q[at+len(` SELECT`):], args
+}
+
+// selectListTuple is selectList as a parenthesised tuple of parameters.
+func selectListTuple(args *[]any, values []any) string {
+	return "(" + selectList(args, values, nil) + ")"
 }
 
 // createNumberedOrderApart is CreateNumberedOrder as three statements: the numbers,
