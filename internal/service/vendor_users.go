@@ -101,14 +101,30 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 		return err
 	}
 	now := s.clock.Now()
-	rows := make([]*store.VendorUser, len(users))
-	for i, id := range users { // in id order, the order every writer locks them in
-		if rows[i], err = tx.LockVendorUser(ctx, id, product.ID, sub.ResellerID, "", now); err != nil {
+	statuses := []domain.SubscriptionStatus{after}
+	// An outcome that leaves sub in use wants the users active whatever the account's
+	// other subscriptions are; a user the vendor holds as active already is left as it
+	// is, under a shared hold (store.Conn.HoldActiveVendorUser), so that the outcomes
+	// of one account's subscriptions do not wait for each other's commits.
+	inUse := wantedUserState(statuses) == userActive
+	rows := make([]*store.VendorUser, 0, len(users))
+	for _, id := range users { // in id order, the order every writer locks them in
+		if inUse {
+			held, err := tx.HoldActiveVendorUser(ctx, id, product.ID)
+			if err != nil {
+				return err
+			}
+			if held {
+				continue
+			}
+		}
+		u, err := tx.LockVendorUser(ctx, id, product.ID, sub.ResellerID, "", now)
+		if err != nil {
 			return err
 		}
+		rows = append(rows, u)
 	}
-	statuses := []domain.SubscriptionStatus{after}
-	if wantedUserState(statuses) != userActive {
+	if !inUse {
 		// One subscription in use keeps the users active whatever the others are;
 		// only a stop or a deletion needs to know of them.
 		others, err := tx.FindProductSubscriptionStatuses(ctx, sub.AccountID, product.ID, sub.ID)

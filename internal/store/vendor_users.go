@@ -71,6 +71,37 @@ func (c *Conn) LockVendorUser(ctx context.Context, userID, productID, resellerID
 	return u, nil
 }
 
+// HoldActiveVendorUser reports whether the vendor of product holds user as active,
+// as it should (wanted and told both active), and if so holds the row shared until
+// the transaction ends. An outcome that leaves a subscription in use changes nothing
+// on such a row, so it needs no update lock: outcomes of one account's
+// subscriptions, which all lock the same users' rows, would queue for it one
+// commit after another. The shared lock still keeps a stop or a deletion, which
+// locks the row for update before it counts the account's subscriptions, waiting
+// until this transaction's subscription has committed in use. A row in any other
+// state is left unlocked (false), for LockVendorUser. Only when a stop or deletion
+// changed the row while this read waited for it is the row held shared and then
+// locked for update, which PostgreSQL may break as a deadlock with another such
+// outcome: the job then runs again.
+func (c *Conn) HoldActiveVendorUser(ctx context.Context, userID, productID int64) (bool, error) {
+	lock, err := c.lockClause(forShare, "v")
+	if err != nil {
+		return false, err
+	}
+	held := false
+	err = eachRow(ctx, c, `SELECT v.user_id FROM vendor_users v
+		WHERE v.user_id = $1 AND v.product_id = $2 AND v.wanted = 'active' AND v.told = 'active'`+lock,
+		[]any{userID, productID}, func(sc scanner) error {
+			held = true
+			var id int64
+			return sc.Scan(&id)
+		})
+	if err != nil {
+		return false, fmt.Errorf("hold vendor user %d of product %d: %w", userID, productID, err)
+	}
+	return held, nil
+}
+
 // FindVendorUserForUpdate returns the row of user and product held for update
 // until the transaction ends, or nil when there is none.
 func (c *Conn) FindVendorUserForUpdate(ctx context.Context, userID, productID int64) (*VendorUser, error) {
