@@ -103,14 +103,15 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 	now := s.clock.Now()
 	statuses := []domain.SubscriptionStatus{after}
 	// An outcome that leaves sub in use wants the users active whatever the account's
-	// other subscriptions are; a user the vendor holds as active already is left as it
-	// is, under a shared hold (store.Conn.HoldActiveVendorUser), so that the outcomes
-	// of one account's subscriptions do not wait for each other's commits.
+	// other subscriptions are; a user wanted active already, and told so or being
+	// told, is left as it is under a shared hold (store.Conn.HoldSettledVendorUser),
+	// so that the outcomes of one account's subscriptions do not wait for each
+	// other's commits.
 	inUse := wantedUserState(statuses) == userActive
 	rows := make([]*store.VendorUser, 0, len(users))
 	for _, id := range users { // in id order, the order every writer locks them in
 		if inUse {
-			held, err := tx.HoldActiveVendorUser(ctx, id, product.ID)
+			held, err := tx.HoldSettledVendorUser(ctx, id, product.ID, userActive)
 			if err != nil {
 				return err
 			}

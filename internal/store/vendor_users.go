@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // The account users each product's vendor knows (migration 0026).
@@ -71,27 +73,29 @@ func (c *Conn) LockVendorUser(ctx context.Context, userID, productID, resellerID
 	return u, nil
 }
 
-// HoldActiveVendorUser reports whether the vendor of product holds user as active,
-// as it should (wanted and told both active), and if so holds the row shared until
-// the transaction ends. An outcome that leaves a subscription in use changes nothing
-// on such a row, so it needs no update lock: outcomes of one account's
-// subscriptions, which all lock the same users' rows, would queue for it one
-// commit after another. The shared lock still keeps a stop or a deletion, which
-// locks the row for update before it counts the account's subscriptions, waiting
-// until this transaction's subscription has committed in use. A row in any other
-// state is left unlocked (false), for LockVendorUser. Only when a stop or deletion
-// changed the row while this read waited for it is the row held shared and then
-// locked for update, which PostgreSQL may break as a deadlock with another such
-// outcome: the job then runs again.
-func (c *Conn) HoldActiveVendorUser(ctx context.Context, userID, productID int64) (bool, error) {
+// HoldSettledVendorUser reports whether what the vendor of product should hold of
+// user is state already, and told or on its way (told state, or a delivery job of
+// the row pending or running), and if so holds the row shared until the
+// transaction ends. An outcome that wants state then changes nothing on the row, so
+// it needs no update lock: the outcomes of one account's subscriptions, which all
+// lock the same users' rows, would otherwise wait for each other's commits. The
+// shared hold still keeps a writer that locks the row for update (a stop or a
+// deletion, before it counts the account's subscriptions) waiting until this
+// transaction has committed. A row in any other state is left unlocked (false),
+// for LockVendorUser. Only when a writer changed the row while this read waited for
+// it is the row held shared and then locked for update, which PostgreSQL may break
+// as a deadlock with another such outcome: that outcome's job then runs again.
+func (c *Conn) HoldSettledVendorUser(ctx context.Context, userID, productID int64, state string) (bool, error) {
 	lock, err := c.lockClause(forShare, "v")
 	if err != nil {
 		return false, err
 	}
 	held := false
 	err = eachRow(ctx, c, `SELECT v.user_id FROM vendor_users v
-		WHERE v.user_id = $1 AND v.product_id = $2 AND v.wanted = 'active' AND v.told = 'active'`+lock,
-		[]any{userID, productID}, func(sc scanner) error {
+		WHERE v.user_id = $1 AND v.product_id = $2 AND v.wanted = $3 AND (v.told = $3
+			OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = v.job_id AND j.status IN ($4, $5)))`+lock,
+		[]any{userID, productID, state, string(domain.JobStatusPending), string(domain.JobStatusRunning)},
+		func(sc scanner) error {
 			held = true
 			var id int64
 			return sc.Scan(&id)
