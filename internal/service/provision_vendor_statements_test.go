@@ -116,10 +116,10 @@ func TestVendorDeliveryStatements(t *testing.T) {
 		// order's row, the subscription (with its resources on PostgreSQL), the
 		// vendor's answer, the order's and the subscription's updates, the claim
 		// of the next job, and the scope's move with the commit. On PostgreSQL the
-		// transaction makes its BEGIN with the first statement, the completion and
-		// the claim go with the order's lock and the vendor's answer with the
-		// order's update (nothing waits for their answers), and the scope's move
-		// with COMMIT. What the vendor should hold of the account's users adds
+		// transaction makes its BEGIN with the first statement, the completion
+		// goes with the order's lock and the vendor's answer with the order's
+		// update (nothing waits for their answers), and the claim and the scope's
+		// move with COMMIT. What the vendor should hold of the account's users adds
 		// two statements to the transaction: the account's users (the product
 		// comes from memory at the catalogue's generation the subscription's
 		// update checks), and each user's row, which the vendor holds as active
