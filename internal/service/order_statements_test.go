@@ -156,13 +156,15 @@ func TestProvisionJobStatements(t *testing.T) {
 		// finds none; then RunDue's claim that finds none left and its look for
 		// jobs other workers run. On PostgreSQL each claim is two round trips
 		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction seven
-		// (the completion and the claim need no answer before the commit, and go
-		// with the order's lock, store.Conn.ClaimNextJobAlong): the
+		// (the completion and the claim need no answer before the commit: the
+		// completion goes with the order's lock, the claim with the commit,
+		// store.Conn.ClaimNextJobAlong), and each of the three claims sends its
+		// planner settings in its round trip (store's claimPlan): the
 		// subscription, postpaid and owing its sale, reads its account's credit
 		// limit to review its debt (docs/billing.md, "Postpaid debt and blocking").
 		want, wantTrips := uint64(14), uint64(13)
 		if e.Name == "postgres" {
-			want = 15
+			want = 18
 		}
 		got, trips := deliver()
 		if got != want {
