@@ -52,8 +52,13 @@ func TestProvisionChainReadsProductOnce(t *testing.T) {
 		// The run's reads with the account as the tenant, the generations of the
 		// catalogue and of the resellers (the plan, the product and the e-mail's
 		// seller and distributor come from memory; the sales order had no
-		// attributes to read), and the transaction that ends the job waiting.
+		// attributes to read), and the transaction that ends the job waiting; on
+		// PostgreSQL its claim of the next job sends its planner settings with it
+		// (store's claimPlan).
 		want := uint64(12)
+		if e.Name == "postgres" {
+			want = 13
+		}
 		if got := (three - one) / 2; got != want {
 			t.Errorf("an event more ran %d more statements (1: %d, 3: %d), want %d", got, one, three, want)
 		}
