@@ -64,8 +64,8 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 		return nil
 	}
 	// The next job is the worker's only once tx has committed, so its claim
-	// needs no answer before then: on PostgreSQL it goes with the transaction's
-	// next statement, in its round trip.
+	// needs no answer before then: on PostgreSQL it goes in the commit's round
+	// trip.
 	return tx.ClaimNextJobAlong(ctx, l.claim.owner, l.claim.kinds, now, now.Add(l.claim.lease),
 		func(j *domain.Job) { l.next = j })
 }
