@@ -94,13 +94,9 @@ func (c *Conn) CreateNumberedOrderAtCommit(ctx context.Context, o *domain.Order,
 		numbers = append(numbers, &p.DocumentID)
 	}
 	q, args := numberedOrderSQL(o, prefix, p, true)
-	lines := orderLineRows(o)
-	if len(lines) > c.bulkRows() {
-		lines = nil // written apart, as CreateOrder writes them
-	}
-	q, args = withOrderLines(q, args, lines)
+	q, args, withLines := withOrderLines(q, args, orderLineRows(o))
 	c.first = append(c.first, statement{query: q, args: args, dest: numbers})
-	if err := c.orderWritten(ctx, o, lines == nil); err != nil {
+	if err := c.orderWritten(ctx, o, !withLines); err != nil {
 		return err
 	}
 	if p == nil {
@@ -110,14 +106,25 @@ func (c *Conn) CreateNumberedOrderAtCommit(ctx context.Context, o *domain.Order,
 	return c.count(ctx, tallyPayments, p.ResellerID, 1)
 }
 
+// numberedOrderAnswer begins the query that follows the WITH queries of
+// numberedOrderSQL's statement, in each of its forms.
+const numberedOrderAnswer = ` SELECT o.`
+
+// maxLinesWithNumbering bounds the lines written in the numbering statement: each
+// count of lines is a text of its own, prepared on every connection, and a sale has
+// a line per resource and fee, a handful; more are written apart.
+const maxLinesWithNumbering = 16
+
 // withOrderLines adds to q, CreateNumberedOrderAtCommit's statement with args, the
-// INSERT of lines (orderLineRows), when there are any, as one more of its WITH
-// queries: the order's lines then need no statement of their own in the commit's
-// round trip, where the series' rows are held. Their foreign key to the order is
-// checked at the end of the statement, once the order is written.
-func withOrderLines(q string, args []any, lines [][]any) (string, []any) {
-	if len(lines) == 0 {
-		return q, args
+// INSERT of lines (orderLineRows) as one more of its WITH queries, and reports
+// whether it did: the order's lines then need no statement of their own in the
+// commit's round trip, where the series' rows are held. Their foreign key to the
+// order is checked at the end of the statement, once the order is written. No
+// lines, or more than maxLinesWithNumbering, are left to the caller.
+func withOrderLines(q string, args []any, lines [][]any) (string, []any, bool) {
+	at := strings.LastIndex(q, numberedOrderAnswer)
+	if len(lines) == 0 || len(lines) > maxLinesWithNumbering || at < 0 {
+		return q, args, false
 	}
 	var sb strings.Builder
 	sb.WriteString(`, l AS (INSERT INTO order_lines (` + orderLineColumnList + `) VALUES `)
@@ -127,10 +134,8 @@ func withOrderLines(q string, args []any, lines [][]any) (string, []any) {
 		}
 		sb.WriteString(selectListTuple(&args, r))
 	}
-	sb.WriteString(`) SELECT`)
-	// The statement's own query follows its WITH queries: " SELECT o.document_id …".
-	at := strings.LastIndex(q, ` SELECT o.document_id`)
-	return q[:at] + sb.String() + q[at+len(` SELECT`):], args
+	sb.WriteString(`)`)
+	return q[:at] + sb.String() + q[at:], args, true
 }
 
 // selectListTuple is selectList as a parenthesised tuple of parameters.
@@ -211,9 +216,9 @@ func numberedOrderSQL(o *domain.Order, prefix string, p *domain.Payment, withIDs
 	q.WriteString(` FROM n WHERE n.prefix = $2 RETURNING id, document_id)`)
 	if p == nil {
 		if withIDs {
-			q.WriteString(` SELECT o.document_id FROM o`)
+			q.WriteString(numberedOrderAnswer + `document_id FROM o`)
 		} else {
-			q.WriteString(` SELECT o.id, o.document_id, NULL::bigint, NULL::text FROM o`)
+			q.WriteString(numberedOrderAnswer + `id, o.document_id, NULL::bigint, NULL::text FROM o`)
 		}
 		return q.String(), args
 	}
@@ -225,9 +230,9 @@ func numberedOrderSQL(o *domain.Order, prefix string, p *domain.Payment, withIDs
 		map[int]string{paymentOrder: "o.id", paymentDocument: number("$3")}))
 	q.WriteString(` FROM o, n WHERE n.prefix = $3 RETURNING id, document_id)`)
 	if withIDs {
-		q.WriteString(` SELECT o.document_id, p.document_id FROM o, p`)
+		q.WriteString(numberedOrderAnswer + `document_id, p.document_id FROM o, p`)
 	} else {
-		q.WriteString(` SELECT o.id, o.document_id, p.id, p.document_id FROM o, p`)
+		q.WriteString(numberedOrderAnswer + `id, o.document_id, p.id, p.document_id FROM o, p`)
 	}
 	return q.String(), args
 }
