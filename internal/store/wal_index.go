@@ -1,10 +1,11 @@
 package store
 
 // walHeader is one copy of the header of SQLite's wal-index, as 32-bit words: its
-// version, a change counter, the page size, the last valid frame, the database's
-// size in pages, the checksum of that frame, the WAL's salts and the header's own
-// checksum (sqlite.org/walformat.html, "The WAL-Index Header"). Every commit
-// rewrites it: at least the last frame and the checksums change, and when the WAL
+// version, an unused word, a counter every commit increments, the initialised flag
+// with the page size, the last valid frame, the database's size in pages, the
+// checksum of that frame, the WAL's salts and the header's own checksum
+// (sqlite.org/walformat.html, "The WAL-Index Header"). Every commit rewrites it: at
+// least the counter, the last frame and the checksums change, and when the WAL
 // starts over after a checkpoint its salts do.
 type walHeader [walHeaderSize / 4]uint32
 
