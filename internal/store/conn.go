@@ -30,9 +30,10 @@ type Conn struct {
 	// counted holds, by accounts scope, how far the transaction moves its reseller's
 	// accounts counter, which the scope's move carries (see countAccounts).
 	counted map[Scope]int64
-	// later holds writes whose answers nobody reads (counters, links of new rows),
-	// sent with the scope moves just before the commit: on PostgreSQL one round trip
-	// for all of them instead of one each.
+	// later holds writes whose answers nobody needs before the commit (counters,
+	// links of new rows, the claim of a worker's next job, whose answer its callback
+	// reads), sent with the scope moves just before the commit: on PostgreSQL one
+	// round trip for all of them instead of one each.
 	later []statement
 	// first holds writes sent with the commit ahead of those in later, whose rows
 	// the commit scans (see CreateNumberedOrderAtCommit).
