@@ -211,9 +211,18 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload, req ProvisionRequest,
 	out ProvisionOutcome, result json.RawMessage) error {
 	err := s.onSalePlan(ctx, req.Subscription.PlanID, func(held salePlan) error {
-		return s.inTx(ctx, func(tx *store.Conn) error {
-			return s.applyOutcomeIn(ctx, tx, p, req.Order, held, out, result)
-		})
+		// Outcomes of one account's subscriptions hold its users' vendor rows shared,
+		// and one may then need a row for update (wantVendorUsersIn): the database
+		// may break a deadlock between two of them by failing one, which then runs
+		// again here rather than asking the vendor again in a run of its own.
+		for retries := 0; ; retries++ {
+			err := s.inTx(ctx, func(tx *store.Conn) error {
+				return s.applyOutcomeIn(ctx, tx, p, req.Order, held, out, result)
+			})
+			if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
+				return err
+			}
+		}
 	})
 	if err != nil {
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
