@@ -141,7 +141,7 @@ func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Sc
 		// scopes came out below the generic plan's once the table held a few pages of
 		// old versions, and PostgreSQL planned the check afresh on every call, which
 		// cost more than running it.
-		in = "scope = ANY(CAST((SELECT CAST($1 AS TEXT[])) AS TEXT[]))"
+		in, arg = "scope = ANY(CAST((SELECT CAST($1 AS TEXT[])) AS TEXT[]))", names
 	}
 	err := eachRow(ctx, b.db.Reader(), `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE `+in+
 		` GROUP BY scope`, []any{arg}, func(sc scanner) error {

@@ -47,6 +47,11 @@ func TestOneOfMatches(t *testing.T) {
 			{"EmptyAnys", func() int { return oneOfSeries(t, db, 10, "v", []any{}) }, 0},
 			{"EmptyAnysText", func() int { return oneOfSeries(t, db, 10, "CAST(v AS TEXT)", []any(nil)) }, 0},
 			{"Long", func() int { return oneOfSeries(t, db, 1000, "v", long) }, 500},
+			{"OneInt64", func() int { return oneOfSeries(t, db, 100, "v", []int64{7}) }, 1},
+			{"OneAny", func() int { return oneOfSeries(t, db, 100, "v", []any{int64(100)}) }, 1},
+			{"OneInt", func() int { return oneOfSeries(t, db, 100, "v", []any{3}) }, 1},
+			{"OneString", func() int { return oneOfSeries(t, db, 10, "CAST(v AS TEXT)", []string{"5"}) }, 1},
+			{"OneBool", func() int { return oneOfSeries(t, db, 10, "(v % 2 = 0)", []any{false}) }, 5},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

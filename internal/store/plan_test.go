@@ -103,7 +103,7 @@ func TestOneOfUsesIndex(t *testing.T) {
 			{"PrimaryKey", "accounts a", "a.id", []any{int64(3), int64(5)}, "", map[string]string{
 				"sqlite": "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)", "postgres": "Index Cond: (id = ANY ("}, nil},
 			{"SecondColumn", "accounts a", "a.email", []any{"x@example.com"}, "a.reseller_id = $1 AND ", map[string]string{
-				"sqlite": "INDEX accounts_reseller_email (reseller_id=? AND email=?)", "postgres": "Index Cond: ((reseller_id = '1'::bigint) AND (email = ANY ("}, nil},
+				"sqlite": "INDEX accounts_reseller_email (reseller_id=? AND email=?)", "postgres": "Index Cond: ((reseller_id = '1'::bigint) AND (email = 'x@example.com'::text))"}, nil},
 			{"Text", "managers m", "m.email", []any{"x@example.com", "y@example.com"}, "", map[string]string{
 				"sqlite": "SEARCH m USING COVERING INDEX managers_email (email=?)", "postgres": "Index Cond: (email = ANY ("},
 				[]string{"managers_reseller_email"}},
