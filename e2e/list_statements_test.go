@@ -69,7 +69,9 @@ func TestListStatementsBounded(t *testing.T) {
 		t.Run("FilterLengths", func(t *testing.T) {
 			// A comma list binds its values as one parameter: every length of one
 			// filter is one SQL text, so the first length prepares the statements
-			// and no later length adds any.
+			// and no later length adds any. One value is a text of its own on
+			// PostgreSQL (compared with =, so that its statement keeps a generic
+			// plan), so the count starts with the first longer list.
 			accounts := "/api/v3/resellers/1/accounts"
 			shapes := []struct {
 				path, param string
@@ -97,10 +99,13 @@ func TestListStatementsBounded(t *testing.T) {
 					// prepares what it runs, so other texts come and go with the
 					// connection a request happens to get.
 					got := lsListTexts(s.DB.PreparedTexts())
+					if n == 1 {
+						continue
+					}
 					if before < 0 {
 						before = got
 					} else if got > before {
-						t.Fatalf("%s %s with %d values: %d list statements prepared, was %d with 1 value; want one SQL text for every length",
+						t.Fatalf("%s %s with %d values: %d list statements prepared, was %d with fewer; want one SQL text for every length",
 							shape.path, shape.param, n, got, before)
 					}
 				}
