@@ -27,7 +27,8 @@ import (
 // whenever what was read differs from what was read last, so both sources, and a
 // switch from one to the other, keep the meaning of equal values.
 type dataVersion struct {
-	shm atomic.Pointer[walIndex] // nil when the PRAGMA answers
+	shm     atomic.Pointer[walIndex] // nil when the PRAGMA answers
+	mapping *walIndex                // what close unmaps, also after the PRAGMA took over
 
 	db      *sql.DB
 	stmt    *sql.Stmt
@@ -78,6 +79,7 @@ func openDataVersion(ctx context.Context, dsn, shmPath string) (*dataVersion, er
 	}
 	if w, err := mapWALIndex(shmPath); err == nil {
 		v.shm.Store(w)
+		v.mapping = w
 	}
 	go v.loop()
 	return v, nil
@@ -151,8 +153,9 @@ func (v *dataVersion) loop() {
 }
 
 func (v *dataVersion) close() error {
-	if w := v.shm.Swap(nil); w != nil {
-		w.unmap()
+	v.shm.Store(nil)
+	if v.mapping != nil {
+		v.mapping.unmap()
 	}
 	close(v.quit)
 	<-v.stopped
