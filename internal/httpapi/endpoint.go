@@ -91,7 +91,7 @@ func (s *Server) route(pattern string, h handlerFunc, opts routeOption) {
 // encoder's pooled buffer, with no copy of its own.
 func (s *Server) serve(w http.ResponseWriter, c *call, h handlerFunc) {
 	rep, err := h(c)
-	if err == nil && rep.raw == nil && rep.doc != nil {
+	if err == nil && rep.isDocument() {
 		err = withEncoded(rep.doc, func(body []byte) { writeBody(w, rep.statusOr200(), body) })
 		if err == nil {
 			return
@@ -128,6 +128,10 @@ func (s *Server) answerOf(c *call, rep reply, err error) (int, []byte) {
 	return status, body
 }
 
+// isDocument reports whether the reply's body is its document to encode, not raw
+// bytes or nothing.
+func (rep reply) isDocument() bool { return rep.raw == nil && rep.doc != nil }
+
 // statusOr200 is the reply's status, 200 when it names none.
 func (rep reply) statusOr200() int {
 	if rep.status == 0 {
@@ -138,7 +142,7 @@ func (rep reply) statusOr200() int {
 
 // encode returns the reply's status and body.
 func (rep reply) encode() (int, []byte, error) {
-	if rep.raw != nil || rep.doc == nil {
+	if !rep.isDocument() {
 		return rep.statusOr200(), rep.raw, nil
 	}
 	body, err := encode(rep.doc)
