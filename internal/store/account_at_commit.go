@@ -21,7 +21,7 @@ var ErrAccountNotWritten = errors.New("account create sent with the commit wrote
 // nothing is written without it; its row carries '1:' and the id, which the update
 // reads back from excluded.
 var createAccountAtCommitSQL = accountWithOwnerCTEs + `,
-	moved AS (` + scopeMoveOf(`SELECT $39, $40, 1, '1:' || CAST(a.id AS TEXT), 1, 1 FROM account a`,
+	moved AS (` + scopeMoveOf(Postgres, `SELECT $39, $40, 1, '1:' || CAST(a.id AS TEXT), 1, 1 FROM account a`,
 	"substr(excluded.added, 3)") + ` RETURNING 1)
 	SELECT a.id, a.currency, a.owner_id, a.owner_id FROM account a, moved`
 

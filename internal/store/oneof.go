@@ -26,12 +26,23 @@ import (
 // were each planned 3,000 times in 3,000 deliveries, at more than their execution
 // cost (TestOneValueKeepsItsPlan). SQLite keeps json_each for one value: a bound id
 // compared with = in a join is one SQLite plans with its value (see opaqueInt).
+//
+// A list of several ids ([]int64) has the same trouble: for two or three ids the plan
+// for the array at hand is priced below the generic one, so a refresh's count of the
+// accounts added to a page was planned on every call, for longer than it ran. The
+// array reaches such a condition through a one-row subquery, which the planner
+// cannot look into, so both plans are priced alike and the generic one is kept. It
+// is an index's array condition either way. Lists of other values (the filters'
+// enumerations) keep the plan for their values, which may pick another index.
 func oneOf[T any](e Engine, expr string, n int, values []T) (string, any) {
 	ph := "$" + strconv.Itoa(n)
 	if e == Postgres {
 		arr := pgArray(values)
 		if len(values) == 1 {
 			return expr + " = " + ph, reflect.ValueOf(arr).Index(0).Interface()
+		}
+		if _, ids := any(values).([]int64); ids && len(values) > 1 {
+			return expr + " = ANY(CAST((SELECT CAST(" + ph + " AS BIGINT[])) AS BIGINT[]))", arr
 		}
 		return expr + " = ANY(" + ph + ")", arr
 	}

@@ -98,7 +98,7 @@ func (c *Conn) scopeMoves() []statement {
 		if !c.touched[s] {
 			added = c.declaredAdds(s)
 		}
-		out[i] = statement{query: scopeMove, args: []any{string(s), shard, added, c.counted[s]}}
+		out[i] = statement{query: scopeMove[c.db.engine], args: []any{string(s), shard, added, c.counted[s]}}
 		if c.db.oldCounts {
 			out[i] = statement{query: scopeMoveUncounted, args: []any{string(s), shard, added}}
 		}
@@ -114,23 +114,37 @@ func (c *Conn) scopeMoves() []statement {
 // and the next declared one starts it again. added_generation is the generation
 // the column is current at: a move made by hand, which leaves it behind, reads as
 // unknown. The move adds $4 to the shard's n, the accounts it counted (see
-// countAccounts; 0 for any other change).
-var scopeMove = scopeMoveOf(`VALUES ($1, $2, 1, '1:' || $3, 1, $4)`, "$3")
+// countAccounts; 0 for any other change). It is the engine's (see maxAddedLength).
+var scopeMove = map[Engine]string{
+	SQLite:   scopeMoveOf(SQLite, `VALUES ($1, $2, 1, '1:' || $3, 1, $4)`, "$3"),
+	Postgres: scopeMoveOf(Postgres, `VALUES ($1, $2, 1, '1:' || $3, 1, $4)`, "$3"),
+}
 
-// scopeMoveOf is scopeMove with the row to insert given by rows (the scope, the
-// shard, 1, '1:' followed by the ids, 1, the count) and the ids the move declares,
-// or NULL, by the expression ids, which may read the row as excluded.
-func scopeMoveOf(rows, ids string) string {
-	return scopeUpsert(", n", rows, "n = cache_scopes.n + excluded.n,", ids)
+// maxAddedLength bounds the column added of a scope's row, in characters, on each
+// engine: past it, the next move starts the column again, and a reader more moves
+// behind reads its value afresh. SQLite keeps a scope in one row: 1,000 characters
+// reach about 70 account creates back. PostgreSQL spreads a scope's moves over its
+// scopeShards rows, so each needs less for the scope to reach as far back, and
+// every generation check reads all of them: with 1,000 characters each, a row
+// rewritten by every create left the 16 rows of a busy scope on about 12 pages, so
+// each check read 13 buffers; at 200 (about 14 creates a row, 220 a scope) it reads
+// one or two.
+var maxAddedLength = map[Engine]int{SQLite: 1000, Postgres: 200}
+
+// scopeMoveOf is scopeMove on engine e with the row to insert given by rows (the
+// scope, the shard, 1, '1:' followed by the ids, 1, the count) and the ids the move
+// declares, or NULL, by the expression ids, which may read the row as excluded.
+func scopeMoveOf(e Engine, rows, ids string) string {
+	return scopeUpsert(e, ", n", rows, "n = cache_scopes.n + excluded.n,", ids)
 }
 
 // scopeMoveUncounted is scopeMove in a schema older than migration 0042, whose
 // scopes count nothing; only tests write in one (see MigrateTo).
-var scopeMoveUncounted = scopeUpsert("", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3")
+var scopeMoveUncounted = scopeUpsert(SQLite, "", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3")
 
 // scopeUpsert is the statement of scopeMoveOf, with the column n named in count
 // and set by setCount, or neither.
-func scopeUpsert(count, rows, setCount, ids string) string {
+func scopeUpsert(e Engine, count, rows, setCount, ids string) string {
 	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation` + count + `)
 	` + rows + ` ON CONFLICT (scope, shard) DO UPDATE
 	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
@@ -138,7 +152,7 @@ func scopeUpsert(count, rows, setCount, ids string) string {
 	added = CASE
 		WHEN ` + ids + ` IS NULL THEN NULL
 		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
-			AND length(cache_scopes.added) < 1000
+			AND length(cache_scopes.added) < ` + strconv.Itoa(maxAddedLength[e]) + `
 		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + `
 		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + ` END`
 }
