@@ -73,16 +73,19 @@ func TestListStatementsBounded(t *testing.T) {
 			// PostgreSQL (compared with =, so that its statement keeps a generic
 			// plan), so the count starts with the first longer list.
 			accounts := "/api/v3/resellers/1/accounts"
+			// from names the listed table as its statements read it: the job
+			// runner and the scheduler bind lists of their own, which a connection
+			// may first prepare at any moment of the test.
 			shapes := []struct {
-				path, param string
-				value       func(i int) string
-				lengths     []int
+				path, param, from string
+				value             func(i int) string
+				lengths           []int
 			}{
-				{lqManagers, "filter[id]", func(i int) string { return strconv.Itoa(1_000_000 + i) }, lsLengths(1000, 1)},
-				{lqManagers, "filter[email]", func(i int) string { return fmt.Sprintf("nobody%d@example.com", i) }, lsLengths(1000, 37)},
-				{accounts, "filter[id]", func(i int) string { return strconv.Itoa(1_000_000 + i) }, lsLengths(1000, 37)},
-				{accounts, "filter[user_email]", func(i int) string { return fmt.Sprintf("nobody%d@example.com", i) }, lsLengths(1000, 37)},
-				{"/api/v3/customer_store/resellers/1/products", "filter[key]", func(i int) string { return fmt.Sprintf("no-such-key-%d", i) }, lsLengths(1000, 37)},
+				{lqManagers, "filter[id]", "FROM managers", func(i int) string { return strconv.Itoa(1_000_000 + i) }, lsLengths(1000, 1)},
+				{lqManagers, "filter[email]", "FROM managers", func(i int) string { return fmt.Sprintf("nobody%d@example.com", i) }, lsLengths(1000, 37)},
+				{accounts, "filter[id]", "FROM accounts", func(i int) string { return strconv.Itoa(1_000_000 + i) }, lsLengths(1000, 37)},
+				{accounts, "filter[user_email]", "FROM accounts", func(i int) string { return fmt.Sprintf("nobody%d@example.com", i) }, lsLengths(1000, 37)},
+				{"/api/v3/customer_store/resellers/1/products", "filter[key]", "FROM products", func(i int) string { return fmt.Sprintf("no-such-key-%d", i) }, lsLengths(1000, 37)},
 			}
 			for _, shape := range shapes {
 				before := -1
@@ -98,7 +101,7 @@ func TestListStatementsBounded(t *testing.T) {
 					// Only the texts that bind a list count: on PostgreSQL each connection
 					// prepares what it runs, so other texts come and go with the
 					// connection a request happens to get.
-					got := lsListTexts(s.DB.PreparedTexts())
+					got := lsListTexts(s.DB.PreparedTexts(), shape.from)
 					if n == 1 {
 						continue
 					}
@@ -114,11 +117,12 @@ func TestListStatementsBounded(t *testing.T) {
 	})
 }
 
-// lsListTexts counts the SQL texts that bind a comma list as one parameter.
-func lsListTexts(texts []string) int {
+// lsListTexts counts the SQL texts reading from (a table, "FROM name") that bind a
+// comma list as one parameter.
+func lsListTexts(texts []string, from string) int {
 	n := 0
 	for _, t := range texts {
-		if strings.Contains(t, "= ANY(") || strings.Contains(t, "json_each(") {
+		if strings.Contains(t, from) && (strings.Contains(t, "= ANY(") || strings.Contains(t, "json_each(")) {
 			n++
 		}
 	}
