@@ -154,15 +154,18 @@ func TestProvisionJobStatements(t *testing.T) {
 		// its terms came from memory at, and the move of the subscriptions scope
 		// with the commit, and in it the claim of the worker's next job, which
 		// finds none; then RunDue's claim that finds none left and its look for
-		// jobs other workers run. On PostgreSQL each claim is two round trips
-		// (BEGIN with the UPDATE, then COMMIT), the outcome's transaction seven
-		// (the completion and the claim need no answer before the commit: the
-		// completion goes with the order's lock, the claim with the commit,
-		// store.Conn.ClaimNextJobAlong), and each of the three claims sends its
-		// planner settings in its round trip (store's claimPlan): the
-		// subscription, postpaid and owing its sale, reads its account's credit
-		// limit to review its debt (docs/billing.md, "Postpaid debt and blocking").
-		want, wantTrips := uint64(14), uint64(13)
+		// jobs other workers run. The subscription, postpaid and owing its sale,
+		// reads its account's credit limit to review its debt (docs/billing.md,
+		// "Postpaid debt and blocking"). On PostgreSQL each claim is two round
+		// trips (BEGIN with the UPDATE, then COMMIT) and the outcome's transaction
+		// three: BEGIN with the completion, the locks of the order and the
+		// subscription, the resources and the account (store.Conn.ReadLocked); the
+		// subscription's update, with the order's ahead of it; the claim with the
+		// commit (store.Conn.ClaimNextJobAlong). Nothing waits for the answers of
+		// the completion, the order's update or the claim before the commit. Each
+		// of the three claims sends its planner settings in its round trip
+		// (store's claimPlan).
+		want, wantTrips := uint64(14), uint64(9)
 		if e.Name == "postgres" {
 			want = 18
 		}

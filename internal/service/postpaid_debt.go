@@ -42,7 +42,7 @@ func (s *Service) reviewDebt(ctx context.Context, tx *store.Conn, sub *domain.Su
 // to an expired invoice) or been reopened.
 func (s *Service) reviewBlock(ctx context.Context, tx *store.Conn, sub *domain.Subscription, owesExpired bool,
 	now time.Time) error {
-	moved, err := s.applyBlockMove(ctx, tx, sub, nil, true, owesExpired)
+	moved, err := s.applyBlockMove(ctx, tx, sub, nil, true, owesExpired, nil)
 	return s.writeBlockMove(ctx, tx, sub, moved, err, now)
 }
 
@@ -66,7 +66,7 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 	if !domain.DebtMayMove(sub) {
 		return false, nil
 	}
-	return s.applyBlockMove(ctx, tx, sub, rules, false, false)
+	return s.applyBlockMove(ctx, tx, sub, rules, false, false, nil)
 }
 
 // applyDebtMoveAfterOp is applyDebtMove for a subscription operation op has just
@@ -74,11 +74,11 @@ func (s *Service) applyDebtMove(ctx context.Context, tx *store.Conn, sub *domain
 // are active or graced, so one busy when its invoice expired is blocked here; a
 // subscription just created owes no invoice yet, so its delivery reads none.
 func (s *Service) applyDebtMoveAfterOp(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
-	rules *domain.BillingRules, op domain.ProvisionOp) (bool, error) {
+	rules *domain.BillingRules, op domain.ProvisionOp, account *domain.Account) (bool, error) {
 	if !domain.DebtMayMove(sub) {
 		return false, nil
 	}
-	return s.applyBlockMove(ctx, tx, sub, rules, op != domain.ProvisionOpCreate, false)
+	return s.applyBlockMove(ctx, tx, sub, rules, op != domain.ProvisionOpCreate, false, account)
 }
 
 // applyBlockMove is applyDebtMove for any subscription. Whether sub owes to an
@@ -87,13 +87,14 @@ func (s *Service) applyDebtMoveAfterOp(ctx context.Context, tx *store.Conn, sub 
 // blocked subscription: a move of the debt may unblock it, but never blocks it for
 // an expiry, which the expire pass does, so the moves of debt on every order and
 // provisioning outcome cost no more statements. owesExpired: sub is known to owe
-// to an expired invoice, so nothing is read.
+// to an expired invoice, so nothing is read. account is sub's account if the
+// transaction has read it (see subscriptionCreditLimit), else nil.
 func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
-	rules *domain.BillingRules, expiring, owesExpired bool) (bool, error) {
+	rules *domain.BillingRules, expiring, owesExpired bool, account *domain.Account) (bool, error) {
 	if sub.PaymentModel != domain.PaymentModelPostpay {
 		return false, nil
 	}
-	limit, err := subscriptionCreditLimit(ctx, tx, sub)
+	limit, err := subscriptionCreditLimit(ctx, tx, sub, account)
 	if err != nil {
 		return false, err
 	}
@@ -124,12 +125,17 @@ func (s *Service) applyBlockMove(ctx context.Context, tx *store.Conn, sub *domai
 }
 
 // subscriptionCreditLimit is sub's credit limit (domain.SubscriptionCreditLimit),
-// reading its account only when the limit is the account's. The account's row is
+// reading its account only when the limit is the account's and account, the one the
+// transaction read already (nil for none), is not it. The account's row is
 // not locked: a change of its limit reviews its subscriptions after it commits
 // (a JobReviewAccountDebts job).
-func subscriptionCreditLimit(ctx context.Context, tx *store.Conn, sub *domain.Subscription) (domain.Amount, error) {
+func subscriptionCreditLimit(ctx context.Context, tx *store.Conn, sub *domain.Subscription,
+	account *domain.Account) (domain.Amount, error) {
 	if !sub.CreditLimitUseSystem {
 		return sub.CreditLimit, nil
+	}
+	if account != nil && account.ID == sub.AccountID {
+		return domain.SubscriptionCreditLimit(sub, account), nil
 	}
 	accs, err := tx.FindAccountsByIDs(ctx, []int64{sub.AccountID})
 	if err != nil {

@@ -63,9 +63,10 @@ type ProvisionOutcome struct {
 	// Waiting ends the job leaving the operation open, until a manager marks it
 	// done or failed (CompleteSubscriptionProvisioning).
 	Waiting bool `json:",omitempty"`
-	// keep, when set, writes what the provisioner learnt (the vendor's answer or
+	// keep, when set, keeps what the provisioner learnt (the vendor's answer or
 	// error) in the transaction that applies the outcome, under the subscription's
-	// lock, so the two are committed together or not at all.
+	// lock, so the two are committed together or not at all: it changes the
+	// subscription, which the outcome then writes, and may write rows of its own.
 	keep func(ctx context.Context, tx *store.Conn, sub *domain.Subscription) error
 }
 
@@ -217,7 +218,7 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 		// again here rather than asking the vendor again in a run of its own.
 		for retries := 0; ; retries++ {
 			err := s.inTx(ctx, func(tx *store.Conn) error {
-				return s.applyOutcomeIn(ctx, tx, p, req.Order, held, out, result)
+				return s.applyOutcomeIn(ctx, tx, p, req.Order, req.Subscription, held, out, result)
 			})
 			if !store.IsDeadlock(err) || retries >= maxDeadlockRetries {
 				return err
@@ -249,31 +250,26 @@ func (s *Service) onSalePlan(ctx context.Context, planID int64, apply func(held 
 }
 
 // applyOutcomeIn is applyProvisionOutcome's transaction tx, with read the order read
-// before (nil without one) and held the plan the subscription was read with.
+// before (nil without one), before the subscription read before (nil when not read)
+// and held the plan the subscription was read with.
 func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisionPayload, read *domain.Order,
-	held salePlan, out ProvisionOutcome, result json.RawMessage) error {
+	before *domain.Subscription, held salePlan, out ProvisionOutcome, result json.RawMessage) error {
 	now := s.clock.Now()
 	if out.Done {
 		if err := jobs.CompleteIn(ctx, tx, result, now); err != nil {
 			return err
 		}
 	}
-	var order *domain.Order
-	if p.OrderID != 0 {
-		o, err := tx.FindOrderRowForUpdate(ctx, p.OrderID)
-		if err != nil {
-			return err
-		}
-		if read != nil && read.ID == o.ID {
-			o.Lines = read.Lines
-		} else if o, err = tx.FindOrderForUpdate(ctx, 0, p.OrderID); err != nil {
-			return err
-		}
-		order = o
-	}
-	sub, err := tx.FindSubscriptionForUpdate(ctx, 0, p.SubscriptionID)
-	if err != nil || outcomeApplied(p, sub, order) {
+	locked, err := tx.ReadLocked(ctx, s.outcomeReads(p, read, before, out))
+	if err != nil {
 		return err
+	}
+	order, sub := locked.Order, locked.Subscription
+	if order != nil && !needOrderLines(p, read) {
+		order.Lines = read.Lines
+	}
+	if outcomeApplied(p, sub, order) {
+		return nil
 	}
 	if out.keep != nil {
 		if err := out.keep(ctx, tx, sub); err != nil {
@@ -314,7 +310,7 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		return err
 	}
 	if out.Done { // back in a stable status: the debt its orders raised may block it
-		if _, err := s.applyDebtMoveAfterOp(ctx, tx, sub, &rules, p.Op); err != nil {
+		if _, err := s.applyDebtMoveAfterOp(ctx, tx, sub, &rules, p.Op, locked.Account); err != nil {
 			return err
 		}
 	}
@@ -326,7 +322,7 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		sub.StartDate, sub.ExpirationDate, sub.PaidTo = domain.ActivePeriod(s.today(now), period, rules)
 	}
 	if out.Done {
-		if err := s.wantVendorUsersIn(ctx, tx, sub, plan, held.gen, p.Op); err != nil {
+		if err := s.wantVendorUsersIn(ctx, tx, sub, plan, held.gen, p.Op, locked); err != nil {
 			return err
 		}
 	}
@@ -341,6 +337,35 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 		return s.recordStopped(ctx, tx, sub, plan, now)
 	}
 	return nil
+}
+
+// outcomeReads is what applyOutcomeIn reads as it locks the order and the
+// subscription: the order's lines unless the run read them (they never change), and,
+// for an outcome done, what the subscription as the run read it says the transaction
+// will read after the locks: the account of a postpaid subscription under the
+// system's credit limit, whose debt the outcome reviews, and the account's users,
+// whose state at the vendor an outcome moves when vendors are called. On
+// PostgreSQL they go in the locks' round trip (store.Conn.ReadLocked); a guess the
+// locked rows belie costs a read that is not used, or one of its own later.
+func (s *Service) outcomeReads(p provisionPayload, read *domain.Order, before *domain.Subscription,
+	out ProvisionOutcome) store.LockedReads {
+	r := store.LockedReads{OrderID: p.OrderID, OrderLines: needOrderLines(p, read), SubscriptionID: p.SubscriptionID}
+	if before == nil || before.ID != p.SubscriptionID || !out.Done {
+		return r
+	}
+	if before.PaymentModel == domain.PaymentModelPostpay && before.CreditLimitUseSystem {
+		r.AccountID = before.AccountID
+	}
+	if _, ok := subscriptionAfter(p.Op); ok && s.opts.VendorCalls != nil {
+		r.UsersOf = before.AccountID
+	}
+	return r
+}
+
+// needOrderLines reports whether the outcome of p must read its order's lines: the
+// run read none, or another order's.
+func needOrderLines(p provisionPayload, read *domain.Order) bool {
+	return p.OrderID != 0 && (read == nil || read.ID != p.OrderID)
 }
 
 // outcomeApplied reports whether the outcome of the job with payload p was applied

@@ -86,7 +86,7 @@ func (s *Service) completeWaitIn(ctx context.Context, tx *store.Conn, resellerID
 			return nil, err
 		}
 	}
-	if err := s.applyOutcomeIn(ctx, tx, p, nil, held, out, nil); err != nil {
+	if err := s.applyOutcomeIn(ctx, tx, p, nil, nil, held, out, nil); err != nil {
 		return nil, err
 	}
 	if sub, err = tx.FindSubscriptionByID(ctx, resellerID, p.SubscriptionID); err != nil {

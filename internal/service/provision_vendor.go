@@ -198,12 +198,12 @@ func failureOf(err error) (code, message string) {
 }
 
 // keepVendorState returns an outcome's keep that changes the vendor state of the
-// subscription with change.
+// subscription with change, in memory: the outcome's update of the subscription
+// (applyOutcomeIn) writes it with the rest, in one statement.
 func (s *Service) keepVendorState(change func(*domain.SubscriptionVendor)) func(context.Context, *store.Conn, *domain.Subscription) error {
-	return func(ctx context.Context, tx *store.Conn, sub *domain.Subscription) error {
+	return func(_ context.Context, _ *store.Conn, sub *domain.Subscription) error {
 		change(&sub.Vendor)
-		sub.UpdatedAt = s.clock.Now()
-		return tx.UpdateSubscriptionVendor(ctx, sub)
+		return nil
 	}
 }
 
@@ -216,7 +216,9 @@ func (s *Service) recordVendorState(ctx context.Context, id int64, change func(*
 		if err != nil {
 			return err
 		}
-		return s.keepVendorState(change)(ctx, tx, sub)
+		change(&sub.Vendor)
+		sub.UpdatedAt = s.clock.Now()
+		return tx.UpdateSubscriptionVendor(ctx, sub)
 	})
 	if err != nil {
 		return fmt.Errorf("record the vendor state of subscription %d: %w", id, err)

@@ -86,9 +86,10 @@ func wantedUserState(statuses []domain.SubscriptionStatus) string {
 // generation at which the transaction's update of sub checks plan's terms
 // (store.Conn.HoldPlanTerms; 0 for none): at it the product comes from memory,
 // since a catalogue that moved fails that update, and the outcome is applied
-// again on what was read afresh.
+// again on what was read afresh. locked is what the transaction read with sub's
+// lock: the account's users, when it read them there.
 func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *domain.Subscription, plan *domain.Plan,
-	gen int64, op domain.ProvisionOp) error {
+	gen int64, op domain.ProvisionOp, locked store.LockedRows) error {
 	after, ok := subscriptionAfter(op)
 	if !ok || s.opts.VendorCalls == nil {
 		return nil
@@ -96,7 +97,7 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 	calls := func(p *domain.Product) bool {
 		return p.Integration.Mode == domain.ProvisioningAutomatic && p.Integration.APIPath != ""
 	}
-	product, users, err := s.productAndAccountUsers(ctx, tx, plan.ProductID, sub.AccountID, gen, calls)
+	product, users, err := s.productAndAccountUsers(ctx, tx, plan.ProductID, sub.AccountID, gen, calls, locked)
 	if err != nil || !calls(product) {
 		return err
 	}
@@ -159,9 +160,10 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 }
 
 // productAndAccountUsers is store.Conn.FindProductAndAccountUsers with the product
-// from memory at the catalogue's generation gen when it is not 0.
+// from memory at the catalogue's generation gen when it is not 0, and then the
+// users as locked holds them, when it read those of account accountID.
 func (s *Service) productAndAccountUsers(ctx context.Context, tx *store.Conn, productID, accountID, gen int64,
-	need func(*domain.Product) bool) (*domain.Product, []int64, error) {
+	need func(*domain.Product) bool, locked store.LockedRows) (*domain.Product, []int64, error) {
 	if gen == 0 {
 		return tx.FindProductAndAccountUsers(ctx, productID, accountID, need)
 	}
@@ -170,6 +172,9 @@ func (s *Service) productAndAccountUsers(ctx context.Context, tx *store.Conn, pr
 	})
 	if err != nil || !need(p.product) {
 		return p.product, nil, err
+	}
+	if locked.UsersRead && locked.Subscription != nil && locked.Subscription.AccountID == accountID {
+		return p.product, locked.Users, nil
 	}
 	users, err := tx.FindAccountUserIDs(ctx, accountID)
 	return p.product, users, err

@@ -354,6 +354,8 @@ func (c *Conn) rememberOrder(o *domain.Order) { c.rememberRow("orders", o.ID, or
 // FindOrderForUpdate: its status, payment, total and dates; of those only the ones
 // that changed since that read (or the transaction's last update of o), and no
 // statement when none did (see row_changes.go). Its lines stay as they were written.
+// The row is held and nothing waits for the update's answer, so on PostgreSQL it
+// goes in the round trip of the transaction's next statement (Conn.along).
 func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	if err := c.needLock("orders", o.ID); err != nil {
 		return err
@@ -361,7 +363,7 @@ func (c *Conn) UpdateOrder(ctx context.Context, o *domain.Order) error {
 	now := orderState(o)
 	if mask := orderUpdates.changed(c.readRows[lockedRow{"orders", o.ID}], now); mask != 0 {
 		q, args := orderUpdates.update(mask, 0, now, o.ID, noTail)
-		if _, err := c.exec(ctx, q, args...); err != nil {
+		if err := c.along(ctx, statement{query: q, args: args}); err != nil {
 			return fmt.Errorf("update order %d: %w", o.ID, err)
 		}
 		c.rememberRow("orders", o.ID, now)

@@ -15,8 +15,14 @@ var rememberedColumnWriters = map[string]string{
 	// Sent just before the commit, on an order the transaction created (not
 	// remembered): no later update compares with it.
 	"orders.payment_id": "order.go",
-	// UpdateSubscriptionVendor moves the remembered value (wroteSubscriptionUpdatedAt).
-	"subscriptions.updated_at": "subscription_vendor.go",
+	// UpdateSubscriptionVendor moves the remembered values (wroteSubscriptionVendor).
+	"subscriptions.updated_at":                 "subscription_vendor.go",
+	"subscriptions.external_id":                "subscription_vendor.go",
+	"subscriptions.vendor_attributes":          "subscription_vendor.go",
+	"subscriptions.provisioning_error_code":    "subscription_vendor.go",
+	"subscriptions.provisioning_error_message": "subscription_vendor.go",
+	"subscriptions.provisioning_error_at":      "subscription_vendor.go",
+	"subscriptions.provisioning_job_id":        "subscription_vendor.go",
 }
 
 // TestRememberedColumnsHaveNoOtherWriters fails when a statement of the store

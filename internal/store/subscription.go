@@ -103,44 +103,6 @@ func scanListedSubscription(sc scanner) (*domain.Subscription, error) {
 // resources; one of another reseller is not found like a missing one. A resellerID
 // of 0 finds it whatever its reseller, for the service's own jobs.
 func (c *Conn) FindSubscriptionByID(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
-	return c.findSubscription(ctx, resellerID, id, "")
-}
-
-// FindSubscriptionForUpdate is FindSubscriptionByID holding the subscription's row
-// until the write transaction ends (see lock.go), for an update built on it.
-func (c *Conn) FindSubscriptionForUpdate(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
-	s, err := readLocked(ctx, c, forUpdate, "subscriptions", "s", id,
-		func(ctx context.Context, id int64, lock string) (*domain.Subscription, error) {
-			return c.findSubscription(ctx, resellerID, id, lock)
-		})
-	if err == nil {
-		c.rememberSubscriptions(s)
-	}
-	return s, err
-}
-
-func (c *Conn) findSubscription(ctx context.Context, resellerID, id int64, lock string) (*domain.Subscription, error) {
-	if lock == "" {
-		return c.findSubscriptionJoined(ctx, resellerID, id)
-	}
-	// The resources are read after the row is locked, by a statement of their own:
-	// a join would read them as of the statement's start, before a writer that held
-	// the row committed.
-	q, args := "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE s.id = $1", []any{id}
-	if resellerID != 0 {
-		q, args = q+" AND s.reseller_id = $2", append(args, resellerID)
-	}
-	s, err := one(ctx, c, domain.NotFound(domain.MsgSubscriptionNotFound), fmt.Sprintf("find subscription %d", id),
-		scanSubscription, q+lock, args...)
-	if err != nil {
-		return nil, err
-	}
-	return s, c.loadSubscriptionResources(ctx, []*domain.Subscription{s})
-}
-
-// findSubscriptionJoined reads subscription id (of reseller resellerID unless 0)
-// with its resources in one statement, a row per resource, without a lock.
-func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
 	part, found := subscriptionJoined(resellerID, id)
 	if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
 		return nil, fmt.Errorf("find subscription %d: %w", id, err)
@@ -148,8 +110,60 @@ func (c *Conn) findSubscriptionJoined(ctx context.Context, resellerID, id int64)
 	return found()
 }
 
-// subscriptionJoined is findSubscriptionJoined's read, and found the subscription
-// it read once its rows went through the read's each.
+// FindSubscriptionForUpdate is FindSubscriptionByID holding the subscription's row
+// until the write transaction ends (see lock.go), for an update built on it.
+func (c *Conn) FindSubscriptionForUpdate(ctx context.Context, resellerID, id int64) (*domain.Subscription, error) {
+	if _, err := c.lockClause(forUpdate, "s"); err != nil {
+		return nil, err
+	}
+	parts, found := c.subscriptionLocked(resellerID, id)
+	if err := c.readTogether(ctx, parts...); err != nil {
+		return nil, fmt.Errorf("find subscription %d: %w", id, err)
+	}
+	s, err := found()
+	if err != nil {
+		return nil, err
+	}
+	c.lockedForUpdate("subscriptions", s.ID)
+	c.rememberSubscriptions(s)
+	return s, nil
+}
+
+// subscriptionLocked is the read of subscription id (of reseller resellerID unless
+// 0) with its resources for update, and found the subscription it read once its
+// rows went through the parts' each. On SQLite, which takes no row locks, it is one
+// statement joining the resources; elsewhere the locked row, then its resources in
+// a statement of their own: a join would read them as of the statement's start,
+// before a writer that held the row committed. Sent together (readTogether), the
+// server runs the second once the first holds the row.
+func (c *Conn) subscriptionLocked(resellerID, id int64) (parts []readPart, found func() (*domain.Subscription, error)) {
+	lock, _ := c.lockClause(forUpdate, "s")
+	if lock == "" {
+		part, found := subscriptionJoined(resellerID, id)
+		return []readPart{part}, found
+	}
+	q, args := "SELECT "+subscriptionColumns+" FROM subscriptions s WHERE s.id = $1", []any{id}
+	if resellerID != 0 {
+		q, args = q+" AND s.reseller_id = $2", append(args, resellerID)
+	}
+	var sub *domain.Subscription
+	held := &domain.Subscription{ID: id} // takes the resources until the row is read
+	parts = []readPart{{query: q + lock, args: args, each: func(sc scanner) (err error) {
+		sub, err = scanSubscription(sc)
+		return err
+	}}, subscriptionResources(c.db.engine, []*domain.Subscription{held})}
+	return parts, func() (*domain.Subscription, error) {
+		if sub == nil {
+			return nil, domain.NotFound(domain.MsgSubscriptionNotFound)
+		}
+		sub.Resources, sub.Prices.Resources = held.Resources, held.Prices.Resources
+		return sub, nil
+	}
+}
+
+// subscriptionJoined is the read of subscription id (of reseller resellerID unless
+// 0) with its resources in one statement, a row per resource, without a lock, and
+// found the subscription it read once its rows went through the read's each.
 func subscriptionJoined(resellerID, id int64) (part readPart, found func() (*domain.Subscription, error)) {
 	q, args := "SELECT "+subscriptionColumns+`, sr.id, sr.plan_resource_id, sr.included, sr.additional,
 		sr.setup_fee, sr.recurring_fee, sr.overuse_fee, sr.renewal_fee FROM subscriptions s
@@ -235,16 +249,23 @@ func (c *Conn) loadSubscriptionResources(ctx context.Context, subs []*domain.Sub
 	if len(subs) == 0 {
 		return nil
 	}
+	part := subscriptionResources(c.db.engine, subs)
+	return eachRow(ctx, c, part.query, part.args, part.each)
+}
+
+// subscriptionResources is the read of the resources of subs, which it hands to
+// them as its rows come (and empties first).
+func subscriptionResources(e Engine, subs []*domain.Subscription) readPart {
 	byID := make(map[int64]*domain.Subscription, len(subs))
 	ids := make([]int64, len(subs))
 	for i, s := range subs {
 		byID[s.ID], ids[i] = s, s.ID
 		s.Resources, s.Prices.Resources = nil, map[int64]domain.ResourceFees{}
 	}
-	in, arg := oneOf(c.db.engine, "sr.subscription_id", 1, ids)
-	return eachRow(ctx, c, `SELECT sr.subscription_id, sr.id, sr.plan_resource_id, sr.included, sr.additional,
+	in, arg := oneOf(e, "sr.subscription_id", 1, ids)
+	return readPart{query: `SELECT sr.subscription_id, sr.id, sr.plan_resource_id, sr.included, sr.additional,
 		sr.setup_fee, sr.recurring_fee, sr.overuse_fee, sr.renewal_fee FROM subscription_resources sr
-		WHERE `+in+` ORDER BY sr.subscription_id, sr.id`, []any{arg}, func(sc scanner) error {
+		WHERE ` + in + ` ORDER BY sr.subscription_id, sr.id`, args: []any{arg}, each: func(sc scanner) error {
 		var (
 			subID                              int64
 			r                                  domain.SubscriptionResource
@@ -259,7 +280,7 @@ func (c *Conn) loadSubscriptionResources(ctx context.Context, subs []*domain.Sub
 		s.Prices.Resources[r.PlanResourceID] = domain.ResourceFees{Setup: domain.Amount(setup),
 			Recurring: domain.Amount(recurring), Overuse: domain.Amount(overuse), Renewal: domain.Amount(renewal)}
 		return nil
-	})
+	}}
 }
 
 // SubscriptionFilter selects the subscriptions of one reseller (ResellerID), of
@@ -420,11 +441,14 @@ var subscriptionUpdates = newUpdatableColumns("subscriptions", "plan_id", "plan_
 	"status", "return_status", "awaiting_approval", "start_date", "expiration_date", "paid_to", "hold_to",
 	"payment_model", "credit_limit", "credit_limit_use_system", "autorenew", "disable_autorenew",
 	"autorenew_before_approval", "fixed_price", "custom_price", "promo_code", "currency", "setup_fee",
-	"recurring_fee", "renewal_fee", "transfer_fee", "period_anchor", "updated_at")
+	"recurring_fee", "renewal_fee", "transfer_fee", "period_anchor", "external_id", "vendor_attributes",
+	"provisioning_error_code", "provisioning_error_message", "provisioning_error_at", "provisioning_job_id",
+	"updated_at")
 
 // subscriptionUpdateState lists the values of the columns of subscriptionUpdates of s.
 func subscriptionUpdateState(s *domain.Subscription) []any {
-	return append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial}, subscriptionState(s, micros(s.UpdatedAt))...)
+	return append([]any{s.PlanID, s.PlanPeriodID, s.Name, s.Trial},
+		subscriptionState(s, append(vendorState(s.Vendor), micros(s.UpdatedAt))...)...)
 }
 
 // rememberSubscriptions records subs as the transaction read them under their locks:
@@ -436,17 +460,20 @@ func (c *Conn) rememberSubscriptions(subs ...*domain.Subscription) {
 	c.rememberResources(subs...)
 }
 
-// wroteSubscriptionUpdatedAt records that a statement of the transaction other than
-// UpdateSubscription wrote s.UpdatedAt to the row of s, so that its update compares
-// with what the row holds.
-func (c *Conn) wroteSubscriptionUpdatedAt(s *domain.Subscription) {
+// wroteSubscriptionVendor records that a statement of the transaction other than
+// UpdateSubscription wrote s.Vendor and s.UpdatedAt to the row of s
+// (UpdateSubscriptionVendor), so that its update compares with what the row holds.
+func (c *Conn) wroteSubscriptionVendor(s *domain.Subscription) {
 	key := lockedRow{"subscriptions", s.ID}
 	was := c.readRows[key]
 	if was == nil {
 		return
 	}
-	now := append([]any(nil), was...)     // the remembered list is never changed in place
-	now[len(now)-1] = micros(s.UpdatedAt) // updated_at is the last of subscriptionUpdates
+	now := append([]any(nil), was...) // the remembered list is never changed in place
+	// The vendor's columns and updated_at are the last of subscriptionUpdates.
+	state := subscriptionUpdateState(s)
+	n := len(vendorState(s.Vendor)) + 1
+	copy(now[len(now)-n:], state[len(state)-n:])
 	c.readRows[key] = now
 }
 

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+)
+
+// LockedReads names what a write transaction reads as it takes the locks of an
+// order and its subscription, the order's first (the order every writer takes them
+// in): the order's row (none when OrderID is 0; with its lines only when
+// OrderLines is set), the subscription with its resources, and what the caller may
+// need after them, read without a hold: the account AccountID (none when 0) and the
+// ids of the users of account UsersOf (none when 0).
+type LockedReads struct {
+	OrderID        int64
+	OrderLines     bool
+	SubscriptionID int64
+	AccountID      int64
+	UsersOf        int64
+}
+
+// LockedRows is what ReadLocked read. Account is nil, and UsersRead false, when
+// they were not asked for or not read (see ReadLocked).
+type LockedRows struct {
+	Order        *domain.Order
+	Subscription *domain.Subscription
+	Account      *domain.Account
+	Users        []int64
+	UsersRead    bool
+}
+
+// ReadLocked reads r in the transaction, holding the order and the subscription for
+// update until it ends. On PostgreSQL every read goes in one round trip, with the
+// statements queued to go ahead of the next (see readTogether), where they took one
+// each; the server runs them in turn, so each lock is taken before the reads after
+// it, which see what a writer that held the row committed. On SQLite, where a
+// statement costs no round trip, the account and the users are left for the caller
+// to read if it comes to need them.
+func (c *Conn) ReadLocked(ctx context.Context, r LockedReads) (LockedRows, error) {
+	var out LockedRows
+	lock, err := c.lockClause(forUpdate, "o")
+	if err != nil {
+		return out, err
+	}
+	var parts []readPart
+	heldLines := &domain.Order{ID: r.OrderID} // takes the lines until the order is read
+	if r.OrderID != 0 {
+		parts = append(parts, readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1" + lock,
+			args: []any{r.OrderID}, each: func(sc scanner) (err error) {
+				out.Order, err = scanOrder(sc)
+				return err
+			}})
+		if r.OrderLines {
+			parts = append(parts, orderLines(c.db.engine, []*domain.Order{heldLines}))
+		}
+	}
+	subPart, foundSub := c.subscriptionLocked(0, r.SubscriptionID)
+	parts = append(parts, subPart...)
+	if c.db.engine == Postgres {
+		if r.AccountID != 0 {
+			in, arg := oneOf(c.db.engine, "a.id", 1, []int64{r.AccountID})
+			parts = append(parts, readPart{query: "SELECT " + accountColumns + " " + accountFrom + " WHERE " + in,
+				args: []any{arg}, each: func(sc scanner) (err error) {
+					out.Account, err = scanAccount(sc)
+					return err
+				}})
+		}
+		if r.UsersOf != 0 {
+			parts = append(parts, accountUserIDs(r.UsersOf, &out.Users))
+			out.UsersRead = true
+		}
+	}
+	if err := c.readTogether(ctx, parts...); err != nil {
+		return LockedRows{}, fmt.Errorf("read order %d and subscription %d for update: %w", r.OrderID,
+			r.SubscriptionID, err)
+	}
+	if r.OrderID != 0 {
+		if out.Order == nil {
+			return LockedRows{}, domain.NotFound(domain.MsgOrderNotFound)
+		}
+		if r.OrderLines {
+			out.Order.Lines, out.Order.QuoteLines = heldLines.Lines, heldLines.QuoteLines
+		}
+		c.lockedForUpdate("orders", out.Order.ID)
+		c.rememberOrder(out.Order)
+	}
+	if out.Subscription, err = foundSub(); err != nil {
+		return LockedRows{}, err
+	}
+	c.lockedForUpdate("subscriptions", out.Subscription.ID)
+	c.rememberSubscriptions(out.Subscription)
+	return out, nil
+}
