@@ -101,12 +101,22 @@ func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string)
 	if resellerID != 0 {
 		q, args = q+" AND o.reseller_id = $2", append(args, resellerID)
 	}
-	o, err := one(ctx, c, domain.NotFound(domain.MsgOrderNotFound), fmt.Sprintf("find order %d", id),
-		scanOrder, q+lock, args...)
+	var o *domain.Order
+	held := &domain.Order{ID: id} // takes the lines until the order is read
+	// The lines go in the order's round trip on PostgreSQL (readTogether): the
+	// server reads them once the order's row is held, when it is locked.
+	err := c.readTogether(ctx, readPart{query: q + lock, args: args, each: func(sc scanner) (err error) {
+		o, err = scanOrder(sc)
+		return err
+	}}, orderLines(c.db.engine, []*domain.Order{held}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("find order %d: %w", id, err)
 	}
-	return o, c.loadOrderLines(ctx, []*domain.Order{o})
+	if o == nil {
+		return nil, domain.NotFound(domain.MsgOrderNotFound)
+	}
+	o.Lines, o.QuoteLines = held.Lines, held.QuoteLines
+	return o, nil
 }
 
 // FindInFlightOrder returns the order of the subscription that is in flight
