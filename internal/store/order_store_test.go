@@ -65,6 +65,26 @@ func (f osFixture) order(s *domain.Subscription, doc string) *domain.Order {
 		Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
 }
 
+// created writes a subscription of the fixture (f.subscription) and, with an order
+// number doc, its sales order (f.order; nil without one), in one transaction.
+func (f osFixture) created(t *testing.T, db *store.DB, doc string) (*domain.Subscription, *domain.Order) {
+	t.Helper()
+	ctx := context.Background()
+	s := f.subscription(t)
+	var o *domain.Order
+	err := db.InTx(ctx, func(c *store.Conn) error {
+		if err := c.CreateSubscription(ctx, s); err != nil || doc == "" {
+			return err
+		}
+		o = f.order(s, doc)
+		return c.CreateOrder(ctx, o)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, o
+}
+
 func mustMonths(num, den int64) domain.Months {
 	m, err := domain.MonthsFraction(num, den)
 	if err != nil {

@@ -20,19 +20,7 @@ func TestReadLockedSeesWhatTheHolderCommitted(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		db := storetest.Open(t, e)
-		f := osSeed(t, db)
-		s := f.subscription(t)
-		var o *domain.Order
-		err := db.InTx(ctx, func(c *store.Conn) error {
-			if err := c.CreateSubscription(ctx, s); err != nil {
-				return err
-			}
-			o = f.order(s, "SO000001")
-			return c.CreateOrder(ctx, o)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, o := osSeed(t, db).created(t, db, "SO000001")
 		want := store.LockedReads{OrderID: o.ID, OrderLines: true, SubscriptionID: s.ID,
 			AccountID: s.AccountID, UsersOf: s.AccountID}
 		type seen struct {
@@ -40,7 +28,7 @@ func TestReadLockedSeesWhatTheHolderCommitted(t *testing.T) {
 			err  error
 		}
 		done := make(chan seen, 1)
-		err = db.InTx(ctx, func(c *store.Conn) error {
+		err := db.InTx(ctx, func(c *store.Conn) error {
 			held, err := c.FindSubscriptionForUpdate(ctx, 0, s.ID)
 			if err != nil {
 				return err
@@ -124,11 +112,7 @@ func TestUpdateSubscriptionWritesTheVendorState(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		db := storetest.Open(t, e)
-		f := osSeed(t, db)
-		s := f.subscription(t)
-		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateSubscription(ctx, s) }); err != nil {
-			t.Fatal(err)
-		}
+		s, _ := osSeed(t, db).created(t, db, "")
 		at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		answer := domain.SubscriptionVendor{ExternalID: "ext-1", Attributes: map[string]string{"login": "x"},
 			JobID: "job-1", Error: &domain.ProvisioningError{Code: "500", Message: "busy", At: at}}

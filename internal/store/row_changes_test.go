@@ -22,18 +22,7 @@ func TestUpdatesWriteOnlyWhatChanged(t *testing.T) {
 		ctx := context.Background()
 		db := storetest.Open(t, e)
 		f := osSeed(t, db)
-		s := f.subscription(t)
-		var o *domain.Order
-		err := db.InTx(ctx, func(c *store.Conn) error {
-			if err := c.CreateSubscription(ctx, s); err != nil {
-				return err
-			}
-			o = f.order(s, "SO000001")
-			return c.CreateOrder(ctx, o)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, o := f.created(t, db, "SO000001")
 		gen, _, err := db.Reader().Generation(ctx, store.ScopeCatalog)
 		if err != nil {
 			t.Fatal(err)

@@ -17,11 +17,7 @@ func TestUpdateSubscriptionVendorDeclaresTheChange(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
 		db := storetest.Open(t, e)
-		f := osSeed(t, db)
-		s := f.subscription(t)
-		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateSubscription(ctx, s) }); err != nil {
-			t.Fatal(err)
-		}
+		s, _ := osSeed(t, db).created(t, db, "")
 		scope := store.SubscriptionsScope(s.ResellerID)
 		old, _, err := db.Reader().ScopeState(ctx, scope)
 		if err != nil {
