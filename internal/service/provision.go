@@ -260,7 +260,7 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 			return err
 		}
 	}
-	locked, err := tx.ReadLocked(ctx, s.outcomeReads(p, read, before, out))
+	locked, err := tx.ReadLocked(ctx, s.outcomeReads(p, read, before, held.plan.ProductID, out))
 	if err != nil {
 		return err
 	}
@@ -344,10 +344,12 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 // for an outcome done, what the subscription as the run read it says the transaction
 // will read after the locks: the account of a postpaid subscription under the
 // system's credit limit, whose debt the outcome reviews, and the account's users,
-// whose state at the vendor an outcome moves when vendors are called. On
+// whose state at the vendor an outcome moves when vendors are called, with the
+// first user's row of product (the plan's) held shared when the outcome leaves the
+// subscription in use and that row is settled (wantVendorUsersIn's first step). On
 // PostgreSQL they go in the locks' round trip (store.Conn.ReadLocked); a guess the
 // locked rows belie costs a read that is not used, or one of its own later.
-func (s *Service) outcomeReads(p provisionPayload, read *domain.Order, before *domain.Subscription,
+func (s *Service) outcomeReads(p provisionPayload, read *domain.Order, before *domain.Subscription, product int64,
 	out ProvisionOutcome) store.LockedReads {
 	r := store.LockedReads{OrderID: p.OrderID, OrderLines: needOrderLines(p, read), SubscriptionID: p.SubscriptionID}
 	if before == nil || before.ID != p.SubscriptionID || !out.Done {
@@ -356,8 +358,11 @@ func (s *Service) outcomeReads(p provisionPayload, read *domain.Order, before *d
 	if before.PaymentModel == domain.PaymentModelPostpay && before.CreditLimitUseSystem {
 		r.AccountID = before.AccountID
 	}
-	if _, ok := subscriptionAfter(p.Op); ok && s.opts.VendorCalls != nil {
+	if after, ok := subscriptionAfter(p.Op); ok && s.opts.VendorCalls != nil {
 		r.UsersOf = before.AccountID
+		if state := wantedUserState([]domain.SubscriptionStatus{after}); state == userActive {
+			r.HoldProduct, r.HoldState = product, state
+		}
 	}
 	return r
 }

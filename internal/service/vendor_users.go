@@ -87,7 +87,8 @@ func wantedUserState(statuses []domain.SubscriptionStatus) string {
 // (store.Conn.HoldPlanTerms; 0 for none): at it the product comes from memory,
 // since a catalogue that moved fails that update, and the outcome is applied
 // again on what was read afresh. locked is what the transaction read with sub's
-// lock: the account's users, when it read them there.
+// lock: the account's users, when it read them there, and the first user's row,
+// when it held it there.
 func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *domain.Subscription, plan *domain.Plan,
 	gen int64, op domain.ProvisionOp, locked store.LockedRows) error {
 	after, ok := subscriptionAfter(op)
@@ -112,6 +113,9 @@ func (s *Service) wantVendorUsersIn(ctx context.Context, tx *store.Conn, sub *do
 	rows := make([]*store.VendorUser, 0, len(users))
 	for _, id := range users { // in id order, the order every writer locks them in
 		if inUse {
+			if locked.Held(id, product.ID) { // held with the subscription's lock
+				continue
+			}
 			held, err := tx.HoldSettledVendorUser(ctx, id, product.ID, userActive)
 			if err != nil {
 				return err

@@ -12,23 +12,36 @@ import (
 // in): the order's row (none when OrderID is 0; with its lines only when
 // OrderLines is set), the subscription with its resources, and what the caller may
 // need after them, read without a hold: the account AccountID (none when 0) and the
-// ids of the users of account UsersOf (none when 0).
+// ids of the users of account UsersOf (none when 0). With UsersOf, a HoldProduct
+// other than 0 also holds the row of the first of those users (the lowest id) and
+// that product shared when its vendor should hold HoldState of the user already
+// (HoldSettledVendorUser): the first step of a walk of the users in id order.
 type LockedReads struct {
 	OrderID        int64
 	OrderLines     bool
 	SubscriptionID int64
 	AccountID      int64
 	UsersOf        int64
+	HoldProduct    int64
+	HoldState      string
 }
 
 // LockedRows is what ReadLocked read. Account is nil, and UsersRead false, when
-// they were not asked for or not read (see ReadLocked).
+// they were not asked for or not read (see ReadLocked). HeldUser is the user whose
+// row of HeldProduct it holds shared, 0 for none.
 type LockedRows struct {
 	Order        *domain.Order
 	Subscription *domain.Subscription
 	Account      *domain.Account
 	Users        []int64
 	UsersRead    bool
+	HeldProduct  int64
+	HeldUser     int64
+}
+
+// Held reports whether ReadLocked holds the row of user and product shared.
+func (r LockedRows) Held(user, product int64) bool {
+	return r.HeldUser != 0 && r.HeldUser == user && r.HeldProduct == product
 }
 
 // ReadLocked reads r in the transaction, holding the order and the subscription for
@@ -70,6 +83,13 @@ func (c *Conn) ReadLocked(ctx context.Context, r LockedReads) (LockedRows, error
 		if r.UsersOf != 0 {
 			parts = append(parts, accountUserIDs(r.UsersOf, &out.Users))
 			out.UsersRead = true
+			if r.HoldProduct != 0 {
+				share, _ := c.lockClause(forShare, "v")
+				parts = append(parts, holdSettledVendorUser(
+					"(SELECT MIN(au.user_id) FROM account_users au WHERE au.account_id = $1)", r.UsersOf,
+					r.HoldProduct, r.HoldState, share, func(id int64) { out.HeldUser = id }))
+				out.HeldProduct = r.HoldProduct
+			}
 		}
 	}
 	if err := c.readTogether(ctx, parts...); err != nil {

@@ -91,19 +91,29 @@ func (c *Conn) HoldSettledVendorUser(ctx context.Context, userID, productID int6
 		return false, err
 	}
 	held := false
-	err = eachRow(ctx, c, `SELECT v.user_id FROM vendor_users v
-		WHERE v.user_id = $1 AND v.product_id = $2 AND v.wanted = $3 AND (v.told = $3
-			OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = v.job_id AND j.status IN ($4, $5)))`+lock,
-		[]any{userID, productID, state, string(domain.JobStatusPending), string(domain.JobStatusRunning)},
-		func(sc scanner) error {
-			held = true
-			var id int64
-			return sc.Scan(&id)
-		})
-	if err != nil {
+	part := holdSettledVendorUser("$1", userID, productID, state, lock, func(int64) { held = true })
+	if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
 		return false, fmt.Errorf("hold vendor user %d of product %d: %w", userID, productID, err)
 	}
 	return held, nil
+}
+
+// holdSettledVendorUser is HoldSettledVendorUser's read, of the user that the SQL
+// expression user names ($1, or a subquery of it), with lock its hold; held is
+// given the user's id when it holds the row.
+func holdSettledVendorUser(user string, userArg any, productID int64, state, lock string, held func(int64)) readPart {
+	return readPart{query: `SELECT v.user_id FROM vendor_users v
+		WHERE v.user_id = ` + user + ` AND v.product_id = $2 AND v.wanted = $3 AND (v.told = $3
+			OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = v.job_id AND j.status IN ($4, $5)))` + lock,
+		args: []any{userArg, productID, state, string(domain.JobStatusPending), string(domain.JobStatusRunning)},
+		each: func(sc scanner) error {
+			var id int64
+			if err := sc.Scan(&id); err != nil {
+				return err
+			}
+			held(id)
+			return nil
+		}}
 }
 
 // FindVendorUserForUpdate returns the row of user and product held for update
