@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -168,4 +169,96 @@ func errString(err error) string {
 		return "no error"
 	}
 	return err.Error()
+}
+
+// TestReadLockedHoldsTheFirstSettledUser: asked to, ReadLocked holds the vendor row
+// of the account's first user (the lowest id) shared when it is settled (told what
+// it should hold), so that a stop, which locks the row for update, waits for the
+// transaction; a row not settled is not held. SQLite takes no row locks and holds
+// nothing.
+func TestReadLockedHoldsTheFirstSettledUser(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		f := osSeed(t, db)
+		s, _ := f.created(t, db, "")
+		const product = 1
+		var users [2]int64
+		err := db.InTx(ctx, func(c *store.Conn) error {
+			for i := range users {
+				u := ownerTestUser(s.ResellerID, string(rune('a'+i))+"@users.example", "User")
+				if err := c.EnsureUser(ctx, &u); err != nil {
+					return err
+				}
+				if err := c.AddAccountUser(ctx, s.AccountID, u.ID, domain.AccessLevelAdmin, now); err != nil {
+					return err
+				}
+				users[i] = u.ID
+			}
+			// Only the first is settled: wanted active and told so.
+			v, err := c.LockVendorUser(ctx, users[0], product, s.ResellerID, "active", now)
+			if err != nil {
+				return err
+			}
+			v.Told = "active"
+			return c.UpdateVendorUser(ctx, v)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func(state string) (store.LockedRows, error) {
+			var rows store.LockedRows
+			err := db.InTx(ctx, func(c *store.Conn) (err error) {
+				rows, err = c.ReadLocked(ctx, store.LockedReads{SubscriptionID: s.ID, UsersOf: s.AccountID,
+					HoldProduct: product, HoldState: state})
+				return err
+			})
+			return rows, err
+		}
+		rows, err := read("active")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name != "postgres" {
+			if rows.HeldUser != 0 {
+				t.Fatalf("held user %d on SQLite, want none", rows.HeldUser)
+			}
+			return
+		}
+		if !rows.Held(users[0], product) || rows.Held(users[1], product) || len(rows.Users) != 2 {
+			t.Fatalf("users %v, held %d, want both read and the first held", rows.Users, rows.HeldUser)
+		}
+		if rows, err = read("inactive"); err != nil || rows.HeldUser != 0 {
+			t.Fatalf("wanting inactive: held %d, %v; want none", rows.HeldUser, err)
+		}
+
+		// Held, the row keeps a writer that locks it for update waiting.
+		locked := make(chan error, 1)
+		err = db.InTx(ctx, func(c *store.Conn) error {
+			got, err := c.ReadLocked(ctx, store.LockedReads{SubscriptionID: s.ID, UsersOf: s.AccountID,
+				HoldProduct: product, HoldState: "active"})
+			if err != nil || !got.Held(users[0], product) {
+				return fmt.Errorf("held %d, %v; want the first user", got.HeldUser, err)
+			}
+			go func() {
+				locked <- db.InTx(ctx, func(c *store.Conn) error {
+					_, err := c.FindVendorUserForUpdate(ctx, users[0], product)
+					return err
+				})
+			}()
+			time.Sleep(100 * time.Millisecond)
+			select {
+			case err := <-locked:
+				return fmt.Errorf("the lock for update was granted while the row was held (%v)", err)
+			default:
+				return nil
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := <-locked; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
