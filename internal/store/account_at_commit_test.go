@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -165,22 +164,7 @@ func TestCreateAccountWithOwnerAtCommitRace(t *testing.T) {
 			})
 		}()
 		<-inserted
-		go func() {
-			// Release the user's row once the create below waits on it (a fixed pause
-			// raced a loaded machine), or after ten seconds, when the test fails.
-			defer close(release)
-			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-				var waiting int64
-				err := db.InTx(ctx, func(c *store.Conn) error {
-					return c.Row(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE CAST($1 AS INTEGER) = ANY(pg_blocking_pids(pid))",
-						[]any{holder}, &waiting)
-				})
-				if err != nil || waiting > 0 {
-					return
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-		}()
+		go releaseOnceBlocked(ctx, db, holder, release)
 		a, u := ownerTestAccount(r.ID, "racer"), ownerTestUser(r.ID, "race@example.com", "Second")
 		err := db.InTx(ctx, func(c *store.Conn) error {
 			if !c.CreateAccountWithOwnerAtCommit(a, &u) {

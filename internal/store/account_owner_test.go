@@ -75,10 +75,16 @@ func TestCreateAccountWithOwnerRace(t *testing.T) {
 		r := mustReseller(t, db, 0, "", "root")
 		first := ownerTestUser(r.ID, "race@example.com", "First")
 		inserted, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		var holder int64 // the backend of the transaction holding the user's row (PostgreSQL)
 		go func() {
 			done <- db.InTx(ctx, func(c *store.Conn) error {
 				if err := c.EnsureUser(ctx, &first); err != nil {
 					return err
+				}
+				if e.Name == "postgres" {
+					if err := c.Row(ctx, "SELECT CAST(pg_backend_pid() AS BIGINT)", nil, &holder); err != nil {
+						return err
+					}
 				}
 				close(inserted)
 				<-release
@@ -86,13 +92,16 @@ func TestCreateAccountWithOwnerRace(t *testing.T) {
 			})
 		}()
 		<-inserted
-		go func() {
-			time.Sleep(300 * time.Millisecond) // the create below is waiting on the user's row
-			close(release)
-		}()
+		before := db.Statements()
+		polls := make(chan uint64, 1) // the statements that looked for the create's wait
+		if e.Name == "postgres" {
+			go func() { polls <- releaseOnceBlocked(ctx, db, holder, release) }()
+		} else {
+			// SQLite: the create waits for the one writer whenever it comes.
+			go func() { time.Sleep(100 * time.Millisecond); close(release); polls <- 0 }()
+		}
 		a := ownerTestAccount(r.ID, "racer")
 		u := ownerTestUser(r.ID, "race@example.com", "Second")
-		before := db.Statements()
 		if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccountWithOwner(ctx, a, &u) }); err != nil {
 			t.Fatalf("create: %v", err)
 		}
@@ -109,11 +118,31 @@ func TestCreateAccountWithOwnerRace(t *testing.T) {
 		if e.Name == "postgres" {
 			want = 7
 		}
-		if n := db.Statements() - before; n != want {
+		if n := db.Statements() - before - <-polls; n != want {
 			t.Errorf("statements from the create's start: %d, want %d", n, want)
 		}
 		if err := db.CheckListCounts(ctx); err != nil {
 			t.Error(err)
 		}
 	})
+}
+
+// releaseOnceBlocked closes release once a transaction waits on the PostgreSQL
+// backend holder (a fixed pause raced a loaded machine), or after ten seconds, when
+// the test that waits for it fails. It returns how many statements it ran to look.
+func releaseOnceBlocked(ctx context.Context, db *store.DB, holder int64, release chan struct{}) (polls uint64) {
+	defer close(release)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		var waiting int64
+		polls++
+		err := db.InTx(ctx, func(c *store.Conn) error {
+			return c.Row(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE CAST($1 AS INTEGER) = ANY(pg_blocking_pids(pid))",
+				[]any{holder}, &waiting)
+		})
+		if err != nil || waiting > 0 {
+			return polls
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return polls
 }
