@@ -117,46 +117,46 @@ func TestUpdateSubscriptionWritesTheVendorState(t *testing.T) {
 		at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		answer := domain.SubscriptionVendor{ExternalID: "ext-1", Attributes: map[string]string{"login": "x"},
 			JobID: "job-1", Error: &domain.ProvisioningError{Code: "500", Message: "busy", At: at}}
-		err := db.InTx(ctx, func(c *store.Conn) error {
-			sub, err := c.FindSubscriptionForUpdate(ctx, 0, s.ID)
+		// rewrite changes the subscription under its lock with change, and reads it back.
+		rewrite := func(change func(c *store.Conn, sub *domain.Subscription) error) *domain.Subscription {
+			t.Helper()
+			err := db.InTx(ctx, func(c *store.Conn) error {
+				sub, err := c.FindSubscriptionForUpdate(ctx, 0, s.ID)
+				if err != nil {
+					return err
+				}
+				if err := change(c, sub); err != nil {
+					return err
+				}
+				return c.UpdateSubscription(ctx, sub)
+			})
 			if err != nil {
-				return err
+				t.Fatal(err)
 			}
+			got, err := db.Reader().FindSubscriptionByID(ctx, 0, s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		got := rewrite(func(_ *store.Conn, sub *domain.Subscription) error {
 			sub.Vendor, sub.Status = answer, domain.SubscriptionStatusActive
-			return c.UpdateSubscription(ctx, sub)
+			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := db.Reader().FindSubscriptionByID(ctx, 0, s.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got.Status != domain.SubscriptionStatusActive || got.Vendor.ExternalID != "ext-1" ||
 			got.Vendor.Attributes["login"] != "x" || got.Vendor.JobID != "job-1" || got.Vendor.Error == nil ||
 			got.Vendor.Error.Message != "busy" || !got.Vendor.Error.At.Equal(at) {
 			t.Fatalf("after the update: status %s, vendor %+v; want active with the vendor's answer", got.Status, got.Vendor)
 		}
 
-		err = db.InTx(ctx, func(c *store.Conn) error {
-			sub, err := c.FindSubscriptionForUpdate(ctx, 0, s.ID)
-			if err != nil {
-				return err
-			}
+		got = rewrite(func(c *store.Conn, sub *domain.Subscription) error {
 			sub.Vendor = domain.SubscriptionVendor{ExternalID: "ext-2", JobID: "job-2"}
 			if err := c.UpdateSubscriptionVendor(ctx, sub); err != nil {
 				return err
 			}
 			sub.Name = "Renamed"
-			return c.UpdateSubscription(ctx, sub)
+			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err = db.Reader().FindSubscriptionByID(ctx, 0, s.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if got.Name != "Renamed" || got.Vendor.ExternalID != "ext-2" || got.Vendor.JobID != "job-2" ||
 			got.Vendor.Error != nil {
 			t.Fatalf("after both writes: name %q, vendor %+v; want both", got.Name, got.Vendor)
