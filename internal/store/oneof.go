@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"time"
 )
@@ -37,14 +36,13 @@ import (
 func oneOf[T any](e Engine, expr string, n int, values []T) (string, any) {
 	ph := "$" + strconv.Itoa(n)
 	if e == Postgres {
-		arr := pgArray(values)
 		if len(values) == 1 {
-			return expr + " = " + ph, reflect.ValueOf(arr).Index(0).Interface()
+			return expr + " = " + ph, pgValue(values[0])
 		}
-		if _, ids := any(values).([]int64); ids && len(values) > 1 {
-			return expr + " = ANY(CAST((SELECT CAST(" + ph + " AS BIGINT[])) AS BIGINT[]))", arr
+		if ids, ok := any(values).([]int64); ok {
+			return expr + " = ANY(CAST((SELECT CAST(" + ph + " AS BIGINT[])) AS BIGINT[]))", ids
 		}
-		return expr + " = ANY(" + ph + ")", arr
+		return expr + " = ANY(" + ph + ")", pgArray(values)
 	}
 	return expr + " IN (SELECT value FROM json_each(" + ph + "))", jsonArray(values)
 }
@@ -77,6 +75,19 @@ func pgArray[T any](values []T) any {
 			out[i] = toInt64(v)
 		}
 		return out
+	}
+}
+
+// pgValue is v bound as pgArray binds each value of a list: times as microseconds,
+// other integers as int64.
+func pgValue[T any](v T) any {
+	switch x := any(v).(type) {
+	case string, bool, int64:
+		return x
+	case time.Time:
+		return x.UnixMicro()
+	default:
+		return toInt64(x)
 	}
 }
 
