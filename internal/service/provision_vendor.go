@@ -145,7 +145,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 	job := req.Job
 	switch vendor.Classify(callErr) {
 	case vendor.Success:
-		return ProvisionOutcome{Done: true, keep: v.s.keepVendorState(func(st *domain.SubscriptionVendor) {
+		return ProvisionOutcome{Done: true, keep: keepVendorState(func(st *domain.SubscriptionVendor) {
 			if answer.externalID != "" {
 				st.ExternalID = answer.externalID
 			}
@@ -167,7 +167,7 @@ func (v *vendorProvisioner) settle(ctx context.Context, req ProvisionRequest, an
 	}
 	code, message := failureOf(callErr)
 	at := v.s.clock.Now()
-	return ProvisionOutcome{Message: message, keep: v.s.keepVendorState(func(st *domain.SubscriptionVendor) {
+	return ProvisionOutcome{Message: message, keep: keepVendorState(func(st *domain.SubscriptionVendor) {
 		st.Error = &domain.ProvisioningError{Code: code, Message: message, At: at}
 		st.JobID = job.ID
 	})}, nil
@@ -200,7 +200,7 @@ func failureOf(err error) (code, message string) {
 // keepVendorState returns an outcome's keep that changes the vendor state of the
 // subscription with change, in memory: the outcome's update of the subscription
 // (applyOutcomeIn) writes it with the rest, in one statement.
-func (s *Service) keepVendorState(change func(*domain.SubscriptionVendor)) func(context.Context, *store.Conn, *domain.Subscription) error {
+func keepVendorState(change func(*domain.SubscriptionVendor)) func(context.Context, *store.Conn, *domain.Subscription) error {
 	return func(_ context.Context, _ *store.Conn, sub *domain.Subscription) error {
 		change(&sub.Vendor)
 		return nil

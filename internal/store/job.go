@@ -230,8 +230,8 @@ func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []stri
 // claimPlan, sent ahead of a claim on PostgreSQL in its round trip, keeps the claim
 // from sorting every due job, for the rest of its transaction (a claim ends the
 // transactions it is in, but for the writes queued for the commit after it, the
-// scope moves and the commit, which sort nothing). The claim orders by run_at and id, which the (status, run_at) index
-// orders by its first key: with statistics on jobs, the planner walks that index and
+// scope moves and the commit, which sort nothing). The claim orders by run_at and
+// id, which the (status, run_at) index orders by its first key: with statistics on jobs, the planner walks that index and
 // sorts only the jobs of the first run_at (an incremental sort), stopping at the
 // limit. Without them, as on a queue filled faster than autovacuum analyses it (a
 // fresh database, a burst of orders), it guessed few due jobs, read them all through
