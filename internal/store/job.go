@@ -231,15 +231,16 @@ func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []stri
 // from sorting every due job, for the rest of its transaction (a claim ends the
 // transactions it is in, but for the writes queued for the commit after it, the
 // scope moves and the commit, which sort nothing). The claim orders by run_at and
-// id, which the (status, run_at) index orders by its first key: with statistics on jobs, the planner walks that index and
-// sorts only the jobs of the first run_at (an incremental sort), stopping at the
-// limit. Without them, as on a queue filled faster than autovacuum analyses it (a
-// fresh database, a burst of orders), it guessed few due jobs, read them all through
-// a bitmap and sorted them: 13 to 30 ms a claim with 20,000 queued instead of 0.1,
-// for every claim until the next analysis. With sorts off (an incremental sort is
-// not one), the index walk is its only plan that is not a full sort. JIT goes off
-// with them: a plan priced with a disabled sort in it (the final order of the
-// claim's two sides) costs enough to be compiled, which took over a second.
+// id, which the (status, run_at) index orders by its first key: with statistics on
+// jobs, the planner walks that index and sorts only the jobs of the first run_at (an
+// incremental sort), stopping at the limit. Without them, as on a queue filled
+// faster than autovacuum analyses it (a fresh database, a burst of orders), it
+// guessed few due jobs, read them all through a bitmap and sorted them: 13 to 30 ms
+// a claim with 20,000 queued instead of 0.1, for every claim until the next
+// analysis. With sorts off (an incremental sort is not one), the index walk is its
+// only plan that is not a full sort. JIT goes off with them: a plan priced with a
+// disabled sort in it (the final order of the claim's two sides) costs enough to be
+// compiled, which took over a second.
 var claimPlan = statement{query: `SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`}
 
 // claimDueSQLite selects the first $6 due jobs of the kinds in (dueJobs's
