@@ -74,6 +74,7 @@ func main() {
 		every    = flag.Duration("page-every", 20*time.Millisecond, "the pace of the page reads: one request started this often")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile of the process during Cascade's delivery to this file")
 	)
+	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Parse()
 	pageEvery, deliveryProfile = *every, *profile
 	if err := run(context.Background(), *db, *events, *out, *clients, *idleSecs); err != nil {
@@ -176,10 +177,71 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f\n",
+		" page_delivery_requests=%d p99_ratio=%.2f",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99))
+	if withFloor {
+		r, err := runFloor(ctx, db, token, secret, out, vendor, calls)
+		if err != nil {
+			return err
+		}
+		fmt.Printf(" floor_s=%.2f floor_events_per_s=%.1f floor_ratio=%.3f page_p99_floor_ms=%.2f page_floor_requests=%d"+
+			" floor_p99_ratio=%.2f", r.secs, float64(events)/r.secs, baseSecs/r.secs, ms(r.p99), r.requests,
+			float64(r.p99)/float64(idleP99))
+	}
+	fmt.Println()
 	return nil
+}
+
+// withFloor says whether the floor runs after the baseline (floor.go).
+var withFloor bool
+
+// floorRun is what the floor measured: its delivery's seconds, and the page's p99
+// read meanwhile by a server without workers, over requests reads.
+type floorRun struct {
+	secs     float64
+	p99      time.Duration
+	requests int
+}
+
+// runFloor delivers the events again by the floor's plain SQL to a fresh vendor
+// service, reading the page meanwhile.
+func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor, calls []call) (floorRun, error) {
+	var r floorRun
+	f, err := openFloor(db, calls)
+	if err != nil {
+		return r, err
+	}
+	defer f.close()
+	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-floor.db")); err != nil {
+		return r, err
+	}
+	api, err := startCascade(ctx, db, token, false)
+	if err != nil {
+		return r, err
+	}
+	defer api.Close()
+	var readErr error
+	reading := make(chan struct{})
+	go func() {
+		defer close(reading)
+		r.p99, r.requests, readErr = readPage(ctx, api.URL()+"/api/v3/resellers/1/subscriptions?page[size]=50", token,
+			func(time.Time) bool { return vendor.created() >= int64(len(calls)) })
+	}()
+	t0 := time.Now()
+	err = f.deliver(ctx, vendor.url(), secret, calls)
+	r.secs = time.Since(t0).Seconds()
+	if err != nil {
+		return r, err
+	}
+	<-reading
+	if readErr != nil {
+		return r, readErr
+	}
+	if got := vendor.created(); got != int64(len(calls)) {
+		return r, fmt.Errorf("the floor created %d of %d subscriptions", got, len(calls))
+	}
+	return r, nil
 }
 
 // deliveryProfile is where the CPU profile of the delivery goes; empty for none.
@@ -298,21 +360,8 @@ func replay(ctx context.Context, base, secret string, calls []call, concurrency 
 				if i >= int64(len(calls)) {
 					return
 				}
-				c := calls[i]
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+c.uri, bytes.NewReader(c.body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set(vendorkit.HeaderEvent, string(c.event))
-				req.Header.Set(vendorkit.HeaderEventID, c.eventID)
-				req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(secret, time.Now(), c.event, c.eventID, c.body))
-				resp, err := hc.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode/100 != 2 {
-					errs <- fmt.Errorf("baseline call %s: %d", c.uri, resp.StatusCode)
+				if _, err := post(ctx, hc, base, secret, calls[i]); err != nil {
+					errs <- fmt.Errorf("baseline: %w", err)
 					return
 				}
 			}

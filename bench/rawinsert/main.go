@@ -15,14 +15,12 @@ import (
 	"log"
 	"net/http"
 	_ "net/http/pprof" // serves profiles on -pprof's address only
-	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/cascade-billing/cascade/bench/rawdb"
 )
 
 // insert writes one account the way Cascade's store does: every column, the
@@ -42,7 +40,7 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on (off when empty)")
 	orders := flag.Bool("orders", false, "write a subscription, order, payment and job per request, each its own transaction")
 	flag.Parse()
-	db, sqlite, err := open(*dbURL, *pool)
+	db, sqlite, err := rawdb.Open(*dbURL, *pool)
 	if err != nil {
 		log.Fatalf("rawinsert: %v", err)
 	}
@@ -108,30 +106,4 @@ func insertOne(ctx context.Context, db *sql.DB, stmt *sql.Stmt, email string) er
 		return err
 	}
 	return tx.Commit()
-}
-
-// open connects as Cascade's store does: on SQLite one writer connection in WAL mode
-// with immediate transactions; on PostgreSQL a pool of the given size.
-func open(raw string, pool int) (*sql.DB, bool, error) {
-	if path, ok := strings.CutPrefix(raw, "sqlite:"); ok {
-		params := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
-			params.Add("_pragma", p)
-		}
-		params.Set("_txlock", "immediate")
-		db, err := sql.Open("sqlite", "file:"+path+"?"+params.Encode())
-		if err != nil {
-			return nil, true, err
-		}
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		return db, true, db.Ping()
-	}
-	db, err := sql.Open("pgx", raw)
-	if err != nil {
-		return nil, false, err
-	}
-	db.SetMaxOpenConns(pool)
-	db.SetMaxIdleConns(pool)
-	return db, false, db.Ping()
 }

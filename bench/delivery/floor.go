@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cascade-billing/cascade/bench/rawdb"
+	"github.com/cascade-billing/cascade/vendorkit"
+)
+
+// The floor (-floor): the same events delivered again by plain SQL that writes only
+// what a delivery that loses and doubles nothing must keep, on the same tables with
+// the same indexes. A worker claims the next due job with a lease (one UPDATE, SKIP
+// LOCKED on PostgreSQL), posts the event's body to a fresh vendor service, and in one
+// transaction writes the vendor's answer and the new status on the subscription, the
+// order's status and the job's completion, guarded by the lease. Nothing else:
+// no reads of the plan, account or users, no payload built, no ledger, no list
+// counters or cache generations, no retry bookkeeping. It is what the machine can do
+// with durable state at this concurrency, so Cascade's rate over the baseline's can
+// be read beside the floor's.
+
+// floorSQL are the floor's statements, written for PostgreSQL ($n placeholders);
+// SQLite gets ? and no row locks, its one writer serialising the claims.
+var floorSQL = struct{ claim, subscription, order, complete string }{
+	claim: `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, lease_until = $2,
+		updated_at = $3
+		WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $3 ORDER BY run_at, id LIMIT 1
+			FOR UPDATE SKIP LOCKED)
+		RETURNING id, payload`,
+	subscription: `UPDATE subscriptions SET status = 'active', external_id = $2, vendor_attributes = $3,
+		provisioning_job_id = $4, updated_at = $5 WHERE id = $1`,
+	order: `UPDATE orders SET status = 'completed', updated_at = $2 WHERE id = $1`,
+	complete: `UPDATE jobs SET status = 'completed', result = '', finished_at = $3, updated_at = $3
+		WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
+}
+
+// floor is one floor run's statements on its database.
+type floor struct {
+	db                                   *sql.DB
+	claim, subscription, order, complete *sql.Stmt
+}
+
+func openFloor(dbURL string, calls []call) (*floor, error) {
+	db, sqlite, err := rawdb.Open(dbURL, 2*jobWorkers)
+	if err != nil {
+		return nil, err
+	}
+	f := &floor{db: db}
+	if err := f.reset(sqlite, calls); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("reset the events for the floor: %w", err)
+	}
+	for _, s := range []struct {
+		to  **sql.Stmt
+		sql string
+	}{{&f.claim, floorSQL.claim}, {&f.subscription, floorSQL.subscription}, {&f.order, floorSQL.order},
+		{&f.complete, floorSQL.complete}} {
+		q := s.sql
+		if sqlite {
+			q = strings.ReplaceAll(strings.ReplaceAll(q, "FOR UPDATE SKIP LOCKED", ""), "$", "?")
+		}
+		if *s.to, err = db.Prepare(q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare the floor: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// reset puts the delivered events back as they were queued: their jobs pending, the
+// subscriptions installing and the orders provisioning (the database holds nothing
+// else of the product). On PostgreSQL the tables are then vacuumed and analysed, so
+// the floor starts with no dead rows, which Cascade's run had not: the floor errs on
+// the fast side.
+func (f *floor) reset(sqlite bool, calls []call) error {
+	const chunk = 500
+	for start := 0; start < len(calls); start += chunk {
+		part := calls[start:min(start+chunk, len(calls))]
+		marks, args := make([]string, len(part)), make([]any, len(part))
+		for i, c := range part {
+			marks[i], args[i] = fmt.Sprintf("$%d", i+1), c.eventID
+		}
+		q := `UPDATE jobs SET status = 'pending', attempts = 0, lease_owner = NULL, lease_until = NULL,
+			result = NULL, finished_at = NULL WHERE id IN (` + strings.Join(marks, ",") + `)`
+		if sqlite {
+			q = strings.ReplaceAll(q, "$", "?")
+		}
+		if _, err := f.db.Exec(q, args...); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		`UPDATE subscriptions SET status = 'installing', external_id = '', vendor_attributes = '',
+			provisioning_job_id = '' WHERE status = 'active'`,
+		`UPDATE orders SET status = 'provisioning' WHERE status = 'completed'`,
+	} {
+		if _, err := f.db.Exec(q); err != nil {
+			return err
+		}
+	}
+	if sqlite {
+		_, err := f.db.Exec(`ANALYZE`)
+		return err
+	}
+	_, err := f.db.Exec(`VACUUM ANALYZE jobs, subscriptions, orders`)
+	return err
+}
+
+// deliver runs jobWorkers workers until no job is due, posting each event's body
+// from calls (by event id) to base signed with secret.
+func (f *floor) deliver(ctx context.Context, base, secret string, calls []call) error {
+	byID := make(map[string]call, len(calls))
+	for _, c := range calls {
+		byID[c.eventID] = c
+	}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: jobWorkers}}
+	var (
+		wg    sync.WaitGroup
+		errs  = make(chan error, jobWorkers)
+		stop  atomic.Bool
+		owner atomic.Int64
+	)
+	for range jobWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			me := fmt.Sprintf("floor-%d", owner.Add(1))
+			for !stop.Load() {
+				more, err := f.one(ctx, hc, base, secret, me, byID)
+				if err != nil {
+					stop.Store(true)
+					errs <- err
+					return
+				}
+				if !more {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// one claims and delivers one job; more is false when none was due.
+func (f *floor) one(ctx context.Context, hc *http.Client, base, secret, owner string, byID map[string]call) (more bool, err error) {
+	now := time.Now()
+	var id, payload string
+	err = f.claim.QueryRowContext(ctx, owner, now.Add(time.Minute).UnixMicro(), now.UnixMicro()).Scan(&id, &payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("floor claim: %w", err)
+	}
+	var job struct {
+		SubscriptionID int64 `json:"subscription_id"`
+		OrderID        int64 `json:"order_id"`
+	}
+	if err := json.Unmarshal([]byte(payload), &job); err != nil {
+		return false, fmt.Errorf("floor payload of %s: %w", id, err)
+	}
+	c, ok := byID[id]
+	if !ok {
+		return false, fmt.Errorf("floor: job %s is no event the vendor answered", id)
+	}
+	answer, err := post(ctx, hc, base, secret, c)
+	if err != nil {
+		return false, err
+	}
+	attributes, _ := json.Marshal(answer.Attributes)
+	tx, err := f.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	done := time.Now().UnixMicro()
+	if _, err := tx.StmtContext(ctx, f.subscription).ExecContext(ctx, job.SubscriptionID, answer.ExternalID,
+		string(attributes), id, done); err != nil {
+		return false, fmt.Errorf("floor subscription: %w", err)
+	}
+	if _, err := tx.StmtContext(ctx, f.order).ExecContext(ctx, job.OrderID, done); err != nil {
+		return false, fmt.Errorf("floor order: %w", err)
+	}
+	res, err := tx.StmtContext(ctx, f.complete).ExecContext(ctx, id, owner, done)
+	if err != nil {
+		return false, fmt.Errorf("floor completion: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, fmt.Errorf("floor: the lease of job %s was lost", id)
+	}
+	return true, tx.Commit()
+}
+
+// post sends c to base signed now with secret, as the baseline does, and decodes
+// the vendor's answer to a create.
+func post(ctx context.Context, hc *http.Client, base, secret string, c call) (*vendorkit.CreateAnswer, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+c.uri, bytes.NewReader(c.body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(vendorkit.HeaderEvent, string(c.event))
+	req.Header.Set(vendorkit.HeaderEventID, c.eventID)
+	req.Header.Set(vendorkit.HeaderSignature, vendorkit.Sign(secret, time.Now(), c.event, c.eventID, c.body))
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("call %s: %d %s", c.uri, resp.StatusCode, body)
+	}
+	var a vendorkit.CreateAnswer
+	if err := json.Unmarshal(body, &a); err != nil || a.ExternalID == "" {
+		return nil, fmt.Errorf("call %s answered %q: %v", c.uri, body, err)
+	}
+	return &a, nil
+}
+
+func (f *floor) close() { f.db.Close() }
