@@ -100,7 +100,7 @@ func (c *Conn) scopeMoves() []statement {
 		}
 		out[i] = statement{query: scopeMove[c.db.engine], args: []any{string(s), shard, added, c.counted[s]}}
 		if c.db.oldCounts {
-			out[i] = statement{query: scopeMoveUncounted, args: []any{string(s), shard, added}}
+			out[i] = statement{query: scopeMoveUncounted[c.db.engine], args: []any{string(s), shard, added}}
 		}
 	}
 	return out
@@ -121,8 +121,8 @@ var scopeMove = map[Engine]string{
 }
 
 // maxAddedLength bounds the column added of a scope's row, in characters, on each
-// engine: past it, the next move starts the column again, and a reader more moves
-// behind reads its value afresh. SQLite keeps a scope in one row: 1,000 characters
+// engine: past it, the next move keeps only the moves in the last half of it (and
+// its own), and a reader more moves behind reads its value afresh. SQLite keeps a scope in one row: 1,000 characters
 // reach about 70 account creates back. PostgreSQL spreads a scope's moves over its
 // scopeShards rows, so each needs less for the scope to reach as far back, and
 // every generation check reads all of them: with 1,000 characters each, a row
@@ -140,21 +140,37 @@ func scopeMoveOf(e Engine, rows, ids string) string {
 
 // scopeMoveUncounted is scopeMove in a schema older than migration 0042, whose
 // scopes count nothing; only tests write in one (see MigrateTo).
-var scopeMoveUncounted = scopeUpsert(SQLite, "", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3")
+var scopeMoveUncounted = map[Engine]string{
+	SQLite:   scopeUpsert(SQLite, "", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3"),
+	Postgres: scopeUpsert(Postgres, "", `VALUES ($1, $2, 1, '1:' || $3, 1)`, "", "$3"),
+}
 
 // scopeUpsert is the statement of scopeMoveOf, with the column n named in count
 // and set by setCount, or neither.
 func scopeUpsert(e Engine, count, rows, setCount, ids string) string {
+	// Past the bound, the column keeps the whole segments within the last half of
+	// the bound, so the moves just before this one still reach a reader one or two
+	// behind; a column that started again from this move alone failed every reader
+	// not already at the move before it (a delivery's page reads fell back to
+	// reading the page about once a second).
+	tail, semicolon := `right(cache_scopes.added, `+strconv.Itoa(maxAddedLength[e]/2)+`)`, "strpos"
+	if e == SQLite {
+		tail, semicolon = `substr(cache_scopes.added, -`+strconv.Itoa(maxAddedLength[e]/2)+`)`, "instr"
+	}
+	cut := semicolon + `(` + tail + `, ';')`
+	current := `cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation`
+	segment := `CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids
 	return `INSERT INTO cache_scopes (scope, shard, generation, added, added_generation` + count + `)
 	` + rows + ` ON CONFLICT (scope, shard) DO UPDATE
 	SET generation = cache_scopes.generation + 1, added_generation = cache_scopes.generation + 1,
 	` + setCount + `
 	added = CASE
 		WHEN ` + ids + ` IS NULL THEN NULL
-		WHEN cache_scopes.added IS NOT NULL AND cache_scopes.added_generation = cache_scopes.generation
-			AND length(cache_scopes.added) < ` + strconv.Itoa(maxAddedLength[e]) + `
-		THEN cache_scopes.added || ';' || CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + `
-		ELSE CAST(cache_scopes.generation + 1 AS TEXT) || ':' || ` + ids + ` END`
+		WHEN ` + current + ` AND length(cache_scopes.added) < ` + strconv.Itoa(maxAddedLength[e]) + `
+		THEN cache_scopes.added || ';' || ` + segment + `
+		WHEN ` + current + ` AND ` + cut + ` > 0
+		THEN substr(` + tail + `, ` + cut + ` + 1) || ';' || ` + segment + `
+		ELSE ` + segment + ` END`
 }
 
 // declaredAdds returns the ids of the rows of scope s the transaction created (the

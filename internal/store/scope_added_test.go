@@ -33,13 +33,7 @@ func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
 		create := func(db *store.DB) int64 {
 			t.Helper()
 			n++
-			a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
-				Name: fmt.Sprintf("Added %d", n), Email: fmt.Sprintf("added%d@example.com", n),
-				Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-			if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, a) }); err != nil {
-				t.Fatalf("create account: %v", err)
-			}
-			return a.ID
+			return addAccount(t, db, r.ID, n)
 		}
 		added := func(old store.ScopeState, want ...int64) store.ScopeState {
 			t.Helper()
@@ -108,6 +102,69 @@ func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
 		fifth := create(db)
 		added(afterHand)
 		added(byHand, fifth)
+	})
+}
+
+// addAccount creates the reseller's nth account in a transaction of its own, so
+// the commit moves the reseller's accounts scope declaring it, and returns its id.
+func addAccount(t *testing.T, db *store.DB, resellerID int64, n int) int64 {
+	t.Helper()
+	a := &domain.Account{ResellerID: resellerID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+		Name: fmt.Sprintf("Added %d", n), Email: fmt.Sprintf("added%d@example.com", n),
+		Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+	if err := db.InTx(context.Background(), func(c *store.Conn) error { return c.CreateAccount(context.Background(), a) }); err != nil {
+		t.Fatalf("create account: %v", err)
+	}
+	return a.ID
+}
+
+// TestScopeMovesReachBackPastTheirBound checks that a scope whose declared moves
+// outgrew the bound of a row's column (store.maxAddedLength: 1,000 characters on
+// SQLite, 200 a shard on PostgreSQL) still tells a reader a few moves behind what
+// was added since, every time, and that the column stays near its bound.
+func TestScopeMovesReachBackPastTheirBound(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "bound")
+		scope := store.AccountsScope(r.ID)
+		bound, creates := 1000, 250 // about 8 characters a move: the bound is passed twice
+		if e.Name == "postgres" {
+			bound, creates = 200, 800 // 16 shards, each passed about twice
+		}
+		const behind = 5
+		var (
+			states []store.ScopeState
+			ids    []int64
+		)
+		for i := range creates + 1 {
+			if i > 0 {
+				ids = append(ids, addAccount(t, db, r.ID, i))
+			}
+			st, ok, err := db.Reader().ScopeState(ctx, scope)
+			if err != nil || !ok {
+				t.Fatalf("state of %s: ok=%t err=%v", scope, ok, err)
+			}
+			states = append(states, st)
+			if i < behind {
+				continue
+			}
+			got, ok, err := db.Reader().AddedSince(ctx, scope, states[i-behind], st)
+			slices.Sort(got)
+			if err != nil || !ok || !slices.Equal(got, ids[i-behind:]) {
+				t.Fatalf("after %d creates, added in the last %d moves: %v (known %t, %v), want %v", i, behind, got, ok,
+					err, ids[i-behind:])
+			}
+		}
+		var longest int
+		err := db.Reader().Row(ctx, `SELECT COALESCE(MAX(length(added)), 0) FROM cache_scopes WHERE scope = $1`,
+			[]any{string(scope)}, &longest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if longest >= bound+20 || longest < bound/2 {
+			t.Fatalf("the longest column of %s holds %d characters, want about %d", scope, longest, bound)
+		}
 	})
 }
 
