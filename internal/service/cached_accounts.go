@@ -104,6 +104,11 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 	if ids, ok, err = keeps(ids, changed, ok, err); err != nil || !ok {
 		return st, none, false, err
 	}
+	if len(ids) == 0 {
+		// Nothing was added, and what changed leaves the page: it is the list's at
+		// st as it stands, and nothing else was read that must be of st.
+		return st, none, true, nil
+	}
 	added, err := count(ids)
 	if err != nil || added.Within > 0 {
 		return st, none, false, err
@@ -129,6 +134,28 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		}
 	}
 	return st, added, true, nil
+}
+
+// settledState returns the state of scope that a page read since state st of it is
+// exactly the list's at, and false when there is none: st when the scope has not
+// moved since, and the state now when every move since changed only rows that
+// unmovedBy says leave the page as it is, and added none. A page read while other
+// rows of its scope changed (a delivery moves the scope hundreds of times a second)
+// is then exact and is kept by later moves of the same kind (onlyAdded), instead of
+// being read again by every request. An added row may have been read or not, so
+// its move leaves no state the page is exact at.
+func settledState(ctx context.Context, c *store.Conn, scope store.Scope, st store.ScopeState,
+	unmovedBy func(changed []int64) bool) (store.ScopeState, bool, error) {
+	now, added, changed, ok, err := c.StateChangedSince(ctx, scope, st)
+	switch {
+	case err != nil || !ok:
+		return st, false, err
+	case now.Gen == st.Gen:
+		return st, true, nil
+	case len(added) > 0 || len(changed) > 0 && !unmovedBy(changed):
+		return st, false, nil
+	}
+	return now, true, nil
 }
 
 // unmoved reports whether scope is still at state st: then whatever was read since

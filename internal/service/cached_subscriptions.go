@@ -86,8 +86,8 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		if p.held, err = creditHeld(ctx, c, p.subs); err != nil {
 			return p, err
 		}
-		p.state, p.catalog = st, catalog
-		p.exact, err = s.unmoved(ctx, c, scope, st)
+		p.catalog = catalog
+		p.state, p.exact, err = settledState(ctx, c, scope, st, p.unmovedBy)
 		if p.exact && err == nil {
 			p.exact, err = s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: catalog})
 			p.exact = p.exact && catalogOK

@@ -172,3 +172,89 @@ func TestSubscriptionPageRefreshStatements(t *testing.T) {
 		csCheckFresh(t, w, page1, "after the sales order")
 	})
 }
+
+// TestSettledStateOfAPageReadWhileOthersChanged checks the state a page read since
+// a state of its scope is exactly the list's at: that state while the scope stays,
+// the state now when only other subscriptions changed since, and none when a row of
+// the page changed, a subscription was added, or the page's filter reads a field
+// that changes.
+func TestSettledStateOfAPageReadWhileOthersChanged(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, rnCatalog)
+		var subs []*domain.Subscription
+		for range 3 {
+			subs = append(subs, w.sub(w.order(w.postpaid, "postpay", "monthly", "").SubscriptionID))
+		}
+		c, scope := w.db.Reader(), store.SubscriptionsScope(domain.OperatorID)
+		page := subscriptionsPage{subs: subs[:2]}
+		byStatus := page
+		byStatus.filter.Query.Conditions = []domain.Condition{{Field: "status", Op: domain.OpIn,
+			Values: []any{string(subs[0].Status)}}}
+		state := func() store.ScopeState {
+			t.Helper()
+			st, ok, err := c.ScopeState(ctx, scope)
+			if err != nil || !ok {
+				t.Fatalf("state: ok=%t err=%v", ok, err)
+			}
+			return st
+		}
+		flip := func(s *domain.Subscription) { s.Autorenew = !s.Autorenew }
+		settled := func(name string, p subscriptionsPage, change func(), wantExact bool) {
+			t.Helper()
+			st := state()
+			change()
+			now := state()
+			got, exact, err := settledState(ctx, c, scope, st, p.unmovedBy)
+			switch {
+			case err != nil:
+				t.Fatalf("%s: %v", name, err)
+			case exact != wantExact:
+				t.Fatalf("%s: exact %t, want %t", name, exact, wantExact)
+			case exact && got.Gen != now.Gen:
+				t.Fatalf("%s: exact at generation %d, want the state now, %d", name, got.Gen, now.Gen)
+			}
+		}
+		settled("nothing moved", page, func() {}, true)
+		settled("another subscription changed", page, func() { w.edit(subs[2].ID, flip) }, true)
+		settled("a row of the page changed", page, func() { w.edit(subs[1].ID, flip) }, false)
+		settled("a subscription added", page, func() { w.order(w.postpaid, "postpay", "monthly", "") }, false)
+		settled("a filter by status, another changed", byStatus, func() { w.edit(subs[2].ID, flip) }, false)
+	})
+}
+
+// TestSubscriptionPageKeptStatements counts the statements of the read that keeps
+// page 1 after a subscription it does not show changed: the generations, and the
+// scope's state with what its moves declared, which says the change leaves the
+// page; nothing is counted, as nothing was added. On SQLite the generations after
+// a commit are a read of each scope's rows, and the state is then in memory.
+func TestSubscriptionPageKeptStatements(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		w := psSetupWith(t, e, rnCatalog)
+		var last *domain.Order
+		for range 3 {
+			last = w.order(w.postpaid, "postpay", "monthly", "")
+		}
+		page1 := map[string]domain.ListQuery{"page 1": {Page: domain.Page{Number: 1, Size: 2}}}
+		csCheckFresh(t, w, page1, "first read")
+		w.edit(last.SubscriptionID, func(s *domain.Subscription) { s.Autorenew = !s.Autorenew })
+		loads, refreshes := csPageStats(w)
+		before := w.db.Statements()
+		if _, _, err := w.s.FindSubscriptions(context.Background(), w.admin, domain.OperatorID,
+			page1["page 1"]); err != nil {
+			t.Fatal(err)
+		}
+		n := w.db.Statements() - before
+		if gotLoads, got := csPageStats(w); got != refreshes+1 || gotLoads != loads {
+			t.Fatalf("loads %d, refreshes %d: want none and 1", gotLoads-loads, got-refreshes)
+		}
+		want := uint64(2)
+		if e.Name == "sqlite" {
+			want = 4
+		}
+		if n != want {
+			t.Fatalf("statements of the keeping read: %d, want %d", n, want)
+		}
+		csCheckFresh(t, w, page1, "after the change")
+	})
+}
