@@ -96,9 +96,6 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		}
 		return ids, unmovedBy != nil && unmovedBy(changed), nil
 	}
-	since := func(from, to store.ScopeState) ([]int64, bool, error) {
-		return keeps(c.ChangedSince(ctx, scope, from, to))
-	}
 	// The state now and what changed since old, in one read.
 	st, ids, changed, ok, err := c.StateChangedSince(ctx, scope, old)
 	if ids, ok, err = keeps(ids, changed, ok, err); err != nil || !ok {
@@ -125,11 +122,9 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		if err != nil {
 			return st, none, false, err
 		}
-		now, _, err := c.ScopeState(ctx, scope)
-		if err != nil {
-			return st, none, false, err
-		}
-		if _, ok, err := since(st, now); err != nil || !ok {
+		// What moved the scope since st, in one read as above.
+		_, later, laterChanged, ok, err := c.StateChangedSince(ctx, scope, st)
+		if _, ok, err := keeps(later, laterChanged, ok, err); err != nil || !ok {
 			return st, none, false, err
 		}
 	}
