@@ -136,40 +136,55 @@ func TestSubscriptionPagesSurviveSalesOrders(t *testing.T) {
 }
 
 // TestSubscriptionPageRefreshStatements counts the statements of the read that
-// brings page 1 up to date after a sales order: on PostgreSQL the generations, the
+// brings page 1 up to date. After a sales order, on PostgreSQL: the generations, the
 // scope's state with what its moves declared, and the count of the added
 // subscriptions that fall in the page, whose statement also reads the scope's
 // generation, so that no other checks that the scope stayed while they were
-// counted. On SQLite the generations after a commit are a read of each scope's
-// rows, and the state is then in memory.
+// counted. After a change of a subscription the page does not show, the
+// generations and the scope's state, which says the change leaves the page: nothing
+// was added, so nothing is counted. On SQLite the generations after a commit are a
+// read of each scope's rows, and the state is then in memory.
 func TestSubscriptionPageRefreshStatements(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		w := psSetupWith(t, e, rnCatalog)
+		var subs []int64
 		for range 3 { // page 1 is not the last: the next sale sorts after it
 			sale := w.order(w.prepaid, "prepay", "monthly", "")
 			w.pay(sale.PaymentID)
+			subs = append(subs, sale.SubscriptionID)
 		}
 		page1 := map[string]domain.ListQuery{"page 1": {Page: domain.Page{Number: 1, Size: 2}}}
 		csCheckFresh(t, w, page1, "first read")
-		w.order(w.prepaid, "prepay", "monthly", "")
-		_, refreshes := csPageStats(w)
-		before := w.db.Statements()
-		if _, _, err := w.s.FindSubscriptions(context.Background(), w.admin, domain.OperatorID,
-			page1["page 1"]); err != nil {
-			t.Fatal(err)
+		for _, tc := range []struct {
+			name       string
+			change     func()
+			pg, sqlite uint64
+		}{
+			{"after a sales order", func() { w.order(w.prepaid, "prepay", "monthly", "") }, 3, 5},
+			{"after a change page 1 does not show", func() {
+				w.edit(subs[2], func(s *domain.Subscription) { s.Autorenew = !s.Autorenew })
+			}, 2, 4},
+		} {
+			tc.change()
+			loads, refreshes := csPageStats(w)
+			before := w.db.Statements()
+			if _, _, err := w.s.FindSubscriptions(context.Background(), w.admin, domain.OperatorID,
+				page1["page 1"]); err != nil {
+				t.Fatal(err)
+			}
+			n := w.db.Statements() - before
+			if gotLoads, got := csPageStats(w); got != refreshes+1 || gotLoads != loads {
+				t.Fatalf("%s: %d loads and %d refreshes, want none and 1", tc.name, gotLoads-loads, got-refreshes)
+			}
+			want := tc.pg
+			if e.Name == "sqlite" {
+				want = tc.sqlite
+			}
+			if n != want {
+				t.Fatalf("%s: statements of the refreshing read: %d, want %d", tc.name, n, want)
+			}
+			csCheckFresh(t, w, page1, tc.name)
 		}
-		n := w.db.Statements() - before
-		if _, got := csPageStats(w); got != refreshes+1 {
-			t.Fatalf("refreshes: %d, want %d", got-refreshes, 1)
-		}
-		want := uint64(3)
-		if e.Name == "sqlite" {
-			want = 5
-		}
-		if n != want {
-			t.Fatalf("statements of the refreshing read: %d, want %d", n, want)
-		}
-		csCheckFresh(t, w, page1, "after the sales order")
 	})
 }
 
@@ -220,41 +235,5 @@ func TestSettledStateOfAPageReadWhileOthersChanged(t *testing.T) {
 		settled("a row of the page changed", page, func() { w.edit(subs[1].ID, flip) }, false)
 		settled("a subscription added", page, func() { w.order(w.postpaid, "postpay", "monthly", "") }, false)
 		settled("a filter by status, another changed", byStatus, func() { w.edit(subs[2].ID, flip) }, false)
-	})
-}
-
-// TestSubscriptionPageKeptStatements counts the statements of the read that keeps
-// page 1 after a subscription it does not show changed: the generations, and the
-// scope's state with what its moves declared, which says the change leaves the
-// page; nothing is counted, as nothing was added. On SQLite the generations after
-// a commit are a read of each scope's rows, and the state is then in memory.
-func TestSubscriptionPageKeptStatements(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		w := psSetupWith(t, e, rnCatalog)
-		var last *domain.Order
-		for range 3 {
-			last = w.order(w.postpaid, "postpay", "monthly", "")
-		}
-		page1 := map[string]domain.ListQuery{"page 1": {Page: domain.Page{Number: 1, Size: 2}}}
-		csCheckFresh(t, w, page1, "first read")
-		w.edit(last.SubscriptionID, func(s *domain.Subscription) { s.Autorenew = !s.Autorenew })
-		loads, refreshes := csPageStats(w)
-		before := w.db.Statements()
-		if _, _, err := w.s.FindSubscriptions(context.Background(), w.admin, domain.OperatorID,
-			page1["page 1"]); err != nil {
-			t.Fatal(err)
-		}
-		n := w.db.Statements() - before
-		if gotLoads, got := csPageStats(w); got != refreshes+1 || gotLoads != loads {
-			t.Fatalf("loads %d, refreshes %d: want none and 1", gotLoads-loads, got-refreshes)
-		}
-		want := uint64(2)
-		if e.Name == "sqlite" {
-			want = 4
-		}
-		if n != want {
-			t.Fatalf("statements of the keeping read: %d, want %d", n, want)
-		}
-		csCheckFresh(t, w, page1, "after the change")
 	})
 }

@@ -21,14 +21,7 @@ func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
 		db := storetest.Open(t, e)
 		r := mustReseller(t, db, 0, "", "adds")
 		scope := store.AccountsScope(r.ID)
-		state := func() store.ScopeState {
-			t.Helper()
-			st, ok, err := db.Reader().ScopeState(ctx, scope)
-			if err != nil || !ok {
-				t.Fatalf("state of %s: ok=%t err=%v", scope, ok, err)
-			}
-			return st
-		}
+		state := func() store.ScopeState { t.Helper(); return scopeStateOf(t, db, scope) }
 		n := 0
 		create := func(db *store.DB) int64 {
 			t.Helper()
@@ -105,6 +98,16 @@ func TestScopeMovesDeclareAddedAccounts(t *testing.T) {
 	})
 }
 
+// scopeStateOf reads the state of scope, which must have one.
+func scopeStateOf(t *testing.T, db *store.DB, scope store.Scope) store.ScopeState {
+	t.Helper()
+	st, ok, err := db.Reader().ScopeState(context.Background(), scope)
+	if err != nil || !ok {
+		t.Fatalf("state of %s: ok=%t err=%v", scope, ok, err)
+	}
+	return st
+}
+
 // addAccount creates the reseller's nth account in a transaction of its own, so
 // the commit moves the reseller's accounts scope declaring it, and returns its id.
 func addAccount(t *testing.T, db *store.DB, resellerID int64, n int) int64 {
@@ -141,10 +144,7 @@ func TestScopeMovesReachBackPastTheirBound(t *testing.T) {
 			if i > 0 {
 				ids = append(ids, addAccount(t, db, r.ID, i))
 			}
-			st, ok, err := db.Reader().ScopeState(ctx, scope)
-			if err != nil || !ok {
-				t.Fatalf("state of %s: ok=%t err=%v", scope, ok, err)
-			}
+			st := scopeStateOf(t, db, scope)
 			states = append(states, st)
 			if i < behind {
 				continue
