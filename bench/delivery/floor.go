@@ -23,23 +23,23 @@ import (
 // the same indexes. A worker claims the next due job with a lease (one UPDATE, SKIP
 // LOCKED on PostgreSQL), posts the event's body to a fresh vendor service, and in one
 // transaction writes the vendor's answer and the new status on the subscription, the
-// order's status and the job's completion, guarded by the lease. Nothing else:
-// no reads of the plan, account or users, no payload built, no ledger, no list
-// counters or cache generations, no retry bookkeeping. It is what the machine can do
-// with durable state at this concurrency, so Cascade's rate over the baseline's can
-// be read beside the floor's.
+// order's status and closing time and the job's completion, guarded by the lease.
+// Nothing else: no reads of the plan, account or users, no payload built, no
+// ledger, no list counters or cache generations, no retry bookkeeping. It is what
+// the machine can do with durable state at this concurrency, so Cascade's rate over
+// the baseline's can be read beside the floor's.
 
-// floorSQL are the floor's statements, written for PostgreSQL ($n placeholders);
-// SQLite gets ? and no row locks, its one writer serialising the claims.
+// floorSQL are the floor's statements, written for PostgreSQL (see floor.text).
 var floorSQL = struct{ claim, subscription, order, complete string }{
 	claim: `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, lease_until = $2,
 		updated_at = $3
-		WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $3 ORDER BY run_at, id LIMIT 1
+		WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $3 AND kind = $4
+			ORDER BY run_at, id LIMIT 1
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, payload`,
 	subscription: `UPDATE subscriptions SET status = 'active', external_id = $2, vendor_attributes = $3,
 		provisioning_job_id = $4, updated_at = $5 WHERE id = $1`,
-	order: `UPDATE orders SET status = 'completed', updated_at = $2 WHERE id = $1`,
+	order: `UPDATE orders SET status = 'completed', closed_at = $2, updated_at = $2 WHERE id = $1`,
 	complete: `UPDATE jobs SET status = 'completed', result = '', finished_at = $3, updated_at = $3
 		WHERE id = $1 AND lease_owner = $2 AND status = 'running'`,
 }
@@ -48,6 +48,17 @@ var floorSQL = struct{ claim, subscription, order, complete string }{
 type floor struct {
 	db                                   *sql.DB
 	claim, subscription, order, complete *sql.Stmt
+	kind                                 string // the events' jobs' kind, the only one claimed
+	sqlite                               bool
+}
+
+// text is q, written for PostgreSQL, in the engine's dialect: on SQLite ?
+// placeholders and no row locks, its one writer serialising the claims.
+func (f *floor) text(q string) string {
+	if !f.sqlite {
+		return q
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(q, "FOR UPDATE SKIP LOCKED", ""), "$", "?")
 }
 
 func openFloor(dbURL string, calls []call) (*floor, error) {
@@ -55,8 +66,8 @@ func openFloor(dbURL string, calls []call) (*floor, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &floor{db: db}
-	if err := f.reset(sqlite, calls); err != nil {
+	f := &floor{db: db, sqlite: sqlite}
+	if err := f.reset(calls); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("reset the events for the floor: %w", err)
 	}
@@ -65,11 +76,7 @@ func openFloor(dbURL string, calls []call) (*floor, error) {
 		sql string
 	}{{&f.claim, floorSQL.claim}, {&f.subscription, floorSQL.subscription}, {&f.order, floorSQL.order},
 		{&f.complete, floorSQL.complete}} {
-		q := s.sql
-		if sqlite {
-			q = strings.ReplaceAll(strings.ReplaceAll(q, "FOR UPDATE SKIP LOCKED", ""), "$", "?")
-		}
-		if *s.to, err = db.Prepare(q); err != nil {
+		if *s.to, err = db.Prepare(f.text(s.sql)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("prepare the floor: %w", err)
 		}
@@ -82,7 +89,7 @@ func openFloor(dbURL string, calls []call) (*floor, error) {
 // else of the product). On PostgreSQL the tables are then vacuumed and analysed, so
 // the floor starts with no dead rows, which Cascade's run had not: the floor errs on
 // the fast side.
-func (f *floor) reset(sqlite bool, calls []call) error {
+func (f *floor) reset(calls []call) error {
 	const chunk = 500
 	for start := 0; start < len(calls); start += chunk {
 		part := calls[start:min(start+chunk, len(calls))]
@@ -92,23 +99,27 @@ func (f *floor) reset(sqlite bool, calls []call) error {
 		}
 		q := `UPDATE jobs SET status = 'pending', attempts = 0, lease_owner = NULL, lease_until = NULL,
 			result = NULL, finished_at = NULL WHERE id IN (` + strings.Join(marks, ",") + `)`
-		if sqlite {
-			q = strings.ReplaceAll(q, "$", "?")
-		}
-		if _, err := f.db.Exec(q, args...); err != nil {
+		if _, err := f.db.Exec(f.text(q), args...); err != nil {
 			return err
 		}
 	}
 	for _, q := range []string{
 		`UPDATE subscriptions SET status = 'installing', external_id = '', vendor_attributes = '',
 			provisioning_job_id = '' WHERE status = 'active'`,
-		`UPDATE orders SET status = 'provisioning' WHERE status = 'completed'`,
+		`UPDATE orders SET status = 'provisioning', closed_at = 0 WHERE status = 'completed'`,
 	} {
 		if _, err := f.db.Exec(q); err != nil {
 			return err
 		}
 	}
-	if sqlite {
+	// Only the events' jobs are claimed: a job of another kind (a scheduler's, say)
+	// may come due meanwhile, and is no event of the run.
+	if len(calls) > 0 {
+		if err := f.db.QueryRow(f.text(`SELECT kind FROM jobs WHERE id = $1`), calls[0].eventID).Scan(&f.kind); err != nil {
+			return fmt.Errorf("the events' kind: %w", err)
+		}
+	}
+	if f.sqlite {
 		_, err := f.db.Exec(`ANALYZE`)
 		return err
 	}
@@ -157,7 +168,8 @@ func (f *floor) deliver(ctx context.Context, base, secret string, calls []call) 
 func (f *floor) one(ctx context.Context, hc *http.Client, base, secret, owner string, byID map[string]call) (more bool, err error) {
 	now := time.Now()
 	var id, payload string
-	err = f.claim.QueryRowContext(ctx, owner, now.Add(time.Minute).UnixMicro(), now.UnixMicro()).Scan(&id, &payload)
+	err = f.claim.QueryRowContext(ctx, owner, now.Add(time.Minute).UnixMicro(), now.UnixMicro(),
+		f.kind).Scan(&id, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
