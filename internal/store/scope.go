@@ -122,8 +122,9 @@ var scopeMove = map[Engine]string{
 
 // maxAddedLength bounds the column added of a scope's row, in characters, on each
 // engine: past it, the next move keeps only the moves in the last half of it (and
-// its own), and a reader more moves behind reads its value afresh. SQLite keeps a scope in one row: 1,000 characters
-// reach about 70 account creates back. PostgreSQL spreads a scope's moves over its
+// its own), and a reader more moves behind reads its value afresh. SQLite keeps a
+// scope in one row: 1,000 characters reach about 70 account creates back (half as
+// far right after the column is cut). PostgreSQL spreads a scope's moves over its
 // scopeShards rows, so each needs less for the scope to reach as far back, and
 // every generation check reads all of them: with 1,000 characters each, a row
 // rewritten by every create left the 16 rows of a busy scope on about 12 pages, so
