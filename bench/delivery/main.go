@@ -8,7 +8,8 @@
 // p99 of a subscriptions page then, starts a server with the workers on the same
 // database and times until the vendor service has handled every create, reading the
 // same page meanwhile. The calls the vendor received are kept, and the baseline posts
-// them again, signed anew, to a fresh vendor service.
+// them again, signed anew, to a fresh vendor service. The floor (floor.go) then
+// delivers them once more, by plain SQL writing only the durable state.
 package main
 
 import (
