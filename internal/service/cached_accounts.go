@@ -134,7 +134,7 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 // settledState returns the state of scope that a page read since state st of it is
 // exactly the list's at, and false when there is none: st when the scope has not
 // moved since, and the state now when every move since changed only rows that
-// unmovedBy says leave the page as it is, and added none. A page read while other
+// unmovedBy (nil: none) says leave the page as it is, and added none. A page read while other
 // rows of its scope changed (a delivery moves the scope hundreds of times a second)
 // is then exact and is kept by later moves of the same kind (onlyAdded), instead of
 // being read again by every request. An added row may have been read or not, so
@@ -147,7 +147,7 @@ func settledState(ctx context.Context, c *store.Conn, scope store.Scope, st stor
 		return st, false, err
 	case now.Gen == st.Gen:
 		return st, true, nil
-	case len(added) > 0 || len(changed) > 0 && !unmovedBy(changed):
+	case len(added) > 0 || len(changed) > 0 && (unmovedBy == nil || !unmovedBy(changed)):
 		return st, false, nil
 	}
 	return now, true, nil
