@@ -32,6 +32,7 @@ import (
 	"github.com/cascade-billing/cascade/client"
 	"github.com/cascade-billing/cascade/examples/vendor-service/vendorsvc"
 	"github.com/cascade-billing/cascade/internal/app"
+	"github.com/cascade-billing/cascade/internal/gcpace"
 	"github.com/cascade-billing/cascade/vendorkit"
 )
 
@@ -74,10 +75,16 @@ func main() {
 		idleSecs = flag.Duration("idle", 5*time.Second, "how long to read the page without delivery")
 		every    = flag.Duration("page-every", 20*time.Millisecond, "the pace of the page reads: one request started this often")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile of the process during Cascade's delivery to this file")
+		headroom = flag.Uint64("gc-headroom", gcpace.DefaultHeadroom, "the collector's headroom in bytes, as cascade serve keeps it; 0: Go's own pace")
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Parse()
 	pageEvery, deliveryProfile = *every, *profile
+	// The process stands for cascade serve, which paces its collector so unless
+	// GOGC is set (cmd/cascade); the plain client and the floor share the pace.
+	if *headroom > 0 && os.Getenv("GOGC") == "" {
+		go gcpace.Keep(context.Background(), *headroom)
+	}
 	if err := run(context.Background(), *db, *events, *out, *clients, *idleSecs); err != nil {
 		fmt.Fprintln(os.Stderr, "delivery:", err)
 		os.Exit(1)

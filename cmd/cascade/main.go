@@ -20,6 +20,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/app"
 	"github.com/cascade-billing/cascade/internal/benchseed"
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/gcpace"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -140,6 +141,13 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	cfg.Workers = workers
 	cfg.Stdout = c.stdout
+	headroom, err := c.gcHeadroom()
+	if err != nil {
+		return err
+	}
+	if headroom > 0 {
+		go gcpace.Keep(ctx, headroom)
+	}
 	m := app.NewMain(cfg)
 	if err := m.Run(ctx); err != nil {
 		m.Close()
@@ -152,6 +160,24 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	<-ctx.Done()
 	fmt.Fprintln(c.stdout, "shutting down")
 	return m.Close()
+}
+
+// gcHeadroom is the growth the Go heap is allowed between two collections
+// (CASCADE_GC_HEADROOM, gcpace.DefaultHeadroom when unset), or 0 when GOGC is set:
+// the operator chose the collector's pace then, and Cascade leaves it alone.
+func (c *cli) gcHeadroom() (uint64, error) {
+	if c.getenv("GOGC") != "" {
+		return 0, nil
+	}
+	v := c.getenv("CASCADE_GC_HEADROOM")
+	if v == "" {
+		return gcpace.DefaultHeadroom, nil
+	}
+	n, err := gcpace.ParseSize(v)
+	if err != nil {
+		return 0, fmt.Errorf("CASCADE_GC_HEADROOM %w", err)
+	}
+	return n, nil
 }
 
 // servePprof serves the Go profiler on its own listener, for load tests only: it is

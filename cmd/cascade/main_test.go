@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cascade-billing/cascade/internal/gcpace"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
@@ -101,5 +102,27 @@ func TestRedact(t *testing.T) {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestGCHeadroomSetting(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want uint64
+	}{
+		{env: map[string]string{}, want: gcpace.DefaultHeadroom},
+		{env: map[string]string{"CASCADE_GC_HEADROOM": "256MiB"}, want: 256 << 20},
+		{env: map[string]string{"CASCADE_GC_HEADROOM": "0"}, want: 0},
+		{env: map[string]string{"CASCADE_GC_HEADROOM": "256MiB", "GOGC": "200"}, want: 0}, // the operator's pace
+	} {
+		cl := &cli{getenv: func(k string) string { return c.env[k] }}
+		if got, err := cl.gcHeadroom(); err != nil || got != c.want {
+			t.Errorf("headroom with %v = %d, %v; want %d", c.env, got, err, c.want)
+		}
+	}
+	env := map[string]string{"CASCADE_DATABASE_URL": "sqlite:" + t.TempDir() + "/c.db", "CASCADE_GC_HEADROOM": "lots"}
+	_, err := runCLIEnv(t, env, "serve", "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), `CASCADE_GC_HEADROOM "lots": want a size such as 64MiB, or 0`) {
+		t.Errorf("serve with CASCADE_GC_HEADROOM=lots: %v, want a startup error", err)
 	}
 }
