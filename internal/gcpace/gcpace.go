@@ -10,7 +10,6 @@ package gcpace
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -18,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultHeadroom is the growth allowed between two collections unless the operator
@@ -52,8 +52,9 @@ func Percent(live, headroom uint64) int {
 }
 
 // Keep paces the collector at Percent of the live heap until ctx ends, and then
-// gives it back the percentage it had. Run it once per process, and not when GOGC
-// is set: the operator chose the pace then.
+// gives it back the percentage it had. Do not run it when GOGC is set: the
+// operator chose the pace then. The pace is the process's, so one Keep runs at a
+// time; a call while another runs returns at once.
 //
 // The percentage is set again after every collection, from the heap that
 // collection found live, so the next one comes when the heap has grown by the
@@ -61,6 +62,10 @@ func Percent(live, headroom uint64) int {
 // not: a cache filling between two readings would multiply a larger live heap by
 // a percentage meant for a small one.
 func Keep(ctx context.Context, headroom uint64) {
+	if !keeping.CompareAndSwap(false, true) {
+		return
+	}
+	defer keeping.Store(false)
 	k := &keeper{headroom: headroom, set: basePercent}
 	k.mu.Lock()
 	k.prev = debug.SetGCPercent(basePercent)
@@ -72,6 +77,9 @@ func Keep(ctx context.Context, headroom uint64) {
 	k.stopped = true
 	debug.SetGCPercent(k.prev)
 }
+
+// keeping is set while a Keep runs.
+var keeping atomic.Bool
 
 // keeper is the state of one Keep.
 type keeper struct {
@@ -127,7 +135,7 @@ func ParseSize(s string) (uint64, error) {
 		return 0, fmt.Errorf("%q: want a size such as 64MiB, or 0", s)
 	}
 	if n > MaxHeadroom/unit {
-		return 0, errors.New(s + ": want at most 64GiB")
+		return 0, fmt.Errorf("%q: want at most 64GiB", s)
 	}
 	return n * unit, nil
 }

@@ -65,6 +65,19 @@ func TestKeepSetsThePaceAndGivesItBack(t *testing.T) {
 	if got := gogc(); got <= 100 {
 		t.Fatalf("GOGC %d under Keep with 8GiB of headroom, want more than 100", got)
 	}
+	second := make(chan struct{})
+	go func() {
+		Keep(context.Background(), 0) // would pace at 100 if it ran beside the first
+		close(second)
+	}()
+	select {
+	case <-second:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a second Keep did not return while the first ran")
+	}
+	if got := gogc(); got <= 100 {
+		t.Fatalf("GOGC %d after a second Keep, want the first's pace", got)
+	}
 	cancel()
 	<-done
 	if got := gogc(); got != before {
