@@ -10,8 +10,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cascade-billing/cascade/bench/rawdb"
@@ -135,33 +133,14 @@ func (f *floor) deliver(ctx context.Context, base, secret string, calls []call) 
 		byID[c.eventID] = c
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: jobWorkers}}
-	var (
-		wg    sync.WaitGroup
-		errs  = make(chan error, jobWorkers)
-		stop  atomic.Bool
-		owner atomic.Int64
-	)
-	for range jobWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			me := fmt.Sprintf("floor-%d", owner.Add(1))
-			for !stop.Load() {
-				more, err := f.one(ctx, hc, base, secret, me, byID)
-				if err != nil {
-					stop.Store(true)
-					errs <- err
-					return
-				}
-				if !more {
-					return
-				}
-			}
-		}()
+	defer hc.CloseIdleConnections()
+	owners := make([]string, jobWorkers) // each worker's lease owner
+	for w := range owners {
+		owners[w] = fmt.Sprintf("floor-%d", w+1)
 	}
-	wg.Wait()
-	close(errs)
-	return <-errs
+	return inParallel(jobWorkers, func(worker int) (bool, error) {
+		return f.one(ctx, hc, base, secret, owners[worker], byID)
+	})
 }
 
 // one claims and delivers one job; more is false when none was due.

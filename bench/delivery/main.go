@@ -119,8 +119,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		return err
 	}
 	queueSecs := time.Since(t0).Seconds()
-	page := api.URL() + "/api/v3/resellers/1/subscriptions?page[size]=50"
-	idleP99, idleN, err := readPage(ctx, page, token, func(start time.Time) bool { return time.Since(start) >= idle })
+	idleP99, idleN, err := readPage(ctx, api.URL()+pagePath, token, func(start time.Time) bool { return time.Since(start) >= idle })
 	api.Close()
 	if err != nil {
 		return err
@@ -140,15 +139,9 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		return err
 	}
 	t0 = time.Now()
-	var busyP99 time.Duration
-	var busyN int
-	var readErr error
-	reading := make(chan struct{})
-	go func() {
-		defer close(reading)
-		busyP99, busyN, readErr = readPage(ctx, workers.URL()+"/api/v3/resellers/1/subscriptions?page[size]=50", token,
-			func(time.Time) bool { return vendor.created() >= int64(events) })
-	}()
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	busyRead := readWhileCreating(readCtx, workers.URL(), token, vendor, events)
 	deadline := time.Now().Add(time.Duration(events)*10*time.Millisecond + 5*time.Minute)
 	for vendor.created() < int64(events) {
 		if time.Now().After(deadline) {
@@ -159,10 +152,10 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	}
 	cascadeSecs := time.Since(t0).Seconds()
 	stopProfile()
-	<-reading
+	busyP99, busyN, err := busyRead()
 	workers.Close()
-	if readErr != nil {
-		return readErr
+	if err != nil {
+		return err
 	}
 	calls := vendor.calls()
 	if len(calls) != events {
@@ -229,22 +222,17 @@ func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor
 		return r, err
 	}
 	defer api.Close()
-	var readErr error
-	reading := make(chan struct{})
-	go func() {
-		defer close(reading)
-		r.p99, r.requests, readErr = readPage(ctx, api.URL()+"/api/v3/resellers/1/subscriptions?page[size]=50", token,
-			func(time.Time) bool { return vendor.created() >= int64(len(calls)) })
-	}()
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	read := readWhileCreating(readCtx, api.URL(), token, vendor, len(calls))
 	t0 := time.Now()
 	err = f.deliver(ctx, vendor.url(), secret, calls)
 	r.secs = time.Since(t0).Seconds()
 	if err != nil {
 		return r, err
 	}
-	<-reading
-	if readErr != nil {
-		return r, readErr
+	if r.p99, r.requests, err = read(); err != nil {
+		return r, err
 	}
 	if got := vendor.created(); got != int64(len(calls)) {
 		return r, fmt.Errorf("the floor created %d of %d subscriptions", got, len(calls))
@@ -350,26 +338,70 @@ func readPage(ctx context.Context, url, token string, done func(start time.Time)
 	return pageread.Read(ctx, url, token, pageEvery, done)
 }
 
+// pagePath is the page read before and during each delivery.
+const pagePath = "/api/v3/resellers/1/subscriptions?page[size]=50"
+
+// readWhileCreating reads the page of the server at base in the background until
+// the vendor has created n subscriptions, or ctx ends (cancel it to stop the reads
+// of a delivery that failed), and returns what waits for the reads to end and
+// gives their p99 and count.
+func readWhileCreating(ctx context.Context, base, token string, vendor *vendor, n int) func() (time.Duration, int, error) {
+	var (
+		p99      time.Duration
+		requests int
+		err      error
+		reading  = make(chan struct{})
+	)
+	go func() {
+		defer close(reading)
+		p99, requests, err = readPage(ctx, base+pagePath, token,
+			func(time.Time) bool { return vendor.created() >= int64(n) })
+	}()
+	return func() (time.Duration, int, error) {
+		<-reading
+		return p99, requests, err
+	}
+}
+
 // replay posts calls to base with concurrency clients of one plain http.Client,
 // each signed now with secret, and requires a 2xx for each.
 func replay(ctx context.Context, base, secret string, calls []call, concurrency int) error {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
+	defer hc.CloseIdleConnections()
+	var next atomic.Int64
+	return inParallel(concurrency, func(int) (bool, error) {
+		i := next.Add(1) - 1
+		if i >= int64(len(calls)) {
+			return false, nil
+		}
+		if _, err := post(ctx, hc, base, secret, calls[i]); err != nil {
+			return false, fmt.Errorf("baseline: %w", err)
+		}
+		return true, nil
+	})
+}
+
+// inParallel runs step in n workers, each numbered from 0 and calling it until it
+// returns false or an error, and returns the first error. After one, the other
+// workers stop before their next step.
+func inParallel(n int, step func(worker int) (more bool, err error)) error {
 	var (
-		next atomic.Int64
 		wg   sync.WaitGroup
-		errs = make(chan error, concurrency)
+		stop atomic.Bool
+		errs = make(chan error, n)
 	)
-	for range concurrency {
+	for w := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(len(calls)) {
+			for !stop.Load() {
+				more, err := step(w)
+				if err != nil {
+					stop.Store(true)
+					errs <- err
 					return
 				}
-				if _, err := post(ctx, hc, base, secret, calls[i]); err != nil {
-					errs <- fmt.Errorf("baseline: %w", err)
+				if !more {
 					return
 				}
 			}

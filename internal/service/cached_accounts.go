@@ -134,11 +134,11 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 // settledState returns the state of scope that a page read since state st of it is
 // exactly the list's at, and false when there is none: st when the scope has not
 // moved since, and the state now when every move since changed only rows that
-// unmovedBy (nil: none) says leave the page as it is, and added none. A page read while other
-// rows of its scope changed (a delivery moves the scope hundreds of times a second)
-// is then exact and is kept by later moves of the same kind (onlyAdded), instead of
-// being read again by every request. An added row may have been read or not, so
-// its move leaves no state the page is exact at.
+// unmovedBy (nil: none) says leave the page as it is, and added none. A page read
+// while other rows of its scope changed (a delivery moves the scope hundreds of
+// times a second) is then exact and is kept by later moves of the same kind
+// (onlyAdded), instead of being read again by every request. An added row may
+// have been read or not, so its move leaves no state the page is exact at.
 func settledState(ctx context.Context, c *store.Conn, scope store.Scope, st store.ScopeState,
 	unmovedBy func(changed []int64) bool) (store.ScopeState, bool, error) {
 	now, added, changed, ok, err := c.StateChangedSince(ctx, scope, st)

@@ -112,9 +112,7 @@ func scopeStateOf(t *testing.T, db *store.DB, scope store.Scope) store.ScopeStat
 // the commit moves the reseller's accounts scope declaring it, and returns its id.
 func addAccount(t *testing.T, db *store.DB, resellerID int64, n int) int64 {
 	t.Helper()
-	a := &domain.Account{ResellerID: resellerID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
-		Name: fmt.Sprintf("Added %d", n), Email: fmt.Sprintf("added%d@example.com", n),
-		Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+	a := tallyAccount(resellerID, fmt.Sprintf("added%d", n))
 	if err := db.InTx(context.Background(), func(c *store.Conn) error { return c.CreateAccount(context.Background(), a) }); err != nil {
 		t.Fatalf("create account: %v", err)
 	}
