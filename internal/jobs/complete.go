@@ -31,11 +31,13 @@ type runLease struct {
 	next  *domain.Job
 }
 
-// nextClaim is how a worker claims its next job: as owner, of kinds, leased for lease.
+// nextClaim is how a worker claims its next job: as owner, of kinds, leased for
+// lease, when when, asked as the job completes, reports true (nil: always).
 type nextClaim struct {
 	owner string
 	kinds []string
 	lease time.Duration
+	when  func() bool
 }
 
 // withLease returns ctx carrying the lease of j for its handler; claim, when not
@@ -60,7 +62,7 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 		return err
 	}
 	l.completed, l.next = true, nil
-	if l.claim == nil {
+	if l.claim == nil || (l.claim.when != nil && !l.claim.when()) {
 		return nil
 	}
 	// The next job is the worker's only once tx has committed, so its claim

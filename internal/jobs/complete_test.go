@@ -73,3 +73,68 @@ func TestCompleteInHandlerTransaction(t *testing.T) {
 		}
 	})
 }
+
+// TestIdleRunnerLooksOnlyWhenTold runs one job at a time through a runner with
+// workers to spare, as a quiet installation does: each is claimed once, when its
+// Wake comes, and completed in its handler's transaction without claiming a next
+// one, and the runner asks nothing more of the database until the next Wake or
+// tick (here an hour away). A claim that finds nothing is a write transaction on
+// SQLite, which would queue behind the writes of API requests for nothing.
+func TestIdleRunnerLooksOnlyWhenTold(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		clock := domain.NewTestClock(start)
+		opts := fastOptions("worker")
+		opts.PollInterval = time.Hour
+		r := jobs.NewRunner(db, clock, opts)
+		ran := make(chan error, 1)
+		r.Handle("write", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
+			err := db.InTx(ctx, func(tx *store.Conn) error {
+				return jobs.CompleteIn(ctx, tx, nil, clock.Now())
+			})
+			ran <- err
+			return nil, err
+		})
+		runRunner(t, r)
+		// A quiet moment: the runner's first look at the queue, at its start, is over.
+		quiet := func() uint64 {
+			t.Helper()
+			n := db.Statements()
+			for {
+				time.Sleep(50 * time.Millisecond)
+				m := db.Statements()
+				if m == n {
+					return n
+				}
+				n = m
+			}
+		}
+		before := quiet()
+		for i := range 3 {
+			j := mustEnqueue(t, db, "write", 1, clock.Now())
+			r.Wake()
+			select {
+			case err := <-ran:
+				if err != nil {
+					t.Fatalf("job %d: %v", i, err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("job %d did not run", i)
+			}
+			// The job's INSERT; its claim (on PostgreSQL with the claim's planner
+			// settings); its completion. Nothing after it.
+			want := uint64(3)
+			if e.Name == "postgres" {
+				want = 4
+			}
+			after := quiet()
+			if got := after - before; got != want {
+				t.Errorf("job %d: %d statements from its INSERT until the runner went quiet, want %d", i, got, want)
+			}
+			if got := mustFind(t, db, j.ID); got.Status != domain.JobStatusCompleted {
+				t.Errorf("job %d is %s, want completed", i, got.Status)
+			}
+			before = quiet()
+		}
+	})
+}

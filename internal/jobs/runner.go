@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -98,6 +99,12 @@ type Runner struct {
 	handlers map[string]Handler
 	kinds    []string
 	wake     chan struct{}
+	// backlog says due jobs may be waiting for a worker of the poll loop: it looked
+	// for them (a wake, a tick) while every worker was busy, or its last claim
+	// filled every free worker. A completion then claims its worker's next job in
+	// its own transaction (CompleteIn); otherwise that claim would find nothing, or
+	// race the poll loop's own claim for the job a wake announced.
+	backlog atomic.Bool
 }
 
 // NewRunner returns a runner over db reading time from clock.
@@ -140,24 +147,32 @@ func (r *Runner) Run(ctx context.Context) {
 		running int
 		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
 		woken   bool                                  // a job was committed since the last claim
+		// look says due jobs may be waiting: at the start, at each tick and wake,
+		// and after a claim that filled every free worker. A worker that ends
+		// otherwise leaves nothing to look for, so it costs no query.
+		look = true
 	)
 	for ctx.Err() == nil {
-		if free := r.opts.Workers - running; free > 0 {
+		free := r.opts.Workers - running
+		if free > 0 && look {
 			jobs := r.claim(ctx, free, woken)
-			woken = false
+			woken, look = false, len(jobs) == free
+			free -= len(jobs)
 			for _, j := range jobs {
 				running++
 				go func() {
-					r.runChain(ctx, hard, j, 0)
+					r.runChain(ctx, hard, j, 0, r.backlog.Load)
 					done <- struct{}{}
 				}()
 			}
 		}
+		r.backlog.Store(look && free == 0)
 		select {
 		case <-ctx.Done():
 		case <-ticker.C:
+			look = true
 		case <-r.wake:
-			woken = true
+			woken, look = true, true
 		case <-done:
 			running--
 		}
@@ -213,9 +228,9 @@ func (r *Runner) claim(ctx context.Context, n int, woken bool) []*domain.Job {
 
 // runChain runs j, then each job a completion claimed in its place (CompleteIn),
 // until one claims none or limit jobs ran (0: no limit), and returns how many it
-// ran. Once ctx ends, no more are claimed, and a job claimed already goes back to
-// the queue unrun.
-func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int) int {
+// ran. A completion claims only while along reports true (nil: always). Once ctx
+// ends, no more are claimed, and a job claimed already goes back to the queue unrun.
+func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, along func() bool) int {
 	ran := 0
 	for j != nil {
 		if ctx.Err() != nil {
@@ -227,7 +242,7 @@ func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int) i
 		ran++
 		var claim *nextClaim
 		if limit == 0 || ran < limit {
-			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, lease: r.opts.Lease}
+			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, lease: r.opts.Lease, when: along}
 		}
 		j = r.run(hard, j, claim)
 	}

@@ -38,7 +38,7 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					chained.Add(int64(r.runChain(ctx, ctx, j, budget)))
+					chained.Add(int64(r.runChain(ctx, ctx, j, budget, nil)))
 				}()
 			}
 			wg.Wait()

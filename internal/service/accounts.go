@@ -235,7 +235,6 @@ func (s *Service) UpdateAccount(ctx context.Context, a domain.Actor, resellerID,
 	if err != nil {
 		return nil, wrap(err, "update account %d", id)
 	}
-	s.jobsEnqueued() // a credit hold's job, if the change set or lifted one, or a review of debts
 	return out, nil
 }
 

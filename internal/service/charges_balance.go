@@ -31,7 +31,6 @@ func (s *Service) payFromBalance(ctx context.Context, resellerID, id int64) (*do
 	if err != nil {
 		return nil, wrap(err, "pay payment %d from the balance", id)
 	}
-	s.jobsEnqueued()
 	return p, nil
 }
 

@@ -55,7 +55,6 @@ func (s *Service) StartIntegrationCheck(ctx context.Context, a domain.Actor, res
 	if err != nil {
 		return nil, wrap(err, "start the integration check of product %d of reseller %d", productID, resellerID)
 	}
-	s.jobsEnqueued()
 	return job, nil
 }
 

@@ -112,7 +112,6 @@ func (s *Service) ValidateOrderAttributes(ctx context.Context, a domain.Actor, r
 	if err != nil {
 		return nil, wrap(err, "validate order attributes of plan %d", planID)
 	}
-	s.jobsEnqueued()
 	return job, nil
 }
 

@@ -42,7 +42,6 @@ func (s *Service) CreateSubscriptionOrder(ctx context.Context, a domain.Actor, r
 	if err != nil {
 		return nil, wrap(err, "create %s", req)
 	}
-	s.jobsEnqueued()
 	return o, nil
 }
 

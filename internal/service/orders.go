@@ -55,7 +55,6 @@ func (s *Service) CreateSalesOrder(ctx context.Context, a domain.Actor, reseller
 	if err != nil {
 		return nil, wrap(err, "create %s", req)
 	}
-	s.jobsEnqueued()
 	return o, nil
 }
 

@@ -142,7 +142,6 @@ func (s *Service) CompletePaymentByDocument(ctx context.Context, a domain.Actor,
 	if err != nil {
 		return nil, wrap(err, "complete payment %s", strconv.FormatInt(documentID, 10))
 	}
-	s.jobsEnqueued()
 	return p, nil
 }
 

@@ -59,7 +59,6 @@ func (s *Service) CompletePayment(ctx context.Context, a domain.Actor, resellerI
 	if err != nil {
 		return nil, wrap(err, "complete payment %d", id)
 	}
-	s.jobsEnqueued()
 	return p, nil
 }
 

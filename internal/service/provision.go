@@ -228,9 +228,6 @@ func (s *Service) applyProvisionOutcome(ctx context.Context, p provisionPayload,
 	if err != nil {
 		return fmt.Errorf("apply the outcome of %s of subscription %d: %w", p.Op, p.SubscriptionID, err)
 	}
-	if out.Done {
-		s.jobsEnqueued() // the users' events it may have written
-	}
 	return nil
 }
 

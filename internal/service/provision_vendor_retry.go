@@ -46,6 +46,5 @@ func (s *Service) RetrySubscriptionProvisioning(ctx context.Context, a domain.Ac
 	if err != nil {
 		return nil, wrap(err, "retry the provisioning of subscription %d", id)
 	}
-	s.jobsEnqueued()
 	return v, nil
 }

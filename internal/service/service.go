@@ -143,12 +143,15 @@ func inTxAnswering[T any](ctx context.Context, s *Service, fn func(*store.Conn) 
 // commit runs fn in one write transaction and, for an idempotent request, marks its
 // key in the same transaction: done with the answer presented from fn's result when
 // there is one and a Presenter to render it, committed otherwise. The claim learns
-// the outcome only once the transaction has committed.
+// the outcome only once the transaction has committed. A transaction that wrote
+// jobs wakes this process's job runner once committed, so they start at once.
 func (s *Service) commit(ctx context.Context, fn func(*store.Conn) (any, error)) error {
 	claim := claimFrom(ctx)
 	var answer *store.IdempotencyAnswer
+	enqueued := false
 	err := s.db.InTx(ctx, func(c *store.Conn) error {
 		result, err := fn(c)
+		enqueued = c.EnqueuedJobs() > 0
 		if err != nil || claim == nil || claim.marked {
 			return err
 		}
@@ -163,6 +166,9 @@ func (s *Service) commit(ctx context.Context, fn func(*store.Conn) (any, error))
 	})
 	if err == nil && claim != nil && !claim.marked {
 		claim.marked, claim.answered = true, answer != nil
+	}
+	if err == nil && enqueued {
+		s.jobsEnqueued()
 	}
 	return err
 }

@@ -221,7 +221,6 @@ func (s *Service) operateSubscription(ctx context.Context, a domain.Actor, resel
 	if err != nil {
 		return nil, wrap(err, "%s subscription %d", req.kind, id)
 	}
-	s.jobsEnqueued()
 	return v, nil
 }
 

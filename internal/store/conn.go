@@ -55,6 +55,10 @@ type Conn struct {
 	// transaction read under their locks or last wrote, so an update writes only the
 	// columns that changed (see row_changes.go).
 	readRows map[lockedRow][]any
+	// enqueued counts the jobs the transaction wrote or put back in the queue
+	// (EnqueuedJobs), so its caller wakes the job runner only when there is
+	// something to run.
+	enqueued int
 }
 
 // Reader returns a Conn on the read pool.

@@ -63,6 +63,7 @@ func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
 	if _, err := c.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
 	}
+	c.enqueued++
 	return nil
 }
 
@@ -70,8 +71,16 @@ func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
 // the transaction does not read: its id is new, so the INSERT cannot clash.
 func (c *Conn) EnqueueJobLater(j *domain.Job) error {
 	q, args := enqueueJob(j)
-	return c.execLater(q, args...)
+	if err := c.execLater(q, args...); err != nil {
+		return err
+	}
+	c.enqueued++
+	return nil
 }
+
+// EnqueuedJobs is how many jobs the transaction has written or put back in the
+// queue (RequeueFailedJob) so far.
+func (c *Conn) EnqueuedJobs() int { return c.enqueued }
 
 // enqueueJob fills in j's defaults (see EnqueueJob) and returns its INSERT.
 func enqueueJob(j *domain.Job) (string, []any) {

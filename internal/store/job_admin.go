@@ -119,6 +119,9 @@ func (c *Conn) RequeueFailedJob(ctx context.Context, id string, now time.Time) (
 		return false, fmt.Errorf("retry job %s: %w", id, err)
 	}
 	n, err := res.RowsAffected()
+	if n == 1 {
+		c.enqueued++
+	}
 	return n == 1, err
 }
 

@@ -271,8 +271,8 @@ func (t *pgxTx) query(ctx context.Context, query string, args []any) (rows, erro
 
 // commitAfter sends stmts and COMMIT as one batch.
 func (t *pgxTx) commitAfter(ctx context.Context, stmts []statement) error {
-	if !t.begun && len(stmts) == 0 {
-		t.end() // nothing was sent: nothing to commit
+	if !t.begun && len(stmts) == 0 && len(t.ahead) == 0 {
+		t.end() // nothing was sent and nothing waits to go: nothing to commit
 		return nil
 	}
 	if err := t.batch(ctx, stmts, true); err != nil {
