@@ -74,13 +74,15 @@ func TestCompleteInHandlerTransaction(t *testing.T) {
 	})
 }
 
-// TestIdleRunnerLooksOnlyWhenTold runs one job at a time through a runner with
-// workers to spare, as a quiet installation does: each is claimed once, when its
-// Wake comes, and completed in its handler's transaction without claiming a next
-// one, and the runner asks nothing more of the database until the next Wake or
-// tick (here an hour away). A claim that finds nothing is a write transaction on
-// SQLite, which would queue behind the writes of API requests for nothing.
-func TestIdleRunnerLooksOnlyWhenTold(t *testing.T) {
+// TestRunnerWithWorkersToSpareClaimsOnce runs one job at a time through a runner
+// with workers to spare, as a quiet installation does: each is claimed once, when
+// its Wake comes, and completed in its handler's transaction without claiming a
+// next one there, which would find nothing (the runner claims a woken job itself);
+// once the worker ends, the runner reads whether another job is due (a job that
+// waited for this one may be) and asks nothing more until the next Wake or tick
+// (here an hour away). A claim is a write transaction, which on SQLite queues behind
+// the writes of API requests.
+func TestRunnerWithWorkersToSpareClaimsOnce(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
@@ -122,10 +124,10 @@ func TestIdleRunnerLooksOnlyWhenTold(t *testing.T) {
 				t.Fatalf("job %d did not run", i)
 			}
 			// The job's INSERT; its claim (on PostgreSQL with the claim's planner
-			// settings); its completion. Nothing after it.
-			want := uint64(3)
+			// settings); its completion; the runner's look for another due job.
+			want := uint64(4)
 			if e.Name == "postgres" {
-				want = 4
+				want = 5
 			}
 			after := quiet()
 			if got := after - before; got != want {

@@ -99,12 +99,11 @@ type Runner struct {
 	handlers map[string]Handler
 	kinds    []string
 	wake     chan struct{}
-	// backlog says due jobs may be waiting for a worker of the poll loop: it looked
-	// for them (a wake, a tick) while every worker was busy, or its last claim
-	// filled every free worker. A completion then claims its worker's next job in
-	// its own transaction (CompleteIn); otherwise that claim would find nothing, or
-	// race the poll loop's own claim for the job a wake announced.
-	backlog atomic.Bool
+	// busy says every worker was running a job when the poll loop last claimed: a
+	// completion then claims its worker's next job in its own transaction
+	// (CompleteIn). With a worker to spare, the poll loop claims a woken job at
+	// once itself, so that claim would find nothing, or race it for the job.
+	busy atomic.Bool
 }
 
 // NewRunner returns a runner over db reading time from clock.
@@ -147,32 +146,27 @@ func (r *Runner) Run(ctx context.Context) {
 		running int
 		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
 		woken   bool                                  // a job was committed since the last claim
-		// look says due jobs may be waiting: at the start, at each tick and wake,
-		// and after a claim that filled every free worker. A worker that ends
-		// otherwise leaves nothing to look for, so it costs no query.
-		look = true
 	)
 	for ctx.Err() == nil {
 		free := r.opts.Workers - running
-		if free > 0 && look {
+		if free > 0 {
 			jobs := r.claim(ctx, free, woken)
-			woken, look = false, len(jobs) == free
+			woken = false
 			free -= len(jobs)
 			for _, j := range jobs {
 				running++
 				go func() {
-					r.runChain(ctx, hard, j, 0, r.backlog.Load)
+					r.runChain(ctx, hard, j, 0, r.busy.Load)
 					done <- struct{}{}
 				}()
 			}
 		}
-		r.backlog.Store(look && free == 0)
+		r.busy.Store(free == 0)
 		select {
 		case <-ctx.Done():
 		case <-ticker.C:
-			look = true
 		case <-r.wake:
-			woken, look = true, true
+			woken = true
 		case <-done:
 			running--
 		}
