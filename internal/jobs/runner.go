@@ -146,12 +146,17 @@ func (r *Runner) Run(ctx context.Context) {
 		running int
 		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
 		woken   bool                                  // a job was committed since the last claim
+		// look says due jobs may be waiting: at the start, at each tick and wake,
+		// and after a claim that filled every free worker. A job's end makes none
+		// due (a subscription's next operation is written by the outcome that
+		// ends its last, which wakes the runner), so it costs no query.
+		look = true
 	)
 	for ctx.Err() == nil {
 		free := r.opts.Workers - running
-		if free > 0 {
+		if free > 0 && look {
 			jobs := r.claim(ctx, free, woken)
-			woken = false
+			woken, look = false, len(jobs) == free
 			free -= len(jobs)
 			for _, j := range jobs {
 				running++
@@ -165,8 +170,9 @@ func (r *Runner) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-ticker.C:
+			look = true
 		case <-r.wake:
-			woken = true
+			woken, look = true, true
 		case <-done:
 			running--
 		}
