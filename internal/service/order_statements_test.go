@@ -156,8 +156,8 @@ func TestProvisionJobStatements(t *testing.T) {
 		// finds none; then RunDue's claim that finds none left and its look for
 		// jobs other workers run. The subscription, postpaid and owing its sale,
 		// reads its account's credit limit to review its debt (docs/billing.md,
-		// "Postpaid debt and blocking"). On PostgreSQL each claim is two round
-		// trips (BEGIN with the UPDATE, then COMMIT) and the outcome's transaction
+		// "Postpaid debt and blocking"). On PostgreSQL each claim is one round
+		// trip (BEGIN, the UPDATE and COMMIT) and the outcome's transaction
 		// three: BEGIN with the completion, the locks of the order and the
 		// subscription, the resources and the account (store.Conn.ReadLocked); the
 		// subscription's update, with the order's ahead of it; the claim with the
@@ -165,7 +165,7 @@ func TestProvisionJobStatements(t *testing.T) {
 		// the completion, the order's update or the claim before the commit. Each
 		// of the three claims sends its planner settings in its round trip
 		// (store's claimPlan).
-		want, wantTrips := uint64(14), uint64(9)
+		want, wantTrips := uint64(14), uint64(7)
 		if e.Name == "postgres" {
 			want = 18
 		}

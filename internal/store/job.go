@@ -141,50 +141,18 @@ func (c *Conn) HasDueJobs(ctx context.Context, kinds []string, now time.Time) (b
 // (their worker died). On PostgreSQL the candidates are locked with FOR UPDATE SKIP
 // LOCKED, so workers on many nodes claim disjoint sets without waiting for each
 // other; SQLite has one writer connection, which serialises claims by itself. It
-// runs in a transaction of its own.
+// runs in a transaction of its own, which on PostgreSQL is one round trip: the jobs
+// are the caller's only once it has committed, so the claim goes with the COMMIT.
 func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
 	var out []*domain.Job
 	err := db.InTx(ctx, func(c *Conn) error {
-		var err error
-		out, err = c.ClaimJobs(ctx, owner, kinds, limit, now, leaseUntil)
-		return err
+		out = nil
+		return c.claimAtCommit(ctx, owner, kinds, limit, now, leaseUntil, func(j *domain.Job) { out = append(out, j) })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
 	return out, nil
-}
-
-// ClaimJobs is DB.ClaimJobs in c's write transaction, for a worker that claims its
-// next job in the transaction that ends its last one: the claim commits with that
-// transaction or not at all.
-func (c *Conn) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
-	if len(kinds) == 0 || limit < 1 {
-		return nil, nil
-	}
-	if c.tx == nil {
-		return nil, errors.New("store: claim jobs outside a transaction")
-	}
-	query, args := c.claimSQL(owner, kinds, limit, now, leaseUntil)
-	if c.db.engine == Postgres {
-		if err := c.along(ctx, claimPlan); err != nil {
-			return nil, translate(err)
-		}
-	}
-	rows, err := c.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, j)
-	}
-	return out, translate(rows.Err())
 }
 
 // claimSQL is the statement that claims the first limit due jobs of kinds for
@@ -218,10 +186,18 @@ func (c *Conn) claimSQL(owner string, kinds []string, limit int, now, leaseUntil
 // commit, it ends in the round trip that took it.
 func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []string, now, leaseUntil time.Time,
 	got func(*domain.Job)) error {
-	if len(kinds) == 0 {
+	return c.claimAtCommit(ctx, owner, kinds, 1, now, leaseUntil, got)
+}
+
+// claimAtCommit claims up to limit jobs as ClaimJobs does, handing each to got
+// when its answer is read: on PostgreSQL with the commit, in its round trip; on
+// SQLite at once.
+func (c *Conn) claimAtCommit(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time,
+	got func(*domain.Job)) error {
+	if len(kinds) == 0 || limit < 1 {
 		return nil
 	}
-	query, args := c.claimSQL(owner, kinds, 1, now, leaseUntil)
+	query, args := c.claimSQL(owner, kinds, limit, now, leaseUntil)
 	s := statement{query: query, args: args, each: func(sc scanner) error {
 		j, err := scanJob(sc)
 		if err == nil {

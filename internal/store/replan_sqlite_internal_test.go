@@ -35,8 +35,8 @@ func TestStatementsKeepTheirPlans(t *testing.T) {
 			if _, _, err := c.FindAccountWithManagerName(ctx, account, 1); err != nil && domain.CodeOf(err) != domain.ErrNotFound {
 				return err
 			}
-			_, err := c.ClaimJobs(ctx, "worker", []string{"provision"}, limit, now, now.Add(time.Minute))
-			return err
+			return c.claimAtCommit(ctx, "worker", []string{"provision"}, limit, now, now.Add(time.Minute),
+				func(*domain.Job) {})
 		})
 		if err != nil {
 			t.Fatal(err)
