@@ -107,8 +107,5 @@ func (s *Service) recheckCreditHolds(ctx context.Context, refs []store.AccountRe
 		}
 		return nil
 	})
-	if err == nil && moved > 0 {
-		s.jobsEnqueued()
-	}
 	return moved, err
 }

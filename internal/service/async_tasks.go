@@ -41,15 +41,16 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 }
 
 // enqueue writes j in tx, the transaction of the change that causes it, so the job
-// exists exactly when the change commits. The caller calls jobsEnqueued once the
-// transaction has committed.
+// exists exactly when the change commits; the commit then wakes the runner
+// (Service.commit).
 func (s *Service) enqueue(ctx context.Context, tx *store.Conn, j *domain.Job) error {
 	j.CreatedAt = s.clock.Now()
 	return tx.EnqueueJob(ctx, j)
 }
 
 // jobsEnqueued tells the job runner of this process that new jobs are waiting, so
-// they start at once rather than at its next poll.
+// they start at once rather than at its next poll. Service.commit calls it after
+// a transaction that wrote jobs.
 func (s *Service) jobsEnqueued() {
 	if s.opts.JobsEnqueued != nil {
 		s.opts.JobsEnqueued()

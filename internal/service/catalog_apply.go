@@ -43,7 +43,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		return nil, parseErr
 	}
 	res := &catalogfile.Result{ResellerID: resellerID, DryRun: dryRun}
-	enqueued, classes := false, false
+	classes := false
 	err = s.inTx(ctx, func(tx *store.Conn) error {
 		if err := tx.LockCatalogs(ctx); err != nil {
 			return err
@@ -68,14 +68,11 @@ func (s *Service) ApplyCatalog(ctx context.Context, a domain.Actor, resellerID i
 		if dryRun {
 			return errDryRun
 		}
-		res.ProductSecrets, enqueued, classes = ap.secrets, ap.enqueued, ap.classesChanged
+		res.ProductSecrets, classes = ap.secrets, ap.classesChanged
 		return nil
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, wrap(err, "apply catalogue of reseller %d", resellerID)
-	}
-	if enqueued {
-		s.jobsEnqueued()
 	}
 	if classes {
 		// Account creates validate against the classes held in memory (see
@@ -203,8 +200,6 @@ type applier struct {
 	ownKeys map[int64]string
 	// secrets are the signing secrets made for products entering automatic mode.
 	secrets map[string]string
-	// enqueued is set when the apply wrote a job (a class's credit limit changed).
-	enqueued bool
 	// classesChanged is set when the apply wrote an account class.
 	classesChanged bool
 }

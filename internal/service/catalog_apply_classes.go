@@ -53,7 +53,6 @@ func (ap *applier) accountClasses(want []catalogfile.AccountClass) error {
 			if err := enqueueClassLimitJob(ap.tx, cur.Key, cur.SubzeroPeriod != oldPeriod, ap.now); err != nil {
 				return err
 			}
-			ap.enqueued = true
 		}
 	}
 	if !named {

@@ -92,9 +92,6 @@ func (s *Service) applyCreditHoldToAll(ctx context.Context, refs []store.Subscri
 			moved++
 		}
 	}
-	if moved > 0 {
-		s.jobsEnqueued()
-	}
 	if len(failed) > 0 {
 		return moved, errors.Join(failed...)
 	}

@@ -37,6 +37,5 @@ func (s *Service) renewFromBalance(ctx context.Context, tx *store.Conn, b *passB
 	if acc.AvailableBalance() < p.Total {
 		return false, nil
 	}
-	b.jobs = true
 	return true, s.payLockedFromBalance(ctx, tx, p, o, b.now)
 }

@@ -76,7 +76,6 @@ type passBatch struct {
 	now   time.Time
 	today domain.Date
 	terms map[int64]domain.TermSettings
-	jobs  bool // a step enqueued jobs
 }
 
 // lifecyclePass is a jobs.Pass over one due query: a row of it falls due at local
@@ -251,9 +250,6 @@ func (p *lifecyclePass) runBatch(ctx context.Context, now time.Time, keys []stor
 			refused[at] = true
 			continue
 		}
-		if err == nil && b.jobs {
-			p.s.jobsEnqueued()
-		}
 		return err
 	}
 }
@@ -305,7 +301,6 @@ func (s *Service) startDelayedOrder(ctx context.Context, tx *store.Conn, b *pass
 	if err := tx.UpdateOrder(ctx, o); err != nil {
 		return false, err
 	}
-	b.jobs = true
 	return true, s.provisionOrder(ctx, tx, o, b.now)
 }
 
@@ -455,7 +450,6 @@ func (s *Service) requestAutomatic(ctx context.Context, tx *store.Conn, b *passB
 	}
 	rules := l.plan.BillingType.Rules()
 	if ev.Kind == domain.SubscriptionEventStart {
-		b.jobs = true
 		return s.startProvisioning(ctx, tx, l.sub, rules, ev.Op, nil, b.now)
 	}
 	if err := l.sub.Apply(ev, rules); err != nil {

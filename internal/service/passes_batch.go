@@ -213,7 +213,6 @@ func (w automaticWrite) write(ctx context.Context, s *Service, tx *store.Conn, b
 	}
 	for i, o := range w.orders {
 		if o.Status == domain.OrderStatusProvisioning {
-			b.jobs = true
 			basis := w.bases[i]
 			if err := s.startProvisioning(ctx, tx, basis.sub, basis.rules, orderProvisionOp(o.Kind), o, b.now); err != nil {
 				return err

@@ -128,9 +128,6 @@ func (p *billingPass) Run(ctx context.Context, now time.Time) error {
 		}
 		after = accounts[len(accounts)-1].ID
 	}
-	if found > 0 {
-		p.s.jobsEnqueued() // the settling of invoices without a payment
-	}
 	p.done.set(today)
 	return nil
 }

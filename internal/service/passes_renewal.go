@@ -106,9 +106,6 @@ func (s *Service) placeAutomatic(ctx context.Context, tx *store.Conn, b *passBat
 	if err := s.placeOrder(ctx, tx, systemActor, o, basis.sub, basis.rules, b.now); err != nil {
 		return nil, err
 	}
-	if o.Status == domain.OrderStatusProvisioning {
-		b.jobs = true
-	}
 	return o, nil
 }
 
