@@ -209,6 +209,7 @@ func (m *Main) Run(ctx context.Context) error {
 		// OPTIONS * reaches the API, which answers it as the method no endpoint implements.
 		DisableGeneralOptionsHandler: true,
 		ErrorLog:                     slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	serveQuietly(m.http)
 
 	wctx, stop := context.WithCancel(context.Background())
 	m.stop = stop

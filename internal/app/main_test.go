@@ -82,6 +82,34 @@ func TestCloseFinishesInFlightRequests(t *testing.T) {
 	})
 }
 
+// TestCloseDoesNotWaitForQuietConnections opens a connection that never sends a
+// request, as a client's pool keeps one it dialed and did not need: Close must close
+// it at once rather than wait (http.Server.Shutdown alone waits five seconds).
+func TestCloseDoesNotWaitForQuietConnections(t *testing.T) {
+	m := NewMain(testConfig(storetest.Engines(t)[0].URL))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(100 * time.Millisecond) // the server has accepted it
+
+	start := time.Now()
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("Close took %v with a connection that sent nothing", took)
+	}
+	conn.SetReadDeadline(time.Now().Add(time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("read from the quiet connection after Close = %d, %v; want EOF", n, err)
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	tests := []struct {
 		name string
