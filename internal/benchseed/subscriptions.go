@@ -30,18 +30,32 @@ var errNothingToSubscribe = errors.New("subscriptions need active plans and acco
 // Subscriptions adds n active subscriptions to a reseller, each bought by a completed
 // sales order, for benchmarks and load tests. They are spread round-robin over the
 // reseller's first active plans (each on its first period, every resource at its
-// minimum or included quantity) and first accounts, which must exist. Row i was created i minutes
-// before now and started on that moment's day (in UTC). They are written by the
+// minimum or included quantity) and first accounts, which must exist. Row i was created i steps
+// before now and started on that moment's day (in UTC), a step being a minute or less, so
+// that every row started within the last seedWindow: none falls due for a scheduler pass
+// while a benchmark runs on them (a backlog of renewals would take the writer from the
+// requests measured, and empty their caches). They are written by the
 // store's bulk path (store.Conn.InsertSeededSubscriptions: COPY on PostgreSQL), which
 // leaves the list counters, the order numbers and the subscriptions' resources and
 // priced order lines what sales orders leave behind; only the payments and
 // provisioning jobs of those orders are not written.
 func Subscriptions(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
+	step := maxSeedStep
+	if n > 0 && seedWindow/time.Duration(n) < step {
+		step = seedWindow / time.Duration(n)
+	}
 	return subscribeAll(ctx, db, resellerID, n, nil, func(i, _ int, _ subscriptionPlan) subscriptionShape {
-		created := now.Add(-time.Duration(i) * time.Minute)
+		created := now.Add(-time.Duration(i) * step)
 		return subscriptionShape{created: created, start: domain.DateOf(created, time.UTC), model: domain.PaymentModelPrepay}
 	})
 }
+
+// seedWindow bounds how long ago Subscriptions' rows started, and maxSeedStep how far
+// apart they were created (a test spreads a few rows over the whole window).
+var (
+	seedWindow  = 7 * 24 * time.Hour
+	maxSeedStep = time.Minute
+)
 
 // RenewingSubscriptions adds n active auto-renewing subscriptions to a reseller, like
 // Subscriptions, whose automatic renewal orders all fall due on day: each started on

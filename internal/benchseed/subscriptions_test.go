@@ -73,6 +73,32 @@ func TestSeedSubscriptions(t *testing.T) {
 	})
 }
 
+// TestSeedSubscriptionsNothingDue spreads seeded subscriptions over the whole window
+// they may have started in: no scheduler pass may have work on them for a week, so a
+// benchmark on them measures its requests and not a backlog of renewals.
+func TestSeedSubscriptionsNothingDue(t *testing.T) {
+	maxSeedStep = seedWindow
+	t.Cleanup(func() { maxSeedStep = time.Minute })
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		now := time.Date(2031, 1, 31, 12, 0, 0, 0, time.UTC)
+		_, db, s := bootstrapped(t, e, now, "USD")
+		var out bytes.Buffer
+		if err := Seed(ctx, &out, s, db, Sizes{Plans: 3, Accounts: 7, Subscriptions: 200}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range s.Passes() {
+			at, ok, err := p.NextDue(ctx, now.Add(-seedWindow))
+			if err != nil {
+				t.Fatalf("%s: %v", p.Name(), err)
+			}
+			if ok && at.Before(now.Add(seedWindow)) {
+				t.Errorf("pass %s falls due at %s, within a week of the seeding at %s", p.Name(), at, now)
+			}
+		}
+	})
+}
+
 func TestSeedRenewingSubscriptions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
