@@ -27,20 +27,29 @@ func testConfig(dbURL string) Config {
 	return cfg
 }
 
+// runAndDial starts a server on dbURL and opens a connection to it, closed when the
+// test ends; the test closes the server.
+func runAndDial(t *testing.T, dbURL string) (*Main, net.Conn) {
+	t.Helper()
+	m := NewMain(testConfig(dbURL))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
+	if err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return m, conn
+}
+
 // TestCloseFinishesInFlightRequests starts a request whose handler is running (it is
 // still reading the body), begins shutting down, then sends the rest of the body: the
 // request must be answered, with the database still open, before Close returns.
 func TestCloseFinishesInFlightRequests(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		m := NewMain(testConfig(e.URL))
-		if err := m.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		m, conn := runAndDial(t, e.URL)
 		body := `{"data":{"attributes":{"general":{"name":"Renamed during shutdown"}}}}`
 		head := "PATCH /api/v3/resellers/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
 			"Content-Type: application/vnd.api+json\r\nX-Api-Token: " + m.Config.AdminToken + "\r\n" +
@@ -86,15 +95,7 @@ func TestCloseFinishesInFlightRequests(t *testing.T) {
 // request, as a client's pool keeps one it dialed and did not need: Close must close
 // it at once rather than wait (http.Server.Shutdown alone waits five seconds).
 func TestCloseDoesNotWaitForQuietConnections(t *testing.T) {
-	m := NewMain(testConfig(storetest.Engines(t)[0].URL))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	m, conn := runAndDial(t, storetest.Engines(t)[0].URL)
 	time.Sleep(100 * time.Millisecond) // the server has accepted it
 
 	start := time.Now()
