@@ -146,7 +146,6 @@ func (c *Conn) HasDueJobs(ctx context.Context, kinds []string, now time.Time) (b
 func (db *DB) ClaimJobs(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time) ([]*domain.Job, error) {
 	var out []*domain.Job
 	err := db.InTx(ctx, func(c *Conn) error {
-		out = nil
 		return c.claimAtCommit(ctx, owner, kinds, limit, now, leaseUntil, func(j *domain.Job) { out = append(out, j) })
 	})
 	if err != nil {
