@@ -133,6 +133,12 @@ type includedSet struct {
 	seen map[identifier]bool
 }
 
+// has reports whether the resource of type typ and id n is there already, so a
+// caller can skip building it again.
+func (s *includedSet) has(typ string, n int64) bool {
+	return s.seen[identifier{Type: typ, ID: id(n)}]
+}
+
 // add appends r unless a resource of its type and id is already there.
 func (s *includedSet) add(r resource) {
 	k := identifier{Type: r.Type, ID: r.ID}

@@ -154,14 +154,14 @@ func (s *Server) subscriptionDocument(c *call, views []*service.SubscriptionView
 	}
 	var included includedSet
 	for _, v := range views {
-		if a := inc.Accounts[v.AccountID]; a != nil {
+		if a := inc.Accounts[v.AccountID]; a != nil && !included.has("accounts", a.ID) {
 			included.add(s.toAPIAccount(a))
 		}
 		plan := inc.Plans[v.PlanID]
 		if plan == nil {
 			continue
 		}
-		if contains(includes, "plan") {
+		if contains(includes, "plan") && !included.has("plans", plan.ID) {
 			included.add(s.toAPIPlan(plan, nil))
 		}
 		if contains(includes, "subscription_period") {

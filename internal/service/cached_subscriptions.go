@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/readcache"
@@ -32,6 +33,41 @@ type subscriptionsPage struct {
 	heldAt  []store.Scope // the AccountsScope of each reseller of the rows
 	heldGen int64         // the sum of their generations (GenerationSum)
 	heldOK  bool          // each of them had a generation
+	// abilities are the rows' abilities on the last day a request computed them
+	// with held: the page's rows, facts and holds never change, so only the day
+	// can move them. A refresh keeps the pointer with the rows.
+	abilities *pageAbilities
+}
+
+// pageAbilities keeps the abilities of a cached page's rows for one day, so that
+// the requests of that day copy them instead of computing fifty each. The day's
+// value is replaced whole, never changed, so readers need no lock.
+type pageAbilities struct {
+	last atomic.Pointer[dayAbilities]
+}
+
+type dayAbilities struct {
+	today     domain.Date
+	abilities []domain.Ability // by row, in the page's order
+}
+
+// views returns the views of p's rows on today with the credit holds held, which
+// are p's own when own: then the abilities come from the day's copy, which the
+// first request of the day makes.
+func (p subscriptionsPage) views(today domain.Date, held map[int64]bool, own bool) []*SubscriptionView {
+	if !own || p.abilities == nil {
+		return viewsOn(today, p.subs, p.facts, held, true, nil)
+	}
+	if day := p.abilities.last.Load(); day != nil && day.today == today {
+		return viewsOn(today, p.subs, p.facts, held, true, day.abilities)
+	}
+	views := viewsOn(today, p.subs, p.facts, held, true, nil)
+	day := &dayAbilities{today: today, abilities: make([]domain.Ability, len(views))}
+	for i, v := range views {
+		day.abilities[i] = v.Ability
+	}
+	p.abilities.last.Store(day)
+	return views
 }
 
 func subscriptionsPageRows(p subscriptionsPage) int { return len(p.subs) }
@@ -58,7 +94,7 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	c := s.db.Reader()
 	scope := store.SubscriptionsScope(resellerID)
 	load := func(ctx context.Context) (subscriptionsPage, error) {
-		p := subscriptionsPage{filter: store.SubscriptionFilter{Query: q, Listed: true}}
+		p := subscriptionsPage{filter: store.SubscriptionFilter{Query: q, Listed: true}, abilities: &pageAbilities{}}
 		// The states first: what is read after them is at least as new.
 		st, _, err := c.ScopeState(ctx, scope)
 		if err != nil {
@@ -122,11 +158,11 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	if err != nil {
 		return nil, p.info, err
 	}
-	held, err := s.heldNow(ctx, c, p, heldSeen)
+	held, own, err := s.heldNow(ctx, c, p, heldSeen)
 	if err != nil {
 		return nil, p.info, err
 	}
-	return s.viewsFrom(p.subs, p.facts, held, true), p.info, nil
+	return p.views(s.today(s.clock.Now()), held, own), p.info, nil
 }
 
 // unmovedBy reports whether the subscriptions changed leave p as it is: none of them
@@ -171,24 +207,26 @@ func accountScopes(subs []*domain.Subscription) []store.Scope {
 }
 
 // heldNow returns which accounts of p's rows are on credit hold: p's own answer while
-// the accounts of its rows' resellers stayed as they were, and otherwise a new read.
-// seen is the sum of the generations of those accounts' scopes when the request
-// read it already (heldSeen).
-func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage, seen heldSeen) (map[int64]bool, error) {
+// the accounts of its rows' resellers stayed as they were (own), and otherwise a new
+// read. seen is the sum of the generations of those accounts' scopes when the
+// request read it already (heldSeen).
+func (s *Service) heldNow(ctx context.Context, c *store.Conn, p subscriptionsPage, seen heldSeen) (
+	held map[int64]bool, own bool, err error) {
 	if !p.heldOK || len(p.heldAt) == 0 {
-		return creditHeld(ctx, c, p.subs)
+		held, err = creditHeld(ctx, c, p.subs)
+		return held, false, err
 	}
 	gen, ok := seen.gen, seen.ok
 	if !slices.Equal(seen.at, p.heldAt) {
-		var err error
 		if gen, ok, err = c.GenerationSum(ctx, p.heldAt...); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if !ok || gen != p.heldGen {
-		return creditHeld(ctx, c, p.subs)
+		held, err = creditHeld(ctx, c, p.subs)
+		return held, false, err
 	}
-	return p.held, nil
+	return p.held, true, nil
 }
 
 // heldSeen is the sum of the generations of the scopes at (gen; ok when each had

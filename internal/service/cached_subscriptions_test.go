@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -179,6 +180,53 @@ func TestSubscriptionPagesFollowWritesInTheirSubtree(t *testing.T) {
 		buy(newer)
 		if n := readAll("after a write in the new reseller"); n != 3 { // newer, child, the operator
 			t.Errorf("after a write in the new reseller %d pages were loaded, want 3", n)
+		}
+	})
+}
+
+// TestSubscriptionPageAbilitiesFollowTheDay reads a cached page every day of two
+// months while nothing is written: the page is never read again, yet each day's
+// abilities are those the rows have on that day (the deletion window closes and
+// the renew window opens), not the first day's that the page keeps.
+func TestSubscriptionPageAbilitiesFollowTheDay(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetup(t, e)
+		for range 3 {
+			w.order(w.postpaid, "postpay", "monthly", "")
+		}
+		if _, err := w.runner.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		q := domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}
+		loads := func() int64 { return w.s.caches.subscriptionPages.Stats().Loads }
+		first := loads()
+		seen := map[string]bool{}
+		for day := range 60 {
+			views, info, err := w.s.FindSubscriptions(ctx, w.admin, domain.OperatorID, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs, freshInfo, err := w.db.Reader().FindSubscriptions(ctx, store.SubscriptionFilter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := w.s.subscriptionViews(ctx, w.db.Reader(), subs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := csShow(views, info), csShow(fresh, freshInfo)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("day %d: page %+v, database %+v", day, got, want)
+			}
+			seen[fmt.Sprint(got.Rows)] = true
+			w.clock.Advance(24 * time.Hour)
+		}
+		if n := loads() - first; n != 1 {
+			t.Errorf("the page was loaded %d times in 60 days without a write, want once", n)
+		}
+		if len(seen) < 2 {
+			t.Errorf("the abilities never changed in 60 days: %v", seen)
 		}
 	})
 }

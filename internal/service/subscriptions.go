@@ -156,13 +156,26 @@ func (s *Service) viewFactsOf(ctx context.Context, c *store.Conn, subs []*domain
 // Source.
 func (s *Service) viewsFrom(subs []*domain.Subscription, f viewFacts, held map[int64]bool,
 	shared bool) []*SubscriptionView {
-	today := s.today(s.clock.Now())
+	return viewsOn(s.today(s.clock.Now()), subs, f, held, shared, nil)
+}
+
+// viewsOn is viewsFrom on the day today. known, when not nil, holds the ability of
+// each of subs on that day with those facts and holds, computed before (see
+// pageAbilities); otherwise each is computed.
+func viewsOn(today domain.Date, subs []*domain.Subscription, f viewFacts, held map[int64]bool,
+	shared bool, known []domain.Ability) []*SubscriptionView {
 	out := make([]*SubscriptionView, len(subs))
 	views := make([]SubscriptionView, len(subs))
 	for i, sub := range subs {
 		plan := f.plans[sub.PlanID]
-		in := abilityInput(sub, plan, f.terms[plan.ID], held[sub.AccountID], f.pending[sub.ID], f.targets[plan.ID], today)
-		views[i] = SubscriptionView{Subscription: sub, Ability: domain.SubscriptionAbility(in), Terms: f.terms[plan.ID],
+		var ability domain.Ability
+		if known != nil {
+			ability = known[i]
+		} else {
+			ability = domain.SubscriptionAbility(abilityInput(sub, plan, f.terms[plan.ID], held[sub.AccountID],
+				f.pending[sub.ID], f.targets[plan.ID], today))
+		}
+		views[i] = SubscriptionView{Subscription: sub, Ability: ability, Terms: f.terms[plan.ID],
 			plan: plan, resourcesUnread: shared}
 		if shared {
 			views[i].source = sub
