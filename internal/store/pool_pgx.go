@@ -124,6 +124,13 @@ func (p *pgxPool) stats() (read, write sql.DBStats) {
 func (p *pgxPool) prepared() [][]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// Only idle connections can be asked, so wait a little for a moment when none is
+	// in use: a caller's own requests have ended when it asks, but a connection may
+	// still be on its way back to the pool, or serving the job runner or the
+	// scheduler, and its statements would go uncounted.
+	for quiet := time.Now().Add(2 * time.Second); p.pool.Stat().AcquiredConns() > 0 && time.Now().Before(quiet); {
+		time.Sleep(time.Millisecond)
+	}
 	var out [][]string
 	for _, c := range p.pool.AcquireAllIdle(ctx) {
 		rows, err := c.Query(ctx, "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
