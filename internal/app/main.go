@@ -103,6 +103,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Clock = m.testClock
 	}
 	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log, Lease: m.Config.JobLease})
+	// A job a transaction writes goes to a free worker as it is written, with no
+	// claim of its own (store.JobHandoff); none is free until the runner runs.
+	db.SetJobHandoff(m.Jobs)
 	// Leases are measured by the machine's clock, which an advance does not move.
 	m.Scheduler = jobs.NewScheduler(db, m.Clock, jobs.SchedulerOptions{Interval: m.Config.SchedulerInterval,
 		LeaseClock: m.Config.Clock, Logger: m.Log})

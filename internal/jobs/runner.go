@@ -104,13 +104,28 @@ type Runner struct {
 	// (CompleteIn). With a worker to spare, the poll loop claims a woken job at
 	// once itself, so that claim would find nothing, or race it for the job.
 	busy atomic.Bool
+	// inUse counts the workers taken: running a job, or reserved for a job a
+	// transaction is writing (Reserve). It never passes opts.Workers (acquire).
+	inUse atomic.Int64
+	// freed signals the poll loop, and the drain at shutdown, that a worker was
+	// given back; one pending signal stands for any number.
+	freed chan struct{}
+	// live is the run in progress, nil before Run and once it stops claiming: only
+	// then are workers reserved for jobs handed over at commit (handoff.go).
+	live atomic.Pointer[liveRun]
+}
+
+// liveRun is what a job handed over at commit runs under: Run's context, which
+// ends claiming, and the one its handlers keep through the shutdown's grace.
+type liveRun struct {
+	ctx, hard context.Context
 }
 
 // NewRunner returns a runner over db reading time from clock.
 func NewRunner(db *store.DB, clock domain.Clock, opts Options) *Runner {
 	opts.defaults()
 	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{},
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 }
 
 // Handle registers h for jobs of kind. Only jobs of registered kinds are claimed, so
@@ -142,10 +157,9 @@ func (r *Runner) Run(ctx context.Context) {
 	defer stopHandlers()
 	ticker := time.NewTicker(r.opts.PollInterval)
 	defer ticker.Stop()
+	r.live.Store(&liveRun{ctx: ctx, hard: hard})
 	var (
-		running int
-		done    = make(chan struct{}, r.opts.Workers) // one send per finished handler
-		woken   bool                                  // a job was committed since the last claim
+		woken bool // a job was committed since the last claim
 		// look says due jobs may be waiting: at the start, at each tick and wake,
 		// and after a claim that filled every free worker. A job's end makes none
 		// due (a subscription's next operation is written by the outcome that
@@ -153,46 +167,91 @@ func (r *Runner) Run(ctx context.Context) {
 		look = true
 	)
 	for ctx.Err() == nil {
-		free := r.opts.Workers - running
-		if free > 0 && look {
-			jobs := r.claim(ctx, free, woken)
-			woken, look = false, len(jobs) == free
-			free -= len(jobs)
-			for _, j := range jobs {
-				running++
-				go func() {
-					r.runChain(ctx, hard, j, 0, r.busy.Load)
-					done <- struct{}{}
-				}()
-			}
+		if look && r.inUse.Load() < int64(r.opts.Workers) {
+			look, woken = r.poll(ctx, hard, woken), false
 		}
-		r.busy.Store(free == 0)
+		r.busy.Store(r.inUse.Load() >= int64(r.opts.Workers))
 		select {
 		case <-ctx.Done():
 		case <-ticker.C:
 			look = true
 		case <-r.wake:
 			woken, look = true, true
-		case <-done:
-			running--
+		case <-r.freed:
 		}
 	}
-	r.drain(running, done, stopHandlers)
+	r.live.Store(nil)
+	r.drain(stopHandlers)
 }
 
-// drain waits for the running handlers at shutdown: up to the grace period, then,
-// after cancelling them, up to as long again for them to hand their jobs back.
-func (r *Runner) drain(running int, done chan struct{}, stopHandlers context.CancelFunc) {
+// poll claims due jobs for the free workers and starts them, and reports whether
+// more may be due: its claim filled every worker it had. The workers are taken
+// only for the claim, after the read that finds jobs due (due), so that meanwhile
+// they stay free for jobs handed over at commit; were they all taken by then, it
+// looks again when one is given back.
+func (r *Runner) poll(ctx, hard context.Context, woken bool) bool {
+	if !r.due(ctx, woken) {
+		return false
+	}
+	free := r.acquire(r.opts.Workers)
+	if free == 0 {
+		return true
+	}
+	jobs := r.claim(ctx, free)
+	r.release(free - len(jobs))
+	for _, j := range jobs {
+		go r.work(ctx, hard, j)
+	}
+	return len(jobs) == free
+}
+
+// work runs j and the jobs its completions claim on a worker taken for it, and
+// gives the worker back.
+func (r *Runner) work(ctx, hard context.Context, j *domain.Job) {
+	defer r.release(1)
+	r.runChain(ctx, hard, j, 0, r.busy.Load)
+}
+
+// acquire takes up to n free workers and returns how many it took.
+func (r *Runner) acquire(n int) int {
+	for {
+		used := r.inUse.Load()
+		take := min(int64(n), int64(r.opts.Workers)-used)
+		if take <= 0 {
+			return 0
+		}
+		if r.inUse.CompareAndSwap(used, used+take) {
+			return int(take)
+		}
+	}
+}
+
+// release gives back n workers and tells the poll loop.
+func (r *Runner) release(n int) {
+	if n <= 0 {
+		return
+	}
+	r.inUse.Add(int64(-n))
+	select {
+	case r.freed <- struct{}{}:
+	default: // a signal is pending already
+	}
+}
+
+// drain waits for the running handlers at shutdown, and for the transactions that
+// reserved a worker to commit or not: up to the grace period, then, after
+// cancelling the handlers, up to as long again for them to hand their jobs back.
+func (r *Runner) drain(stopHandlers context.CancelFunc) {
 	grace := time.NewTimer(r.opts.ShutdownGrace)
 	defer grace.Stop()
 	cancelled := false
-	for running > 0 {
+	for r.inUse.Load() > 0 {
 		select {
-		case <-done:
-			running--
+		case <-r.freed:
 		case <-grace.C:
 			if cancelled {
-				r.log.Warn("jobs: handlers still running at shutdown; their leases will expire", "count", running)
+				r.log.Warn("jobs: handlers still running at shutdown; their leases will expire",
+					"count", r.inUse.Load())
 				return
 			}
 			cancelled = true
@@ -202,24 +261,26 @@ func (r *Runner) drain(running int, done chan struct{}, stopHandlers context.Can
 	}
 }
 
+// due reports whether jobs may be due: a job was committed since the last claim
+// (woken), or the queue has one due, asked without locking, so an idle queue costs
+// no write transaction per poll (on SQLite that would take the one write lock five
+// times a second). A database error is logged, and the next poll asks again.
+func (r *Runner) due(ctx context.Context, woken bool) bool {
+	if woken {
+		return true
+	}
+	due, err := r.db.Reader().HasDueJobs(ctx, r.kinds, r.clock.Now())
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("jobs: claim", "err", err)
+	}
+	return due
+}
+
 // claim leases up to n due jobs; a database error is logged and retried at the next
-// poll. woken says a job was committed since the last claim, which is then due.
-func (r *Runner) claim(ctx context.Context, n int, woken bool) []*domain.Job {
+// poll.
+func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
 	now := r.clock.Now()
-	// A read first, unless woken: an idle queue then costs no write transaction per
-	// poll, which on SQLite would take the one write lock five times a second.
-	var err error
-	if !woken {
-		due, derr := r.db.Reader().HasDueJobs(ctx, r.kinds, now)
-		if derr == nil && !due {
-			return nil
-		}
-		err = derr
-	}
-	var jobs []*domain.Job
-	if err == nil {
-		jobs, err = r.db.ClaimJobs(ctx, r.opts.Owner, r.kinds, n, now, now.Add(r.opts.Lease))
-	}
+	jobs, err := r.db.ClaimJobs(ctx, r.opts.Owner, r.kinds, n, now, now.Add(r.opts.Lease))
 	if err != nil && ctx.Err() == nil {
 		r.log.Warn("jobs: claim", "err", err)
 	}

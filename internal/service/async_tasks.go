@@ -40,12 +40,12 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 	}
 }
 
-// enqueue writes j in tx, the transaction of the change that causes it, so the job
-// exists exactly when the change commits; the commit then wakes the runner
-// (Service.commit).
-func (s *Service) enqueue(ctx context.Context, tx *store.Conn, j *domain.Job) error {
+// enqueueTask writes j, an async task, in tx, the transaction of the change that
+// causes it, so the task exists exactly when the change commits; the commit then
+// wakes the runner (Service.commit). A new task is pending (store.Conn.EnqueueTask).
+func (s *Service) enqueueTask(ctx context.Context, tx *store.Conn, j *domain.Job) error {
 	j.CreatedAt = s.clock.Now()
-	return tx.EnqueueJob(ctx, j)
+	return tx.EnqueueTask(ctx, j)
 }
 
 // jobsEnqueued tells the job runner of this process that new jobs are waiting, so

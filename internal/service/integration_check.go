@@ -50,7 +50,7 @@ func (s *Service) StartIntegrationCheck(ctx context.Context, a domain.Actor, res
 		}
 		// One run: a check that could not finish is reported, not repeated.
 		job := &domain.Job{Kind: JobIntegrationCheck, ResellerID: resellerID, Payload: payload, MaxAttempts: 1}
-		return job, s.enqueue(ctx, tx, job)
+		return job, s.enqueueTask(ctx, tx, job)
 	})
 	if err != nil {
 		return nil, wrap(err, "start the integration check of product %d of reseller %d", productID, resellerID)

@@ -107,7 +107,7 @@ func (s *Service) ValidateOrderAttributes(ctx context.Context, a domain.Actor, r
 		}
 		job := &domain.Job{Kind: JobOrderAttributesValidation, ResellerID: resellerID, Payload: payload,
 			MaxAttempts: orderAttributesAttempts}
-		return job, s.enqueue(ctx, tx, job)
+		return job, s.enqueueTask(ctx, tx, job)
 	})
 	if err != nil {
 		return nil, wrap(err, "validate order attributes of plan %d", planID)

@@ -59,6 +59,9 @@ type Conn struct {
 	// (EnqueuedJobs), so its caller wakes the job runner only when there is
 	// something to run.
 	enqueued int
+	// handed holds the jobs the transaction wrote leased to a worker it reserved
+	// (job_handoff.go), started or freed as it ends.
+	handed []handedJob
 }
 
 // Reader returns a Conn on the read pool.
@@ -83,6 +86,10 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 		}
 	}()
 	c := &Conn{db: db, tx: tx}
+	// The workers reserved for the jobs the transaction wrote start them once it has
+	// committed, and are freed otherwise (a panic included).
+	committed := false
+	defer func() { c.settleHandoffs(committed) }()
 	if err = fn(c); err != nil {
 		return err
 	}
@@ -92,6 +99,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	if err = tx.commitAfter(ctx, c.pending()); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
+	committed = true
 	return nil
 }
 

@@ -50,6 +50,9 @@ type DB struct {
 	// paths are the resellers' paths, which writes of subscriptions and orders
 	// name the scopes of (see touchSubscriptions).
 	paths pathCache
+	// handoff gives the jobs transactions write to this process's free workers
+	// (job_handoff.go).
+	handoff jobHandoff
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in

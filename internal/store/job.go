@@ -59,31 +59,41 @@ func NewJobID() string { return uuid.NewString() }
 // when that change commits. An empty ID gets a new one; a zero RunAt means at once
 // (CreatedAt); MaxAttempts below 1 means 1.
 func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
-	q, args := enqueueJob(j)
+	return c.insertJob(ctx, j, true)
+}
+
+// EnqueueTask is EnqueueJob for a job its client reads as an async task from the
+// answer that created it on: it is written pending, as the task's first status is
+// documented, and never handed to a worker as it is written (JobHandoff), so the
+// answer shows it pending until a claim takes it.
+func (c *Conn) EnqueueTask(ctx context.Context, j *domain.Job) error {
+	return c.insertJob(ctx, j, false)
+}
+
+func (c *Conn) insertJob(ctx context.Context, j *domain.Job, handOff bool) error {
+	q, args := c.enqueueJob(j, handOff)
 	if _, err := c.exec(ctx, q, args...); err != nil {
 		return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
 	}
-	c.enqueued++
 	return nil
 }
 
 // EnqueueJobLater is EnqueueJob sent just before the commit (execLater), for a job
 // the transaction does not read: its id is new, so the INSERT cannot clash.
 func (c *Conn) EnqueueJobLater(j *domain.Job) error {
-	q, args := enqueueJob(j)
-	if err := c.execLater(q, args...); err != nil {
-		return err
-	}
-	c.enqueued++
-	return nil
+	q, args := c.enqueueJob(j, true)
+	return c.execLater(q, args...)
 }
 
 // EnqueuedJobs is how many jobs the transaction has written or put back in the
-// queue (RequeueFailedJob) so far.
+// queue (RequeueFailedJob) so far for the runner to claim: a job handed to a worker
+// as it was written (JobHandoff) is not among them.
 func (c *Conn) EnqueuedJobs() int { return c.enqueued }
 
-// enqueueJob fills in j's defaults (see EnqueueJob) and returns its INSERT.
-func enqueueJob(j *domain.Job) (string, []any) {
+// enqueueJob fills in j's defaults (see EnqueueJob), hands it to a worker when
+// handOff allows it, one is free and it is due (Conn.handOff), and returns its
+// INSERT: pending, or running under the worker's lease.
+func (c *Conn) enqueueJob(j *domain.Job, handOff bool) (string, []any) {
 	if j.ID == "" {
 		j.ID = NewJobID()
 	}
@@ -97,10 +107,17 @@ func enqueueJob(j *domain.Job) (string, []any) {
 		j.Payload = json.RawMessage("{}")
 	}
 	j.Status, j.Attempts, j.UpdatedAt = domain.JobStatusPending, 0, j.CreatedAt
+	var owner any
+	var until int64
+	if handOff && c.handOff(j) {
+		j.Status, j.Attempts, owner, until = domain.JobStatusRunning, 1, j.LeaseOwner, micros(j.LeaseUntil)
+	} else {
+		c.enqueued++
+	}
 	return `INSERT INTO jobs (id, kind, reseller_id, payload, status, attempts, max_attempts, run_at,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8)`,
-		[]any{j.ID, j.Kind, nullable(j.ResellerID), string(j.Payload), string(j.Status), j.MaxAttempts,
-			micros(j.RunAt), micros(j.CreatedAt)}
+		lease_owner, lease_until, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+		[]any{j.ID, j.Kind, nullable(j.ResellerID), string(j.Payload), string(j.Status), j.Attempts, j.MaxAttempts,
+			micros(j.RunAt), owner, nullable(until), micros(j.CreatedAt)}
 }
 
 // FindJobByID returns the job with the given id, or a not-found error.
