@@ -105,7 +105,7 @@ type Runner struct {
 	// once itself, so that claim would find nothing, or race it for the job.
 	busy atomic.Bool
 	// inUse counts the workers taken: running a job, or reserved for a job a
-	// transaction is writing (Reserve). It never passes opts.Workers (acquire).
+	// transaction is writing (ReserveWorker). It never passes opts.Workers (acquire).
 	inUse atomic.Int64
 	// freed signals the poll loop, and the drain at shutdown, that a worker was
 	// given back; one pending signal stands for any number.

@@ -54,10 +54,12 @@ func scanJob(s scanner) (*domain.Job, error) {
 // NewJobID returns a random (version 4) UUID in canonical form.
 func NewJobID() string { return uuid.NewString() }
 
-// EnqueueJob writes j as a pending job. It must run inside the transaction of the
-// change that causes the job (the transactional outbox): the job then exists exactly
-// when that change commits. An empty ID gets a new one; a zero RunAt means at once
-// (CreatedAt); MaxAttempts below 1 means 1.
+// EnqueueJob writes j as a pending job, or, due at once with a worker of this
+// process free for it, as running under that worker's lease, which starts it once
+// the transaction has committed (JobHandoff). It must run inside the transaction of
+// the change that causes the job (the transactional outbox): the job then exists
+// exactly when that change commits. An empty ID gets a new one; a zero RunAt means
+// at once (CreatedAt); MaxAttempts below 1 means 1.
 func (c *Conn) EnqueueJob(ctx context.Context, j *domain.Job) error {
 	return c.insertJob(ctx, j, true)
 }
@@ -70,6 +72,7 @@ func (c *Conn) EnqueueTask(ctx context.Context, j *domain.Job) error {
 	return c.insertJob(ctx, j, false)
 }
 
+// insertJob runs j's INSERT now (enqueueJob), handing it over when handOff allows.
 func (c *Conn) insertJob(ctx context.Context, j *domain.Job, handOff bool) error {
 	q, args := c.enqueueJob(j, handOff)
 	if _, err := c.exec(ctx, q, args...); err != nil {
