@@ -81,21 +81,26 @@ func TestCompleteInHandlerTransaction(t *testing.T) {
 // and the runner asks nothing more of the database until the next Wake or tick
 // (here an hour away). A claim is a write transaction, which on SQLite queues behind
 // the writes of API requests.
+// completingRunner is a runner polling once an hour whose "write" jobs complete in
+// a transaction of their own (CompleteIn), each telling ran how it went.
+func completingRunner(db *store.DB, clock domain.Clock) (r *jobs.Runner, ran <-chan error) {
+	opts := fastOptions("worker")
+	opts.PollInterval = time.Hour
+	r = jobs.NewRunner(db, clock, opts)
+	done := make(chan error, 1)
+	r.Handle("write", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
+		err := db.InTx(ctx, func(tx *store.Conn) error { return jobs.CompleteIn(ctx, tx, nil, clock.Now()) })
+		done <- err
+		return nil, err
+	})
+	return r, done
+}
+
 func TestRunnerWithWorkersToSpareClaimsOnce(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
-		opts := fastOptions("worker")
-		opts.PollInterval = time.Hour
-		r := jobs.NewRunner(db, clock, opts)
-		ran := make(chan error, 1)
-		r.Handle("write", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
-			err := db.InTx(ctx, func(tx *store.Conn) error {
-				return jobs.CompleteIn(ctx, tx, nil, clock.Now())
-			})
-			ran <- err
-			return nil, err
-		})
+		r, ran := completingRunner(db, clock)
 		runRunner(t, r)
 		// A quiet moment: the runner's first look at the queue, at its start, is over.
 		quiet := func() (statements, trips uint64) {

@@ -51,15 +51,7 @@ func TestHandedJobRunsWithoutAClaim(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
-		opts := fastOptions("worker")
-		opts.PollInterval = time.Hour
-		r := jobs.NewRunner(db, clock, opts)
-		ran := make(chan error, 1)
-		r.Handle("write", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
-			err := db.InTx(ctx, func(tx *store.Conn) error { return jobs.CompleteIn(ctx, tx, nil, clock.Now()) })
-			ran <- err
-			return nil, err
-		})
+		r, ran := completingRunner(db, clock)
 		db.SetJobHandoff(r)
 		runRunner(t, r)
 		time.Sleep(50 * time.Millisecond) // the runner's first look at the queue is over
