@@ -32,13 +32,15 @@ type reservedWorker struct {
 
 func (w *reservedWorker) Lease() (string, time.Time) { return w.r.opts.Owner, w.until }
 
-// Start runs j on the worker. Were the runner stopping meanwhile, the run puts j
-// back in the queue instead (runChain).
+// Start runs a copy of j on the worker, so the job the transaction's writer built
+// stays its own. Were the runner stopping meanwhile, the run puts the job back in
+// the queue instead (runChain).
 func (w *reservedWorker) Start(j *domain.Job) {
 	if w.ended.Swap(true) {
 		return
 	}
-	go w.r.work(w.live.ctx, w.live.hard, j)
+	run := *j
+	go w.r.work(w.live.ctx, w.live.hard, &run)
 }
 
 // Cancel gives the worker back.
