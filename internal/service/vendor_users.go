@@ -192,7 +192,10 @@ func (s *Service) enqueueVendorUser(tx *store.Conn, u *store.VendorUser) (string
 	}
 	j := &domain.Job{Kind: JobVendorUser, ResellerID: u.ResellerID, Payload: payload, MaxAttempts: s.provisionAttempts()}
 	j.CreatedAt = s.clock.Now()
-	return j.ID, tx.EnqueueJobLater(j)
+	// The id is given by the enqueue, so it is read after it: in one return
+	// statement the order of the two is not defined.
+	err = tx.EnqueueJobLater(j)
+	return j.ID, err
 }
 
 // nextUserCall is the call that takes what u's vendor was told one step towards
