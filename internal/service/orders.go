@@ -166,6 +166,15 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	req domain.SalesOrderRequest, plan salePlan, planErr error, src OrderSource) (*domain.Order, error) {
 	now := s.clock.Now()
 	today := s.today(now)
+	// The ids of the sale's rows come with the account's read, so that its
+	// subscription's INSERT need not wait for one (store.Conn.ReserveSaleIDs). The
+	// order's and the payment's are taken where writeOrder reserves them: when no
+	// idempotency claim renders the answer inside the transaction, and for a
+	// prepaid order, which has a payment unless it costs nothing.
+	atCommit := claimFrom(ctx) == nil
+	if err := tx.ReserveSaleIDs(ctx, atCommit, atCommit && req.PaymentModel == domain.PaymentModelPrepay); err != nil {
+		return nil, err
+	}
 	refs, err := s.salesRefs(ctx, tx, a, resellerID, req, plan, planErr, today)
 	if err != nil {
 		return nil, err

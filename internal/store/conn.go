@@ -27,6 +27,8 @@ type Conn struct {
 	// touchSubscriptionAdded); madeSubscriptions the subscriptions it created.
 	declared          map[Scope][]int64
 	madeSubscriptions map[int64]bool
+	// sale holds the ids ReserveSaleIDs took, once the server has answered.
+	sale saleIDs
 	// counted holds, by accounts scope, how far the transaction moves its reseller's
 	// accounts counter, which the scope's move carries (see countAccounts).
 	counted map[Scope]int64

@@ -327,28 +327,50 @@ var ErrCatalogMoved = errors.New("the catalogue changed")
 // at gen, so needs no read of the generation before it writes.
 func (c *Conn) ExpectCatalog(gen int64) { c.catalogGen = gen }
 
-// createSubscriptionSQL inserts a subscription while the catalogue is at $32 (see
-// ExpectCatalog), owing $31: a sale's postpaid charges are owed from the start.
-var createSubscriptionSQL = `INSERT INTO subscriptions (reseller_id, account_id, plan_id, plan_period_id, name,
+// subscriptionInsert is the INSERT of a subscription while the catalogue is at $32
+// (see ExpectCatalog), owing $31 (a sale's postpaid charges are owed from the
+// start), with the id columns and values given: none, so the identity gives it, or
+// the one ReserveSubscriptionID took.
+func subscriptionInsert(idColumn, idValue string) string {
+	return `INSERT INTO subscriptions (` + idColumn + `reseller_id, account_id, plan_id, plan_period_id, name,
 	trial, status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
 	credit_limit, credit_limit_use_system, autorenew, disable_autorenew,
 	autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
 	renewal_fee, transfer_fee, period_anchor, created_at, updated_at, current_debt)
-	SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+	SELECT ` + idValue + `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31 WHERE ` + generationIs(ScopeCatalog, "$32") + ` RETURNING id`
+}
+
+var (
+	createSubscriptionSQL       = subscriptionInsert("", "")
+	createSubscriptionWithIDSQL = subscriptionInsert("id, ", "$33, ")
+)
+
+// subscriptionIDSequence is the sequence of subscriptions.id as PostgreSQL names it.
+const subscriptionIDSequence = "subscriptions_id_seq"
 
 // CreateSubscription inserts s and its resources, and sets their ids. Each resource
 // is written with its locked prices from s.Prices; a price of the snapshot for a
 // resource s does not hold is written as a resource of quantity 0, so the snapshot is
 // kept whole. The resources are one statement.
 func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) error {
-	err := c.row(ctx, createSubscriptionSQL, subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt),
-		int64(s.CurrentDebt), c.catalogGen), &s.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrCatalogMoved
-	}
-	if err != nil {
-		return fmt.Errorf("create subscription: %w", err)
+	args := subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt), int64(s.CurrentDebt), c.catalogGen)
+	if id := c.sale.subscription; id != 0 {
+		// The id is known (ReserveSaleIDs), so nothing waits for the INSERT's answer:
+		// it goes with the resources' INSERT, and the catalogue's check is read
+		// before that answer.
+		c.sale.subscription = 0
+		s.ID = id
+		err := c.along(ctx, statement{query: createSubscriptionWithIDSQL, args: append(args, id), dest: []any{&s.ID},
+			none: ErrCatalogMoved})
+		if err != nil {
+			return subscriptionNotCreated(err)
+		}
+	} else if err := c.row(ctx, createSubscriptionSQL, args, &s.ID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = ErrCatalogMoved
+		}
+		return subscriptionNotCreated(err)
 	}
 	c.lockedForUpdate("subscriptions", s.ID) // the transaction's own new row
 	completeResources(s)
@@ -366,6 +388,15 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 		return err
 	}
 	return c.count(ctx, tallySubscriptions, s.ResellerID, 1)
+}
+
+// subscriptionNotCreated is the error of a subscription's INSERT: ErrCatalogMoved
+// as it is, any other wrapped.
+func subscriptionNotCreated(err error) error {
+	if errors.Is(err, ErrCatalogMoved) {
+		return err
+	}
+	return fmt.Errorf("create subscription: %w", err)
 }
 
 // completeResources adds to s, new subscription, a resource of quantity 0 for each
