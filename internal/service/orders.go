@@ -171,8 +171,11 @@ func (s *Service) createSalesOrder(ctx context.Context, tx *store.Conn, a domain
 	// order's and the payment's are taken where writeOrder reserves them: when no
 	// idempotency claim renders the answer inside the transaction, and for a
 	// prepaid order, which has a payment unless it costs nothing.
-	atCommit := claimFrom(ctx) == nil
-	if err := tx.ReserveSaleIDs(ctx, atCommit, atCommit && req.PaymentModel == domain.PaymentModelPrepay); err != nil {
+	atCommit, resources := claimFrom(ctx) == nil, 0
+	if plan.plan != nil {
+		resources = len(plan.plan.Resources) // the subscription holds one of each
+	}
+	if err := tx.ReserveSaleIDs(ctx, resources, atCommit, atCommit && req.PaymentModel == domain.PaymentModelPrepay); err != nil {
 		return nil, err
 	}
 	refs, err := s.salesRefs(ctx, tx, a, resellerID, req, plan, planErr, today)

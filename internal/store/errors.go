@@ -39,6 +39,8 @@ func translate(err error) error {
 			return &ErrUnique{Constraint: pe.ConstraintName}
 		case "23503":
 			return ErrForeignKey
+		case catalogMovedCode:
+			return ErrCatalogMoved
 		}
 		return err
 	}

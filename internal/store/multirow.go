@@ -44,31 +44,48 @@ func (c *Conn) bulkRows() int {
 func (c *Conn) insertMany(ctx context.Context, table, cols string, rows [][]any, returning string,
 	scan func(scanner) error, later bool) error {
 	for start := 0; start < len(rows); start += c.bulkRows() {
-		chunk := rows[start:min(start+c.bulkRows(), len(rows))]
-		var (
-			sb   strings.Builder
-			args []any
-		)
-		sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
-		for _, r := range chunk {
-			writeTuple(&sb, len(args)+1, len(r))
-			args = append(args, r...)
-		}
+		q, args := multiRowInsert(table, cols, rows[start:min(start+c.bulkRows(), len(rows))])
 		switch {
 		case returning == "" && later:
-			if err := c.execLater(sb.String(), args...); err != nil {
+			if err := c.execLater(q, args...); err != nil {
 				return err
 			}
 			continue
 		case returning == "":
-			if _, err := c.exec(ctx, sb.String(), args...); err != nil {
+			if _, err := c.exec(ctx, q, args...); err != nil {
 				return fmt.Errorf("insert into %s: %w", table, err)
 			}
 			continue
 		}
-		if err := eachRow(ctx, c, sb.String()+" RETURNING "+returning, args, scan); err != nil {
+		if err := eachRow(ctx, c, q+" RETURNING "+returning, args, scan); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// insertAlong is insertMany for rows whose INSERTs nobody needs the answers of
+// before the transaction's next statement: they go along with it (Conn.along).
+func (c *Conn) insertAlong(ctx context.Context, table, cols string, rows [][]any) error {
+	for start := 0; start < len(rows); start += c.bulkRows() {
+		q, args := multiRowInsert(table, cols, rows[start:min(start+c.bulkRows(), len(rows))])
+		if err := c.along(ctx, statement{query: q, args: args}); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// multiRowInsert is the INSERT of rows into table's cols, one statement.
+func multiRowInsert(table, cols string, rows [][]any) (string, []any) {
+	var (
+		sb   strings.Builder
+		args []any
+	)
+	sb.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+	for _, r := range rows {
+		writeTuple(&sb, len(args)+1, len(r))
+		args = append(args, r...)
+	}
+	return sb.String(), args
 }

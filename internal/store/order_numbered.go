@@ -51,19 +51,26 @@ const (
 	paymentIDSequence = "payments_id_seq"
 )
 
-// saleIDs are the ids ReserveSaleIDs took for a sale's rows; 0 for none.
-type saleIDs struct{ subscription, order, payment int64 }
+// saleIDs are the ids ReserveSaleIDs took for a sale's rows; 0 (nil) for none.
+type saleIDs struct {
+	subscription, order, payment int64
+	resources                    []int64
+}
+
+// subscriptionResourceIDSequence is the sequence of subscription_resources.id.
+const subscriptionResourceIDSequence = "subscription_resources_id_seq"
 
 // ReserveSaleIDs takes, on PostgreSQL, the ids of the rows a sale writes from their
 // sequences, in the round trip of the transaction's next statement, typically the
-// read of the account: the id of its subscription, for CreateSubscription, and when
-// asked those of its order and its payment, for ReserveOrderIDs. A sale's
-// subscription then goes with its resources, in one round trip, instead of
-// waiting for its id in one of its own. An id not used by the time the transaction
-// ends (the sale was refused, the order needs no payment, or a row was written
-// before the server answered) stays unused, as a rolled back transaction leaves
-// its ids. Elsewhere it does nothing.
-func (c *Conn) ReserveSaleIDs(ctx context.Context, order, payment bool) error {
+// read of the account: the ids of its subscription and of the subscription's
+// resources (as many as given), for CreateSubscription, and when asked those of its
+// order and its payment, for ReserveOrderIDs. Nothing then waits for the answers of
+// the subscription's and its resources' INSERTs: they go with the commit. An id not
+// used by the time the transaction ends (the sale was refused, the order needs no
+// payment, the subscription has another number of resources, or a row was written
+// before the server answered) stays unused, as a rolled back transaction leaves its
+// ids. Elsewhere it does nothing.
+func (c *Conn) ReserveSaleIDs(ctx context.Context, resources int, order, payment bool) error {
 	if c.db.engine != Postgres {
 		return nil
 	}
@@ -78,7 +85,17 @@ func (c *Conn) ReserveSaleIDs(ctx context.Context, order, payment bool) error {
 	if order && payment {
 		q, dest = q+`, nextval('`+paymentIDSequence+`')`, append(dest, &c.sale.payment)
 	}
-	if err := c.along(ctx, statement{query: q, dest: dest}); err != nil {
+	if resources > 0 {
+		// One text for every count, the count a parameter.
+		q = q + `, ARRAY(SELECT nextval('` + subscriptionResourceIDSequence + `') FROM generate_series(1, CAST($1 AS INTEGER)))`
+		dest = append(dest, &c.sale.resources)
+		return c.alongSale(ctx, statement{query: q, args: []any{resources}, dest: dest})
+	}
+	return c.alongSale(ctx, statement{query: q, dest: dest})
+}
+
+func (c *Conn) alongSale(ctx context.Context, s statement) error {
+	if err := c.along(ctx, s); err != nil {
 		return fmt.Errorf("ids of a sale: %w", err)
 	}
 	return nil

@@ -11,11 +11,12 @@ import (
 )
 
 // TestReservedSaleIDs writes a sale's subscription with the ids ReserveSaleIDs took
-// with the read before it: on PostgreSQL the subscription's INSERT then goes with
-// its resources', one round trip for both, and the order and payment get the ids
-// taken with it. With the catalogue moved from the generation the sale expects,
-// the INSERT sent along answers ErrCatalogMoved before anything can commit, and
-// nothing is written.
+// with the read before it: on PostgreSQL the INSERTs of the subscription and its
+// resources then go with the commit, so the sale's transaction is two round trips
+// (the read with BEGIN and the ids, then the writes with COMMIT), and the order and
+// payment get the ids taken with it. With the catalogue moved from the generation
+// the sale expects, the subscription's INSERT fails with ErrCatalogMoved, which
+// aborts the commit sent after it: nothing is written.
 func TestReservedSaleIDs(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -27,28 +28,27 @@ func TestReservedSaleIDs(t *testing.T) {
 		}
 		pg := e.Name == "postgres"
 		// sale reserves the ids, reads the account, and creates a subscription
-		// expecting the catalogue at expect; it reports the round trips the
-		// subscription's create made, and the order's and payment's ids.
+		// expecting the catalogue at expect; it reports the round trips of the
+		// transaction, and the order's and payment's ids.
 		sale := func(expect int64) (s *domain.Subscription, o *domain.Order, p *domain.Payment, trips uint64, err error) {
+			before := db.RoundTrips()
 			err = db.InTx(ctx, func(c *store.Conn) error {
 				c.ExpectCatalog(expect)
-				if err := c.ReserveSaleIDs(ctx, true, true); err != nil {
+				if err := c.ReserveSaleIDs(ctx, len(f.plan.Resources), true, true); err != nil {
 					return err
 				}
 				if _, _, err := c.FindAccountWithManagerName(ctx, f.account.ID, 0); err != nil {
 					return err
 				}
 				s = f.subscription(t)
-				before := db.RoundTrips()
 				if err := c.CreateSubscription(ctx, s); err != nil {
 					return err
 				}
-				trips = db.RoundTrips() - before
 				o = f.order(s, "")
 				p = &domain.Payment{}
 				return c.ReserveOrderIDs(ctx, o, p)
 			})
-			return s, o, p, trips, err
+			return s, o, p, db.RoundTrips() - before, err
 		}
 
 		// A statement a connection runs for the first time costs a round trip more,
@@ -70,8 +70,8 @@ func TestReservedSaleIDs(t *testing.T) {
 			t.Errorf("resources written %+v, created %+v", got.Resources, s.Resources)
 		}
 		if pg {
-			if trips != 1 {
-				t.Errorf("the subscription and its resources took %d round trips, want 1", trips)
+			if trips != 2 {
+				t.Errorf("the sale's transaction took %d round trips, want 2", trips)
 			}
 			if o.ID == 0 || p.ID == 0 {
 				t.Errorf("order id %d, payment id %d: want the ids reserved with the subscription's", o.ID, p.ID)

@@ -327,24 +327,34 @@ var ErrCatalogMoved = errors.New("the catalogue changed")
 // at gen, so needs no read of the generation before it writes.
 func (c *Conn) ExpectCatalog(gen int64) { c.catalogGen = gen }
 
-// subscriptionInsert is the INSERT of a subscription while the catalogue is at $32
-// (see ExpectCatalog), owing $31 (a sale's postpaid charges are owed from the
-// start), with the id columns and values given: none, so the identity gives it, or
-// the one ReserveSubscriptionID took.
-func subscriptionInsert(idColumn, idValue string) string {
-	return `INSERT INTO subscriptions (` + idColumn + `reseller_id, account_id, plan_id, plan_period_id, name,
+// insertedSubscriptionColumns are the columns of a subscription's INSERT, from
+// reseller_id on; insertedSubscriptionValues their values, $1 to $31.
+const (
+	insertedSubscriptionColumns = `reseller_id, account_id, plan_id, plan_period_id, name,
 	trial, status, return_status, awaiting_approval, start_date, expiration_date, paid_to, hold_to, payment_model,
 	credit_limit, credit_limit_use_system, autorenew, disable_autorenew,
 	autorenew_before_approval, fixed_price, custom_price, promo_code, currency, setup_fee, recurring_fee,
-	renewal_fee, transfer_fee, period_anchor, created_at, updated_at, current_debt)
-	SELECT ` + idValue + `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31 WHERE ` + generationIs(ScopeCatalog, "$32") + ` RETURNING id`
-}
+	renewal_fee, transfer_fee, period_anchor, created_at, updated_at, current_debt`
+	insertedSubscriptionValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31`
+)
 
 var (
-	createSubscriptionSQL       = subscriptionInsert("", "")
-	createSubscriptionWithIDSQL = subscriptionInsert("id, ", "$33, ")
+	// createSubscriptionSQL inserts a subscription while the catalogue is at $32
+	// (see ExpectCatalog), owing $31 (a sale's postpaid charges are owed from the
+	// start), and returns its id; it writes nothing when the catalogue has moved.
+	createSubscriptionSQL = `INSERT INTO subscriptions (` + insertedSubscriptionColumns + `) SELECT ` + insertedSubscriptionValues +
+		` WHERE ` + generationIs(ScopeCatalog, "$32") + ` RETURNING id`
+	// createSubscriptionWithIDSQL is createSubscriptionSQL with the id $33 taken by
+	// ReserveSaleIDs, for PostgreSQL: nobody waits for its answer, so a catalogue
+	// that has moved fails it (catalog_moved(), migration 0043), which aborts the
+	// transaction, instead of writing nothing, which would let it commit.
+	createSubscriptionWithIDSQL = `INSERT INTO subscriptions (id, ` + insertedSubscriptionColumns + `) SELECT $33, ` +
+		insertedSubscriptionValues + ` WHERE CASE WHEN ` + generationIs(ScopeCatalog, "$32") + ` THEN TRUE ELSE catalog_moved() END`
 )
+
+// catalogMovedCode is the SQLSTATE of catalog_moved(): ErrCatalogMoved.
+const catalogMovedCode = "CA001"
 
 // subscriptionIDSequence is the sequence of subscriptions.id as PostgreSQL names it.
 const subscriptionIDSequence = "subscriptions_id_seq"
@@ -357,13 +367,11 @@ func (c *Conn) CreateSubscription(ctx context.Context, s *domain.Subscription) e
 	args := subscriptionArgs(s, micros(s.CreatedAt), micros(s.UpdatedAt), int64(s.CurrentDebt), c.catalogGen)
 	if id := c.sale.subscription; id != 0 {
 		// The id is known (ReserveSaleIDs), so nothing waits for the INSERT's answer:
-		// it goes with the resources' INSERT, and the catalogue's check is read
-		// before that answer.
+		// it goes ahead of the transaction's next statement that waits for one, or of
+		// the commit, and a catalogue that has moved fails it.
 		c.sale.subscription = 0
 		s.ID = id
-		err := c.along(ctx, statement{query: createSubscriptionWithIDSQL, args: append(args, id), dest: []any{&s.ID},
-			none: ErrCatalogMoved})
-		if err != nil {
+		if err := c.along(ctx, statement{query: createSubscriptionWithIDSQL, args: append(args, id)}); err != nil {
 			return subscriptionNotCreated(err)
 		}
 	} else if err := c.row(ctx, createSubscriptionSQL, args, &s.ID); err != nil {
@@ -421,8 +429,13 @@ func subscriptionResourceRow(s *domain.Subscription, r domain.SubscriptionResour
 		int64(f.Overuse), int64(f.Renewal)}
 }
 
+// subscriptionResourceColumns are the columns of subscriptionResourceRow.
+const subscriptionResourceColumns = `subscription_id, plan_resource_id, included, additional, setup_fee,
+	recurring_fee, overuse_fee, renewal_fee`
+
 // insertSubscriptionResources writes the resources of s, new subscription, with
-// their prices from s.Prices, in multi-row statements, and sets their ids.
+// their prices from s.Prices, in multi-row statements, and sets their ids: those
+// ReserveSaleIDs took when it took one for each.
 func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscription) error {
 	rows := make([][]any, len(s.Resources))
 	at := make(map[int64]int, len(s.Resources)) // plan resource id -> index in s.Resources
@@ -430,9 +443,21 @@ func (c *Conn) insertSubscriptionResources(ctx context.Context, s *domain.Subscr
 		rows[i] = subscriptionResourceRow(s, r)
 		at[r.PlanResourceID] = i
 	}
+	if ids := c.sale.resources; len(ids) == len(rows) {
+		// The ids are known (ReserveSaleIDs): nothing waits for the INSERT's answer.
+		c.sale.resources = nil
+		for i := range rows {
+			s.Resources[i].ID = ids[i]
+			rows[i] = append([]any{ids[i]}, rows[i]...)
+		}
+		if err := c.insertAlong(ctx, "subscription_resources", "id, "+subscriptionResourceColumns, rows); err != nil {
+			return fmt.Errorf("create the resources of subscription %d: %w", s.ID, err)
+		}
+		c.rememberResources(s)
+		return nil
+	}
 	// The order of the rows RETURNING gives is not promised: each names its resource.
-	err := c.insertMany(ctx, "subscription_resources", `subscription_id, plan_resource_id, included, additional,
-		setup_fee, recurring_fee, overuse_fee, renewal_fee`, rows, "id, plan_resource_id", func(sc scanner) error {
+	err := c.insertMany(ctx, "subscription_resources", subscriptionResourceColumns, rows, "id, plan_resource_id", func(sc scanner) error {
 		var id, planResourceID int64
 		if err := sc.Scan(&id, &planResourceID); err != nil {
 			return err
