@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -29,6 +30,7 @@ import (
 type dataVersion struct {
 	shm     atomic.Pointer[walIndex] // nil when the PRAGMA answers
 	mapping *walIndex                // what close unmaps, also after the PRAGMA took over
+	shmFile *os.File                 // the -shm file, open until close (see openSHM)
 
 	db      *sql.DB
 	stmt    *sql.Stmt
@@ -77,9 +79,11 @@ func openDataVersion(ctx context.Context, dsn, shmPath string) (*dataVersion, er
 		db.Close()
 		return nil, err
 	}
-	if w, err := mapWALIndex(shmPath); err == nil {
-		v.shm.Store(w)
-		v.mapping = w
+	if v.shmFile = openSHM(shmPath); v.shmFile != nil {
+		if w, err := mapWALIndex(v.shmFile); err == nil {
+			v.shm.Store(w)
+			v.mapping = w
+		}
 	}
 	go v.loop()
 	return v, nil
@@ -152,13 +156,39 @@ func (v *dataVersion) loop() {
 	}
 }
 
+// openSHM opens the -shm file at path to map it, or returns nil.
+//
+// The file stays open until close, after the DB's SQLite connections are closed.
+// SQLite's locks on it are POSIX record locks, which belong to the process, and
+// closing any descriptor of the file ends all of them. Among them is the shared
+// lock by which the connections tell another process opening the database that
+// the wal-index is in use; without it, that process takes the file for abandoned
+// and starts it afresh under the connections still using it, whose reads and
+// commits then fail with "disk I/O error" (as they did while `cascade jobs list`
+// ran beside a serving process, when the file was closed as soon as it was
+// mapped). SQLite's "How To Corrupt An SQLite Database File" describes it, among
+// the ways to corrupt a database.
+func openSHM(path string) *os.File {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
+// close stops the readings. The -shm file is closed last, once the DB's other
+// pools and this connection are (see openSHM).
 func (v *dataVersion) close() error {
 	v.shm.Store(nil)
-	if v.mapping != nil {
-		v.mapping.unmap()
-	}
 	close(v.quit)
 	<-v.stopped
 	v.stmt.Close()
-	return v.db.Close()
+	err := v.db.Close()
+	if v.mapping != nil {
+		v.mapping.unmap()
+	}
+	if v.shmFile != nil {
+		v.shmFile.Close()
+	}
+	return err
 }

@@ -2,12 +2,15 @@
 
 package store
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // walIndex is not mapped on this system: PRAGMA data_version answers.
 type walIndex struct{}
 
-func mapWALIndex(string) (*walIndex, error) { return nil, errors.New("wal-index not mapped here") }
+func mapWALIndex(*os.File) (*walIndex, error) { return nil, errors.New("wal-index not mapped here") }
 
 func (*walIndex) header() (walHeader, bool) { return walHeader{}, false }
 

@@ -17,24 +17,20 @@ type walIndex struct {
 	mem []byte
 }
 
-// mapWALIndex maps the wal-index at path, which SQLite keeps beside a database in
-// WAL mode while a connection has it open.
-func mapWALIndex(path string) (*walIndex, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close() // the mapping outlives the descriptor
+// mapWALIndex maps the wal-index open as f, which SQLite keeps beside a database in
+// WAL mode while a connection has it open. The mapping does not need f to stay
+// open, but SQLite's locks do (see openSHM).
+func mapWALIndex(f *os.File) (*walIndex, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if st.Size() < 2*walHeaderSize {
-		return nil, fmt.Errorf("wal-index %s: %d bytes", path, st.Size())
+		return nil, fmt.Errorf("wal-index %s: %d bytes", f.Name(), st.Size())
 	}
 	mem, err := syscall.Mmap(int(f.Fd()), 0, 2*walHeaderSize, syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, fmt.Errorf("map wal-index %s: %w", path, err)
+		return nil, fmt.Errorf("map wal-index %s: %w", f.Name(), err)
 	}
 	return &walIndex{mem: mem}, nil
 }
