@@ -3,7 +3,8 @@
 // the shape Cascade writes into the same accounts table, commits, and answers a fixed
 // body of the size Cascade's answer has. It is what a create costs with nothing but
 // the one INSERT: no validation, no references, no owner user. With -orders it writes
-// the rows of a sales order instead, each in a transaction of its own (orders.go).
+// the four rows a sales order is about instead, each in a transaction of its own
+// (orders.go); with -floor every row a sales order keeps, in one (floor.go).
 package main
 
 import (
@@ -39,6 +40,7 @@ func main() {
 	pool := flag.Int("pool", 8, "PostgreSQL connections")
 	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on (off when empty)")
 	orders := flag.Bool("orders", false, "write a subscription, order, payment and job per request, each its own transaction")
+	floor := flag.Bool("floor", false, "write a sales order's rows per request in one round trip (PostgreSQL; floor.go)")
 	flag.Parse()
 	db, sqlite, err := rawdb.Open(*dbURL, *pool)
 	if err != nil {
@@ -73,6 +75,16 @@ func main() {
 			log.Fatalf("rawinsert: %v", err)
 		}
 		write = func(ctx context.Context) error { return ow.write(ctx, run, seq.Add(1)) }
+	}
+	if *floor {
+		if sqlite {
+			log.Fatal("rawinsert: -floor needs PostgreSQL")
+		}
+		f, err := newOrderFloor(context.Background(), *dbURL, *pool)
+		if err != nil {
+			log.Fatalf("rawinsert: %v", err)
+		}
+		write = func(ctx context.Context) error { return f.write(ctx, seq.Add(1)) }
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
