@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -88,13 +89,7 @@ func (f *orderFloor) columns(ctx context.Context, table string, skip ...string) 
 	if err != nil || len(cols) == 0 {
 		return nil, fmt.Errorf("columns of %s: %d, %v", table, len(cols), err)
 	}
-	out := cols[:0]
-	for _, c := range cols {
-		if !strings.Contains(" "+strings.Join(skip, " ")+" ", " "+c+" ") {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(cols, func(c string) bool { return slices.Contains(skip, c) }), nil
 }
 
 // copyRows is an INSERT into table of the rows FROM from WHERE where selects, as
