@@ -14,6 +14,8 @@
 #                     schema of its own there and drops it at the end
 #   IDLE=5s           how long the page is read before the delivery
 #   PROFILE=1         (not 0) also write a CPU profile of the delivery per engine ($OUT/ENGINE.prof)
+#   FLOOR_PACE=0.5    hold the floor to this share of the baseline's events/s (default 0: as fast
+#                     as it goes), to see what delivering no faster than the target does to the page
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,6 +24,7 @@ EVENTS=${EVENTS:-20000}
 ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
+FLOOR_PACE=${FLOOR_PACE:-0}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -50,7 +53,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" "${profile[@]}") ||
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" "${profile[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")
@@ -68,7 +71,7 @@ done
 	echo "$EVENTS queued Subscription Creates delivered to the example vendor service on loopback, by Cascade's"
 	echo "job workers and by a plain Go HTTP client posting the same signed bodies with the same concurrency;"
 	echo "floor: the same events delivered by plain SQL writing only the durable state (its rate over the"
-	echo "baseline's, and the page's p99 during it over before)."
+	echo "baseline's, and the page's p99 during it over before$([ "$FLOOR_PACE" = 0 ] || echo "; held to $FLOOR_PACE of the baseline's events/s"))."
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %7s %7s %s\n' engine events "events/s" "base e/s" ratio "p99 ms" \

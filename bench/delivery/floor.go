@@ -126,8 +126,12 @@ func (f *floor) reset(calls []call) error {
 }
 
 // deliver runs jobWorkers workers until no job is due, posting each event's body
-// from calls (by event id) to base signed with secret.
-func (f *floor) deliver(ctx context.Context, base, secret string, calls []call) error {
+// from calls (by event id) to base signed with secret. With every above zero, the
+// workers together start at most one event each every (a paced floor).
+func (f *floor) deliver(ctx context.Context, base, secret string, calls []call, every time.Duration) error {
+	ctx, stop := context.WithCancel(ctx) // ends the pace with the delivery
+	defer stop()
+	starts := paced(ctx, every)
 	byID := make(map[string]call, len(calls))
 	for _, c := range calls {
 		byID[c.eventID] = c
@@ -139,8 +143,41 @@ func (f *floor) deliver(ctx context.Context, base, secret string, calls []call) 
 		owners[w] = fmt.Sprintf("floor-%d", w+1)
 	}
 	return inParallel(jobWorkers, func(worker int) (bool, error) {
+		if starts != nil {
+			select {
+			case <-starts:
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+		}
 		return f.one(ctx, hc, base, secret, owners[worker], byID)
 	})
+}
+
+// paced returns a channel that yields once every interval until ctx ends, or nil
+// (no pace) when every is not above zero.
+func paced(ctx context.Context, every time.Duration) <-chan struct{} {
+	if every <= 0 {
+		return nil
+	}
+	starts := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case starts <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return starts
 }
 
 // one claims and delivers one job; more is false when none was due.

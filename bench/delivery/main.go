@@ -78,6 +78,7 @@ func main() {
 		headroom = flag.Uint64("gc-headroom", gcpace.DefaultHeadroom, "the collector's headroom in bytes, as cascade serve keeps it; 0: Go's own pace")
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
+	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
 	flag.Parse()
 	pageEvery, deliveryProfile = *every, *profile
 	// The process stands for cascade serve, which paces its collector so unless
@@ -182,20 +183,28 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99))
 	if withFloor {
-		r, err := runFloor(ctx, db, token, secret, out, vendor, calls)
+		var every time.Duration
+		if floorPace > 0 {
+			every = time.Duration(float64(time.Second) / (floorPace * baseRate))
+		}
+		r, err := runFloor(ctx, db, token, secret, out, vendor, calls, every)
 		if err != nil {
 			return err
 		}
-		fmt.Printf(" floor_s=%.2f floor_events_per_s=%.1f floor_ratio=%.3f page_p99_floor_ms=%.2f page_floor_requests=%d"+
-			" floor_p99_ratio=%.2f", r.secs, float64(events)/r.secs, baseSecs/r.secs, ms(r.p99), r.requests,
+		fmt.Printf(" floor_pace=%g floor_s=%.2f floor_events_per_s=%.1f floor_ratio=%.3f page_p99_floor_ms=%.2f page_floor_requests=%d"+
+			" floor_p99_ratio=%.2f", floorPace, r.secs, float64(events)/r.secs, baseSecs/r.secs, ms(r.p99), r.requests,
 			float64(r.p99)/float64(idleP99))
 	}
 	fmt.Println()
 	return nil
 }
 
-// withFloor says whether the floor runs after the baseline (floor.go).
-var withFloor bool
+// withFloor says whether the floor runs after the baseline (floor.go), and
+// floorPace the share of the baseline's rate it is held to (0: none).
+var (
+	withFloor bool
+	floorPace float64
+)
 
 // floorRun is what the floor measured: its delivery's seconds, and the page's p99
 // read meanwhile by a server without workers, over requests reads.
@@ -207,7 +216,8 @@ type floorRun struct {
 
 // runFloor delivers the events again by the floor's plain SQL to a fresh vendor
 // service, reading the page meanwhile.
-func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor, calls []call) (floorRun, error) {
+func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor, calls []call,
+	every time.Duration) (floorRun, error) {
 	var r floorRun
 	f, err := openFloor(db, calls)
 	if err != nil {
@@ -226,7 +236,7 @@ func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor
 	defer stopReading()
 	read := readWhileCreating(readCtx, api.URL(), token, vendor, len(calls))
 	t0 := time.Now()
-	err = f.deliver(ctx, vendor.url(), secret, calls)
+	err = f.deliver(ctx, vendor.url(), secret, calls, every)
 	r.secs = time.Since(t0).Seconds()
 	if err != nil {
 		return r, err
