@@ -38,7 +38,7 @@ var createAccountAtCommitSQL = accountWithOwnerCTEs + `,
 // writer takes them in.
 func (c *Conn) CreateAccountWithOwnerAtCommit(a *domain.Account, u *domain.User) bool {
 	if c.tx == nil || c.db.engine != Postgres || c.db.noScopes || c.db.oldCounts ||
-		len(c.touched) > 0 || len(c.later) > 0 || len(c.first) > 0 {
+		len(c.touched) > 0 || len(c.later) > 0 || len(c.first) > 0 || len(c.tallies) > 0 {
 		return false
 	}
 	args := append(c.accountWithOwnerArgs(a, u),

@@ -40,6 +40,9 @@ type Conn struct {
 	// first holds writes sent with the commit ahead of those in later, whose rows
 	// the commit scans (see CreateNumberedOrderAtCommit).
 	first []statement
+	// tallies holds how far the transaction moves each list counter, written after
+	// later in one statement (see count).
+	tallies map[tallyKey]int
 	// referenceGen is the generation of ScopeReference the transaction's account
 	// creates rely on (ExpectReference); 0 for none.
 	referenceGen int64
@@ -145,12 +148,12 @@ func (c *Conn) along(ctx context.Context, s statement) error {
 	return err
 }
 
-// pending returns the queued writes followed by the scope moves, which the commit
-// sends ahead of itself: on PostgreSQL in the same round trip. The writes in first
-// go before all others, so the rows they lock are taken in the same order as when
-// they are written at once.
+// pending returns the queued writes followed by the list counters' and the scope
+// moves, which the commit sends ahead of itself: on PostgreSQL in the same round
+// trip. The writes in first go before all others, so the rows they lock are taken
+// in the same order as when they are written at once.
 func (c *Conn) pending() []statement {
-	stmts := append(append(c.first, c.later...), c.scopeMoves()...)
+	stmts := append(append(append(c.first, c.later...), c.tallyMoves()...), c.scopeMoves()...)
 	for range stmts {
 		c.db.statements.counted()
 	}

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // Counters of rows per reseller (table list_counts), which answer the total of an
@@ -88,18 +91,54 @@ func (c *Conn) tallied(ctx context.Context, t tally) (int, error) {
 }
 
 // count moves the counter of kind of the reseller by delta, in the transaction of
-// the write that adds (or removes) the rows, just before it commits (execLater).
+// the write that adds (or removes) the rows, just before it commits: the moves of a
+// transaction are summed by counter and written by one statement (tallyMoves).
 func (c *Conn) count(ctx context.Context, kind string, resellerID int64, delta int) error {
 	if c.inScopes(kind) {
 		return c.countAccounts(resellerID, delta)
 	}
-	err := c.execLater(`INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
-		resellerID, kind, rand.IntN(tallySlots), delta)
-	if err != nil {
-		return fmt.Errorf("count %s of reseller %d: %w", kind, resellerID, err)
+	if c.tx == nil {
+		return fmt.Errorf("count %s of reseller %d: write outside a transaction", kind, resellerID)
 	}
+	if c.tallies == nil {
+		c.tallies = make(map[tallyKey]int)
+	}
+	c.tallies[tallyKey{resellerID, kind}] += delta
 	return nil
+}
+
+// tallyKey names one counter: a kind of one reseller's rows.
+type tallyKey struct {
+	reseller int64
+	kind     string
+}
+
+// tallyMoves returns the statement that moves the counters the transaction
+// counted, each in one of its slots chosen at random, or none when nothing moves.
+// The counters go in the order of their keys, so that two transactions that move
+// the same ones take their rows in the same order.
+func (c *Conn) tallyMoves() []statement {
+	keys := make([]tallyKey, 0, len(c.tallies))
+	for k, delta := range c.tallies {
+		if delta != 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, func(a, b tallyKey) int {
+		return cmp.Or(cmp.Compare(a.reseller, b.reseller), strings.Compare(a.kind, b.kind))
+	})
+	rows, args := make([]string, len(keys)), make([]any, 0, 4*len(keys))
+	for i, k := range keys {
+		n := len(args)
+		rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+		args = append(args, k.reseller, k.kind, rand.IntN(tallySlots), c.tallies[k])
+	}
+	return []statement{{query: `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ` +
+		strings.Join(rows, ", ") + ` ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
+		args: args}}
 }
 
 // countAccounts moves the accounts counter of the reseller by delta with the move

@@ -134,3 +134,55 @@ func TestCheckListCountsSeesARowNotCounted(t *testing.T) {
 		}
 	})
 }
+
+// TestListCountsOfATransactionMoveTogether writes counted rows of two resellers in
+// one transaction: the totals count every row, the check finds the counters exact,
+// and each reseller's counter moved one of its rows, however many rows the
+// transaction wrote (one statement at the commit moves them all).
+func TestListCountsOfATransactionMoveTogether(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		root := mustReseller(t, db, 0, "", "root")
+		child := mustReseller(t, db, root.ID, root.Path, "child")
+		err := db.InTx(ctx, func(c *store.Conn) error {
+			for i := range 7 {
+				rid := root.ID
+				if i%3 == 0 {
+					rid = child.ID
+				}
+				r := &domain.ManagerRole{ResellerID: rid, Name: fmt.Sprintf("Level %d", i), Role: domain.RoleAdmin,
+					Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+				if err := c.CreateManagerRole(ctx, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows int
+		if err := db.Reader().Row(ctx, `SELECT COUNT(*) FROM list_counts WHERE kind = 'manager_roles'`, nil, &rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 2 {
+			t.Errorf("%d rows of manager_roles counters, want one for each reseller", rows)
+		}
+		for _, want := range []struct {
+			reseller int64
+			total    int
+		}{{root.ID, 4}, {child.ID, 3}} {
+			_, info, err := db.Reader().FindManagerRoles(ctx, want.reseller, domain.ListQuery{Page: domain.Page{Number: 1, Size: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Total != want.total {
+				t.Errorf("access levels of reseller %d: total %d, want %d", want.reseller, info.Total, want.total)
+			}
+		}
+		if err := db.CheckListCounts(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
