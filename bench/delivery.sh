@@ -16,6 +16,8 @@
 #   PROFILE=1         (not 0) also write a CPU profile of the delivery per engine ($OUT/ENGINE.prof)
 #   FLOOR_PACE=0.5    hold the floor to this share of the baseline's events/s (default 0: as fast
 #                     as it goes), to see what delivering no faster than the target does to the page
+#   THREADS=4         GOMAXPROCS of the benchmark's process (Cascade, the vendor service, the
+#                     plain client and the page reads alike); default: the runtime's own
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
+THREADS=${THREADS:-0}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -53,7 +56,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" "${profile[@]}") ||
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -threads "$THREADS" "${profile[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,11 @@ func main() {
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
+	threads := flag.Int("threads", 0, "the process's GOMAXPROCS, for all it runs; 0: the runtime's own")
 	flag.Parse()
+	if *threads > 0 {
+		runtime.GOMAXPROCS(*threads)
+	}
 	pageEvery, deliveryProfile = *every, *profile
 	// The process stands for cascade serve, which paces its collector so unless
 	// GOGC is set (cmd/cascade); the plain client and the floor share the pace.
@@ -179,9 +184,9 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f",
+		" page_delivery_requests=%d p99_ratio=%.2f threads=%d",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
-		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99))
+		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0))
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {
