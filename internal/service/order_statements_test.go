@@ -70,8 +70,8 @@ func TestSalesOrderStatements(t *testing.T) {
 			// on SQLite the order's and the payment's numbers, the order and the
 			// payment, on PostgreSQL those three in one statement; with the commit:
 			// the order's lines, its link to the payment, the three list counters
-			// (one statement) and the move of the subscriptions scope (of the operator, which has no
-			// reseller above it). The plan, its term and attributes come from
+			// (one statement) and the move of the subscriptions scope (of the
+			// operator, which has no reseller above it). The plan, its term and attributes come from
 			// memory, and the subscription's INSERT checks that the catalogue has
 			// not moved. On PostgreSQL the first read goes with BEGIN and the ids
 			// of the subscription, its resources, the order and the payment from

@@ -113,10 +113,11 @@ type tallyKey struct {
 	kind     string
 }
 
-// tallyMoves returns the statement that moves the counters the transaction
-// counted, each in one of its slots chosen at random, or none when nothing moves.
-// The counters go in the order of their keys, so that two transactions that move
-// the same ones take their rows in the same order.
+// tallyMoves returns the statements that move the counters the transaction
+// counted, each in one of its slots chosen at random: one statement for up to
+// tallyMovesPerStatement counters, none when nothing moves. The counters go in the
+// order of their keys, so that two transactions that move the same ones take their
+// rows in the same order.
 func (c *Conn) tallyMoves() []statement {
 	keys := make([]tallyKey, 0, len(c.tallies))
 	for k, delta := range c.tallies {
@@ -124,22 +125,27 @@ func (c *Conn) tallyMoves() []statement {
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) == 0 {
-		return nil
-	}
 	slices.SortFunc(keys, func(a, b tallyKey) int {
 		return cmp.Or(cmp.Compare(a.reseller, b.reseller), strings.Compare(a.kind, b.kind))
 	})
-	rows, args := make([]string, len(keys)), make([]any, 0, 4*len(keys))
-	for i, k := range keys {
-		n := len(args)
-		rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-		args = append(args, k.reseller, k.kind, rand.IntN(tallySlots), c.tallies[k])
+	var out []statement
+	for part := range slices.Chunk(keys, tallyMovesPerStatement) {
+		rows, args := make([]string, len(part)), make([]any, 0, 4*len(part))
+		for i, k := range part {
+			n := len(args)
+			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			args = append(args, k.reseller, k.kind, rand.IntN(tallySlots), c.tallies[k])
+		}
+		out = append(out, statement{query: `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ` +
+			strings.Join(rows, ", ") + ` ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
+			args: args})
 	}
-	return []statement{{query: `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ` +
-		strings.Join(rows, ", ") + ` ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
-		args: args}}
+	return out
 }
+
+// tallyMovesPerStatement bounds the counters one statement of tallyMoves moves, and
+// so its parameters, far below either engine's limit.
+const tallyMovesPerStatement = 100
 
 // countAccounts moves the accounts counter of the reseller by delta with the move
 // of its accounts scope at the commit (scopeMoves), touching the scope if the
