@@ -85,6 +85,7 @@ func (c *Conn) ReserveSaleIDs(ctx context.Context, resources int, order, payment
 	if order && payment {
 		q, dest = q+`, nextval('`+paymentIDSequence+`')`, append(dest, &c.sale.payment)
 	}
+	var args []any
 	if resources > 0 {
 		// One text for every count: an id for each element of an array of as many
 		// zeros. Not generate_series(1, $1), whose rows PostgreSQL counts from the
@@ -92,14 +93,9 @@ func (c *Conn) ReserveSaleIDs(ctx context.Context, resources int, order, payment
 		// plan costed at a thousand rows; an array parameter is costed at ten
 		// (TestReservedSaleIDsKeepTheirPlan).
 		q = q + `, ARRAY(SELECT nextval('` + subscriptionResourceIDSequence + `') FROM unnest(CAST($1 AS INTEGER[])))`
-		dest = append(dest, &c.sale.resources)
-		return c.alongSale(ctx, statement{query: q, args: []any{make([]int32, resources)}, dest: dest})
+		dest, args = append(dest, &c.sale.resources), []any{make([]int32, resources)}
 	}
-	return c.alongSale(ctx, statement{query: q, dest: dest})
-}
-
-func (c *Conn) alongSale(ctx context.Context, s statement) error {
-	if err := c.along(ctx, s); err != nil {
+	if err := c.along(ctx, statement{query: q, args: args, dest: dest}); err != nil {
 		return fmt.Errorf("ids of a sale: %w", err)
 	}
 	return nil
