@@ -159,14 +159,15 @@ func TestProvisionJobStatements(t *testing.T) {
 		// reads its account's credit limit to review its debt (docs/billing.md,
 		// "Postpaid debt and blocking"). On PostgreSQL each claim is one round
 		// trip (BEGIN, the UPDATE and COMMIT) and the outcome's transaction
-		// three: BEGIN with the completion, the locks of the order and the
+		// two: BEGIN with the completion, the locks of the order and the
 		// subscription, the resources and the account (store.Conn.ReadLocked); the
-		// subscription's update, with the order's ahead of it; the claim with the
-		// commit (store.Conn.ClaimNextJobAlong). Nothing waits for the answers of
-		// the completion, the order's update or the claim before the commit. Each
+		// order's update, the subscription's (a moved catalogue fails it, and with
+		// it the commit) and the claim with the commit
+		// (store.Conn.ClaimNextJobAlong). Nothing waits for the answers of the
+		// completion, the updates or the claim before the commit. Each
 		// of the three claims sends its planner settings in its round trip
 		// (store's claimPlan).
-		want, wantTrips := uint64(14), uint64(7)
+		want, wantTrips := uint64(14), uint64(6)
 		if e.Name == "postgres" {
 			want = 18
 		}

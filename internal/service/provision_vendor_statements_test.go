@@ -124,15 +124,16 @@ func TestVendorDeliveryStatements(t *testing.T) {
 		// subscription, postpaid and owing its sale, reads its account's credit
 		// limit to review its debt (docs/billing.md, "Postpaid debt and
 		// blocking"). On PostgreSQL the claim sends its planner settings with it
-		// (store's claimPlan), and the transaction takes three round trips: BEGIN
+		// (store's claimPlan), and the transaction takes two round trips: BEGIN
 		// with the completion, the locks of the order and the subscription, the
 		// resources, the account, its users and the first user's hold
-		// (store.Conn.ReadLocked; the account has one user); the subscription's
-		// update, with the order's ahead of it (nothing waits for its answer);
-		// and the claim and the scope's move with COMMIT.
+		// (store.Conn.ReadLocked; the account has one user); and the order's
+		// update, the subscription's (nothing waits for their answers: a moved
+		// catalogue fails the subscription's, and the commit with it), the claim
+		// and the scope's move with COMMIT.
 		one, oneTrips := deliver(1)
 		three, threeTrips := deliver(3)
-		want, wantTrips := uint64(16), uint64(5)
+		want, wantTrips := uint64(16), uint64(4)
 		if e.Name == "postgres" {
 			want = 17
 		}

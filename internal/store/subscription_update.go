@@ -60,9 +60,42 @@ func (c *Conn) wroteSubscriptionVendor(s *domain.Subscription) {
 // as it was before the statement, which no other statement of the transaction
 // changes the made_for columns of between.
 func heldDaysTail(k int) (string, string) {
+	return heldDaysSets(k), " AND " + generationIs(ScopeCatalog, fmt.Sprintf("$%d", k+5))
+}
+
+// heldDaysTailFailing is heldDaysTail for an update nobody waits for the answer of
+// (PostgreSQL, Conn.along): a catalogue that has moved fails the statement
+// (catalog_moved(), migration 0043), which aborts the transaction, where writing no
+// row would let it commit.
+func heldDaysTailFailing(k int) (string, string) {
+	return heldDaysSets(k), " AND CASE WHEN " + generationIs(ScopeCatalog, fmt.Sprintf("$%d", k+5)) +
+		" THEN TRUE ELSE catalog_moved() END"
+}
+
+// writeSubscriptionRow runs u, the update of a subscription's row the transaction
+// holds, checked against the catalogue's generation when checked is set. On
+// PostgreSQL such an update fails the transaction when the catalogue has moved
+// (heldDaysTailFailing), so nothing waits for its answer: it goes with the next
+// statement or the commit (Conn.along), whose error is then ErrCatalogMoved.
+// Elsewhere it runs at once, and writing no row is that error.
+func (c *Conn) writeSubscriptionRow(ctx context.Context, u statement, checked bool) error {
+	if checked && c.db.engine == Postgres {
+		return c.along(ctx, u)
+	}
+	res, err := c.exec(ctx, u.query, u.args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); checked && n == 0 {
+		return ErrCatalogMoved // the row is held, so only the catalogue's check can fail
+	}
+	return nil
+}
+
+// heldDaysSets are the assignments of the automatic days of heldDaysTail.
+func heldDaysSets(k int) string {
 	return fmt.Sprintf(`, renewal_due_on = CASE WHEN renewal_made_for = $%d THEN '' ELSE $%d END,
-		prolong_due_on = CASE WHEN prolong_made_for = $%d THEN '' ELSE $%d END`, k+1, k+3, k+2, k+4),
-		" AND " + generationIs(ScopeCatalog, fmt.Sprintf("$%d", k+5))
+		prolong_due_on = CASE WHEN prolong_made_for = $%d THEN '' ELSE $%d END`, k+1, k+3, k+2, k+4)
 }
 
 // UpdateSubscription writes the mutable fields of s, which the transaction read
@@ -89,16 +122,15 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 		if ok {
 			rules := held.billing.Rules()
 			variant, tail = 1, heldDaysTail
+			if c.db.engine == Postgres {
+				variant, tail = 2, heldDaysTailFailing
+			}
 			extra = []any{dateText(s.ExpirationDate), dateText(s.PaidTo),
 				dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)), held.gen}
 		}
 		q, args := subscriptionUpdates.update(mask, variant, now, s.ID, tail, extra...)
-		res, err := c.exec(ctx, q, args...)
-		if err != nil {
+		if err := c.writeSubscriptionRow(ctx, statement{query: q, args: args}, ok); err != nil {
 			return fmt.Errorf("update subscription %d: %w", s.ID, err)
-		}
-		if n, _ := res.RowsAffected(); ok && n == 0 {
-			return ErrCatalogMoved // the row is held, so only the catalogue's check can fail
 		}
 		c.rememberRow("subscriptions", s.ID, now)
 	}
