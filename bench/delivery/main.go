@@ -125,7 +125,9 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		return err
 	}
 	queueSecs := time.Since(t0).Seconds()
+	schedIdle := schedWaits()
 	idleP99, idleN, err := readPage(ctx, api.URL()+pagePath, token, func(start time.Time) bool { return time.Since(start) >= idle })
+	schedIdleP99 := quantile(schedIdle, schedWaits(), 0.99)
 	api.Close()
 	if err != nil {
 		return err
@@ -145,6 +147,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		return err
 	}
 	t0 = time.Now()
+	schedBusy := schedWaits()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	busyRead := readWhileCreating(readCtx, workers.URL(), token, vendor, events)
@@ -157,6 +160,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		time.Sleep(5 * time.Millisecond)
 	}
 	cascadeSecs := time.Since(t0).Seconds()
+	schedBusyP99 := quantile(schedBusy, schedWaits(), 0.99)
 	stopProfile()
 	busyP99, busyN, err := busyRead()
 	workers.Close()
@@ -184,9 +188,10 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f threads=%d",
+		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
-		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0))
+		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
+		ms(schedIdleP99), ms(schedBusyP99))
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {
