@@ -23,7 +23,7 @@ func TestProductSecretInMemorySeesRotation(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := w.db.Reader()
-		_, p, _, err := w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID)
+		_, p, _, err := w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID, nil)
 		if err != nil || p.secret != first.Secret || p.product.ID != plan.ProductID {
 			t.Fatalf("product %+v, secret %q (%v), want product %d with secret %q", p.product, p.secret, err,
 				plan.ProductID, first.Secret)
@@ -33,7 +33,7 @@ func TestProductSecretInMemorySeesRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, p, _, err = w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID)
+		_, p, _, err = w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID, nil)
 		if err != nil || p.secret != second.Secret || p.product.Name == "changed by a caller" {
 			t.Fatalf("after a rotation: product %q, secret %q (%v), want the secret %q", p.product.Name, p.secret,
 				err, second.Secret)

@@ -33,18 +33,29 @@ func newDistributorHints() *readcache.Cache[int64, int64] {
 // seller sellerID and the product's reseller as the distributor, read on c; from
 // memory while the catalogue's and the two resellers' generations stay, which are
 // read together in one statement (on PostgreSQL, one round trip shared with the
-// other callers of the moment; see store.Conn.GenerationSums).
-func (s *Service) deliveryCatalog(ctx context.Context, c *store.Conn, planID, sellerID int64) (*domain.Plan,
-	catalogProduct, vendorParties, error) {
-	var parties vendorParties
-	groups := [][]store.Scope{{store.ScopeCatalog}, {store.ResellerScope(sellerID)}}
-	hint, hinted := s.caches.distributors.Peek(planID)
-	if hinted && hint != sellerID {
-		groups = append(groups, []store.Scope{store.ResellerScope(hint)})
-	}
-	gens, oks, err := c.GenerationSums(ctx, groups...)
-	if err != nil {
-		return nil, catalogProduct{}, parties, err
+// other callers of the moment; see store.Conn.GenerationSums), unless the run read
+// the catalogue's and the seller's with its subscription (read, when not nil).
+func (s *Service) deliveryCatalog(ctx context.Context, c *store.Conn, planID, sellerID int64,
+	read *sellerGens) (*domain.Plan, catalogProduct, vendorParties, error) {
+	var (
+		parties  vendorParties
+		gens     []int64
+		oks      []bool
+		err      error
+		hint     int64
+		hinted   bool
+		readWith = read != nil && read.seller == sellerID
+	)
+	if readWith {
+		gens, oks = read.gens, read.oks
+	} else {
+		groups := sellerGroups(sellerID)
+		if hint, hinted = s.caches.distributors.Peek(planID); hinted && hint != sellerID {
+			groups = append(groups, []store.Scope{store.ResellerScope(hint)})
+		}
+		if gens, oks, err = c.GenerationSums(ctx, groups...); err != nil {
+			return nil, catalogProduct{}, parties, err
+		}
 	}
 	plan, product, err := s.planProductAt(ctx, c, planID, gens[0], oks[0])
 	if err != nil {
@@ -71,6 +82,20 @@ func (s *Service) deliveryCatalog(ctx context.Context, c *store.Conn, planID, se
 			})
 	}
 	return plan, product, parties, err
+}
+
+// sellerGroups are the groups of scopes whose generations a delivery to a vendor
+// of a subscription sold by sellerID reads first: the catalogue's and the seller's.
+func sellerGroups(sellerID int64) [][]store.Scope {
+	return [][]store.Scope{{store.ScopeCatalog}, {store.ResellerScope(sellerID)}}
+}
+
+// sellerGens are the generation sums of sellerGroups(seller), read with the
+// subscription a provisioning run delivers (store.Conn.FindProvisionSubject).
+type sellerGens struct {
+	seller int64
+	gens   []int64
+	oks    []bool
 }
 
 // resellerAt returns reseller id read on c, from memory while its scope stays at

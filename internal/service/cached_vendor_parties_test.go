@@ -22,7 +22,7 @@ func TestVendorPartiesInMemory(t *testing.T) {
 		c := w.db.Reader()
 		read := func() vendorParties {
 			t.Helper()
-			_, p, parties, err := w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID)
+			_, p, parties, err := w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +68,7 @@ func TestVendorPartiesOfAnotherSeller(t *testing.T) {
 		}
 		read := func() vendorParties {
 			t.Helper()
-			_, p, parties, err := w.s.deliveryCatalog(ctx, w.db.Reader(), plan.ID, seller.ID)
+			_, p, parties, err := w.s.deliveryCatalog(ctx, w.db.Reader(), plan.ID, seller.ID, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,6 +86,55 @@ func TestVendorPartiesOfAnotherSeller(t *testing.T) {
 		}
 		if got := read(); got.distributor.General.Name != renamed { // with the hint
 			t.Fatalf("distributor %q after its change, want %q", got.distributor.General.Name, renamed)
+		}
+	})
+}
+
+// TestVendorPartiesWithGenerationsRead checks deliveryCatalog given the
+// generations a provisioning run read with its subscription: the seller comes
+// from memory at them (as it was when they were read), generations read for
+// another seller are not used, and a change of the seller shows once they are
+// read again.
+func TestVendorPartiesWithGenerationsRead(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		w := psSetupWith(t, e, strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
+			`{mode: automatic, api_path: "https://vendor.example.com/api"}`, 1))
+		plan := w.plan("monthly")
+		c := w.db.Reader()
+		gensOf := func(seller int64) *sellerGens {
+			t.Helper()
+			gens, oks, err := c.GenerationSums(ctx, sellerGroups(seller)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &sellerGens{seller: seller, gens: gens, oks: oks}
+		}
+		sellerName := func(read *sellerGens) string {
+			t.Helper()
+			_, _, parties, err := w.s.deliveryCatalog(ctx, c, plan.ID, domain.OperatorID, read)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return parties.seller.General.Name
+		}
+		stale := gensOf(domain.OperatorID)
+		name := sellerName(stale)
+		renamed := "Renamed Operator"
+		if _, err := w.s.UpdateReseller(ctx, w.admin, domain.OperatorID, domain.ResellerChange{Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		// Generations read before the change give the seller as it was then.
+		if got := sellerName(stale); got != name {
+			t.Fatalf("seller %q at the generations read before the change, want %q", got, name)
+		}
+		// Those of another seller are not used: the generations are read afresh.
+		other := &sellerGens{seller: domain.OperatorID + 1000, gens: stale.gens, oks: stale.oks}
+		if got := sellerName(other); got != renamed {
+			t.Fatalf("seller %q with generations read for another seller, want %q", got, renamed)
+		}
+		if got := sellerName(gensOf(domain.OperatorID)); got != renamed {
+			t.Fatalf("seller %q at the generations read after the change, want %q", got, renamed)
 		}
 	})
 }

@@ -53,6 +53,10 @@ type ProvisionRequest struct {
 	// the run read it with the subscription (FindProvisionSubject). nil otherwise.
 	parties *vendorParties
 	tenant  *store.AccountTenant
+	// gens are the generations of the catalogue and of the seller when the run
+	// read them with the subscription (on PostgreSQL, in its round trip); nil
+	// otherwise.
+	gens *sellerGens
 }
 
 // ProvisionOutcome is the vendor's answer: done, failed with the vendor's text, or
@@ -150,13 +154,23 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	c := s.db.Reader()
 	// A provisioner that calls vendors builds every request with the tenant: it
 	// is read with the subscription and the order, in their round trip.
+	// So are the generations of the catalogue and of the seller (the job's
+	// reseller is the subscription's), with which the request's plan, product and
+	// parties come from memory.
 	_, tenant := s.opts.Provisioner.(*vendorProvisioner)
-	subject, err := c.FindProvisionSubject(ctx, p.SubscriptionID, p.OrderID, tenant)
+	var groups [][]store.Scope
+	if tenant {
+		groups = sellerGroups(job.ResellerID)
+	}
+	subject, err := c.FindProvisionSubject(ctx, p.SubscriptionID, p.OrderID, tenant, groups...)
 	if err != nil {
 		return nil, err
 	}
 	sub := subject.Subscription
 	req := ProvisionRequest{Subscription: sub, Op: p.Op, Job: job, Order: subject.Order, tenant: subject.Tenant}
+	if subject.Gens != nil {
+		req.gens = &sellerGens{seller: job.ResellerID, gens: subject.Gens, oks: subject.GenOKs}
+	}
 	if retryRequested(job, sub, p.Op) {
 		if err := s.retryProvisioning(ctx, p); err != nil {
 			return nil, err

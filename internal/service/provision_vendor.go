@@ -86,7 +86,7 @@ func (v *vendorProvisioner) withProduct(ctx context.Context, c *store.Conn, req 
 	if req.product != nil {
 		return req, nil
 	}
-	plan, p, parties, err := v.s.deliveryCatalog(ctx, c, req.Subscription.PlanID, req.Subscription.ResellerID)
+	plan, p, parties, err := v.s.deliveryCatalog(ctx, c, req.Subscription.PlanID, req.Subscription.ResellerID, req.gens)
 	if err != nil {
 		return req, err
 	}

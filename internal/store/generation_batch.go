@@ -132,8 +132,18 @@ func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Sc
 	}
 	slices.Sort(names) // one order, for the logs
 	gens := make(map[Scope]int64, len(names))
-	in, arg := oneOf(b.db.engine, "scope", 1, names)
-	if b.db.engine == Postgres {
+	read := generationsRead(b.db.engine, names, gens)
+	if err := eachRow(ctx, b.db.Reader(), read.query, read.args, read.each); err != nil {
+		return nil, fmt.Errorf("read generations of %v: %w", names, err)
+	}
+	return gens, nil
+}
+
+// generationsRead is the read of the generations of the scopes names into gens,
+// a scope without one left out.
+func generationsRead(e Engine, names []string, gens map[Scope]int64) readPart {
+	in, arg := oneOf(e, "scope", 1, names)
+	if e == Postgres {
 		// The list reaches the condition through a one-row subquery, whose value the
 		// planner does not see even when it plans for a call's own arguments: that
 		// plan is the generic plan's twin, so after its first five calls a connection
@@ -143,8 +153,8 @@ func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Sc
 		// cost more than running it.
 		in, arg = "scope = ANY(CAST((SELECT CAST($1 AS TEXT[])) AS TEXT[]))", names
 	}
-	err := eachRow(ctx, b.db.Reader(), `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE `+in+
-		` GROUP BY scope`, []any{arg}, func(sc scanner) error {
+	return readPart{query: `SELECT scope, CAST(SUM(generation) AS BIGINT) FROM cache_scopes WHERE ` + in +
+		` GROUP BY scope`, args: []any{arg}, each: func(sc scanner) error {
 		var (
 			name string
 			gen  int64
@@ -154,11 +164,7 @@ func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Sc
 		}
 		gens[Scope(name)] = gen
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read generations of %v: %w", names, err)
-	}
-	return gens, nil
+	}}
 }
 
 func (b *genBatch) close() {

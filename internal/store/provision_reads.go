@@ -15,6 +15,11 @@ type ProvisionSubject struct {
 	Subscription *domain.Subscription
 	Order        *domain.Order
 	Tenant       *AccountTenant
+	// Gens and GenOKs are GenerationSums of the groups of scopes asked for, read
+	// in the same round trip; nil when the generations are not asked of the
+	// database (SQLite keeps them in memory), and then read apart.
+	Gens   []int64
+	GenOKs []bool
 }
 
 // FindProvisionSubject reads subscription subscriptionID with its resources,
@@ -22,8 +27,12 @@ type ProvisionSubject struct {
 // subscription's account with its type's key and its owner's names. None of these
 // reads needs another's answer, so on PostgreSQL they go in one round trip where
 // they took four (see readTogether).
-func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID int64, tenant bool) (ProvisionSubject,
-	error) {
+//
+// groups, when given, are groups of scopes whose generation sums the caller will
+// need next (GenerationSums): on PostgreSQL they are read after the others in the
+// same round trip, where they would take one of their own.
+func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID int64, tenant bool,
+	groups ...[]Scope) (ProvisionSubject, error) {
 	var out ProvisionSubject
 	subPart, foundSub := subscriptionJoined(0, subscriptionID)
 	parts := []readPart{subPart}
@@ -44,8 +53,23 @@ func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID
 				return err
 			}})
 	}
+	var gens map[Scope]int64
+	if len(groups) > 0 && c.db.engine == Postgres && c.generationsAsked() {
+		var names []string
+		for _, g := range groups {
+			for _, s := range g {
+				names = append(names, string(s))
+			}
+		}
+		gens = make(map[Scope]int64, len(names))
+		parts = append(parts, generationsRead(c.db.engine, names, gens))
+	}
 	if err := c.readTogether(ctx, parts...); err != nil {
 		return out, fmt.Errorf("read subscription %d to provision: %w", subscriptionID, err)
+	}
+	if gens != nil {
+		out.Gens, out.GenOKs = make([]int64, len(groups)), make([]bool, len(groups))
+		sumGroups(gens, groups, out.Gens, out.GenOKs)
 	}
 	var err error
 	if out.Subscription, err = foundSub(); err != nil {

@@ -154,7 +154,7 @@ func (c *Conn) GenerationSum(ctx context.Context, scopes ...Scope) (int64, bool,
 // GenerationSum each would be a round trip each (shared, see genBatch).
 func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, []bool, error) {
 	sums, oks := make([]int64, len(groups)), make([]bool, len(groups))
-	if c.db.version != nil || len(c.touched) > 0 || c.tx != nil {
+	if !c.generationsAsked() {
 		for i, g := range groups {
 			var err error
 			if sums[i], oks[i], err = c.GenerationSum(ctx, g...); err != nil {
@@ -171,6 +171,20 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 	if err != nil {
 		return nil, nil, err
 	}
+	sumGroups(gens, groups, sums, oks)
+	return sums, oks, nil
+}
+
+// generationsAsked says whether c reads generations by asking the database (on
+// PostgreSQL, outside a transaction that moved no scope), rather than from memory
+// or one scope at a time (GenerationSum).
+func (c *Conn) generationsAsked() bool {
+	return c.db.version == nil && len(c.touched) == 0 && c.tx == nil
+}
+
+// sumGroups sets sums[i] to the sum of the generations in gens of groups[i]'s
+// scopes, and oks[i] to whether each of them had one.
+func sumGroups(gens map[Scope]int64, groups [][]Scope, sums []int64, oks []bool) {
 	for i, g := range groups {
 		oks[i] = true
 		for _, s := range g {
@@ -178,5 +192,4 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 			sums[i], oks[i] = sums[i]+gen, oks[i] && ok
 		}
 	}
-	return sums, oks, nil
 }
