@@ -9,14 +9,18 @@ import (
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 )
 
+// soAutomaticCatalog is soCatalog with its product in automatic mode, calling a
+// vendor at an address no test reaches.
+var soAutomaticCatalog = strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
+	`{mode: automatic, api_path: "https://vendor.example.com/api"}`, 1)
+
 // TestProductSecretInMemorySeesRotation checks that a product's secret, kept in
 // memory for the vendor calls, is read anew once a rotation commits: the rotation
 // moves the catalogue's generation the cached value is held under.
 func TestProductSecretInMemorySeesRotation(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		w := psSetupWith(t, e, strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
-			`{mode: automatic, api_path: "https://vendor.example.com/api"}`, 1))
+		w := psSetupWith(t, e, soAutomaticCatalog)
 		plan := w.plan("monthly")
 		first, err := w.s.RotateProductSecret(ctx, w.admin, domain.OperatorID, plan.ProductID)
 		if err != nil {

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -16,8 +15,7 @@ import (
 func TestVendorPartiesInMemory(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		w := psSetupWith(t, e, strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
-			`{mode: automatic, api_path: "https://vendor.example.com/api"}`, 1))
+		w := psSetupWith(t, e, soAutomaticCatalog)
 		plan := w.plan("monthly")
 		c := w.db.Reader()
 		read := func() vendorParties {
@@ -98,8 +96,7 @@ func TestVendorPartiesOfAnotherSeller(t *testing.T) {
 func TestVendorPartiesWithGenerationsRead(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		w := psSetupWith(t, e, strings.Replace(soCatalog, `{mode: manual, email: a@b.example}`,
-			`{mode: automatic, api_path: "https://vendor.example.com/api"}`, 1))
+		w := psSetupWith(t, e, soAutomaticCatalog)
 		plan := w.plan("monthly")
 		c := w.db.Reader()
 		gensOf := func(seller int64) *sellerGens {
