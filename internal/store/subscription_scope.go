@@ -175,9 +175,9 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 	return sums, oks, nil
 }
 
-// generationsAsked says whether c reads generations by asking the database (on
-// PostgreSQL, outside a transaction that moved no scope), rather than from memory
-// or one scope at a time (GenerationSum).
+// generationsAsked says whether c reads generations by asking the database in one
+// query (on PostgreSQL, outside a transaction, no scope moved by c), rather than
+// from memory or one scope at a time (GenerationSum).
 func (c *Conn) generationsAsked() bool {
 	return c.db.version == nil && len(c.touched) == 0 && c.tx == nil
 }
