@@ -130,14 +130,12 @@ func (c *Conn) tallyMoves() []statement {
 	})
 	var out []statement
 	for part := range slices.Chunk(keys, tallyMovesPerStatement) {
-		rows, args := make([]string, len(part)), make([]any, 0, 4*len(part))
+		rows := make([][]any, len(part))
 		for i, k := range part {
-			n := len(args)
-			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
-			args = append(args, k.reseller, k.kind, rand.IntN(tallySlots), c.tallies[k])
+			rows[i] = []any{k.reseller, k.kind, rand.IntN(tallySlots), c.tallies[k]}
 		}
-		out = append(out, statement{query: `INSERT INTO list_counts (reseller_id, kind, slot, n) VALUES ` +
-			strings.Join(rows, ", ") + ` ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
+		q, args := multiRowInsert("list_counts", "reseller_id, kind, slot, n", rows)
+		out = append(out, statement{query: q + ` ON CONFLICT (reseller_id, kind, slot) DO UPDATE SET n = list_counts.n + excluded.n`,
 			args: args})
 	}
 	return out
