@@ -73,13 +73,13 @@ func heldDaysTailFailing(k int) (string, string) {
 }
 
 // writeSubscriptionRow runs u, the update of a subscription's row the transaction
-// holds, checked against the catalogue's generation when checked is set. On
-// PostgreSQL such an update fails the transaction when the catalogue has moved
-// (heldDaysTailFailing), so nothing waits for its answer: it goes with the next
-// statement or the commit (Conn.along), whose error is then ErrCatalogMoved.
-// Elsewhere it runs at once, and writing no row is that error.
-func (c *Conn) writeSubscriptionRow(ctx context.Context, u statement, checked bool) error {
-	if checked && c.db.engine == Postgres {
+// holds, checked against the catalogue's generation when checked is set. An
+// update that fails the transaction itself when the catalogue has moved (failing:
+// heldDaysTailFailing) needs no answer, so it goes with the next statement or the
+// commit (Conn.along), whose error is then ErrCatalogMoved. Any other runs at
+// once, and a checked one that writes no row is that error.
+func (c *Conn) writeSubscriptionRow(ctx context.Context, u statement, checked, failing bool) error {
+	if failing {
 		return c.along(ctx, u)
 	}
 	res, err := c.exec(ctx, u.query, u.args...)
@@ -118,18 +118,18 @@ func (c *Conn) UpdateSubscription(ctx context.Context, s *domain.Subscription) e
 	// statement checks.
 	held, ok := c.planTerms[s.PlanID]
 	if ok || mask != 0 {
-		variant, tail, extra := 0, noTail, []any(nil)
+		variant, tail, extra, failing := 0, noTail, []any(nil), false
 		if ok {
 			rules := held.billing.Rules()
 			variant, tail = 1, heldDaysTail
-			if c.db.engine == Postgres {
-				variant, tail = 2, heldDaysTailFailing
+			if c.db.engine == Postgres { // where a statement nobody waits for saves a round trip
+				variant, tail, failing = 2, heldDaysTailFailing, true
 			}
 			extra = []any{dateText(s.ExpirationDate), dateText(s.PaidTo),
 				dateText(s.AutoRenewalDay(rules, held.terms)), dateText(s.AutoProlongDay(rules, held.terms)), held.gen}
 		}
 		q, args := subscriptionUpdates.update(mask, variant, now, s.ID, tail, extra...)
-		if err := c.writeSubscriptionRow(ctx, statement{query: q, args: args}, ok); err != nil {
+		if err := c.writeSubscriptionRow(ctx, statement{query: q, args: args}, ok, failing); err != nil {
 			return fmt.Errorf("update subscription %d: %w", s.ID, err)
 		}
 		c.rememberRow("subscriptions", s.ID, now)
