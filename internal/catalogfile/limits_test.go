@@ -210,3 +210,34 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 		t.Errorf("cancelled parse = %v, %v", f, err)
 	}
 }
+
+// cancelledAfter is a context that ends once its Err has been asked after times.
+type cancelledAfter struct {
+	context.Context
+	after, asked int
+}
+
+func (c *cancelledAfter) Err() error {
+	if c.asked++; c.asked > c.after {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestParseStopsWhenCancelledWhileDecoding(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(plan(monthly))
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "  - {key: p%d, product: p, name: P, currency: USD, periods: [{key: m, duration: 1, unit: months}]}\n", i)
+	}
+	// The decoder asks before each read of its input: cancelled a few reads into a
+	// file of half a megabyte, it stops there, and Parse answers the context's error.
+	ctx := &cancelledAfter{Context: context.Background(), after: 10}
+	f, err := Parse(ctx, []byte(sb.String()), DefaultLimits())
+	if f != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("parse cancelled while decoding = %v, %v", f, err)
+	}
+	if ctx.asked > ctx.after+2 {
+		t.Errorf("the context was asked %d times, %d after it ended", ctx.asked, ctx.asked-ctx.after)
+	}
+}

@@ -30,8 +30,11 @@ const (
 func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
 	doc, replaced := sanitize(doc)
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec := yaml.NewDecoder(&ctxReader{ctx: ctx, r: bytes.NewReader(doc)})
 	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
 		return nil, syntaxError(err)
 	}
 	r := &reader{ctx: ctx, lim: lim}
@@ -42,6 +45,9 @@ func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
 	if err := dec.Decode(&next); err == nil {
 		r.fail(&next, nil, domain.MsgCatalogOneDocument)
 	} else if !errors.Is(err, io.EOF) {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
 		return nil, syntaxError(err)
 	}
 	// One walk over the whole document first: a file with aliases is not read, since
@@ -64,6 +70,21 @@ func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
 	}
 	f.entries, f.lim = r.entries, lim
 	return f, r.err()
+}
+
+// ctxReader hands the YAML decoder its input until ctx ends. The decoder reads as
+// it parses, a few hundred bytes at a time, so a cancelled request stops parsing a
+// large file within one such read instead of after the whole document.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): `)
