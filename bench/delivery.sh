@@ -18,6 +18,9 @@
 #                     as it goes), to see what delivering no faster than the target does to the page
 #   THREADS=4         GOMAXPROCS of the benchmark's process (Cascade, the vendor service, the
 #                     plain client and the page reads alike); default: the runtime's own
+#   WORKERS_NODE=10   deliver with the job workers on a node of their own, cascade serve at this
+#                     niceness, the benchmark's Cascade serving the page as an API-only node
+#                     (default empty: the workers run in the benchmark's process)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,6 +31,7 @@ IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
 THREADS=${THREADS:-0}
+WORKERS_NODE=${WORKERS_NODE:-}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -39,6 +43,12 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 say "building"
 go build -o "$OUT/delivery" ./bench/delivery
+node=()
+if [ -n "$WORKERS_NODE" ]; then
+	command -v nice >/dev/null 2>&1 || die "nice is required with WORKERS_NODE"
+	go build -o "$OUT/cascade" ./cmd/cascade
+	node=(-workers-node "$OUT/cascade" -workers-node-nice "$WORKERS_NODE")
+fi
 
 # field NAME LINE prints the value of NAME=... in LINE.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -56,7 +66,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -threads "$THREADS" "${profile[@]}") ||
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")
@@ -77,6 +87,7 @@ done
 	echo "floor: the same events delivered by plain SQL writing only the durable state (its rate over the"
 	echo "baseline's, and the page's p99 during it over before$([ "$FLOOR_PACE" = 0 ] || echo "; held to $FLOOR_PACE of the baseline's events/s"));"
 	echo "sched p99: how long the process's goroutines waited to run, before the delivery and during it."
+	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve under nice -n $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %s\n' engine events "events/s" "base e/s" ratio "p99 ms" \

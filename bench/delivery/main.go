@@ -80,6 +80,8 @@ func main() {
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
+	flag.StringVar(&workersNodeBin, "workers-node", "", "deliver with this cascade binary's serve as a worker node of its own, this process's Cascade serving the API only (workers_node.go)")
+	flag.IntVar(&workersNodeNice, "workers-node-nice", 10, "the worker node's niceness (nice -n)")
 	threads := flag.Int("threads", 0, "the process's GOMAXPROCS, for all it runs; 0: the runtime's own")
 	flag.Parse()
 	if *threads > 0 {
@@ -137,7 +139,14 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-cascade.db")); err != nil {
 		return err
 	}
-	workers, err := startCascade(ctx, db, token, true)
+	stopNode := func() {}
+	if workersNodeBin != "" {
+		if stopNode, err = startWorkersNode(ctx, db, token, out); err != nil {
+			return err
+		}
+		defer stopNode()
+	}
+	workers, err := startCascade(ctx, db, token, workersNodeBin == "")
 	if err != nil {
 		return err
 	}
@@ -164,6 +173,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	stopProfile()
 	busyP99, busyN, err := busyRead()
 	workers.Close()
+	stopNode()
 	if err != nil {
 		return err
 	}
@@ -188,10 +198,10 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f",
+		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f workers=%s",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
-		ms(schedIdleP99), ms(schedBusyP99))
+		ms(schedIdleP99), ms(schedBusyP99), workersWhere())
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {
