@@ -21,6 +21,8 @@
 #   WORKERS_NODE=10   deliver with the job workers on a node of their own, cascade serve at this
 #                     niceness, the benchmark's Cascade serving the page as an API-only node
 #                     (default empty: the workers run in the benchmark's process)
+#   VENDOR_PROCESS=1  run the vendor service in a process of its own (default 0: in the
+#                     benchmark's process), for Cascade's delivery, the plain client and the floor
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,6 +34,7 @@ PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
 THREADS=${THREADS:-0}
 WORKERS_NODE=${WORKERS_NODE:-}
+VENDOR_PROCESS=${VENDOR_PROCESS:-0}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -49,6 +52,7 @@ if [ -n "$WORKERS_NODE" ]; then
 	go build -o "$OUT/cascade" ./cmd/cascade
 	node=(-workers-node "$OUT/cascade" -workers-node-nice "$WORKERS_NODE")
 fi
+[ "$VENDOR_PROCESS" = 0 ] || node+=(-vendor-process)
 
 # field NAME LINE prints the value of NAME=... in LINE.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -88,6 +92,7 @@ done
 	echo "baseline's, and the page's p99 during it over before$([ "$FLOOR_PACE" = 0 ] || echo "; held to $FLOOR_PACE of the baseline's events/s"));"
 	echo "sched p99: how long the process's goroutines waited to run, before the delivery and during it."
 	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve under nice -n $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
+	[ "$VENDOR_PROCESS" = 0 ] || echo "The vendor service ran in a process of its own."
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %s\n' engine events "events/s" "base e/s" ratio "p99 ms" \

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,8 +83,17 @@ func main() {
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
 	flag.StringVar(&workersNodeBin, "workers-node", "", "deliver with this cascade binary's serve as a worker node of its own, this process's Cascade serving the API only (workers_node.go)")
 	flag.IntVar(&workersNodeNice, "workers-node-nice", 10, "the worker node's niceness (nice -n)")
+	flag.BoolVar(&vendorProcess, "vendor-process", false, "run the vendor service in a process of its own (vendor_process.go)")
+	flag.BoolVar(&vendorChild, "vendor-child", false, "be that process")
 	threads := flag.Int("threads", 0, "the process's GOMAXPROCS, for all it runs; 0: the runtime's own")
 	flag.Parse()
+	if vendorChild {
+		if err := runVendorChild(); err != nil {
+			fmt.Fprintln(os.Stderr, "delivery vendor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *threads > 0 {
 		runtime.GOMAXPROCS(*threads)
 	}
@@ -103,7 +113,15 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	vendor, err := listenVendor()
+	var (
+		vendor vendorService
+		err    error
+	)
+	if vendorProcess {
+		vendor, err = startVendorProcess(ctx)
+	} else {
+		vendor, err = listenVendor()
+	}
 	if err != nil {
 		return err
 	}
@@ -186,7 +204,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-baseline.db")); err != nil {
 		return err
 	}
-	vendor.recording.Store(false)
+	vendor.record(false)
 	t0 = time.Now()
 	if err := replay(ctx, vendor.url(), secret, calls, jobWorkers); err != nil {
 		return err
@@ -198,10 +216,10 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f workers=%s",
+		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f workers=%s vendor=%s",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
-		ms(schedIdleP99), ms(schedBusyP99), workersWhere())
+		ms(schedIdleP99), ms(schedBusyP99), workersWhere(), vendorWhere())
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {
@@ -236,7 +254,7 @@ type floorRun struct {
 
 // runFloor delivers the events again by the floor's plain SQL to a fresh vendor
 // service, reading the page meanwhile.
-func runFloor(ctx context.Context, db, token, secret, out string, vendor *vendor, calls []call,
+func runFloor(ctx context.Context, db, token, secret, out string, vendor vendorService, calls []call,
 	every time.Duration) (floorRun, error) {
 	var r floorRun
 	f, err := openFloor(db, calls)
@@ -375,7 +393,7 @@ const pagePath = "/api/v3/resellers/1/subscriptions?page[size]=50"
 // the vendor has created n subscriptions, or ctx ends (cancel it to stop the reads
 // of a delivery that failed), and returns what waits for the reads to end and
 // gives their p99 and count.
-func readWhileCreating(ctx context.Context, base, token string, vendor *vendor, n int) func() (time.Duration, int, error) {
+func readWhileCreating(ctx context.Context, base, token string, vendor vendorService, n int) func() (time.Duration, int, error) {
 	var (
 		p99      time.Duration
 		requests int
@@ -499,6 +517,10 @@ func (v *vendor) created() int64 {
 }
 
 func (v *vendor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if vendorChild && strings.HasPrefix(r.URL.Path, controlPrefix) {
+		v.serveControl(w, r)
+		return
+	}
 	s := v.svc.Load()
 	if s == nil {
 		w.Header().Set("Retry-After", "1")
