@@ -19,8 +19,9 @@
 #   THREADS=4         GOMAXPROCS of the benchmark's process (Cascade, the vendor service, the
 #                     plain client and the page reads alike); default: the runtime's own
 #   WORKERS_NODE=10   deliver with the job workers on a node of their own, cascade serve at this
-#                     niceness, the benchmark's Cascade serving the page as an API-only node
-#                     (default empty: the workers run in the benchmark's process)
+#                     niceness (or WORKERS_NODE=idle: under chrt --idle, run only on a CPU
+#                     nothing else wants), the benchmark's Cascade serving the page as an
+#                     API-only node (default empty: the workers run in the benchmark's process)
 #   VENDOR_PROCESS=1  run the vendor service in a process of its own (default 0: in the
 #                     benchmark's process), for Cascade's delivery, the plain client and the floor
 set -euo pipefail
@@ -48,9 +49,13 @@ say "building"
 go build -o "$OUT/delivery" ./bench/delivery
 node=()
 if [ -n "$WORKERS_NODE" ]; then
-	command -v nice >/dev/null 2>&1 || die "nice is required with WORKERS_NODE"
+	if [ "$WORKERS_NODE" = idle ]; then
+		command -v chrt >/dev/null 2>&1 || die "chrt is required with WORKERS_NODE=idle"
+	else
+		command -v nice >/dev/null 2>&1 || die "nice is required with WORKERS_NODE"
+	fi
 	go build -o "$OUT/cascade" ./cmd/cascade
-	node=(-workers-node "$OUT/cascade" -workers-node-nice "$WORKERS_NODE")
+	node=(-workers-node "$OUT/cascade" -workers-node-priority "$WORKERS_NODE")
 fi
 [ "$VENDOR_PROCESS" = 0 ] || node+=(-vendor-process)
 
@@ -91,7 +96,7 @@ done
 	echo "floor: the same events delivered by plain SQL writing only the durable state (its rate over the"
 	echo "baseline's, and the page's p99 during it over before$([ "$FLOOR_PACE" = 0 ] || echo "; held to $FLOOR_PACE of the baseline's events/s"));"
 	echo "sched p99: how long the process's goroutines waited to run, before the delivery and during it."
-	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve under nice -n $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
+	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve at priority $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
 	[ "$VENDOR_PROCESS" = 0 ] || echo "The vendor service ran in a process of its own."
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo

@@ -82,7 +82,7 @@ func main() {
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
 	flag.StringVar(&workersNodeBin, "workers-node", "", "deliver with this cascade binary's serve as a worker node of its own, this process's Cascade serving the API only (workers_node.go)")
-	flag.IntVar(&workersNodeNice, "workers-node-nice", 10, "the worker node's niceness (nice -n)")
+	flag.StringVar(&workersNodePriority, "workers-node-priority", "10", "the worker node's niceness (nice -n), or idle (chrt --idle)")
 	flag.BoolVar(&vendorProcess, "vendor-process", false, "run the vendor service in a process of its own (vendor_process.go)")
 	flag.BoolVar(&vendorChild, "vendor-child", false, "be that process")
 	threads := flag.Int("threads", 0, "the process's GOMAXPROCS, for all it runs; 0: the runtime's own")

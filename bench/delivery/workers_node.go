@@ -15,13 +15,13 @@ import (
 
 // With -workers-node, the events are delivered as an installation that runs its job
 // workers on a node of their own does it (docs/jobs.md, "API-only nodes"): cascade
-// serve of that build, started under nice, runs the workers, and this process's
+// serve of that build, started at a lower CPU priority, runs the workers, and this process's
 // Cascade, an API-only node on the same database, serves the page. The kernel then
 // weighs the API node's threads against the workers', where in one process the
 // page's handler waits behind the workers for one of the runtime's threads.
 var (
-	workersNodeBin  string // cascade, or "": the workers run in this process
-	workersNodeNice int    // the worker node's niceness
+	workersNodeBin      string // cascade, or "": the workers run in this process
+	workersNodePriority string // the worker node's niceness, or "idle" (SCHED_IDLE)
 )
 
 // startWorkersNode starts the worker node on db, its output in out/workers-node.log,
@@ -37,8 +37,18 @@ func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), 
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "nice", "-n", strconv.Itoa(workersNodeNice),
-		workersNodeBin, "serve", "--addr", addr, "--db", db)
+	serve := []string{workersNodeBin, "serve", "--addr", addr, "--db", db}
+	var cmd *exec.Cmd
+	if workersNodePriority == "idle" {
+		// The kernel runs the node only on a CPU nothing else wants.
+		cmd = exec.CommandContext(ctx, "chrt", append([]string{"--idle", "0"}, serve...)...)
+	} else {
+		if _, err := strconv.Atoi(workersNodePriority); err != nil {
+			logFile.Close()
+			return nil, fmt.Errorf("-workers-node-priority %q: want a niceness or idle", workersNodePriority)
+		}
+		cmd = exec.CommandContext(ctx, "nice", append([]string{"-n", workersNodePriority}, serve...)...)
+	}
 	cmd.Env = append(os.Environ(), "CASCADE_ADMIN_TOKEN="+token, "CASCADE_VENDOR_ALLOW_PRIVATE=1")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
@@ -82,11 +92,14 @@ func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), 
 	}
 }
 
-// workersWhere says where the workers ran, for the result line: "process", or
-// "node-niceN".
+// workersWhere says where the workers ran, for the result line: "process",
+// "node-niceN" or "node-idle".
 func workersWhere() string {
-	if workersNodeBin == "" {
+	switch {
+	case workersNodeBin == "":
 		return "process"
+	case workersNodePriority == "idle":
+		return "node-idle"
 	}
-	return fmt.Sprintf("node-nice%d", workersNodeNice)
+	return "node-nice" + workersNodePriority
 }
