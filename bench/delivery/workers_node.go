@@ -15,10 +15,11 @@ import (
 
 // With -workers-node, the events are delivered as an installation that runs its job
 // workers on a node of their own does it (docs/jobs.md, "API-only nodes"): cascade
-// serve of that build, started at a lower CPU priority, runs the workers, and this process's
-// Cascade, an API-only node on the same database, serves the page. The kernel then
-// weighs the API node's threads against the workers', where in one process the
-// page's handler waits behind the workers for one of the runtime's threads.
+// serve of that build, started at a lower CPU priority, runs the workers, and this
+// process's Cascade, an API-only node on the same database, serves the page. The
+// kernel then weighs the API node's threads against the workers', where in one
+// process the page's handler waits behind the workers for one of the runtime's
+// threads.
 var (
 	workersNodeBin      string // cascade, or "": the workers run in this process
 	workersNodePriority string // the worker node's niceness, or "idle" (SCHED_IDLE)

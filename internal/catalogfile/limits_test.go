@@ -211,7 +211,8 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 	}
 }
 
-// cancelledAfter is a context that ends once its Err has been asked after times.
+// cancelledAfter is a context whose Err answers context.Canceled from its
+// (after+1)th call on, and counts the calls.
 type cancelledAfter struct {
 	context.Context
 	after, asked int

@@ -32,10 +32,7 @@ func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(&ctxReader{ctx: ctx, r: bytes.NewReader(doc)})
 	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, syntaxError(err)
+		return nil, decodeError(ctx, err)
 	}
 	r := &reader{ctx: ctx, lim: lim}
 	if len(root.Content) == 0 {
@@ -45,10 +42,7 @@ func Parse(ctx context.Context, doc []byte, lim Limits) (*File, error) {
 	if err := dec.Decode(&next); err == nil {
 		r.fail(&next, nil, domain.MsgCatalogOneDocument)
 	} else if !errors.Is(err, io.EOF) {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, syntaxError(err)
+		return nil, decodeError(ctx, err)
 	}
 	// One walk over the whole document first: a file with aliases is not read, since
 	// reading it could cost any amount of work.
@@ -85,6 +79,16 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// decodeError is what Parse answers for the decoder's error err: ctx's error when
+// ctx has ended (the decoder's input then failed with it), the syntax problem
+// otherwise.
+func decodeError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return syntaxError(err)
 }
 
 var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): `)
