@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -126,22 +127,22 @@ func (b *genBatch) loop() {
 
 // query reads the generations of scopes in one statement.
 func (b *genBatch) query(ctx context.Context, scopes map[Scope]struct{}) (map[Scope]int64, error) {
-	names := make([]string, 0, len(scopes))
-	for s := range scopes {
-		names = append(names, string(s))
-	}
-	slices.Sort(names) // one order, for the logs
-	gens := make(map[Scope]int64, len(names))
-	read := generationsRead(b.db.engine, names, gens)
+	list := slices.Sorted(maps.Keys(scopes)) // one order, for the logs
+	gens := make(map[Scope]int64, len(list))
+	read := generationsRead(b.db.engine, list, gens)
 	if err := eachRow(ctx, b.db.Reader(), read.query, read.args, read.each); err != nil {
-		return nil, fmt.Errorf("read generations of %v: %w", names, err)
+		return nil, fmt.Errorf("read generations of %v: %w", list, err)
 	}
 	return gens, nil
 }
 
-// generationsRead is the read of the generations of the scopes names into gens,
-// a scope without one left out.
-func generationsRead(e Engine, names []string, gens map[Scope]int64) readPart {
+// generationsRead is the read of the generations of scopes into gens, a scope
+// without one left out.
+func generationsRead(e Engine, scopes []Scope, gens map[Scope]int64) readPart {
+	names := make([]string, len(scopes))
+	for i, s := range scopes {
+		names[i] = string(s)
+	}
 	in, arg := oneOf(e, "scope", 1, names)
 	if e == Postgres {
 		// The list reaches the condition through a one-row subquery, whose value the

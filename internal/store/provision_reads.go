@@ -55,14 +55,9 @@ func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID
 	}
 	var gens map[Scope]int64
 	if len(groups) > 0 && c.db.engine == Postgres && c.generationsAsked() {
-		var names []string
-		for _, g := range groups {
-			for _, s := range g {
-				names = append(names, string(s))
-			}
-		}
-		gens = make(map[Scope]int64, len(names))
-		parts = append(parts, generationsRead(c.db.engine, names, gens))
+		scopes := scopesOf(groups)
+		gens = make(map[Scope]int64, len(scopes))
+		parts = append(parts, generationsRead(c.db.engine, scopes, gens))
 	}
 	if err := c.readTogether(ctx, parts...); err != nil {
 		return out, fmt.Errorf("read subscription %d to provision: %w", subscriptionID, err)

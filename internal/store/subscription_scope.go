@@ -163,11 +163,7 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 		}
 		return sums, oks, nil
 	}
-	var all []Scope
-	for _, g := range groups {
-		all = append(all, g...)
-	}
-	gens, err := c.db.batch.read(c.lookupCtx(ctx), all...)
+	gens, err := c.db.batch.read(c.lookupCtx(ctx), scopesOf(groups)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -180,6 +176,15 @@ func (c *Conn) GenerationSums(ctx context.Context, groups ...[]Scope) ([]int64, 
 // from memory or one scope at a time (GenerationSum).
 func (c *Conn) generationsAsked() bool {
 	return c.db.version == nil && len(c.touched) == 0 && c.tx == nil
+}
+
+// scopesOf is every scope of groups, in their order.
+func scopesOf(groups [][]Scope) []Scope {
+	var all []Scope
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	return all
 }
 
 // sumGroups sets sums[i] to the sum of the generations in gens of groups[i]'s
