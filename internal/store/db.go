@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/cascade-billing/cascade/internal/sqlitewal"
 )
 
 // Engine names a database engine.
@@ -104,6 +106,14 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		writeParams[k] = append([]string(nil), v...)
 	}
 	writeParams.Add("_pragma", "temp_store(MEMORY)")
+	// The writer sends each commit's WAL frames to the file at once
+	// (internal/sqlitewal); readers write no frames.
+	if sqlitewal.Name != "" {
+		if err := sqlitewal.Register(); err != nil {
+			return nil, err
+		}
+		writeParams.Set("vfs", sqlitewal.Name)
+	}
 	dsn := "file:" + abs + "?" + writeParams.Encode()
 
 	write, err := sql.Open(sqliteDriver, dsn)

@@ -1,0 +1,238 @@
+//go:build unix
+
+package sqlitewal_test
+
+import (
+	"bufio"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/cascade-billing/cascade/internal/sqlitewal"
+)
+
+// open opens path on one connection, through this VFS or SQLite's own.
+func open(t testing.TB, path string, gathered bool, pragmas ...string) *sql.DB {
+	t.Helper()
+	if err := sqlitewal.Register(); err != nil {
+		t.Fatal(err)
+	}
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
+	for _, p := range pragmas {
+		dsn += "&_pragma=" + p
+	}
+	if gathered {
+		dsn += "&vfs=" + sqlitewal.Name
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func exec1(t testing.TB, db *sql.DB, query string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+const schema = `CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c INTEGER);
+CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b); CREATE INDEX t_c ON t (c, a)`
+
+// insertSpread inserts n rows in one transaction whose keys fall on many pages.
+func insertSpread(t testing.TB, db *sql.DB, first, n int) {
+	t.Helper()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := first; i < first+n; i++ {
+		key := fmt.Sprintf("%08d", (i*7919)%1000003)
+		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, ?)`,
+			i, key+strings.Repeat("a", 100), strings.Repeat("b", 100)+key, i*31%977); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func count(t testing.TB, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func integrity(t testing.TB, db *sql.DB) {
+	t.Helper()
+	var ok string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity_check: %q %v", ok, err)
+	}
+}
+
+func TestCommitReachesTheFileAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "one.db")
+	db := open(t, path, true, "wal_autocheckpoint(0)")
+	exec1(t, db, schema)
+	insertSpread(t, db, 0, 2000)
+
+	for round := 0; round < 5; round++ {
+		before := sqlitewal.FileWrites()
+		walBefore := fileSize(t, path+"-wal")
+		insertSpread(t, db, 10000+round*200, 200)
+		frames := (fileSize(t, path+"-wal") - walBefore) / (4096 + 24)
+		if writes := sqlitewal.FileWrites() - before; writes != 1 {
+			t.Fatalf("a commit of %d frames made %d writes to the WAL, want 1", frames, writes)
+		}
+		if frames < 20 {
+			t.Fatalf("the transaction wrote %d frames; the test needs one of many pages", frames)
+		}
+	}
+	if got := count(t, db); got != 3000 {
+		t.Fatalf("count %d, want 3000", got)
+	}
+	integrity(t, db)
+}
+
+// Every kind of write SQLite makes to a WAL (spilled frames of a transaction rolled
+// back, transactions larger than the buffer, restarts after checkpoints) leaves a
+// database that SQLite's own VFS reads whole.
+func TestOtherConnectionsReadWhatWasWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kinds.db")
+	db := open(t, path, true, "cache_size(20)", "wal_autocheckpoint(50)")
+	plain := open(t, path, false)
+	exec1(t, db, schema)
+
+	want := 0
+	for round := 0; round < 6; round++ {
+		insertSpread(t, db, want, 300)
+		want += 300
+		if got := count(t, plain); got != want {
+			t.Fatalf("round %d: the other connection counts %d, want %d", round, got, want)
+		}
+
+		// A transaction larger than the page cache spills frames before it ends;
+		// rolled back, none of them count.
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 500; i++ {
+			if _, err := tx.Exec(`INSERT INTO t (a, b, c) VALUES (?, ?, ?)`, strings.Repeat("x", 300), fmt.Sprint(i), i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(t, plain); got != want {
+			t.Fatalf("round %d after a rollback: %d rows, want %d", round, got, want)
+		}
+	}
+
+	// One transaction of about 10 MiB of pages: more than the buffer holds.
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 8000; i++ {
+		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, ?)`,
+			100000+i, strings.Repeat("y", 600)+fmt.Sprint(i), fmt.Sprint(i), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want += 8000
+	exec1(t, db, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	insertSpread(t, db, 200000, 100)
+	want += 100
+	if got := count(t, plain); got != want {
+		t.Fatalf("at the end the other connection counts %d, want %d", got, want)
+	}
+	integrity(t, plain)
+	integrity(t, db)
+}
+
+// A process killed at any point keeps every transaction it committed, and the
+// database it leaves is whole.
+func TestKilledWriterKeepsItsCommits(t *testing.T) {
+	if path := os.Getenv("SQLITEWAL_WRITER"); path != "" {
+		writeUntilKilled(t, path)
+		return
+	}
+	for run := 0; run < 4; run++ {
+		path := filepath.Join(t.TempDir(), "killed.db")
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKilledWriterKeepsItsCommits$")
+		cmd.Env = append(os.Environ(), "SQLITEWAL_WRITER="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		committed := 0
+		lines := bufio.NewScanner(out)
+		deadline := time.Now().Add(time.Duration(150+run*100) * time.Millisecond)
+		for lines.Scan() {
+			if n, err := strconv.Atoi(strings.TrimPrefix(lines.Text(), "committed ")); err == nil {
+				committed = n
+			}
+			if time.Now().After(deadline) {
+				break
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if committed == 0 {
+			t.Fatalf("run %d: the writer reported no commit", run)
+		}
+		db := open(t, path, false)
+		integrity(t, db)
+		if got := count(t, db); got < committed {
+			t.Fatalf("run %d: %d rows after the kill, but %d were committed", run, got, committed)
+		}
+	}
+}
+
+func writeUntilKilled(t *testing.T, path string) {
+	db := open(t, path, true, "wal_autocheckpoint(200)")
+	exec1(t, db, schema)
+	for n := 0; ; n += 50 {
+		insertSpread(t, db, n, 50)
+		fmt.Printf("committed %d\n", n+50)
+		if n > 1_000_000 {
+			return
+		}
+	}
+}
+
+func fileSize(t testing.TB, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
