@@ -11,18 +11,22 @@ import (
 // Checkpoints on SQLite. A checkpoint copies the pages the WAL holds back into the
 // database file, so that the WAL can start over. Left to SQLite, the transaction
 // whose commit brings the WAL to wal_autocheckpoint frames makes it, inside its own
-// COMMIT, two fsyncs included: a lone writer (one client creating accounts) paid
-// for a checkpoint every forty or so creates, a good part of its latency. After a
-// commit that was a group of one, a goroutine of the pool makes it instead, at most
-// every checkpointEvery, on a connection of its own: a PASSIVE checkpoint waits for
-// nobody and takes no lock a writer or reader needs, so the next transactions run
-// beside it, on the CPU a lone writer leaves idle. Under concurrent writes the
-// group commit already pays SQLite's checkpoint once per group, and one running
-// beside the queue, competing for the CPU and keeping the WAL from starting over,
-// measured 10 to 15 per cent fewer creates at 8 and 32 clients: there SQLite's own
-// checkpoint, at sqliteAutoCheckpoint frames, goes on as before, and it stays the
-// bound for a WAL the goroutine does not keep up with. Nothing changes for
-// durability: a checkpoint only copies committed pages.
+// COMMIT, two fsyncs included, and every transaction queued behind it waits. A
+// goroutine of the pool makes it instead, on a connection of its own, once
+// checkpointFrames frames wait to be copied: a PASSIVE checkpoint waits for nobody
+// and takes no lock a writer or reader needs, so the next transactions run beside
+// it. SQLite's own, at sqliteAutoCheckpoint frames, stays the bound for a WAL the
+// goroutine does not keep up with.
+//
+// The size of a checkpoint matters as much as where it runs: a page that many
+// transactions change (an index's last leaf, a counter's row, a document series)
+// is copied once per checkpoint, however many of its versions the WAL holds. A
+// sales order writes about 70 frames; with checkpoints every 1,000 frames one
+// client's sales spent a tenth of their CPU copying pages and waited 6 to 9 ms in
+// every fifteenth commit. Counting what waits needs the wal-index mapped
+// (wal_index.go); where it is not, the goroutine checkpoints after a lone writer's
+// commits at a pace that adapts to the frames each checkpoint finds (nextPause).
+// Nothing changes for durability: a checkpoint only copies committed pages.
 
 // checkpointEvery is the least time between two checkpoints of the goroutine: at
 // the rate of a lone writer (several hundred creates a second of about 25 frames
@@ -33,13 +37,11 @@ const checkpointEvery = 20 * time.Millisecond
 // checkpoints while commits keep coming.
 const checkpointSlowest = time.Second
 
-// checkpointFrames is about how many WAL frames the goroutine lets gather before a
-// checkpoint. Each checkpoint syncs the WAL and the database file, so one every 20
-// ms that finds a few dozen frames (lone commits spread out, as job workers that
-// wait on vendors make them) costs those syncs fifty times a second and halved the
-// delivery of queued events; the pause adapts to the frames each checkpoint found,
-// between checkpointEvery and checkpointSlowest, so that each finds about this many,
-// below SQLite's own bound.
+// checkpointFrames is how many WAL frames the goroutine lets gather before a
+// checkpoint, half of SQLite's own bound. Each checkpoint syncs the WAL and the
+// database file, so one every 20 ms that finds a few dozen frames (lone commits
+// spread out, as job workers that wait on vendors make them) costs those syncs
+// fifty times a second and halved the delivery of queued events.
 const checkpointFrames = sqliteAutoCheckpoint / 2
 
 // newFrames is how many of the frames a checkpoint found in the WAL came since the
@@ -70,7 +72,7 @@ func nextPause(pause time.Duration, frames int) time.Duration {
 
 // sqliteAutoCheckpoint is SQLite's wal_autocheckpoint on the write connection, in
 // frames: its default, set here so that the goroutine's pace is judged against it.
-const sqliteAutoCheckpoint = 1000
+const sqliteAutoCheckpoint = 4000
 
 // checkpointer runs the checkpoints of a SQLite database on its own connection.
 type checkpointer struct {
@@ -80,23 +82,37 @@ type checkpointer struct {
 	quit    chan struct{}
 	stopped chan struct{}
 	runs    atomic.Uint64 // checkpoints made, for tests
+	// backlog counts the frames that wait for a checkpoint; false when the
+	// wal-index is not mapped, and the pace adapts instead.
+	backlog func() (int, bool)
 }
 
 // newCheckpointer starts the checkpoints of the database conn reaches, which must
 // be a pool of one connection that may write (PRAGMA wal_checkpoint needs it).
-func newCheckpointer(ctx context.Context, conn *sql.DB) (*checkpointer, error) {
+func newCheckpointer(ctx context.Context, conn *sql.DB, backlog func() (int, bool)) (*checkpointer, error) {
 	stmt, err := conn.PrepareContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 	if err != nil {
 		return nil, fmt.Errorf("prepare the checkpoint: %w", err)
 	}
 	c := &checkpointer{conn: conn, stmt: stmt, nudge: make(chan struct{}, 1), quit: make(chan struct{}),
-		stopped: make(chan struct{})}
+		stopped: make(chan struct{}), backlog: backlog}
 	go c.loop()
 	return c, nil
 }
 
-// committed tells the checkpointer that a transaction committed; it never waits.
-func (c *checkpointer) committed() {
+// committed tells the checkpointer that a transaction committed, alone or in a
+// group of several; it never waits. Without a count of the frames that wait, only a
+// lone writer's commit asks for a checkpoint: under concurrent writes SQLite's own,
+// paid once per group, cost less than checkpoints paced by time running beside the
+// queue.
+func (c *checkpointer) committed(alone bool) {
+	if frames, ok := c.backlog(); ok {
+		if frames < checkpointFrames {
+			return
+		}
+	} else if !alone {
+		return
+	}
 	select {
 	case c.nudge <- struct{}{}:
 	default:
@@ -123,6 +139,9 @@ func (c *checkpointer) loop() {
 		if err == nil {
 			every = nextPause(every, newFrames(last, frames))
 			last = frames
+		}
+		if _, counted := c.backlog(); counted {
+			every = checkpointEvery // the next one waits for its frames, not a pace
 		}
 		pause.Reset(every)
 		select {

@@ -2,15 +2,17 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestSQLiteCheckpointsAfterCommits checks that the pool's checkpointer
-// checkpoints the WAL after a lone writer's commits: SQLite's own checkpoint is at
-// sqliteAutoCheckpoint on the write connection, a commit of a group of one is
-// followed by a checkpoint of the goroutine, and an idle database gets none.
-func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
+// TestSQLiteCheckpointsWhenFramesWait checks when the pool's checkpointer
+// checkpoints the WAL: SQLite's own checkpoint is at sqliteAutoCheckpoint on the
+// write connection, commits that leave fewer than checkpointFrames frames waiting
+// get no checkpoint of the goroutine, a commit that leaves more gets one, which
+// copies them, and an idle database gets none.
+func TestSQLiteCheckpointsWhenFramesWait(t *testing.T) {
 	ctx := context.Background()
 	db := openGroupTest(t)
 	p := db.pool.(*sqlitePool)
@@ -27,29 +29,55 @@ func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
 	if err != nil || bound != sqliteAutoCheckpoint {
 		t.Fatalf("wal_autocheckpoint of the write connection = %d, %v; want %d", bound, err, sqliteAutoCheckpoint)
 	}
-
-	// waitRuns waits for the checkpointer to have made more than n checkpoints.
-	waitRuns := func(n uint64) uint64 {
+	backlog := func() int {
 		t.Helper()
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			if r := p.checkpoints.runs.Load(); r > n {
-				return r
-			}
+		n, ok := db.version.walBacklog()
+		if !ok {
+			t.Fatal("the wal-index is not mapped")
 		}
-		t.Fatalf("no checkpoint after a commit (%d made)", n)
-		return 0
+		return n
 	}
-	runs := waitRuns(0) // the migrations committed
+
+	runs := p.checkpoints.runs.Load()
 	for _, name := range []string{"a", "b", "c"} {
 		if err := db.InTx(ctx, func(c *Conn) error { return insertNamed(ctx, c, name) }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	runs = waitRuns(runs)
+	time.Sleep(4 * checkpointEvery)
+	if r := p.checkpoints.runs.Load(); r != runs {
+		t.Errorf("%d checkpoints with %d frames waiting, want none below %d", r-runs, backlog(), checkpointFrames)
+	}
 
-	// With no commits, no checkpoints: wait until any nudge left from the commits
-	// above has been served, then for a few more intervals.
-	time.Sleep(2 * checkpointSlowest)
+	// Values of 16 KiB take four pages each (overflow pages): a transaction of
+	// checkpointFrames/3 of them leaves more than checkpointFrames frames, and fewer
+	// than SQLite's own bound.
+	err = db.InTx(ctx, func(c *Conn) error {
+		if err := c.tx.script(ctx, `CREATE TABLE wide (id INTEGER PRIMARY KEY, v TEXT)`); err != nil {
+			return err
+		}
+		wide := strings.Repeat("x", 16<<10)
+		for i := range checkpointFrames / 3 {
+			if _, err := c.exec(ctx, "INSERT INTO wide (id, v) VALUES ($1, $2)", i, wide); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); p.checkpoints.runs.Load() == runs; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkpoint with %d frames waiting", backlog())
+		}
+	}
+	if n := backlog(); n >= checkpointFrames {
+		t.Errorf("%d frames wait after the checkpoint", n)
+	}
+
+	// With no commits, no checkpoints.
+	time.Sleep(2 * checkpointEvery)
 	runs = p.checkpoints.runs.Load()
 	time.Sleep(4 * checkpointEvery)
 	if r := p.checkpoints.runs.Load(); r != runs {
@@ -57,7 +85,8 @@ func TestSQLiteCheckpointsAfterCommits(t *testing.T) {
 	}
 }
 
-// TestCheckpointPause checks the pace of the checkpointer: fewer frames than it
+// TestCheckpointPause checks the pace of the checkpointer where the frames that
+// wait are not counted: fewer frames than it
 // waits for slow it down, more speed it up, always within its bounds.
 func TestCheckpointPause(t *testing.T) {
 	for _, c := range []struct {
@@ -88,6 +117,28 @@ func TestCheckpointNewFrames(t *testing.T) {
 	} {
 		if got := newFrames(c.last, c.frames); got != c.want {
 			t.Errorf("newFrames(%d, %d) = %d, want %d", c.last, c.frames, got, c.want)
+		}
+	}
+}
+
+// TestBacklogOf checks the count of frames waiting for a checkpoint read from a
+// wal-index: the last frame less the copied ones, and none while a WAL that
+// started over shows fewer frames than the count of copied ones.
+func TestBacklogOf(t *testing.T) {
+	for _, c := range []struct {
+		last, copied uint32
+		want         int
+	}{
+		{0, 0, 0},
+		{4500, 0, 4500},
+		{4500, 4000, 500},
+		{4500, 4500, 0},
+		{30, 4500, 0}, // started over; the copied count is reset after the header
+	} {
+		var h walHeader
+		h[walMaxFrame] = c.last
+		if got := backlogOf(h, c.copied); got != c.want {
+			t.Errorf("backlogOf(last frame %d, %d copied) = %d, want %d", c.last, c.copied, got, c.want)
 		}
 	}
 }

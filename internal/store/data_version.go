@@ -104,6 +104,15 @@ func (v *dataVersion) read() (int64, error) {
 	return v.saw(pragmaHeader(n)), nil
 }
 
+// walBacklog returns how many WAL frames wait for a checkpoint, or false when the
+// wal-index is not mapped.
+func (v *dataVersion) walBacklog() (int, bool) {
+	if w := v.shm.Load(); w != nil {
+		return w.backlog()
+	}
+	return 0, false
+}
+
 // saw records a reading and returns the count of changes as of it.
 func (v *dataVersion) saw(h walHeader) int64 {
 	v.mu.Lock()

@@ -157,7 +157,7 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	pool := newSQLitePool(read, write, readers)
-	if pool.checkpoints, err = newCheckpointer(ctx, checkpoints); err != nil {
+	if pool.checkpoints, err = newCheckpointer(ctx, checkpoints, version.walBacklog); err != nil {
 		version.close()
 		read.Close()
 		checkpoints.Close()

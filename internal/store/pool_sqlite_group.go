@@ -114,11 +114,8 @@ func (p *sqlitePool) settle(ctx context.Context) {
 	g.commits.Add(1)
 	err := batch.commit(context.WithoutCancel(ctx))
 	<-p.turn
-	// A lone writer's checkpoint is made beside it; under concurrent writes SQLite's
-	// own, paid once per group, costs less than one running beside the queue (see
-	// checkpoint_sqlite.go).
-	if err == nil && len(members) == 1 && p.checkpoints != nil {
-		p.checkpoints.committed()
+	if err == nil && p.checkpoints != nil {
+		p.checkpoints.committed(len(members) == 1)
 	}
 	for _, ch := range members {
 		ch <- err

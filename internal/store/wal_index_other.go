@@ -14,4 +14,6 @@ func mapWALIndex(*os.File) (*walIndex, error) { return nil, errors.New("wal-inde
 
 func (*walIndex) header() (walHeader, bool) { return walHeader{}, false }
 
+func (*walIndex) backlog() (int, bool) { return 0, false }
+
 func (*walIndex) unmap() {}

@@ -25,10 +25,10 @@ func mapWALIndex(f *os.File) (*walIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() < 2*walHeaderSize {
+	if st.Size() < walMapSize {
 		return nil, fmt.Errorf("wal-index %s: %d bytes", f.Name(), st.Size())
 	}
-	mem, err := syscall.Mmap(int(f.Fd()), 0, 2*walHeaderSize, syscall.PROT_READ, syscall.MAP_SHARED)
+	mem, err := syscall.Mmap(int(f.Fd()), 0, walMapSize, syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		return nil, fmt.Errorf("map wal-index %s: %w", f.Name(), err)
 	}
@@ -64,6 +64,22 @@ func (w *walIndex) header() (h walHeader, ok bool) {
 		runtime.Gosched()
 	}
 	return h, false
+}
+
+// backlog returns how many of the WAL's frames no checkpoint has copied yet, or
+// false when the header cannot be read.
+func (w *walIndex) backlog() (frames int, ok bool) {
+	h, ok := w.header()
+	if !ok {
+		return 0, false
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			frames, ok = 0, false
+		}
+	}()
+	return backlogOf(h, atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.mem[walBackfillOffset])))), true
 }
 
 // maxHeaderTries bounds the readings of a header whose copies differ.
