@@ -22,8 +22,8 @@ import (
 // transactions change (an index's last leaf, a counter's row, a document series)
 // is copied once per checkpoint, however many of its versions the WAL holds. A
 // sales order writes about 70 frames; with checkpoints every 1,000 frames one
-// client's sales spent a tenth of their CPU copying pages and waited 6 to 9 ms in
-// every fifteenth commit. Counting what waits needs the wal-index mapped
+// client's sales spent a tenth of their CPU copying pages, in every fifteenth
+// sale's COMMIT. Counting what waits needs the wal-index mapped
 // (wal_index.go); where it is not, the goroutine checkpoints after a lone writer's
 // commits at a pace that adapts to the frames each checkpoint finds (nextPause).
 // Nothing changes for durability: a checkpoint only copies committed pages.
@@ -71,7 +71,7 @@ func nextPause(pause time.Duration, frames int) time.Duration {
 }
 
 // sqliteAutoCheckpoint is SQLite's wal_autocheckpoint on the write connection, in
-// frames: its default, set here so that the goroutine's pace is judged against it.
+// frames: four times its default, so a WAL of about 16 MiB at 4 KiB pages.
 const sqliteAutoCheckpoint = 4000
 
 // checkpointer runs the checkpoints of a SQLite database on its own connection.
