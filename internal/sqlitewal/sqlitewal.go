@@ -126,12 +126,14 @@ func register() error {
 // which Go's collector neither moves nor frees, so holding it as a uintptr is safe.
 func cptr(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
 
+// cfn is the function of type F that SQLite's translated C knows as fp.
+func cfn[F any](fp uintptr) F { return *(*F)(unsafe.Pointer(&fp)) }
+
 // cfunc is the function pointer SQLite's translated C calls for f.
 func cfunc(f any) uintptr { return (*[2]uintptr)(unsafe.Pointer(&f))[1] }
 
 func xOpen(tls *libc.TLS, _ uintptr, name uintptr, file uintptr, flags int32, outFlags uintptr) int32 {
-	open := *(*func(*libc.TLS, uintptr, uintptr, uintptr, int32, uintptr) int32)(unsafe.Pointer(&unixOpen))
-	rc := open(tls, unixVFS, name, file, flags, outFlags)
+	rc := cfn[func(*libc.TLS, uintptr, uintptr, uintptr, int32, uintptr) int32](unixOpen)(tls, unixVFS, name, file, flags, outFlags)
 	if rc != sqlite3.SQLITE_OK || flags&sqlite3.SQLITE_OPEN_WAL == 0 {
 		return rc
 	}
@@ -235,8 +237,7 @@ func (f *walFile) flush(tls *libc.TLS, file uintptr) int32 {
 }
 
 func (f *walFile) write(tls *libc.TLS, file, data uintptr, amount int32, offset int64) int32 {
-	fp := f.methods.orig.FxWrite
-	unixWrite := *(*func(*libc.TLS, uintptr, uintptr, int32, int64) int32)(unsafe.Pointer(&fp))
+	unixWrite := cfn[func(*libc.TLS, uintptr, uintptr, int32, int64) int32](f.methods.orig.FxWrite)
 	for amount > 0 {
 		n := min(amount, maxWrite)
 		if rc := unixWrite(tls, file, data, n, offset); rc != sqlite3.SQLITE_OK {
@@ -252,8 +253,7 @@ func xClose(tls *libc.TLS, file uintptr) int32 {
 	flushed := f.flush(tls, file)
 	files.Delete(file)
 	libc.Xfree(tls, f.buf)
-	fp := f.methods.orig.FxClose
-	rc := (*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&fp)))(tls, file)
+	rc := cfn[func(*libc.TLS, uintptr) int32](f.methods.orig.FxClose)(tls, file)
 	if rc == sqlite3.SQLITE_OK {
 		return flushed
 	}
@@ -261,46 +261,47 @@ func xClose(tls *libc.TLS, file uintptr) int32 {
 }
 
 func xRead(tls *libc.TLS, file, data uintptr, amount int32, offset int64) int32 {
-	f := fileOf(file)
-	if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
+	f, rc := flushed(tls, file)
+	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
-	fp := f.methods.orig.FxRead
-	return (*(*func(*libc.TLS, uintptr, uintptr, int32, int64) int32)(unsafe.Pointer(&fp)))(tls, file, data, amount, offset)
+	return cfn[func(*libc.TLS, uintptr, uintptr, int32, int64) int32](f.methods.orig.FxRead)(tls, file, data, amount, offset)
 }
 
 func xTruncate(tls *libc.TLS, file uintptr, size int64) int32 {
-	f := fileOf(file)
-	if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
+	f, rc := flushed(tls, file)
+	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
-	fp := f.methods.orig.FxTruncate
-	return (*(*func(*libc.TLS, uintptr, int64) int32)(unsafe.Pointer(&fp)))(tls, file, size)
+	return cfn[func(*libc.TLS, uintptr, int64) int32](f.methods.orig.FxTruncate)(tls, file, size)
 }
 
 func xSync(tls *libc.TLS, file uintptr, flags int32) int32 {
-	f := fileOf(file)
-	if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
+	f, rc := flushed(tls, file)
+	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
-	fp := f.methods.orig.FxSync
-	return (*(*func(*libc.TLS, uintptr, int32) int32)(unsafe.Pointer(&fp)))(tls, file, flags)
+	return cfn[func(*libc.TLS, uintptr, int32) int32](f.methods.orig.FxSync)(tls, file, flags)
 }
 
 func xFileSize(tls *libc.TLS, file, size uintptr) int32 {
-	f := fileOf(file)
-	if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
+	f, rc := flushed(tls, file)
+	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
-	fp := f.methods.orig.FxFileSize
-	return (*(*func(*libc.TLS, uintptr, uintptr) int32)(unsafe.Pointer(&fp)))(tls, file, size)
+	return cfn[func(*libc.TLS, uintptr, uintptr) int32](f.methods.orig.FxFileSize)(tls, file, size)
 }
 
 func xFileControl(tls *libc.TLS, file uintptr, op int32, arg uintptr) int32 {
-	f := fileOf(file)
-	if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
+	f, rc := flushed(tls, file)
+	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
-	fp := f.methods.orig.FxFileControl
-	return (*(*func(*libc.TLS, uintptr, int32, uintptr) int32)(unsafe.Pointer(&fp)))(tls, file, op, arg)
+	return cfn[func(*libc.TLS, uintptr, int32, uintptr) int32](f.methods.orig.FxFileControl)(tls, file, op, arg)
+}
+
+// flushed is the buffer of file, sent to the file first.
+func flushed(tls *libc.TLS, file uintptr) (*walFile, int32) {
+	f := fileOf(file)
+	return f, f.flush(tls, file)
 }

@@ -55,18 +55,32 @@ CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b); CREATE INDEX t_c ON t (c, 
 // insertSpread inserts n rows in one transaction whose keys fall on many pages.
 func insertSpread(t testing.TB, db *sql.DB, first, n int) {
 	t.Helper()
+	insertRows(t, db, n, true, func(i int) []any {
+		i += first
+		key := fmt.Sprintf("%08d", (i*7919)%1000003)
+		return []any{i, key + strings.Repeat("a", 100), strings.Repeat("b", 100) + key, i * 31 % 977}
+	})
+}
+
+// insertRows inserts n rows of t, row(i) giving the i-th one's id, a, b and c, in
+// one transaction, which it commits or rolls back.
+func insertRows(t testing.TB, db *sql.DB, n int, commit bool, row func(i int) []any) {
+	t.Helper()
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := first; i < first+n; i++ {
-		key := fmt.Sprintf("%08d", (i*7919)%1000003)
-		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, ?)`,
-			i, key+strings.Repeat("a", 100), strings.Repeat("b", 100)+key, i*31%977); err != nil {
+	for i := range n {
+		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, ?)`, row(i)...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if commit {
+		err = tx.Commit()
+	} else {
+		err = tx.Rollback()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 }
@@ -131,37 +145,18 @@ func TestOtherConnectionsReadWhatWasWritten(t *testing.T) {
 
 		// A transaction larger than the page cache spills frames before it ends;
 		// rolled back, none of them count.
-		tx, err := db.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 500; i++ {
-			if _, err := tx.Exec(`INSERT INTO t (a, b, c) VALUES (?, ?, ?)`, strings.Repeat("x", 300), fmt.Sprint(i), i); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := tx.Rollback(); err != nil {
-			t.Fatal(err)
-		}
+		insertRows(t, db, 500, false, func(i int) []any {
+			return []any{nil, strings.Repeat("x", 300), fmt.Sprint(i), i}
+		})
 		if got := count(t, plain); got != want {
 			t.Fatalf("round %d after a rollback: %d rows, want %d", round, got, want)
 		}
 	}
 
 	// One transaction of about 10 MiB of pages: more than the buffer holds.
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 8000; i++ {
-		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, ?)`,
-			100000+i, strings.Repeat("y", 600)+fmt.Sprint(i), fmt.Sprint(i), i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	insertRows(t, db, 8000, true, func(i int) []any {
+		return []any{100000 + i, strings.Repeat("y", 600) + fmt.Sprint(i), fmt.Sprint(i), i}
+	})
 	want += 8000
 	exec1(t, db, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	insertSpread(t, db, 200000, 100)
