@@ -211,6 +211,42 @@ func TestKilledWriterKeepsItsCommits(t *testing.T) {
 	}
 }
 
+// Two processes that write one database by turns, each gathering its own commits
+// and checkpointing it often, leave every row of both in a whole database.
+func TestTwoProcessesWriteOneDatabase(t *testing.T) {
+	const transactions, rows = 100, 50
+	if path := os.Getenv("SQLITEWAL_SHARED"); path != "" {
+		first, _ := strconv.Atoi(os.Getenv("SQLITEWAL_FIRST"))
+		db := open(t, path, true, "wal_autocheckpoint(100)")
+		for n := range transactions {
+			insertSpread(t, db, first+n*rows, rows)
+		}
+		return
+	}
+	path := filepath.Join(t.TempDir(), "shared.db")
+	exec1(t, open(t, path, false), schema)
+	writers := make([]*exec.Cmd, 2)
+	for i := range writers {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesWriteOneDatabase$")
+		cmd.Env = append(os.Environ(), "SQLITEWAL_SHARED="+path, fmt.Sprintf("SQLITEWAL_FIRST=%d", i*1_000_000))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		writers[i] = cmd
+	}
+	for i, cmd := range writers {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+	}
+	db := open(t, path, false)
+	integrity(t, db)
+	if got, want := count(t, db), len(writers)*transactions*rows; got != want {
+		t.Fatalf("%d rows after both writers, want %d", got, want)
+	}
+}
+
 func writeUntilKilled(t *testing.T, path string) {
 	db := open(t, path, true, "wal_autocheckpoint(200)")
 	exec1(t, db, schema)
