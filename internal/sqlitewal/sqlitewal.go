@@ -17,7 +17,10 @@
 // Any other use of the file (a read, a sync, a truncate, its size, a file
 // control, its close) and any write that does not follow the buffer's end send
 // the buffer first, so the file is, to every caller but the write itself, as if
-// nothing were gathered. Frames still in the buffer belong to a transaction that
+// nothing were gathered. A write over frames the file holds already goes through at
+// once: when a transaction wrote a page twice, SQLite rewrites the checksums of
+// its frames after the commit frame, ending with the commit frame's own header, and
+// publishes the commit right after that write. Frames still in the buffer belong to a transaction that
 // has not committed: SQLite ignores frames past the last commit it published, so
 // losing them with the process loses nothing.
 package sqlitewal
@@ -79,6 +82,9 @@ type walFile struct {
 	capacity int
 	size     int
 	start    int64 // the file offset of buf's first byte
+	// sent is the end of what this handle has written to the file since the WAL
+	// last started over: a write below it changes frames the file holds.
+	sent int64
 	// commitNext says the last write was a commit frame's header, so the page that
 	// follows completes the commit.
 	commitNext bool
@@ -184,13 +190,20 @@ func xWrite(tls *libc.TLS, file, data uintptr, amount int32, offset int64) int32
 	f := fileOf(file)
 	src := unsafe.Slice((*byte)(cptr(data)), amount)
 	completesCommit := f.commitNext
-	f.commitNext = amount == frameHeaderSize && binary.BigEndian.Uint32(src[4:8]) != 0
+	f.commitNext = false
 	if f.size > 0 && (offset != f.start+int64(f.size) || f.size+int(amount) > maxGather) {
 		if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
 	}
-	if int(amount) > maxGather || !f.grow(tls, f.size+int(amount)) {
+	if offset == 0 {
+		f.sent = 0 // the WAL starts over, and SQLite writes its header first
+	}
+	// A write over what the file holds already goes through at once: a page written
+	// again in the transaction that wrote it, or a header whose checksum SQLite
+	// recomputed. The last such header is the commit frame's, and nothing follows it
+	// before SQLite publishes the commit.
+	if offset < f.sent || int(amount) > maxGather || !f.grow(tls, f.size+int(amount)) {
 		if rc := f.flush(tls, file); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
@@ -204,6 +217,7 @@ func xWrite(tls *libc.TLS, file, data uintptr, amount int32, offset int64) int32
 	if completesCommit {
 		return f.flush(tls, file)
 	}
+	f.commitNext = amount == frameHeaderSize && binary.BigEndian.Uint32(src[4:8]) != 0
 	return sqlite3.SQLITE_OK
 }
 
@@ -244,6 +258,7 @@ func (f *walFile) write(tls *libc.TLS, file, data uintptr, amount int32, offset 
 			return rc
 		}
 		data, amount, offset = data+uintptr(n), amount-n, offset+int64(n)
+		f.sent = max(f.sent, offset)
 	}
 	return sqlite3.SQLITE_OK
 }
@@ -273,6 +288,7 @@ func xTruncate(tls *libc.TLS, file uintptr, size int64) int32 {
 	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
+	f.sent = min(f.sent, size)
 	return cfn[func(*libc.TLS, uintptr, int64) int32](f.methods.orig.FxTruncate)(tls, file, size)
 }
 

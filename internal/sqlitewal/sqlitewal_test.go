@@ -168,6 +168,53 @@ func TestOtherConnectionsReadWhatWasWritten(t *testing.T) {
 	integrity(t, db)
 }
 
+// A transaction larger than the page cache writes some pages to the WAL twice, the
+// second time over its own earlier frames, and SQLite then rewrites the checksums
+// of the frames from there to its commit frame. The WAL on disk, read afresh as
+// after a crash (a copy of the files without the wal-index), holds the commit.
+func TestCommitSurvivesRecoveryAfterRewrites(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rewrites.db")
+	db := open(t, path, true, "cache_size(10)", "wal_autocheckpoint(0)")
+	exec1(t, db, schema)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		if _, err := tx.Exec(`INSERT INTO t (id, a, b, c) VALUES (?, ?, ?, 1)`, i, strings.Repeat("r", 200), fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(`UPDATE t SET c = c + 1`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The writer stays open and does nothing more, as a process that dies now.
+	copyPath := filepath.Join(dir, "copy.db")
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(copyPath+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recovered := open(t, copyPath, false)
+	integrity(t, recovered)
+	var rows, sum int
+	if err := recovered.QueryRow(`SELECT count(*), coalesce(sum(c), 0) FROM t`).Scan(&rows, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3000 || sum != 6000 {
+		t.Fatalf("recovered %d rows summing %d, want 3000 rows summing 6000", rows, sum)
+	}
+}
+
 // A process killed at any point keeps every transaction it committed, and the
 // database it leaves is whole.
 func TestKilledWriterKeepsItsCommits(t *testing.T) {
