@@ -136,12 +136,11 @@ func (c *checkpointer) loop() {
 		var busy, frames, copied int
 		err := c.stmt.QueryRowContext(context.Background()).Scan(&busy, &frames, &copied)
 		c.runs.Add(1)
-		if err == nil {
-			every = nextPause(every, newFrames(last, frames))
-			last = frames
-		}
 		if _, counted := c.backlog(); counted {
 			every = checkpointEvery // the next one waits for its frames, not a pace
+		} else if err == nil {
+			every = nextPause(every, newFrames(last, frames))
+			last = frames
 		}
 		pause.Reset(every)
 		select {

@@ -42,14 +42,14 @@ func mapWALIndex(f *os.File) (*walIndex, error) {
 // again; copies that stay apart (a header SQLite has yet to recover) send the
 // caller to the PRAGMA.
 func (w *walIndex) header() (h walHeader, ok bool) {
-	// A mapped file that shrank faults on reading; the fault is a panic here, not
-	// the end of the process, and the caller turns to the PRAGMA.
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
+	ok = guarded(func() bool {
+		h, ok = w.readHeader()
+		return ok
+	})
+	return h, ok
+}
+
+func (w *walIndex) readHeader() (h walHeader, ok bool) {
 	for range maxHeaderTries {
 		var second walHeader
 		for i := range h {
@@ -69,17 +69,27 @@ func (w *walIndex) header() (h walHeader, ok bool) {
 // backlog returns how many of the WAL's frames no checkpoint has copied yet, or
 // false when the header cannot be read.
 func (w *walIndex) backlog() (frames int, ok bool) {
-	h, ok := w.header()
-	if !ok {
-		return 0, false
-	}
+	ok = guarded(func() bool {
+		h, ok := w.readHeader()
+		if ok {
+			frames = backlogOf(h, atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.mem[walBackfillOffset]))))
+		}
+		return ok
+	})
+	return frames, ok
+}
+
+// guarded returns read's answer, or false when read faulted: a mapped file that
+// shrank faults on reading, and the fault is a panic here, not the end of the
+// process, so the caller turns to the PRAGMA.
+func guarded(read func() bool) (ok bool) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if recover() != nil {
-			frames, ok = 0, false
+			ok = false
 		}
 	}()
-	return backlogOf(h, atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.mem[walBackfillOffset])))), true
+	return read()
 }
 
 // maxHeaderTries bounds the readings of a header whose copies differ.
