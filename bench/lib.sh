@@ -83,6 +83,55 @@ wait_ready() {
 	die "$name did not become ready"
 }
 
+# ticks PID... prints the CPU time, in clock ticks (1/100 s), the processes have
+# used; one that is gone counts 0.
+ticks() {
+	local p t=0 f
+	for p in "$@"; do
+		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
+		t=$((t + f[13] + f[14]))
+	done
+	echo "$t"
+}
+
+# postgres_cpu prints the CPU time, in clock ticks, that the processes named
+# postgres on this machine have used (0 when there are none): the PostgreSQL server
+# when it runs here, which other work may share.
+postgres_cpu() {
+	local p t=0 f
+	for p in $(pgrep -x postgres 2>/dev/null); do
+		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
+		t=$((t + f[13] + f[14]))
+	done
+	echo "$t"
+}
+
+# postgres_snapshot FILE writes the CPU ticks each process named postgres has used so
+# far, one "PID TICKS" line each; postgres_since FILE prints the ticks they have used
+# since that snapshot, counting in full those that started after it. A process that
+# ended in between is lost (an autovacuum worker, a short session), rather than
+# taken off as it would be from a plain sum.
+postgres_snapshot() {
+	local p f
+	for p in $(pgrep -x postgres 2>/dev/null); do
+		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
+		echo "$p $((f[13] + f[14]))"
+	done >"$1"
+}
+postgres_since() {
+	postgres_snapshot "$1.now"
+	awk 'NR == FNR { before[$1] = $2; next } { t += $2 - before[$1] } END { print t + 0 }' "$1" "$1.now"
+}
+
+# machine_cpu prints the CPU time, in clock ticks, every CPU of this machine has
+# spent busy (user, nice, system, interrupts, steal): all the work of a measurement,
+# the load generator's too.
+machine_cpu() {
+	local f
+	read -ra f </proc/stat
+	echo $((f[1] + f[2] + f[3] + f[6] + f[7] + f[8]))
+}
+
 # result_of TARGET SEGMENTS prints the requests/s over all of a target's lines in the
 # file SEGMENTS (each "TARGET ... RESULT key=value...", from report.lua), the mean of
 # their p99s and their errors.

@@ -104,7 +104,7 @@ start() {
 start_cascade() {
 	local port env=(CASCADE_ADMIN_TOKEN="$TOKEN")
 	port=$(free_port)
-	[ "$PROFILE" -le 0 ] || env+=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[$1]}")
+	[ "$PROFILE" -le 0 ] || [ -z "${PPROF[$1]:-}" ] || env+=(CASCADE_PPROF_ADDR="127.0.0.1:${PPROF[$1]}")
 	start "$1" env "${env[@]}" "${2:-$OUT/cascade}" serve --addr "127.0.0.1:$port" --db "$DB"
 	BASE[$1]="http://127.0.0.1:$port"
 	wait_ready "$1" "${PID[$1]}" "${BASE[$1]}/readyz"
@@ -189,9 +189,10 @@ baseline_drain() {
 }
 
 # measure LABEL CONNECTIONS TARGET... loads each TARGET (URL[TARGET], EVERY[TARGET])
-# with a warm-up and then ROUNDS alternating runs, and sets RPS, P99 and BAD of each.
+# with a warm-up and then ROUNDS alternating runs, and sets RPS, P99 and BAD of each,
+# and CPU[TARGET] to what a request cost in CPU (see cpu_of).
 measure() {
-	local label=$1 c=$2 t round line segs
+	local label=$1 c=$2 t round line segs m s d
 	shift 2
 	segs="$OUT/segments-$label.txt"
 	: >"$segs"
@@ -203,14 +204,30 @@ measure() {
 	for round in $(seq 1 "$ROUNDS"); do
 		for t in "$@"; do
 			say "$label, round $round/$ROUNDS: $t, $((DURATION / ROUNDS))s"
+			m=$(machine_cpu) s=$(ticks "${PID[$t]:-}")
+			postgres_snapshot "$OUT/postgres-ticks"
 			line=$(run_wrk "${URL[$t]}" "$c" "$((DURATION / ROUNDS))" "$label-$t-$round" "${EVERY[$t]}")
-			echo "$t $line" >>"$segs"
+			m=$(($(machine_cpu) - m))
 			drain "$t"
+			s=$(($(ticks "${PID[$t]:-}") - s)) d=$(postgres_since "$OUT/postgres-ticks")
+			echo "$t $line machine_ticks=$m server_ticks=$s db_ticks=$d" >>"$segs"
 		done
 	done
 	for t in "$@"; do
 		read -r "RPS[$t]" "P99[$t]" "BAD[$t]" < <(result_of "$t" "$segs")
+		CPU[$t]=$(cpu_of "$t" "$segs")
 	done
+}
+
+# cpu_of TARGET SEGMENTS prints, in ms per request over a target's lines in SEGMENTS,
+# the CPU its server process and the PostgreSQL processes used from the start of each
+# run to the end of its drain (so the jobs a window deferred count), and the CPU the
+# whole machine used during the runs alone, the load generator's too.
+cpu_of() {
+	awk -v t="$1" '$1 == t {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		req += v["requests"]; m += v["machine_ticks"]; s += v["server_ticks"]; d += v["db_ticks"]
+	} END { printf "server %.3f, database %.3f, machine %.3f", s * 10 / req, d * 10 / req, m * 10 / req }' "$2"
 }
 
 # orders_case ENGINE measures sales orders against raw single-row transactions (and
@@ -270,6 +287,9 @@ orders_case() {
 		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %-7s %8s %s\n' "$engine" "$c" "${RPS[raw]}" "$raw_tx" \
 			"${RPS[cascade]}" "$ratio" ">=$TARGET_ORDERS" "${P99[raw]}" "${P99[cascade]}" \
 			"$((BAD[raw] + BAD[cascade]))" "$pass" "$base" "$floor" >>"$OUT/orders.txt"
+		for t in "${targets[@]}"; do
+			printf '%-9s %7s %-9s %s\n' "$engine" "$c" "$t" "${CPU[$t]}" >>"$OUT/cpu.txt"
+		done
 		echo "RUN $(date -u +%FT%TZ) scenario=orders engine=$engine clients=$c raw_tx_per_s=$raw_tx" \
 			"orders_per_s=${RPS[cascade]} ratio=$ratio raw_p99_us=${P99[raw]} cascade_p99_us=${P99[cascade]}" \
 			"baseline_ratio=$base floor_ratio=$floor" >>bench/out/history.txt
@@ -354,9 +374,10 @@ list_case() {
 }
 
 ALL_PASS=true
-declare -A PID=() BASE=() URL=() EVERY=() RPS=() P99=() BAD=() PPROF=() DRAIN_DB=() DRAIN_BIN=()
+declare -A PID=() BASE=() URL=() EVERY=() RPS=() P99=() BAD=() CPU=() PPROF=() DRAIN_DB=() DRAIN_BIN=()
 BODIES=()
 : >"$OUT/orders.txt"
+: >"$OUT/cpu.txt"
 : >"$OUT/list.txt"
 : >"$OUT/profile.txt"
 for engine in $ENGINES; do
@@ -380,6 +401,10 @@ done
 		printf '%-9s %7s %10s %10s %10s %7s %7s %10s %10s %6s %-7s %8s %s\n' engine clients "raw req/s" "raw tx/s" \
 			"orders/s" ratio target "raw p99us" "order p99us" errors verdict baseline floor
 		cat "$OUT/orders.txt"
+		echo
+		echo "CPU per request in ms: each server's process and PostgreSQL's from each run's start to the end of its"
+		echo "wait for the jobs it queued; the whole machine during the runs"
+		cat "$OUT/cpu.txt"
 		[ ! -s "$OUT/profile.txt" ] || { echo; cat "$OUT/profile.txt"; }
 	fi
 	if [ -s "$OUT/list.txt" ]; then

@@ -52,17 +52,6 @@ counts() { "$OUT/rawinsert" -db "$1" -count >"$OUT/counts-$2.txt" || die "counti
 # field NAME FILE prints the value of NAME=... in FILE.
 field() { tr ' ' '\n' <"$2" | sed -n "s/^$1=//p"; }
 
-# ticks PID... prints the CPU time, in clock ticks (1/100 s), the processes have
-# used; one that is gone counts 0.
-ticks() {
-	local p t=0 f
-	for p in "$@"; do
-		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
-		t=$((t + f[13] + f[14]))
-	done
-	echo "$t"
-}
-
 # backends PID prints the process ids of the PostgreSQL server processes serving
 # process PID's connections, when the server runs on this machine.
 backends() {

@@ -63,18 +63,6 @@ database() {
 		die "seeding $2 failed; see $OUT/seed-$2.out"
 }
 
-# postgres_cpu prints the CPU time, in clock ticks, that the processes named
-# postgres on this machine have used (0 when there are none): the PostgreSQL server
-# when it runs here, which other work may share.
-postgres_cpu() {
-	local p t=0 f
-	for p in $(pgrep -x postgres 2>/dev/null); do
-		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
-		t=$((t + f[13] + f[14]))
-	done
-	echo "$t"
-}
-
 # run_wrk URL CLIENTS SECONDS NAME prints wrk's RESULT line.
 run_wrk() {
 	wrk -t"$(($2 < THREADS ? $2 : THREADS))" -c"$2" -d"${3}s" --latency -s bench/writes.lua \
