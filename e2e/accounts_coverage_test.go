@@ -113,7 +113,7 @@ func acCoverage(t *testing.T, s *server, rec *ocRecorder) func(t *testing.T) {
 		ocError(t, anon, "GET", tp+created.ID, "", "", 401, "token_missing")
 		ocError(t, marketing, "GET", tp+created.ID, "", "", 403, "forbidden")
 		ocError(t, admin, "GET", tp+"999999", "", "", 404, "account_not_found")
-		if err := benchseed.Accounts(ctx, s.DB, s.Service.Clock().Now(), below.ID, 1); err != nil {
+		if err := benchseed.OwnerlessAccounts(ctx, s.DB, s.Service.Clock().Now(), below.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 		seeded, err := admin.ListAccounts(ctx, below.ID, &client.ListOptions{Filter: map[string]string{"email": "bench0@example.com"}})

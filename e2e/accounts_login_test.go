@@ -122,9 +122,9 @@ func TestAccountLoginToken(t *testing.T) {
 			}
 		})
 		t.Run("NoOwner", func(t *testing.T) {
-			// Bulk-seeded accounts have no users, so no one to sign in as.
+			// Accounts imported without users have no one to sign in as.
 			seeded := mustCreateReseller(t, s.Admin, 1, "Account Seeded")
-			if err := benchseed.Accounts(ctx, s.DB, s.Service.Clock().Now(), seeded.ID, 3); err != nil {
+			if err := benchseed.OwnerlessAccounts(ctx, s.DB, s.Service.Clock().Now(), seeded.ID, 3); err != nil {
 				t.Fatal(err)
 			}
 			p := acList(t, s.Admin, seeded.ID, nil, "id")

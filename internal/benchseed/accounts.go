@@ -22,9 +22,20 @@ var (
 // Accounts adds n synthetic accounts to a reseller, for benchmarks and load tests.
 // Row i has the e-mail bench<i>@example.com, the INN 77<i, ten digits> and was
 // created i minutes before now, so e-mail, INN and date filters each select known
-// rows. The rows have no users (store.Conn.InsertAccountsBulk), so they cannot be
-// signed in to.
+// rows. Each has its owner, a user of the same e-mail, as a created account has,
+// without a login: a seeded database holds the users its accounts would have, and
+// PostgreSQL plans the statements that read them for a table of that size.
 func Accounts(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
+	return accounts(ctx, db, now, resellerID, n, true)
+}
+
+// OwnerlessAccounts adds n accounts as Accounts does but without users, as accounts
+// imported without their people are: no one can sign in to them.
+func OwnerlessAccounts(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int) error {
+	return accounts(ctx, db, now, resellerID, n, false)
+}
+
+func accounts(ctx context.Context, db *store.DB, now time.Time, resellerID int64, n int, owners bool) error {
 	var (
 		proto domain.Account
 		typ   *domain.AccountType
@@ -48,6 +59,11 @@ func Accounts(ctx context.Context, db *store.DB, now time.Time, resellerID int64
 				part := batch[:min(batchRows, end-from)]
 				for j, a := range part {
 					fill(a, &proto, typ, from+j, now)
+				}
+				if owners {
+					if err := tx.InsertOwnersBulk(ctx, part); err != nil {
+						return err
+					}
 				}
 				if err := tx.InsertAccountsBulk(ctx, part); err != nil {
 					return err

@@ -51,8 +51,16 @@ func TestSeed(t *testing.T) {
 			}
 			a := got[0]
 			if a.INN != tc.inn || !a.CreatedAt.Equal(clock.Now().Add(-time.Duration(tc.i)*time.Minute)) || a.Name != tc.name ||
-				a.Currency != "EUR" || a.Class.Key != "default" || a.OwnerID != 0 || a.Status != domain.AccountStatusActive {
+				a.Currency != "EUR" || a.Class.Key != "default" || a.Status != domain.AccountStatusActive {
 				t.Errorf("%s = %+v", tc.email, a)
+			}
+			// Its owner is the user of its e-mail, linked, as a created account's is.
+			owner, err := db.Reader().FindUserByID(ctx, a.OwnerID)
+			if err != nil || owner.Email != tc.email || owner.ResellerID != a.ResellerID {
+				t.Errorf("%s: owner %d = %+v (%v)", tc.email, a.OwnerID, owner, err)
+			}
+			if linked, err := db.Reader().IsAccountUser(ctx, a.ID, a.OwnerID); err != nil || !linked {
+				t.Errorf("%s: owner linked %v (%v)", tc.email, linked, err)
 			}
 		}
 		// The last hour holds rows 0 to 59.

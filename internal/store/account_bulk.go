@@ -17,14 +17,23 @@ import (
 const accountBulkBatch = 10
 
 // InsertAccountsBulk inserts many accounts with multi-row INSERTs; call it inside one
-// transaction. It is for seeding (benchmarks, load tests): the accounts get no users,
-// so no Owner (OwnerID stays 0) and no login, and their ids are not set on them.
+// transaction. It is for seeding (benchmarks, load tests). An account with an OwnerID
+// (InsertOwnersBulk) is linked to that user as its owner, as a created account is;
+// one without has no users, and no one can sign in to it. Their ids are not set on
+// them.
 func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Account) error {
 	const cols = accountInsertColumns + ` VALUES `
 	var (
-		sb   strings.Builder
-		args []any
+		sb     strings.Builder
+		args   []any
+		before int64
 	)
+	// The owner links name the accounts by id, which the inserts below do not
+	// return in a defined order: the links are made from the rows above the largest
+	// id before them.
+	if err := c.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM accounts`, nil, &before); err != nil {
+		return fmt.Errorf("insert accounts: %w", err)
+	}
 	for start := 0; start < len(accounts); start += accountBulkBatch {
 		batch := accounts[start:min(start+accountBulkBatch, len(accounts))]
 		sb.Reset()
@@ -53,6 +62,11 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 			c.touch(AccountsScope(a.ResellerID))
 		}
 	}
+	if _, err := c.exec(ctx, `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
+		SELECT id, owner_id, $2, $3, created_at, created_at FROM accounts WHERE id > $1 AND owner_id IS NOT NULL`,
+		before, string(domain.AccessLevelOwner), string(domain.UserStatusActive)); err != nil {
+		return fmt.Errorf("link accounts to their owners: %w", err)
+	}
 	perReseller := map[int64]int{}
 	for _, a := range accounts {
 		perReseller[a.ResellerID]++
@@ -60,6 +74,76 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 	for id, n := range perReseller {
 		if err := c.count(ctx, tallyAccounts, id, n); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// InsertOwnersBulk sets the OwnerID of each account to the user of its reseller and
+// e-mail, as a created account's owner is, inserting those that do not exist (active,
+// without a login) accountBulkBatch at a time; call it inside one transaction, before
+// InsertAccountsBulk. It is for seeding.
+func (c *Conn) InsertOwnersBulk(ctx context.Context, accounts []*domain.Account) error {
+	type key struct {
+		reseller int64
+		email    string
+	}
+	var (
+		sb   strings.Builder
+		args []any
+	)
+	ids := map[key]int64{}
+	for start := 0; start < len(accounts); start += accountBulkBatch {
+		batch := accounts[start:min(start+accountBulkBatch, len(accounts))]
+		sb.Reset()
+		sb.WriteString(`INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at) VALUES `)
+		args = args[:0]
+		for _, a := range batch {
+			k := key{a.ResellerID, a.Email}
+			if _, seen := ids[k]; seen {
+				continue // one statement may not insert or update one row twice
+			}
+			ids[k] = 0
+			if len(args) > 0 {
+				sb.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+			args = append(args, a.ResellerID, a.Email, a.FirstName, a.MiddleName, a.LastName,
+				string(domain.UserStatusActive), micros(a.CreatedAt), micros(a.CreatedAt))
+		}
+		if len(args) == 0 {
+			continue
+		}
+		// A user the e-mail already names is the owner (the no-op update makes the
+		// row answer RETURNING).
+		sb.WriteString(` ON CONFLICT (reseller_id, email) DO UPDATE SET updated_at = users.updated_at RETURNING id, reseller_id, email`)
+		rows, err := c.query(ctx, sb.String(), args...)
+		if err != nil {
+			return fmt.Errorf("insert owners: %w", err)
+		}
+		for rows.Next() {
+			var (
+				k  key
+				id int64
+			)
+			if err := rows.Scan(&id, &k.reseller, &k.email); err != nil {
+				rows.Close()
+				return fmt.Errorf("insert owners: %w", err)
+			}
+			ids[k] = id
+		}
+		err = rows.Err()
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("insert owners: %w", err)
+		}
+	}
+	for _, a := range accounts {
+		if a.OwnerID = ids[key{a.ResellerID, a.Email}]; a.OwnerID == 0 {
+			return fmt.Errorf("insert owners: no user for %s of reseller %d", a.Email, a.ResellerID)
 		}
 	}
 	return nil
