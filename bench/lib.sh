@@ -94,20 +94,9 @@ ticks() {
 	echo "$t"
 }
 
-# postgres_cpu prints the CPU time, in clock ticks, that the processes named
-# postgres on this machine have used (0 when there are none): the PostgreSQL server
-# when it runs here, which other work may share.
-postgres_cpu() {
-	local p t=0 f
-	for p in $(pgrep -x postgres 2>/dev/null); do
-		{ read -ra f <"/proc/$p/stat"; } 2>/dev/null || continue
-		t=$((t + f[13] + f[14]))
-	done
-	echo "$t"
-}
-
-# postgres_snapshot FILE writes the CPU ticks each process named postgres has used so
-# far, one "PID TICKS" line each; postgres_since FILE prints the ticks they have used
+# postgres_snapshot FILE writes the CPU ticks each process named postgres on this
+# machine (the PostgreSQL server when it runs here, which other work may share) has
+# used so far, one "PID TICKS" line each; postgres_since FILE prints the ticks they have used
 # since that snapshot, counting in full those that started after it. A process that
 # ended in between is lost (an autovacuum worker, a short session), rather than
 # taken off as it would be from a plain sum.

@@ -149,9 +149,9 @@ for engine in $ENGINES; do
 			curl -sf -o "$OUT/cpu-$t-$engine.pprof" \
 				"http://127.0.0.1:${PPROF[$t]}/debug/pprof/profile?seconds=$PROFILE" &
 			curl_pid=$!
-			pg_before=$(postgres_cpu)
+			postgres_snapshot "$OUT/postgres-ticks"
 			run_wrk "${URL[$t]}" "$PROFILE_CLIENTS" "$((PROFILE + 2))" "profile-$engine-$t" >"$OUT/profile-$engine-$t.txt"
-			pg_after=$(postgres_cpu)
+			pg_used=$(postgres_since "$OUT/postgres-ticks")
 			wait "$curl_pid" || die "no CPU profile of $t"
 			reqs=$(wrk_requests "$OUT/profile-$engine-$t.txt")
 			case $t in
@@ -161,8 +161,8 @@ for engine in $ENGINES; do
 			esac
 			cpu_per_request "$t" "$engine" "$bin" "$PROFILE" "$OUT/cpu-$t-$engine.pprof" "$reqs" |
 				tee -a "$OUT/profile.txt"
-			[ "$engine" = postgres ] && [ "$pg_after" -gt 0 ] &&
-				awk -v t="$t" -v n="$reqs" -v j=$((pg_after - pg_before)) -v hz="$(getconf CLK_TCK)" \
+			[ "$engine" = postgres ] && [ "$pg_used" -gt 0 ] &&
+				awk -v t="$t" -v n="$reqs" -v j="$pg_used" -v hz="$(getconf CLK_TCK)" \
 					'BEGIN { printf "%s postgres: %.3f ms CPU of the PostgreSQL server processes per request\n", t, j * 1000 / hz / n }' |
 				tee -a "$OUT/profile.txt"
 		done
