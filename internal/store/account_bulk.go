@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,25 +25,20 @@ const accountBulkBatch = 10
 func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Account) error {
 	const cols = accountInsertColumns + ` VALUES `
 	var (
-		sb     strings.Builder
-		args   []any
-		before int64
+		sb   strings.Builder
+		args []any
 	)
-	// The owner links name the accounts by id, which the inserts below do not
-	// return in a defined order: the links are made from the rows above the largest
-	// id before them.
-	if err := c.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM accounts`, nil, &before); err != nil {
-		return fmt.Errorf("insert accounts: %w", err)
-	}
 	for start := 0; start < len(accounts); start += accountBulkBatch {
 		batch := accounts[start:min(start+accountBulkBatch, len(accounts))]
 		sb.Reset()
 		sb.WriteString(cols)
 		args = args[:0]
+		owned := false
 		for i, a := range batch {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
+			owned = owned || a.OwnerID != 0
 			v := accountRow(a)
 			sb.WriteByte('(')
 			for j := range v {
@@ -55,17 +51,18 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 			sb.WriteByte(')')
 			args = append(args, v...)
 		}
-		if _, err := c.exec(ctx, sb.String(), args...); err != nil {
+		var err error
+		if owned {
+			err = c.insertOwnedAccounts(ctx, sb.String(), args)
+		} else {
+			_, err = c.exec(ctx, sb.String(), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert accounts %d to %d: %w", start, start+len(batch), err)
 		}
 		for _, a := range batch {
 			c.touch(AccountsScope(a.ResellerID))
 		}
-	}
-	if _, err := c.exec(ctx, `INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at)
-		SELECT id, owner_id, $2, $3, created_at, created_at FROM accounts WHERE id > $1 AND owner_id IS NOT NULL`,
-		before, string(domain.AccessLevelOwner), string(domain.UserStatusActive)); err != nil {
-		return fmt.Errorf("link accounts to their owners: %w", err)
 	}
 	perReseller := map[int64]int{}
 	for _, a := range accounts {
@@ -75,6 +72,49 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 		if err := c.count(ctx, tallyAccounts, id, n); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// insertOwnedAccounts runs insert, a multi-row INSERT of accounts, and links each
+// account that has an owner to it, from the rows the INSERT returns (in no defined
+// order, so each row names its own owner).
+func (c *Conn) insertOwnedAccounts(ctx context.Context, insert string, args []any) error {
+	rows, err := c.query(ctx, insert+` RETURNING id, owner_id, created_at`, args...)
+	if err != nil {
+		return err
+	}
+	var (
+		sb    strings.Builder
+		links []any
+	)
+	sb.WriteString(`INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at) VALUES `)
+	for rows.Next() {
+		var id, created int64
+		var owner sql.NullInt64
+		if err := rows.Scan(&id, &owner, &created); err != nil {
+			rows.Close()
+			return err
+		}
+		if !owner.Valid {
+			continue
+		}
+		if len(links) > 0 {
+			sb.WriteString(", ")
+		}
+		n := len(links)
+		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+5)
+		links = append(links, id, owner.Int64, string(domain.AccessLevelOwner), string(domain.UserStatusActive), created)
+	}
+	err = rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || len(links) == 0 {
+		return err
+	}
+	if _, err := c.exec(ctx, sb.String(), links...); err != nil {
+		return fmt.Errorf("link accounts to their owners: %w", err)
 	}
 	return nil
 }
