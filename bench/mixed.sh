@@ -41,6 +41,32 @@ done
 : >"$OUT/summary.txt"
 ALL_PASS=true
 
+# writer_counters URL prints what the /metrics of the server at URL shows of its one
+# write connection (SQLite): busy seconds, transactions, commits, and the waits for
+# the write turn (seconds, count); nothing when it has none.
+writer_counters() {
+	curl -sf "$1/metrics" | awk '
+		/^cascade_db_writer_busy_seconds_total / { b = $2 }
+		/^cascade_db_writer_transactions_total / { t = $2 }
+		/^cascade_db_writer_commits_total / { c = $2 }
+		/^cascade_db_wait_seconds_total\{pool="write"\} / { ws = $2 }
+		/^cascade_db_wait_count_total\{pool="write"\} / { wn = $2 }
+		END { if (b != "") printf "%.6f %d %d %.6f %d\n", b, t, c, ws, wn }'
+}
+
+# writer_line SECONDS BEFORE AFTER describes the write connection's work between two
+# writer_counters readings, over SECONDS of writing load.
+writer_line() {
+	awk -v s="$1" -v before="$2" -v after="$3" 'BEGIN {
+		split(before, a); split(after, b)
+		tx = b[2] - a[2]; commits = b[3] - a[3]; waits = b[5] - a[5]
+		printf "busy %.0f%% of the mixed runs; %d transactions in %d commits (%.1f each);", \
+			100 * (b[1] - a[1]) / s, tx, commits, commits ? tx / commits : 0
+		printf " %.0f%% waited for the turn, %.2f ms on average\n", tx ? 100 * waits / tx : 0, \
+			waits ? 1000 * (b[4] - a[4]) / waits : 0
+	}'
+}
+
 # measure_mixed ENGINE CASE_NUMBER PATH measures GET PATH read-only and mixed with
 # account creates, on one engine, beside a bare server with the same body, in
 # alternating rounds.
@@ -76,12 +102,17 @@ measure_mixed() {
 		run_target "$t" "warmup-$t-$e-$n" "$WARMUP" >/dev/null
 	done
 	: >"$segs"
+	local writer_before writer_after writer=""
+	writer_before=$(writer_counters "$base")
 	for round in $(seq 1 "$ROUNDS"); do
 		for t in "${targets[@]}"; do
 			line=$(run_target "$t" "$t-$e-$n-$round" "$seg")
 			echo "$t $round $line" | tee -a "$segs" >&2
 		done
 	done
+	writer_after=$(writer_counters "$base")
+	[ -z "$writer_before" ] || [ -z "$writer_after" ] ||
+		writer=$(writer_line "$((ROUNDS * seg))" "$writer_before" "$writer_after")
 	kill "${PID[bare]}" 2>/dev/null || true
 	wait "${PID[bare]}" 2>/dev/null || true
 
@@ -114,6 +145,7 @@ measure_mixed() {
 			"${RPS[base-read]}" "${RPS[base-mixed]}" "$(ratio "${RPS[base-mixed]}" "${RPS[base-read]}" %.3f)" ""
 		[ -z "$BASELINE" ] || printf '%-24s %12s %12s %12s %12s %10s\n' "baseline p99 (us)" "" \
 			"${P99[base-read]}" "${P99[base-mixed]}" "$(ratio "${P99[base-mixed]}" "${P99[base-read]}" %.2f)" ""
+		[ -z "$writer" ] || echo "write connection: $writer"
 		echo "cascade peak RSS ${rss} MB (<$TARGET_RSS_MB)"
 		echo "ratio $v_ratio, p99 $v_p99, RSS $v_rss, errors $v_err"
 	} | tee -a "$OUT/summary.txt"

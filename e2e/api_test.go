@@ -339,6 +339,11 @@ func TestAPIOperationalEndpoints(t *testing.T) {
 					t.Errorf("metrics lack %s", want)
 				}
 			}
+			// The one write connection's counters exist where there is one.
+			writer := strings.Contains(string(resp.Body), "cascade_db_writer_busy_seconds_total ")
+			if want := s.engine.Name == "sqlite"; writer != want {
+				t.Errorf("cascade_db_writer_busy_seconds_total shown: %v, want %v", writer, want)
+			}
 		})
 		t.Run("/api/v3/openapi.yaml", func(t *testing.T) {
 			resp := rsDo(t, anon, "GET", "/api/v3/openapi.yaml", "", "")

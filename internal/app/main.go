@@ -195,10 +195,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Quiet {
 		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
+	var writer httpapi.WriterStats
+	if _, ok := m.DB.WriterStats(); ok {
+		writer = func() (time.Duration, uint64, uint64) {
+			w, _ := m.DB.WriterStats()
+			return w.Busy, w.Transactions, w.Commits
+		}
+	}
 	metrics := httpapi.NewMetrics(func() map[string]sql.DBStats {
 		r, w := m.DB.PoolStats()
 		return map[string]sql.DBStats{"read": r, "write": w}
-	})
+	}, writer)
 	handler := httpapi.New(m.Service, httpapi.Config{Location: m.Config.location, Logger: logger,
 		Metrics: metrics, OpenAPI: api.OpenAPI, TestClock: m.Config.TestClock})
 

@@ -54,7 +54,7 @@ func newBenchAPI(b *testing.B) *benchAPI {
 		b.Fatalf("demo data: %v", err)
 	}
 	// The access log is formatted as in production and then discarded.
-	h := httpapi.New(svc, httpapi.Config{Logger: logger, Metrics: httpapi.NewMetrics(nil)})
+	h := httpapi.New(svc, httpapi.Config{Logger: logger, Metrics: httpapi.NewMetrics(nil, nil)})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, benchRequest(benchResellerPath, token))
 	if rec.Code != http.StatusOK {

@@ -33,9 +33,14 @@ type routeStatus struct {
 // PoolStats reports database pool statistics by pool name ("read", "write").
 type PoolStats func() map[string]sql.DBStats
 
+// WriterStats reports the work of the database's one write connection, where the
+// engine has one (SQLite): how long its turn was held, and the write transactions
+// and COMMITs made in it.
+type WriterStats func() (busy time.Duration, transactions, commits uint64)
+
 // NewMetrics creates the server's metrics, with database pool gauges when pools is
-// not nil.
-func NewMetrics(pools PoolStats) *Metrics {
+// not nil and the write connection's counters when writer is not nil.
+func NewMetrics(pools PoolStats, writer WriterStats) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -50,6 +55,9 @@ func NewMetrics(pools PoolStats) *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pools != nil {
 		m.registry.MustRegister(poolCollector(pools))
+	}
+	if writer != nil {
+		m.registry.MustRegister(writerCollector(writer))
 	}
 	return m
 }
@@ -97,4 +105,28 @@ func (p poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(st.WaitCount), name)
 		ch <- prometheus.MustNewConstMetric(poolWait, prometheus.CounterValue, st.WaitDuration.Seconds(), name)
 	}
+}
+
+var (
+	writerBusy = prometheus.NewDesc("cascade_db_writer_busy_seconds_total",
+		"Time the one write connection was held by a write transaction, commits included.", nil, nil)
+	writerTransactions = prometheus.NewDesc("cascade_db_writer_transactions_total",
+		"Write transactions run on the one write connection.", nil, nil)
+	writerCommits = prometheus.NewDesc("cascade_db_writer_commits_total",
+		"COMMITs of the one write connection; a group commit makes several transactions durable in one.", nil, nil)
+)
+
+type writerCollector WriterStats
+
+func (w writerCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{writerBusy, writerTransactions, writerCommits} {
+		ch <- d
+	}
+}
+
+func (w writerCollector) Collect(ch chan<- prometheus.Metric) {
+	busy, transactions, commits := w()
+	ch <- prometheus.MustNewConstMetric(writerBusy, prometheus.CounterValue, busy.Seconds())
+	ch <- prometheus.MustNewConstMetric(writerTransactions, prometheus.CounterValue, float64(transactions))
+	ch <- prometheus.MustNewConstMetric(writerCommits, prometheus.CounterValue, float64(commits))
 }

@@ -55,7 +55,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = NewMetrics(nil)
+		cfg.Metrics = NewMetrics(nil, nil)
 	}
 	s := &Server{svc: svc, loc: cfg.Location, log: cfg.Logger, metrics: cfg.Metrics, openapi: cfg.OpenAPI,
 		testClock: cfg.TestClock, mux: http.NewServeMux()}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
+	"time"
 )
 
 // sqliteDriver names the database/sql driver of the read and write connections; a
@@ -32,6 +34,12 @@ type sqlitePool struct {
 	// transaction's path (checkpoint_sqlite.go); nil in tests that build a pool
 	// by hand.
 	checkpoints *checkpointer
+	// readWaits and writeWaits count the waits for a place on readTurns and turn
+	// (turn_tally.go); heldSince is when the turn's holder took it, set and read by
+	// that holder alone, and busy sums the time the turn was held.
+	readWaits, writeWaits waitTally
+	heldSince             time.Time
+	busy                  atomic.Int64
 
 	// Statements by SQL text, as written with $n: the text is rebound for SQLite only
 	// when it is prepared.
@@ -46,10 +54,8 @@ func newSQLitePool(read, write *sql.DB, readers int) *sqlitePool {
 }
 
 func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows, error) {
-	select {
-	case p.readTurns <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := p.readWaits.take(ctx, p.readTurns); err != nil {
+		return nil, err
 	}
 	s, err := p.readStmt(ctx, query)
 	if err != nil {
@@ -101,7 +107,23 @@ func (p *sqlitePool) ping(ctx context.Context) error {
 	return p.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-func (p *sqlitePool) stats() (read, write sql.DBStats) { return p.read.Stats(), p.write.Stats() }
+// stats reports database/sql's statistics of both sides, with the waits for a place
+// on the pool's own turns, which database/sql does not see.
+func (p *sqlitePool) stats() (read, write sql.DBStats) {
+	read, write = p.read.Stats(), p.write.Stats()
+	read.WaitCount, read.WaitDuration = p.readWaits.read()
+	write.WaitCount, write.WaitDuration = p.writeWaits.read()
+	return read, write
+}
+
+// tookTurn records that the caller now holds the write turn.
+func (p *sqlitePool) tookTurn() { p.heldSince = time.Now() }
+
+// giveTurn gives the write turn back, adding its hold to the writer's busy time.
+func (p *sqlitePool) giveTurn() {
+	p.busy.Add(int64(time.Since(p.heldSince)))
+	<-p.turn
+}
 
 func (p *sqlitePool) prepared() [][]string { return [][]string{p.reads.texts()} }
 

@@ -43,12 +43,13 @@ const memberSavepoint = "cascade_member"
 // writeGroup is the state of the group commit of a pool. The member holding the
 // turn owns batch; mu guards what goroutines without the turn read or change.
 type writeGroup struct {
-	mu      sync.Mutex
-	waiting int          // goroutines waiting for the turn
-	batch   *sqliteTx    // the open SQLite transaction, or nil
-	members []chan error // members done with their work, waiting for the COMMIT
-	touched map[Scope]bool
-	commits atomic.Uint64 // COMMITs made, for tests
+	mu           sync.Mutex
+	waiting      int          // goroutines waiting for the turn
+	batch        *sqliteTx    // the open SQLite transaction, or nil
+	members      []chan error // members done with their work, waiting for the COMMIT
+	touched      map[Scope]bool
+	commits      atomic.Uint64 // COMMITs made
+	transactions atomic.Uint64 // members begun
 }
 
 // begin takes the write turn and starts a member of the open group, or a new group.
@@ -57,12 +58,7 @@ func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
 	g.mu.Lock()
 	g.waiting++
 	g.mu.Unlock()
-	select {
-	case p.turn <- struct{}{}:
-		g.mu.Lock()
-		g.waiting--
-		g.mu.Unlock()
-	case <-ctx.Done():
+	if err := p.writeWaits.take(ctx, p.turn); err != nil {
 		g.mu.Lock()
 		g.waiting--
 		open := g.batch != nil
@@ -71,16 +67,22 @@ func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
 			// The member before may have left the group open for this one: take
 			// the turn regardless, to commit it if nobody else is coming.
 			p.turn <- struct{}{}
+			p.tookTurn()
 			p.settle(ctx)
 		}
-		return nil, ctx.Err()
+		return nil, err
 	}
+	p.tookTurn()
+	g.mu.Lock()
+	g.waiting--
+	g.mu.Unlock()
 	if g.batch == nil {
 		tx, err := p.write.BeginTx(context.Background(), nil) // members' contexts end at other times
 		if err != nil {
-			<-p.turn
+			p.giveTurn()
 			return nil, err
 		}
+		g.transactions.Add(1)
 		batch := &sqliteTx{pool: p, tx: tx}
 		// Under mu: a waiter whose context ended reads batch without the turn.
 		g.mu.Lock()
@@ -91,9 +93,10 @@ func (p *sqlitePool) begin(ctx context.Context) (txn, error) {
 	m := &sqliteMember{pool: p, tx: g.batch}
 	if _, err := g.batch.exec(context.Background(), "SAVEPOINT "+memberSavepoint, nil); err != nil {
 		p.failGroup(ctx, err)
-		<-p.turn
+		p.giveTurn()
 		return nil, err
 	}
+	g.transactions.Add(1)
 	return m, nil
 }
 
@@ -105,7 +108,7 @@ func (p *sqlitePool) settle(ctx context.Context) {
 	g.mu.Lock()
 	if g.batch == nil || (g.waiting > 0 && len(g.members) < maxGroup) {
 		g.mu.Unlock()
-		<-p.turn
+		p.giveTurn()
 		return
 	}
 	batch, members := g.batch, g.members
@@ -113,7 +116,7 @@ func (p *sqlitePool) settle(ctx context.Context) {
 	g.mu.Unlock()
 	g.commits.Add(1)
 	err := batch.commit(context.WithoutCancel(ctx))
-	<-p.turn
+	p.giveTurn()
 	if err == nil && p.checkpoints != nil {
 		p.checkpoints.committed(len(members) == 1)
 	}
@@ -225,7 +228,7 @@ func (m *sqliteMember) rollback(ctx context.Context) error {
 		p.group.batch, p.group.touched = nil, nil
 		p.group.mu.Unlock()
 		err := m.tx.rollback(context.WithoutCancel(ctx))
-		<-p.turn
+		p.giveTurn()
 		return err
 	}
 	_, err := m.tx.exec(context.Background(), "ROLLBACK TO "+memberSavepoint, nil)
@@ -234,7 +237,7 @@ func (m *sqliteMember) rollback(ctx context.Context) error {
 	}
 	if err != nil {
 		p.failGroup(ctx, err)
-		<-p.turn
+		p.giveTurn()
 		return err
 	}
 	p.settle(ctx)
