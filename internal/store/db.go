@@ -157,7 +157,10 @@ func openSQLite(ctx context.Context, path string, readers int) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
 	pool := newSQLitePool(read, write, readers)
-	if pool.checkpoints, err = newCheckpointer(ctx, checkpoints, version.walBacklog); err != nil {
+	if err = pool.noteSearchSchema(ctx); err == nil {
+		pool.checkpoints, err = newCheckpointer(ctx, checkpoints, version.walBacklog)
+	}
+	if err != nil {
 		version.close()
 		read.Close()
 		checkpoints.Close()

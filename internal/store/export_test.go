@@ -53,3 +53,15 @@ func (c *Conn) Script(ctx context.Context, sql string) error { return c.tx.scrip
 
 // GenCheckers is how many reads of generations may run at once on PostgreSQL.
 const GenCheckers = genCheckers
+
+// QueuedWriters returns how many transactions wait for SQLite's write turn, or -1 on
+// an engine whose transactions write side by side.
+func (db *DB) QueuedWriters() int {
+	p, ok := db.pool.(*sqlitePool)
+	if !ok {
+		return -1
+	}
+	p.group.mu.Lock()
+	defer p.group.mu.Unlock()
+	return p.group.waiting
+}

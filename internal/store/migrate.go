@@ -131,6 +131,12 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 			return applied, err
 		}
 	}
+	if p, ok := db.pool.(*sqlitePool); ok {
+		// From migration 0044 on, commits index the accounts their writes noted.
+		if err := p.noteSearchSchema(ctx); err != nil {
+			return applied, err
+		}
+	}
 	return applied, nil
 }
 

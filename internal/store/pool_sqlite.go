@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -40,6 +41,9 @@ type sqlitePool struct {
 	readWaits, writeWaits waitTally
 	heldSince             time.Time
 	busy                  atomic.Int64
+	// indexAtCommit is set when the schema notes new accounts for their search
+	// index, which each commit then indexes (search_at_commit.go).
+	indexAtCommit atomic.Bool
 
 	// Statements by SQL text, as written with $n: the text is rebound for SQLite only
 	// when it is prepared.
@@ -221,6 +225,11 @@ func (t *sqliteTx) script(ctx context.Context, sql string) error {
 }
 
 func (t *sqliteTx) commit(ctx context.Context) error {
+	if t.pool.indexAtCommit.Load() {
+		if err := t.indexNoted(ctx); err != nil {
+			return errors.Join(fmt.Errorf("index new accounts' names: %w", err), t.end(ctx, t.tx.Rollback))
+		}
+	}
 	return t.end(ctx, t.tx.Commit)
 }
 
