@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -54,7 +55,6 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 	if err := b.apply(l.cols, q.Conditions); err != nil {
 		return out, err
 	}
-	b.where = append(b.where, b.ids(l.id, ids))
 	terms, err := order(l.cols, q.Sort, l.id)
 	if err != nil {
 		return out, err
@@ -84,13 +84,7 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 		}
 		within = "CASE WHEN " + p + " THEN " + within + " ELSE 0 END"
 	}
-	from := l.from
-	if c.db.engine == SQLite {
-		// The added ids are few, but SQLite would rather walk the index of a
-		// filter's range (a day of created_at) and test each row against them:
-		// NOT INDEXED leaves it the primary key, looked up once per id.
-		from = strings.Replace(from, "FROM "+table, "FROM "+table+" NOT INDEXED", 1)
-	}
+	from := addedRows(c.db.engine, b, l, table, ids)
 	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0)"
 	dest := []any{&out.Matching, &out.Within}
 	if _, touched := c.touched[scope]; c.db.version == nil && c.tx == nil && !touched {
@@ -107,4 +101,33 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 		out.ScopeRead = false
 	}
 	return out, err
+}
+
+// addedRows returns l's FROM clause reading only the rows of table with the given ids
+// (added since a page was read), each found by its primary key, or l's FROM clause
+// with the ids' condition added to b where it cannot say so. The ids are few, but
+// both engines would rather walk the index of a filter's range (a day of created_at,
+// 1,440 seeded accounts) and test each row against them:
+//
+//   - SQLite: NOT INDEXED leaves it the primary key, looked up once per id.
+//   - PostgreSQL: the generic plan, which a connection keeps after five calls, prices
+//     the ids' array (hidden in a subquery, see oneOf) at a guess and the range at
+//     another, and came out cheaper for the range: a count read 1,440 index entries
+//     (0.5 ms) where three lookups took 0.06. The rows are therefore read per id from
+//     the ids themselves, through a LATERAL subquery that OFFSET 0 keeps the planner
+//     from flattening back into a join it may reorder.
+func addedRows(e Engine, b *sqlBuilder, l listing, table string, ids []int64) string {
+	from, head := l.from, "FROM "+table
+	if !strings.Contains(from, head) {
+		b.where = append(b.where, b.ids(l.id, ids))
+		return from
+	}
+	if e == SQLite {
+		b.where = append(b.where, b.ids(l.id, ids))
+		return strings.Replace(from, head, head+" NOT INDEXED", 1)
+	}
+	_, alias, _ := strings.Cut(table, " ")
+	distinct := slices.Compact(slices.Sorted(slices.Values(ids)))
+	return strings.Replace(from, head, "FROM unnest(CAST("+b.arg(distinct)+" AS BIGINT[])) AS added (id) "+
+		"CROSS JOIN LATERAL (SELECT * FROM "+table+" WHERE "+l.id+" = added.id OFFSET 0) "+alias, 1)
 }

@@ -101,3 +101,47 @@ func (db *DB) explain(ctx context.Context, query string, args ...any) ([]string,
 	})
 	return plan, err
 }
+
+// ExplainAccountsAdded returns PostgreSQL's generic plan of the rows a refresh's
+// count of the accounts added to a page of f's list reads (AccountsAddedToPage):
+// the plan a connection keeps after its first calls, whatever their values.
+func (db *DB) ExplainAccountsAdded(ctx context.Context, f AccountFilter, ids []int64) ([]string, error) {
+	l, b, q := accountListing(db.engine, f)
+	if err := b.apply(l.cols, q.Conditions); err != nil {
+		return nil, err
+	}
+	query := "SELECT COUNT(*) " + addedRows(db.engine, b, l, "accounts a", ids) + b.whereSQL()
+	literals := make([]string, len(b.args))
+	for i, a := range b.args {
+		switch v := a.(type) {
+		case []int64:
+			literals[i] = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(v)), ","), "[]")
+			literals[i] = "ARRAY[" + literals[i] + "]::BIGINT[]"
+		case string:
+			literals[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			literals[i] = fmt.Sprint(v)
+		}
+	}
+	var plan []string
+	err := db.InTx(ctx, func(c *Conn) error {
+		for _, stmt := range []string{"ANALYZE accounts", "SET LOCAL plan_cache_mode = force_generic_plan",
+			"PREPARE accounts_added AS " + query} {
+			if _, err := c.exec(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		err := eachRow(ctx, c, "EXPLAIN EXECUTE accounts_added("+strings.Join(literals, ", ")+")", nil,
+			func(s scanner) error {
+				var line string
+				err := s.Scan(&line)
+				plan = append(plan, strings.TrimSpace(line))
+				return err
+			})
+		if _, derr := c.exec(ctx, "DEALLOCATE accounts_added"); err == nil {
+			err = derr
+		}
+		return err
+	})
+	return plan, err
+}
