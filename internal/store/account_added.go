@@ -118,16 +118,15 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 //     from flattening back into a join it may reorder.
 func addedRows(e Engine, b *sqlBuilder, l listing, table string, ids []int64) string {
 	from, head := l.from, "FROM "+table
-	if !strings.Contains(from, head) {
-		b.where = append(b.where, b.ids(l.id, ids))
-		return from
+	if e == Postgres && strings.Contains(from, head) {
+		_, alias, _ := strings.Cut(table, " ")
+		distinct := slices.Compact(slices.Sorted(slices.Values(ids)))
+		return strings.Replace(from, head, "FROM unnest(CAST("+b.arg(distinct)+" AS BIGINT[])) AS added (id) "+
+			"CROSS JOIN LATERAL (SELECT * FROM "+table+" WHERE "+l.id+" = added.id OFFSET 0) "+alias, 1)
 	}
+	b.where = append(b.where, b.ids(l.id, ids))
 	if e == SQLite {
-		b.where = append(b.where, b.ids(l.id, ids))
-		return strings.Replace(from, head, head+" NOT INDEXED", 1)
+		from = strings.Replace(from, head, head+" NOT INDEXED", 1)
 	}
-	_, alias, _ := strings.Cut(table, " ")
-	distinct := slices.Compact(slices.Sorted(slices.Values(ids)))
-	return strings.Replace(from, head, "FROM unnest(CAST("+b.arg(distinct)+" AS BIGINT[])) AS added (id) "+
-		"CROSS JOIN LATERAL (SELECT * FROM "+table+" WHERE "+l.id+" = added.id OFFSET 0) "+alias, 1)
+	return from
 }

@@ -80,43 +80,22 @@ func (c *Conn) InsertAccountsBulk(ctx context.Context, accounts []*domain.Accoun
 // account that has an owner to it, from the rows the INSERT returns (in no defined
 // order, so each row names its own owner).
 func (c *Conn) insertOwnedAccounts(ctx context.Context, insert string, args []any) error {
-	rows, err := c.query(ctx, insert+` RETURNING id, owner_id, created_at`, args...)
+	var links [][]any
+	err := eachRow(ctx, c, insert+` RETURNING id, owner_id, created_at`, args, func(s scanner) error {
+		var id, created int64
+		var owner sql.NullInt64
+		if err := s.Scan(&id, &owner, &created); err != nil || !owner.Valid {
+			return err
+		}
+		links = append(links, []any{id, owner.Int64, string(domain.AccessLevelOwner),
+			string(domain.UserStatusActive), created, created})
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	var (
-		sb    strings.Builder
-		links []any
-	)
-	sb.WriteString(`INSERT INTO account_users (account_id, user_id, access_level, status, created_at, updated_at) VALUES `)
-	for rows.Next() {
-		var id, created int64
-		var owner sql.NullInt64
-		if err := rows.Scan(&id, &owner, &created); err != nil {
-			rows.Close()
-			return err
-		}
-		if !owner.Valid {
-			continue
-		}
-		if len(links) > 0 {
-			sb.WriteString(", ")
-		}
-		n := len(links)
-		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+5)
-		links = append(links, id, owner.Int64, string(domain.AccessLevelOwner), string(domain.UserStatusActive), created)
-	}
-	err = rows.Err()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || len(links) == 0 {
-		return err
-	}
-	if _, err := c.exec(ctx, sb.String(), links...); err != nil {
-		return fmt.Errorf("link accounts to their owners: %w", err)
-	}
-	return nil
+	return c.insertMany(ctx, "account_users", "account_id, user_id, access_level, status, created_at, updated_at",
+		links, "", nil, false)
 }
 
 // InsertOwnersBulk sets the OwnerID of each account to the user of its reseller and
@@ -128,55 +107,34 @@ func (c *Conn) InsertOwnersBulk(ctx context.Context, accounts []*domain.Account)
 		reseller int64
 		email    string
 	}
-	var (
-		sb   strings.Builder
-		args []any
-	)
 	ids := map[key]int64{}
 	for start := 0; start < len(accounts); start += accountBulkBatch {
-		batch := accounts[start:min(start+accountBulkBatch, len(accounts))]
-		sb.Reset()
-		sb.WriteString(`INSERT INTO users (reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at) VALUES `)
-		args = args[:0]
-		for _, a := range batch {
+		var rows [][]any
+		for _, a := range accounts[start:min(start+accountBulkBatch, len(accounts))] {
 			k := key{a.ResellerID, a.Email}
 			if _, seen := ids[k]; seen {
 				continue // one statement may not insert or update one row twice
 			}
 			ids[k] = 0
-			if len(args) > 0 {
-				sb.WriteString(", ")
-			}
-			n := len(args)
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-			args = append(args, a.ResellerID, a.Email, a.FirstName, a.MiddleName, a.LastName,
-				string(domain.UserStatusActive), micros(a.CreatedAt), micros(a.CreatedAt))
+			rows = append(rows, []any{a.ResellerID, a.Email, a.FirstName, a.MiddleName, a.LastName,
+				string(domain.UserStatusActive), micros(a.CreatedAt), micros(a.CreatedAt)})
 		}
-		if len(args) == 0 {
+		if len(rows) == 0 {
 			continue
 		}
+		q, args := multiRowInsert("users", "reseller_id, email, first_name, middle_name, last_name, status, created_at, updated_at", rows)
 		// A user the e-mail already names is the owner (the no-op update makes the
 		// row answer RETURNING).
-		sb.WriteString(` ON CONFLICT (reseller_id, email) DO UPDATE SET updated_at = users.updated_at RETURNING id, reseller_id, email`)
-		rows, err := c.query(ctx, sb.String(), args...)
-		if err != nil {
-			return fmt.Errorf("insert owners: %w", err)
-		}
-		for rows.Next() {
+		q += ` ON CONFLICT (reseller_id, email) DO UPDATE SET updated_at = users.updated_at RETURNING id, reseller_id, email`
+		err := eachRow(ctx, c, q, args, func(s scanner) error {
 			var (
 				k  key
 				id int64
 			)
-			if err := rows.Scan(&id, &k.reseller, &k.email); err != nil {
-				rows.Close()
-				return fmt.Errorf("insert owners: %w", err)
-			}
+			err := s.Scan(&id, &k.reseller, &k.email)
 			ids[k] = id
-		}
-		err = rows.Err()
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("insert owners: %w", err)
 		}

@@ -28,16 +28,15 @@ func (w *waitTally) take(ctx context.Context, turns chan struct{}) error {
 	default:
 	}
 	start := time.Now()
+	var err error
 	select {
 	case turns <- struct{}{}:
-		w.count.Add(1)
-		w.nanos.Add(int64(time.Since(start)))
-		return nil
 	case <-ctx.Done():
-		w.count.Add(1)
-		w.nanos.Add(int64(time.Since(start)))
-		return ctx.Err()
+		err = ctx.Err()
 	}
+	w.count.Add(1)
+	w.nanos.Add(int64(time.Since(start)))
+	return err
 }
 
 func (w *waitTally) read() (count int64, waited time.Duration) {
