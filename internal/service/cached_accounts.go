@@ -113,9 +113,9 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 	// The count must be of the state st exactly, as the old page was of its own: it
 	// is, unless something other than more such moves (which leave the rows counted
 	// as they were) moved the scope meanwhile. The count's statement may have seen
-	// the scope's generation itself.
-	still := added.ScopeRead && added.ScopeGen == st.Gen
-	if !added.ScopeRead {
+	// the scope's generation itself, or the count read nothing.
+	still := added.FromIDs || added.ScopeRead && added.ScopeGen == st.Gen
+	if !added.FromIDs && !added.ScopeRead {
 		still, err = s.unmoved(ctx, c, scope, st)
 	}
 	if err != nil || !still {

@@ -26,6 +26,9 @@ type AddedToPage struct {
 	// that state exactly, with no second look at the scope.
 	ScopeRead bool
 	ScopeGen  int64
+	// FromIDs tells that the counts were told from the ids alone, with no read:
+	// they are of the state the ids were read at.
+	FromIDs bool
 }
 
 // AccountsAddedToPage tells, for the accounts with the given ids (added since a page
@@ -35,12 +38,43 @@ type AddedToPage struct {
 // engine on the sort's columns, so they agree with a fresh read; a row whose place
 // cannot be told (a NULL in a sort column) counts as within.
 func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
+	if out, ok := addedByID(f, scope, ids, last); ok {
+		return out, nil
+	}
 	l, b, q := accountListing(c.db.engine, f)
 	out, err := addedToPage(ctx, c, l, b, q, "accounts a", scope, ids, last)
 	if err != nil {
 		return out, fmt.Errorf("count accounts added to a page: %w", err)
 	}
 	return out, nil
+}
+
+// addedByID answers AccountsAddedToPage without a statement for the list that
+// asks nothing of an account but its reseller and orders by id alone: a reseller's
+// whole list, whose first page is the one read most. Every id its accounts scope
+// declares added is an account of that reseller, which such a list selects, and
+// its place is told by the id itself. ok is false for any other list.
+func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (out AddedToPage, ok bool) {
+	q := f.Query
+	if f.ResellerID == 0 || f.Below != "" || scope != AccountsScope(f.ResellerID) || len(q.Conditions) > 0 ||
+		len(q.Sort) > 1 || len(q.Sort) == 1 && q.Sort[0].Field != "id" {
+		return out, false
+	}
+	desc := len(q.Sort) == 1 && q.Sort[0].Desc
+	past := func(id int64, cur *domain.Cursor) bool { // as the page query's cursor condition
+		if desc {
+			return id < cur.ID
+		}
+		return id > cur.ID
+	}
+	out.FromIDs = true
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		out.Matching++
+		if (last == nil || !past(id, last)) && (q.Page.After == nil || past(id, q.Page.After)) {
+			out.Within++
+		}
+	}
+	return out, true
 }
 
 // addedToPage is AccountsAddedToPage for any list: l and b its listing and scope,

@@ -186,7 +186,9 @@ func TestAddedToPageReadsTheScope(t *testing.T) {
 			}
 			ids = append(ids, a.ID)
 		}
-		f := store.AccountFilter{ResellerID: r.ID, Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}}
+		// A filter the added accounts all pass, so the count is the statement's.
+		f := store.AccountFilter{ResellerID: r.ID, Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}.
+			Where("status", domain.OpIn, string(domain.AccountStatusActive))}
 		got, err := db.Reader().AccountsAddedToPage(ctx, f, scope, ids, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -200,6 +202,58 @@ func TestAddedToPageReadsTheScope(t *testing.T) {
 		}
 		if want := e.Name == "postgres"; got.ScopeRead != want || (want && got.ScopeGen != gen) {
 			t.Fatalf("scope read %t at %d, want %t at %d", got.ScopeRead, got.ScopeGen, want, gen)
+		}
+	})
+}
+
+// TestAddedToPageFromIDs checks the count of accounts added to a page of a
+// reseller's whole list ordered by id: it is told from the ids, with no statement,
+// and says what the statement says of the same page with a filter all of them pass.
+func TestAddedToPageFromIDs(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		db := storetest.Open(t, e)
+		r := mustReseller(t, db, 0, "", "by id")
+		scope := store.AccountsScope(r.ID)
+		var ids []int64
+		for i := range 5 {
+			ids = append(ids, addAccount(t, db, r.ID, i+1))
+		}
+		at := func(i int) *domain.Cursor { return &domain.Cursor{ID: ids[i]} }
+		for _, tc := range []struct {
+			name        string
+			sort        []domain.SortKey
+			after, last *domain.Cursor
+		}{
+			{name: "last page"},
+			{name: "first page", last: at(1)},
+			{name: "sorted by id", sort: []domain.SortKey{{Field: "id"}}, last: at(2)},
+			{name: "after a cursor", after: at(0), last: at(3)},
+			{name: "after, last page", after: at(3)},
+			{name: "descending", sort: []domain.SortKey{{Field: "id", Desc: true}}, after: at(4), last: at(2)},
+			{name: "descending, first page", sort: []domain.SortKey{{Field: "id", Desc: true}}, last: at(3)},
+		} {
+			q := domain.ListQuery{Sort: tc.sort, Page: domain.Page{Number: 1, Size: 2, After: tc.after}}
+			before := db.Statements()
+			// The ids as a refresh may hold them: out of order, one twice.
+			got, err := db.Reader().AccountsAddedToPage(ctx, store.AccountFilter{ResellerID: r.ID, Query: q},
+				scope, append([]int64{ids[4], ids[4]}, ids[:4]...), tc.last)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := db.Statements() - before; n != 0 || !got.FromIDs {
+				t.Fatalf("%s: %d statements, from the ids %t; want none, true", tc.name, n, got.FromIDs)
+			}
+			q = q.Where("status", domain.OpIn, string(domain.AccountStatusActive))
+			want, err := db.Reader().AccountsAddedToPage(ctx, store.AccountFilter{ResellerID: r.ID, Query: q},
+				scope, ids, tc.last)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want.FromIDs || got.Matching != want.Matching || got.Within != want.Within {
+				t.Fatalf("%s: matching %d, within %d; the statement says %d and %d (from the ids %t)",
+					tc.name, got.Matching, got.Within, want.Matching, want.Within, want.FromIDs)
+			}
 		}
 	})
 }
