@@ -64,7 +64,17 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 		if !old.exact {
 			return accountsPage{}, false, nil
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, nil, func(ids []int64) (store.AddedToPage, error) {
+		// The scope's state and where what it added falls, in one round trip where
+		// the engine allows (store.Conn.AccountsStateAdded).
+		var places store.AddedPlaces
+		read := func(ctx context.Context) (st store.ScopeState, added, changed []int64, ok bool, err error) {
+			st, added, changed, ok, places, err = c.AccountsStateAdded(ctx, f, scope, old.state, old.info.Next)
+			return st, added, changed, ok, err
+		}
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, nil, read, func(ids []int64) (store.AddedToPage, error) {
+			if counted, ok := places.Count(ids); ok {
+				return counted, nil
+			}
 			return c.AccountsAddedToPage(ctx, f, scope, ids, old.info.Next)
 		})
 		if err != nil || !ok {
@@ -85,10 +95,11 @@ func (s *Service) accountPage(ctx context.Context, f store.AccountFilter) ([]*do
 // state st now and what count (given the added rows' ids) says of the added rows,
 // and true when none of them falls within the page, which then holds the list's
 // rows at st with its total moved by added.Matching. Otherwise it returns false,
-// and the page must be read again.
+// and the page must be read again. read, unless nil, reads the state and what
+// changed since old in place of store.Conn.StateChangedSince.
 func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scope, old store.ScopeState,
-	unmovedBy func(changed []int64) bool, count func(ids []int64) (store.AddedToPage, error)) (store.ScopeState,
-	store.AddedToPage, bool, error) {
+	unmovedBy func(changed []int64) bool, read changesRead, count func(ids []int64) (store.AddedToPage, error)) (
+	store.ScopeState, store.AddedToPage, bool, error) {
 	var none store.AddedToPage
 	keeps := func(ids, changed []int64, ok bool, err error) ([]int64, bool, error) {
 		if err != nil || !ok || len(changed) == 0 {
@@ -97,7 +108,12 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 		return ids, unmovedBy != nil && unmovedBy(changed), nil
 	}
 	// The state now and what changed since old, in one read.
-	st, ids, changed, ok, err := c.StateChangedSince(ctx, scope, old)
+	if read == nil {
+		read = func(ctx context.Context) (store.ScopeState, []int64, []int64, bool, error) {
+			return c.StateChangedSince(ctx, scope, old)
+		}
+	}
+	st, ids, changed, ok, err := read(ctx)
 	if ids, ok, err = keeps(ids, changed, ok, err); err != nil || !ok {
 		return st, none, false, err
 	}
@@ -130,6 +146,10 @@ func (s *Service) onlyAdded(ctx context.Context, c *store.Conn, scope store.Scop
 	}
 	return st, added, true, nil
 }
+
+// changesRead reads a scope's state now with what was added and changed since a
+// state, as store.Conn.StateChangedSince does.
+type changesRead func(ctx context.Context) (st store.ScopeState, added, changed []int64, ok bool, err error)
 
 // settledState returns the state of scope that a page read since state st of it is
 // exactly the list's at, and false when there is none: st when the scope has not

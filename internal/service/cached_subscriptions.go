@@ -141,7 +141,7 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		if !old.exact || catalog != old.catalog {
 			return subscriptionsPage{}, false, nil
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy,
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy, nil,
 			func(ids []int64) (store.AddedToPage, error) {
 				return c.SubscriptionsAddedToPage(ctx, old.filter, scope, ids, old.info.Next)
 			})

@@ -89,9 +89,36 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 	if err := b.apply(l.cols, q.Conditions); err != nil {
 		return out, err
 	}
-	terms, err := order(l.cols, q.Sort, l.id)
+	within, err := withinPage(b, l, q, last)
 	if err != nil {
 		return out, err
+	}
+	from := addedRows(c.db.engine, b, l, table, ids)
+	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0)"
+	dest := []any{&out.Matching, &out.Within}
+	if _, touched := c.touched[scope]; c.db.version == nil && c.tx == nil && !touched {
+		// On PostgreSQL the caller would otherwise ask the server once more whether
+		// the scope stayed while this ran (a round trip every reader of the page
+		// waits on); one statement sees one snapshot, so its own look answers that.
+		query += ", " + scopeGenerationSQL(b, scope)
+		dest = append(dest, &out.ScopeGen)
+		out.ScopeRead = true
+	}
+	err = c.row(ctx, query+" "+from+b.whereSQL(), b.args, dest...)
+	if err != nil {
+		out.ScopeRead = false
+	}
+	return out, err
+}
+
+// withinPage returns the SQL that is 1 for a row of l's list that may fall inside
+// the page of q whose last row is last (nil when the page ended the list), and 0
+// otherwise (see AddedToPage.Within), with its arguments added to b. The
+// comparisons with the cursors are the page query's own.
+func withinPage(b *sqlBuilder, l listing, q domain.ListQuery, last *domain.Cursor) (string, error) {
+	terms, err := order(l.cols, q.Sort, l.id)
+	if err != nil {
+		return "", err
 	}
 	// The conditions past the cursors share b's arguments; the numbered
 	// placeholders let them stand in the select list before the WHERE clause.
@@ -107,34 +134,18 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 	if last != nil {
 		p, err := past(*last)
 		if err != nil {
-			return out, err
+			return "", err
 		}
 		within = "CASE WHEN " + p + " THEN 0 ELSE 1 END"
 	}
 	if q.Page.After != nil {
 		p, err := past(*q.Page.After)
 		if err != nil {
-			return out, err
+			return "", err
 		}
 		within = "CASE WHEN " + p + " THEN " + within + " ELSE 0 END"
 	}
-	from := addedRows(c.db.engine, b, l, table, ids)
-	query := "SELECT COUNT(*), COALESCE(SUM(" + within + "), 0)"
-	dest := []any{&out.Matching, &out.Within}
-	if _, touched := c.touched[scope]; c.db.version == nil && c.tx == nil && !touched {
-		// On PostgreSQL the caller would otherwise ask the server once more whether
-		// the scope stayed while this ran (a round trip every reader of the page
-		// waits on); one statement sees one snapshot, so its own look answers that.
-		query += ", (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = " +
-			b.arg(string(scope)) + ")"
-		dest = append(dest, &out.ScopeGen)
-		out.ScopeRead = true
-	}
-	err = c.row(ctx, query+" "+from+b.whereSQL(), b.args, dest...)
-	if err != nil {
-		out.ScopeRead = false
-	}
-	return out, err
+	return within, nil
 }
 
 // addedRows returns l's FROM clause reading only the rows of table with the given ids
@@ -151,16 +162,22 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 //     the ids themselves, through a LATERAL subquery that OFFSET 0 keeps the planner
 //     from flattening back into a join it may reorder.
 func addedRows(e Engine, b *sqlBuilder, l listing, table string, ids []int64) string {
-	from, head := l.from, "FROM "+table
-	if e == Postgres && strings.Contains(from, head) {
-		_, alias, _ := strings.Cut(table, " ")
+	if e == Postgres && strings.Contains(l.from, "FROM "+table) {
 		distinct := slices.Compact(slices.Sorted(slices.Values(ids)))
-		return strings.Replace(from, head, "FROM unnest(CAST("+b.arg(distinct)+" AS BIGINT[])) AS added (id) "+
-			"CROSS JOIN LATERAL (SELECT * FROM "+table+" WHERE "+l.id+" = added.id OFFSET 0) "+alias, 1)
+		return rowsByID(l, table, "unnest(CAST("+b.arg(distinct)+" AS BIGINT[]))")
 	}
 	b.where = append(b.where, b.ids(l.id, ids))
 	if e == SQLite {
-		from = strings.Replace(from, head, head+" NOT INDEXED", 1)
+		return strings.Replace(l.from, "FROM "+table, "FROM "+table+" NOT INDEXED", 1)
 	}
-	return from
+	return l.from
+}
+
+// rowsByID returns l's FROM clause (on PostgreSQL) reading the rows of table whose
+// ids the SQL ids gives, as a column named id, one primary-key lookup each (see
+// addedRows), with the ids as added.id.
+func rowsByID(l listing, table, ids string) string {
+	_, alias, _ := strings.Cut(table, " ")
+	return strings.Replace(l.from, "FROM "+table, "FROM "+ids+" AS added (id) "+
+		"CROSS JOIN LATERAL (SELECT * FROM "+table+" WHERE "+l.id+" = added.id OFFSET 0) "+alias, 1)
 }

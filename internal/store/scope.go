@@ -297,15 +297,25 @@ func (c *Conn) ScopeState(ctx context.Context, scope Scope) (ScopeState, bool, e
 // readScopeState reads the state of scope from its rows, and with lists (not nil)
 // each shard's column added into it.
 func (c *Conn) readScopeState(ctx context.Context, scope Scope, lists map[int]string) (ScopeState, bool, error) {
-	st := ScopeState{}
+	var st ScopeState
+	part := scopeStatePart(scope, &st, lists)
+	if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
+		return ScopeState{}, false, fmt.Errorf("read generation of %s: %w", scope, err)
+	}
+	return st, len(st.shards) > 0, nil
+}
+
+// scopeStatePart is the read of readScopeState, which fills st (and lists), to be
+// run alone or with others (readTogether).
+func scopeStatePart(scope Scope, st *ScopeState, lists map[int]string) readPart {
 	// Whether each shard's added column is current, not the column itself, which
 	// only a refresh needs (see AddedSince): every cached read comes here.
 	q := `SELECT shard, generation, CASE WHEN added IS NOT NULL AND added_generation = generation THEN 1 ELSE 0 END`
 	if lists != nil {
 		q += `, added`
 	}
-	err := eachRow(ctx, c, q+` FROM cache_scopes WHERE scope = $1 ORDER BY shard`, []any{string(scope)},
-		func(s scanner) error {
+	return readPart{query: q + ` FROM cache_scopes WHERE scope = $1 ORDER BY shard`, args: []any{string(scope)},
+		each: func(s scanner) error {
 			var (
 				m        shardMove
 				declared int
@@ -325,11 +335,7 @@ func (c *Conn) readScopeState(ctx context.Context, scope Scope, lists map[int]st
 				lists[m.shard] = list.String
 			}
 			return nil
-		})
-	if err != nil {
-		return ScopeState{}, false, fmt.Errorf("read generation of %s: %w", scope, err)
-	}
-	return st, len(st.shards) > 0, nil
+		}}
 }
 
 // ScopeState is a scope's generation, the sum of its shards', with whether each
@@ -409,12 +415,18 @@ func (c *Conn) StateChangedSince(ctx context.Context, scope Scope, old ScopeStat
 	if st, ok, err = c.readScopeState(c.lookupCtx(ctx), scope, lists); err != nil || !ok {
 		return st, nil, nil, false, err
 	}
+	added, changed, ok = changedBetween(old, st, lists)
+	return st, added, changed, ok, nil
+}
+
+// changedBetween is what StateChangedSince tells from the state st it read, with
+// the shards' added columns in lists.
+func changedBetween(old, st ScopeState, lists map[int]string) (added, changed []int64, ok bool) {
 	moved, ok := movedShards(old, st)
 	if !ok {
-		return st, nil, nil, false, nil
+		return nil, nil, false
 	}
-	added, changed, ok = declaredBetween(old, moved, lists)
-	return st, added, changed, ok, nil
+	return declaredBetween(old, moved, lists)
 }
 
 // movedShards returns the shards of st that moved since old, and false when one of
