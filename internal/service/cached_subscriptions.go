@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/readcache"
@@ -37,7 +38,17 @@ type subscriptionsPage struct {
 	// with held: the page's rows, facts and holds never change, so only the day
 	// can move them. A refresh keeps the pointer with the rows.
 	abilities *pageAbilities
+	// refreshedAt is when a refresh last brought the page up to date (zero for a
+	// page loaded since): a page refreshed within hotPage is read with its
+	// scope's state (see subscriptionsPageAt).
+	refreshedAt time.Time
 }
+
+// hotPage is how long after its last refresh a page's reads expect its scope to
+// have moved again: they then read the scope's state with the generations they
+// check, where their refresh would read it in a round trip of its own. Past it
+// they check the generations alone, shared with other readers (genBatch).
+const hotPage = time.Second
 
 // pageAbilities keeps the abilities of a cached page's rows for one day, so that
 // the requests of that day copy them instead of computing fifty each. The day's
@@ -137,11 +148,19 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	// rows. The plans are the catalogue's, which has not moved (catalog is its
 	// generation read with the page's), and the credit holds are read apart
 	// (heldNow).
-	refresh := func(ctx context.Context, old subscriptionsPage, catalog int64) (subscriptionsPage, bool, error) {
+	refresh := func(ctx context.Context, old subscriptionsPage, catalog int64, state *store.StateRead) (
+		subscriptionsPage, bool, error) {
 		if !old.exact || catalog != old.catalog {
 			return subscriptionsPage{}, false, nil
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy, nil,
+		var read changesRead
+		if state != nil {
+			read = func(context.Context) (store.ScopeState, []int64, []int64, bool, error) {
+				added, changed, ok := state.ChangedSince(old.state)
+				return state.State, added, changed, ok, nil
+			}
+		}
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy, read,
 			func(ids []int64) (store.AddedToPage, error) {
 				return c.SubscriptionsAddedToPage(ctx, old.filter, scope, ids, old.info.Next)
 			})
@@ -151,6 +170,7 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		p := old
 		p.info.Total += added.Matching
 		p.state = st
+		p.refreshedAt = s.clock.Now()
 		return p, true, nil
 	}
 	p, heldSeen, err := s.subscriptionsPageAt(ctx, c, subscriptionsKey{resellerID: resellerID, below: below,
@@ -242,22 +262,45 @@ type heldSeen struct {
 // or loads it (the sum of the two generations moves whenever either does; see
 // store.Conn.GenerationSum). Without a generation for either scope the page is read
 // every time. With them it reads the generations of the account scopes whose credit
-// holds the page held last kept (heldNow), in the same query on PostgreSQL. refresh
-// is given the catalogue's generation read with them: both generations only move
-// forward, so every caller that reads the same sum read the same catalogue
-// generation too.
+// holds the page held last kept (heldNow), in the same query on PostgreSQL, and
+// for a page refreshed within hotPage the scope's state too, which the refresh
+// then uses. refresh is given the catalogue's generation read with them: both
+// generations only move forward, so every caller that reads the same sum read the
+// same catalogue generation too.
 func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key subscriptionsKey,
 	load func(context.Context) (subscriptionsPage, error),
-	refresh func(ctx context.Context, old subscriptionsPage, catalog int64) (subscriptionsPage, bool, error),
+	refresh func(ctx context.Context, old subscriptionsPage, catalog int64, state *store.StateRead) (
+		subscriptionsPage, bool, error),
 ) (subscriptionsPage, heldSeen, error) {
-	var seen heldSeen
-	if held, ok := s.caches.subscriptionPages.Peek(key); ok && held.heldOK {
+	var (
+		seen  heldSeen
+		state *store.StateRead
+		sums  []int64
+		oks   []bool
+		asked bool
+		err   error
+	)
+	held, ok := s.caches.subscriptionPages.Peek(key)
+	if ok && held.heldOK {
 		seen.at = held.heldAt
 	}
-	sums, oks, err := c.GenerationSums(ctx, []store.Scope{store.SubscriptionsScope(key.resellerID)},
-		[]store.Scope{store.ScopeCatalog}, seen.at)
-	if err != nil {
-		return subscriptionsPage{}, seen, err
+	scope := store.SubscriptionsScope(key.resellerID)
+	if ok && held.exact && s.clock.Now().Sub(held.refreshedAt) < hotPage {
+		var r store.StateRead
+		r, sums, oks, asked, err = c.StateWithSums(ctx, scope, []store.Scope{store.ScopeCatalog}, seen.at)
+		if err != nil {
+			return subscriptionsPage{}, seen, err
+		}
+		if asked {
+			state = &r
+			sums = append([]int64{r.State.Gen}, sums...)
+			oks = append([]bool{r.Found}, oks...)
+		}
+	}
+	if !asked {
+		if sums, oks, err = c.GenerationSums(ctx, []store.Scope{scope}, []store.Scope{store.ScopeCatalog}, seen.at); err != nil {
+			return subscriptionsPage{}, seen, err
+		}
 	}
 	seen.gen, seen.ok = sums[2], oks[2]
 	if !oks[0] || !oks[1] {
@@ -267,7 +310,7 @@ func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key su
 	catalog := sums[1]
 	p, err := s.caches.subscriptionPages.GetOrRefresh(ctx, key, sums[0]+catalog, load,
 		func(ctx context.Context, old subscriptionsPage) (subscriptionsPage, bool, error) {
-			return refresh(ctx, old, catalog)
+			return refresh(ctx, old, catalog, state)
 		})
 	return p, seen, err
 }
