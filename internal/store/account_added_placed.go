@@ -96,12 +96,19 @@ func accountPlaces(f AccountFilter, scope Scope, old ScopeState, last *domain.Cu
 			was[m.shard] = m.gen
 		}
 	}
-	// Each segment of a column is "generation:id,id,…" (see scopeMove).
-	ids := `(SELECT DISTINCT CAST(added_id AS BIGINT) FROM cache_scopes s
+	// Each segment of a column is "generation:id,id,…" (see scopeMove). Only
+	// scopeMove writes the column; should anything else leave text that is not a
+	// number where one belongs, it is passed over (the ids then go unplaced, and
+	// Count says so) rather than failing the read.
+	number := func(text string) string {
+		return "CASE WHEN " + text + " ~ '^-?[0-9]{1,18}$' THEN CAST(" + text + " AS BIGINT) END"
+	}
+	ids := `(SELECT DISTINCT id FROM (SELECT ` + number("added_id") + ` AS id FROM cache_scopes s
 		CROSS JOIN LATERAL unnest(string_to_array(s.added, ';')) AS segment
 		CROSS JOIN LATERAL unnest(string_to_array(split_part(segment, ':', 2), ',')) AS added_id
-		WHERE s.scope = ` + b.arg(string(scope)) + ` AND added_id <> ''
-		AND CAST(split_part(segment, ':', 1) AS BIGINT) > (CAST(` + b.arg(was) + ` AS BIGINT[]))[s.shard + 1])`
+		WHERE s.scope = ` + b.arg(string(scope)) + `
+		AND ` + number("split_part(segment, ':', 1)") + ` > (CAST(` + b.arg(was) + ` AS BIGINT[]))[s.shard + 1]) segments
+		WHERE id IS NOT NULL)`
 	query := "SELECT added.id, " + matching + ", " + within + ", " + scopeGenerationSQL(b, scope) + " " +
 		rowsByID(l, "accounts a", ids)
 	places.places = map[int64]addedPlace{}

@@ -67,5 +67,17 @@ func TestAccountsStateAddedPlacesWhatWasAdded(t *testing.T) {
 		if _, ok := places.Count(append(added, ids[2]+100)); ok {
 			t.Fatal("an id no column named was counted as placed")
 		}
+		// Text no move writes, in every column: passed over, not a failed read.
+		err = db.InTx(ctx, func(c *store.Conn) error {
+			var n int64
+			return c.Row(ctx, `UPDATE cache_scopes SET added = added || ';x:1,y;99999999999999999999:2;3:'
+				WHERE scope = $1 AND added IS NOT NULL RETURNING 1`, []any{string(scope)}, &n)
+		})
+		if err != nil {
+			t.Fatalf("write the columns by hand: %v", err)
+		}
+		if _, _, _, _, _, err := db.Reader().AccountsStateAdded(ctx, f, scope, old, last); err != nil {
+			t.Fatalf("state and places over columns written by hand: %v", err)
+		}
 	})
 }
