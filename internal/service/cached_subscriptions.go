@@ -298,7 +298,8 @@ func (s *Service) subscriptionsPageAt(ctx context.Context, c *store.Conn, key su
 		}
 	}
 	if !asked {
-		if sums, oks, err = c.GenerationSums(ctx, []store.Scope{scope}, []store.Scope{store.ScopeCatalog}, seen.at); err != nil {
+		sums, oks, err = c.GenerationSums(ctx, []store.Scope{scope}, []store.Scope{store.ScopeCatalog}, seen.at)
+		if err != nil {
 			return subscriptionsPage{}, seen, err
 		}
 	}
