@@ -55,12 +55,11 @@ func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope S
 // declares added is an account of that reseller, which such a list selects, and
 // its place is told by the id itself. ok is false for any other list.
 func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (out AddedToPage, ok bool) {
-	q := f.Query
-	if f.ResellerID == 0 || f.Below != "" || scope != AccountsScope(f.ResellerID) || len(q.Conditions) > 0 ||
-		len(q.Sort) > 1 || len(q.Sort) == 1 && q.Sort[0].Field != "id" {
+	desc, ok := listedByID(f, scope)
+	if !ok {
 		return out, false
 	}
-	desc := len(q.Sort) == 1 && q.Sort[0].Desc
+	q := f.Query
 	past := func(id int64, cur *domain.Cursor) bool { // as the page query's cursor condition
 		if desc {
 			return id < cur.ID
@@ -75,6 +74,18 @@ func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (
 		}
 	}
 	return out, true
+}
+
+// listedByID tells whether f's list is a reseller's whole list ordered by id
+// alone, whose added accounts scope declares (see addedByID), and whether the
+// order is descending.
+func listedByID(f AccountFilter, scope Scope) (desc, ok bool) {
+	q := f.Query
+	if f.ResellerID == 0 || f.Below != "" || scope != AccountsScope(f.ResellerID) || len(q.Conditions) > 0 ||
+		len(q.Sort) > 1 || len(q.Sort) == 1 && q.Sort[0].Field != "id" {
+		return false, false
+	}
+	return len(q.Sort) == 1 && q.Sort[0].Desc, true
 }
 
 // addedToPage is AccountsAddedToPage for any list: l and b its listing and scope,
@@ -100,7 +111,7 @@ func addedToPage(ctx context.Context, c *Conn, l listing, b *sqlBuilder, q domai
 		// On PostgreSQL the caller would otherwise ask the server once more whether
 		// the scope stayed while this ran (a round trip every reader of the page
 		// waits on); one statement sees one snapshot, so its own look answers that.
-		query += ", " + scopeGenerationSQL(b, scope)
+		query += ", " + generationOf(b.arg(string(scope)))
 		dest = append(dest, &out.ScopeGen)
 		out.ScopeRead = true
 	}

@@ -53,8 +53,7 @@ func (p AddedPlaces) Count(ids []int64) (AddedToPage, bool) {
 func (c *Conn) AccountsStateAdded(ctx context.Context, f AccountFilter, scope Scope, old ScopeState,
 	last *domain.Cursor) (st ScopeState, added, changed []int64, ok bool, places AddedPlaces, err error) {
 	_, touched := c.touched[scope]
-	_, byID := addedByID(f, scope, nil, last)
-	if c.db.engine != Postgres || c.tx != nil || touched || byID || f.Below != "" {
+	if _, byID := listedByID(f, scope); c.db.engine != Postgres || c.tx != nil || touched || byID || f.Below != "" {
 		st, added, changed, ok, err = c.StateChangedSince(ctx, scope, old)
 		return st, added, changed, ok, places, err
 	}
@@ -109,7 +108,7 @@ func accountPlaces(f AccountFilter, scope Scope, old ScopeState, last *domain.Cu
 		WHERE s.scope = ` + b.arg(string(scope)) + `
 		AND ` + number("split_part(segment, ':', 1)") + ` > (CAST(` + b.arg(was) + ` AS BIGINT[]))[s.shard + 1]) segments
 		WHERE id IS NOT NULL)`
-	query := "SELECT added.id, " + matching + ", " + within + ", " + scopeGenerationSQL(b, scope) + " " +
+	query := "SELECT added.id, " + matching + ", " + within + ", " + generationOf(b.arg(string(scope))) + " " +
 		rowsByID(l, "accounts a", ids)
 	places.places = map[int64]addedPlace{}
 	return readPart{query: query, args: b.args, each: func(s scanner) error {
@@ -120,11 +119,4 @@ func accountPlaces(f AccountFilter, scope Scope, old ScopeState, last *domain.Cu
 		places.places[id] = addedPlace{matching: matching == 1, within: within == 1}
 		return nil
 	}}, nil
-}
-
-// scopeGenerationSQL is a subquery of scope's generation, for a statement that
-// reads it with what it counts (one statement, one snapshot).
-func scopeGenerationSQL(b *sqlBuilder, scope Scope) string {
-	return "(SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = " +
-		b.arg(string(scope)) + ")"
 }

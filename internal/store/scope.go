@@ -206,8 +206,14 @@ func (c *Conn) declaredAdds(s Scope) any {
 // values held in memory, read at that generation, checks it in its own statement
 // rather than reading it first (see ExpectReference, ExpectCatalog).
 func generationIs(scope Scope, p string) string {
-	return `(CAST(` + p + ` AS BIGINT) = 0 OR (SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0)
-		FROM cache_scopes WHERE scope = '` + string(scope) + `') = ` + p + `)`
+	return `(CAST(` + p + ` AS BIGINT) = 0 OR ` + generationOf(`'`+string(scope)+`'`) + ` = ` + p + `)`
+}
+
+// generationOf is a subquery of the generation of the scope the SQL scope names,
+// for a statement that reads it with what it writes or counts (one statement, one
+// snapshot).
+func generationOf(scope string) string {
+	return `(SELECT COALESCE(CAST(SUM(generation) AS BIGINT), 0) FROM cache_scopes WHERE scope = ` + scope + `)`
 }
 
 // Generation returns the generation of scope as of a moment after the call began,
