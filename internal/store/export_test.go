@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // MigrateTo applies the migrations up to and including version last, so a test can
 // write rows in an older schema before the next migration runs.
@@ -64,4 +67,11 @@ func (db *DB) QueuedWriters() int {
 	p.group.mu.Lock()
 	defer p.group.mu.Unlock()
 	return p.group.waiting
+}
+
+// ClaimSQL returns the statement that claims up to limit due jobs of kinds on engine
+// e, with its arguments, for the tests of its query plan.
+func ClaimSQL(e Engine, kinds []string, limit int, now, leaseUntil time.Time) (string, []any) {
+	c := &Conn{db: &DB{engine: e}}
+	return c.claimSQL("w", kinds, limit, now, leaseUntil)
 }

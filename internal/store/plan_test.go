@@ -27,6 +27,13 @@ func explain(t *testing.T, e storetest.Engine, query string, args ...any) string
 // whether the lookup can serve the condition at all.
 func explainWithout(t *testing.T, e storetest.Engine, drop []string, query string, args ...any) string {
 	t.Helper()
+	return explainAs(t, e, nil, drop, query, args...)
+}
+
+// explainAs is explainWithout with the PostgreSQL settings in set (SET statements'
+// "name = value") made first, as a statement that changes them for itself is planned.
+func explainAs(t *testing.T, e storetest.Engine, set, drop []string, query string, args ...any) string {
+	t.Helper()
 	driver, dsn, prefix := "sqlite", strings.TrimPrefix(e.URL, "sqlite:"), "EXPLAIN QUERY PLAN "
 	if e.Name == "postgres" {
 		driver, dsn, prefix = "pgx", e.URL, "EXPLAIN "
@@ -49,6 +56,9 @@ func explainWithout(t *testing.T, e storetest.Engine, drop []string, query strin
 	setup := []string{"ANALYZE"}
 	if e.Name == "postgres" {
 		setup = append(setup, "SET enable_seqscan = off")
+		for _, setting := range set {
+			setup = append(setup, "SET "+setting)
+		}
 		if len(drop) > 0 {
 			setup = append(setup, "BEGIN")
 			defer conn.ExecContext(ctx, "ROLLBACK")
