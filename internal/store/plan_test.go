@@ -114,6 +114,12 @@ func TestOneOfUsesIndex(t *testing.T) {
 				"sqlite": "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)", "postgres": "Index Cond: (id = ANY ("}, nil},
 			{"SecondColumn", "accounts a", "a.email", []any{"x@example.com"}, "a.reseller_id = $1 AND ", map[string]string{
 				"sqlite": "INDEX accounts_reseller_email (reseller_id=? AND email=?)", "postgres": "Index Cond: ((reseller_id = '1'::bigint) AND (email = 'x@example.com'::text))"}, nil},
+			// Partial indexes: a lookup names a value, which no NULL matches.
+			{"ExternalKey", "accounts a", "a.external_key", []any{"k-1"}, "a.reseller_id = $1 AND ", map[string]string{
+				"sqlite":   "INDEX accounts_reseller_external_key (reseller_id=? AND external_key=?)",
+				"postgres": "accounts_reseller_external_key"}, nil},
+			{"Manager", "accounts a", "a.manager_id", []any{int64(3), int64(4)}, "", map[string]string{
+				"sqlite": "INDEX accounts_manager_id (manager_id=?)", "postgres": "accounts_manager_id"}, nil},
 			{"Text", "managers m", "m.email", []any{"x@example.com", "y@example.com"}, "", map[string]string{
 				"sqlite": "SEARCH m USING COVERING INDEX managers_email (email=?)", "postgres": "Index Cond: (email = ANY ("},
 				[]string{"managers_reseller_email"}},
