@@ -102,11 +102,15 @@ func accountPlaces(f AccountFilter, scope Scope, old ScopeState, last *domain.Cu
 	number := func(text string) string {
 		return "CASE WHEN " + text + " ~ '^-?[0-9]{1,18}$' THEN CAST(" + text + " AS BIGINT) END"
 	}
+	// A shard that has not moved since old added nothing since, so its segments are
+	// not parsed at all: the shard's generation is compared first, as a row of its
+	// own. In a scope moved by one create, that leaves one row of the 16 to parse.
+	since := `(CAST(` + b.arg(was) + ` AS BIGINT[]))[s.shard + 1]`
 	ids := `(SELECT DISTINCT id FROM (SELECT ` + number("added_id") + ` AS id FROM cache_scopes s
 		CROSS JOIN LATERAL unnest(string_to_array(s.added, ';')) AS segment
 		CROSS JOIN LATERAL unnest(string_to_array(split_part(segment, ':', 2), ',')) AS added_id
-		WHERE s.scope = ` + b.arg(string(scope)) + `
-		AND ` + number("split_part(segment, ':', 1)") + ` > (CAST(` + b.arg(was) + ` AS BIGINT[]))[s.shard + 1]) segments
+		WHERE s.scope = ` + b.arg(string(scope)) + ` AND s.generation > ` + since + `
+		AND ` + number("split_part(segment, ':', 1)") + ` > ` + since + `) segments
 		WHERE id IS NOT NULL)`
 	query := "SELECT added.id, " + matching + ", " + within + ", " + generationOf(b.arg(string(scope))) + " " +
 		rowsByID(l, "accounts a", ids)
