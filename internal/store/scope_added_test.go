@@ -178,13 +178,7 @@ func TestAddedToPageReadsTheScope(t *testing.T) {
 		scope := store.AccountsScope(r.ID)
 		var ids []int64
 		for i := range 3 {
-			a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
-				Name: fmt.Sprintf("Counted %d", i), Email: fmt.Sprintf("counted%d@example.com", i),
-				Status: domain.AccountStatusActive, Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-			if err := db.InTx(ctx, func(c *store.Conn) error { return c.CreateAccount(ctx, a) }); err != nil {
-				t.Fatalf("create account: %v", err)
-			}
-			ids = append(ids, a.ID)
+			ids = append(ids, addAccount(t, db, r.ID, i+1))
 		}
 		// A filter the added accounts all pass, so the count is the statement's.
 		f := store.AccountFilter{ResellerID: r.ID, Query: domain.ListQuery{Page: domain.Page{Number: 1, Size: 50}}.
