@@ -99,6 +99,9 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if err := db.InTx(ctx, func(c *Conn) error { return c.refuseUnknownMigrations(ctx, ms) }); err != nil {
+		return nil, err
+	}
 	if err := db.InTx(ctx, func(c *Conn) error { return c.renumberApplied(ctx, ms) }); err != nil {
 		return nil, fmt.Errorf("renumber applied migrations: %w", err)
 	}
@@ -145,6 +148,46 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 func migrationTitle(name string) string {
 	_, title, _ := strings.Cut(name, "_")
 	return title
+}
+
+// ErrNewerSchema is the error of a start on a database that a newer build of
+// Cascade migrated: it holds a migration this build does not have, whose tables,
+// triggers or columns this build's writes would not keep as that migration expects
+// (an account created by a build before 0044 on SQLite, say, would never enter the
+// name search), so it refuses to run rather than write what the newer build would
+// then read wrong.
+var ErrNewerSchema = errors.New("the database was migrated by a newer build of Cascade")
+
+// refuseUnknownMigrations returns ErrNewerSchema, naming the migration, when the
+// database records one whose title none of ms has: migrations are append-only and
+// keep their titles, so such a record was written by a newer build.
+func (c *Conn) refuseUnknownMigrations(ctx context.Context, ms []Migration) error {
+	known := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		known[migrationTitle(m.Name)] = true
+	}
+	var unknown []string
+	err := eachRow(ctx, c, `SELECT version, name FROM schema_migrations ORDER BY version`, nil, func(sc scanner) error {
+		var (
+			v    int64
+			name string
+		)
+		if err := sc.Scan(&v, &name); err != nil {
+			return err
+		}
+		if !known[migrationTitle(name)] {
+			unknown = append(unknown, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read applied migrations: %w", err)
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w: it has %s, which this build (last migration %s) does not; run that build or a later one",
+			ErrNewerSchema, strings.Join(unknown, ", "), ms[len(ms)-1].Name)
+	}
+	return nil
 }
 
 // renumberApplied moves the rows of applied migrations that were renumbered since
