@@ -95,6 +95,11 @@ func (s *server) stop() {
 		if err := s.checkLedger(); err != nil {
 			s.t.Errorf("after the test: %v", err)
 		}
+		// And, on PostgreSQL, with every reference to a reseller, an account type or
+		// an account class naming a row (storetest.SharedParentReferences).
+		if err := storetest.CheckReferences(context.Background(), s.engine); err != nil {
+			s.t.Errorf("after the test: %v", err)
+		}
 		if err := s.Main.Close(); err != nil {
 			s.t.Errorf("close server: %v", err)
 		}

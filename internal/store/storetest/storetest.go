@@ -99,6 +99,7 @@ func Open(tb testing.TB, e Engine) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate %s: %v", e.Name, err)
 	}
+	checkReferencesAtEnd(tb, e)
 	return db
 }
 
