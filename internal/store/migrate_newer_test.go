@@ -17,14 +17,7 @@ import (
 func TestMigrateRefusesANewerSchema(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		db := storetest.Open(t, e)
 		ms, err := store.Migrations(db.Engine())
 		if err != nil {
 			t.Fatal(err)

@@ -30,23 +30,19 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER resellers_stay BEFORE DELETE ON resellers
-    FOR EACH ROW EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER resellers_keep_id BEFORE UPDATE OF id ON resellers
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER resellers_not_truncated BEFORE TRUNCATE ON resellers
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_shared_parent_change();
-
-CREATE TRIGGER account_types_stay BEFORE DELETE ON account_types
-    FOR EACH ROW EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER account_types_keep_id BEFORE UPDATE OF id ON account_types
-    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER account_types_not_truncated BEFORE TRUNCATE ON account_types
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_shared_parent_change();
-
-CREATE TRIGGER account_classes_stay BEFORE DELETE ON account_classes
-    FOR EACH ROW EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER account_classes_keep_key BEFORE UPDATE OF key ON account_classes
-    FOR EACH ROW WHEN (OLD.key IS DISTINCT FROM NEW.key) EXECUTE FUNCTION refuse_shared_parent_change();
-CREATE TRIGGER account_classes_not_truncated BEFORE TRUNCATE ON account_classes
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_shared_parent_change();
+-- For each shared parent and its key: no row deleted, no key changed, no truncation.
+DO $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN SELECT * FROM (VALUES ('resellers', 'id'), ('account_types', 'id'), ('account_classes', 'key')) AS v (t, k)
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION refuse_shared_parent_change()',
+            p.t || '_stay', p.t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF %I ON %I FOR EACH ROW WHEN (OLD.%I IS DISTINCT FROM NEW.%I) '
+            'EXECUTE FUNCTION refuse_shared_parent_change()', p.t || '_keep_key', p.k, p.t, p.k, p.k);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION refuse_shared_parent_change()',
+            p.t || '_not_truncated', p.t);
+    END LOOP;
+END
+$$;
