@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,11 +100,21 @@ func (db *DB) migrate(ctx context.Context, last int) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	if err := db.InTx(ctx, func(c *Conn) error { return c.refuseUnknownMigrations(ctx, ms) }); err != nil {
+	err = db.InTx(ctx, func(c *Conn) error {
+		recorded, err := c.recordedMigrations(ctx)
+		if err != nil {
+			return fmt.Errorf("read applied migrations: %w", err)
+		}
+		if err := refuseUnknownMigrations(recorded, ms); err != nil {
+			return err
+		}
+		if err := c.renumberApplied(ctx, ms, recorded); err != nil {
+			return fmt.Errorf("renumber applied migrations: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	if err := db.InTx(ctx, func(c *Conn) error { return c.renumberApplied(ctx, ms) }); err != nil {
-		return nil, fmt.Errorf("renumber applied migrations: %w", err)
 	}
 	var applied []int
 	for _, m := range ms {
@@ -158,49 +169,8 @@ func migrationTitle(name string) string {
 // then read wrong.
 var ErrNewerSchema = errors.New("the database was migrated by a newer build of Cascade")
 
-// refuseUnknownMigrations returns ErrNewerSchema, naming the migration, when the
-// database records one whose title none of ms has: migrations are append-only and
-// keep their titles, so such a record was written by a newer build.
-func (c *Conn) refuseUnknownMigrations(ctx context.Context, ms []Migration) error {
-	known := make(map[string]bool, len(ms))
-	for _, m := range ms {
-		known[migrationTitle(m.Name)] = true
-	}
-	var unknown []string
-	err := eachRow(ctx, c, `SELECT version, name FROM schema_migrations ORDER BY version`, nil, func(sc scanner) error {
-		var (
-			v    int64
-			name string
-		)
-		if err := sc.Scan(&v, &name); err != nil {
-			return err
-		}
-		if !known[migrationTitle(name)] {
-			unknown = append(unknown, name)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read applied migrations: %w", err)
-	}
-	if len(unknown) > 0 {
-		return fmt.Errorf("%w: it has %s, which this build (last migration %s) does not; run that build or a later one",
-			ErrNewerSchema, strings.Join(unknown, ", "), ms[len(ms)-1].Name)
-	}
-	return nil
-}
-
-// renumberApplied moves the rows of applied migrations that were renumbered since
-// (the same title under another number, as when two changes made at once took the
-// same number and one moved up) to their numbers now, so the migration is not
-// applied twice and the one that took its old number is not taken for applied. The
-// rows move through negative numbers, so two migrations may swap. A recorded number
-// that another applied migration must take is refused: the history cannot be told.
-func (c *Conn) renumberApplied(ctx context.Context, ms []Migration) error {
-	now := make(map[string]Migration, len(ms))
-	for _, m := range ms {
-		now[migrationTitle(m.Name)] = m
-	}
+// recordedMigrations returns the migrations schema_migrations records, by version.
+func (c *Conn) recordedMigrations(ctx context.Context) (map[int64]string, error) {
 	recorded := map[int64]string{}
 	err := eachRow(ctx, c, `SELECT version, name FROM schema_migrations`, nil, func(sc scanner) error {
 		var v int64
@@ -209,8 +179,42 @@ func (c *Conn) renumberApplied(ctx context.Context, ms []Migration) error {
 		recorded[v] = name
 		return err
 	})
-	if err != nil {
-		return err
+	return recorded, err
+}
+
+// refuseUnknownMigrations returns ErrNewerSchema, naming the migrations, when
+// recorded holds one whose title none of ms has: migrations are append-only and
+// keep their titles, so such a record was written by a newer build.
+func refuseUnknownMigrations(recorded map[int64]string, ms []Migration) error {
+	known := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		known[migrationTitle(m.Name)] = true
+	}
+	var unknown []string
+	for _, name := range recorded {
+		if !known[migrationTitle(name)] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return fmt.Errorf("%w: it has %s, which this build (last migration %s) does not; run that build or a later one",
+		ErrNewerSchema, strings.Join(unknown, ", "), ms[len(ms)-1].Name)
+}
+
+// renumberApplied moves the rows of applied migrations that were renumbered since
+// (the same title under another number, as when two changes made at once took the
+// same number and one moved up) to their numbers now, so the migration is not
+// applied twice and the one that took its old number is not taken for applied. The
+// rows move through negative numbers, so two migrations may swap. A recorded number
+// that another applied migration must take is refused: the history cannot be told.
+// recorded is what schema_migrations holds (recordedMigrations).
+func (c *Conn) renumberApplied(ctx context.Context, ms []Migration, recorded map[int64]string) error {
+	now := make(map[string]Migration, len(ms))
+	for _, m := range ms {
+		now[migrationTitle(m.Name)] = m
 	}
 	moves := map[int64]Migration{} // recorded version -> the migration it is now
 	for v, name := range recorded {

@@ -59,10 +59,12 @@ func TestSharedParentsStay(t *testing.T) {
 		root := mustReseller(t, db, 0, "", "root")
 		lone := mustReseller(t, db, root.ID, root.Path, "lone")
 		addAccount(t, db, root.ID, 1)
+		run := func(sql string) error {
+			return db.InTx(ctx, func(c *store.Conn) error { return c.Script(ctx, sql) })
+		}
 		refused := func(sql string) {
 			t.Helper()
-			err := db.InTx(ctx, func(c *store.Conn) error { return c.Script(ctx, sql) })
-			if err == nil {
+			if run(sql) == nil {
 				t.Errorf("%s was done, want it refused", sql)
 			}
 		}
@@ -89,28 +91,20 @@ func TestSharedParentsStay(t *testing.T) {
 		for _, table := range sharedParents {
 			refused(`TRUNCATE ` + table + ` CASCADE`)
 		}
-		if err := db.InTx(ctx, func(c *store.Conn) error {
-			return c.Script(ctx, fmt.Sprintf(`UPDATE resellers SET name = name || '!' WHERE id = %d`, lone.ID))
-		}); err != nil {
+		if err := run(fmt.Sprintf(`UPDATE resellers SET name = name || '!' WHERE id = %d`, lone.ID)); err != nil {
 			t.Errorf("a change of a reseller's other columns: %v", err)
 		}
 		if err := storetest.CheckReferences(ctx, e); err != nil {
 			t.Fatalf("before any reference dangles: %v", err)
 		}
-		err = db.InTx(ctx, func(c *store.Conn) error {
-			return c.Script(ctx, fmt.Sprintf(`UPDATE accounts SET reseller_id = %d`, lone.ID+1000))
-		})
-		if err != nil {
+		if err := run(fmt.Sprintf(`UPDATE accounts SET reseller_id = %d`, lone.ID+1000)); err != nil {
 			t.Fatal(err)
 		}
 		err = storetest.CheckReferences(ctx, e)
 		if err == nil || !strings.Contains(err.Error(), "1 rows of accounts refer by reseller_id to no row of resellers") {
 			t.Errorf("a dangling account: %v, want it named", err)
 		}
-		err = db.InTx(ctx, func(c *store.Conn) error {
-			return c.Script(ctx, fmt.Sprintf(`UPDATE accounts SET reseller_id = %d`, root.ID))
-		})
-		if err != nil {
+		if err := run(fmt.Sprintf(`UPDATE accounts SET reseller_id = %d`, root.ID)); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -59,17 +59,29 @@ func CheckReferences(ctx context.Context, e Engine) error {
 		return err
 	}
 	defer db.Close()
+	// One statement counts the rows of every reference that name no parent.
+	counts := make([]string, len(SharedParentReferences))
+	for i, r := range SharedParentReferences {
+		counts[i] = fmt.Sprintf(`SELECT %d, COUNT(*) FROM %s c WHERE c.%s IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)`, i, r.Table, r.Column, r.Parent, r.ParentColumn, r.Column)
+	}
+	rows, err := db.QueryContext(ctx, strings.Join(counts, " UNION ALL "))
+	if err != nil {
+		return fmt.Errorf("check the references to shared parents: %w", err)
+	}
+	defer rows.Close()
 	var dangling []string
-	for _, r := range SharedParentReferences {
-		var n int64
-		q := fmt.Sprintf(`SELECT COUNT(*) FROM %s c WHERE c.%s IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)`, r.Table, r.Column, r.Parent, r.ParentColumn, r.Column)
-		if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
-			return fmt.Errorf("check %s.%s: %w", r.Table, r.Column, err)
+	for rows.Next() {
+		var i, n int64
+		if err := rows.Scan(&i, &n); err != nil {
+			return err
 		}
-		if n > 0 {
+		if r := SharedParentReferences[i]; n > 0 {
 			dangling = append(dangling, fmt.Sprintf("%d rows of %s refer by %s to no row of %s", n, r.Table, r.Column, r.Parent))
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	if len(dangling) > 0 {
 		return errors.New(strings.Join(dangling, "; "))
