@@ -174,6 +174,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		return err
 	}
 	t0 = time.Now()
+	cpuBusy := sampleCPU()
 	schedBusy := schedWaits()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
@@ -187,6 +188,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		time.Sleep(5 * time.Millisecond)
 	}
 	cascadeSecs := time.Since(t0).Seconds()
+	cascadeCPU := costOf(cpuBusy, sampleCPU(), events)
 	schedBusyP99 := quantile(schedBusy, schedWaits(), 0.99)
 	stopProfile()
 	busyP99, busyN, err := busyRead()
@@ -206,10 +208,12 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	}
 	vendor.record(false)
 	t0 = time.Now()
+	cpuBase := sampleCPU()
 	if err := replay(ctx, vendor.url(), secret, calls, jobWorkers); err != nil {
 		return err
 	}
 	baseSecs := time.Since(t0).Seconds()
+	baseCPU := costOf(cpuBase, sampleCPU(), events)
 	if got := vendor.created(); got != int64(events) {
 		return fmt.Errorf("the baseline created %d of %d subscriptions", got, events)
 	}
@@ -220,6 +224,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
 		ms(schedIdleP99), ms(schedBusyP99), workersWhere(), vendorWhere())
+	fmt.Print(cascadeCPU.fields(""), baseCPU.fields("baseline_"))
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {
@@ -232,6 +237,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		fmt.Printf(" floor_pace=%g floor_s=%.2f floor_events_per_s=%.1f floor_ratio=%.3f page_p99_floor_ms=%.2f page_floor_requests=%d"+
 			" floor_p99_ratio=%.2f", floorPace, r.secs, float64(events)/r.secs, baseSecs/r.secs, ms(r.p99), r.requests,
 			float64(r.p99)/float64(idleP99))
+		fmt.Print(r.cpu.fields("floor_"))
 	}
 	fmt.Println()
 	return nil
@@ -250,6 +256,7 @@ type floorRun struct {
 	secs     float64
 	p99      time.Duration
 	requests int
+	cpu      cpuCost
 }
 
 // runFloor delivers the events again by the floor's plain SQL to a fresh vendor
@@ -273,9 +280,10 @@ func runFloor(ctx context.Context, db, token, secret, out string, vendor vendorS
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	read := readWhileCreating(readCtx, api.URL(), token, vendor, len(calls))
-	t0 := time.Now()
+	t0, cpu := time.Now(), sampleCPU()
 	err = f.deliver(ctx, vendor.url(), secret, calls, every)
 	r.secs = time.Since(t0).Seconds()
+	r.cpu = costOf(cpu, sampleCPU(), len(calls))
 	if err != nil {
 		return r, err
 	}
