@@ -25,7 +25,7 @@ const accountFrom = `FROM accounts a JOIN account_classes ac ON ac.key = a.accou
 var accountFields = map[string]column{
 	"id":           {expr: "a.id"},
 	"reseller_id":  {expr: "a.reseller_id"},
-	"name":         {expr: "a.name", folded: "a.name_folded", search: "accounts_name_fts"},
+	"name":         {expr: "a.name", folded: "a.name_folded", search: "accounts_name_fts", pending: notedAccountsLike},
 	"email":        {expr: "a.email"},
 	"inn":          {expr: "a.inn"},
 	"external_key": {expr: "a.external_key"},

@@ -75,3 +75,7 @@ func ClaimSQL(e Engine, kinds []string, limit int, now, leaseUntil time.Time) (s
 	c := &Conn{db: &DB{engine: e}}
 	return c.claimSQL("w", kinds, limit, now, leaseUntil)
 }
+
+// SearchBatch is how many noted accounts a SQLite commit waits for before it indexes
+// their names (search_at_commit.go).
+const SearchBatch = searchBatch

@@ -19,6 +19,10 @@ type column struct {
 	// search is the SQLite FTS5 table indexing folded for "contains" filters
 	// (migration 0009, search.go), keyed by the rowid of folded's table.
 	search string
+	// pending, with search, is the SQL of the rows whose folded text is not in the
+	// search table yet and is LIKE a pattern, the %s of the text standing for its
+	// placeholder (search_at_commit.go); empty where every row is in the table.
+	pending string
 	// text marks a sortable column of text that has no folded form (e-mails,
 	// domains); a cursor then carries its value as a string, where other sortable
 	// columns hold integers.

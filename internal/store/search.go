@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,12 +33,15 @@ const minSearchRunes = 3
 func (b *sqlBuilder) contains(col column, term string) string {
 	switch {
 	case b.engine == SQLite && col.search != "" && utf8.RuneCountInString(term) >= minSearchRunes:
-		return rowID(col.folded) + " IN (SELECT rowid FROM " + col.search + " WHERE " + col.search +
-			" MATCH " + b.arg(ftsString(term)) + ")"
+		in := "SELECT rowid FROM " + col.search + " WHERE " + col.search + " MATCH " + b.arg(ftsString(term))
+		if col.pending != "" {
+			in += " UNION ALL " + fmt.Sprintf(col.pending, b.arg(likePattern(term)))
+		}
+		return rowID(col.folded) + " IN (" + in + ")"
 	case b.engine == Postgres && !trigramTerm(term):
 		return "strpos(" + col.folded + ", " + b.arg(term) + ") > 0"
 	}
-	return col.folded + " LIKE " + b.arg("%"+escapeLike(term)+"%") + ` ESCAPE '\'`
+	return col.folded + " LIKE " + b.arg(likePattern(term)) + ` ESCAPE '\'`
 }
 
 // rowID returns the id column of the table that folded (e.g. "a.name_folded")
@@ -70,6 +74,9 @@ func trigramTerm(term string) bool {
 	}
 	return false
 }
+
+// likePattern is the LIKE pattern, with '\' as its escape, of the texts holding term.
+func likePattern(term string) string { return "%" + escapeLike(term) + "%" }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)

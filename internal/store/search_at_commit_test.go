@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -17,8 +19,8 @@ import (
 // together (on SQLite one group commit, every member after the first in a savepoint
 // of its own): one created and renamed, one created and deleted, one rolled back. A
 // search after the commit finds each account by the name it was committed with, and
-// no other, as LIKE on the folded names does; on SQLite no account is left noted for
-// the index.
+// no other, as LIKE on the folded names does; on SQLite the two accounts kept wait
+// noted for the index (fewer than a batch), and no other.
 func TestSearchFindsAGroupCommitsAccounts(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -99,15 +101,126 @@ func TestSearchFindsAGroupCommitsAccounts(t *testing.T) {
 		if e.Name != "sqlite" {
 			return
 		}
-		var noted int
-		if err := raw.QueryRow("SELECT COUNT(*) FROM accounts_name_fts_pending").Scan(&noted); err != nil {
-			t.Fatal(err)
-		}
-		if noted != 0 {
-			t.Errorf("%d accounts left noted for the search index after the commit", noted)
+		if noted, indexed := searchRows(t, raw); noted != 2 || indexed != 0 {
+			t.Errorf("%d accounts noted and %d indexed after the commit, want 2 and 0", noted, indexed)
 		}
 		if after, _ := db.WriterStats(); after.Commits-before.Commits != 1 {
 			t.Errorf("%d commits, want the one of the group", after.Commits-before.Commits)
 		}
 	})
+}
+
+// TestNotedAccountsIndexedInBatches: on SQLite new accounts' names wait noted until a
+// commit finds a batch of them, then enter the index together; a search finds the
+// same accounts as LIKE on the folded names all the while, inside a write
+// transaction too: a waiting account renamed is found by its new name alone, and one
+// deleted not at all.
+func TestNotedAccountsIndexedInBatches(t *testing.T) {
+	storetest.ForEach(t, testNotedAccountsIndexedInBatches)
+}
+
+func testNotedAccountsIndexedInBatches(t *testing.T, e storetest.Engine) {
+	ctx := context.Background()
+	db := storetest.Open(t, e)
+	raw := openRaw(t, e)
+	r := mustReseller(t, db, 0, "", "root")
+	create := func(c *store.Conn, name string) *domain.Account {
+		t.Helper()
+		a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+			Name: name, Email: strings.ReplaceAll(name, " ", ".") + "@example.com",
+			Status: domain.AccountStatusActive, Currency: "EUR", Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+		if err := c.CreateAccount(ctx, a); err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+		return a
+	}
+	same := func(when string, terms map[string]int) {
+		t.Helper()
+		for term, want := range terms {
+			got := findByName(t, db, r.ID, term)
+			if len(got) != want {
+				t.Errorf("%s: contains %q found %d accounts, want %d", when, term, len(got), want)
+			}
+			if like := likeIDs(t, raw, e, r.ID, term); !slices.Equal(got, like) {
+				t.Errorf("%s: contains %q found %v, LIKE on the folded names %v", when, term, got, like)
+			}
+		}
+	}
+	var renamed, gone *domain.Account
+	for i := range store.SearchBatch - 1 {
+		err := db.InTx(ctx, func(c *store.Conn) error {
+			a := create(c, fmt.Sprintf("waiting %03d", i))
+			switch i {
+			case 0:
+				renamed = a
+			case 1:
+				gone = a
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// On SQLite the names wait noted; PostgreSQL's index takes each with its row.
+	rowsAre := func(when string, noted, indexed int) {
+		t.Helper()
+		if e.Name != "sqlite" {
+			return
+		}
+		if n, i := searchRows(t, raw); n != noted || i != indexed {
+			t.Errorf("%s: %d accounts noted and %d indexed, want %d and %d", when, n, i, noted, indexed)
+		}
+	}
+	rowsAre("before the batch", store.SearchBatch-1, 0)
+	err := db.InTx(ctx, func(c *store.Conn) error {
+		if _, err := c.FindAccountForUpdate(ctx, renamed.ID); err != nil {
+			return err
+		}
+		renamed.Name = "renamed in line"
+		if err := c.UpdateAccount(ctx, renamed); err != nil {
+			return err
+		}
+		var id int64
+		return c.Row(ctx, "DELETE FROM accounts WHERE id = $1 RETURNING id", []any{gone.ID}, &id)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := store.SearchBatch - 3 // less the renamed and the deleted
+	same("noted", map[string]int{"waiting": waiting, "waiting 000": 0, "waiting 001": 0, "renamed": 1, "in line": 1})
+
+	// Inside a write transaction a search finds the transaction's own new accounts.
+	err = db.InTx(ctx, func(c *store.Conn) error {
+		create(c, "fresh inside")
+		create(c, "fresh second")
+		q := domain.ListQuery{Page: domain.Page{Number: 1, Size: 10}}.Where("name", domain.OpContains, "fresh")
+		found, _, err := c.FindAccounts(ctx, store.AccountFilter{ResellerID: r.ID, Query: q})
+		if err != nil {
+			return err
+		}
+		if len(found) != 2 {
+			t.Errorf("a search inside the creating transaction found %d accounts, want the 2 created", len(found))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// That commit found a batch noted (the renamed account and the two new ones
+	// included, the deleted one gone) and indexed them all.
+	rowsAre("after the batch", 0, store.SearchBatch)
+	same("indexed", map[string]int{"waiting": waiting, "waiting 000": 0, "waiting 001": 0, "renamed": 1,
+		"in line": 1, "fresh": 2})
+}
+
+// searchRows counts the accounts noted for the name index and those indexed (SQLite).
+func searchRows(t *testing.T, raw *sql.DB) (noted, indexed int) {
+	t.Helper()
+	err := raw.QueryRow(`SELECT (SELECT COUNT(*) FROM accounts_name_fts_pending),
+		(SELECT COUNT(*) FROM accounts_name_fts_docsize)`).Scan(&noted, &indexed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return noted, indexed
 }
