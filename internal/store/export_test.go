@@ -79,3 +79,13 @@ func ClaimSQL(e Engine, kinds []string, limit int, now, leaseUntil time.Time) (s
 // SearchBatch is how many noted accounts a SQLite commit waits for before it indexes
 // their names (search_at_commit.go).
 const SearchBatch = searchBatch
+
+// IndexNotedNames indexes the names of every account noted for the search at once,
+// as a commit does when a batch is full (SQLite; nothing on PostgreSQL, whose index
+// takes each name with its row).
+func (db *DB) IndexNotedNames(ctx context.Context) error {
+	if db.engine != SQLite {
+		return nil
+	}
+	return db.InTx(ctx, func(c *Conn) error { return indexAllNoted(ctx, c.tx) })
+}

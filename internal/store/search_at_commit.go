@@ -50,10 +50,17 @@ func (t *sqliteTx) indexNoted(ctx context.Context) error {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil || !full {
 		return err
 	}
-	if _, err := t.exec(ctx, indexNotedAccountsSQL, nil); err != nil {
+	return indexAllNoted(ctx, t)
+}
+
+// indexAllNoted indexes every noted account in tx and forgets them.
+func indexAllNoted(ctx context.Context, tx interface {
+	exec(ctx context.Context, query string, args []any) (result, error)
+}) error {
+	if _, err := tx.exec(ctx, indexNotedAccountsSQL, nil); err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, forgetNotedAccountsSQL, nil)
+	_, err := tx.exec(ctx, forgetNotedAccountsSQL, nil)
 	return err
 }
 
