@@ -17,7 +17,9 @@ import (
 //     its trigrams, which matches where the trigrams follow each other: exactly
 //     where the term occurs. A term of fewer than three characters has no trigram
 //     and is searched with LIKE on the folded column, reading every row the other
-//     conditions leave.
+//     conditions leave. Accounts' names enter their table in batches, and until
+//     then the rows waiting are searched by LIKE beside the match (column.pending,
+//     search_at_commit.go).
 //   - PostgreSQL: a pg_trgm GIN index on the folded column serves the LIKE itself.
 //     pg_trgm takes trigrams only from runs of letters and digits, so a term
 //     without three of them in a row would make the index read all of itself; such
