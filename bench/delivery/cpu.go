@@ -86,10 +86,10 @@ func postgresTicks(path string) (pid int, ticks uint64, ok bool) {
 
 // cpuCost is what the machine spent between two samples on events events.
 type cpuCost struct {
-	busyShare     float64 // of all the CPUs' time, how much was busy
-	msPerEvent    float64 // busy CPU time per event
-	postgresPerEv float64 // of it, PostgreSQL's processes' (0 when none ran here)
-	ok            bool
+	busyShare  float64 // of all the CPUs' time, how much was busy
+	msPerEvent float64 // busy CPU time per event
+	postgresMs float64 // of it, PostgreSQL's processes' (0 when none ran here)
+	ok         bool
 }
 
 // costOf compares before and after over events. A PostgreSQL process that ended
@@ -110,10 +110,10 @@ func costOf(before, after cpuSample, events int) cpuCost {
 	busy := after.busy - before.busy
 	perEvent := func(ticks uint64) float64 { return float64(ticks) * 1000 / userHZ / float64(events) }
 	return cpuCost{
-		busyShare:     float64(busy) / float64(after.total-before.total),
-		msPerEvent:    perEvent(busy),
-		postgresPerEv: perEvent(pg),
-		ok:            true,
+		busyShare:  float64(busy) / float64(after.total-before.total),
+		msPerEvent: perEvent(busy),
+		postgresMs: perEvent(pg),
+		ok:         true,
 	}
 }
 
@@ -125,5 +125,5 @@ func (c cpuCost) fields(prefix string) string {
 	}
 	return " " + prefix + "cpu_busy=" + strconv.FormatFloat(c.busyShare, 'f', 2, 64) +
 		" " + prefix + "cpu_ms_per_event=" + strconv.FormatFloat(c.msPerEvent, 'f', 2, 64) +
-		" " + prefix + "postgres_ms_per_event=" + strconv.FormatFloat(c.postgresPerEv, 'f', 2, 64)
+		" " + prefix + "postgres_ms_per_event=" + strconv.FormatFloat(c.postgresMs, 'f', 2, 64)
 }

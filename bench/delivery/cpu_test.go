@@ -35,7 +35,7 @@ func TestCostOf(t *testing.T) {
 	// Process 2 ended (its ticks are lost), 3 started.
 	after := cpuSample{busy: 1600, total: 5000, postgres: map[int]uint64{1: 150, 3: 100}, ok: true}
 	c := costOf(before, after, 100)
-	if !c.ok || c.busyShare != 0.6 || c.msPerEvent != 60 || c.postgresPerEv != 20 {
+	if !c.ok || c.busyShare != 0.6 || c.msPerEvent != 60 || c.postgresMs != 20 {
 		t.Errorf("costOf = %+v; want busy 0.6, 60 ms and 20 ms of PostgreSQL an event", c)
 	}
 	if c := costOf(before, cpuSample{}, 100); c.ok || c.fields("x_") != "" {
