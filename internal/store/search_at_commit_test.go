@@ -27,11 +27,7 @@ func TestSearchFindsAGroupCommitsAccounts(t *testing.T) {
 		db := storetest.Open(t, e)
 		r := mustReseller(t, db, 0, "", "root")
 		before, _ := db.WriterStats()
-		account := func(name string) *domain.Account {
-			return &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
-				Name: name, Email: strings.ReplaceAll(name, " ", ".") + "@example.com",
-				Status: domain.AccountStatusActive, Currency: "EUR", Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
-		}
+		account := func(name string) *domain.Account { return namedAccount(r.ID, name) }
 		held, release := make(chan struct{}), make(chan struct{})
 		failed := errors.New("the transaction fails")
 		work := []func(c *store.Conn) error{
@@ -126,9 +122,7 @@ func testNotedAccountsIndexedInBatches(t *testing.T, e storetest.Engine) {
 	r := mustReseller(t, db, 0, "", "root")
 	create := func(c *store.Conn, name string) *domain.Account {
 		t.Helper()
-		a := &domain.Account{ResellerID: r.ID, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
-			Name: name, Email: strings.ReplaceAll(name, " ", ".") + "@example.com",
-			Status: domain.AccountStatusActive, Currency: "EUR", Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
+		a := namedAccount(r.ID, name)
 		if err := c.CreateAccount(ctx, a); err != nil {
 			t.Fatalf("create %s: %v", name, err)
 		}
@@ -212,6 +206,14 @@ func testNotedAccountsIndexedInBatches(t *testing.T, e storetest.Engine) {
 	rowsAre("after the batch", 0, store.SearchBatch)
 	same("indexed", map[string]int{"waiting": waiting, "waiting 000": 0, "waiting 001": 0, "renamed": 1,
 		"in line": 1, "fresh": 2})
+}
+
+// namedAccount is a new active account of reseller rid named name, its e-mail made
+// of the name.
+func namedAccount(rid int64, name string) *domain.Account {
+	return &domain.Account{ResellerID: rid, AccountTypeID: 1, Class: domain.AccountClass{Key: "default"},
+		Name: name, Email: strings.ReplaceAll(name, " ", ".") + "@example.com",
+		Status: domain.AccountStatusActive, Currency: "EUR", Timestamps: domain.Timestamps{CreatedAt: now, UpdatedAt: now}}
 }
 
 // searchRows counts the accounts noted for the name index and those indexed (SQLite).
