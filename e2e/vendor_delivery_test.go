@@ -90,6 +90,16 @@ func TestVendorRetriesUnderOneEvent(t *testing.T) {
 		if sub.ExternalID == nil || w.vendorSubscription(t, *sub.ExternalID).Status != "active" {
 			t.Errorf("external_id %v", sub.ExternalID)
 		}
+		// GET /metrics counts the three calls and the job's three runs by how
+		// each ended, and times them.
+		metricsWait(t, w.s, map[string]float64{
+			`cascade_vendor_calls_total{event="subscription.create",outcome="retryable"}`: 2,
+			`cascade_vendor_calls_total{event="subscription.create",outcome="success"}`:   1,
+			`cascade_vendor_call_duration_seconds_count{event="subscription.create"}`:     3,
+			`cascade_job_runs_total{kind="provision",outcome="retry"}`:                    2,
+			`cascade_job_runs_total{kind="provision",outcome="completed"}`:                1,
+			`cascade_job_run_duration_seconds_count{kind="provision"}`:                    3,
+		})
 	})
 }
 

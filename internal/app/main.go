@@ -34,6 +34,9 @@ type Main struct {
 	// Clock is the installation's clock: Config.Clock, or the test clock over it.
 	Clock domain.Clock
 	Log   *slog.Logger
+	// Metrics are the server's Prometheus metrics (GET /metrics), made by Open so
+	// that the job runner and the vendor calls report to them too.
+	Metrics *httpapi.Metrics
 
 	// AdminToken is the first administrator's token when this start created it.
 	AdminToken string
@@ -102,7 +105,10 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.Clock = m.testClock
 	}
-	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log, Lease: m.Config.JobLease})
+	m.Metrics = m.newMetrics()
+	m.Config.Vendor.Observe = m.Metrics.ObserveVendorCall
+	m.Jobs = jobs.NewRunner(db, m.Clock, jobs.Options{Logger: m.Log, Lease: m.Config.JobLease,
+		Observe: m.Metrics.ObserveJob})
 	// A job a transaction writes goes to a free worker as it is written, with no
 	// claim of its own (store.JobHandoff); none is free until the runner runs.
 	db.SetJobHandoff(m.Jobs)
@@ -195,19 +201,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Quiet {
 		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	var writer httpapi.WriterStats
-	if _, ok := m.DB.WriterStats(); ok {
-		writer = func() (time.Duration, uint64, uint64) {
-			w, _ := m.DB.WriterStats()
-			return w.Busy, w.Transactions, w.Commits
-		}
-	}
-	metrics := httpapi.NewMetrics(func() map[string]sql.DBStats {
-		r, w := m.DB.PoolStats()
-		return map[string]sql.DBStats{"read": r, "write": w}
-	}, writer)
 	handler := httpapi.New(m.Service, httpapi.Config{Location: m.Config.location, Logger: logger,
-		Metrics: metrics, OpenAPI: api.OpenAPI, TestClock: m.Config.TestClock})
+		Metrics: m.Metrics, OpenAPI: api.OpenAPI, TestClock: m.Config.TestClock})
 
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
@@ -321,4 +316,20 @@ func (m *Main) Close() error {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// newMetrics returns the server's metrics over m.DB's pools and, where the engine
+// has one, its write connection.
+func (m *Main) newMetrics() *httpapi.Metrics {
+	var writer httpapi.WriterStats
+	if _, ok := m.DB.WriterStats(); ok {
+		writer = func() (time.Duration, uint64, uint64) {
+			w, _ := m.DB.WriterStats()
+			return w.Busy, w.Transactions, w.Commits
+		}
+	}
+	return httpapi.NewMetrics(func() map[string]sql.DBStats {
+		r, w := m.DB.PoolStats()
+		return map[string]sql.DBStats{"read": r, "write": w}
+	}, writer)
 }

@@ -23,6 +23,8 @@ type Metrics struct {
 	// its vector.
 	counters  sync.Map // routeStatus -> prometheus.Counter
 	observers sync.Map // route -> prometheus.Observer
+
+	jobs, vendorCalls *timedWork
 }
 
 type routeStatus struct {
@@ -50,8 +52,11 @@ func NewMetrics(pools PoolStats, writer WriterStats) *Metrics {
 			Name: "cascade_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		jobs:        newTimedWork("cascade_job_run", "Job runs", "kind"),
+		vendorCalls: newTimedWork("cascade_vendor_call", "Calls to vendors", "event"),
 	}
-	m.registry.MustRegister(m.requests, m.latency,
+	m.registry.MustRegister(m.requests, m.latency, m.jobs.count, m.jobs.duration, m.vendorCalls.count,
+		m.vendorCalls.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pools != nil {
 		m.registry.MustRegister(poolCollector(pools))

@@ -43,6 +43,10 @@ type Options struct {
 	ShutdownGrace time.Duration // how long shutdown waits for running handlers; default 10 seconds
 	Owner         string        // names this runner in leases; default host, pid and a random suffix
 	Logger        *slog.Logger
+	// Observe, when set, is told of every run of a handler: the job's kind, how the
+	// run ended (completed, retry, failed, released at shutdown, lease_lost) and
+	// how long the handler took, its own transaction included.
+	Observe func(kind, outcome string, d time.Duration)
 }
 
 func (o *Options) defaults() {
@@ -329,9 +333,13 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 	}
 	ctx, stop := context.WithTimeout(hard, r.opts.Timeout)
 	ctx, lease := withLease(ctx, j, claim)
+	started := time.Now()
 	result, err := call(ctx, r.handlers[j.Kind], *j)
+	ran := time.Since(started)
 	stop()
 	now := r.clock.Now()
+	outcome := "completed"
+	defer func() { r.observe(j.Kind, outcome, ran) }()
 	switch {
 	case err == nil && lease.completed:
 		// The handler recorded the job's success with its own changes (CompleteIn),
@@ -340,14 +348,18 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 	case err == nil:
 		r.record(log, r.db.CompleteJob(rec, j, result, now))
 	case errors.Is(err, store.ErrLeaseLost):
+		outcome = "lease_lost"
 		r.record(log, err)
 	case hard.Err() != nil:
+		outcome = "released"
 		log.Info("jobs: released at shutdown", "err", err)
 		r.record(log, r.db.ReleaseJob(rec, j, now))
 	case IsPermanent(err) || j.Attempts >= j.MaxAttempts:
+		outcome = "failed"
 		log.Error("jobs: failed", "err", err)
 		r.record(log, r.db.FailJob(rec, j, err.Error(), now))
 	default:
+		outcome = "retry"
 		delay, chosen := retryDelay(err)
 		if !chosen {
 			delay = Backoff(j.Attempts, r.opts.RetryBase, r.opts.RetryMax)
@@ -356,6 +368,13 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 		r.record(log, r.db.RetryJob(rec, j, now.Add(delay), err.Error(), now))
 	}
 	return nil
+}
+
+// observe tells Options.Observe of a handler's run, when it is set.
+func (r *Runner) observe(kind, outcome string, d time.Duration) {
+	if r.opts.Observe != nil {
+		r.opts.Observe(kind, outcome, d)
+	}
 }
 
 func (r *Runner) record(log *slog.Logger, err error) {

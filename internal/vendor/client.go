@@ -86,7 +86,18 @@ func callURL(t Target, e vendorkit.Event) (string, error) {
 
 // call makes event e to t with body in (nil for the check), signed, under the
 // event id eventID, and decodes a successful answer into out (nil to ignore it).
-func (c *Client) call(ctx context.Context, t Target, e vendorkit.Event, eventID string, in, out any) (int, error) {
+// Settings.Observe, when set, is told how it went.
+func (c *Client) call(ctx context.Context, t Target, e vendorkit.Event, eventID string, in, out any) (status int, err error) {
+	if c.settings.Observe != nil {
+		defer func(start time.Time) {
+			c.settings.Observe(string(e), Classify(err).String(), time.Since(start))
+		}(time.Now())
+	}
+	return c.exchange(ctx, t, e, eventID, in, out)
+}
+
+// exchange is call without its observation.
+func (c *Client) exchange(ctx context.Context, t Target, e vendorkit.Event, eventID string, in, out any) (int, error) {
 	if eventID == "" {
 		return 0, permanent(0, "no event id")
 	}

@@ -29,6 +29,10 @@ type Settings struct {
 	// UsageInterval is how often each subscription's usage and consumption are
 	// read from its vendor (CASCADE_VENDOR_USAGE_INTERVAL).
 	UsageInterval time.Duration
+	// Observe, when set, is told of every call made: its event, how it ended
+	// (Outcome's String) and how long it took, from the address check to the
+	// answer read.
+	Observe func(event, outcome string, d time.Duration)
 }
 
 // DefaultSettings returns the settings of an installation that sets none.
