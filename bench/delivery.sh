@@ -64,6 +64,7 @@ field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
 ALL_PASS=true
 : >"$OUT/delivery.txt"
+: >"$OUT/times.txt"
 for engine in $ENGINES; do
 	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
 	if [ "$engine" = sqlite ]; then
@@ -89,6 +90,9 @@ for engine in $ENGINES; do
 		"$(field cpu_busy "$line")/$(field baseline_cpu_busy "$line")/$(field floor_cpu_busy "$line")" \
 		"$(field cpu_ms_per_event "$line")/$(field baseline_cpu_ms_per_event "$line")/$(field floor_cpu_ms_per_event "$line")" \
 		"$verdict" >>"$OUT/delivery.txt"
+	job=$(field job_ms "$line") call=$(field call_ms "$line")
+	printf '%-9s %9s %9s %9s %9s %9s\n' "$engine" "$(field event_ms "$line")" "$job" "$call" \
+		"$(awk -v j="$job" -v c="$call" 'BEGIN { printf "%.2f", j - c }')" "$(field baseline_call_ms "$line")" >>"$OUT/times.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=delivery engine=$engine $line verdict=$verdict" >>bench/out/history.txt
 done
 
@@ -107,6 +111,11 @@ done
 	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %16s %16s %s\n' engine events "events/s" "base e/s" ratio \
 		"p99 ms" "p99 deliv." "p99 x" "sched p99 ms" floor "floor x" "CPU busy c/b/f" "CPU ms/ev c/b/f" verdict
 	cat "$OUT/delivery.txt"
+	echo
+	echo "A worker's time per event (ms): the workers over Cascade's rate; its job's run and its call (GET /metrics,"
+	echo "docs/jobs.md \"Metrics\"), and Cascade's own part of the run; the plain client's time per call the same way."
+	printf '%-9s %9s %9s %9s %9s %9s\n' engine event job call own "base call"
+	cat "$OUT/times.txt"
 	echo
 	echo "targets: ratio >= $TARGET_RATIO; p99 during delivery <= ${TARGET_P99_RATIO}x the p99 before it"
 } | tee "$OUT/report.txt"

@@ -157,9 +157,9 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-cascade.db")); err != nil {
 		return err
 	}
-	stopNode := func() {}
+	stopNode, nodeURL := func() {}, ""
 	if workersNodeBin != "" {
-		if stopNode, err = startWorkersNode(ctx, db, token, out); err != nil {
+		if nodeURL, stopNode, err = startWorkersNode(ctx, db, token, out); err != nil {
 			return err
 		}
 		defer stopNode()
@@ -167,6 +167,9 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	workers, err := startCascade(ctx, db, token, workersNodeBin == "")
 	if err != nil {
 		return err
+	}
+	if nodeURL == "" {
+		nodeURL = workers.URL()
 	}
 	stopProfile, err := startProfile(deliveryProfile)
 	if err != nil {
@@ -188,6 +191,11 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		time.Sleep(5 * time.Millisecond)
 	}
 	cascadeSecs := time.Since(t0).Seconds()
+	jobMS, callMS, err := workerTimes(nodeURL)
+	if err != nil {
+		workers.Close()
+		return fmt.Errorf("the workers' metrics: %w", err)
+	}
 	cascadeCPU := costOf(cpuBusy, sampleCPU(), events)
 	schedBusyP99 := quantile(schedBusy, schedWaits(), 0.99)
 	stopProfile()
@@ -225,6 +233,11 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
 		ms(schedIdleP99), ms(schedBusyP99), workersWhere(), vendorWhere())
 	fmt.Print(cascadeCPU.fields(""), baseCPU.fields("baseline_"))
+	// Each worker's time per event, by Little's law the workers over the rate, beside
+	// the metrics' mean run of its job and its call, and the plain client's time per
+	// call the same way.
+	fmt.Printf(" event_ms=%.2f job_ms=%.2f call_ms=%.2f baseline_call_ms=%.2f",
+		float64(jobWorkers)/cascadeRate*1000, jobMS, callMS, float64(jobWorkers)/baseRate*1000)
 	if withFloor {
 		var every time.Duration
 		if floorPace > 0 {

@@ -26,17 +26,17 @@ var (
 )
 
 // startWorkersNode starts the worker node on db, its output in out/workers-node.log,
-// and returns what stops it.
-func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), err error) {
+// and returns its URL and what stops it.
+func startWorkersNode(ctx context.Context, db, token, out string) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
 	logFile, err := os.Create(filepath.Join(out, "workers-node.log"))
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	serve := []string{workersNodeBin, "serve", "--addr", addr, "--db", db}
 	var cmd *exec.Cmd
@@ -46,7 +46,7 @@ func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), 
 	} else {
 		if _, err := strconv.Atoi(workersNodePriority); err != nil {
 			logFile.Close()
-			return nil, fmt.Errorf("-workers-node-priority %q: want a niceness or idle", workersNodePriority)
+			return "", nil, fmt.Errorf("-workers-node-priority %q: want a niceness or idle", workersNodePriority)
 		}
 		cmd = exec.CommandContext(ctx, "nice", append([]string{"-n", workersNodePriority}, serve...)...)
 	}
@@ -54,7 +54,7 @@ func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), 
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		return nil, fmt.Errorf("start the worker node: %w", err)
+		return "", nil, fmt.Errorf("start the worker node: %w", err)
 	}
 	ended := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(ended) }()
@@ -77,18 +77,18 @@ func startWorkersNode(ctx context.Context, db, token, out string) (stop func(), 
 		select {
 		case <-ended:
 			stop()
-			return nil, fmt.Errorf("the worker node ended at start; see %s", logFile.Name())
+			return "", nil, fmt.Errorf("the worker node ended at start; see %s", logFile.Name())
 		default:
 		}
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return stop, nil
+				return "http://" + addr, stop, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return nil, fmt.Errorf("the worker node was not ready within a minute; see %s", logFile.Name())
+			return "", nil, fmt.Errorf("the worker node was not ready within a minute; see %s", logFile.Name())
 		}
 	}
 }
