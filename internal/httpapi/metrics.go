@@ -18,11 +18,9 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 
-	// The children of the vectors by label values, so a request costs no label
-	// hashing: routes and statuses are few, and a child, once made, lives as long as
-	// its vector.
-	counters  sync.Map // routeStatus -> prometheus.Counter
-	observers sync.Map // route -> prometheus.Observer
+	// The children of the vectors by label values (routes and statuses are few).
+	counters  children[routeStatus, prometheus.Counter]
+	observers children[string, prometheus.Observer]
 
 	jobs, vendorCalls *timedWork
 }
@@ -73,17 +71,25 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 func (m *Metrics) observe(route string, status int, elapsed time.Duration) {
-	key := routeStatus{route, status}
-	c, ok := m.counters.Load(key)
+	m.counters.of(routeStatus{route, status}, func() prometheus.Counter {
+		return m.requests.WithLabelValues(route, strconv.Itoa(status))
+	}).Inc()
+	m.observers.of(route, func() prometheus.Observer { return m.latency.WithLabelValues(route) }).
+		Observe(elapsed.Seconds())
+}
+
+// children keeps the children of a metric vector by their label values, so that an
+// observation costs no label hashing; a child, once made, lives as long as its
+// vector.
+type children[K comparable, M any] struct{ m sync.Map }
+
+// of returns the child of key, made by makeChild the first time.
+func (c *children[K, M]) of(key K, makeChild func() M) M {
+	v, ok := c.m.Load(key)
 	if !ok {
-		c, _ = m.counters.LoadOrStore(key, m.requests.WithLabelValues(route, strconv.Itoa(status)))
+		v, _ = c.m.LoadOrStore(key, makeChild())
 	}
-	c.(prometheus.Counter).Inc()
-	o, ok := m.observers.Load(route)
-	if !ok {
-		o, _ = m.observers.LoadOrStore(route, m.latency.WithLabelValues(route))
-	}
-	o.(prometheus.Observer).Observe(elapsed.Seconds())
+	return v.(M)
 }
 
 var (

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,13 +17,12 @@ import (
 var workBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 
 // timedWork is a counter by what ran and how it ended, and a histogram of its
-// duration by what ran, with their children kept by label values, so an
-// observation costs no label hashing.
+// duration by what ran.
 type timedWork struct {
 	count     *prometheus.CounterVec
 	duration  *prometheus.HistogramVec
-	counters  sync.Map // [2]string{what, outcome} -> prometheus.Counter
-	observers sync.Map // what -> prometheus.Observer
+	counters  children[[2]string, prometheus.Counter] // by what and outcome
+	observers children[string, prometheus.Observer]   // by what
 }
 
 // newTimedWork returns the counter name+"s_total" and the histogram
@@ -40,17 +38,11 @@ func newTimedWork(name, help, what string) *timedWork {
 }
 
 func (t *timedWork) observe(what, outcome string, d time.Duration) {
-	key := [2]string{what, outcome}
-	c, ok := t.counters.Load(key)
-	if !ok {
-		c, _ = t.counters.LoadOrStore(key, t.count.WithLabelValues(what, outcome))
-	}
-	c.(prometheus.Counter).Inc()
-	o, ok := t.observers.Load(what)
-	if !ok {
-		o, _ = t.observers.LoadOrStore(what, t.duration.WithLabelValues(what))
-	}
-	o.(prometheus.Observer).Observe(d.Seconds())
+	t.counters.of([2]string{what, outcome}, func() prometheus.Counter {
+		return t.count.WithLabelValues(what, outcome)
+	}).Inc()
+	t.observers.of(what, func() prometheus.Observer { return t.duration.WithLabelValues(what) }).
+		Observe(d.Seconds())
 }
 
 // ObserveJob records one run of a job of kind that ended with outcome (see
