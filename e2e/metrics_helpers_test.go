@@ -2,9 +2,10 @@ package e2e
 
 import (
 	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/cascade-billing/cascade/internal/metricstext"
 )
 
 // metricsWait reads GET /metrics of s until every series in want has its value
@@ -19,7 +20,7 @@ func metricsWait(t *testing.T, s *server, want map[string]float64) {
 		body := string(rsDo(t, anon, "GET", "/metrics", "", "").Body)
 		missing := ""
 		for series, v := range want {
-			if got, ok := metricValue(body, series); !ok || got != v {
+			if got, err := metricstext.Value(body, series); err != nil || got != v {
 				missing += "\n" + series + " = " + strconv.FormatFloat(got, 'g', -1, 64) + ", want " +
 					strconv.FormatFloat(v, 'g', -1, 64)
 			}
@@ -32,18 +33,4 @@ func metricsWait(t *testing.T, s *server, want map[string]float64) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// metricValue returns the value of series in the Prometheus text body, and false
-// when it has none.
-func metricValue(body, series string) (float64, bool) {
-	for _, line := range strings.Split(body, "\n") {
-		rest, ok := strings.CutPrefix(line, series+" ")
-		if !ok {
-			continue
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
-		return v, err == nil
-	}
-	return 0, false
 }

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
+
+	"github.com/cascade-billing/cascade/internal/metricstext"
 )
 
 // workerTimes reads GET /metrics of the Cascade that ran the workers (docs/jobs.md,
@@ -37,23 +37,13 @@ func workerTimes(base string) (jobMS, callMS float64, err error) {
 // meanMS is the mean of histogram name's series with label in the Prometheus text,
 // in milliseconds.
 func meanMS(text, name, label string) (float64, error) {
-	sum, err := seriesValue(text, name+"_sum{"+label+"}")
+	sum, err := metricstext.Value(text, name+"_sum{"+label+"}")
 	if err != nil {
 		return 0, err
 	}
-	n, err := seriesValue(text, name+"_count{"+label+"}")
+	n, err := metricstext.Value(text, name+"_count{"+label+"}")
 	if err != nil || n == 0 {
 		return 0, fmt.Errorf("%s{%s}: no observations (%v)", name, label, err)
 	}
 	return sum / n * 1000, nil
-}
-
-// seriesValue is the value of series in the Prometheus text.
-func seriesValue(text, series string) (float64, error) {
-	for _, line := range strings.Split(text, "\n") {
-		if rest, ok := strings.CutPrefix(line, series+" "); ok {
-			return strconv.ParseFloat(strings.TrimSpace(rest), 64)
-		}
-	}
-	return 0, fmt.Errorf("no series %s", series)
 }
