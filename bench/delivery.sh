@@ -22,8 +22,9 @@
 #                     niceness (or WORKERS_NODE=idle: under chrt --idle, run only on a CPU
 #                     nothing else wants), the benchmark's Cascade serving the page as an
 #                     API-only node (default empty: the workers run in the benchmark's process)
-#   VENDOR_PROCESS=1  run the vendor service in a process of its own (default 0: in the
-#                     benchmark's process), for Cascade's delivery, the plain client and the floor
+#   VENDOR_PROCESS=0  run the vendor service in the benchmark's process (default 1: in a
+#                     process of its own, as a vendor's service runs), for Cascade's delivery,
+#                     the plain client and the floor alike
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
 THREADS=${THREADS:-0}
 WORKERS_NODE=${WORKERS_NODE:-}
-VENDOR_PROCESS=${VENDOR_PROCESS:-0}
+VENDOR_PROCESS=${VENDOR_PROCESS:-1}
 TARGET_RATIO=0.5     # Cascade's events/s over the baseline's, at least
 TARGET_P99_RATIO=2.0 # the page's p99 during delivery over before it, at most
 
@@ -105,7 +106,11 @@ done
 	echo "sched p99: how long the process's goroutines waited to run, before the delivery and during it."
 	echo "CPU busy and CPU ms/ev: the machine's, while Cascade (c), the plain client (b) and the floor (f) delivered."
 	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve at priority $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
-	[ "$VENDOR_PROCESS" = 0 ] || echo "The vendor service ran in a process of its own."
+	if [ "$VENDOR_PROCESS" = 0 ]; then
+		echo "The vendor service ran in the benchmark's process, beside Cascade."
+	else
+		echo "The vendor service ran in a process of its own."
+	fi
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %16s %16s %s\n' engine events "events/s" "base e/s" ratio \
