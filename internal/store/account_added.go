@@ -38,8 +38,13 @@ type AddedToPage struct {
 // engine on the sort's columns, so they agree with a fresh read; a row whose place
 // cannot be told (a NULL in a sort column) counts as within.
 func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
-	if out, ok := addedByID(f, scope, ids, last); ok {
+	if out, ok := addedByID(f, scope, ids, last, c.db.created.createdAt); ok {
 		return out, nil
+	}
+	if _, byID := listedByID(f, scope); byID && len(f.Query.Conditions) > 0 && c.db.created.awaitCreated(ctx, ids) {
+		if out, ok := addedByID(f, scope, ids, last, c.db.created.createdAt); ok {
+			return out, nil
+		}
 	}
 	l, b, q := accountListing(c.db.engine, f)
 	out, err := addedToPage(ctx, c, l, b, q, "accounts a", scope, ids, last)
@@ -50,16 +55,34 @@ func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope S
 }
 
 // addedByID answers AccountsAddedToPage without a statement for the list that
-// asks nothing of an account but its reseller and orders by id alone: a reseller's
-// whole list, whose first page is the one read most. Every id its accounts scope
-// declares added is an account of that reseller, which such a list selects, and
-// its place is told by the id itself. ok is false for any other list.
-func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (out AddedToPage, ok bool) {
+// asks nothing of an account but its reseller, and perhaps its creation time, and
+// orders by id alone: a reseller's whole list, whose first page is the one read
+// most, or the accounts created on a day. Every id its accounts scope declares
+// added is an account of that reseller, its creation time is what createdAt says
+// (the accounts this process created, see createdAccounts), and its place is told
+// by the id itself. ok is false for any other list, and for a list of creation
+// times when createdAt does not know an id.
+func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor,
+	createdAt func(id int64) (int64, bool)) (out AddedToPage, ok bool) {
 	desc, ok := listedByID(f, scope)
 	if !ok {
 		return out, false
 	}
 	q := f.Query
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(q.Conditions) > 0 {
+		matching := ids[:0:0]
+		for _, id := range ids {
+			at, known := createdAt(id)
+			if !known {
+				return AddedToPage{}, false
+			}
+			if creationMatches(q.Conditions, at) {
+				matching = append(matching, id)
+			}
+		}
+		ids = matching
+	}
 	past := func(id int64, cur *domain.Cursor) bool { // as the page query's cursor condition
 		if desc {
 			return id < cur.ID
@@ -67,7 +90,7 @@ func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (
 		return id > cur.ID
 	}
 	out.FromIDs = true
-	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+	for _, id := range ids {
 		out.Matching++
 		if (last == nil || !past(id, last)) && (q.Page.After == nil || past(id, q.Page.After)) {
 			out.Within++
@@ -77,11 +100,11 @@ func addedByID(f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (
 }
 
 // listedByID tells whether f's list is a reseller's whole list ordered by id
-// alone, whose added accounts scope declares (see addedByID), and whether the
-// order is descending.
+// alone, whose added accounts scope declares (see addedByID), or the part of it
+// within bounds on creation time, and whether the order is descending.
 func listedByID(f AccountFilter, scope Scope) (desc, ok bool) {
 	q := f.Query
-	if f.ResellerID == 0 || f.Below != "" || scope != AccountsScope(f.ResellerID) || len(q.Conditions) > 0 ||
+	if f.ResellerID == 0 || f.Below != "" || scope != AccountsScope(f.ResellerID) || !creationConditions(q.Conditions) ||
 		len(q.Sort) > 1 || len(q.Sort) == 1 && q.Sort[0].Field != "id" {
 		return false, false
 	}

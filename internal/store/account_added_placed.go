@@ -48,8 +48,10 @@ func (p AddedPlaces) Count(ids []int64) (AddedToPage, bool) {
 // AccountsAddedToPage would then be asked, answered in the same round trip. The
 // ids are read from the columns by the second statement, which may see later
 // moves, so places may hold more ids than added, or (when a column was cut
-// meanwhile) fewer; Count tells. A list answered from the ids alone (addedByID)
-// is not placed.
+// meanwhile) fewer; Count tells. A list addedByID answers is not placed: its
+// counts come from the ids and the creation times this process remembers, and
+// only an id it does not know (an account another process created) costs
+// AccountsAddedToPage a statement of its own.
 func (c *Conn) AccountsStateAdded(ctx context.Context, f AccountFilter, scope Scope, old ScopeState,
 	last *domain.Cursor) (st ScopeState, added, changed []int64, ok bool, places AddedPlaces, err error) {
 	_, touched := c.touched[scope]

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // Conn runs queries either on the read pool or inside one write transaction. Every
@@ -22,6 +24,10 @@ type Conn struct {
 	// created, so that writes about them know the scope without asking.
 	touched          map[Scope]bool
 	accountResellers map[int64]int64
+	// created holds the accounts it created, which the DB remembers with their
+	// creation times once it has committed (see createdAccounts); those sent with
+	// the commit (CreateAccountWithOwnerAtCommit) get their ids only then.
+	created []*domain.Account
 	// declared holds, by scope, the ids of the subscriptions the transaction added
 	// and, negated, of those it changed, which the scope's move declares (see
 	// touchSubscriptionAdded); madeSubscriptions the subscriptions it created.
@@ -101,6 +107,8 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	if m, ok := tx.(groupMember); ok {
 		m.touches(c.touched)
 	}
+	returned := c.committingCreated()
+	defer func() { returned(committed) }()
 	if err = tx.commitAfter(ctx, c.pending()); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}

@@ -55,6 +55,9 @@ type DB struct {
 	// handoff gives the jobs transactions write to this process's free workers
 	// (job_handoff.go).
 	handoff jobHandoff
+	// created remembers when the accounts this process created lately were
+	// created (account_created_at.go).
+	created createdAccounts
 }
 
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a path ending in
