@@ -135,7 +135,8 @@ func TestAccountPagesSurviveCreatesOutsideThem(t *testing.T) {
 func TestAccountPagesExactUnderConcurrentCreates(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		clock := domain.NewTestClock(time.Date(2031, 1, 1, 10, 0, 0, 0, time.UTC))
+		dayStart := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+		clock := domain.NewTestClock(dayStart.Add(10 * time.Hour))
 		db := storetest.Open(t, e)
 		s, admin := mgNewService(t, db, clock)
 		for i := range 6 {
@@ -154,7 +155,15 @@ func TestAccountPagesExactUnderConcurrentCreates(t *testing.T) {
 			"newest first": {Page: size, Sort: []domain.SortKey{{Field: "id", Desc: true}}},
 			"by name":      {Page: size, Sort: []domain.SortKey{{Field: "name", Desc: true}}},
 			"seed names":   domain.ListQuery{Page: size}.Where("name", domain.OpContains, "seed"),
+			// Bounded by creation time: counted from the creation times a process
+			// remembers of its own creates, and by a statement for the other's.
+			"created today": domain.ListQuery{Page: size}.Where("created_at", domain.OpGe, dayStart),
+			"created from nine": domain.ListQuery{Page: size}.Where("created_at", domain.OpGt, dayStart.Add(9*time.Hour)).
+				Where("created_at", domain.OpLt, dayStart.Add(11*time.Hour)),
+			// The seeds alone: the creates below come later.
+			"seeded": domain.ListQuery{Page: size}.Where("created_at", domain.OpLt, dayStart.Add(10*time.Hour+time.Minute)),
 		}
+		clock.Advance(30 * time.Minute)
 		const writers, creates, readers = 4, 8, 4
 		var wg sync.WaitGroup
 		done := make(chan struct{})
