@@ -276,7 +276,7 @@ func (c *Conn) accountCreated(ctx context.Context, a *domain.Account) error {
 		c.accountResellers = make(map[int64]int64)
 	}
 	c.accountResellers[a.ID] = a.ResellerID
-	c.created = append(c.created, a)
+	c.created = append(c.created, createdRow{a, micros(a.CreatedAt)})
 	return c.count(ctx, tallyAccounts, a.ResellerID, 1)
 }
 

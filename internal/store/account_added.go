@@ -36,7 +36,10 @@ type AddedToPage struct {
 // that page, whose last row is last (its next cursor; nil when the page ended the
 // list). The comparisons with the cursors are the page query's own, made by the
 // engine on the sort's columns, so they agree with a fresh read; a row whose place
-// cannot be told (a NULL in a sort column) counts as within.
+// cannot be told (a NULL in a sort column) counts as within. A list addedByID
+// answers needs no statement; for one bounded by creation time, an id this process
+// does not know yet waits for its commits out (awaitCreated) before a statement
+// counts.
 func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
 	if out, ok := addedByID(f, scope, ids, last, c.db.created.createdAt); ok {
 		return out, nil

@@ -45,6 +45,6 @@ func (c *Conn) CreateAccountWithOwnerAtCommit(a *domain.Account, u *domain.User)
 		string(AccountsScope(a.ResellerID)), rand.IntN(scopeShards))
 	c.first = append(c.first, statement{query: createAccountAtCommitSQL, args: args,
 		dest: []any{&a.ID, &a.Currency, &a.OwnerID, &u.ID}, none: ErrAccountNotWritten})
-	c.created = append(c.created, a)
+	c.created = append(c.created, createdRow{a, micros(a.CreatedAt)})
 	return true
 }

@@ -44,6 +44,13 @@ const createdWait = 5 * time.Millisecond
 // createdAccount is an account a transaction created, as createdAccounts keeps it.
 type createdAccount struct{ id, micros int64 }
 
+// createdRow is an account a transaction wrote, whose id may be set only by the
+// commit, with its created_at as the statement wrote it.
+type createdRow struct {
+	account *domain.Account
+	micros  int64
+}
+
 // committingCreated tells the DB that the transaction, which created accounts, is
 // about to commit, and returns what to call once the commit has returned, with
 // whether it committed: the accounts are then remembered. Only then are the ids of
@@ -66,8 +73,8 @@ func (c *Conn) committingCreated() (returned func(committed bool)) {
 		var made []createdAccount
 		if committed {
 			made = make([]createdAccount, len(c.created))
-			for i, a := range c.created {
-				made[i] = createdAccount{id: a.ID, micros: micros(a.CreatedAt)}
+			for i, row := range c.created {
+				made[i] = createdAccount{id: row.account.ID, micros: row.micros}
 			}
 		}
 		r.mu.Lock()

@@ -19,7 +19,7 @@ func TestAwaitCreatedWaitsForCommitsOut(t *testing.T) {
 	// with the commit: the id is known only once it has returned.
 	committing := func(db *DB, id int64) func(committed bool) {
 		a := &domain.Account{Timestamps: domain.Timestamps{CreatedAt: created}}
-		c := &Conn{db: db, created: []*domain.Account{a}}
+		c := &Conn{db: db, created: []createdRow{{a, created.UnixMicro()}}}
 		returned := c.committingCreated()
 		return func(committed bool) {
 			a.ID = id

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/cascade-billing/cascade/internal/domain"
 )
 
 // Conn runs queries either on the read pool or inside one write transaction. Every
@@ -24,10 +22,10 @@ type Conn struct {
 	// created, so that writes about them know the scope without asking.
 	touched          map[Scope]bool
 	accountResellers map[int64]int64
-	// created holds the accounts it created, which the DB remembers with their
-	// creation times once it has committed (see createdAccounts); those sent with
-	// the commit (CreateAccountWithOwnerAtCommit) get their ids only then.
-	created []*domain.Account
+	// created holds the accounts it created with their creation times as written,
+	// which the DB remembers once it has committed (see createdAccounts); those
+	// sent with the commit (CreateAccountWithOwnerAtCommit) get their ids only then.
+	created []createdRow
 	// declared holds, by scope, the ids of the subscriptions the transaction added
 	// and, negated, of those it changed, which the scope's move declares (see
 	// touchSubscriptionAdded); madeSubscriptions the subscriptions it created.
