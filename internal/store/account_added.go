@@ -41,10 +41,7 @@ type AddedToPage struct {
 // does not know yet waits for its commits out (awaitCreated) before a statement
 // counts.
 func (c *Conn) AccountsAddedToPage(ctx context.Context, f AccountFilter, scope Scope, ids []int64, last *domain.Cursor) (AddedToPage, error) {
-	if out, ok := addedByID(f, scope, ids, last, c.db.created.createdAt); ok {
-		return out, nil
-	}
-	if _, byID := listedByID(f, scope); byID && len(f.Query.Conditions) > 0 && c.db.created.awaitCreated(ctx, ids) {
+	if _, byID := listedByID(f, scope); byID && (len(f.Query.Conditions) == 0 || c.db.created.awaitCreated(ctx, ids)) {
 		if out, ok := addedByID(f, scope, ids, last, c.db.created.createdAt); ok {
 			return out, nil
 		}

@@ -41,11 +41,8 @@ const createdAccountsKept = 4096
 // before it reads instead (see awaitCreated).
 const createdWait = 5 * time.Millisecond
 
-// createdAccount is an account a transaction created, as createdAccounts keeps it.
-type createdAccount struct{ id, micros int64 }
-
 // createdRow is an account a transaction wrote, whose id may be set only by the
-// commit, with its created_at as the statement wrote it.
+// commit, with its created_at in microseconds as the statement wrote it.
 type createdRow struct {
 	account *domain.Account
 	micros  int64
@@ -70,16 +67,11 @@ func (c *Conn) committingCreated() (returned func(committed bool)) {
 	r.out[ticket] = true
 	r.mu.Unlock()
 	return func(committed bool) {
-		var made []createdAccount
-		if committed {
-			made = make([]createdAccount, len(c.created))
-			for i, row := range c.created {
-				made[i] = createdAccount{id: row.account.ID, micros: row.micros}
-			}
-		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.remember(made)
+		if committed {
+			r.remember(c.created)
+		}
 		delete(r.out, ticket)
 		if r.settled != nil {
 			close(r.settled)
@@ -90,24 +82,23 @@ func (c *Conn) committingCreated() (returned func(committed bool)) {
 
 // remember records made, accounts of a transaction that committed. The caller
 // holds r.mu.
-func (r *createdAccounts) remember(made []createdAccount) {
-	if r.at == nil && len(made) > 0 {
+func (r *createdAccounts) remember(made []createdRow) {
+	if r.at == nil {
 		r.at = make(map[int64]int64, createdAccountsKept)
 		r.ring = make([]int64, 0, createdAccountsKept)
 	}
-	for _, a := range made {
-		if _, ok := r.at[a.id]; ok {
-			r.at[a.id] = a.micros
-			continue
+	for _, row := range made {
+		id := row.account.ID
+		if _, ok := r.at[id]; !ok {
+			if len(r.ring) < createdAccountsKept {
+				r.ring = append(r.ring, id)
+			} else {
+				delete(r.at, r.ring[r.next])
+				r.ring[r.next] = id
+			}
+			r.next = (r.next + 1) % createdAccountsKept
 		}
-		if len(r.ring) < createdAccountsKept {
-			r.ring = append(r.ring, a.id)
-		} else {
-			delete(r.at, r.ring[r.next])
-			r.ring[r.next] = a.id
-		}
-		r.next = (r.next + 1) % createdAccountsKept
-		r.at[a.id] = a.micros
+		r.at[id] = row.micros
 	}
 }
 
@@ -127,51 +118,54 @@ func (r *createdAccounts) createdAt(id int64) (int64, bool) {
 // another process's.
 func (r *createdAccounts) awaitCreated(ctx context.Context, ids []int64) bool {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	mark := r.tickets
-	var timer *time.Timer
+	r.mu.Unlock()
+	var deadline <-chan time.Time
 	for {
-		known := true
-		for _, id := range ids {
-			if _, ok := r.at[id]; !ok {
-				known = false
-				break
-			}
-		}
-		if known || !r.outBy(mark) {
+		known, settled := r.knownOrOut(ids, mark)
+		if known || settled == nil {
 			return known
 		}
-		if r.settled == nil {
-			r.settled = make(chan struct{})
-		}
-		settled := r.settled
-		r.mu.Unlock()
-		if timer == nil {
-			timer = time.NewTimer(createdWait)
+		if deadline == nil {
+			timer := time.NewTimer(createdWait)
 			defer timer.Stop()
+			deadline = timer.C
 		}
 		select {
 		case <-settled:
-		case <-timer.C:
-			r.mu.Lock()
+		case <-deadline:
 			return false
 		case <-ctx.Done():
-			r.mu.Lock()
 			return false
 		}
-		r.mu.Lock()
 	}
 }
 
-// outBy reports whether a commit given a ticket up to mark has not returned. The
-// caller holds r.mu.
-func (r *createdAccounts) outBy(mark uint64) bool {
-	for t := range r.out {
-		if t <= mark {
-			return true
+// knownOrOut reports whether every one of ids is known, and when not, while a
+// commit given a ticket up to mark has not returned, the channel closed when the
+// next commit returns (nil when none is out).
+func (r *createdAccounts) knownOrOut(ids []int64, mark uint64) (known bool, settled <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	known = true
+	for _, id := range ids {
+		if _, ok := r.at[id]; !ok {
+			known = false
+			break
 		}
 	}
-	return false
+	if known {
+		return true, nil
+	}
+	for t := range r.out {
+		if t <= mark {
+			if r.settled == nil {
+				r.settled = make(chan struct{})
+			}
+			return false, r.settled
+		}
+	}
+	return false, nil
 }
 
 // creationConditions reports whether every one of conds is a bound on an
