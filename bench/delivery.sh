@@ -16,6 +16,10 @@
 #   PROFILE=1         (not 0) also write a CPU profile of the delivery per engine ($OUT/ENGINE.prof)
 #   FLOOR_PACE=0.5    hold the floor to this share of the baseline's events/s (default 0: as fast
 #                     as it goes), to see what delivering no faster than the target does to the page
+#   FLOOR_BATCH=16    the floor claims and writes this many events at once (default 0: one at a
+#                     time), to see what batching a delivery's bookkeeping could reach
+#   FLOOR_BATCH_EACH=1  with FLOOR_BATCH, write each event with its own statements in the
+#                     batch's one transaction (default 0: one statement a table for the batch)
 #   THREADS=4         GOMAXPROCS of the benchmark's process (Cascade, the vendor service, the
 #                     plain client and the page reads alike); default: the runtime's own
 #   WORKERS_NODE=10   deliver with the job workers on a node of their own, cascade serve at this
@@ -34,6 +38,8 @@ ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
+FLOOR_BATCH=${FLOOR_BATCH:-0}
+FLOOR_BATCH_EACH=${FLOOR_BATCH_EACH:-0}
 THREADS=${THREADS:-0}
 WORKERS_NODE=${WORKERS_NODE:-}
 VENDOR_PROCESS=${VENDOR_PROCESS:-1}
@@ -66,6 +72,7 @@ field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 ALL_PASS=true
 : >"$OUT/delivery.txt"
 : >"$OUT/times.txt"
+: >"$OUT/batched.txt"
 for engine in $ENGINES; do
 	[ "$engine" = sqlite ] || [ -n "$PG_URL" ] || continue
 	if [ "$engine" = sqlite ]; then
@@ -77,7 +84,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -floor-batch "$FLOOR_BATCH" -floor-batch-each="$([ "$FLOOR_BATCH_EACH" = 0 ] && echo false || echo true)" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")
@@ -94,6 +101,11 @@ for engine in $ENGINES; do
 	job=$(field job_ms "$line") call=$(field call_ms "$line")
 	printf '%-9s %9s %9s %9s %9s %9s\n' "$engine" "$(field event_ms "$line")" "$job" "$call" \
 		"$(awk -v j="$job" -v c="$call" 'BEGIN { printf "%.2f", j - c }')" "$(field baseline_call_ms "$line")" >>"$OUT/times.txt"
+	[ "$FLOOR_BATCH" = 0 ] || printf '%-9s %7s %9s %9s %9s %9s %11s %9s\n' "$engine" "$(field floor_ratio "$line")" \
+		"$(field floor_batched_ratio "$line")" "$(field floor_batched_p99_ratio "$line")" \
+		"$(field floor_cpu_ms_per_event "$line")" "$(field floor_batched_cpu_ms_per_event "$line")" \
+		"$(field floor_postgres_ms_per_event "$line")/$(field floor_batched_postgres_ms_per_event "$line")" \
+		"$(field floor_batched_events_per_write "$line")" >>"$OUT/batched.txt"
 	echo "RUN $(date -u +%FT%TZ) scenario=delivery engine=$engine $line verdict=$verdict" >>bench/out/history.txt
 done
 
@@ -121,6 +133,15 @@ done
 	echo "docs/jobs.md \"Metrics\"), and Cascade's own part of the run; the plain client's time per call the same way."
 	printf '%-9s %9s %9s %9s %9s %9s\n' engine event job call own "base call"
 	cat "$OUT/times.txt"
+	if [ "$FLOOR_BATCH" != 0 ]; then
+		echo
+		echo "The floor one event at a time, and batched: $FLOOR_BATCH claimed in one statement, the answers written"
+		echo "$([ "$FLOOR_BATCH_EACH" = 0 ] && echo "by one statement a table for all" || echo "by the floor's own statements, once an event,") in one transaction (bench/delivery/floor_batched.go);"
+		echo "their ratios to the baseline, the batched one's p99 ratio, the machine's CPU ms per event (PostgreSQL's"
+		echo "part, each), and the events a batched write transaction carried on average."
+		printf '%-9s %7s %9s %9s %9s %9s %11s %9s\n' engine floor batched "p99 x" "CPU ms" batched "PG ms" "ev/write"
+		cat "$OUT/batched.txt"
+	fi
 	echo
 	echo "targets: ratio >= $TARGET_RATIO; p99 during delivery <= ${TARGET_P99_RATIO}x the p99 before it"
 } | tee "$OUT/report.txt"

@@ -81,6 +81,8 @@ func main() {
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
+	flag.BoolVar(&floorBatchEach, "floor-batch-each", false, "with -floor-batch, write each event with its own statements in the batch's transaction")
+	flag.IntVar(&floorBatch, "floor-batch", 0, "also run the floor claiming and writing this many events at once (0: not; floor_batched.go)")
 	flag.StringVar(&workersNodeBin, "workers-node", "", "deliver with this cascade binary's serve as a worker node of its own, this process's Cascade serving the API only (workers_node.go)")
 	flag.StringVar(&workersNodePriority, "workers-node-priority", "10", "the worker node's niceness (nice -n), or idle (chrt --idle)")
 	flag.BoolVar(&vendorProcess, "vendor-process", false, "run the vendor service in a process of its own (vendor_process.go)")
@@ -244,7 +246,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		if floorPace > 0 {
 			every = time.Duration(float64(time.Second) / (floorPace * baseRate))
 		}
-		r, err := runFloor(ctx, db, token, secret, out, vendor, calls, every)
+		r, err := runFloor(ctx, db, token, secret, out, vendor, calls, every, 0)
 		if err != nil {
 			return err
 		}
@@ -252,6 +254,16 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 			" floor_p99_ratio=%.2f", floorPace, r.secs, float64(events)/r.secs, baseSecs/r.secs, ms(r.p99), r.requests,
 			float64(r.p99)/float64(idleP99))
 		fmt.Print(r.cpu.fields("floor_"))
+		if floorBatch > 0 {
+			b, err := runFloor(ctx, db, token, secret, out, vendor, calls, 0, floorBatch)
+			if err != nil {
+				return err
+			}
+			fmt.Printf(" floor_batch=%d floor_batch_each=%t floor_batched_events_per_s=%.1f floor_batched_ratio=%.3f"+
+				" floor_batched_p99_ratio=%.2f floor_batched_events_per_write=%.2f", floorBatch, floorBatchEach,
+				float64(events)/b.secs, baseSecs/b.secs, float64(b.p99)/float64(idleP99), float64(events)/float64(max(b.writes, 1)))
+			fmt.Print(b.cpu.fields("floor_batched_"))
+		}
 	}
 	fmt.Println()
 	return nil
@@ -267,6 +279,7 @@ var (
 // floorRun is what the floor measured: its delivery's seconds, and the page's p99
 // read meanwhile by a server without workers, over requests reads.
 type floorRun struct {
+	writes   int // the batched floor's write transactions
 	secs     float64
 	p99      time.Duration
 	requests int
@@ -274,16 +287,17 @@ type floorRun struct {
 }
 
 // runFloor delivers the events again by the floor's plain SQL to a fresh vendor
-// service, reading the page meanwhile.
+// service, reading the page meanwhile: one at a time, or batch at once (the batched
+// floor, floor_batched.go).
 func runFloor(ctx context.Context, db, token, secret, out string, vendor vendorService, calls []call,
-	every time.Duration) (floorRun, error) {
+	every time.Duration, batch int) (floorRun, error) {
 	var r floorRun
 	f, err := openFloor(db, calls)
 	if err != nil {
 		return r, err
 	}
 	defer f.close()
-	if err := vendor.open(ctx, secret, filepath.Join(out, "vendor-floor.db")); err != nil {
+	if err := vendor.open(ctx, secret, filepath.Join(out, fmt.Sprintf("vendor-floor-%d.db", batch))); err != nil {
 		return r, err
 	}
 	api, err := startCascade(ctx, db, token, false)
@@ -295,9 +309,14 @@ func runFloor(ctx context.Context, db, token, secret, out string, vendor vendorS
 	defer stopReading()
 	read := readWhileCreating(readCtx, api.URL(), token, vendor, len(calls))
 	t0, cpu := time.Now(), sampleCPU()
-	err = f.deliver(ctx, vendor.url(), secret, calls, every)
+	if batch > 0 {
+		err = f.deliverBatched(ctx, vendor.url(), secret, calls, batch)
+	} else {
+		err = f.deliver(ctx, vendor.url(), secret, calls, every)
+	}
 	r.secs = time.Since(t0).Seconds()
 	r.cpu = costOf(cpu, sampleCPU(), len(calls))
+	r.writes = f.writes
 	if err != nil {
 		return r, err
 	}
