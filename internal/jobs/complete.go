@@ -23,19 +23,21 @@ type leaseKey struct{}
 type runLease struct {
 	job       *domain.Job
 	completed bool
-	// claim, when set, has CompleteIn claim the worker's next job in the handler's
+	// claim, when set, has CompleteIn claim the worker's next jobs in the handler's
 	// transaction, so a busy worker pays no claim transaction of its own per job;
-	// next is the job it claimed, which is the worker's once that transaction has
-	// committed (the handler returned nil).
+	// next holds the jobs it claimed, which are the worker's once that transaction
+	// has committed (the handler returned nil).
 	claim *nextClaim
-	next  *domain.Job
+	next  []*domain.Job
 }
 
-// nextClaim is how a worker claims its next job: as owner, of kinds, leased for
-// lease, when when, asked as the job completes, reports true (nil: always).
+// nextClaim is how a worker claims its next jobs: up to limit, as owner, of kinds,
+// leased for lease, when when, asked as the job completes, reports true (nil:
+// always).
 type nextClaim struct {
 	owner string
 	kinds []string
+	limit int
 	lease time.Duration
 	when  func() bool
 }
@@ -65,9 +67,9 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 	if l.claim == nil || (l.claim.when != nil && !l.claim.when()) {
 		return nil
 	}
-	// The next job is the worker's only once tx has committed, so its claim
+	// The next jobs are the worker's only once tx has committed, so their claim
 	// needs no answer before then: on PostgreSQL it goes in the commit's round
 	// trip.
-	return tx.ClaimNextJobAlong(ctx, l.claim.owner, l.claim.kinds, now, now.Add(l.claim.lease),
-		func(j *domain.Job) { l.next = j })
+	return tx.ClaimNextJobsAlong(ctx, l.claim.owner, l.claim.kinds, l.claim.limit, now, now.Add(l.claim.lease),
+		func(j *domain.Job) { l.next = append(l.next, j) })
 }

@@ -6,6 +6,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -291,33 +293,64 @@ func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
 	return jobs
 }
 
+// claimAhead is how many jobs a busy worker's completion claims at once: it runs
+// them one after the other, and claims again as the last of them completes. Every
+// claim walks the queue's index past the entries of jobs just claimed, whose rows
+// are dead but not yet removable, so one claim of several costs about what a claim
+// of one does.
+const claimAhead = 4
+
 // runChain runs j, then each job a completion claimed in its place (CompleteIn),
 // until one claims none or limit jobs ran (0: no limit), and returns how many it
-// ran. A completion claims only while along reports true (nil: always). Once ctx
-// ends, no more are claimed, and a job claimed already goes back to the queue unrun.
+// ran. A completion claims only while along reports true (nil: always), and only
+// once the jobs claimed before have run. Once ctx ends, no more are claimed, and the
+// jobs claimed already go back to the queue unrun; so does a claimed job whose lease
+// would end before a run started now could (Options.Timeout), having waited behind
+// the others.
 func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, along func() bool) int {
 	ran := 0
-	for j != nil {
+	for queue := []*domain.Job{j}; len(queue) > 0; {
+		j, queue = queue[0], queue[1:]
 		if ctx.Err() != nil {
-			rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
-			r.record(r.log.With("job_id", j.ID, "kind", j.Kind), r.db.ReleaseJob(rec, j, r.clock.Now()))
-			cancel()
+			r.giveBack(hard, append([]*domain.Job{j}, queue...))
 			return ran
+		}
+		if ran > 0 && !r.clock.Now().Add(r.opts.Timeout).Before(j.LeaseUntil) {
+			r.giveBack(hard, []*domain.Job{j})
+			continue
 		}
 		ran++
 		var claim *nextClaim
-		if limit == 0 || ran < limit {
-			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, lease: r.opts.Lease, when: along}
+		if len(queue) == 0 && (limit == 0 || ran < limit) {
+			n := claimAhead
+			if limit > 0 {
+				n = min(n, limit-ran)
+			}
+			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, limit: n, lease: r.opts.Lease, when: along}
 		}
-		j = r.run(hard, j, claim)
+		// A claim's answer need not come in the queue's order; its jobs run in it.
+		next := r.run(hard, j, claim)
+		slices.SortFunc(next, func(a, b *domain.Job) int {
+			return cmp.Or(a.RunAt.Compare(b.RunAt), cmp.Compare(a.ID, b.ID))
+		})
+		queue = append(queue, next...)
 	}
 	return ran
 }
 
+// giveBack hands leased jobs back to the queue unrun, due at once.
+func (r *Runner) giveBack(hard context.Context, jobs []*domain.Job) {
+	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
+	defer cancel()
+	for _, j := range jobs {
+		r.record(r.log.With("job_id", j.ID, "kind", j.Kind), r.db.ReleaseJob(rec, j, r.clock.Now()))
+	}
+}
+
 // run runs one leased job and records its outcome. With claim, a handler that
-// completes the job in its own transaction claims the worker's next job there,
+// completes the job in its own transaction claims the worker's next jobs there,
 // which run returns.
-func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (next *domain.Job) {
+func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (next []*domain.Job) {
 	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	// Recording the outcome must not be cut short by the shutdown that cancels the
 	// handler, or a finished job would run again.
@@ -343,7 +376,7 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 	switch {
 	case err == nil && lease.completed:
 		// The handler recorded the job's success with its own changes (CompleteIn),
-		// and claimed the next job there, if one was due.
+		// and claimed the next jobs there, if any were due.
 		return lease.next
 	case err == nil:
 		r.record(log, r.db.CompleteJob(rec, j, result, now))

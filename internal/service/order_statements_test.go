@@ -163,7 +163,7 @@ func TestProvisionJobStatements(t *testing.T) {
 		// subscription, the resources and the account (store.Conn.ReadLocked); the
 		// order's update, the subscription's (a moved catalogue fails it, and with
 		// it the commit) and the claim with the commit
-		// (store.Conn.ClaimNextJobAlong). Nothing waits for the answers of the
+		// (store.Conn.ClaimNextJobsAlong). Nothing waits for the answers of the
 		// completion, the updates or the claim before the commit. Each
 		// of the three claims sends its planner settings in its round trip
 		// (store's claimPlan).

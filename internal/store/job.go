@@ -189,10 +189,10 @@ func (c *Conn) claimSQL(owner string, kinds []string, limit int, now, leaseUntil
 		RETURNING ` + jobColumns, args
 }
 
-// ClaimNextJobAlong is ClaimJobs of one job in c's transaction, for a caller that
-// needs the job only once the transaction has committed: on PostgreSQL the claim
-// goes in the commit's round trip, ahead of COMMIT (Conn.execLater). got is called
-// with the job claimed, if any, when its answer is read, before the commit's.
+// ClaimNextJobsAlong is ClaimJobs of up to limit jobs in c's transaction, for a
+// caller that needs the jobs only once the transaction has committed: on PostgreSQL
+// the claim goes in the commit's round trip, ahead of COMMIT (Conn.execLater). got
+// is called with each job claimed when its answer is read, before the commit's.
 //
 // It goes last because of what it may lock and not claim. A claim whose snapshot
 // still saw a job pending that another worker's claim took and committed meanwhile
@@ -203,9 +203,9 @@ func (c *Conn) claimSQL(owner string, kinds []string, limit int, now, leaseUntil
 // outcome's other round trips, and a fifth of a worker's time went to completions
 // waiting for it (pg_stat_activity sampled during bench/run.sh delivery); with the
 // commit, it ends in the round trip that took it.
-func (c *Conn) ClaimNextJobAlong(ctx context.Context, owner string, kinds []string, now, leaseUntil time.Time,
+func (c *Conn) ClaimNextJobsAlong(ctx context.Context, owner string, kinds []string, limit int, now, leaseUntil time.Time,
 	got func(*domain.Job)) error {
-	return c.claimAtCommit(ctx, owner, kinds, 1, now, leaseUntil, got)
+	return c.claimAtCommit(ctx, owner, kinds, limit, now, leaseUntil, got)
 }
 
 // claimAtCommit claims up to limit jobs as ClaimJobs does, handing each to got
