@@ -39,6 +39,15 @@ func newAheadRunner(db *store.DB, clock domain.Clock) *aheadRunner {
 	return a
 }
 
+// aheadQueue opens a database on e with n "write" jobs due on a test clock, and a
+// runner of one worker for them.
+func aheadQueue(t *testing.T, e storetest.Engine, n int) (*store.DB, *domain.TestClock, *aheadRunner, []string) {
+	t.Helper()
+	db := storetest.Open(t, e)
+	clock := domain.NewTestClock(start)
+	return db, clock, newAheadRunner(db, clock), enqueueWrites(t, db, n, clock)
+}
+
 // enqueueWrites commits n "write" jobs due a millisecond apart, the last at the
 // clock's time as it returns, in the order a claim takes them.
 func enqueueWrites(t *testing.T, db *store.DB, n int, clock domain.Clock) []string {
@@ -75,11 +84,7 @@ func checkRanOnceInOrder(t *testing.T, db *store.DB, a *aheadRunner, ids []strin
 // in order, and the last of them claims the four after.
 func TestBusyWorkerClaimsAhead(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		a := newAheadRunner(db, clock)
-		ids := enqueueWrites(t, db, 9, clock)
+		db, _, a, ids := aheadQueue(t, e, 9)
 		a.inside = func(id string) {
 			if id != ids[1] {
 				return
@@ -93,11 +98,18 @@ func TestBusyWorkerClaimsAhead(t *testing.T) {
 				}
 			}
 		}
-		if n, err := a.RunDue(ctx); err != nil || n != len(ids) {
-			t.Fatalf("RunDue ran %d (%v), want %d", n, err, len(ids))
-		}
-		checkRanOnceInOrder(t, db, a, ids)
+		runAll(t, db, a, ids)
 	})
+}
+
+// runAll runs every due job through a and checks that each of ids ran once, in
+// order.
+func runAll(t *testing.T, db *store.DB, a *aheadRunner, ids []string) {
+	t.Helper()
+	if n, err := a.RunDue(context.Background()); err != nil || n != len(ids) {
+		t.Fatalf("RunDue ran %d (%v), want %d", n, err, len(ids))
+	}
+	checkRanOnceInOrder(t, db, a, ids)
 }
 
 // TestClaimedAheadGivenBackNearLeaseEnd lets the clock pass while the worker runs
@@ -106,11 +118,7 @@ func TestBusyWorkerClaimsAhead(t *testing.T) {
 // still runs once, in order, counting one attempt.
 func TestClaimedAheadGivenBackNearLeaseEnd(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		ctx := context.Background()
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		a := newAheadRunner(db, clock)
-		ids := enqueueWrites(t, db, 7, clock)
+		db, clock, a, ids := aheadQueue(t, e, 7)
 		opts := fastOptions("worker")
 		a.inside = func(id string) {
 			if id == ids[1] {
@@ -124,10 +132,7 @@ func TestClaimedAheadGivenBackNearLeaseEnd(t *testing.T) {
 				}
 			}
 		}
-		if n, err := a.RunDue(ctx); err != nil || n != len(ids) {
-			t.Fatalf("RunDue ran %d (%v), want %d", n, err, len(ids))
-		}
-		checkRanOnceInOrder(t, db, a, ids)
+		runAll(t, db, a, ids)
 	})
 }
 
