@@ -338,7 +338,8 @@ func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, a
 	return ran
 }
 
-// giveBack hands leased jobs back to the queue unrun, due at once.
+// giveBack hands leased jobs back to the queue unrun, due as they were, their
+// attempts not counted.
 func (r *Runner) giveBack(hard context.Context, jobs []*domain.Job) {
 	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
 	defer cancel()

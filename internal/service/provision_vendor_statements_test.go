@@ -106,24 +106,24 @@ func TestVendorDeliveryStatements(t *testing.T) {
 		}
 		// What one more event costs a busy worker, which claims up to four jobs
 		// as it completes one (jobs' claimAhead; two events and five take as many
-		// claims): the run's reads of the
-		// subscription, the order and its lines, and the account with its type's
-		// key and its owner's names (four statements), and the generations of
-		// the catalogue and of the seller's scope (one statement on PostgreSQL,
-		// in the same round trip; on SQLite, read from memory until a commit,
-		// then a statement per scope), with which the plan, the product and its
-		// secret, the seller and the distributor (here the seller) come from
-		// memory; the sales order had no attributes, so nothing more is
-		// read for them. Then one transaction: the job's completion, the
-		// order's row, the subscription (with its resources in a statement of
-		// their own on PostgreSQL), the order's update, the subscription's with
-		// the vendor's answer (one statement: a row version less, whose every
-		// index PostgreSQL would write), and the scope's move with the commit. What the vendor should hold of the account's users adds
-		// two statements: the account's users (the product comes from memory at
-		// the catalogue's generation the subscription's update checks), and each
-		// user's row, which the vendor holds as active already, held shared. The
-		// subscription, postpaid and owing its sale, reads its account's credit
-		// limit to review its debt (docs/billing.md, "Postpaid debt and
+		// claims): the run's reads of the subscription, the order and its lines,
+		// and the account with its type's key and its owner's names (four
+		// statements), and the generations of the catalogue and of the seller's
+		// scope (one statement on PostgreSQL, in the same round trip; on SQLite,
+		// read from memory until a commit, then a statement per scope), with
+		// which the plan, the product and its secret, the seller and the
+		// distributor (here the seller) come from memory; the sales order had no
+		// attributes, so nothing more is read for them. Then one transaction: the
+		// job's completion, the order's row, the subscription (with its resources
+		// in a statement of their own on PostgreSQL), the order's update, the
+		// subscription's with the vendor's answer (one statement: a row version
+		// less, whose every index PostgreSQL would write), and the scope's move
+		// with the commit. What the vendor should hold of the account's users
+		// adds two statements: the account's users (the product comes from memory
+		// at the catalogue's generation the subscription's update checks), and
+		// each user's row, which the vendor holds as active already, held shared.
+		// The subscription, postpaid and owing its sale, reads its account's
+		// credit limit to review its debt (docs/billing.md, "Postpaid debt and
 		// blocking"). On PostgreSQL the transaction takes two round trips: BEGIN
 		// with the completion, the locks of the order and the subscription, the
 		// resources, the account, its users and the first user's hold
