@@ -48,7 +48,6 @@ type floor struct {
 	claim, subscription, order, complete *sql.Stmt
 	kind                                 string // the events' jobs' kind, the only one claimed
 	sqlite                               bool
-	writes                               int // the batched floor's write transactions
 }
 
 // text is q, written for PostgreSQL, in the engine's dialect: on SQLite ?

@@ -61,8 +61,8 @@ type answeredEvent struct {
 }
 
 // deliverBatched delivers every due job of the floor's kind as the batched floor,
-// and counts its write transactions in f.writes.
-func (f *floor) deliverBatched(ctx context.Context, base, secret string, calls []call, batch int) error {
+// and returns how many write transactions it took.
+func (f *floor) deliverBatched(ctx context.Context, base, secret string, calls []call, batch int) (writes int, err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	byID := make(map[string]call, len(calls))
@@ -127,7 +127,7 @@ func (f *floor) deliverBatched(ctx context.Context, base, secret string, calls [
 	for {
 		e, ok := <-answered
 		if !ok {
-			return context.Cause(ctx)
+			return writes, context.Cause(ctx)
 		}
 		ready := []answeredEvent{e}
 	more:
@@ -144,9 +144,9 @@ func (f *floor) deliverBatched(ctx context.Context, base, secret string, calls [
 		}
 		if err := f.writeBatch(ctx, owner, ready); err != nil {
 			cancel(err)
-			return err
+			return writes, err
 		}
-		f.writes++
+		writes++
 	}
 }
 
