@@ -192,12 +192,9 @@ func (f *floor) one(ctx context.Context, hc *http.Client, base, secret, owner st
 	if err != nil {
 		return false, fmt.Errorf("floor claim: %w", err)
 	}
-	var job struct {
-		SubscriptionID int64 `json:"subscription_id"`
-		OrderID        int64 `json:"order_id"`
-	}
-	if err := json.Unmarshal([]byte(payload), &job); err != nil {
-		return false, fmt.Errorf("floor payload of %s: %w", id, err)
+	job, err := claimedJob(id, payload)
+	if err != nil {
+		return false, err
 	}
 	c, ok := byID[id]
 	if !ok {
@@ -214,11 +211,11 @@ func (f *floor) one(ctx context.Context, hc *http.Client, base, secret, owner st
 	}
 	defer tx.Rollback()
 	done := time.Now().UnixMicro()
-	if _, err := tx.StmtContext(ctx, f.subscription).ExecContext(ctx, job.SubscriptionID, answer.ExternalID,
+	if _, err := tx.StmtContext(ctx, f.subscription).ExecContext(ctx, job.subscription, answer.ExternalID,
 		string(attributes), id, done); err != nil {
 		return false, fmt.Errorf("floor subscription: %w", err)
 	}
-	if _, err := tx.StmtContext(ctx, f.order).ExecContext(ctx, job.OrderID, done); err != nil {
+	if _, err := tx.StmtContext(ctx, f.order).ExecContext(ctx, job.order, done); err != nil {
 		return false, fmt.Errorf("floor order: %w", err)
 	}
 	res, err := tx.StmtContext(ctx, f.complete).ExecContext(ctx, id, owner, done)
@@ -229,6 +226,19 @@ func (f *floor) one(ctx context.Context, hc *http.Client, base, secret, owner st
 		return false, fmt.Errorf("floor: the lease of job %s was lost", id)
 	}
 	return true, tx.Commit()
+}
+
+// claimedJob is the job id the floor claimed, with the subscription and order its
+// payload names.
+func claimedJob(id, payload string) (claimedEvent, error) {
+	var job struct {
+		SubscriptionID int64 `json:"subscription_id"`
+		OrderID        int64 `json:"order_id"`
+	}
+	if err := json.Unmarshal([]byte(payload), &job); err != nil {
+		return claimedEvent{}, fmt.Errorf("floor payload of %s: %w", id, err)
+	}
+	return claimedEvent{id: id, subscription: job.SubscriptionID, order: job.OrderID}, nil
 }
 
 // post sends c to base signed now with secret, as the baseline does, and decodes

@@ -161,21 +161,14 @@ func (f *floor) claimBatch(ctx context.Context, owner string, batch int) ([]clai
 	defer rows.Close()
 	var out []claimedEvent
 	for rows.Next() {
-		var (
-			e       claimedEvent
-			payload string
-			job     struct {
-				SubscriptionID int64 `json:"subscription_id"`
-				OrderID        int64 `json:"order_id"`
-			}
-		)
-		if err := rows.Scan(&e.id, &payload); err != nil {
+		var id, payload string
+		if err := rows.Scan(&id, &payload); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(payload), &job); err != nil {
-			return nil, fmt.Errorf("floor payload of %s: %w", e.id, err)
+		e, err := claimedJob(id, payload)
+		if err != nil {
+			return nil, err
 		}
-		e.subscription, e.order = job.SubscriptionID, job.OrderID
 		out = append(out, e)
 	}
 	return out, rows.Err()
