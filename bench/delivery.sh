@@ -20,6 +20,8 @@
 #                     time), to see what batching a delivery's bookkeeping could reach
 #   FLOOR_BATCH_EACH=1  with FLOOR_BATCH, write each event with its own statements in the
 #                     batch's one transaction (default 0: one statement a table for the batch)
+#   FLOOR_BATCH_READS=1  with FLOOR_BATCH, the batched floor also reads the payloads' rows
+#                     after each claim and locks the outcomes' rows in each write (default 0)
 #   THREADS=4         GOMAXPROCS of the benchmark's process (Cascade, the vendor service, the
 #                     plain client and the page reads alike); default: the runtime's own
 #   WORKERS_NODE=10   deliver with the job workers on a node of their own, cascade serve at this
@@ -40,6 +42,7 @@ PROFILE=${PROFILE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
 FLOOR_BATCH=${FLOOR_BATCH:-0}
 FLOOR_BATCH_EACH=${FLOOR_BATCH_EACH:-0}
+FLOOR_BATCH_READS=${FLOOR_BATCH_READS:-0}
 THREADS=${THREADS:-0}
 WORKERS_NODE=${WORKERS_NODE:-}
 VENDOR_PROCESS=${VENDOR_PROCESS:-1}
@@ -84,7 +87,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
-	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -floor-batch "$FLOOR_BATCH" -floor-batch-each="$([ "$FLOOR_BATCH_EACH" = 0 ] && echo false || echo true)" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
+	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -floor-batch "$FLOOR_BATCH" -floor-batch-each="$([ "$FLOOR_BATCH_EACH" = 0 ] && echo false || echo true)" -floor-batch-reads="$([ "$FLOOR_BATCH_READS" = 0 ] && echo false || echo true)" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")
 	p99=$(field p99_ratio "$line")
@@ -136,7 +139,7 @@ done
 	if [ "$FLOOR_BATCH" != 0 ]; then
 		echo
 		echo "The floor one event at a time, and batched: $FLOOR_BATCH claimed in one statement, the answers written"
-		echo "$([ "$FLOOR_BATCH_EACH" = 0 ] && echo "by one statement a table for all" || echo "by the floor's own statements, once an event,") in one transaction (bench/delivery/floor_batched.go);"
+		echo "$([ "$FLOOR_BATCH_EACH" = 0 ] && echo "by one statement a table for all" || echo "by the floor's own statements, once an event,") in one transaction (bench/delivery/floor_batched.go)$([ "$FLOOR_BATCH_READS" = 0 ] || echo ", reading the payloads' rows and locking the outcomes' (floor_reads.go)");"
 		echo "their ratios to the baseline, the batched one's p99 ratio, the machine's CPU ms per event (PostgreSQL's"
 		echo "part, each), and the events a batched write transaction carried on average."
 		printf '%-9s %7s %9s %9s %9s %9s %11s %9s\n' engine floor batched "p99 x" "CPU ms" batched "PG ms" "ev/write"

@@ -83,6 +83,12 @@ func (f *floor) deliverBatched(ctx context.Context, base, secret string, calls [
 			if len(claims) == 0 {
 				return
 			}
+			if floorBatchReads {
+				if err := f.readSubjects(ctx, claims); err != nil {
+					cancel(err)
+					return
+				}
+			}
 			for _, e := range claims {
 				select {
 				case claimed <- e:
@@ -182,6 +188,11 @@ func (f *floor) writeBatch(ctx context.Context, owner string, batch []answeredEv
 		return err
 	}
 	defer tx.Rollback()
+	if floorBatchReads {
+		if err := f.lockBatch(ctx, tx, batch); err != nil {
+			return err
+		}
+	}
 	done := time.Now().UnixMicro()
 	var completed int64
 	if f.sqlite || floorBatchEach {

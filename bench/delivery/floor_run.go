@@ -32,8 +32,8 @@ func reportFloors(ctx context.Context, db, token, secret, out string, vendor ven
 	if err != nil {
 		return err
 	}
-	fmt.Printf(" floor_batch=%d floor_batch_each=%t floor_batched_events_per_s=%.1f floor_batched_ratio=%.3f"+
-		" floor_batched_p99_ratio=%.2f floor_batched_events_per_write=%.2f", floorBatch, floorBatchEach,
+	fmt.Printf(" floor_batch=%d floor_batch_each=%t floor_batch_reads=%t floor_batched_events_per_s=%.1f floor_batched_ratio=%.3f"+
+		" floor_batched_p99_ratio=%.2f floor_batched_events_per_write=%.2f", floorBatch, floorBatchEach, floorBatchReads,
 		float64(events)/b.secs, baseSecs/b.secs, float64(b.p99)/float64(idleP99), float64(events)/float64(max(b.writes, 1)))
 	fmt.Print(b.cpu.fields("floor_batched_"))
 	return nil

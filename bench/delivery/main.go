@@ -82,6 +82,7 @@ func main() {
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
 	flag.Float64Var(&floorPace, "floor-pace", 0, "pace the floor to this share of the baseline's events/s (0: as fast as it goes)")
 	flag.BoolVar(&floorBatchEach, "floor-batch-each", false, "with -floor-batch, write each event with its own statements in the batch's transaction")
+	flag.BoolVar(&floorBatchReads, "floor-batch-reads", false, "with -floor-batch, also read the payloads' rows and lock the outcomes' (floor_reads.go)")
 	flag.IntVar(&floorBatch, "floor-batch", 0, "also run the floor claiming and writing this many events at once (0: not; floor_batched.go)")
 	flag.StringVar(&workersNodeBin, "workers-node", "", "deliver with this cascade binary's serve as a worker node of its own, this process's Cascade serving the API only (workers_node.go)")
 	flag.StringVar(&workersNodePriority, "workers-node-priority", "10", "the worker node's niceness (nice -n), or idle (chrt --idle)")
