@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // What a phase of the benchmark costs the machine, read from Linux's /proc: how
 // busy the CPUs were, the CPU time spent per event, and the share of it taken by
-// the processes of a PostgreSQL server on this machine. It tells a delivery bound
+// the processes of a PostgreSQL server on this machine and by the benchmark's own
+// process (Cascade or the floor's client, and the page's reads), by the vendor
+// service's process, and by the kernel's interrupts (loopback traffic is handled
+// there) and, on a virtual machine, by the host (steal). It tells a delivery bound
 // by the CPUs (Cascade's, the floor's) from one bound by the vendor service's
 // commits (the plain client's), which the events per second alone do not.
 
@@ -18,13 +23,19 @@ import (
 // architecture Go builds for.
 const userHZ = 100
 
-// cpuSample is one reading: the machine's busy and total ticks, and the ticks of
-// each process named postgres, by pid. ok is false where /proc/stat is missing.
+// cpuSample is one reading: the machine's busy and total ticks, the ticks of each
+// process named postgres, by pid, and this process's. ok is false where /proc/stat
+// is missing.
 type cpuSample struct {
-	busy, total uint64
-	postgres    map[int]uint64
-	ok          bool
+	busy, total, self uint64
+	irq, steal        uint64 // of busy: interrupts (hard and soft), and the host's
+	vendor            uint64 // the vendor service's process's, when it runs apart
+	postgres          map[int]uint64
+	ok                bool
 }
+
+// vendorPID is the vendor service's process, once started (vendor_process.go).
+var vendorPID atomic.Int64
 
 // sampleCPU reads the machine's and PostgreSQL's ticks now.
 func sampleCPU() cpuSample {
@@ -47,41 +58,51 @@ func sampleCPU() cpuSample {
 		if i != 3 && i != 4 { // idle and iowait
 			s.busy += n
 		}
+		switch i {
+		case 5, 6:
+			s.irq += n
+		case 7:
+			s.steal += n
+		}
 	}
 	s.ok = true
+	_, _, s.self, _ = procTicks("/proc/self/stat")
+	if pid := vendorPID.Load(); pid != 0 {
+		_, _, s.vendor, _ = procTicks(fmt.Sprintf("/proc/%d/stat", pid))
+	}
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, path := range stats {
-		if pid, ticks, ok := postgresTicks(path); ok {
+		if pid, comm, ticks, ok := procTicks(path); ok && comm == "postgres" {
 			s.postgres[pid] = ticks
 		}
 	}
 	return s
 }
 
-// postgresTicks reads the user and system ticks of the process whose stat file is
-// path, when its command is postgres.
-func postgresTicks(path string) (pid int, ticks uint64, ok bool) {
+// procTicks reads the pid, command and user and system ticks of the process whose
+// stat file is path.
+func procTicks(path string) (pid int, comm string, ticks uint64, ok bool) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, 0, false
+		return 0, "", 0, false
 	}
 	// pid (comm) state ppid ...: comm may hold spaces, so the fields after it are
 	// counted from its closing parenthesis.
 	open, end := bytes.IndexByte(data, '('), bytes.LastIndexByte(data, ')')
-	if open < 0 || end < open || string(data[open+1:end]) != "postgres" {
-		return 0, 0, false
+	if open < 0 || end < open {
+		return 0, "", 0, false
 	}
 	rest := strings.Fields(string(data[end+1:]))
 	if len(rest) < 13 {
-		return 0, 0, false
+		return 0, "", 0, false
 	}
 	utime, err1 := strconv.ParseUint(rest[11], 10, 64)
 	stime, err2 := strconv.ParseUint(rest[12], 10, 64)
 	pid, err3 := strconv.Atoi(strings.TrimSpace(string(data[:open])))
 	if err1 != nil || err2 != nil || err3 != nil {
-		return 0, 0, false
+		return 0, "", 0, false
 	}
-	return pid, utime + stime, true
+	return pid, string(data[open+1 : end]), utime + stime, true
 }
 
 // cpuCost is what the machine spent between two samples on events events.
@@ -89,6 +110,10 @@ type cpuCost struct {
 	busyShare  float64 // of all the CPUs' time, how much was busy
 	msPerEvent float64 // busy CPU time per event
 	postgresMs float64 // of it, PostgreSQL's processes' (0 when none ran here)
+	processMs  float64 // of it, the benchmark's own process's
+	vendorMs   float64 // of it, the vendor service's process's (0 in this one)
+	irqMs      float64 // of it, the kernel's interrupts'
+	stealMs    float64 // of it, taken by the host of a virtual machine
 	ok         bool
 }
 
@@ -113,6 +138,10 @@ func costOf(before, after cpuSample, events int) cpuCost {
 		busyShare:  float64(busy) / float64(after.total-before.total),
 		msPerEvent: perEvent(busy),
 		postgresMs: perEvent(pg),
+		processMs:  perEvent(after.self - before.self),
+		vendorMs:   perEvent(after.vendor - before.vendor),
+		irqMs:      perEvent(after.irq - before.irq),
+		stealMs:    perEvent(after.steal - before.steal),
 		ok:         true,
 	}
 }
@@ -125,5 +154,9 @@ func (c cpuCost) fields(prefix string) string {
 	}
 	return " " + prefix + "cpu_busy=" + strconv.FormatFloat(c.busyShare, 'f', 2, 64) +
 		" " + prefix + "cpu_ms_per_event=" + strconv.FormatFloat(c.msPerEvent, 'f', 2, 64) +
-		" " + prefix + "postgres_ms_per_event=" + strconv.FormatFloat(c.postgresMs, 'f', 2, 64)
+		" " + prefix + "postgres_ms_per_event=" + strconv.FormatFloat(c.postgresMs, 'f', 2, 64) +
+		" " + prefix + "process_ms_per_event=" + strconv.FormatFloat(c.processMs, 'f', 2, 64) +
+		" " + prefix + "vendor_ms_per_event=" + strconv.FormatFloat(c.vendorMs, 'f', 2, 64) +
+		" " + prefix + "irq_ms_per_event=" + strconv.FormatFloat(c.irqMs, 'f', 2, 64) +
+		" " + prefix + "steal_ms_per_event=" + strconv.FormatFloat(c.stealMs, 'f', 2, 64)
 }

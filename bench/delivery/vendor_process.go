@@ -119,6 +119,7 @@ func startVendorProcess(ctx context.Context) (*remoteVendor, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	vendorPID.Store(int64(cmd.Process.Pid))
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		stdin.Close()
