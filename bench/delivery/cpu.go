@@ -24,8 +24,8 @@ import (
 const userHZ = 100
 
 // cpuSample is one reading: the machine's busy and total ticks, the ticks of each
-// process named postgres, by pid, and this process's. ok is false where /proc/stat
-// is missing.
+// process named postgres, by pid, this process's and the vendor service's. ok is
+// false where /proc/stat is missing.
 type cpuSample struct {
 	busy, total, self uint64
 	irq, steal        uint64 // of busy: interrupts (hard and soft), and the host's
@@ -37,7 +37,7 @@ type cpuSample struct {
 // vendorPID is the vendor service's process, once started (vendor_process.go).
 var vendorPID atomic.Int64
 
-// sampleCPU reads the machine's and PostgreSQL's ticks now.
+// sampleCPU reads the machine's and the processes' ticks now.
 func sampleCPU() cpuSample {
 	s := cpuSample{postgres: map[int]uint64{}}
 	data, err := os.ReadFile("/proc/stat")
