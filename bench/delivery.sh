@@ -139,7 +139,7 @@ done
 	if [ "$FLOOR_BATCH" != 0 ]; then
 		echo
 		echo "The floor one event at a time, and batched: $FLOOR_BATCH claimed in one statement, the answers written"
-		echo "$([ "$FLOOR_BATCH_EACH" = 0 ] && echo "by one statement a table for all" || echo "by the floor's own statements, once an event,") in one transaction (bench/delivery/floor_batched.go)$([ "$FLOOR_BATCH_READS" = 0 ] || echo ", reading the payloads' rows and locking the outcomes' (floor_reads.go)");"
+		echo "$([ "$FLOOR_BATCH_EACH" = 0 ] && echo "by one statement a table for all (on SQLite once an event)" || echo "by the floor's own statements, once an event,") in one transaction (bench/delivery/floor_batched.go)$([ "$FLOOR_BATCH_READS" = 0 ] || echo ", reading the payloads' rows and locking the outcomes' (floor_reads.go)");"
 		echo "their ratios to the baseline, the batched one's p99 ratio, the machine's CPU ms per event (PostgreSQL's"
 		echo "part, each), and the events a batched write transaction carried on average."
 		printf '%-9s %7s %9s %9s %9s %9s %11s %9s\n' engine floor batched "p99 x" "CPU ms" batched "PG ms" "ev/write"

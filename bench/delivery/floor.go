@@ -51,12 +51,13 @@ type floor struct {
 }
 
 // text is q, written for PostgreSQL, in the engine's dialect: on SQLite ?
-// placeholders and no row locks, its one writer serialising the claims.
+// placeholders and no row locks, its one writer serialising the claims and writes.
 func (f *floor) text(q string) string {
 	if !f.sqlite {
 		return q
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(q, "FOR UPDATE SKIP LOCKED", ""), "$", "?")
+	q = strings.ReplaceAll(strings.ReplaceAll(q, "FOR UPDATE SKIP LOCKED", ""), "FOR UPDATE", "")
+	return strings.ReplaceAll(q, "$", "?")
 }
 
 func openFloor(dbURL string, calls []call) (*floor, error) {

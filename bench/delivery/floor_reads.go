@@ -81,7 +81,7 @@ type querier interface {
 // SQLite, reads every column of every row, and returns how many rows there were.
 func (f *floor) readRows(ctx context.Context, db querier, q string, ids []int64) (int, error) {
 	if f.sqlite {
-		q = strings.ReplaceAll(f.text(q), "FOR UPDATE", "")
+		q = f.text(q)
 		n := 0
 		for _, id := range ids {
 			got, err := scanAll(db.QueryContext(ctx, q, id))
