@@ -128,9 +128,7 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, p := range append(m.Service.Passes(), m.Config.Passes...) {
 		m.Scheduler.Register(p)
 	}
-	for kind, h := range m.Service.JobHandlers() {
-		m.Jobs.Handle(kind, h)
-	}
+	m.Service.RegisterJobs(m.Jobs)
 	return nil
 }
 

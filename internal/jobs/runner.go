@@ -103,6 +103,7 @@ type Runner struct {
 	opts     Options
 	log      *slog.Logger
 	handlers map[string]Handler
+	groups   map[string]GroupHandler // the kinds whose jobs claimed together run as one (group.go)
 	kinds    []string
 	wake     chan struct{}
 	// busy says every worker was running a job when the poll loop last claimed: a
@@ -130,7 +131,7 @@ type liveRun struct {
 // NewRunner returns a runner over db reading time from clock.
 func NewRunner(db *store.DB, clock domain.Clock, opts Options) *Runner {
 	opts.defaults()
-	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{},
+	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{}, groups: map[string]GroupHandler{},
 		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 }
 
@@ -302,24 +303,28 @@ const claimAhead = 4
 
 // runChain runs j, then each job a completion claimed in its place (CompleteIn),
 // until one claims none or limit jobs ran (0: no limit), and returns how many it
-// ran. A completion claims only while along reports true (nil: always), and only
-// once the jobs claimed before have run. Once ctx ends, no more are claimed, and the
-// jobs claimed already go back to the queue unrun; so does a claimed job whose lease
-// would end before a run started now could (Options.Timeout), having waited behind
-// the others.
+// ran. Jobs claimed together of a kind with a group handler run as one group
+// (group.go). A completion claims only while along reports true (nil: always), and
+// only once the jobs claimed before have run. Once ctx ends, no more are claimed,
+// and the jobs claimed already go back to the queue unrun; so does a claimed job
+// whose lease would end before a run started now could (Options.Timeout), having
+// waited behind the others.
 func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, along func() bool) int {
 	ran := 0
 	for queue := []*domain.Job{j}; len(queue) > 0; {
-		j, queue = queue[0], queue[1:]
+		var group []*domain.Job
+		group, queue = r.nextGroup(queue)
 		if ctx.Err() != nil {
-			r.giveBack(hard, append([]*domain.Job{j}, queue...))
+			r.giveBack(hard, append(group, queue...))
 			return ran
 		}
-		if ran > 0 && !r.clock.Now().Add(r.opts.Timeout).Before(j.LeaseUntil) {
-			r.giveBack(hard, []*domain.Job{j})
+		if ran > 0 {
+			group = r.keepLeased(hard, group)
+		}
+		if len(group) == 0 {
 			continue
 		}
-		ran++
+		ran += len(group)
 		var claim *nextClaim
 		if len(queue) == 0 && (limit == 0 || ran < limit) {
 			n := claimAhead
@@ -328,14 +333,33 @@ func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, a
 			}
 			claim = &nextClaim{owner: r.opts.Owner, kinds: r.kinds, limit: n, lease: r.opts.Lease, when: along}
 		}
+		var next []*domain.Job
+		if len(group) == 1 {
+			next = r.run(hard, group[0], claim)
+		} else {
+			next = r.runGroup(hard, group, claim)
+		}
 		// A claim's answer need not come in the queue's order; its jobs run in it.
-		next := r.run(hard, j, claim)
 		slices.SortFunc(next, func(a, b *domain.Job) int {
 			return cmp.Or(a.RunAt.Compare(b.RunAt), cmp.Compare(a.ID, b.ID))
 		})
 		queue = append(queue, next...)
 	}
 	return ran
+}
+
+// keepLeased returns the jobs of group whose leases last long enough for a run
+// started now, and gives the others back.
+func (r *Runner) keepLeased(hard context.Context, group []*domain.Job) []*domain.Job {
+	kept := group[:0:0]
+	for _, j := range group {
+		if r.clock.Now().Add(r.opts.Timeout).Before(j.LeaseUntil) {
+			kept = append(kept, j)
+		} else {
+			r.giveBack(hard, []*domain.Job{j})
+		}
+	}
+	return kept
 }
 
 // giveBack hands leased jobs back to the queue unrun, due as they were, their
@@ -352,17 +376,8 @@ func (r *Runner) giveBack(hard context.Context, jobs []*domain.Job) {
 // completes the job in its own transaction claims the worker's next jobs there,
 // which run returns.
 func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (next []*domain.Job) {
-	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
-	// Recording the outcome must not be cut short by the shutdown that cancels the
-	// handler, or a finished job would run again.
-	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
-	defer cancel()
 	if j.Attempts > j.MaxAttempts {
-		// Every attempt so far ended with its worker gone (a crash, a kill): the job
-		// itself is the likely cause, so it is not run again.
-		msg := fmt.Sprintf("abandoned: %d attempts ended without an outcome", j.MaxAttempts)
-		log.Error("jobs: failed", "err", msg)
-		r.record(log, r.db.FailJob(rec, j, msg, r.clock.Now()))
+		r.abandon(hard, j)
 		return nil
 	}
 	ctx, stop := context.WithTimeout(hard, r.opts.Timeout)
@@ -371,14 +386,39 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 	result, err := call(ctx, r.handlers[j.Kind], *j)
 	ran := time.Since(started)
 	stop()
+	r.settle(hard, j, result, err, lease.completed, ran)
+	if err == nil && lease.completed {
+		return lease.next
+	}
+	return nil
+}
+
+// abandon fails j, a job every attempt of which so far ended with its worker gone
+// (a crash, a kill): the job itself is the likely cause, so it is not run again.
+func (r *Runner) abandon(hard context.Context, j *domain.Job) {
+	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
+	defer cancel()
+	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	msg := fmt.Sprintf("abandoned: %d attempts ended without an outcome", j.MaxAttempts)
+	log.Error("jobs: failed", "err", msg)
+	r.record(log, r.db.FailJob(rec, j, msg, r.clock.Now()))
+}
+
+// settle records how a run of j that took ran ended: the handler's result and
+// error, and whether it completed the job in its own transaction (CompleteIn).
+func (r *Runner) settle(hard context.Context, j *domain.Job, result json.RawMessage, err error, completed bool,
+	ran time.Duration) {
+	log := r.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	// Recording the outcome must not be cut short by the shutdown that cancels the
+	// handler, or a finished job would run again.
+	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
+	defer cancel()
 	now := r.clock.Now()
 	outcome := "completed"
 	defer func() { r.observe(j.Kind, outcome, ran) }()
 	switch {
-	case err == nil && lease.completed:
-		// The handler recorded the job's success with its own changes (CompleteIn),
-		// and claimed the next jobs there, if any were due.
-		return lease.next
+	case err == nil && completed:
+		// The handler recorded the job's success with its own changes (CompleteIn).
 	case err == nil:
 		r.record(log, r.db.CompleteJob(rec, j, result, now))
 	case errors.Is(err, store.ErrLeaseLost):
@@ -401,7 +441,6 @@ func (r *Runner) run(hard context.Context, j *domain.Job, claim *nextClaim) (nex
 		log.Warn("jobs: will retry", "err", err, "in", delay)
 		r.record(log, r.db.RetryJob(rec, j, now.Add(delay), err.Error(), now))
 	}
-	return nil
 }
 
 // observe tells Options.Observe of a handler's run, when it is set.

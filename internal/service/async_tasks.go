@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store"
 )
 
@@ -38,6 +39,17 @@ func (s *Service) JobHandlers() map[string]JobHandler {
 		JobReviewAccountDebts:        s.runReviewAccountDebts,
 		JobAccountClassLimit:         s.runAccountClassLimit,
 	}
+}
+
+// RegisterJobs has r run every kind of job the service enqueues, and returns r:
+// the jobs of provisioning that a worker claims together run as one group
+// (runProvisionGroup).
+func (s *Service) RegisterJobs(r *jobs.Runner) *jobs.Runner {
+	for kind, h := range s.JobHandlers() {
+		r.Handle(kind, h)
+	}
+	r.HandleGroup(JobProvision, s.runProvisionGroup)
+	return r
 }
 
 // enqueueTask writes j, an async task, in tx, the transaction of the change that

@@ -105,10 +105,7 @@ func psSetupWithOptions(t *testing.T, e storetest.Engine, catalogue string, chan
 	}
 	w.prepaid = w.account("Prepaid", "")
 	w.postpaid = w.account("Postpaid", "postpay")
-	w.runner = jobs.NewRunner(w.db, w.clock, jobs.Options{Logger: w.s.log})
-	for kind, h := range w.s.JobHandlers() {
-		w.runner.Handle(kind, h)
-	}
+	w.runner = w.s.RegisterJobs(jobs.NewRunner(w.db, w.clock, jobs.Options{Logger: w.s.log}))
 	return w
 }
 

@@ -147,25 +147,83 @@ func orderProvisionOp(k domain.OrderKind) domain.ProvisionOp {
 // the subscription in a transitional one, from which nothing else starts until this
 // job applies the outcome; so the jobs of one subscription never overlap.
 func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMessage, error) {
-	var p provisionPayload
-	if err := json.Unmarshal(job.Payload, &p); err != nil || !p.Op.Valid() {
-		return nil, jobs.Permanent(fmt.Errorf("payload %s: %v", job.Payload, err))
-	}
-	c := s.db.Reader()
-	// A provisioner that calls vendors builds every request with the tenant: it
-	// is read with the subscription and the order, in their round trip.
-	// So are the generations of the catalogue and of the seller (the job's
-	// reseller is the subscription's), with which the request's plan, product and
-	// parties come from memory.
-	_, tenant := s.opts.Provisioner.(*vendorProvisioner)
-	var groups [][]store.Scope
-	if tenant {
-		groups = sellerGroups(job.ResellerID)
-	}
-	subject, err := c.FindProvisionSubject(ctx, p.SubscriptionID, p.OrderID, tenant, groups...)
+	p, err := provisionPayloadOf(job)
 	if err != nil {
 		return nil, err
 	}
+	tenant := s.callsVendors()
+	subject, err := s.db.Reader().FindProvisionSubject(ctx, p.SubscriptionID, p.OrderID, tenant,
+		subjectGroups(job, tenant)...)
+	if err != nil {
+		return nil, err
+	}
+	run, result, err := s.askVendor(ctx, job, p, subject)
+	if run == nil {
+		return result, err
+	}
+	if err := s.applyProvisionOutcome(ctx, run.p, run.req, run.out, run.result); err != nil {
+		return nil, err
+	}
+	return run.ended()
+}
+
+// provisionPayloadOf returns the payload of job, a provisioning job; one that does
+// not parse fails the job for good.
+func provisionPayloadOf(job domain.Job) (provisionPayload, error) {
+	var p provisionPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil || !p.Op.Valid() {
+		return p, jobs.Permanent(fmt.Errorf("payload %s: %v", job.Payload, err))
+	}
+	return p, nil
+}
+
+// callsVendors reports whether the installation's provisioner calls vendors. Such
+// a provisioner builds every request with the tenant: a run reads it with the
+// subscription and the order, in their round trip. So are the generations of the
+// catalogue and of the seller (the job's reseller is the subscription's), with
+// which the request's plan, product and parties come from memory
+// (subjectGroups).
+func (s *Service) callsVendors() bool {
+	_, ok := s.opts.Provisioner.(*vendorProvisioner)
+	return ok
+}
+
+// subjectGroups are the groups of scopes whose generations a run of job reads
+// with its subject: the seller's, when vendors are called (tenant).
+func subjectGroups(job domain.Job, tenant bool) [][]store.Scope {
+	if !tenant {
+		return nil
+	}
+	return sellerGroups(job.ResellerID)
+}
+
+// answeredRun is a provisioning run that has the vendor's outcome, to apply: the
+// run's job, its payload, what it read and asked, the outcome and the result the
+// job ends with when the outcome is done.
+type answeredRun struct {
+	job    domain.Job
+	p      provisionPayload
+	req    ProvisionRequest
+	out    ProvisionOutcome
+	result json.RawMessage
+}
+
+// ended is how the job of a run whose outcome was applied ends: done with its
+// result, or failed with the vendor's refusal.
+func (a *answeredRun) ended() (json.RawMessage, error) {
+	if !a.out.Done {
+		return nil, refused(a.p.Op, a.out.Message)
+	}
+	return a.result, nil
+}
+
+// askVendor carries job's operation p, whose subject the run read, to the vendor.
+// It returns the run with the vendor's outcome to apply, or, with run nil, how the
+// job ends without one: an outcome applied by an earlier attempt, a refusal that
+// stands, an operation left to a manager, or an error (no answer: retried).
+func (s *Service) askVendor(ctx context.Context, job domain.Job, p provisionPayload,
+	subject store.ProvisionSubject) (run *answeredRun, result json.RawMessage, err error) {
+	c := s.db.Reader()
 	sub := subject.Subscription
 	req := ProvisionRequest{Subscription: sub, Op: p.Op, Job: job, Order: subject.Order, tenant: subject.Tenant}
 	if subject.Gens != nil {
@@ -173,44 +231,39 @@ func (s *Service) runProvision(ctx context.Context, job domain.Job) (json.RawMes
 	}
 	if retryRequested(job, sub, p.Op) {
 		if err := s.retryProvisioning(ctx, p); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if sub, err = c.FindSubscriptionByID(ctx, 0, p.SubscriptionID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		req.Subscription = sub
 		if req.Order != nil {
 			if req.Order, err = c.FindOrderByID(ctx, 0, p.OrderID); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	if sub.Status == p.Op.Failed() {
 		// A run that applied the vendor's refusal and died before the job failed.
-		return nil, refused(p.Op, "the refusal an earlier attempt applied stands")
+		return nil, nil, refused(p.Op, "the refusal an earlier attempt applied stands")
 	}
 	if outcomeApplied(p, sub, req.Order) {
 		// A run that applied its outcome and died before the job was marked done.
-		return json.Marshal(map[string]any{"skipped": true, "status": sub.Status})
+		result, err := json.Marshal(map[string]any{"skipped": true, "status": sub.Status})
+		return nil, result, err
 	}
 	out, err := s.opts.Provisioner.Provision(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out.Waiting {
-		return s.awaitManager(ctx, p, job)
+		result, err := s.awaitManager(ctx, p, job)
+		return nil, result, err
 	}
-	result, err := json.Marshal(out)
-	if err != nil {
-		return nil, err
+	if result, err = json.Marshal(out); err != nil {
+		return nil, nil, err
 	}
-	if err := s.applyProvisionOutcome(ctx, p, req, out, result); err != nil {
-		return nil, err
-	}
-	if !out.Done {
-		return nil, refused(p.Op, out.Message)
-	}
-	return result, nil
+	return &answeredRun{job: job, p: p, req: req, out: out, result: result}, nil, nil
 }
 
 // applyProvisionOutcome applies the vendor's outcome under the rows' locks, the
@@ -275,6 +328,16 @@ func (s *Service) applyOutcomeIn(ctx context.Context, tx *store.Conn, p provisio
 	if err != nil {
 		return err
 	}
+	return s.applyLockedOutcome(ctx, tx, p, read, locked, held, out, now)
+}
+
+// applyLockedOutcome applies out, the outcome of p, at now in tx, which read
+// locked under the locks of the order and the subscription (outcomeReads), with
+// read the order the run read before (nil without one) and held the plan the
+// subscription was read with.
+func (s *Service) applyLockedOutcome(ctx context.Context, tx *store.Conn, p provisionPayload, read *domain.Order,
+	locked store.LockedRows, held salePlan, out ProvisionOutcome, now time.Time) error {
+	var err error
 	order, sub := locked.Order, locked.Subscription
 	if order != nil && !needOrderLines(p, read) {
 		order.Lines = read.Lines

@@ -57,10 +57,7 @@ func TestRetrySubscriptionProvisioningConflicts(t *testing.T) {
 		}
 		wantRefusal(domain.MsgProvisioningNotFailed) // the create is still to run
 
-		runner := jobs.NewRunner(w.db, w.clock, jobs.Options{Workers: 1, Logger: w.s.log})
-		for kind, h := range w.s.JobHandlers() {
-			runner.Handle(kind, h)
-		}
+		runner := w.s.RegisterJobs(jobs.NewRunner(w.db, w.clock, jobs.Options{Workers: 1, Logger: w.s.log}))
 		if _, err := runner.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -71,6 +71,8 @@ type Conn struct {
 	// handed holds the jobs the transaction wrote leased to a worker it reserved
 	// (job_handoff.go), started or freed as it ends.
 	handed []handedJob
+	// onCommit holds what runs once the transaction has committed (AfterCommit).
+	onCommit []func()
 }
 
 // Reader returns a Conn on the read pool.
@@ -98,7 +100,14 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	// The workers reserved for the jobs the transaction wrote start them once it has
 	// committed, and are freed otherwise (a panic included).
 	committed := false
-	defer func() { c.settleHandoffs(committed) }()
+	defer func() {
+		c.settleHandoffs(committed)
+		if committed {
+			for _, f := range c.onCommit {
+				f()
+			}
+		}
+	}()
 	if err = fn(c); err != nil {
 		return err
 	}
@@ -112,6 +121,12 @@ func (db *DB) InTx(ctx context.Context, fn func(*Conn) error) (err error) {
 	}
 	committed = true
 	return nil
+}
+
+// AfterCommit has f run once the transaction has committed, and never if it does
+// not: for what the caller may believe only of committed changes.
+func (c *Conn) AfterCommit(f func()) {
+	c.onCommit = append(c.onCommit, f)
 }
 
 // execLater queues a write to run just before the transaction commits, with the

@@ -52,11 +52,45 @@ func (r LockedRows) Held(user, product int64) bool {
 // statement costs no round trip, the account and the users are left for the caller
 // to read if it comes to need them.
 func (c *Conn) ReadLocked(ctx context.Context, r LockedReads) (LockedRows, error) {
-	var out LockedRows
+	out, err := c.ReadLockedAll(ctx, []LockedReads{r})
+	if err != nil {
+		return LockedRows{}, err
+	}
+	return out[0], nil
+}
+
+// ReadLockedAll reads each of rs as ReadLocked reads one, in their order, holding
+// every order and subscription for update until the transaction ends: on
+// PostgreSQL all in one round trip, each order locked before its subscription and
+// the reads after them.
+func (c *Conn) ReadLockedAll(ctx context.Context, rs []LockedReads) ([]LockedRows, error) {
 	lock, err := c.lockClause(forUpdate, "o")
 	if err != nil {
-		return out, err
+		return nil, err
 	}
+	out := make([]LockedRows, len(rs))
+	var parts []readPart
+	finish := make([]func() error, len(rs))
+	for i, r := range rs {
+		var p []readPart
+		p, finish[i] = c.lockedParts(r, lock, &out[i])
+		parts = append(parts, p...)
+	}
+	if err := c.readTogether(ctx, parts...); err != nil {
+		return nil, fmt.Errorf("read order %d and subscription %d for update: %w", rs[0].OrderID,
+			rs[0].SubscriptionID, err)
+	}
+	for _, f := range finish {
+		if err := f(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lockedParts returns the reads of r into out, the order's taken with lock, and
+// what completes out once they are in.
+func (c *Conn) lockedParts(r LockedReads, lock string, out *LockedRows) ([]readPart, func() error) {
 	var parts []readPart
 	heldLines := &domain.Order{ID: r.OrderID} // takes the lines until the order is read
 	if r.OrderID != 0 {
@@ -92,24 +126,23 @@ func (c *Conn) ReadLocked(ctx context.Context, r LockedReads) (LockedRows, error
 			}
 		}
 	}
-	if err := c.readTogether(ctx, parts...); err != nil {
-		return LockedRows{}, fmt.Errorf("read order %d and subscription %d for update: %w", r.OrderID,
-			r.SubscriptionID, err)
-	}
-	if r.OrderID != 0 {
-		if out.Order == nil {
-			return LockedRows{}, domain.NotFound(domain.MsgOrderNotFound)
+	return parts, func() error {
+		if r.OrderID != 0 {
+			if out.Order == nil {
+				return domain.NotFound(domain.MsgOrderNotFound)
+			}
+			if r.OrderLines {
+				out.Order.Lines, out.Order.QuoteLines = heldLines.Lines, heldLines.QuoteLines
+			}
+			c.lockedForUpdate("orders", out.Order.ID)
+			c.rememberOrder(out.Order)
 		}
-		if r.OrderLines {
-			out.Order.Lines, out.Order.QuoteLines = heldLines.Lines, heldLines.QuoteLines
+		var err error
+		if out.Subscription, err = foundSub(); err != nil {
+			return err
 		}
-		c.lockedForUpdate("orders", out.Order.ID)
-		c.rememberOrder(out.Order)
+		c.lockedForUpdate("subscriptions", out.Subscription.ID)
+		c.rememberSubscriptions(out.Subscription)
+		return nil
 	}
-	if out.Subscription, err = foundSub(); err != nil {
-		return LockedRows{}, err
-	}
-	c.lockedForUpdate("subscriptions", out.Subscription.ID)
-	c.rememberSubscriptions(out.Subscription)
-	return out, nil
 }

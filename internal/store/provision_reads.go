@@ -22,6 +22,15 @@ type ProvisionSubject struct {
 	GenOKs []bool
 }
 
+// ProvisionQuery names the subject of one provisioning run: subscription
+// SubscriptionID, the order OrderID that causes the operation (none when 0), and
+// Groups, groups of scopes whose generation sums the run will need next
+// (GenerationSums), none when nil.
+type ProvisionQuery struct {
+	SubscriptionID, OrderID int64
+	Groups                  [][]Scope
+}
+
 // FindProvisionSubject reads subscription subscriptionID with its resources,
 // order orderID (none when 0) with its lines and, with tenant set, the
 // subscription's account with its type's key and its owner's names. None of these
@@ -33,25 +42,53 @@ type ProvisionSubject struct {
 // same round trip, where they would take one of their own.
 func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID int64, tenant bool,
 	groups ...[]Scope) (ProvisionSubject, error) {
-	var out ProvisionSubject
-	subPart, foundSub := subscriptionJoined(0, subscriptionID)
-	parts := []readPart{subPart}
-	held := &domain.Order{ID: orderID} // takes the lines until the order is read
-	if orderID != 0 {
-		parts = append(parts, readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1",
-			args: []any{orderID}, each: func(sc scanner) (err error) {
-				out.Order, err = scanOrder(sc)
-				return err
-			}}, orderLines(c.db.engine, []*domain.Order{held}))
+	out, err := c.FindProvisionSubjects(ctx, []ProvisionQuery{{SubscriptionID: subscriptionID, OrderID: orderID,
+		Groups: groups}}, tenant)
+	if err != nil {
+		return ProvisionSubject{}, err
 	}
-	if tenant {
-		parts = append(parts, readPart{query: accountTenantSQL +
-			"a.id = (SELECT sa.account_id FROM subscriptions sa WHERE sa.id = $1)", args: []any{subscriptionID},
-			each: func(sc scanner) error {
-				t, err := scanAccountTenant(sc)
-				out.Tenant = &t
-				return err
-			}})
+	return out[0], nil
+}
+
+// FindProvisionSubjects reads the subject of each of qs, as FindProvisionSubject
+// reads one, in their order: on PostgreSQL all in one round trip, the orders'
+// lines in one statement and the generations of every group's scopes in another.
+// A subject not found fails the whole read.
+func (c *Conn) FindProvisionSubjects(ctx context.Context, qs []ProvisionQuery, tenant bool) ([]ProvisionSubject, error) {
+	out := make([]ProvisionSubject, len(qs))
+	var (
+		parts  []readPart
+		found  = make([]func() (*domain.Subscription, error), len(qs))
+		held   = make([]*domain.Order, len(qs)) // each takes its order's lines until the order is read
+		orders []*domain.Order
+		groups [][]Scope
+	)
+	for i, q := range qs {
+		var subPart readPart
+		subPart, found[i] = subscriptionJoined(0, q.SubscriptionID)
+		parts = append(parts, subPart)
+		if q.OrderID != 0 {
+			held[i] = &domain.Order{ID: q.OrderID}
+			orders = append(orders, held[i])
+			parts = append(parts, readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1",
+				args: []any{q.OrderID}, each: func(sc scanner) (err error) {
+					out[i].Order, err = scanOrder(sc)
+					return err
+				}})
+		}
+		if tenant {
+			parts = append(parts, readPart{query: accountTenantSQL +
+				"a.id = (SELECT sa.account_id FROM subscriptions sa WHERE sa.id = $1)", args: []any{q.SubscriptionID},
+				each: func(sc scanner) error {
+					t, err := scanAccountTenant(sc)
+					out[i].Tenant = &t
+					return err
+				}})
+		}
+		groups = append(groups, q.Groups...)
+	}
+	if len(orders) > 0 {
+		parts = append(parts, orderLines(c.db.engine, orders))
 	}
 	var gens map[Scope]int64
 	if len(groups) > 0 && c.db.engine == Postgres && c.generationsAsked() {
@@ -60,26 +97,39 @@ func (c *Conn) FindProvisionSubject(ctx context.Context, subscriptionID, orderID
 		parts = append(parts, generationsRead(c.db.engine, scopes, gens))
 	}
 	if err := c.readTogether(ctx, parts...); err != nil {
-		return out, fmt.Errorf("read subscription %d to provision: %w", subscriptionID, err)
+		return nil, fmt.Errorf("read subscription %d to provision: %w", qs[0].SubscriptionID, err)
 	}
-	if gens != nil {
-		out.Gens, out.GenOKs = make([]int64, len(groups)), make([]bool, len(groups))
-		sumGroups(gens, groups, out.Gens, out.GenOKs)
+	for i, q := range qs {
+		if err := out[i].finish(q, found[i], held[i], tenant, gens); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// finish completes the subject of q once its reads are in: the subscription
+// found, the order's lines from held, the sums of q's groups from gens (nil when
+// they were not read).
+func (out *ProvisionSubject) finish(q ProvisionQuery, found func() (*domain.Subscription, error), held *domain.Order,
+	tenant bool, gens map[Scope]int64) error {
+	if gens != nil && len(q.Groups) > 0 {
+		out.Gens, out.GenOKs = make([]int64, len(q.Groups)), make([]bool, len(q.Groups))
+		sumGroups(gens, q.Groups, out.Gens, out.GenOKs)
 	}
 	var err error
-	if out.Subscription, err = foundSub(); err != nil {
-		return out, err
+	if out.Subscription, err = found(); err != nil {
+		return err
 	}
-	if orderID != 0 {
+	if q.OrderID != 0 {
 		if out.Order == nil {
-			return out, domain.NotFound(domain.MsgOrderNotFound)
+			return domain.NotFound(domain.MsgOrderNotFound)
 		}
 		out.Order.Lines, out.Order.QuoteLines = held.Lines, held.QuoteLines
 	}
 	if tenant && out.Tenant == nil {
-		return out, domain.NotFound(domain.MsgAccountNotFound)
+		return domain.NotFound(domain.MsgAccountNotFound)
 	}
-	return out, nil
+	return nil
 }
 
 // FindProductAndAccountUsers returns product productID and, when need says the

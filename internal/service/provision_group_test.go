@@ -1,0 +1,65 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/store/storetest"
+)
+
+// lockedBuffer is a bytes.Buffer safe for a logger's writes from the job runner's
+// goroutines while a test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestProvisionGroupFallsBackAlone moves the catalogue while a group of
+// provisioning jobs asks the vendor, so the transaction applying their outcomes
+// together fails on the plan the group read: each outcome is then applied alone,
+// on the plan read afresh, without asking the vendor again. Every order completes
+// with the vendor's answer, and the vendor hears each event once.
+func TestProvisionGroupFallsBackAlone(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		ctx := context.Background()
+		var logged lockedBuffer
+		d := newVendorDelivery(t, e, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+		w := d.w
+		moved := strings.Replace(d.catalogue, "name: Monthly", "name: Monthly plan", 1)
+		first := d.calls.Load() + 1
+		// Of six events, the first runs alone; the four after it run as one
+		// group, whose third call moves the catalogue.
+		d.during = func(n int64) {
+			if n == first+3 {
+				if _, err := w.s.ApplyCatalog(ctx, w.admin, domain.OperatorID, []byte(moved), false); err != nil {
+					t.Errorf("move the catalogue: %v", err)
+				}
+			}
+		}
+		d.deliver(t, 6)
+		if got := strings.Count(logged.String(), "outcomes applied one by one"); got != 1 {
+			t.Errorf("the group's outcomes fell back to being applied alone %d times, want once; log:\n%s", got,
+				logged.String())
+		}
+		if plan := w.plan("monthly"); plan.Name != "Monthly plan" {
+			t.Errorf("the plan is named %q, want the moved catalogue's name", plan.Name)
+		}
+	})
+}
