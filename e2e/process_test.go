@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cascade-billing/cascade/client"
+	"github.com/cascade-billing/cascade/internal/syncbuf"
 )
 
 // The tests in this file's neighbours run the real cascade binary as a child
@@ -63,31 +63,13 @@ func cascadeBinary(t *testing.T) string {
 	return binary.path
 }
 
-// lockedBuffer collects what a child process writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // process is a "cascade serve" running as a child process.
 type process struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	URL    string
-	output *lockedBuffer // standard output and the JSON log
-	done   chan struct{} // closed once the process has exited
+	output *syncbuf.Buffer // standard output and the JSON log
+	done   chan struct{}   // closed once the process has exited
 }
 
 var servingOn = regexp.MustCompile(`is serving on (http://\S+) `)
@@ -112,7 +94,7 @@ func startProcessEnv(t *testing.T, dbURL, adminToken string, extra []string, arg
 		}
 	}
 	cmd.Env = env
-	p := &process{t: t, cmd: cmd, output: &lockedBuffer{}, done: make(chan struct{})}
+	p := &process{t: t, cmd: cmd, output: &syncbuf.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.output
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/cascade-billing/cascade/internal/email/emailtest"
 	"github.com/cascade-billing/cascade/internal/service"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
+	"github.com/cascade-billing/cascade/internal/syncbuf"
 )
 
 // mdCatalog is vdCatalog's product in manual mode, mailed to ops@vendor.example.
@@ -28,7 +29,7 @@ var mdCatalog = strings.Replace(vdCatalog, `{mode: automatic, api_path: "{api_pa
 type mdWorld struct {
 	s       *server
 	smtp    *emailtest.Server
-	log     *lockedBuffer
+	log     *syncbuf.Buffer
 	r       *client.Reseller
 	account *client.Account
 	owner   *client.Client
@@ -40,7 +41,7 @@ type mdWorld struct {
 // and SMTP through srv when it is not nil, and applies mdCatalog.
 func mdStart(t *testing.T, e storetest.Engine, srv *emailtest.Server, retry ...time.Duration) *mdWorld {
 	t.Helper()
-	w := &mdWorld{smtp: srv, log: &lockedBuffer{}}
+	w := &mdWorld{smtp: srv, log: &syncbuf.Buffer{}}
 	w.s = start(t, e, "admin-token-"+service.NewToken(), func(c *app.Config) {
 		c.Provisioner = nil
 		c.Vendor.Retry = retry

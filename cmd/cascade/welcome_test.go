@@ -1,36 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/app"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
+	"github.com/cascade-billing/cascade/internal/syncbuf"
 )
-
-// syncBuffer is a buffer that a running server writes while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // serveWelcome runs "cascade serve" with env (and any further flags) until it has
 // printed its welcome text, stops it and returns everything it wrote to standard output.
@@ -38,7 +19,7 @@ func serveWelcome(t *testing.T, env map[string]string, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--workers=false"}, flags...),

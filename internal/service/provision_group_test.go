@@ -1,35 +1,15 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
+	"github.com/cascade-billing/cascade/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe for a logger's writes from the job runner's
-// goroutines while a test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestProvisionGroupFallsBackAlone moves the catalogue while a group of
 // provisioning jobs asks the vendor, so the transaction applying their outcomes
@@ -39,7 +19,7 @@ func (b *lockedBuffer) String() string {
 func TestProvisionGroupFallsBackAlone(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
-		var logged lockedBuffer
+		var logged syncbuf.Buffer
 		d := newVendorDelivery(t, e, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
 		w := d.w
 		moved := strings.Replace(d.catalogue, "name: Monthly", "name: Monthly plan", 1)
