@@ -80,11 +80,11 @@ func checkRanOnceInOrder(t *testing.T, db *store.DB, a *aheadRunner, ids []strin
 }
 
 // TestBusyWorkerClaimsAhead runs a queue through one busy worker: the completion of
-// its first job claims the next four, which wait leased to it while it runs them
-// in order, and the last of them claims the four after.
+// its first job claims the next ClaimAhead, which wait leased to it while it runs
+// them in order, and the last of them claims those after.
 func TestBusyWorkerClaimsAhead(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		db, _, a, ids := aheadQueue(t, e, 9)
+		db, _, a, ids := aheadQueue(t, e, 2*jobs.ClaimAhead+1)
 		a.inside = func(id string) {
 			if id != ids[1] {
 				return
@@ -92,7 +92,7 @@ func TestBusyWorkerClaimsAhead(t *testing.T) {
 			for i, other := range ids[2:] {
 				j := mustFind(t, db, other)
 				leased := j.Status == domain.JobStatusRunning && j.LeaseOwner == "worker"
-				if want := i < 3; leased != want {
+				if want := i < jobs.ClaimAhead-1; leased != want {
 					t.Errorf("while job 1 runs, job %d is %s leased to %q; want it claimed ahead: %t",
 						i+2, j.Status, j.LeaseOwner, want)
 				}

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +18,11 @@ import (
 // round trips, of its own. The group's jobs are still recorded one by one: each
 // ends as its own run would have (completed, retried, failed), and a handler may
 // run any of them alone under Member, as its Handler would.
+
+// ErrNotRun is what a group handler returns as the error of a job it did not
+// start, the group's time having run short: the job goes back to the queue unrun,
+// due as it was and its attempt not counted.
+var ErrNotRun = errors.New("jobs: not run: the group's time ran short")
 
 // Outcome is how a group handler's run of one job ended, as a Handler returns it.
 type Outcome struct {

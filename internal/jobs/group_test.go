@@ -23,7 +23,8 @@ type groupRunner struct {
 	mu     sync.Mutex
 	alone  []string
 	groups [][]string
-	// fail, when it has an error for a job's id, fails that job's run in a group.
+	// fail, when it has an error for a job's id, fails that job's next run in a
+	// group.
 	fail map[string]error
 	// rollBack fails the group's transaction after its completion, once for each
 	// true in turn; with each it then completes every job alone (jobs.Member).
@@ -58,11 +59,14 @@ func newGroupRunner(db *store.DB, clock domain.Clock) *groupRunner {
 		g.mu.Unlock()
 		outs := make([]jobs.Outcome, len(group))
 		var done []jobs.Done
+		g.mu.Lock()
 		for i, j := range group {
 			if outs[i].Err = g.fail[j.ID]; outs[i].Err == nil {
 				done = append(done, jobs.Done{Job: j, Result: json.RawMessage(`"grouped"`)})
 			}
+			delete(g.fail, j.ID)
 		}
+		g.mu.Unlock()
 		errRolledBack := errors.New("rolled back")
 		err := db.InTx(ctx, func(tx *store.Conn) error {
 			if err := jobs.CompleteGroupIn(ctx, tx, done, clock.Now()); err != nil {
@@ -112,19 +116,21 @@ func wantJobs(t *testing.T, db *store.DB, status domain.JobStatus, ids ...string
 }
 
 // TestGroupRunsJobsClaimedTogether runs a queue through one busy worker: its first
-// job, claimed alone, runs alone; its completion claims the next four, which run
-// as one group, whose one completion claims the four after; every job completes
-// once, in the queue's order.
+// job, claimed alone, runs alone; its completion claims the next ClaimAhead, which
+// run as one group, whose one completion claims as many after; every job
+// completes once, in the queue's order.
 func TestGroupRunsJobsClaimedTogether(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
 		g := newGroupRunner(db, clock)
-		ids := enqueueWrites(t, db, 9, clock)
+		n := jobs.ClaimAhead
+		ids := enqueueWrites(t, db, 2*n+1, clock)
 		alone, groups := g.runGroups(t)
-		if !slices.Equal(alone, ids[:1]) || len(groups) != 2 || !slices.Equal(groups[0], ids[1:5]) ||
-			!slices.Equal(groups[1], ids[5:9]) {
-			t.Fatalf("ran %v alone and %v in groups, want %v, then %v and %v", alone, groups, ids[:1], ids[1:5], ids[5:9])
+		if !slices.Equal(alone, ids[:1]) || len(groups) != 2 || !slices.Equal(groups[0], ids[1:n+1]) ||
+			!slices.Equal(groups[1], ids[n+1:]) {
+			t.Fatalf("ran %v alone and %v in groups, want %v, then %v and %v", alone, groups, ids[:1], ids[1:n+1],
+				ids[n+1:])
 		}
 		wantJobs(t, db, domain.JobStatusCompleted, ids...)
 		if j := mustFind(t, db, ids[3]); string(j.Result) != `"grouped"` {
@@ -134,18 +140,25 @@ func TestGroupRunsJobsClaimedTogether(t *testing.T) {
 }
 
 // TestGroupRecordsEachOutcome fails two jobs of a group, one to be retried and one
-// for good: each is recorded as its run alone would be, and the others of the
-// group complete.
+// for good, and leaves one unrun: each is recorded as its run alone would be, the
+// one left goes back to the queue without an attempt counted and runs again, and
+// the others of the group complete.
 func TestGroupRecordsEachOutcome(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
 		g := newGroupRunner(db, clock)
-		ids := enqueueWrites(t, db, 5, clock)
+		ids := enqueueWrites(t, db, jobs.ClaimAhead+1, clock)
+		last := ids[len(ids)-1]
 		g.fail[ids[2]] = errors.New("the vendor did not answer")
 		g.fail[ids[3]] = jobs.Permanent(errors.New("refused"))
-		g.runGroups(t)
-		wantJobs(t, db, domain.JobStatusCompleted, ids[0], ids[1], ids[4])
+		g.fail[last] = jobs.ErrNotRun
+		alone, groups := g.runGroups(t)
+		if !slices.Equal(groups[0], ids[1:]) || !slices.Contains(alone, last) {
+			t.Fatalf("ran %v alone and %v in groups, want %v in a group and %s again alone", alone, groups,
+				ids[1:], last)
+		}
+		wantJobs(t, db, domain.JobStatusCompleted, append([]string{ids[0], ids[1]}, ids[4:]...)...)
 		wantJobs(t, db, domain.JobStatusFailed, ids[3])
 		retried := mustFind(t, db, ids[2])
 		if retried.Status != domain.JobStatusPending || !retried.RunAt.After(clock.Now()) ||
@@ -165,19 +178,20 @@ func TestGroupRolledBack(t *testing.T) {
 		db := storetest.Open(t, e)
 		clock := domain.NewTestClock(start)
 		g := newGroupRunner(db, clock)
-		ids := enqueueWrites(t, db, 9, clock)
+		n := jobs.ClaimAhead
+		ids := enqueueWrites(t, db, 2*n+1, clock)
 		g.rollBack = []bool{true, false}
 		alone, groups := g.runGroups(t)
 		// The first group completed alone, claiming nothing, so the next job was
 		// claimed alone; its completion claimed the rest, whose group rolled back
 		// and left them to be retried.
-		if !slices.Equal(alone, []string{ids[0], ids[5]}) || len(groups) != 2 || !slices.Equal(groups[0], ids[1:5]) ||
-			!slices.Equal(groups[1], ids[6:]) {
+		if !slices.Equal(alone, []string{ids[0], ids[n+1]}) || len(groups) != 2 || !slices.Equal(groups[0], ids[1:n+1]) ||
+			!slices.Equal(groups[1], ids[n+2:]) {
 			t.Fatalf("ran %v alone and %v in groups, want %v and %v alone, %v and %v in groups", alone, groups,
-				ids[0], ids[5], ids[1:5], ids[6:])
+				ids[0], ids[n+1], ids[1:n+1], ids[n+2:])
 		}
-		wantJobs(t, db, domain.JobStatusCompleted, ids[:6]...)
-		for _, id := range ids[6:] {
+		wantJobs(t, db, domain.JobStatusCompleted, ids[:n+2]...)
+		for _, id := range ids[n+2:] {
 			if j := mustFind(t, db, id); j.Status != domain.JobStatusPending || j.Attempts != 1 ||
 				!j.RunAt.After(clock.Now()) {
 				t.Errorf("job %s = %s after %d attempts due %v, want pending after 1, due later", id, j.Status,

@@ -294,12 +294,13 @@ func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
 	return jobs
 }
 
-// claimAhead is how many jobs a busy worker's completion claims at once: it runs
-// them one after the other, and claims again as the last of them completes. Every
+// ClaimAhead is how many jobs a busy worker's completion claims at once: it runs
+// them one after the other, or as one group (group.go), and claims again as the
+// last of them completes. Every
 // claim walks the queue's index past the entries of jobs just claimed, whose rows
 // are dead but not yet removable, so one claim of several costs about what a claim
 // of one does.
-const claimAhead = 4
+const ClaimAhead = 8
 
 // runChain runs j, then each job a completion claimed in its place (CompleteIn),
 // until one claims none or limit jobs ran (0: no limit), and returns how many it
@@ -327,7 +328,7 @@ func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, a
 		ran += len(group)
 		var claim *nextClaim
 		if len(queue) == 0 && (limit == 0 || ran < limit) {
-			n := claimAhead
+			n := ClaimAhead
 			if limit > 0 {
 				n = min(n, limit-ran)
 			}
@@ -424,6 +425,9 @@ func (r *Runner) settle(hard context.Context, j *domain.Job, result json.RawMess
 	case errors.Is(err, store.ErrLeaseLost):
 		outcome = "lease_lost"
 		r.record(log, err)
+	case errors.Is(err, ErrNotRun):
+		outcome = "released"
+		r.record(log, r.db.ReleaseJob(rec, j, now))
 	case hard.Err() != nil:
 		outcome = "released"
 		log.Info("jobs: released at shutdown", "err", err)

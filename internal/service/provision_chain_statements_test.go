@@ -42,29 +42,32 @@ func TestProvisionChainReadsProductOnce(t *testing.T) {
 			}
 			return w.db.Statements() - before
 		}
+		n := jobs.ClaimAhead
 		for range 8 { // prepare every statement on every connection
-			deliver(6)
+			deliver(n + 2)
 		}
 		// An event alone: the run's reads with the account as the tenant, the
 		// generations of the catalogue and of the resellers (the plan, the product
 		// and the e-mail's seller and distributor come from memory; the sales
 		// order had no attributes to read), and the transaction that ends the job
 		// waiting, with the claim of the worker's next jobs. A busy worker claims
-		// up to four jobs as it completes one (jobs' claimAhead): of two events
-		// the second runs alone, and of six the four after the first run as one
-		// group (runProvisionGroup), whose reads go together, in one round trip
-		// on PostgreSQL, the orders' lines in one statement and the generations
-		// in another; each job still ends waiting in a transaction of its own.
-		one, two, six := deliver(1), deliver(2), deliver(6)
-		wantAlone, wantGroup := uint64(12), uint64(42)
+		// its next jobs as it completes one (jobs.ClaimAhead): of two events the
+		// second runs alone, and of ClaimAhead+2 those after the first but the
+		// last run as one group (runProvisionGroup), whose reads go together, in
+		// one round trip on PostgreSQL, the orders' lines in one statement and the
+		// generations in another; each job still ends waiting in a transaction of
+		// its own.
+		one, two, many := deliver(1), deliver(2), deliver(n+2)
+		wantAlone, wantGroup := 12, 10*n+2
 		if e.Name == "postgres" { // the claim's setting goes ahead of it
-			wantAlone, wantGroup = 13, 40
+			wantAlone, wantGroup = 13, 9*n+4
 		}
-		if got := two - one; got != wantAlone {
+		if got := two - one; got != uint64(wantAlone) {
 			t.Errorf("an event alone ran %d statements (1: %d, 2: %d), want %d", got, one, two, wantAlone)
 		}
-		if got := six - two; got != wantGroup {
-			t.Errorf("a group of four events ran %d statements (2: %d, 6: %d), want %d", got, two, six, wantGroup)
+		if got := many - two; got != uint64(wantGroup) {
+			t.Errorf("a group of %d events ran %d statements (2: %d, %d: %d), want %d", n, got, two, n+2, many,
+				wantGroup)
 		}
 	})
 }

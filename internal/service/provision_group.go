@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
@@ -55,6 +56,10 @@ func (s *Service) runProvisionGroup(ctx context.Context, group []domain.Job) []j
 		at       []int // the index in group of each answered run
 	)
 	for k, i := range members {
+		if k > 0 && !s.timeForACall(ctx) { // the first has the time a run alone would
+			outs[i].Err = jobs.ErrNotRun
+			continue
+		}
 		run, result, err := s.askVendor(jobs.Member(ctx, group[i]), group[i], payloads[k], subjects[k])
 		if run == nil {
 			outs[i] = jobs.Outcome{Result: result, Err: err}
@@ -78,6 +83,21 @@ func (s *Service) runProvisionGroup(ctx context.Context, group []domain.Job) []j
 		outs[i] = jobs.Outcome{Result: result, Err: err}
 	}
 	return outs
+}
+
+// timeForACall reports whether the group run of ctx has time left for one more
+// call to a vendor, as long as a call may take: the jobs it leaves go back to the
+// queue unrun (jobs.ErrNotRun) rather than failing an attempt on a deadline they
+// never had a chance to meet.
+func (s *Service) timeForACall(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok || s.opts.VendorCalls == nil {
+		return true
+	}
+	return time.Until(deadline) > s.opts.VendorCalls.Timeout
 }
 
 // allIndexes returns 0 to n-1.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
+	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 	"github.com/cascade-billing/cascade/internal/syncbuf"
 )
@@ -24,7 +25,7 @@ func TestProvisionGroupFallsBackAlone(t *testing.T) {
 		w := d.w
 		moved := strings.Replace(d.catalogue, "name: Monthly", "name: Monthly plan", 1)
 		first := d.calls.Load() + 1
-		// Of six events, the first runs alone; the four after it run as one
+		// Of ClaimAhead+1 events, the first runs alone and the others as one
 		// group, whose third call moves the catalogue.
 		d.during = func(n int64) {
 			if n == first+3 {
@@ -33,7 +34,7 @@ func TestProvisionGroupFallsBackAlone(t *testing.T) {
 				}
 			}
 		}
-		d.deliver(t, 6)
+		d.deliver(t, jobs.ClaimAhead+1)
 		if got := strings.Count(logged.String(), "outcomes applied one by one"); got != 1 {
 			t.Errorf("the group's outcomes fell back to being applied alone %d times, want once; log:\n%s", got,
 				logged.String())
