@@ -31,6 +31,8 @@
 #   VENDOR_PROCESS=0  run the vendor service in the benchmark's process (default 1: in a
 #                     process of its own, as a vendor's service runs), for Cascade's delivery,
 #                     the plain client and the floor alike
+#   PAGE_TAIL=1       also print, for each window of page reads, its twelve slowest reads
+#                     with when each started since the window's first, to standard error
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -5,11 +5,13 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/jobs"
 	"github.com/cascade-billing/cascade/internal/store/storetest"
 	"github.com/cascade-billing/cascade/internal/syncbuf"
+	"github.com/cascade-billing/cascade/internal/vendor"
 )
 
 // TestProvisionGroupFallsBackAlone moves the catalogue while a group of
@@ -43,4 +45,35 @@ func TestProvisionGroupFallsBackAlone(t *testing.T) {
 			t.Errorf("the plan is named %q, want the moved catalogue's name", plan.Name)
 		}
 	})
+}
+
+// TestTimeForACall checks when a group of provisioning jobs starts one more
+// vendor call: only while its run has a call's timeout left.
+func TestTimeForACall(t *testing.T) {
+	settings := vendor.DefaultSettings()
+	s := &Service{opts: Options{VendorCalls: &settings}}
+	within := func(d time.Duration) context.Context {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		want bool
+	}{
+		{"no deadline", context.Background(), true},
+		{"a call's timeout and more left", within(settings.Timeout + time.Minute), true},
+		{"less than a call's timeout left", within(settings.Timeout / 2), false},
+		{"cancelled", cancelled, false},
+	} {
+		if got := s.timeForACall(c.ctx); got != c.want {
+			t.Errorf("%s: time for a call = %t, want %t", c.name, got, c.want)
+		}
+	}
+	if !(&Service{}).timeForACall(within(time.Second)) {
+		t.Error("without vendor calls, a run with time left has time for a call")
+	}
 }
