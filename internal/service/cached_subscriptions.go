@@ -134,7 +134,11 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 			return p, err
 		}
 		p.catalog = catalog
-		p.state, p.exact, err = settledState(ctx, c, scope, st, p.unmovedBy)
+		var stale []int64
+		p.state, p.exact, err = settledState(ctx, c, scope, st, p.unmovedOrStale(&stale))
+		if p.exact && err == nil {
+			p, p.exact, err = s.withRowsRead(ctx, c, p, stale)
+		}
 		if p.exact && err == nil {
 			p.exact, err = s.unmoved(ctx, c, store.ScopeCatalog, store.ScopeState{Gen: catalog})
 			p.exact = p.exact && catalogOK
@@ -160,14 +164,18 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 				return state.State, added, changed, ok, nil
 			}
 		}
-		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedBy, read,
+		var stale []int64
+		st, added, ok, err := s.onlyAdded(ctx, c, scope, old.state, old.unmovedOrStale(&stale), read,
 			func(ids []int64) (store.AddedToPage, error) {
 				return c.SubscriptionsAddedToPage(ctx, old.filter, scope, ids, old.info.Next)
 			})
 		if err != nil || !ok {
 			return subscriptionsPage{}, false, err
 		}
-		p := old
+		p, ok, err := s.withRowsRead(ctx, c, old, stale)
+		if err != nil || !ok {
+			return subscriptionsPage{}, false, err
+		}
 		p.info.Total += added.Matching
 		p.state = st
 		p.refreshedAt = s.clock.Now()
@@ -190,6 +198,68 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 // so a change moves no row into the page, out of it or across it, and its total
 // stays.
 func (p subscriptionsPage) unmovedBy(changed []int64) bool {
+	if !p.fixedOrder() {
+		return false
+	}
+	for _, sub := range p.subs {
+		if slices.Contains(changed, sub.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// unmovedOrStale is unmovedBy, but for the changes of p's own rows: while p's
+// filter and order read only columns no write changes, a changed row of p stays
+// where it is, and the changes leave p as it is but for those rows, which it
+// notes in stale (once each) to be read again (withRowsRead).
+func (p subscriptionsPage) unmovedOrStale(stale *[]int64) func(changed []int64) bool {
+	return func(changed []int64) bool {
+		if !p.fixedOrder() {
+			return false
+		}
+		for _, sub := range p.subs {
+			if slices.Contains(changed, sub.ID) && !slices.Contains(*stale, sub.ID) {
+				*stale = append(*stale, sub.ID)
+			}
+		}
+		return true
+	}
+}
+
+// withRowsRead returns p with its rows stale read again, which the scope's moves
+// since p's state changed, and the facts of its rows read afresh (their plans and
+// orders in flight may have changed with them), and false when one of those rows
+// is gone: then p must be read again. A row read now is at least as new as p's
+// state, and any change of it since that state is declared by a move after it,
+// which a later refresh reads again. The rows are new values; p's are not
+// changed, and its abilities start afresh.
+func (s *Service) withRowsRead(ctx context.Context, c *store.Conn, p subscriptionsPage, stale []int64) (
+	subscriptionsPage, bool, error) {
+	if len(stale) == 0 {
+		return p, true, nil
+	}
+	fresh, err := c.FindListedSubscriptions(ctx, stale)
+	if err != nil || len(fresh) != len(stale) {
+		return p, false, err
+	}
+	subs := slices.Clone(p.subs)
+	for i, sub := range subs {
+		if j := slices.IndexFunc(fresh, func(f *domain.Subscription) bool { return f.ID == sub.ID }); j >= 0 {
+			subs[i] = fresh[j]
+		}
+	}
+	facts, err := s.viewFactsOf(ctx, c, subs)
+	if err != nil {
+		return p, false, err
+	}
+	p.subs, p.facts, p.abilities = subs, facts, &pageAbilities{}
+	return p, true, nil
+}
+
+// fixedOrder reports whether p's filter and order read only columns no write
+// changes, so that no change moves a row into p, out of it or across it.
+func (p subscriptionsPage) fixedOrder() bool {
 	q := p.filter.Query
 	for _, c := range q.Conditions {
 		if !fixedSubscriptionField[c.Field] {
@@ -198,11 +268,6 @@ func (p subscriptionsPage) unmovedBy(changed []int64) bool {
 	}
 	for _, k := range q.Sort {
 		if !fixedSubscriptionField[k.Field] {
-			return false
-		}
-	}
-	for _, sub := range p.subs {
-		if slices.Contains(changed, sub.ID) {
 			return false
 		}
 	}

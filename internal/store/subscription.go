@@ -304,8 +304,7 @@ func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*
 	l, b := subscriptionListing(c.db.engine, f.Within, f.ResellerID, f.Below)
 	out, info, err := listRows(ctx, c, l, b, f.Query, func(ids []int64) ([]*domain.Subscription, error) {
 		if f.Listed {
-			return byIDs(ctx, c, "SELECT "+listedSubscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
-				scanListedSubscription, func(s *domain.Subscription) int64 { return s.ID })
+			return c.FindListedSubscriptions(ctx, ids)
 		}
 		return c.FindSubscriptionsByIDs(ctx, ids)
 	})
@@ -313,6 +312,14 @@ func (c *Conn) FindSubscriptions(ctx context.Context, f SubscriptionFilter) ([]*
 		return nil, info, fmt.Errorf("find subscriptions: %w", err)
 	}
 	return out, info, nil
+}
+
+// FindListedSubscriptions returns the subscriptions with the given ids as a list
+// with Listed reads them (SubscriptionFilter), in the order of ids; ids that match
+// none are left out.
+func (c *Conn) FindListedSubscriptions(ctx context.Context, ids []int64) ([]*domain.Subscription, error) {
+	return byIDs(ctx, c, "SELECT "+listedSubscriptionColumns+" FROM subscriptions s WHERE ", "s.id", ids,
+		scanListedSubscription, func(s *domain.Subscription) int64 { return s.ID })
 }
 
 // ErrCatalogMoved is the error of a write that relied on the catalogue being at a
