@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -197,7 +198,8 @@ func TestSubscriptionPageRefreshStatements(t *testing.T) {
 // a state of its scope is exactly the list's at: that state while the scope stays,
 // the state now when only other subscriptions changed since, and none when a row of
 // the page changed, a subscription was added, or the page's filter reads a field
-// that changes.
+// that changes; and that a page in id order whose own row changed is exact at the
+// state now once that row alone is read again (unmovedOrStale, withRowsRead).
 func TestSettledStateOfAPageReadWhileOthersChanged(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		ctx := context.Background()
@@ -240,5 +242,32 @@ func TestSettledStateOfAPageReadWhileOthersChanged(t *testing.T) {
 		settled("a row of the page changed", page, func() { w.edit(subs[1].ID, flip) }, false)
 		settled("a subscription added", page, func() { w.order(w.postpaid, "postpay", "monthly", "") }, false)
 		settled("a filter by status, another changed", byStatus, func() { w.edit(subs[2].ID, flip) }, false)
+
+		// As a load or a refresh reads it: a changed row of the page in id order
+		// is noted to be read again, and the page is exact at the state now with
+		// that row read afresh and the others kept; a filter by status is not.
+		var stale []int64
+		st := state()
+		w.edit(subs[1].ID, flip)
+		now := state()
+		got, exact, err := settledState(ctx, c, scope, st, page.unmovedOrStale(&stale))
+		if err != nil || !exact || got.Gen != now.Gen || !slices.Equal(stale, []int64{subs[1].ID}) {
+			t.Fatalf("a row of the page changed, read again: exact %t at %d (now %d), stale %v, err %v; "+
+				"want exact now with %d stale", exact, got.Gen, now.Gen, stale, err, subs[1].ID)
+		}
+		fresh, ok, err := w.s.withRowsRead(ctx, c, page, stale)
+		if err != nil || !ok {
+			t.Fatalf("read the stale row again: ok %t, err %v", ok, err)
+		}
+		if want := w.sub(subs[1].ID); fresh.subs[1].Autorenew != want.Autorenew || fresh.subs[0] != page.subs[0] ||
+			page.subs[1] != subs[1] {
+			t.Fatalf("rows after the read: %+v, want the changed row as the database holds it (%+v), the other "+
+				"kept, and the page read before unchanged", fresh.subs, want)
+		}
+		stale, st = nil, state()
+		w.edit(subs[1].ID, flip)
+		if _, exact, err := settledState(ctx, c, scope, st, byStatus.unmovedOrStale(&stale)); err != nil || exact {
+			t.Fatalf("a filter by status, read again: exact %t, err %v; want not exact", exact, err)
+		}
 	})
 }
