@@ -131,8 +131,8 @@ type liveRun struct {
 // NewRunner returns a runner over db reading time from clock.
 func NewRunner(db *store.DB, clock domain.Clock, opts Options) *Runner {
 	opts.defaults()
-	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{}, groups: map[string]GroupHandler{},
-		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
+	return &Runner{db: db, clock: clock, opts: opts, log: opts.Logger, handlers: map[string]Handler{},
+		groups: map[string]GroupHandler{}, wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 }
 
 // Handle registers h for jobs of kind. Only jobs of registered kinds are claimed, so
@@ -296,10 +296,9 @@ func (r *Runner) claim(ctx context.Context, n int) []*domain.Job {
 
 // ClaimAhead is how many jobs a busy worker's completion claims at once: it runs
 // them one after the other, or as one group (group.go), and claims again as the
-// last of them completes. Every
-// claim walks the queue's index past the entries of jobs just claimed, whose rows
-// are dead but not yet removable, so one claim of several costs about what a claim
-// of one does.
+// last of them completes. Every claim walks the queue's index past the entries of
+// jobs just claimed, whose rows are dead but not yet removable, so one claim of
+// several costs about what a claim of one does.
 const ClaimAhead = 8
 
 // runChain runs j, then each job a completion claimed in its place (CompleteIn),

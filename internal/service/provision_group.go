@@ -109,16 +109,6 @@ func allIndexes(n int) []int {
 	return out
 }
 
-// applyAlone applies run's outcome in a transaction of its own, as runProvision
-// does, and returns how its job ends.
-func (s *Service) applyAlone(ctx context.Context, run *answeredRun) jobs.Outcome {
-	if err := s.applyProvisionOutcome(ctx, run.p, run.req, run.out, run.result); err != nil {
-		return jobs.Outcome{Err: err}
-	}
-	result, err := run.ended()
-	return jobs.Outcome{Result: result, Err: err}
-}
-
 // applyOutcomesTogether applies the outcomes of runs in one transaction, with the
 // plans of their subscriptions from memory: the completions of the jobs done
 // first, then the locks and reads of every run in one round trip on PostgreSQL,
