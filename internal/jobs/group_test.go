@@ -94,6 +94,28 @@ func newGroupRunner(db *store.DB, clock domain.Clock) *groupRunner {
 	return g
 }
 
+// groupQueue opens a database on e with n "write" jobs due on a test clock, and a
+// groupRunner of one worker for them.
+func groupQueue(t *testing.T, e storetest.Engine, n int) (*store.DB, *domain.TestClock, *groupRunner, []string) {
+	t.Helper()
+	db := storetest.Open(t, e)
+	clock := domain.NewTestClock(start)
+	return db, clock, newGroupRunner(db, clock), enqueueWrites(t, db, n, clock)
+}
+
+// wantRetried checks that each of ids is pending after one attempt, due later,
+// with the error message.
+func wantRetried(t *testing.T, db *store.DB, clock domain.Clock, message string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if j := mustFind(t, db, id); j.Status != domain.JobStatusPending || j.Attempts != 1 ||
+			!j.RunAt.After(clock.Now()) || j.FailureMessage != message {
+			t.Errorf("job %s = %s after %d attempts due %v (%q), want pending after 1, due later, with %q", id,
+				j.Status, j.Attempts, j.RunAt, j.FailureMessage, message)
+		}
+	}
+}
+
 // runGroups runs every due job through g and reports how the jobs ran.
 func (g *groupRunner) runGroups(t *testing.T) (alone []string, groups [][]string) {
 	t.Helper()
@@ -121,11 +143,8 @@ func wantJobs(t *testing.T, db *store.DB, status domain.JobStatus, ids ...string
 // completes once, in the queue's order.
 func TestGroupRunsJobsClaimedTogether(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		g := newGroupRunner(db, clock)
 		n := jobs.ClaimAhead
-		ids := enqueueWrites(t, db, 2*n+1, clock)
+		db, _, g, ids := groupQueue(t, e, 2*n+1)
 		alone, groups := g.runGroups(t)
 		if !slices.Equal(alone, ids[:1]) || len(groups) != 2 || !slices.Equal(groups[0], ids[1:n+1]) ||
 			!slices.Equal(groups[1], ids[n+1:]) {
@@ -145,10 +164,7 @@ func TestGroupRunsJobsClaimedTogether(t *testing.T) {
 // the others of the group complete.
 func TestGroupRecordsEachOutcome(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		g := newGroupRunner(db, clock)
-		ids := enqueueWrites(t, db, jobs.ClaimAhead+1, clock)
+		db, clock, g, ids := groupQueue(t, e, jobs.ClaimAhead+1)
 		last := ids[len(ids)-1]
 		g.fail[ids[2]] = errors.New("the vendor did not answer")
 		g.fail[ids[3]] = jobs.Permanent(errors.New("refused"))
@@ -160,12 +176,7 @@ func TestGroupRecordsEachOutcome(t *testing.T) {
 		}
 		wantJobs(t, db, domain.JobStatusCompleted, append([]string{ids[0], ids[1]}, ids[4:]...)...)
 		wantJobs(t, db, domain.JobStatusFailed, ids[3])
-		retried := mustFind(t, db, ids[2])
-		if retried.Status != domain.JobStatusPending || !retried.RunAt.After(clock.Now()) ||
-			retried.FailureMessage != "the vendor did not answer" {
-			t.Errorf("job 2 = %s due %v (%q), want pending, due later, with its error", retried.Status,
-				retried.RunAt, retried.FailureMessage)
-		}
+		wantRetried(t, db, clock, "the vendor did not answer", ids[2])
 	})
 }
 
@@ -175,11 +186,8 @@ func TestGroupRecordsEachOutcome(t *testing.T) {
 // in a transaction of its own; the second's are left to be retried.
 func TestGroupRolledBack(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		g := newGroupRunner(db, clock)
 		n := jobs.ClaimAhead
-		ids := enqueueWrites(t, db, 2*n+1, clock)
+		db, clock, g, ids := groupQueue(t, e, 2*n+1)
 		g.rollBack = []bool{true, false}
 		alone, groups := g.runGroups(t)
 		// The first group completed alone, claiming nothing, so the next job was
@@ -191,13 +199,7 @@ func TestGroupRolledBack(t *testing.T) {
 				ids[0], ids[n+1], ids[1:n+1], ids[n+2:])
 		}
 		wantJobs(t, db, domain.JobStatusCompleted, ids[:n+2]...)
-		for _, id := range ids[n+2:] {
-			if j := mustFind(t, db, id); j.Status != domain.JobStatusPending || j.Attempts != 1 ||
-				!j.RunAt.After(clock.Now()) {
-				t.Errorf("job %s = %s after %d attempts due %v, want pending after 1, due later", id, j.Status,
-					j.Attempts, j.RunAt)
-			}
-		}
+		wantRetried(t, db, clock, "rolled back", ids[n+2:]...)
 	})
 }
 
@@ -205,10 +207,7 @@ func TestGroupRolledBack(t *testing.T) {
 // good, as a panicking handler fails its one job.
 func TestGroupHandlerPanics(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
-		db := storetest.Open(t, e)
-		clock := domain.NewTestClock(start)
-		g := newGroupRunner(db, clock)
-		ids := enqueueWrites(t, db, 3, clock)
+		db, _, g, ids := groupQueue(t, e, 3)
 		g.HandleGroup("write", func(context.Context, []jobs.Job) []jobs.Outcome { panic("boom") })
 		g.runGroups(t)
 		wantJobs(t, db, domain.JobStatusCompleted, ids[0])

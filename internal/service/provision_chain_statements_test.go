@@ -62,12 +62,6 @@ func TestProvisionChainReadsProductOnce(t *testing.T) {
 		if e.Name == "postgres" { // the claim's setting goes ahead of it
 			wantAlone, wantGroup = 13, 9*n+4
 		}
-		if got := two - one; got != uint64(wantAlone) {
-			t.Errorf("an event alone ran %d statements (1: %d, 2: %d), want %d", got, one, two, wantAlone)
-		}
-		if got := many - two; got != uint64(wantGroup) {
-			t.Errorf("a group of %d events ran %d statements (2: %d, %d: %d), want %d", n, got, two, n+2, many,
-				wantGroup)
-		}
+		wantAloneAndGroup(t, "statements", [3]uint64{one, two, many}, wantAlone, wantGroup)
 	})
 }

@@ -181,20 +181,25 @@ func TestVendorDeliveryStatements(t *testing.T) {
 		if e.Name == "postgres" {
 			wantAlone, wantGroup = 17, 12*n+5
 		}
-		if got := two - one; got != uint64(wantAlone) {
-			t.Errorf("an event alone ran %d statements (1: %d, 2: %d), want %d", got, one, two, wantAlone)
-		}
-		if got := many - two; got != uint64(wantGroup) {
-			t.Errorf("a group of %d events ran %d statements (2: %d, %d: %d), want %d", n, got, two, n+2, many,
-				wantGroup)
-		}
+		wantAloneAndGroup(t, "statements", [3]uint64{one, two, many}, wantAlone, wantGroup)
 		if e.Name == "postgres" {
-			if got := twoTrips - oneTrips; got != wantTrips {
-				t.Errorf("an event alone made %d round trips, want %d", got, wantTrips)
-			}
-			if got := manyTrips - twoTrips; got != wantTrips {
-				t.Errorf("a group of %d events made %d round trips, want %d", n, got, wantTrips)
-			}
+			wantAloneAndGroup(t, "round trips", [3]uint64{oneTrips, twoTrips, manyTrips}, wantTrips, wantTrips)
 		}
 	})
+}
+
+// wantAloneAndGroup checks what deliveries of 1, 2 and ClaimAhead+2 events took
+// (counts, of what): one event more alone, the second of two, took wantAlone; the
+// group of ClaimAhead between the first and the last of the larger delivery,
+// wantGroup.
+func wantAloneAndGroup(t *testing.T, what string, counts [3]uint64, wantAlone, wantGroup int) {
+	t.Helper()
+	one, two, many := counts[0], counts[1], counts[2]
+	if got := two - one; got != uint64(wantAlone) {
+		t.Errorf("an event alone took %d %s (1: %d, 2: %d), want %d", got, what, one, two, wantAlone)
+	}
+	if got := many - two; got != uint64(wantGroup) {
+		t.Errorf("a group of %d events took %d %s (2: %d, %d: %d), want %d", jobs.ClaimAhead, got, what, two,
+			jobs.ClaimAhead+2, many, wantGroup)
+	}
 }
