@@ -55,10 +55,20 @@ func (s *Service) runProvisionGroup(ctx context.Context, group []domain.Job) []j
 	var (
 		answered []*answeredRun
 		at       []int // the index in group of each answered run
+		started  int   // the jobs that started
 	)
-	for k, i := range members {
-		if k > 0 && !s.timeForACall(ctx) { // the first has the time a run alone would
+	// The first job has the time a run alone would have; each later one starts
+	// only with a vendor call's time left.
+	start := func(i int) bool {
+		if started > 0 && !s.timeForACall(ctx) {
 			outs[i].Err = jobs.ErrNotRun
+			return false
+		}
+		started++
+		return true
+	}
+	for k, i := range members {
+		if !start(i) {
 			continue
 		}
 		run, result, err := s.askVendor(jobs.Member(ctx, group[i]), group[i], payloads[k], subjects[k])
@@ -80,8 +90,10 @@ func (s *Service) runProvisionGroup(ctx context.Context, group []domain.Job) []j
 		}
 	}
 	for _, i := range alone {
-		result, err := s.runProvision(jobs.Member(ctx, group[i]), group[i])
-		outs[i] = jobs.Outcome{Result: result, Err: err}
+		if start(i) {
+			result, err := s.runProvision(jobs.Member(ctx, group[i]), group[i])
+			outs[i] = jobs.Outcome{Result: result, Err: err}
+		}
 	}
 	return outs
 }
