@@ -146,12 +146,11 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 		return p, err
 	}
 	// A page whose reseller's subscriptions only grew since (sales orders) keeps its
-	// rows when none of the new ones falls within it, and so does a page whose
-	// filter and order no change can move a row into or out of, when the
-	// subscriptions changed since (a row, or its order in flight) are none of its
-	// rows. The plans are the catalogue's, which has not moved (catalog is its
-	// generation read with the page's), and the credit holds are read apart
-	// (heldNow).
+	// rows when none of the new ones falls within it, and so does a page whose filter
+	// and order no change can move a row into or out of, when subscriptions changed
+	// since (a row, or its order in flight): those of its own rows are read again
+	// (withRowsRead). The plans are the catalogue's, which has not moved (catalog is its
+	// generation read with the page's), and the credit holds are read apart (heldNow).
 	refresh := func(ctx context.Context, old subscriptionsPage, catalog int64, state *store.StateRead) (
 		subscriptionsPage, bool, error) {
 		if !old.exact || catalog != old.catalog {
@@ -193,26 +192,11 @@ func (s *Service) cachedSubscriptionPage(ctx context.Context, resellerID int64, 
 	return p.views(s.today(s.clock.Now()), held, own), p.info, nil
 }
 
-// unmovedBy reports whether the subscriptions changed leave p as it is: none of them
-// is one of p's rows, and p's filter and order read only columns no write changes,
-// so a change moves no row into the page, out of it or across it, and its total
-// stays.
-func (p subscriptionsPage) unmovedBy(changed []int64) bool {
-	if !p.fixedOrder() {
-		return false
-	}
-	for _, sub := range p.subs {
-		if slices.Contains(changed, sub.ID) {
-			return false
-		}
-	}
-	return true
-}
-
-// unmovedOrStale is unmovedBy, but for the changes of p's own rows: while p's
-// filter and order read only columns no write changes, a changed row of p stays
-// where it is, and the changes leave p as it is but for those rows, which it
-// notes in stale (once each) to be read again (withRowsRead).
+// unmovedOrStale reports, of the subscriptions changed, whether they leave p where
+// it is: p's filter and order read only columns no write changes, so a change
+// moves no row into the page, out of it or across it, and its total stays. The
+// changed rows of p itself it notes in stale (once each), to be read again
+// (withRowsRead).
 func (p subscriptionsPage) unmovedOrStale(stale *[]int64) func(changed []int64) bool {
 	return func(changed []int64) bool {
 		if !p.fixedOrder() {
