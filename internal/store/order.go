@@ -96,6 +96,16 @@ func (c *Conn) FindOrderRowForUpdate(ctx context.Context, id int64) (*domain.Ord
 	return o, err
 }
 
+// orderRow is the read of order id's row, taken with lock ("" for none), into
+// *dest: nil when there is none.
+func orderRow(id int64, lock string, dest **domain.Order) readPart {
+	return readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1" + lock, args: []any{id},
+		each: func(sc scanner) (err error) {
+			*dest, err = scanOrder(sc)
+			return err
+		}}
+}
+
 func (c *Conn) findOrder(ctx context.Context, resellerID, id int64, lock string) (*domain.Order, error) {
 	q, args := "SELECT "+orderColumns+" FROM orders o WHERE o.id = $1", []any{id}
 	if resellerID != 0 {

@@ -94,11 +94,7 @@ func (c *Conn) lockedParts(r LockedReads, lock string, out *LockedRows) ([]readP
 	var parts []readPart
 	heldLines := &domain.Order{ID: r.OrderID} // takes the lines until the order is read
 	if r.OrderID != 0 {
-		parts = append(parts, readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1" + lock,
-			args: []any{r.OrderID}, each: func(sc scanner) (err error) {
-				out.Order, err = scanOrder(sc)
-				return err
-			}})
+		parts = append(parts, orderRow(r.OrderID, lock, &out.Order))
 		if r.OrderLines {
 			parts = append(parts, orderLines(c.db.engine, []*domain.Order{heldLines}))
 		}

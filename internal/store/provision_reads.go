@@ -70,11 +70,7 @@ func (c *Conn) FindProvisionSubjects(ctx context.Context, qs []ProvisionQuery, t
 		if q.OrderID != 0 {
 			held[i] = &domain.Order{ID: q.OrderID}
 			orders = append(orders, held[i])
-			parts = append(parts, readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE o.id = $1",
-				args: []any{q.OrderID}, each: func(sc scanner) (err error) {
-					out[i].Order, err = scanOrder(sc)
-					return err
-				}})
+			parts = append(parts, orderRow(q.OrderID, "", &out[i].Order))
 		}
 		if tenant {
 			parts = append(parts, readPart{query: accountTenantSQL +
