@@ -63,13 +63,25 @@ func CompleteIn(ctx context.Context, tx *store.Conn, result json.RawMessage, now
 	if err := tx.CompleteLeasedJob(ctx, l.job, result, now); err != nil {
 		return err
 	}
-	l.completed, l.next = true, nil
-	if l.claim == nil || (l.claim.when != nil && !l.claim.when()) {
-		return nil
+	next, err := l.claim.in(ctx, tx, now)
+	if err != nil {
+		return err
 	}
-	// The next jobs are the worker's only once tx has committed, so their claim
-	// needs no answer before then: on PostgreSQL it goes in the commit's round
-	// trip.
-	return tx.ClaimNextJobsAlong(ctx, l.claim.owner, l.claim.kinds, l.claim.limit, now, now.Add(l.claim.lease),
-		func(j *domain.Job) { l.next = append(l.next, j) })
+	// The job is done, and the jobs claimed the worker's, once tx has committed.
+	tx.AfterCommit(func() { l.completed, l.next = true, *next })
+	return nil
+}
+
+// in claims the worker's next jobs in tx at now, as c says, when c is set and its
+// when reports true. The slice it returns holds them once tx has committed: they
+// are the worker's only then, so their claim needs no answer before, and on
+// PostgreSQL it goes in the commit's round trip.
+func (c *nextClaim) in(ctx context.Context, tx *store.Conn, now time.Time) (*[]*domain.Job, error) {
+	next := new([]*domain.Job)
+	if c == nil || (c.when != nil && !c.when()) {
+		return next, nil
+	}
+	err := tx.ClaimNextJobsAlong(ctx, c.owner, c.kinds, c.limit, now, now.Add(c.lease),
+		func(j *domain.Job) { *next = append(*next, j) })
+	return next, err
 }

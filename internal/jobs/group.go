@@ -96,19 +96,15 @@ func CompleteGroupIn(ctx context.Context, tx *store.Conn, done []Done, now time.
 		}
 		leases = append(leases, l)
 	}
-	var next []*domain.Job
-	if c := g.claim; c != nil && (c.when == nil || c.when()) {
-		err := tx.ClaimNextJobsAlong(ctx, c.owner, c.kinds, c.limit, now, now.Add(c.lease),
-			func(j *domain.Job) { next = append(next, j) })
-		if err != nil {
-			return err
-		}
+	next, err := g.claim.in(ctx, tx, now)
+	if err != nil {
+		return err
 	}
 	tx.AfterCommit(func() {
 		for _, l := range leases {
 			l.completed, l.next = true, nil
 		}
-		g.next = append(g.next, next...)
+		g.next = append(g.next, *next...)
 	})
 	return nil
 }
