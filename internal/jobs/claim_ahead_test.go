@@ -43,9 +43,16 @@ func newAheadRunner(db *store.DB, clock domain.Clock) *aheadRunner {
 // runner of one worker for them.
 func aheadQueue(t *testing.T, e storetest.Engine, n int) (*store.DB, *domain.TestClock, *aheadRunner, []string) {
 	t.Helper()
+	db, clock, ids := writesQueue(t, e, n)
+	return db, clock, newAheadRunner(db, clock), ids
+}
+
+// writesQueue opens a database on e with n "write" jobs due on a test clock.
+func writesQueue(t *testing.T, e storetest.Engine, n int) (*store.DB, *domain.TestClock, []string) {
+	t.Helper()
 	db := storetest.Open(t, e)
 	clock := domain.NewTestClock(start)
-	return db, clock, newAheadRunner(db, clock), enqueueWrites(t, db, n, clock)
+	return db, clock, enqueueWrites(t, db, n, clock)
 }
 
 // enqueueWrites commits n "write" jobs due a millisecond apart, the last at the

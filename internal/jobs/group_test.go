@@ -98,9 +98,8 @@ func newGroupRunner(db *store.DB, clock domain.Clock) *groupRunner {
 // groupRunner of one worker for them.
 func groupQueue(t *testing.T, e storetest.Engine, n int) (*store.DB, *domain.TestClock, *groupRunner, []string) {
 	t.Helper()
-	db := storetest.Open(t, e)
-	clock := domain.NewTestClock(start)
-	return db, clock, newGroupRunner(db, clock), enqueueWrites(t, db, n, clock)
+	db, clock, ids := writesQueue(t, e, n)
+	return db, clock, newGroupRunner(db, clock), ids
 }
 
 // wantRetried checks that each of ids is pending after one attempt, due later,
