@@ -212,18 +212,21 @@ func (p subscriptionsPage) unmovedOrStale(stale *[]int64) func(changed []int64) 
 }
 
 // withRowsRead returns p with its rows stale read again, which the scope's moves
-// since p's state changed, and the facts of its rows read afresh (their plans and
-// orders in flight may have changed with them), and false when one of those rows
-// is gone: then p must be read again. A row read now is at least as new as p's
+// since p's state changed, with their orders in flight, and false when one of those
+// rows is gone: then p must be read again. A row read now is at least as new as p's
 // state, and any change of it since that state is declared by a move after it,
-// which a later refresh reads again. The rows are new values; p's are not
-// changed, and its abilities start afresh.
+// which a later refresh reads again. A change of an order declares its
+// subscription changed, so the other rows' orders in flight stand; p's plans are
+// the catalogue's at the generation p was read with, which its callers checked
+// has not moved, so they stand too, unless a row now has a plan p does not hold
+// (a switch), when every fact is read afresh. The rows and facts are new values;
+// p's are not changed, and its abilities start afresh.
 func (s *Service) withRowsRead(ctx context.Context, c *store.Conn, p subscriptionsPage, stale []int64) (
 	subscriptionsPage, bool, error) {
 	if len(stale) == 0 {
 		return p, true, nil
 	}
-	fresh, err := c.FindListedSubscriptions(ctx, stale)
+	fresh, flying, err := c.FindListedRows(ctx, stale)
 	if err != nil || len(fresh) != len(stale) {
 		return p, false, err
 	}
@@ -233,9 +236,11 @@ func (s *Service) withRowsRead(ctx context.Context, c *store.Conn, p subscriptio
 			subs[i] = fresh[j]
 		}
 	}
-	facts, err := s.viewFactsOf(ctx, c, subs)
-	if err != nil {
-		return p, false, err
+	facts, ok := p.facts.withRows(fresh, flying)
+	if !ok {
+		if facts, err = s.viewFactsOf(ctx, c, subs); err != nil {
+			return p, false, err
+		}
 	}
 	p.subs, p.facts, p.abilities = subs, facts, &pageAbilities{}
 	return p, true, nil

@@ -144,8 +144,10 @@ func TestSubscriptionPagesSurviveSalesOrders(t *testing.T) {
 // generation, so that no other checks that the scope stayed while they were
 // counted. After a change of a subscription the page does not show, the
 // generations and the scope's state, which says the change leaves the page: nothing
-// was added, so nothing is counted. On SQLite the generations after a commit are a
-// read of each scope's rows, and the state is then in memory.
+// was added, so nothing is counted. After a change of a row the page shows, the
+// same, then that row with its order in flight in one round trip (the plans stand
+// with the catalogue). On SQLite the generations after a commit are a read of each
+// scope's rows, and the state is then in memory.
 func TestSubscriptionPageRefreshStatements(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		w := psSetupWith(t, e, rnCatalog)
@@ -169,6 +171,11 @@ func TestSubscriptionPageRefreshStatements(t *testing.T) {
 			{"after a change page 1 does not show", func() {
 				w.edit(subs[2], func(s *domain.Subscription) { s.Autorenew = !s.Autorenew })
 			}, 2, 4, 1},
+			// A row of page 1 changed: the generations and the scope's state, then
+			// the row with its order in flight, in a round trip of their own.
+			{"after a change of a row page 1 shows", func() {
+				w.edit(subs[0], func(s *domain.Subscription) { s.Autorenew = !s.Autorenew })
+			}, 4, 6, 2},
 		} {
 			tc.change()
 			loads, refreshes := csPageStats(w)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"maps"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 	"github.com/cascade-billing/cascade/internal/store"
@@ -147,6 +148,28 @@ func (s *Service) viewFactsOf(ctx context.Context, c *store.Conn, subs []*domain
 		f.pending[id] = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
 	}
 	return f, nil
+}
+
+// withRows returns f with the orders in flight of the rows fresh read again
+// (flying, by subscription id) in place of those f held for them, and false when a
+// row's plan is not among f's: then f's facts are no longer those of the rows. f's
+// maps are not changed; the plans, terms and switch targets are shared.
+func (f viewFacts) withRows(fresh []*domain.Subscription, flying map[int64]*domain.Order) (viewFacts, bool) {
+	pending := maps.Clone(f.pending)
+	if pending == nil {
+		pending = make(map[int64]domain.PendingOrder, len(flying))
+	}
+	for _, sub := range fresh {
+		if _, ok := f.plans[sub.PlanID]; !ok {
+			return f, false
+		}
+		delete(pending, sub.ID)
+		if o, ok := flying[sub.ID]; ok {
+			pending[sub.ID] = domain.PendingOrder{Kind: o.Kind, Status: o.Status}
+		}
+	}
+	f.pending = pending
+	return f, true
 }
 
 // viewsFrom computes the views of subs from their facts, which of their accounts are
