@@ -14,6 +14,8 @@
 #                     schema of its own there and drops it at the end
 #   IDLE=5s           how long the page is read before the delivery
 #   PROFILE=1         (not 0) also write a CPU profile of the delivery per engine ($OUT/ENGINE.prof)
+#   TRACE=1           (not 0) also write an execution trace of the delivery per engine
+#                     ($OUT/ENGINE.trace; go tool trace, "User-defined regions": each API route)
 #   FLOOR_PACE=0.5    hold the floor to this share of the baseline's events/s (default 0: as fast
 #                     as it goes), to see what delivering no faster than the target does to the page
 #   FLOOR_BATCH=16    the floor claims and writes this many events at once (default 0: one at a
@@ -41,6 +43,7 @@ EVENTS=${EVENTS:-20000}
 ENGINES=${ENGINES:-"sqlite postgres"}
 IDLE=${IDLE:-5s}
 PROFILE=${PROFILE:-0}
+TRACE=${TRACE:-0}
 FLOOR_PACE=${FLOOR_PACE:-0}
 FLOOR_BATCH=${FLOOR_BATCH:-0}
 FLOOR_BATCH_EACH=${FLOOR_BATCH_EACH:-0}
@@ -89,6 +92,7 @@ for engine in $ENGINES; do
 	say "$engine: queueing and delivering $EVENTS events"
 	profile=()
 	[ "$PROFILE" = 0 ] || profile=(-cpuprofile "$OUT/$engine.prof")
+	[ "$TRACE" = 0 ] || profile+=(-trace "$OUT/$engine.trace")
 	line=$("$OUT/delivery" -db "$db" -events "$EVENTS" -out "$OUT" -idle "$IDLE" -floor-pace "$FLOOR_PACE" -floor-batch "$FLOOR_BATCH" -floor-batch-each="$([ "$FLOOR_BATCH_EACH" = 0 ] && echo false || echo true)" -floor-batch-reads="$([ "$FLOOR_BATCH_READS" = 0 ] && echo false || echo true)" -threads "$THREADS" "${profile[@]}" "${node[@]}") ||
 		die "bench/delivery failed on $engine"
 	ratio=$(field ratio "$line")

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,6 +78,7 @@ func main() {
 		idleSecs = flag.Duration("idle", 5*time.Second, "how long to read the page without delivery")
 		every    = flag.Duration("page-every", 20*time.Millisecond, "the pace of the page reads: one request started this often")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile of the process during Cascade's delivery to this file")
+		traceTo  = flag.String("trace", "", "write an execution trace of the process during Cascade's delivery to this file")
 		headroom = flag.Uint64("gc-headroom", gcpace.DefaultHeadroom, "the collector's headroom in bytes, as cascade serve keeps it; 0: Go's own pace")
 	)
 	flag.BoolVar(&withFloor, "floor", true, "deliver the events again by plain SQL writing only the durable state (floor.go)")
@@ -100,7 +102,7 @@ func main() {
 	if *threads > 0 {
 		runtime.GOMAXPROCS(*threads)
 	}
-	pageEvery, deliveryProfile = *every, *profile
+	pageEvery, deliveryProfile, deliveryTrace = *every, *profile, *traceTo
 	// The process stands for cascade serve, which paces its collector so unless
 	// GOGC is set (cmd/cascade); the plain client and the floor share the pace.
 	if *headroom > 0 && os.Getenv("GOGC") == "" {
@@ -179,6 +181,12 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 		workers.Close()
 		return err
 	}
+	stopTrace, err := startTrace(deliveryTrace)
+	if err != nil {
+		stopProfile()
+		workers.Close()
+		return err
+	}
 	t0 = time.Now()
 	cpuBusy := sampleCPU()
 	schedBusy := schedWaits()
@@ -197,6 +205,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeCPU := costOf(cpuBusy, sampleCPU(), events)
 	schedBusyP99 := quantile(schedBusy, schedWaits(), 0.99)
 	stopProfile()
+	stopTrace()
 	busyP99, busyN, err := busyRead()
 	// The workers' metrics are read once the delivery's samples are taken, so that
 	// reading them is not counted as the delivery's work.
@@ -258,6 +267,22 @@ var deliveryProfile string
 // path empty it does nothing. The profile covers the whole process: Cascade, the
 // vendor service and the page reads, as they share the CPUs during the delivery.
 func startProfile(path string) (stop func(), err error) {
+	return startRecording(path, pprof.StartCPUProfile, pprof.StopCPUProfile)
+}
+
+// deliveryTrace is where the execution trace of the delivery goes; empty for none.
+// Each API request is a region named by its route (see httpapi), so go tool trace
+// shows where the page reads' time went.
+var deliveryTrace string
+
+// startTrace starts the execution trace of the delivery; stop ends it.
+func startTrace(path string) (stop func(), err error) {
+	return startRecording(path, trace.Start, trace.Stop)
+}
+
+// startRecording starts a recording of the process to a new file at path, or
+// nothing when path is empty; stop ends it and closes the file.
+func startRecording(path string, start func(io.Writer) error, end func()) (stop func(), err error) {
 	if path == "" {
 		return func() {}, nil
 	}
@@ -265,11 +290,11 @@ func startProfile(path string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() { end(); f.Close() }, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
