@@ -159,6 +159,7 @@ func (r *Runner) Wake() {
 // for running handlers, cancels those still running (their jobs go back to the
 // queue) and returns.
 func (r *Runner) Run(ctx context.Context) {
+	ctx = store.Background(ctx) // the handlers' statements give way to requests on SQLite
 	// Handlers outlive ctx during the grace period; hard ends them after it.
 	hard, stopHandlers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHandlers()

@@ -212,6 +212,31 @@ func TestRunnerCompletesAtOnce(t *testing.T) {
 	})
 }
 
+// TestRunnerRunsHandlersInBackground checks that a handler's context is marked as
+// background work (store.Background), whose statements give way to requests on
+// SQLite, and that a context of the caller's own is not.
+func TestRunnerRunsHandlersInBackground(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
+		db := storetest.Open(t, e)
+		r := jobs.NewRunner(db, domain.SystemClock{}, fastOptions("runner"))
+		var background atomic.Bool
+		r.Handle("mark", func(ctx context.Context, j jobs.Job) (json.RawMessage, error) {
+			background.Store(store.InBackground(ctx))
+			return nil, nil
+		})
+		runRunner(t, r)
+		j := mustEnqueue(t, db, "mark", 1, domain.SystemClock{}.Now())
+		r.Wake()
+		waitStatus(t, db, j.ID, domain.JobStatusCompleted)
+		if !background.Load() {
+			t.Fatal("the handler's context is not marked as background work")
+		}
+		if store.InBackground(context.Background()) {
+			t.Fatal("a context of its own is marked as background work")
+		}
+	})
+}
+
 func TestRunnerRetriesWithBackoff(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, e storetest.Engine) {
 		db := storetest.Open(t, e)

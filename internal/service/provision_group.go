@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"time"
 
 	"github.com/cascade-billing/cascade/internal/domain"
@@ -160,12 +159,6 @@ func (s *Service) applyOutcomesTogether(ctx context.Context, runs []*answeredRun
 			if err != nil {
 				return fmt.Errorf("apply the outcome of %s of subscription %d: %w", run.p.Op,
 					run.p.SubscriptionID, err)
-			}
-			if tx.Engine() == store.SQLite {
-				// SQLite's engine runs on this goroutine: between outcomes, the
-				// requests waiting for a thread take their turn (bench/README.md,
-				// "Figures of 2026-12-07, provisioning in groups").
-				runtime.Gosched()
 			}
 		}
 		return nil

@@ -58,6 +58,7 @@ func newSQLitePool(read, write *sql.DB, readers int) *sqlitePool {
 }
 
 func (p *sqlitePool) query(ctx context.Context, query string, args []any) (rows, error) {
+	yieldToRequests(ctx)
 	if err := p.readWaits.take(ctx, p.readTurns); err != nil {
 		return nil, err
 	}
@@ -196,6 +197,7 @@ func (t *sqliteTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (t *sqliteTx) exec(ctx context.Context, query string, args []any) (result, error) {
+	yieldToRequests(ctx)
 	s, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -208,6 +210,7 @@ func (t *sqliteTx) exec(ctx context.Context, query string, args []any) (result, 
 }
 
 func (t *sqliteTx) query(ctx context.Context, query string, args []any) (rows, error) {
+	yieldToRequests(ctx)
 	s, err := t.stmt(ctx, query)
 	if err != nil {
 		return nil, err
