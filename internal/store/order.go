@@ -149,22 +149,28 @@ func (c *Conn) FindInFlightOrders(ctx context.Context, subscriptionIDs []int64) 
 	if len(subscriptionIDs) == 0 {
 		return out, nil
 	}
-	b := c.builder()
-	// The statuses are written out as the index's predicate is, so both engines
-	// answer from the partial index orders_subscription_in_flight rather than read
-	// every order of each subscription to test its status.
-	b.where = append(b.where, b.ids("o.subscription_id", subscriptionIDs), inFlightCondition)
-	err := eachRow(ctx, c, "SELECT "+orderColumns+" FROM orders o"+b.whereSQL(), b.args, func(sc scanner) error {
-		o, err := scanOrder(sc)
-		if err == nil {
-			out[o.SubscriptionID] = o
-		}
-		return err
-	})
-	if err != nil {
+	read := inFlightOrdersRead(c.db.engine, subscriptionIDs, out)
+	if err := eachRow(ctx, c, read.query, read.args, read.each); err != nil {
 		return nil, fmt.Errorf("find the orders in flight of subscriptions %v: %w", subscriptionIDs, err)
 	}
 	return out, nil
+}
+
+// inFlightOrdersRead is the read of the orders in flight of the subscriptions ids
+// into out, by subscription id. The statuses are written out as the index's
+// predicate is, so both engines answer from the partial index
+// orders_subscription_in_flight rather than read every order of each subscription
+// to test its status.
+func inFlightOrdersRead(e Engine, ids []int64, out map[int64]*domain.Order) readPart {
+	in, arg := oneOf(e, "o.subscription_id", 1, ids)
+	return readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE " + in + " AND " + inFlightCondition,
+		args: []any{arg}, each: func(sc scanner) error {
+			o, err := scanOrder(sc)
+			if err == nil {
+				out[o.SubscriptionID] = o
+			}
+			return err
+		}}
 }
 
 // inFlightCondition is the condition on o.status that the order is in flight

@@ -19,7 +19,6 @@ func (c *Conn) FindListedRows(ctx context.Context, ids []int64) ([]*domain.Subsc
 	byID := make(map[int64]*domain.Subscription, len(ids))
 	flying := make(map[int64]*domain.Order, len(ids))
 	subIn, subArg := oneOf(c.db.engine, "s.id", 1, ids)
-	orderIn, orderArg := oneOf(c.db.engine, "o.subscription_id", 1, ids)
 	err := c.readTogether(ctx,
 		readPart{query: "SELECT " + listedSubscriptionColumns + " FROM subscriptions s WHERE " + subIn,
 			args: []any{subArg}, each: func(sc scanner) error {
@@ -29,15 +28,7 @@ func (c *Conn) FindListedRows(ctx context.Context, ids []int64) ([]*domain.Subsc
 				}
 				return err
 			}},
-		// The in-flight condition as FindInFlightOrders writes it, for the same partial index.
-		readPart{query: "SELECT " + orderColumns + " FROM orders o WHERE " + orderIn + " AND " + inFlightCondition,
-			args: []any{orderArg}, each: func(sc scanner) error {
-				o, err := scanOrder(sc)
-				if err == nil {
-					flying[o.SubscriptionID] = o
-				}
-				return err
-			}})
+		inFlightOrdersRead(c.db.engine, ids, flying))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read listed subscriptions %v: %w", ids, err)
 	}
