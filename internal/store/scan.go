@@ -283,13 +283,19 @@ func byIDs[T any](ctx context.Context, c *Conn, selectSQL, idExpr string, ids []
 	for _, r := range rows {
 		byID[id(r)] = r
 	}
+	return inOrderOf(ids, byID), nil
+}
+
+// inOrderOf returns the rows of byID in the order of ids, those of ids it lacks
+// left out.
+func inOrderOf[T any](ids []int64, byID map[int64]T) []T {
 	out := make([]T, 0, len(ids))
 	for _, i := range ids {
 		if r, ok := byID[i]; ok {
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // one runs a query for at most one row and scans it; no row is notFound. Other

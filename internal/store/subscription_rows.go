@@ -32,11 +32,5 @@ func (c *Conn) FindListedRows(ctx context.Context, ids []int64) ([]*domain.Subsc
 	if err != nil {
 		return nil, nil, fmt.Errorf("read listed subscriptions %v: %w", ids, err)
 	}
-	subs := make([]*domain.Subscription, 0, len(ids))
-	for _, id := range ids {
-		if s, ok := byID[id]; ok {
-			subs = append(subs, s)
-		}
-	}
-	return subs, flying, nil
+	return inOrderOf(ids, byID), flying, nil
 }
