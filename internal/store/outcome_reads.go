@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cascade-billing/cascade/internal/domain"
 )
@@ -77,8 +78,7 @@ func (c *Conn) ReadLockedAll(ctx context.Context, rs []LockedReads) ([]LockedRow
 		parts = append(parts, p...)
 	}
 	if err := c.readTogether(ctx, parts...); err != nil {
-		return nil, fmt.Errorf("read order %d and subscription %d for update: %w", rs[0].OrderID,
-			rs[0].SubscriptionID, err)
+		return nil, fmt.Errorf("read %s for update: %w", lockedNames(rs), err)
 	}
 	for _, f := range finish {
 		if err := f(); err != nil {
@@ -141,4 +141,13 @@ func (c *Conn) lockedParts(r LockedReads, lock string, out *LockedRows) ([]readP
 		c.rememberSubscriptions(out.Subscription)
 		return nil
 	}
+}
+
+// lockedNames names the rows of rs, for an error: each order and subscription.
+func lockedNames(rs []LockedReads) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = fmt.Sprintf("order %d and subscription %d", r.OrderID, r.SubscriptionID)
+	}
+	return strings.Join(names, ", ")
 }

@@ -93,7 +93,11 @@ func (c *Conn) FindProvisionSubjects(ctx context.Context, qs []ProvisionQuery, t
 		parts = append(parts, generationsRead(c.db.engine, scopes, gens))
 	}
 	if err := c.readTogether(ctx, parts...); err != nil {
-		return nil, fmt.Errorf("read subscription %d to provision: %w", qs[0].SubscriptionID, err)
+		ids := make([]int64, len(qs))
+		for i, q := range qs {
+			ids[i] = q.SubscriptionID
+		}
+		return nil, fmt.Errorf("read subscriptions %v to provision: %w", ids, err)
 	}
 	for i, q := range qs {
 		if err := out[i].finish(q, found[i], held[i], tenant, gens); err != nil {
