@@ -56,10 +56,8 @@ func newGroupRunner(db *store.DB, clock domain.Clock) *groupRunner {
 		if rollBack {
 			g.rollBack = g.rollBack[1:]
 		}
-		g.mu.Unlock()
 		outs := make([]jobs.Outcome, len(group))
 		var done []jobs.Done
-		g.mu.Lock()
 		for i, j := range group {
 			if outs[i].Err = g.fail[j.ID]; outs[i].Err == nil {
 				done = append(done, jobs.Done{Job: j, Result: json.RawMessage(`"grouped"`)})

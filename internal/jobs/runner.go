@@ -352,14 +352,15 @@ func (r *Runner) runChain(ctx, hard context.Context, j *domain.Job, limit int, a
 // keepLeased returns the jobs of group whose leases last long enough for a run
 // started now, and gives the others back.
 func (r *Runner) keepLeased(hard context.Context, group []*domain.Job) []*domain.Job {
-	kept := group[:0:0]
+	var kept, late []*domain.Job
 	for _, j := range group {
 		if r.clock.Now().Add(r.opts.Timeout).Before(j.LeaseUntil) {
 			kept = append(kept, j)
 		} else {
-			r.giveBack(hard, []*domain.Job{j})
+			late = append(late, j)
 		}
 	}
+	r.giveBack(hard, late)
 	return kept
 }
 
