@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cascade-billing/cascade/api"
 	"github.com/cascade-billing/cascade/client"
@@ -299,6 +301,41 @@ func TestAPIRequestID(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestAPIServerTiming says on every answer how long the server took, within what
+// the client waited.
+func TestAPIServerTiming(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		for _, c := range []struct {
+			name, path string
+			cl         *client.Client
+		}{
+			{"success", "/api/v3/resellers/1/accounts", s.Admin},
+			{"not found", "/api/v3/resellers/987654", s.Admin},
+			{"unauthorized", "/api/v3/resellers/1", s.client("")},
+			{"unknown route", "/nowhere", s.Admin},
+			{"health", "/healthz", s.client("")},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				start := time.Now()
+				resp := rsDo(t, c.cl, "GET", c.path, "", "")
+				waited := time.Since(start)
+				values := resp.Header.Values("Server-Timing")
+				if len(values) != 1 {
+					t.Fatalf("Server-Timing=%q, want one", values)
+				}
+				ms, ok := strings.CutPrefix(values[0], "app;dur=")
+				dur, err := strconv.ParseFloat(ms, 64)
+				if !ok || err != nil || dur < 0 || !strings.Contains(ms, ".") || len(ms)-strings.Index(ms, ".") != 4 {
+					t.Fatalf("Server-Timing=%q, want app;dur= and milliseconds to three decimals", values[0])
+				}
+				if d := time.Duration(dur * float64(time.Millisecond)); d > waited {
+					t.Fatalf("Server-Timing says %v, longer than the %v the client waited", d, waited)
+				}
+			})
+		}
 	})
 }
 
