@@ -99,9 +99,10 @@ for engine in $ENGINES; do
 	p99=$(field p99_ratio "$line")
 	verdict=$(verdict "$ratio >= $TARGET_RATIO && $p99 <= $TARGET_P99_RATIO")
 	[ "$verdict" = PASS ] || ALL_PASS=false
-	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %16s %16s %s\n' "$engine" "$EVENTS" \
+	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %11s %13s %7s %7s %16s %16s %s\n' "$engine" "$EVENTS" \
 		"$(field cascade_events_per_s "$line")" "$(field baseline_events_per_s "$line")" "$ratio" \
 		"$(field page_p99_idle_ms "$line")" "$(field page_p99_delivery_ms "$line")" "$p99" \
+		"$(field page_server_p99_idle_ms "$line")/$(field page_server_p99_delivery_ms "$line")" \
 		"$(field sched_p99_idle_ms "$line")/$(field sched_p99_delivery_ms "$line")" \
 		"$(field floor_ratio "$line")" "$(field floor_p99_ratio "$line")" \
 		"$(field cpu_busy "$line")/$(field baseline_cpu_busy "$line")/$(field floor_cpu_busy "$line")" \
@@ -124,6 +125,8 @@ done
 	echo "job workers and by a plain Go HTTP client posting the same signed bodies with the same concurrency;"
 	echo "floor: the same events delivered by plain SQL writing only the durable state (its rate over the"
 	echo "baseline's, and the page's p99 during it over before$([ "$FLOOR_PACE" = 0 ] || echo "; held to $FLOOR_PACE of the baseline's events/s"));"
+	echo "server p99: the p99 of the server's own part of each read (its Server-Timing header), before the delivery"
+	echo "and during it; a page p99 well above it, the slowest reads waited outside the server's handling."
 	echo "sched p99: how long the process's goroutines waited to run, before the delivery and during it."
 	echo "CPU busy and CPU ms/ev: the machine's, while Cascade (c), the plain client (b) and the floor (f) delivered."
 	[ -z "$WORKERS_NODE" ] || echo "The job workers ran on a node of their own (cascade serve at priority $WORKERS_NODE); sched p99 is the benchmark process's, where the API node runs."
@@ -134,8 +137,8 @@ done
 	fi
 	echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
-	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %13s %7s %7s %16s %16s %s\n' engine events "events/s" "base e/s" ratio \
-		"p99 ms" "p99 deliv." "p99 x" "sched p99 ms" floor "floor x" "CPU busy c/b/f" "CPU ms/ev c/b/f" verdict
+	printf '%-9s %7s %9s %9s %6s %10s %10s %6s %11s %13s %7s %7s %16s %16s %s\n' engine events "events/s" "base e/s" ratio \
+		"p99 ms" "p99 deliv." "p99 x" "server p99" "sched p99 ms" floor "floor x" "CPU busy c/b/f" "CPU ms/ev c/b/f" verdict
 	cat "$OUT/delivery.txt"
 	echo
 	echo "A worker's time per event (ms): the workers over Cascade's rate; its job's run and its call (GET /metrics,"

@@ -89,9 +89,11 @@ func runFloor(ctx context.Context, db, token, secret, out string, vendor vendorS
 	if err != nil {
 		return r, err
 	}
-	if r.p99, r.requests, err = read(); err != nil {
+	reads, err := read()
+	if err != nil {
 		return r, err
 	}
+	r.p99, r.requests = reads.P99, reads.N
 	if got := vendor.created(); got != int64(len(calls)) {
 		return r, fmt.Errorf("the floor created %d of %d subscriptions", got, len(calls))
 	}

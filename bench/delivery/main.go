@@ -151,7 +151,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	}
 	queueSecs := time.Since(t0).Seconds()
 	schedIdle := schedWaits()
-	idleP99, idleN, err := readPage(ctx, api.URL()+pagePath, token, func(start time.Time) bool { return time.Since(start) >= idle })
+	idleReads, err := readPage(ctx, api.URL()+pagePath, token, func(start time.Time) bool { return time.Since(start) >= idle })
 	schedIdleP99 := quantile(schedIdle, schedWaits(), 0.99)
 	api.Close()
 	if err != nil {
@@ -206,7 +206,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	schedBusyP99 := quantile(schedBusy, schedWaits(), 0.99)
 	stopProfile()
 	stopTrace()
-	busyP99, busyN, err := busyRead()
+	busyReads, err := busyRead()
 	// The workers' metrics are read once the delivery's samples are taken, so that
 	// reading them is not counted as the delivery's work.
 	jobMS, callMS, metricsErr := workerTimes(nodeURL)
@@ -241,9 +241,11 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	cascadeRate, baseRate := float64(events)/cascadeSecs, float64(events)/baseSecs
 	fmt.Printf("events=%d queue_s=%.2f cascade_s=%.2f cascade_events_per_s=%.1f baseline_s=%.2f baseline_events_per_s=%.1f"+
 		" ratio=%.3f concurrency=%d page_p99_idle_ms=%.2f page_idle_requests=%d page_p99_delivery_ms=%.2f"+
-		" page_delivery_requests=%d p99_ratio=%.2f threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f workers=%s vendor=%s",
+		" page_delivery_requests=%d p99_ratio=%.2f page_server_p99_idle_ms=%.2f page_server_p99_delivery_ms=%.2f"+
+		" threads=%d sched_p99_idle_ms=%.3f sched_p99_delivery_ms=%.3f workers=%s vendor=%s",
 		events, queueSecs, cascadeSecs, cascadeRate, baseSecs, baseRate, cascadeRate/baseRate, jobWorkers,
-		ms(idleP99), idleN, ms(busyP99), busyN, float64(busyP99)/float64(idleP99), runtime.GOMAXPROCS(0),
+		ms(idleReads.P99), idleReads.N, ms(busyReads.P99), busyReads.N, float64(busyReads.P99)/float64(idleReads.P99),
+		ms(idleReads.ServerP99), ms(busyReads.ServerP99), runtime.GOMAXPROCS(0),
 		ms(schedIdleP99), ms(schedBusyP99), workersWhere(), vendorWhere())
 	fmt.Print(cascadeCPU.fields(""), baseCPU.fields("baseline_"))
 	// Each worker's time per event, by Little's law the workers over the rate, beside
@@ -252,7 +254,7 @@ func run(ctx context.Context, db string, events int, out string, clients int, id
 	fmt.Printf(" event_ms=%.2f job_ms=%.2f call_ms=%.2f baseline_call_ms=%.2f",
 		float64(jobWorkers)/cascadeRate*1000, jobMS, callMS, float64(jobWorkers)/baseRate*1000)
 	if withFloor {
-		if err := reportFloors(ctx, db, token, secret, out, vendor, calls, baseSecs, idleP99); err != nil {
+		if err := reportFloors(ctx, db, token, secret, out, vendor, calls, baseSecs, idleReads.P99); err != nil {
 			return err
 		}
 	}
@@ -370,7 +372,7 @@ func queue(ctx context.Context, admin *client.Client, order client.SalesOrderInp
 var pageEvery = 20 * time.Millisecond
 
 // readPage reads url at the pace of pageEvery until done (pageread.Read).
-func readPage(ctx context.Context, url, token string, done func(start time.Time) bool) (time.Duration, int, error) {
+func readPage(ctx context.Context, url, token string, done func(start time.Time) bool) (pageread.Reads, error) {
 	return pageread.Read(ctx, url, token, pageEvery, done)
 }
 
@@ -380,22 +382,21 @@ const pagePath = "/api/v3/resellers/1/subscriptions?page[size]=50"
 // readWhileCreating reads the page of the server at base in the background until
 // the vendor has created n subscriptions, or ctx ends (cancel it to stop the reads
 // of a delivery that failed), and returns what waits for the reads to end and
-// gives their p99 and count.
-func readWhileCreating(ctx context.Context, base, token string, vendor vendorService, n int) func() (time.Duration, int, error) {
+// gives what they measured.
+func readWhileCreating(ctx context.Context, base, token string, vendor vendorService, n int) func() (pageread.Reads, error) {
 	var (
-		p99      time.Duration
-		requests int
-		err      error
-		reading  = make(chan struct{})
+		reads   pageread.Reads
+		err     error
+		reading = make(chan struct{})
 	)
 	go func() {
 		defer close(reading)
-		p99, requests, err = readPage(ctx, base+pagePath, token,
+		reads, err = readPage(ctx, base+pagePath, token,
 			func(time.Time) bool { return vendor.created() >= int64(n) })
 	}()
-	return func() (time.Duration, int, error) {
+	return func() (pageread.Reads, error) {
 		<-reading
-		return p99, requests, err
+		return reads, err
 	}
 }
 

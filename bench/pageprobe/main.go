@@ -31,9 +31,10 @@ func main() {
 			return err == nil
 		}
 	}
-	p99, n, err := pageread.Read(context.Background(), *url, os.Getenv("CASCADE_ADMIN_TOKEN"), *every, done)
+	r, err := pageread.Read(context.Background(), *url, os.Getenv("CASCADE_ADMIN_TOKEN"), *every, done)
 	if err != nil {
 		log.Fatalf("pageprobe: %v", err)
 	}
-	fmt.Printf("requests=%d p99_ms=%.2f\n", n, float64(p99)/float64(time.Millisecond))
+	fmt.Printf("requests=%d p99_ms=%.2f server_p99_ms=%.2f\n", r.N, float64(r.P99)/float64(time.Millisecond),
+		float64(r.ServerP99)/float64(time.Millisecond))
 }
