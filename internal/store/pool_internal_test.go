@@ -27,10 +27,12 @@ func TestOpenPoolSize(t *testing.T) {
 	})
 	t.Run("ErrOutOfRange", func(t *testing.T) {
 		for _, n := range []int{-1, MaxPoolSize + 1} {
-			db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", Options{PoolSize: n})
-			if err == nil {
-				db.Close()
-				t.Fatalf("pool size %d accepted", n)
+			for _, opts := range []Options{{PoolSize: n}, {BackgroundPoolSize: n}} {
+				db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", opts)
+				if err == nil {
+					db.Close()
+					t.Fatalf("%+v accepted", opts)
+				}
 			}
 		}
 	})
@@ -239,14 +241,5 @@ func TestBackgroundPool(t *testing.T) {
 				t.Fatalf("request while background work holds its pool: %v", err)
 			}
 		})
-	})
-	t.Run("ErrOutOfRange", func(t *testing.T) {
-		for _, n := range []int{-1, MaxPoolSize + 1} {
-			db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", Options{BackgroundPoolSize: n})
-			if err == nil {
-				db.Close()
-				t.Fatalf("background pool size %d accepted", n)
-			}
-		}
 	})
 }
