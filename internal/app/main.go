@@ -334,6 +334,10 @@ func (m *Main) newMetrics() *httpapi.Metrics {
 	}
 	return httpapi.NewMetrics(func() map[string]sql.DBStats {
 		r, w := m.DB.PoolStats()
-		return map[string]sql.DBStats{"read": r, "write": w}
+		pools := map[string]sql.DBStats{"read": r, "write": w}
+		if b, ok := m.DB.BackgroundPoolStats(); ok {
+			pools["background"] = b
+		}
+		return pools
 	}, writer)
 }
