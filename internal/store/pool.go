@@ -96,8 +96,8 @@ const MaxPoolSize = 1000
 // leave it zero: two connections per CPU the process may use, at least 4. On
 // PostgreSQL that lets a request run while another waits on the network; more
 // connections than that, with the server on the same machine, only add backends
-// that take the same CPUs in turn (bench/README.md, "Figures of 2026-12-07, a
-// pool for the job workers"); a server across a slower network may want more
+// that take the same CPUs in turn (bench/README.md, "Figures of 2026-12-07, the
+// server's part of a page read"); a server across a slower network may want more
 // (--db-pool-size). On SQLite reads run on Cascade's own CPUs.
 func DefaultPoolSize(e Engine, procs int) int {
 	return max(4, 2*procs)
