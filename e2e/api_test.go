@@ -381,11 +381,6 @@ func TestAPIOperationalEndpoints(t *testing.T) {
 			if want := s.engine.Name == "sqlite"; writer != want {
 				t.Errorf("cascade_db_writer_busy_seconds_total shown: %v, want %v", writer, want)
 			}
-			// The job workers' own pool, on PostgreSQL only.
-			background := strings.Contains(string(resp.Body), `cascade_db_open_connections{pool="background"}`)
-			if want := s.engine.Name != "sqlite"; background != want {
-				t.Errorf(`cascade_db_open_connections{pool="background"} shown: %v, want %v`, background, want)
-			}
 		})
 		t.Run("/api/v3/openapi.yaml", func(t *testing.T) {
 			resp := rsDo(t, anon, "GET", "/api/v3/openapi.yaml", "", "")

@@ -334,10 +334,6 @@ func (m *Main) newMetrics() *httpapi.Metrics {
 	}
 	return httpapi.NewMetrics(func() map[string]sql.DBStats {
 		r, w := m.DB.PoolStats()
-		pools := map[string]sql.DBStats{"read": r, "write": w}
-		if b, ok := m.DB.BackgroundPoolStats(); ok {
-			pools["background"] = b
-		}
-		return pools
+		return map[string]sql.DBStats{"read": r, "write": w}
 	}, writer)
 }

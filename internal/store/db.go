@@ -202,15 +202,6 @@ func (db *DB) Ping(ctx context.Context) error { return db.pool.ping(ctx) }
 // on PostgreSQL, where pgx's pool statistics are given in database/sql's terms).
 func (db *DB) PoolStats() (read, write sql.DBStats) { return db.pool.stats() }
 
-// BackgroundPoolStats returns the statistics of background work's own pool
-// (Options.BackgroundPoolSize), and false when it has none.
-func (db *DB) BackgroundPoolStats() (sql.DBStats, bool) {
-	if p, ok := db.pool.(*pgxPool); ok {
-		return p.backgroundStats()
-	}
-	return sql.DBStats{}, false
-}
-
 // rebind turns $1 into ?1 outside string literals. SQLite understands ?NNN, which
 // keeps the numbering, so a placeholder used twice binds once.
 func rebind(query string) string {

@@ -24,9 +24,6 @@ func TestOpenPoolSize(t *testing.T) {
 		if write.MaxOpenConnections != want {
 			t.Fatalf("write pool of %d connections, want %d", write.MaxOpenConnections, want)
 		}
-		if st, ok := db.BackgroundPoolStats(); ok {
-			t.Fatalf("background pool stats %+v without a background pool", st)
-		}
 	})
 	t.Run("ErrOutOfRange", func(t *testing.T) {
 		for _, n := range []int{-1, MaxPoolSize + 1} {
@@ -207,9 +204,6 @@ func TestPostgresCancelKeepsConnection(t *testing.T) {
 func TestBackgroundPool(t *testing.T) {
 	onPostgres(t, Options{PoolSize: 1, BackgroundPoolSize: 1}, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		if st, ok := db.BackgroundPoolStats(); !ok || st.MaxOpenConnections != 1 {
-			t.Fatalf("background pool stats %+v, %v: want a pool of 1", st, ok)
-		}
 		one := func(ctx context.Context) error {
 			var n int
 			return db.Reader().row(ctx, "SELECT 1", nil, &n)

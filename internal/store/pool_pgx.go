@@ -126,21 +126,8 @@ func (p *pgxPool) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 // stats reports the requests' pool in database/sql's terms, which the metrics use for both
 // engines: a wait is an acquire that found no idle connection.
 func (p *pgxPool) stats() (read, write sql.DBStats) {
-	st := dbStatsOf(p.pool.Stat())
-	return st, st
-}
-
-// backgroundStats reports the background pool the same way, and false without one.
-func (p *pgxPool) backgroundStats() (sql.DBStats, bool) {
-	if p.work == nil {
-		return sql.DBStats{}, false
-	}
-	return dbStatsOf(p.work.Stat()), true
-}
-
-// dbStatsOf is s in database/sql's terms.
-func dbStatsOf(s *pgxpool.Stat) sql.DBStats {
-	return sql.DBStats{
+	s := p.pool.Stat()
+	st := sql.DBStats{
 		MaxOpenConnections: int(s.MaxConns()),
 		OpenConnections:    int(s.TotalConns()),
 		InUse:              int(s.AcquiredConns()),
@@ -150,6 +137,7 @@ func dbStatsOf(s *pgxpool.Stat) sql.DBStats {
 		MaxIdleClosed:      s.MaxIdleDestroyCount(),
 		MaxLifetimeClosed:  s.MaxLifetimeDestroyCount(),
 	}
+	return st, st
 }
 
 // prepared asks every idle connection which statements it keeps prepared; busy
