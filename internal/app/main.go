@@ -74,13 +74,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Log = slog.New(slog.NewJSONHandler(m.Config.LogOutput, nil))
-	opts := store.Options{PoolSize: m.Config.DBPoolSize}
-	if m.Config.Workers {
-		// The job workers get connections of their own on PostgreSQL, one each,
-		// so that the requests' pool is never short of the ones they hold.
-		opts.BackgroundPoolSize = jobs.DefaultWorkers
-	}
-	db, err := store.OpenWith(ctx, m.Config.DatabaseURL, opts)
+	db, err := store.OpenWith(ctx, m.Config.DatabaseURL, store.Options{PoolSize: m.Config.DBPoolSize})
 	if err != nil {
 		return err
 	}

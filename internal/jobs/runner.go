@@ -36,7 +36,7 @@ type Handler func(ctx context.Context, job Job) (result json.RawMessage, err err
 
 // Options tune a Runner; zero values take the defaults.
 type Options struct {
-	Workers       int           // handlers running at once; default DefaultWorkers
+	Workers       int           // handlers running at once; default 4
 	PollInterval  time.Duration // how often the queue is polled without a Wake; default 200ms
 	Lease         time.Duration // how long a claimed job stays leased; default 5 minutes
 	Timeout       time.Duration // how long one run may take; default 1 minute, kept below Lease
@@ -51,12 +51,9 @@ type Options struct {
 	Observe func(kind, outcome string, d time.Duration)
 }
 
-// DefaultWorkers is how many handlers a runner runs at once unless Options say.
-const DefaultWorkers = 4
-
 func (o *Options) defaults() {
 	if o.Workers < 1 {
-		o.Workers = DefaultWorkers
+		o.Workers = 4
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 200 * time.Millisecond

@@ -71,12 +71,9 @@ func OpenWith(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if opts.PoolSize < 0 || opts.PoolSize > MaxPoolSize {
 		return nil, fmt.Errorf("database pool size %d: want 1 to %d, or 0 for the default", opts.PoolSize, MaxPoolSize)
 	}
-	if opts.BackgroundPoolSize < 0 || opts.BackgroundPoolSize > MaxPoolSize {
-		return nil, fmt.Errorf("background pool size %d: want 1 to %d, or 0 for none", opts.BackgroundPoolSize, MaxPoolSize)
-	}
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(ctx, rawURL, opts.PoolSize, opts.BackgroundPoolSize)
+		return openPostgres(ctx, rawURL, opts.PoolSize)
 	case strings.HasPrefix(rawURL, "sqlite:"):
 		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"), opts.PoolSize)
 	case strings.HasSuffix(rawURL, ".db"):

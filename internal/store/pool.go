@@ -80,12 +80,6 @@ type Options struct {
 	// serves writes too), or SQLite's readers (SQLite writes on one connection of
 	// its own). Zero means DefaultPoolSize.
 	PoolSize int
-	// BackgroundPoolSize, on PostgreSQL, gives background work (a context marked
-	// by Background: the job runner's) a pool of that many connections of its
-	// own, apart from the requests' PoolSize. Zero: background work shares the
-	// requests' pool. SQLite ignores it: its readers run on Cascade's own CPUs
-	// and its writes on one connection whoever makes them.
-	BackgroundPoolSize int
 }
 
 // MaxPoolSize bounds Options.PoolSize: more connections than this serve no
@@ -93,13 +87,13 @@ type Options struct {
 const MaxPoolSize = 1000
 
 // DefaultPoolSize returns the pool size Open uses for engine e when Options
-// leave it zero: two connections per CPU the process may use, at least 4. On
-// PostgreSQL that lets a request run while another waits on the network; more
-// connections than that, with the server on the same machine, only add backends
-// that take the same CPUs in turn (bench/README.md, "Figures of 2026-12-07, the
-// server's part of a page read"); a server across a slower network may want more
-// (--db-pool-size). On SQLite reads run on Cascade's own CPUs.
+// leave it zero: on PostgreSQL four connections per CPU the process may use, at
+// least 8, so that requests waiting on the network keep the CPUs busy; on SQLite
+// two readers per CPU, at least 4, since reads there run on Cascade's own CPUs.
 func DefaultPoolSize(e Engine, procs int) int {
+	if e == Postgres {
+		return max(8, 4*procs)
+	}
 	return max(4, 2*procs)
 }
 

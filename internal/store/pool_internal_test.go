@@ -27,12 +27,10 @@ func TestOpenPoolSize(t *testing.T) {
 	})
 	t.Run("ErrOutOfRange", func(t *testing.T) {
 		for _, n := range []int{-1, MaxPoolSize + 1} {
-			for _, opts := range []Options{{PoolSize: n}, {BackgroundPoolSize: n}} {
-				db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", opts)
-				if err == nil {
-					db.Close()
-					t.Fatalf("%+v accepted", opts)
-				}
+			db, err := OpenWith(context.Background(), "sqlite:"+t.TempDir()+"/x.db", Options{PoolSize: n})
+			if err == nil {
+				db.Close()
+				t.Fatalf("pool size %d accepted", n)
 			}
 		}
 	})
@@ -195,51 +193,5 @@ func TestPostgresCancelKeepsConnection(t *testing.T) {
 				t.Fatalf("after pg_sleep(%s) cancelled, backend %d, want %d (the connection was replaced)", c.sleep, pid, first)
 			}
 		}
-	})
-}
-
-// TestBackgroundPool: on PostgreSQL background work has connections of its own, so it
-// runs while every connection of the requests' pool is held, and requests never
-// wait for the ones it holds.
-func TestBackgroundPool(t *testing.T) {
-	onPostgres(t, Options{PoolSize: 1, BackgroundPoolSize: 1}, func(t *testing.T, db *DB) {
-		ctx := context.Background()
-		one := func(ctx context.Context) error {
-			var n int
-			return db.Reader().row(ctx, "SELECT 1", nil, &n)
-		}
-		hold := func(ctx context.Context, during func()) {
-			t.Helper()
-			if err := db.InTx(ctx, func(c *Conn) error {
-				var n int
-				if err := c.row(ctx, "SELECT 1", nil, &n); err != nil {
-					return err
-				}
-				during()
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		short := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 200*time.Millisecond) }
-		hold(ctx, func() { // a request holds the requests' one connection
-			bg, cancel := short()
-			defer cancel()
-			if err := one(Background(bg)); err != nil {
-				t.Fatalf("background read while a request holds the requests' pool: %v", err)
-			}
-			req, cancel2 := short()
-			defer cancel2()
-			if err := one(req); !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("a second request with the pool's one connection held: %v, want it to wait", err)
-			}
-		})
-		hold(Background(ctx), func() { // background work holds its one connection
-			req, cancel := short()
-			defer cancel()
-			if err := one(req); err != nil {
-				t.Fatalf("request while background work holds its pool: %v", err)
-			}
-		})
 	})
 }

@@ -26,16 +26,12 @@ import (
 // transaction's statements are prepared once per connection too.
 type pgxPool struct {
 	pool *pgxpool.Pool
-	// work, when set, serves background work (Background) apart from the pool
-	// serving requests, so that a request never waits for a connection the job
-	// workers hold, and the requests' pool can be sized to the CPUs alone.
-	work *pgxpool.Pool
 	// roundTrips counts the exchanges of the write transactions and the reads with
 	// the server (see DB.RoundTrips).
 	roundTrips atomic.Uint64
 }
 
-func openPostgres(ctx context.Context, rawURL string, size, workSize int) (*DB, error) {
+func openPostgres(ctx context.Context, rawURL string, size int) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres url: %w", err)
@@ -60,16 +56,7 @@ func openPostgres(ctx context.Context, rawURL string, size, workSize int) (*DB, 
 		p.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	pp := &pgxPool{pool: p}
-	if workSize > 0 {
-		workCfg := cfg.Copy()
-		workCfg.MaxConns = int32(workSize)
-		if pp.work, err = pgxpool.NewWithConfig(ctx, workCfg); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("open postgres for background work: %w", err)
-		}
-	}
-	db := newDB(Postgres, pp, nil)
+	db := newDB(Postgres, &pgxPool{pool: p}, nil)
 	db.batch = newGenBatch(db)
 	return db, nil
 }
@@ -103,18 +90,9 @@ func hasQueryParam(rawURL, name string) bool {
 	return err == nil && u.Query().Has(name)
 }
 
-// of returns the pool that serves ctx: the background pool for background work,
-// when there is one.
-func (p *pgxPool) of(ctx context.Context) *pgxpool.Pool {
-	if p.work != nil && InBackground(ctx) {
-		return p.work
-	}
-	return p.pool
-}
-
 func (p *pgxPool) query(ctx context.Context, query string, args []any) (rows, error) {
 	p.roundTrips.Add(1)
-	r, err := p.of(ctx).Query(ctx, query, args...)
+	r, err := p.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +101,7 @@ func (p *pgxPool) query(ctx context.Context, query string, args []any) (rows, er
 
 func (p *pgxPool) ping(ctx context.Context) error { return p.pool.Ping(ctx) }
 
-// stats reports the requests' pool in database/sql's terms, which the metrics use for both
+// stats reports the pool in database/sql's terms, which the metrics use for both
 // engines: a wait is an acquire that found no idle connection.
 func (p *pgxPool) stats() (read, write sql.DBStats) {
 	s := p.pool.Stat()
@@ -150,23 +128,18 @@ func (p *pgxPool) prepared() [][]string {
 	// in use: a caller's own requests have ended when it asks, but a connection may
 	// still be on its way back to the pool, or serving the job runner or the
 	// scheduler, and its statements would go uncounted.
+	for quiet := time.Now().Add(2 * time.Second); p.pool.Stat().AcquiredConns() > 0 && time.Now().Before(quiet); {
+		time.Sleep(time.Millisecond)
+	}
 	var out [][]string
-	for _, pool := range []*pgxpool.Pool{p.pool, p.work} {
-		if pool == nil {
-			continue
-		}
-		for quiet := time.Now().Add(2 * time.Second); pool.Stat().AcquiredConns() > 0 && time.Now().Before(quiet); {
-			time.Sleep(time.Millisecond)
-		}
-		for _, c := range pool.AcquireAllIdle(ctx) {
-			rows, err := c.Query(ctx, "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
-			if err == nil {
-				if texts, err := pgx.CollectRows(rows, pgx.RowTo[string]); err == nil {
-					out = append(out, texts)
-				}
+	for _, c := range p.pool.AcquireAllIdle(ctx) {
+		rows, err := c.Query(ctx, "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
+		if err == nil {
+			if texts, err := pgx.CollectRows(rows, pgx.RowTo[string]); err == nil {
+				out = append(out, texts)
 			}
-			c.Release()
 		}
+		c.Release()
 	}
 	return out
 }
@@ -175,9 +148,6 @@ func (p *pgxPool) exchanges() uint64 { return p.roundTrips.Load() }
 
 func (p *pgxPool) close() error {
 	p.pool.Close()
-	if p.work != nil {
-		p.work.Close()
-	}
 	return nil
 }
 
@@ -231,7 +201,7 @@ func readAnswer(br pgx.BatchResults, s statement) error {
 
 // begin takes a connection for a transaction; BEGIN waits for the first statement.
 func (p *pgxPool) begin(ctx context.Context) (txn, error) {
-	c, err := p.of(ctx).Acquire(ctx)
+	c, err := p.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ func (c *Conn) readTogether(ctx context.Context, parts ...readPart) error {
 			b.Queue(s.query, s.args...)
 		}
 		p.roundTrips.Add(1)
-		br = p.of(ctx).SendBatch(ctx, b)
+		br = p.pool.SendBatch(ctx, b)
 	default:
 		for _, part := range parts {
 			if err := eachRow(ctx, c, part.query, part.args, part.each); err != nil {
