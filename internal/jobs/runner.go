@@ -367,6 +367,9 @@ func (r *Runner) keepLeased(hard context.Context, group []*domain.Job) []*domain
 // giveBack hands leased jobs back to the queue unrun, due as they were, their
 // attempts not counted.
 func (r *Runner) giveBack(hard context.Context, jobs []*domain.Job) {
+	if len(jobs) == 0 {
+		return // a group whose leases all last: no timer to start
+	}
 	rec, cancel := context.WithTimeout(context.WithoutCancel(hard), 30*time.Second)
 	defer cancel()
 	for _, j := range jobs {
