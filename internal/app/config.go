@@ -233,6 +233,10 @@ func (c *Config) Validate() error {
 	if c.DBPoolSize < 0 || c.DBPoolSize > store.MaxPoolSize {
 		errs = append(errs, fmt.Errorf("database pool size %d: want 1 to %d, or 0 to size it to the CPUs", c.DBPoolSize, store.MaxPoolSize))
 	}
+	if c.DBPoolSize == 1 && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		// Write transactions leave one connection to reads (store.txSlotsOf).
+		errs = append(errs, errors.New("database pool size 1: PostgreSQL wants at least 2, one of them kept for reads"))
+	}
 	for _, l := range c.CatalogLimits.Settings() {
 		if *l.Value < 1 {
 			errs = append(errs, fmt.Errorf("catalogue limit %s is %d: want at least 1", l.Name, *l.Value))

@@ -125,6 +125,9 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrCurrency", func(c *Config) { c.OperatorCurrency = "EURO" }, "operator currency"},
 		{"ErrPoolSizeNegative", func(c *Config) { c.DBPoolSize = -1 }, "database pool size -1: want 1 to 1000"},
 		{"ErrPoolSizeHuge", func(c *Config) { c.DBPoolSize = 1001 }, "database pool size 1001: want 1 to 1000"},
+		{"PoolSizeOneOnSQLite", func(c *Config) { c.DBPoolSize = 1 }, ""},
+		{"ErrPoolSizeOneOnPostgres", func(c *Config) { c.DatabaseURL, c.DBPoolSize = "postgres://db/cascade", 1 },
+			"database pool size 1: PostgreSQL wants at least 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -195,3 +195,42 @@ func TestPostgresCancelKeepsConnection(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresTransactionsLeaveReadsAConnection: transactions that each read outside
+// themselves while holding their connection, as many at once as the pool has
+// connections, all finish: one connection is always left to the reads. Each waits a
+// moment for the others to hold theirs before it reads, so that without the slot it
+// would wait for ever; the read's deadline turns that into a failure.
+func TestPostgresTransactionsLeaveReadsAConnection(t *testing.T) {
+	const size = 3
+	onPostgres(t, Options{PoolSize: size}, func(t *testing.T, db *DB) {
+		var inside sync.WaitGroup
+		inside.Add(size)
+		allInside := make(chan struct{})
+		go func() { inside.Wait(); close(allInside) }()
+		errs := make(chan error, size)
+		for range size {
+			go func() {
+				errs <- db.InTx(context.Background(), func(c *Conn) error {
+					var n int
+					if err := c.row(context.Background(), "SELECT 1", nil, &n); err != nil {
+						return err
+					}
+					inside.Done()
+					select {
+					case <-allInside:
+					case <-time.After(300 * time.Millisecond):
+					}
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					defer cancel()
+					return db.Reader().row(ctx, "SELECT 2", nil, &n)
+				})
+			}()
+		}
+		for range size {
+			if err := <-errs; err != nil {
+				t.Fatalf("a transaction reading beside itself: %v", err)
+			}
+		}
+	})
+}

@@ -26,6 +26,9 @@ import (
 // transaction's statements are prepared once per connection too.
 type pgxPool struct {
 	pool *pgxpool.Pool
+	// txSlots admits the write transactions, one less than the pool's connections
+	// (see begin).
+	txSlots chan struct{}
 	// roundTrips counts the exchanges of the write transactions and the reads with
 	// the server (see DB.RoundTrips).
 	roundTrips atomic.Uint64
@@ -56,7 +59,7 @@ func openPostgres(ctx context.Context, rawURL string, size int) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := newDB(Postgres, &pgxPool{pool: p}, nil)
+	db := newDB(Postgres, &pgxPool{pool: p, txSlots: make(chan struct{}, txSlotsOf(cfg.MaxConns))}, nil)
 	db.batch = newGenBatch(db)
 	return db, nil
 }
@@ -199,10 +202,26 @@ func readAnswer(br pgx.BatchResults, s statement) error {
 	return err
 }
 
-// begin takes a connection for a transaction; BEGIN waits for the first statement.
+// txSlotsOf returns how many of a pool's size connections its write transactions
+// may hold at once: all but one. A transaction may read outside itself while it
+// holds its connection (a read cache fills on the pool, whoever asks), so if every
+// connection were held by such a transaction, each would wait for another's,
+// forever. With one connection always left to reads, and a read never waiting for
+// a second connection, some read always runs and hands its connection on. A pool
+// of one connection has nothing to leave, and is for tests that watch one.
+func txSlotsOf(size int32) int { return max(1, int(size)-1) }
+
+// begin takes a transaction's slot, then a connection; BEGIN waits for the first
+// statement.
 func (p *pgxPool) begin(ctx context.Context) (txn, error) {
+	select {
+	case p.txSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	c, err := p.pool.Acquire(ctx)
 	if err != nil {
+		<-p.txSlots
 		return nil, err
 	}
 	return &pgxTx{pool: p, conn: c}, nil
@@ -379,11 +398,12 @@ func (t *pgxTx) rollback(ctx context.Context) error {
 	return err
 }
 
-// end gives the connection back to the pool, once.
+// end gives the connection back to the pool, and the transaction's slot, once.
 func (t *pgxTx) end() {
 	if t.conn != nil {
 		t.conn.Release()
 		t.conn = nil
+		<-t.pool.txSlots
 	}
 }
 
