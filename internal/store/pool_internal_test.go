@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -233,4 +234,25 @@ func TestPostgresTransactionsLeaveReadsAConnection(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPostgresURLPoolOfOne: a URL's pool_max_conns of 1 is refused, since a pool keeps
+// one connection for reads beside its transactions.
+func TestPostgresURLPoolOfOne(t *testing.T) {
+	url := os.Getenv("CASCADE_TEST_POSTGRES_URL")
+	if url == "" {
+		return
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	db, err := Open(context.Background(), url+sep+"pool_max_conns=1")
+	if err == nil {
+		db.Close()
+		t.Fatal("a PostgreSQL URL with pool_max_conns=1 accepted")
+	}
+	if !strings.Contains(err.Error(), "pool_max_conns 1: want at least 2") {
+		t.Fatalf("error %q, want it to name pool_max_conns", err)
+	}
 }

@@ -47,6 +47,10 @@ func openPostgres(ctx context.Context, rawURL string, size int) (*DB, error) {
 		cfg.MaxConns = int32(size)
 	case !hasQueryParam(rawURL, "pool_max_conns"):
 		cfg.MaxConns = int32(DefaultPoolSize(Postgres, runtime.GOMAXPROCS(0)))
+	case cfg.MaxConns < 2:
+		// Only Options.PoolSize opens a pool of one, for tests that watch one
+		// connection: a server's pool keeps one connection for reads (txSlotsOf).
+		return nil, fmt.Errorf("postgres url: pool_max_conns %d: want at least 2, one of them kept for reads", cfg.MaxConns)
 	}
 	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
 	cfg.ConnConfig.StatementCacheCapacity = MaxPreparedStatements
